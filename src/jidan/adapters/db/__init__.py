@@ -1,0 +1,1 @@
+"""SQLAlchemy persistence: tables, mappers, repositories, unit of work."""

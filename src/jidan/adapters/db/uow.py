@@ -1,0 +1,52 @@
+"""The unit of work: one transaction, its repositories, and nothing commits anywhere else."""
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from jidan.adapters.db import repositories as r
+from jidan.domain import errors
+
+
+class SqlUnitOfWork:
+    def __init__(self, session_factory: sessionmaker):
+        self.session_factory = session_factory
+
+    def __enter__(self) -> "SqlUnitOfWork":
+        self.session: Session = self.session_factory()
+        s = self.session
+        self.orders = r.OrderRepository(s)
+        self.customers = r.CustomerRepository(s)
+        self.products = r.ProductRepository(s)
+        self.users = r.UserRepository(s)
+        self.plant = r.PlantRepository(s)
+        self.audit = r.AuditLog(s)
+        self.idempotency = r.IdempotencyStore(s)
+        self.auth_sessions = r.AuthSessionStore(s)
+        self.calendar = r.CalendarStore(s)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.rollback()
+        self.session.close()
+
+    def flush(self) -> None:
+        """Sends pending writes so database ids and constraints are known now."""
+        self._translated(self.session.flush)
+
+    def commit(self) -> None:
+        self._translated(self.session.commit)
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def _translated(self, operation) -> None:
+        try:
+            operation()
+        except StaleDataError as exc:
+            self.session.rollback()
+            raise errors.StaleVersion("the record was changed by someone else; reload it") from exc
+        except IntegrityError as exc:
+            self.session.rollback()
+            raise errors.Conflict("the change conflicts with existing data", code="integrity") from exc

@@ -1,0 +1,1 @@
+"""Excel / CSV import and export (openpyxl)."""

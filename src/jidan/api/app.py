@@ -1,0 +1,81 @@
+"""The FastAPI application: API under /api/v1, web pages at /, OpenAPI at /docs."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+
+from jidan.api import errors
+from jidan.api.deps import CtxDep
+from jidan.api.routers import masterdata, orders, users
+from jidan.services.context import Context
+from jidan.web.routes import router as web_router
+
+STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
+
+
+class BodyLimit:
+    """Refuses request bodies over ``limit`` bytes with 413, even when sent chunked."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared and declared.isdigit() and int(declared) > self.limit:
+            return await self._refuse(send)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(send)
+
+    async def _refuse(self, send):
+        response = JSONResponse({"code": "payload_too_large",
+                                 "detail": f"the request body is over {self.limit} bytes"}, 413)
+        await response({"type": "http"}, None, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(ctx: Context) -> FastAPI:
+    app = FastAPI(title="jidan 急单", version="0.1.0",
+                  description="Urgent-order management for factories: intake, review, planning, "
+                              "execution, shipping, audit.")
+    app.state.ctx = ctx
+    errors.install(app)
+    api = APIRouter(prefix="/api/v1")
+    api.include_router(users.router)
+    api.include_router(orders.router)
+    api.include_router(masterdata.router)
+    app.include_router(api)
+
+    @app.get("/health", tags=["health"])
+    def health(ctx: CtxDep):
+        try:
+            with ctx.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:  # the database is down: say so, do not crash
+            return JSONResponse({"status": "error", "database": str(exc)[:200]}, status_code=503)
+        return {"status": "ok", "database": "ok"}
+
+    app.include_router(web_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(BodyLimit, limit=ctx.settings.max_body_bytes)
+    return app

@@ -1,0 +1,41 @@
+"""Dependencies every route shares: the service context and the current actor."""
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from jidan.domain import errors
+from jidan.domain.model import Actor
+from jidan.services import auth
+from jidan.services.context import Context
+
+SESSION_COOKIE = "jidan_session"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def get_ctx(request: Request) -> Context:
+    return request.app.state.ctx
+
+
+def current_actor(request: Request, token: Annotated[str | None, Depends(bearer)],
+                  ctx: Annotated[Context, Depends(get_ctx)]) -> Actor:
+    """Bearer token for API clients; session cookie plus CSRF header for the browser."""
+    if token:
+        return auth.session_user(ctx, token)[0]
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        raise errors.NotAuthenticated("log in first")
+    actor, session = auth.session_user(ctx, cookie)
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get("x-csrf-token", "")
+        if not secrets.compare_digest(sent, session["csrf_token"]):
+            raise errors.Forbidden("missing or wrong CSRF token", code="auth.csrf")
+    return actor
+
+
+CtxDep = Annotated[Context, Depends(get_ctx)]
+ActorDep = Annotated[Actor, Depends(current_actor)]

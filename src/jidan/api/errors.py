@@ -1,0 +1,52 @@
+"""Maps the domain error tree to HTTP; nothing else invents status codes."""
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from jidan.domain import errors
+
+log = logging.getLogger(__name__)
+
+STATUS = (
+    (errors.NotAuthenticated, 401),
+    (errors.Forbidden, 403),
+    (errors.NotFound, 404),
+    (errors.Conflict, 409),
+    (errors.ValidationFailed, 422),
+)
+
+
+def status_of(exc: errors.JidanError) -> int:
+    return next((code for cls, code in STATUS if isinstance(exc, cls)), 400)
+
+
+def field_errors(exc: RequestValidationError) -> dict[str, str]:
+    """Pydantic's errors as {"lines.0.quantity": "greater_than"}; 'body' and 'query' dropped."""
+    fields = {}
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"] if p not in ("body", "query", "path", "header", "form")]
+        fields[".".join(loc) or "body"] = err["type"]
+    return fields
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(errors.JidanError)
+    async def _domain(_request: Request, exc: errors.JidanError):
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, errors.NotAuthenticated) else None
+        return JSONResponse(exc.to_dict(), status_code=status_of(exc), headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError):
+        return JSONResponse({"code": "validation_failed", "detail": "the request is not valid",
+                             "fields": field_errors(exc)}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException):
+        code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
+            exc.status_code, "http_error")
+        return JSONResponse({"code": code, "detail": str(exc.detail)}, status_code=exc.status_code)

@@ -1,0 +1,66 @@
+"""Customers, products (with routing and BOM), the plant and the calendar."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from jidan.api.deps import ActorDep, CtxDep
+from jidan.api.schemas import CalendarDayIn, CustomerIn, ProductIn
+from jidan.services import audit, calendar, masterdata
+from jidan.services.masterdata import NewCustomer, NewProduct, NewStep
+
+router = APIRouter(tags=["master data"])
+
+
+@router.get("/customers")
+def list_customers(ctx: CtxDep, actor: ActorDep) -> list[dict]:
+    return masterdata.list_customers(ctx, actor)
+
+
+@router.post("/customers", status_code=201)
+def create_customer(body: CustomerIn, ctx: CtxDep, actor: ActorDep) -> dict:
+    return masterdata.create_customer(ctx, actor, NewCustomer(**body.model_dump()))
+
+
+@router.get("/products")
+def list_products(ctx: CtxDep, actor: ActorDep, kind: str | None = None) -> list[dict]:
+    return masterdata.list_products(ctx, actor, kind)
+
+
+@router.get("/products/{code}")
+def get_product(code: str, ctx: CtxDep, actor: ActorDep) -> dict:
+    return masterdata.get_product(ctx, actor, code)
+
+
+@router.post("/products", status_code=201)
+def create_product(body: ProductIn, ctx: CtxDep, actor: ActorDep) -> dict:
+    cmd = NewProduct(
+        body.code, body.name, body.unit_price, body.standard_lead_days, body.kind, body.unit,
+        tuple(NewStep(s.seq, s.work_center, s.name, s.minutes_per_unit, s.setup_minutes, s.inspection)
+              for s in body.routing),
+        tuple((b.component, b.quantity_per) for b in body.bom))
+    return masterdata.create_product(ctx, actor, cmd)
+
+
+@router.get("/plant")
+def plant(ctx: CtxDep, actor: ActorDep) -> dict:
+    return masterdata.plant_view(ctx, actor)
+
+
+@router.get("/calendar")
+def calendar_days(ctx: CtxDep, actor: ActorDep, start: date,
+                  days: Annotated[int, Query(ge=1, le=366)] = 31) -> list[dict]:
+    return calendar.list_days(ctx, start, start + timedelta(days=days - 1))
+
+
+@router.put("/calendar/{day}")
+def set_calendar_day(day: date, body: CalendarDayIn, ctx: CtxDep, actor: ActorDep) -> dict:
+    return calendar.set_day(ctx, actor, day, body.working, body.note)
+
+
+@router.get("/audit/verify")
+def verify_audit(ctx: CtxDep, actor: ActorDep) -> dict:
+    count, problems = audit.verify(ctx, actor)
+    return {"events": count, "ok": not problems, "problems": problems}

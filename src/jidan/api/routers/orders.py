@@ -1,0 +1,99 @@
+"""Orders: intake, the lifecycle actions, events and versions."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, UploadFile
+from fastapi.responses import JSONResponse, Response
+
+from jidan.adapters.db.repositories import OrderFilter
+from jidan.api.deps import ActorDep, CtxDep
+from jidan.api.schemas import ActionIn, LineIn, OrderEditIn, OrderIn, OwnerIn
+from jidan.domain import errors
+from jidan.domain.states import ACTIONS, OrderState
+from jidan.services import importing, orders
+from jidan.services.orders import NewLine, NewOrder, OrderEdit
+
+router = APIRouter(prefix="/orders", tags=["orders"])
+
+
+def _lines(lines: list[LineIn]) -> tuple[NewLine, ...]:
+    return tuple(NewLine(ln.product, ln.quantity, ln.unit_price) for ln in lines)
+
+
+def new_order(body: OrderIn) -> NewOrder:
+    return NewOrder(body.customer, body.customer_po, body.requested_date, _lines(body.lines),
+                    body.channel, body.special_requirements, body.urgent_reason, body.draft)
+
+
+@router.get("")
+def list_orders(ctx: CtxDep, actor: ActorDep,
+                status: Annotated[OrderState | None, Query()] = None,
+                urgent: bool | None = None, customer: str | None = None,
+                q: Annotated[str | None, Query(max_length=60)] = None,
+                limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                offset: Annotated[int, Query(ge=0)] = 0) -> dict:
+    f = OrderFilter(status.value if status else None, urgent, customer, q, limit, offset)
+    return orders.list_orders(ctx, actor, f)
+
+
+@router.post("", status_code=201)
+def create_order(body: OrderIn, ctx: CtxDep, actor: ActorDep,
+                 idempotency_key: Annotated[str | None, Header(max_length=100)] = None) -> dict:
+    return orders.create_order(ctx, actor, new_order(body), idempotency_key)
+
+
+@router.post("/import")
+async def import_orders(file: UploadFile, ctx: CtxDep, actor: ActorDep) -> dict:
+    """Excel (.xlsx) or CSV; all rows or none (see docs/import.md)."""
+    content = await file.read()
+    return importing.import_orders(ctx, actor, file.filename or "upload", content)
+
+
+@router.get("/export.xlsx")
+def export_orders(ctx: CtxDep, actor: ActorDep, urgent: bool | None = None) -> Response:
+    data = importing.export_orders(ctx, actor, OrderFilter(urgent=urgent, limit=10_000))
+    return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="orders.xlsx"'})
+
+
+@router.get("/import-template.xlsx")
+def import_template(actor: ActorDep) -> Response:
+    return Response(importing.template(), headers={
+        "Content-Disposition": 'attachment; filename="order-import-template.xlsx"'},
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@router.get("/{order_id}")
+def get_order(order_id: int, ctx: CtxDep, actor: ActorDep) -> dict:
+    return orders.get_order(ctx, actor, order_id)
+
+
+@router.patch("/{order_id}")
+def edit_order(order_id: int, body: OrderEditIn, ctx: CtxDep, actor: ActorDep) -> dict:
+    edit = OrderEdit(body.version, body.requested_date, body.special_requirements,
+                     body.urgent_reason, _lines(body.lines) if body.lines is not None else None)
+    return orders.edit_order(ctx, actor, order_id, edit)
+
+
+@router.post("/{order_id}/actions/{action}")
+def act(order_id: int, action: str, ctx: CtxDep, actor: ActorDep, body: ActionIn | None = None) -> dict:
+    if action not in ACTIONS:
+        raise errors.ValidationFailed(f"unknown action {action!r}", fields={"action": "unknown_action"})
+    body = body or ActionIn()
+    return orders.act(ctx, actor, order_id, action, body.reason, body.version)
+
+
+@router.put("/{order_id}/owner")
+def set_owner(order_id: int, body: OwnerIn, ctx: CtxDep, actor: ActorDep) -> dict:
+    return orders.set_owner(ctx, actor, order_id, body.username, body.version)
+
+
+@router.get("/{order_id}/events")
+def events(order_id: int, ctx: CtxDep, actor: ActorDep) -> list[dict]:
+    return orders.order_events(ctx, actor, order_id)
+
+
+@router.get("/{order_id}/versions")
+def versions(order_id: int, ctx: CtxDep, actor: ActorDep) -> list[dict]:
+    return orders.order_versions(ctx, actor, order_id)

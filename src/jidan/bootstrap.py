@@ -1,0 +1,59 @@
+"""Wires adapters to services: the only module that knows both."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from pwdlib import PasswordHash
+from sqlalchemy.orm import sessionmaker
+
+from jidan.adapters.calendar import national_calendar
+from jidan.adapters.db.engine import make_engine
+from jidan.adapters.db.orm import start_mappers
+from jidan.adapters.db.uow import SqlUnitOfWork
+from jidan.config import Settings, get_settings
+from jidan.domain.urgency import UrgencyPolicy
+from jidan.services.context import Context
+
+
+class SystemClock:
+    """Factory-local wall time, without tzinfo (stored as such)."""
+
+    def __init__(self, tz: str):
+        self.tz = ZoneInfo(tz)
+
+    def now(self) -> datetime:
+        return datetime.now(self.tz).replace(tzinfo=None)
+
+
+class Argon2Hasher:
+    def __init__(self):
+        self._hash = PasswordHash.recommended()
+
+    def hash(self, password: str) -> str:
+        return self._hash.hash(password)
+
+    def verify(self, password: str, hashed: str) -> bool:
+        return self._hash.verify(password, hashed)
+
+
+def build(settings: Settings | None = None, clock=None) -> Context:
+    settings = settings or get_settings()
+    start_mappers()
+    engine = make_engine(settings.database_url)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    rest = frozenset(int(d) for d in settings.rest_weekdays.split(",") if d.strip())
+    this_year = date.today().year
+    ctx = Context(
+        uow=lambda: SqlUnitOfWork(factory),
+        clock=clock or SystemClock(settings.timezone),
+        hasher=Argon2Hasher(),
+        policy=UrgencyPolicy(settings.urgent_lead_time_rule, settings.urgent_amount_threshold,
+                             settings.urgent_key_customer_rule),
+        national_calendar=national_calendar(settings.calendar_country, rest,
+                                            range(this_year - 1, this_year + 3)),
+        session_hours=settings.session_hours,
+    )
+    ctx.engine = engine
+    ctx.settings = settings
+    return ctx

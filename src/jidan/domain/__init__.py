@@ -1,0 +1,1 @@
+"""The business rules of urgent orders, in plain Python (standard library only)."""

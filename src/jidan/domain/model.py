@@ -1,0 +1,82 @@
+"""Master data and people: plain classes, mapped onto tables from the outside (adapters.db)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jidan.domain.roles import Role
+
+
+class Department:
+    def __init__(self, code: str, name: str):
+        self.code, self.name = code, name
+
+
+class WorkCenter:
+    """A line, machine group or work group (生产线 / 工作组) with parallel capacity."""
+
+    def __init__(self, code: str, name: str, department_code: str, capacity: int = 1):
+        self.code, self.name = code, name
+        self.department_code = department_code
+        self.capacity = capacity
+
+
+class Customer:
+    def __init__(self, code: str, name: str, priority_class: str = "normal", email: str | None = None,
+                 contact: str | None = None):
+        self.code, self.name = code, name
+        self.priority_class = priority_class  # key | normal
+        self.email, self.contact = email, contact
+
+    @property
+    def key(self) -> bool:
+        return self.priority_class == "key"
+
+
+class RoutingStep:
+    """One operation (工序) of a product's routing: where, how long, inspected or not (F1)."""
+
+    def __init__(self, seq: int, work_center_code: str, name: str, setup_minutes: int,
+                 minutes_per_unit: Decimal, inspection: bool = False):
+        self.seq, self.work_center_code, self.name = seq, work_center_code, name
+        self.setup_minutes, self.minutes_per_unit = setup_minutes, minutes_per_unit
+        self.inspection = inspection
+
+
+class BomItem:
+    """A component (原材料) needed per unit of the parent product."""
+
+    def __init__(self, component_code: str, quantity_per: Decimal):
+        self.component_code, self.quantity_per = component_code, quantity_per
+
+
+class Product:
+    def __init__(self, code: str, name: str, unit_price: Decimal, standard_lead_days: int,
+                 kind: str = "finished", routing: list[RoutingStep] | None = None,
+                 bom: list[BomItem] | None = None, unit: str = "pcs"):
+        self.code, self.name = code, name
+        self.unit_price = unit_price
+        self.standard_lead_days = standard_lead_days
+        self.kind = kind  # finished | material
+        self.unit = unit
+        self.routing = routing or []
+        self.bom = bom or []
+
+
+class User:
+    def __init__(self, username: str, display_name: str, role: Role, password_hash: str,
+                 email: str | None = None, active: bool = True):
+        self.username, self.display_name = username, display_name
+        self.role = Role(role)
+        self.password_hash = password_hash
+        self.email = email
+        self.active = active
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, as the audit trail records them."""
+
+    user_id: int
+    username: str
+    role: Role

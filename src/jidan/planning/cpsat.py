@@ -1,0 +1,234 @@
+"""The CP-SAT model, built in small steps: variables, precedence, resources, objective.
+
+The same model serves the full problem and the neighbourhoods of the large-neighbourhood
+search: every operation is either *fixed* (a constant), *shifted* (its resource and its order
+on that resource kept, its time free) or else free (any alternative, any time in the window).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from jidan.planning.problem import Operation, Problem
+from jidan.planning.result import Assignment
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """Which operations may change and how, inside the time window [earliest, horizon).
+
+    `shifted` maps an operation to the resource it keeps; its insertion order is the order the
+    operations keep on each resource.
+    """
+
+    fixed: Mapping[str, Assignment]
+    shifted: Mapping[str, str] = field(default_factory=dict)
+    earliest: int = 0
+    horizon: int = 0
+
+
+@dataclass
+class PlanModel:
+    """A CP-SAT model with handles on the variables the objective and the hints need."""
+
+    problem: Problem
+    area: Neighbourhood
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    starts: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    choices: dict[str, dict[str, cp_model.IntVar]] = field(default_factory=dict)
+    intervals: dict[str, list[cp_model.IntervalVar]] = field(default_factory=dict)
+    completions: dict[str, cp_model.LinearExprT] = field(default_factory=dict)
+
+    def end(self, op: Operation):
+        return self.starts[op.id] + op.duration
+
+
+def build(problem: Problem, area: Neighbourhood) -> PlanModel:
+    """The model of `problem` restricted to `area`, without objective."""
+    plan = PlanModel(problem, area)
+    add_operations(plan)
+    add_precedence(plan)
+    add_unavailable_windows(plan)
+    add_fixed_work(plan)
+    add_kept_order(plan)
+    for resource_intervals in plan.intervals.values():
+        if len(resource_intervals) > 1:
+            plan.model.add_no_overlap(resource_intervals)
+    return plan
+
+
+def add_operations(plan: PlanModel) -> None:
+    """A start per movable operation; one optional interval per alternative resource."""
+    area, model = plan.area, plan.model
+    for job in plan.problem.jobs:
+        for op in job.operations:
+            if op.id in area.fixed:
+                continue
+            lowest = max(area.earliest, job.release)
+            start = model.new_int_var(lowest, max(lowest, area.horizon - op.duration), f"s[{op.id}]")
+            plan.starts[op.id] = start
+            resources = (area.shifted[op.id],) if op.id in area.shifted else op.resources
+            if len(resources) == 1:
+                interval = model.new_fixed_size_interval_var(start, op.duration, f"i[{op.id}]")
+                plan.intervals.setdefault(resources[0], []).append(interval)
+                plan.choices[op.id] = {resources[0]: model.new_constant(1)}
+                continue
+            literals = {}
+            for rid in resources:
+                literal = model.new_bool_var(f"on[{op.id},{rid}]")
+                interval = model.new_optional_fixed_size_interval_var(start, op.duration, literal, f"i[{op.id},{rid}]")
+                plan.intervals.setdefault(rid, []).append(interval)
+                literals[rid] = literal
+            model.add_exactly_one(literals.values())
+            plan.choices[op.id] = literals
+
+
+def add_precedence(plan: PlanModel) -> None:
+    """Routing order within each job, against fixed neighbours as plain bounds."""
+    fixed, model = plan.area.fixed, plan.model
+    for job in plan.problem.jobs:
+        previous = None
+        for op in job.operations:
+            if op.id in fixed:
+                if previous is not None and not isinstance(previous, int):
+                    model.add(previous <= fixed[op.id].start)
+                previous = fixed[op.id].end
+                continue
+            if previous is not None:
+                model.add(plan.starts[op.id] >= previous)
+            previous = plan.end(op)
+        plan.completions[job.id] = previous
+
+
+def add_unavailable_windows(plan: PlanModel) -> None:
+    """Downtime blocks the resource like a fixed operation."""
+    area = plan.area
+    for resource in plan.problem.resources:
+        if resource.id not in plan.intervals:
+            continue
+        for s, e in resource.unavailable:
+            if e > area.earliest and s < area.horizon:
+                plan.intervals[resource.id].append(plan.model.new_fixed_size_interval_var(s, e - s, f"down[{resource.id},{s}]"))
+
+
+def add_fixed_work(plan: PlanModel) -> None:
+    """Fixed operations that reach into the window occupy their resource."""
+    area = plan.area
+    for a in area.fixed.values():
+        if a.end > a.start and a.resource in plan.intervals and a.end > area.earliest and a.start < area.horizon:
+            plan.intervals[a.resource].append(plan.model.new_fixed_size_interval_var(a.start, a.end - a.start, f"f[{a.operation}]"))
+
+
+def add_kept_order(plan: PlanModel) -> None:
+    """Shifted operations keep their sequence on their resource."""
+    area = plan.area
+    if not area.shifted:
+        return
+    by_resource: dict[str, list[str]] = {}
+    for op_id, rid in area.shifted.items():
+        by_resource.setdefault(rid, []).append(op_id)
+    for op_ids in by_resource.values():
+        for first, second in zip(op_ids, op_ids[1:]):
+            job, k = plan.problem.operation_by_id[first]
+            plan.model.add(plan.starts[second] >= plan.starts[first] + job.operations[k].duration)
+
+
+def makespan_objective(plan: PlanModel):
+    """Latest completion over all jobs."""
+    ends = list(plan.completions.values())
+    constants = [c for c in ends if isinstance(c, int)]
+    top = plan.model.new_int_var(max(constants, default=0), max(plan.area.horizon, max(constants, default=0)), "makespan")
+    variables = [c for c in ends if not isinstance(c, int)]
+    if variables:
+        plan.model.add_max_equality(top, variables + ([max(constants)] if constants else []))
+    return top
+
+
+def tardiness_terms(plan: PlanModel, job_ids: Iterable[str] | None = None) -> dict[str, object]:
+    """Each job's tardiness (minutes past due) as a variable or a constant."""
+    terms: dict[str, object] = {}
+    for job_id in job_ids if job_ids is not None else plan.completions:
+        job = plan.problem.job_by_id[job_id]
+        completion = plan.completions[job_id]
+        if isinstance(completion, int):
+            terms[job_id] = max(0, completion - job.due)
+            continue
+        late = plan.model.new_int_var(0, max(0, plan.area.horizon - job.due), f"late[{job_id}]")
+        plan.model.add(late >= completion - job.due)
+        terms[job_id] = late
+    return terms
+
+
+def weighted_tardiness_objective(plan: PlanModel):
+    terms = tardiness_terms(plan)
+    return sum(plan.problem.job_by_id[j].weight * t for j, t in terms.items())
+
+
+def objective_expression(plan: PlanModel, objective: str):
+    if objective == "makespan":
+        return makespan_objective(plan)
+    return weighted_tardiness_objective(plan)
+
+
+def add_hint(plan: PlanModel, assignments: Iterable[Assignment]) -> None:
+    """Start the search from a known plan (usually the greedy one)."""
+    for a in assignments:
+        if a.operation not in plan.starts:
+            continue
+        plan.model.add_hint(plan.starts[a.operation], a.start)
+        choices = plan.choices[a.operation]
+        if len(choices) > 1:
+            for rid, literal in choices.items():
+                plan.model.add_hint(literal, rid == a.resource)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one CP-SAT run found: a plan (or none), its proven bound and whether it is optimal."""
+
+    assignments: tuple[Assignment, ...] | None
+    bound: float
+    optimal: bool
+    deterministic_time: float
+
+
+def run(
+    plan: PlanModel,
+    time_limit: float,
+    workers: int = 2,
+    seed: int | None = None,
+) -> Outcome:
+    """Solve; with one worker and a seed the limit is deterministic so reruns give the same plan."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    if seed is not None:
+        solver.parameters.random_seed = seed
+    if workers == 1 and seed is not None:
+        solver.parameters.max_deterministic_time = time_limit
+        solver.parameters.max_time_in_seconds = max(60.0, 20 * time_limit)
+    else:
+        solver.parameters.max_time_in_seconds = time_limit
+    status = solver.solve(plan.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Outcome(None, solver.best_objective_bound, False, solver.deterministic_time)
+    return Outcome(
+        _read(plan, solver),
+        solver.best_objective_bound,
+        status == cp_model.OPTIMAL,
+        solver.deterministic_time,
+    )
+
+
+def _read(plan: PlanModel, solver: cp_model.CpSolver) -> tuple[Assignment, ...]:
+    placed = list(plan.area.fixed.values())
+    for job in plan.problem.jobs:
+        for op in job.operations:
+            if op.id not in plan.starts:
+                continue
+            start = solver.value(plan.starts[op.id])
+            resource = next(r for r, lit in plan.choices[op.id].items() if solver.boolean_value(lit))
+            placed.append(Assignment(job.id, op.id, resource, start, start + op.duration))
+    return tuple(placed)

@@ -1,0 +1,158 @@
+"""The planning problem as validated, frozen data: resources, jobs and their operations.
+
+Time is integer minutes from the plan's start. Invalid data fails at construction with an
+`InvalidProblem` naming the field, so nothing downstream has to re-check it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+from jidan.planning.errors import InvalidProblem, UnknownJob
+
+Window = tuple[int, int]
+
+
+def _merged(windows: tuple[Window, ...], where: str) -> tuple[Window, ...]:
+    """Sort and merge touching windows so lookups can bisect them."""
+    for start, end in windows:
+        if end <= start:
+            raise InvalidProblem(f"{where}: window ({start}, {end}) must end after it starts", where)
+    merged: list[list[int]] = []
+    for start, end in sorted(windows):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple((s, e) for s, e in merged)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A work center (工作中心) or machine; `unavailable` holds downtime and closed hours."""
+
+    id: str
+    unavailable: tuple[Window, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise InvalidProblem("resource id must not be empty", "resources.id")
+        windows = tuple((int(s), int(e)) for s, e in self.unavailable)
+        object.__setattr__(self, "unavailable", _merged(windows, f"resources[{self.id}].unavailable"))
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One routing step (工序): it runs uninterrupted on one of its alternative resources."""
+
+    id: str
+    duration: int
+    resources: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        where = f"operations[{self.id}]"
+        if not self.id:
+            raise InvalidProblem("operation id must not be empty", "operations.id")
+        if self.duration < 0:
+            raise InvalidProblem(f"{where}.duration must not be negative", f"{where}.duration")
+        if not self.resources:
+            raise InvalidProblem(f"{where}.resources must name at least one resource", f"{where}.resources")
+        if len(set(self.resources)) != len(self.resources):
+            raise InvalidProblem(f"{where}.resources lists a resource twice", f"{where}.resources")
+        object.__setattr__(self, "resources", tuple(self.resources))
+
+
+@dataclass(frozen=True)
+class Job:
+    """An order line to make: operations chained in routing order, with release, due date, weight."""
+
+    id: str
+    operations: tuple[Operation, ...]
+    release: int = 0
+    due: int = 0
+    weight: int = 1
+
+    def __post_init__(self) -> None:
+        where = f"jobs[{self.id}]"
+        if not self.id:
+            raise InvalidProblem("job id must not be empty", "jobs.id")
+        if not self.operations:
+            raise InvalidProblem(f"{where}.operations must not be empty", f"{where}.operations")
+        if self.release < 0:
+            raise InvalidProblem(f"{where}.release must not be negative", f"{where}.release")
+        if self.weight < 0:
+            raise InvalidProblem(f"{where}.weight must not be negative", f"{where}.weight")
+        object.__setattr__(self, "operations", tuple(self.operations))
+
+    @property
+    def work(self) -> int:
+        """Total processing time, the least time the job can take."""
+        return sum(op.duration for op in self.operations)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Everything the planner needs: resources and the jobs to run on them."""
+
+    resources: tuple[Resource, ...]
+    jobs: tuple[Job, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "resources", tuple(self.resources))
+        object.__setattr__(self, "jobs", tuple(self.jobs))
+        _unique((r.id for r in self.resources), "resources")
+        _unique((j.id for j in self.jobs), "jobs")
+        _unique((op.id for j in self.jobs for op in j.operations), "operations")
+        known = {r.id for r in self.resources}
+        for job in self.jobs:
+            for op in job.operations:
+                for rid in op.resources:
+                    if rid not in known:
+                        raise InvalidProblem(
+                            f"jobs[{job.id}].operations[{op.id}] names unknown resource {rid!r}",
+                            f"jobs[{job.id}].operations[{op.id}].resources",
+                        )
+
+    @cached_property
+    def resource_by_id(self) -> dict[str, Resource]:
+        return {r.id: r for r in self.resources}
+
+    @cached_property
+    def job_by_id(self) -> dict[str, Job]:
+        return {j.id: j for j in self.jobs}
+
+    @cached_property
+    def operation_by_id(self) -> dict[str, tuple[Job, int]]:
+        """Each operation id → its job and its position in the routing."""
+        return {op.id: (j, k) for j in self.jobs for k, op in enumerate(j.operations)}
+
+    @property
+    def operation_count(self) -> int:
+        return len(self.operation_by_id)
+
+    def job(self, job_id: str) -> Job:
+        try:
+            return self.job_by_id[job_id]
+        except KeyError:
+            raise UnknownJob(f"job {job_id!r} is not in the problem", "job") from None
+
+    def with_job(self, job: Job) -> Problem:
+        """The same plant with `job` added, or replacing the job of the same id."""
+        jobs = [j for j in self.jobs if j.id != job.id]
+        return replace(self, jobs=(*jobs, job))
+
+    def without_job(self, job_id: str) -> Problem:
+        self.job(job_id)
+        return replace(self, jobs=tuple(j for j in self.jobs if j.id != job_id))
+
+    def with_resources(self, resources: tuple[Resource, ...]) -> Problem:
+        return replace(self, resources=resources)
+
+
+def _unique(ids, what: str) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise InvalidProblem(f"{what}: duplicate id {i!r}", f"{what}.id")
+        seen.add(i)

@@ -1,0 +1,74 @@
+"""The planner's entry point: greedy first, then CP-SAT (whole model, or LNS when large)."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+
+from jidan.planning import cpsat, lns
+from jidan.planning.dispatch import best_dispatch
+from jidan.planning.problem import Problem
+from jidan.planning.result import OBJECTIVES, Assignment, Schedule, evaluate, makespan, trivial_lower_bound
+from jidan.planning.validate import check, violations
+
+FULL_MODEL_LIMIT = 1500
+"""Above this many movable operations one CP-SAT model is too slow to help; LNS takes over."""
+
+
+def solve(
+    problem: Problem,
+    objective: str = "makespan",
+    time_limit: float = 10.0,
+    workers: int = 2,
+    seed: int | None = None,
+    frozen: Mapping[str, Assignment] | None = None,
+    start: tuple[Assignment, ...] | None = None,
+) -> Schedule:
+    """Plan every job; never worse than greedy dispatch, always feasible.
+
+    `time_limit` 0 returns the greedy plan at once. With `workers=1` and a `seed` the run is
+    reproducible (CP-SAT's deterministic time stands in for seconds). `frozen` operations stay
+    exactly where they are; `start` is a feasible plan to improve instead of the greedy one when
+    it is better.
+    """
+    if objective not in OBJECTIVES:
+        raise ValueError(f"unknown objective {objective!r}; expected one of {OBJECTIVES}")
+    clock = time.monotonic()
+    frozen = dict(frozen or {})
+    _, best, value = best_dispatch(problem, objective, frozen)
+    if start is not None and not violations(problem, start) and evaluate(problem, start, objective) < value:
+        best, value = start, evaluate(problem, start, objective)
+    bound = trivial_lower_bound(problem, objective)
+    optimal = False
+    budget = time_limit - (time.monotonic() - clock)
+    if time_limit > 0 and budget > 0:
+        if problem.operation_count - len(frozen) <= FULL_MODEL_LIMIT:
+            outcome = _whole(problem, objective, best, frozen, budget, workers, seed)
+            if outcome.assignments is not None and not violations(problem, outcome.assignments):
+                candidate = evaluate(problem, outcome.assignments, objective)
+                if candidate <= value:
+                    best, value, optimal = outcome.assignments, candidate, outcome.optimal
+            bound = max(bound, math.ceil(outcome.bound - 1e-6)) if outcome.assignments is not None else bound
+        else:
+            improved = lns.improve(problem, objective, best, frozen, budget, workers, seed)
+            if not violations(problem, improved):
+                best, value = improved, evaluate(problem, improved, objective)
+    check(problem, best)
+    bound = min(bound, value)
+    status = "optimal" if optimal or value == bound else "feasible"
+    return Schedule(status, objective, value, bound, _ordered(best), time.monotonic() - clock)
+
+
+def _whole(problem, objective, hint, frozen, budget, workers, seed) -> cpsat.Outcome:
+    """One model of every movable operation, warm-started from `hint`."""
+    spread = sum(j.work for j in problem.jobs) if objective == "weighted-tardiness" else 0
+    area = cpsat.Neighbourhood(fixed=frozen, horizon=makespan(problem, hint) + spread)
+    plan = cpsat.build(problem, area)
+    plan.model.minimize(cpsat.objective_expression(plan, objective))
+    cpsat.add_hint(plan, hint)
+    return cpsat.run(plan, budget, workers, seed)
+
+
+def _ordered(assignments) -> tuple[Assignment, ...]:
+    return tuple(sorted(assignments, key=lambda a: (a.start, a.resource, a.operation)))

@@ -1,0 +1,54 @@
+"""Per-resource busy intervals kept sorted, so the earliest free slot is a bisect and a short walk.
+
+Every placement in the package goes through here: dispatching, gap filling for promises,
+pushing work later and repairing plans all ask the same question of the same index.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from jidan.planning.problem import Operation, Problem
+
+
+class Timeline:
+    """Busy time of each resource: unavailable windows plus booked operations."""
+
+    def __init__(self, problem: Problem) -> None:
+        self._starts: dict[str, list[int]] = {}
+        self._ends: dict[str, list[int]] = {}
+        for resource in problem.resources:
+            self._starts[resource.id] = [s for s, _ in resource.unavailable]
+            self._ends[resource.id] = [e for _, e in resource.unavailable]
+
+    def earliest_start(self, resource: str, ready: int, duration: int) -> int:
+        """The first start ≥ `ready` where [start, start + duration) is free on `resource`."""
+        if duration == 0:
+            return ready
+        starts, ends = self._starts[resource], self._ends[resource]
+        i = bisect_right(ends, ready)
+        start = ready
+        n = len(starts)
+        while i < n and starts[i] < start + duration:
+            if ends[i] > start:
+                start = ends[i]
+            i += 1
+        return start
+
+    def best_placement(self, op: Operation, ready: int) -> tuple[str, int]:
+        """The alternative resource that finishes `op` first, and its start (ties: listed order)."""
+        best_resource, best_start = op.resources[0], None
+        for rid in op.resources:
+            start = self.earliest_start(rid, ready, op.duration)
+            if best_start is None or start < best_start:
+                best_resource, best_start = rid, start
+        return best_resource, best_start
+
+    def book(self, resource: str, start: int, end: int) -> None:
+        """Mark [start, end) busy; the caller guarantees it was free."""
+        if end <= start:
+            return
+        starts = self._starts[resource]
+        i = bisect_right(starts, start)
+        starts.insert(i, start)
+        self._ends[resource].insert(i, end)

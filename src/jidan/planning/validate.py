@@ -1,0 +1,65 @@
+"""An independent feasibility check, written apart from the solvers so it can catch their bugs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from jidan.planning.errors import InvalidSchedule
+from jidan.planning.problem import Problem
+from jidan.planning.result import Assignment
+
+
+def violations(problem: Problem, assignments: Iterable[Assignment]) -> list[str]:
+    """Every rule of the problem the assignments break, in words; empty when feasible."""
+    found: list[str] = []
+    by_op: dict[str, Assignment] = {}
+    for a in assignments:
+        if a.operation in by_op:
+            found.append(f"{a.operation} is assigned twice")
+        by_op[a.operation] = a
+    for op_id in by_op.keys() - problem.operation_by_id.keys():
+        found.append(f"{op_id} is not an operation of the problem")
+    for job in problem.jobs:
+        previous_end = job.release
+        for op in job.operations:
+            a = by_op.get(op.id)
+            if a is None:
+                found.append(f"{op.id} is not assigned")
+                continue
+            if a.job != job.id:
+                found.append(f"{op.id} is recorded under job {a.job}, not {job.id}")
+            if a.resource not in op.resources:
+                found.append(f"{op.id} runs on {a.resource}, not one of {op.resources}")
+            if a.end - a.start != op.duration:
+                found.append(f"{op.id} lasts {a.end - a.start} min instead of {op.duration}")
+            if a.start < previous_end:
+                found.append(f"{op.id} starts at {a.start}, before {previous_end} (release or previous operation)")
+            previous_end = a.end
+    found.extend(_overlaps(problem, by_op.values()))
+    return found
+
+
+def _overlaps(problem: Problem, assignments: Iterable[Assignment]) -> list[str]:
+    found = []
+    per_resource: dict[str, list[tuple[int, int, str]]] = {}
+    for a in assignments:
+        if a.end > a.start:
+            per_resource.setdefault(a.resource, []).append((a.start, a.end, a.operation))
+    for rid, busy in per_resource.items():
+        resource = problem.resource_by_id.get(rid)
+        if resource is None:
+            continue
+        busy.extend((s, e, "unavailable window") for s, e in resource.unavailable)
+        busy.sort()
+        for (s1, e1, what1), (s2, e2, what2) in zip(busy, busy[1:]):
+            if s2 < e1:
+                found.append(f"{what1} [{s1},{e1}) overlaps {what2} [{s2},{e2}) on {rid}")
+    return found
+
+
+def check(problem: Problem, assignments: Iterable[Assignment]) -> None:
+    """Raise `InvalidSchedule` listing the first few broken rules."""
+    found = violations(problem, assignments)
+    if found:
+        more = f" (and {len(found) - 5} more)" if len(found) > 5 else ""
+        raise InvalidSchedule("; ".join(found[:5]) + more, "assignments")

@@ -1,0 +1,31 @@
+"""What the use cases need from outside, declared as small ports and wired in bootstrap."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, Protocol
+
+from jidan.domain.calendar import WorkCalendar
+from jidan.domain.urgency import UrgencyPolicy
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+    def verify(self, password: str, hashed: str) -> bool: ...
+
+
+@dataclass
+class Context:
+    uow: Callable[[], object]  # returns a fresh unit of work
+    clock: Clock
+    hasher: PasswordHasher
+    policy: UrgencyPolicy
+    national_calendar: WorkCalendar
+    session_hours: int = 12
+
+    def now(self) -> datetime:
+        return self.clock.now()

@@ -1,0 +1,142 @@
+"""Customers, products (with routing and BOM) and the plant: the master data orders stand on."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jidan.domain import errors
+from jidan.domain.model import Actor, BomItem, Customer, Product, RoutingStep
+from jidan.domain.roles import ALL_ROLES, MASTER_DATA, Role
+from jidan.services import audit
+from jidan.services.context import Context
+from jidan.services.permissions import require_role
+
+READERS = ALL_ROLES - {Role.SUPPLIER, Role.STORE}
+
+
+def customer_view(c: Customer) -> dict:
+    return {"id": c.id, "code": c.code, "name": c.name, "priority_class": c.priority_class,
+            "email": c.email, "contact": c.contact, "version": c.version}
+
+
+def product_view(p: Product) -> dict:
+    return {
+        "id": p.id, "code": p.code, "name": p.name, "kind": p.kind, "unit": p.unit,
+        "unit_price": f"{p.unit_price:.2f}", "standard_lead_days": p.standard_lead_days,
+        "routing": [{"seq": s.seq, "work_center": s.work_center_code, "name": s.name,
+                     "setup_minutes": s.setup_minutes, "minutes_per_unit": str(s.minutes_per_unit),
+                     "inspection": s.inspection} for s in p.routing],
+        "bom": [{"component": b.component_code, "quantity_per": str(b.quantity_per)} for b in p.bom],
+        "version": p.version,
+    }
+
+
+@dataclass(frozen=True)
+class NewCustomer:
+    code: str
+    name: str
+    priority_class: str = "normal"
+    email: str | None = None
+    contact: str | None = None
+
+
+@dataclass(frozen=True)
+class NewStep:
+    seq: int
+    work_center: str
+    name: str
+    minutes_per_unit: Decimal
+    setup_minutes: int = 0
+    inspection: bool = False
+
+
+@dataclass(frozen=True)
+class NewProduct:
+    code: str
+    name: str
+    unit_price: Decimal
+    standard_lead_days: int
+    kind: str = "finished"
+    unit: str = "pcs"
+    routing: tuple[NewStep, ...] = ()
+    bom: tuple[tuple[str, Decimal], ...] = ()
+
+
+def list_customers(ctx: Context, actor: Actor) -> list[dict]:
+    require_role(actor, READERS)
+    with ctx.uow() as uow:
+        return [customer_view(c) for c in uow.customers.list()]
+
+
+def create_customer(ctx: Context, actor: Actor | None, cmd: NewCustomer) -> dict:
+    if actor is not None:
+        require_role(actor, MASTER_DATA)
+    with ctx.uow() as uow:
+        if uow.customers.by_code(cmd.code):
+            raise errors.Duplicate(f"customer {cmd.code} exists", code="customer.duplicate",
+                                   fields={"code": "duplicate"})
+        customer = Customer(cmd.code, cmd.name, cmd.priority_class, cmd.email, cmd.contact)
+        uow.customers.add(customer)
+        uow.flush()
+        view = customer_view(customer)
+        audit.record(uow, ctx, actor, "customer", customer.id, "create", None, view)
+        uow.commit()
+        return view
+
+
+def list_products(ctx: Context, actor: Actor, kind: str | None = None) -> list[dict]:
+    require_role(actor, READERS)
+    with ctx.uow() as uow:
+        return [product_view(p) for p in uow.products.list(kind)]
+
+
+def get_product(ctx: Context, actor: Actor, code: str) -> dict:
+    require_role(actor, READERS)
+    with ctx.uow() as uow:
+        product = uow.products.by_code(code)
+        if product is None:
+            raise errors.NotFound(f"product {code} not found", code="product.not_found")
+        return product_view(product)
+
+
+def create_product(ctx: Context, actor: Actor | None, cmd: NewProduct) -> dict:
+    """A product with its routing (工序) and bill of materials, checked against the plant."""
+    if actor is not None:
+        require_role(actor, MASTER_DATA)
+    with ctx.uow() as uow:
+        if uow.products.by_code(cmd.code):
+            raise errors.Duplicate(f"product {cmd.code} exists", code="product.duplicate",
+                                   fields={"code": "duplicate"})
+        fields = {}
+        for i, step in enumerate(cmd.routing):
+            if uow.plant.work_center(step.work_center) is None:
+                fields[f"routing.{i}.work_center"] = "unknown_work_center"
+        components = uow.products.by_codes({c for c, _ in cmd.bom})
+        for i, (code, _qty) in enumerate(cmd.bom):
+            if code not in components:
+                fields[f"bom.{i}.component"] = "unknown_product"
+        if len({s.seq for s in cmd.routing}) != len(cmd.routing):
+            fields["routing"] = "duplicate_seq"
+        if fields:
+            raise errors.ValidationFailed("the product is not valid", fields=fields)
+        product = Product(
+            cmd.code, cmd.name, cmd.unit_price, cmd.standard_lead_days, cmd.kind,
+            [RoutingStep(s.seq, s.work_center, s.name, s.setup_minutes, s.minutes_per_unit, s.inspection)
+             for s in cmd.routing],
+            [BomItem(code, qty) for code, qty in cmd.bom], cmd.unit)
+        uow.products.add(product)
+        uow.flush()
+        view = product_view(product)
+        audit.record(uow, ctx, actor, "product", product.id, "create", None, view)
+        uow.commit()
+        return view
+
+
+def plant_view(ctx: Context, actor: Actor) -> dict:
+    require_role(actor, READERS)
+    with ctx.uow() as uow:
+        return {
+            "departments": [{"code": d.code, "name": d.name} for d in uow.plant.departments()],
+            "work_centers": [{"code": w.code, "name": w.name, "department": w.department_code,
+                              "capacity": w.capacity} for w in uow.plant.work_centers()],
+        }

@@ -1,0 +1,297 @@
+"""Order intake (A1–A4) and every lifecycle action, each audited in its own transaction."""
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from jidan.adapters.db.repositories import OrderFilter
+from jidan.domain import errors
+from jidan.domain.model import Actor
+from jidan.domain.order import Order, OrderLine
+from jidan.domain.roles import ORDER_ENTRY, Role
+from jidan.domain.states import APPROVED_STATES, OrderState
+from jidan.domain.urgency import assess_urgency
+from jidan.services import audit
+from jidan.services.calendar import effective_calendar
+from jidan.services.context import Context
+from jidan.services.permissions import require_order_access, require_role
+
+
+@dataclass(frozen=True)
+class NewLine:
+    product: str
+    quantity: int
+    unit_price: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class NewOrder:
+    """What sales enters (A1): customer and products by code."""
+
+    customer: str
+    customer_po: str
+    requested_date: date
+    lines: tuple[NewLine, ...]
+    channel: str = "phone"
+    special_requirements: str | None = None
+    urgent_reason: str | None = None
+    draft: bool = False
+
+
+@dataclass(frozen=True)
+class OrderEdit:
+    """Fields that may be edited before approval; None leaves a field as it is."""
+
+    version: int
+    requested_date: date | None = None
+    special_requirements: str | None = None
+    urgent_reason: str | None = None
+    lines: tuple[NewLine, ...] | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def order_view(order: Order, actor: Actor | None = None) -> dict:
+    """The order as every screen and the API show it."""
+    view = {
+        "id": order.id, "number": order.number,
+        "customer": {"code": order.customer.code, "name": order.customer.name,
+                     "priority_class": order.customer.priority_class},
+        "customer_po": order.customer_po,
+        "order_date": order.order_date.isoformat(),
+        "requested_date": order.requested_date.isoformat(),
+        "promised_date": order.promised_date.isoformat() if order.promised_date else None,
+        "channel": order.channel, "special_requirements": order.special_requirements,
+        "status": str(order.status), "held_from": order.held_from,
+        "urgent": order.urgent,
+        "urgent_reasons": [r for r in order.urgent_reasons.split(",") if r],
+        "urgent_reason": order.urgent_reason,
+        "priority": order.priority, "priority_rank": order.priority_rank,
+        "amount": f"{order.amount:.2f}",
+        "lines": [{"line_no": ln.line_no, "product": ln.product.code, "product_name": ln.product.name,
+                   "quantity": ln.quantity, "unit_price": f"{ln.unit_price:.2f}",
+                   "amount": f"{ln.amount:.2f}"} for ln in order.lines],
+        "revision": order.revision, "version": order.version,
+        "created_by": order.created_by, "owner_id": order.owner_id,
+        "created_at": order.created_at.isoformat() if order.created_at else None,
+    }
+    if actor is not None:
+        view["allowed_actions"] = order.allowed_actions(actor)
+    return view
+
+
+def _snapshot(order: Order) -> dict:
+    """The business content of an order (no lock version, no permissions) for audit and versions."""
+    view = order_view(order)
+    for key in ("version", "created_at", "held_from"):
+        view.pop(key)
+    return view
+
+
+def _build_lines(uow, lines: tuple[NewLine, ...]) -> tuple[list[OrderLine], int]:
+    """Order lines from product codes; returns them with the longest standard lead time."""
+    if not lines:
+        raise errors.ValidationFailed("an order needs at least one line", fields={"lines": "required"})
+    products = uow.products.by_codes({ln.product for ln in lines})
+    fields = {}
+    for i, ln in enumerate(lines):
+        product = products.get(ln.product)
+        if product is None or product.kind != "finished":
+            fields[f"lines.{i}.product"] = "unknown_product"
+        if ln.quantity <= 0:
+            fields[f"lines.{i}.quantity"] = "must_be_positive"
+        if ln.unit_price is not None and ln.unit_price < 0:
+            fields[f"lines.{i}.unit_price"] = "must_not_be_negative"
+    if fields:
+        raise errors.ValidationFailed("some order lines are not valid", fields=fields)
+    built = []
+    for i, ln in enumerate(lines, start=1):
+        product = products[ln.product]
+        line = OrderLine(i, product.id, ln.quantity,
+                         ln.unit_price if ln.unit_price is not None else product.unit_price)
+        line.product = product
+        built.append(line)
+    return built, max(products[ln.product].standard_lead_days for ln in lines)
+
+
+def _assess(uow, ctx: Context, order: Order, standard_lead_days: int) -> None:
+    """Applies the urgency rules (A3) and the priority rank (A4)."""
+    urgency = assess_urgency(
+        order_date=order.order_date, requested_date=order.requested_date,
+        standard_lead_days=standard_lead_days, amount=order.amount,
+        key_customer=order.customer.key, manual_reason=order.urgent_reason,
+        calendar=effective_calendar(uow, ctx), policy=ctx.policy)
+    order.urgent = urgency.urgent
+    order.urgent_reasons = ",".join(urgency.reasons)
+    order.priority = urgency.priority
+
+
+def _request_hash(cmd: NewOrder) -> str:
+    return hashlib.sha256(json.dumps(audit.plain(asdict(cmd)), sort_keys=True).encode()).hexdigest()
+
+
+def create_order(ctx: Context, actor: Actor, cmd: NewOrder, idempotency_key: str | None = None) -> dict:
+    """Enters an order; a retry with the same idempotency key returns the first result (A2)."""
+    require_role(actor, ORDER_ENTRY)
+    with ctx.uow() as uow:
+        if idempotency_key:
+            first = uow.idempotency.get(actor.user_id, idempotency_key)
+            if first is not None:
+                if first["request_hash"] != _request_hash(cmd):
+                    raise errors.ValidationFailed(
+                        "this Idempotency-Key was used for a different request",
+                        code="idempotency.key_reused", fields={"Idempotency-Key": "reused"})
+                return first["response"]
+        order = enter_order(uow, ctx, actor, cmd)
+        view = order_view(order, actor)
+        if idempotency_key:
+            uow.idempotency.put(actor.user_id, idempotency_key, _request_hash(cmd), 201, view, ctx.now())
+        uow.commit()
+        return view
+
+
+def enter_order(uow, ctx: Context, actor: Actor, cmd: NewOrder) -> Order:
+    """Validates and adds one order inside the caller's unit of work (form, API and import)."""
+    customer = uow.customers.by_code(cmd.customer)
+    if customer is None:
+        raise errors.ValidationFailed("unknown customer", fields={"customer": "unknown_customer"})
+    if uow.orders.by_customer_po(customer.id, cmd.customer_po):
+        raise errors.Duplicate(f"customer PO {cmd.customer_po} was already entered",
+                               code="order.duplicate_customer_po", fields={"customer_po": "duplicate"})
+    now = ctx.now()
+    if cmd.requested_date < now.date():
+        raise errors.ValidationFailed("the requested date is in the past",
+                                      fields={"requested_date": "in_past"})
+    lines, lead_days = _build_lines(uow, cmd.lines)
+    order = Order(number=f"TMP-{uuid.uuid4().hex[:20]}", customer_id=customer.id,
+                  customer_po=cmd.customer_po, order_date=now.date(),
+                  requested_date=cmd.requested_date, lines=lines, created_by=actor.user_id,
+                  channel=cmd.channel, special_requirements=cmd.special_requirements,
+                  status=OrderState.DRAFT if cmd.draft else OrderState.SUBMITTED, created_at=now)
+    order.customer = customer
+    order.urgent_reason = cmd.urgent_reason
+    _assess(uow, ctx, order, lead_days)
+    uow.orders.add(order)
+    uow.flush()
+    # The number comes from the row id, so concurrent writers never pick the same one.
+    order.number = f"SO-{now:%y%m}-{order.id:05d}"
+    uow.flush()
+    audit.record(uow, ctx, actor, "order", order.id, "create", None, _snapshot(order),
+                 cmd.urgent_reason)
+    return order
+
+
+def _load(uow, actor: Actor, order_id: int) -> Order:
+    require_order_access(actor)
+    order = uow.orders.get(order_id)
+    if order is None:
+        raise errors.NotFound(f"order {order_id} not found", code="order.not_found")
+    return order
+
+
+def _check_version(order: Order, expected: int | None) -> None:
+    if expected is not None and expected != order.version:
+        raise errors.StaleVersion(
+            f"order is at version {order.version}, not {expected}; reload it",
+            current_version=order.version)
+
+
+def get_order(ctx: Context, actor: Actor, order_id: int) -> dict:
+    with ctx.uow() as uow:
+        return order_view(_load(uow, actor, order_id), actor)
+
+
+def list_orders(ctx: Context, actor: Actor, f: OrderFilter) -> dict:
+    require_order_access(actor)
+    with ctx.uow() as uow:
+        orders, total = uow.orders.list(f)
+        return {"items": [order_view(o) for o in orders], "total": total,
+                "limit": f.limit, "offset": f.offset}
+
+
+def act(ctx: Context, actor: Actor, order_id: int, action: str, reason: str | None = None,
+        expected_version: int | None = None) -> dict:
+    """Fires one lifecycle action from the TRANSITIONS table and audits old → new."""
+    with ctx.uow() as uow:
+        order = _load(uow, actor, order_id)
+        _check_version(order, expected_version)
+        old, new = order.apply(action, actor, reason)
+        if new == OrderState.APPROVED:
+            uow.orders.add_version(order, audit.plain(_snapshot(order)), ctx.now(), actor.user_id)
+        uow.flush()
+        audit.record(uow, ctx, actor, "order", order.id, action,
+                     {"status": old.value}, {"status": new.value}, reason)
+        uow.commit()
+        return order_view(order, actor)
+
+
+def edit_order(ctx: Context, actor: Actor, order_id: int, edit: OrderEdit) -> dict:
+    """Edits before approval by the person who entered it; after approval only a change request may."""
+    with ctx.uow() as uow:
+        order = _load(uow, actor, order_id)
+        _check_version(order, edit.version)
+        if order.status in APPROVED_STATES or order.status == OrderState.CANCELLED:
+            raise errors.Conflict("an approved order changes only through a change request (变更申请)",
+                                  code="order.change_requires_request")
+        if actor.user_id != order.created_by:
+            raise errors.Forbidden("only the person who entered the order may edit it",
+                                   code="order.not_requester")
+        before = _snapshot(order)
+        if edit.requested_date is not None:
+            if edit.requested_date < ctx.now().date():
+                raise errors.ValidationFailed("the requested date is in the past",
+                                              fields={"requested_date": "in_past"})
+            order.requested_date = edit.requested_date
+        if edit.special_requirements is not None:
+            order.special_requirements = edit.special_requirements
+        if edit.urgent_reason is not None:
+            order.urgent_reason = edit.urgent_reason or None
+        if edit.lines is not None:
+            lines, _ = _build_lines(uow, edit.lines)
+            order.lines.clear()
+            uow.flush()
+            order.lines.extend(lines)
+        lead_days = max(ln.product.standard_lead_days for ln in order.lines)
+        _assess(uow, ctx, order, lead_days)
+        uow.orders.touch(order)
+        uow.flush()
+        old, new = audit.changed(audit.plain(before), audit.plain(_snapshot(order)))
+        audit.record(uow, ctx, actor, "order", order.id, "edit", old, new)
+        uow.commit()
+        return order_view(order, actor)
+
+
+def order_events(ctx: Context, actor: Actor, order_id: int) -> list[dict]:
+    with ctx.uow() as uow:
+        _load(uow, actor, order_id)
+        return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in e.items()}
+                for e in uow.audit.for_entity("order", order_id)]
+
+
+def order_versions(ctx: Context, actor: Actor, order_id: int) -> list[dict]:
+    with ctx.uow() as uow:
+        _load(uow, actor, order_id)
+        return [{"revision": v["revision"], "snapshot": v["snapshot"],
+                 "created_at": v["created_at"].isoformat(), "created_by": v["created_by"]}
+                for v in uow.orders.versions(order_id)]
+
+
+def set_owner(ctx: Context, actor: Actor, order_id: int, username: str, version: int | None) -> dict:
+    """Names the person who answers for the order end to end (专人负责, D3)."""
+    require_role(actor, {Role.PMC, Role.MANAGEMENT})
+    with ctx.uow() as uow:
+        order = _load(uow, actor, order_id)
+        _check_version(order, version)
+        owner = uow.users.by_username(username)
+        if owner is None:
+            raise errors.ValidationFailed("unknown user", fields={"owner": "unknown_user"})
+        old = order.owner_id
+        order.owner_id = owner.id
+        uow.flush()
+        audit.record(uow, ctx, actor, "order", order.id, "set_owner", {"owner_id": old},
+                     {"owner_id": owner.id})
+        uow.commit()
+        return order_view(order, actor)

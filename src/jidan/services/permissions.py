@@ -1,0 +1,19 @@
+"""Role and record checks shared by every use case."""
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from jidan.domain import errors
+from jidan.domain.model import Actor
+from jidan.domain.roles import ORDER_VIEWERS
+
+
+def require_role(actor: Actor, roles: Collection) -> None:
+    if actor.role not in roles:
+        raise errors.Forbidden(f"role {actor.role} may not do this", code="auth.role_not_allowed")
+
+
+def require_order_access(actor: Actor) -> None:
+    """Suppliers and stores never see customer orders; to them the order does not exist."""
+    if actor.role not in ORDER_VIEWERS:
+        raise errors.NotFound("order not found", code="order.not_found")
