@@ -1,0 +1,81 @@
+import pytest
+
+from jidan.planning import solve as solve_module
+from jidan.planning.dispatch import best_dispatch
+from jidan.planning.formats import parse_orlib
+from jidan.planning.generate import generate_plant
+from jidan.planning.problem import Job, Operation, Problem, Resource
+from jidan.planning.result import evaluate, weighted_tardiness
+from jidan.planning.solve import solve
+from jidan.planning.validate import violations
+
+FT06 = """6 6
+2 1 0 3 1 6 3 7 5 3 4 6
+1 8 2 5 4 10 5 10 0 10 3 4
+2 5 3 4 5 8 0 9 1 1 4 7
+1 5 0 5 2 5 3 3 4 8 5 9
+2 9 1 3 4 5 5 4 0 3 3 1
+1 3 3 3 5 9 0 10 4 4 2 1
+"""
+
+
+def test_c3_cpsat_proves_the_classic_ft06_optimum():
+    schedule = solve(parse_orlib(FT06), "makespan", time_limit=5)
+    assert (schedule.value, schedule.lower_bound, schedule.status) == (55, 55, "optimal")
+    assert violations(parse_orlib(FT06), schedule.assignments) == []
+
+
+def test_c3_zero_time_limit_returns_the_greedy_plan():
+    problem = parse_orlib(FT06)
+    schedule = solve(problem, "makespan", time_limit=0)
+    assert schedule.value == best_dispatch(problem, "makespan")[2]
+    assert schedule.lower_bound <= 55 <= schedule.value
+
+
+def test_c3_operations_wait_for_downtime_instead_of_overlapping_it():
+    problem = Problem(
+        (Resource("WC11", ((30, 100),)),),
+        (Job("SO-1/1", (Operation("SO-1/1-10", 40, ("WC11",)),), due=50, weight=2),),
+    )
+    schedule = solve(problem, "weighted-tardiness", time_limit=1)
+    assert [(a.start, a.end) for a in schedule.assignments] == [(100, 140)]
+    assert schedule.value == 2 * 90 == schedule.lower_bound + 180
+
+
+def test_c3_alternative_work_centers_share_the_load():
+    ops = tuple(Operation(f"SO-{k}/1-10", 60, ("WC11", "WC12")) for k in range(4))
+    problem = Problem((Resource("WC11"), Resource("WC12")), tuple(Job(f"SO-{k}/1", (op,)) for k, op in enumerate(ops)))
+    schedule = solve(problem, "makespan", time_limit=1)
+    assert schedule.value == 120
+    assert {a.resource for a in schedule.assignments} == {"WC11", "WC12"}
+
+
+def test_c3_weighted_tardiness_improves_on_greedy_for_a_small_plant():
+    problem = generate_plant(30, seed=4, work_centers=6)
+    greedy = solve(problem, "weighted-tardiness", time_limit=0)
+    better = solve(problem, "weighted-tardiness", time_limit=2)
+    assert greedy.value > 0
+    assert better.value < greedy.value
+    assert better.value == weighted_tardiness(problem, better.assignments)
+
+
+def test_c3_large_plans_use_neighbourhood_search_and_stay_valid(monkeypatch):
+    monkeypatch.setattr(solve_module, "FULL_MODEL_LIMIT", 20)
+    problem = generate_plant(40, seed=2, work_centers=6)
+    greedy = solve(problem, "weighted-tardiness", time_limit=0)
+    schedule = solve(problem, "weighted-tardiness", time_limit=2, workers=1, seed=3)
+    assert violations(problem, schedule.assignments) == []
+    assert schedule.value < greedy.value
+    assert schedule.lower_bound <= schedule.value
+
+
+def test_c3_unknown_objective_is_refused():
+    with pytest.raises(ValueError, match="objective"):
+        solve(parse_orlib(FT06), "cheapest", time_limit=0)
+
+
+def test_c3_schedule_round_trips_through_its_json_shape():
+    schedule = solve(parse_orlib(FT06), "makespan", time_limit=0)
+    again = type(schedule).from_dict(schedule.to_dict())
+    assert again == schedule.__class__(**{**schedule.__dict__, "seconds": round(schedule.seconds, 3)})
+    assert evaluate(parse_orlib(FT06), again.assignments, "makespan") == schedule.value
