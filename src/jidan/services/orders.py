@@ -14,7 +14,8 @@ from jidan.domain.model import Actor
 from jidan.domain.order import Order, OrderLine
 from jidan.domain.roles import ORDER_ENTRY, Role
 from jidan.domain.states import APPROVED_STATES, OrderState
-from jidan.domain.urgency import assess_urgency
+from jidan.domain.calendar import WorkCalendar
+from jidan.domain.urgency import UrgencyPolicy, assess_urgency
 from jidan.services import audit
 from jidan.services.calendar import effective_calendar
 from jidan.services.context import Context
@@ -91,8 +92,8 @@ def _snapshot(order: Order) -> dict:
     return view
 
 
-def _build_lines(uow, lines: tuple[NewLine, ...]) -> tuple[list[OrderLine], int]:
-    """Order lines from product codes; returns them with the longest standard lead time."""
+def _build_lines(uow, lines: tuple[NewLine, ...]) -> list[OrderLine]:
+    """Order lines from product codes, priced from the product unless a price is given."""
     if not lines:
         raise errors.ValidationFailed("an order needs at least one line", fields={"lines": "required"})
     products = uow.products.by_codes({ln.product for ln in lines})
@@ -114,16 +115,16 @@ def _build_lines(uow, lines: tuple[NewLine, ...]) -> tuple[list[OrderLine], int]
                          ln.unit_price if ln.unit_price is not None else product.unit_price)
         line.product = product
         built.append(line)
-    return built, max(products[ln.product].standard_lead_days for ln in lines)
+    return built
 
 
-def _assess(uow, ctx: Context, order: Order, standard_lead_days: int) -> None:
+def _assess(order: Order, calendar: WorkCalendar, policy: UrgencyPolicy) -> None:
     """Applies the urgency rules (A3) and the priority rank (A4)."""
     urgency = assess_urgency(
         order_date=order.order_date, requested_date=order.requested_date,
-        standard_lead_days=standard_lead_days, amount=order.amount,
-        key_customer=order.customer.key, manual_reason=order.urgent_reason,
-        calendar=effective_calendar(uow, ctx), policy=ctx.policy)
+        standard_lead_days=max(ln.product.standard_lead_days for ln in order.lines),
+        amount=order.amount, key_customer=order.customer.key, manual_reason=order.urgent_reason,
+        calendar=calendar, policy=policy)
     order.urgent = urgency.urgent
     order.urgent_reasons = ",".join(urgency.reasons)
     order.priority = urgency.priority
@@ -165,7 +166,7 @@ def enter_order(uow, ctx: Context, actor: Actor, cmd: NewOrder) -> Order:
     if cmd.requested_date < now.date():
         raise errors.ValidationFailed("the requested date is in the past",
                                       fields={"requested_date": "in_past"})
-    lines, lead_days = _build_lines(uow, cmd.lines)
+    lines = _build_lines(uow, cmd.lines)
     order = Order(number=f"TMP-{uuid.uuid4().hex[:20]}", customer_id=customer.id,
                   customer_po=cmd.customer_po, order_date=now.date(),
                   requested_date=cmd.requested_date, lines=lines, created_by=actor.user_id,
@@ -173,7 +174,7 @@ def enter_order(uow, ctx: Context, actor: Actor, cmd: NewOrder) -> Order:
                   status=OrderState.DRAFT if cmd.draft else OrderState.SUBMITTED, created_at=now)
     order.customer = customer
     order.urgent_reason = cmd.urgent_reason
-    _assess(uow, ctx, order, lead_days)
+    _assess(order, effective_calendar(uow, ctx), ctx.policy)
     uow.orders.add(order)
     uow.flush()
     # The number comes from the row id, so concurrent writers never pick the same one.
@@ -240,6 +241,13 @@ def edit_order(ctx: Context, actor: Actor, order_id: int, edit: OrderEdit) -> di
             raise errors.Forbidden("only the person who entered the order may edit it",
                                    code="order.not_requester")
         before = _snapshot(order)
+        # Queries first, then changes: the order is written once, so its version moves by one.
+        calendar = effective_calendar(uow, ctx)
+        if edit.lines is not None:
+            lines = _build_lines(uow, edit.lines)
+            order.lines.clear()
+            uow.flush()
+            order.lines.extend(lines)
         if edit.requested_date is not None:
             if edit.requested_date < ctx.now().date():
                 raise errors.ValidationFailed("the requested date is in the past",
@@ -249,13 +257,7 @@ def edit_order(ctx: Context, actor: Actor, order_id: int, edit: OrderEdit) -> di
             order.special_requirements = edit.special_requirements
         if edit.urgent_reason is not None:
             order.urgent_reason = edit.urgent_reason or None
-        if edit.lines is not None:
-            lines, _ = _build_lines(uow, edit.lines)
-            order.lines.clear()
-            uow.flush()
-            order.lines.extend(lines)
-        lead_days = max(ln.product.standard_lead_days for ln in order.lines)
-        _assess(uow, ctx, order, lead_days)
+        _assess(order, calendar, ctx.policy)
         uow.orders.touch(order)
         uow.flush()
         old, new = audit.changed(audit.plain(before), audit.plain(_snapshot(order)))

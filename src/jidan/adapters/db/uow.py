@@ -27,9 +27,13 @@ class SqlUnitOfWork:
         self.calendar = r.CalendarStore(s)
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, tb) -> None:
         self.rollback()
         self.session.close()
+        # Writes also happen on autoflush before a query: translate those the same way.
+        translated = _translate(exc)
+        if translated is not None:
+            raise translated from exc
 
     def flush(self) -> None:
         """Sends pending writes so database ids and constraints are known now."""
@@ -44,9 +48,15 @@ class SqlUnitOfWork:
     def _translated(self, operation) -> None:
         try:
             operation()
-        except StaleDataError as exc:
+        except (StaleDataError, IntegrityError) as exc:
             self.session.rollback()
-            raise errors.StaleVersion("the record was changed by someone else; reload it") from exc
-        except IntegrityError as exc:
-            self.session.rollback()
-            raise errors.Conflict("the change conflicts with existing data", code="integrity") from exc
+            raise _translate(exc) from exc
+
+
+def _translate(exc: BaseException | None) -> errors.JidanError | None:
+    """Database refusals as domain errors: a lost race is a stale version, a broken rule a conflict."""
+    if isinstance(exc, StaleDataError):
+        return errors.StaleVersion("the record was changed by someone else; reload it")
+    if isinstance(exc, IntegrityError):
+        return errors.Conflict("the change conflicts with existing data", code="integrity")
+    return None
