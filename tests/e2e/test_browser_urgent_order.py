@@ -1,0 +1,109 @@
+"""The urgent order in a real browser: sales enters it, PMC reviews, management approves (A1–A3, B4, B5)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.e2e.browser_conftest import (  # noqa: F401  (fixtures are found by name)
+    ARTIFACTS,
+    browser_login,
+    browser_logout,
+    chromium,
+    demo_ctx,
+    live_server,
+    web_page,
+)
+
+pytestmark = pytest.mark.browser
+
+PRODUCT = "SCB-200"  # the demo's servo control board, standard lead time 12 days
+
+
+def _press(page, action: str) -> None:
+    page.click(f"button[data-action='{action}']")
+    page.wait_for_url(f"**/orders/*?done={action}")
+
+
+def test_a3_sales_creates_urgent_order_and_management_approves_in_browser(web_page, demo_ctx):
+    page = web_page
+    due = (demo_ctx.now().date() + timedelta(days=2)).isoformat()
+
+    browser_login(page, "sales")
+    page.wait_for_url("**/orders")
+    page.click("nav >> text=新建订单")
+    page.select_option("select[name=customer]", "C002")
+    page.fill("input[name=customer_po]", "WEB-A3-0001")
+    page.fill("input[name=requested_date]", due)
+    page.fill("textarea[name=special_requirements]", "客户来电：两天内交货")
+    page.locator("select[name=product]").first.select_option(PRODUCT)
+    page.locator("input[name=quantity]").first.fill("50")
+    page.click("text=提交订单")
+
+    page.wait_for_url("**/orders/*")
+    badge = page.locator("h1 [data-testid=urgent-badge]")
+    assert badge.inner_text() == "急" and badge.is_visible()
+    assert page.locator("h1 .mono").inner_text().startswith("SO-")
+    assert "要求交期短于标准交期" in page.locator(".reasons").inner_text()
+    assert page.locator(".pills [data-testid=status]").inner_text() == "已提交"
+    assert page.locator("button[data-action]").all_inner_texts() == ["取消订单"]  # not her own review (B7)
+    order_url = page.url
+    number = page.locator("h1 .mono").inner_text()
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto("/orders?q=WEB-A3-0001")
+    row = page.locator(f"tr[data-order='{number}']")
+    assert row.locator("[data-testid=urgent-badge]").inner_text() == "急"
+    assert "加急" in row.inner_text() and PRODUCT in row.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "order-list.png"), full_page=True)
+
+    browser_logout(page)
+    browser_login(page, "pmc")
+    page.goto(order_url)
+    assert page.locator("button[data-action=approve]").count() == 0
+    _press(page, "review")
+    assert page.locator(".pills [data-testid=status]").inner_text() == "已评审"
+
+    browser_logout(page)
+    browser_login(page, "management")
+    page.goto(order_url)
+    _press(page, "approve")
+    assert page.locator(".pills [data-testid=status]").inner_text() == "已批准"
+    assert page.locator(".alert-ok").inner_text() == "操作成功：批准"
+    timeline = page.locator(".timeline li")
+    assert [timeline.nth(i).get_attribute("data-action") for i in range(timeline.count())] == [
+        "create", "review", "approve"]
+    assert "pmc" in timeline.nth(1).inner_text() and "已提交 → 已评审" in timeline.nth(1).inner_text()
+    assert page.locator(".progress .current").inner_text() == "已批准"
+    page.screenshot(path=str(ARTIFACTS / "order-page.png"), full_page=True)
+
+
+def test_english_switch_shows_english_labels_and_is_remembered_in_browser(web_page):
+    page = web_page
+    browser_login(page, "sales")
+    page.wait_for_url("**/orders")
+    assert page.locator("nav").inner_text().split() == ["订单", "新建订单", "API", "文档"]
+
+    page.click("a.lang")
+    assert page.locator("h1").inner_text() == "Orders"
+    assert "New order" in page.locator("nav").inner_text()
+    assert page.locator("form[action='/logout'] button").inner_text() == "Log out"
+    assert "All states" in page.locator("#f-status").inner_text()
+
+    page.goto("/orders/new")  # the choice is kept in the jidan_lang cookie
+    assert page.locator("h1").inner_text() == "New order"
+    assert page.locator("button.btn-lg").inner_text() == "Submit order"
+    page.click("a.lang")
+    assert page.locator("h1").inner_text() == "新建订单"
+
+
+def test_wrong_password_shows_the_translated_error_in_browser(web_page):
+    page = web_page
+    page.goto("/login")
+    page.fill("input[name=username]", "sales")
+    page.fill("input[name=password]", "wrong")
+    with page.expect_response(lambda r: r.url.endswith("/login") and r.request.method == "POST") as answer:
+        page.click("form[action='/login'] button[type=submit]")
+    assert answer.value.status == 401
+    assert page.locator(".alert-error").inner_text() == "用户名或密码错误"
+    assert page.locator("input[name=username]").input_value() == "sales"

@@ -1,0 +1,75 @@
+"""Properties that must hold for any plant: checked on many small random ones."""
+
+import random
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jidan.planning.dispatch import best_dispatch
+from jidan.planning.insert import frozen_part, insert, push_later
+from jidan.planning.problem import Job, Operation, Problem, Resource
+from jidan.planning.solve import solve
+from jidan.planning.validate import violations
+
+FAST = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def small_plant(seed: int) -> Problem:
+    """Up to 6 jobs on up to 4 resources with downtime, alternatives, releases and due dates."""
+    rng = random.Random(seed)
+    names = [f"R{i}" for i in range(rng.randint(1, 4))]
+    resources = []
+    for name in names:
+        windows, t = [], rng.randint(0, 60)
+        for _ in range(rng.randint(0, 3)):
+            windows.append((t, t + rng.randint(1, 40)))
+            t = windows[-1][1] + rng.randint(1, 80)
+        resources.append(Resource(name, tuple(windows)))
+    jobs = []
+    for j in range(rng.randint(1, 6)):
+        ops = tuple(
+            Operation(f"J{j}-{k}", rng.randint(0, 30), tuple(rng.sample(names, rng.randint(1, len(names)))))
+            for k in range(rng.randint(1, 4))
+        )
+        release = rng.randint(0, 50)
+        jobs.append(Job(f"J{j}", ops, release, release + rng.randint(10, 120), rng.randint(0, 4)))
+    return Problem(tuple(resources), tuple(jobs))
+
+
+plants = st.integers(0, 10**6).map(small_plant)
+objectives = st.sampled_from(["makespan", "weighted-tardiness"])
+
+
+@FAST
+@given(plants, objectives)
+def test_c3_every_schedule_is_feasible_and_never_worse_than_greedy(problem, objective):
+    greedy = best_dispatch(problem, objective)
+    assert violations(problem, greedy[1]) == []
+    schedule = solve(problem, objective, time_limit=0.3)
+    assert violations(problem, schedule.assignments) == []
+    assert schedule.lower_bound <= schedule.value <= greedy[2]
+
+
+@FAST
+@given(plants, objectives, st.integers(0, 1000))
+def test_c3_one_worker_and_a_seed_give_the_same_plan_twice(problem, objective, seed):
+    first = solve(problem, objective, time_limit=0.2, workers=1, seed=seed)
+    second = solve(problem, objective, time_limit=0.2, workers=1, seed=seed)
+    assert first.assignments == second.assignments
+
+
+@FAST
+@given(plants, st.integers(0, 10**6))
+def test_c4_insertion_never_moves_a_frozen_operation(problem, seed):
+    rng = random.Random(seed)
+    current = solve(problem, "weighted-tardiness", time_limit=0)
+    resources = [r.id for r in problem.resources]
+    release = rng.randint(0, max(a.end for a in current.assignments) + 10)
+    ops = tuple(Operation(f"U-{k}", rng.randint(1, 30), (rng.choice(resources),)) for k in range(rng.randint(1, 3)))
+    urgent = Job("URGENT", ops, release, release + 60, 10)
+    bigger = problem.with_job(urgent)
+    frozen = frozen_part(current, release)
+    for plan in (insert(bigger, current, "URGENT", time_limit=0.3).schedule.assignments, push_later(bigger, current, "URGENT")):
+        assert violations(bigger, plan) == []
+        placed = {a.operation: a for a in plan}
+        assert all(placed[op_id] == a for op_id, a in frozen.items())
