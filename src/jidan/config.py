@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     # Working calendar (N1): national holidays and make-up days from the `holidays` library.
     calendar_country: str = "CN"
     rest_weekdays: str = "5,6"
+    #: Working hours of a working day, as the planner sees them (two shifts and an evening).
+    shifts: str = "08:00-12:00,13:00-17:00,18:00-22:00"
+    planning_horizon_days: int = 120
 
 
 @lru_cache

@@ -25,6 +25,13 @@ def test_a1_to_g5_urgent_order_walks_from_intake_to_closed_with_every_step_audit
 
     seen = ["submitted"]
     for action, user in STEPS:
+        if action == "plan":
+            # pmc plans all approved work as a what-if and accepts it: the order becomes planned.
+            run = api.post("/api/v1/planning/runs", "pmc", json={"kind": "full", "time_limit": 1}).json()
+            r = api.post(f"/api/v1/planning/runs/{run['id']}/accept", "pmc", json={"version": run["version"]})
+            assert r.status_code == 200, r.text
+            seen.append(api.get(f"/api/v1/orders/{oid}", "pmc").json()["status"])
+            continue
         before = api.get(f"/api/v1/orders/{oid}", user).json()
         assert action in before["allowed_actions"], (action, user, before["allowed_actions"])
         r = api.act(oid, action, user, version=before["version"])
@@ -34,6 +41,7 @@ def test_a1_to_g5_urgent_order_walks_from_intake_to_closed_with_every_step_audit
 
     events = api.get(f"/api/v1/orders/{oid}/events", "management").json()
     assert [e["action"] for e in events] == ["create"] + [a for a, _ in STEPS]
+    assert events[3]["reason"].startswith("planning run")
     assert [(e["old"]["status"], e["new"]["status"]) for e in events[1:]] == list(zip(seen, seen[1:]))
     assert {e["actor"] for e in events[1:]} == {u for _, u in STEPS}
     assert all(e["role"] and e["at"] for e in events)

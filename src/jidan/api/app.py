@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from jidan.api import errors
 from jidan.api.deps import CtxDep
-from jidan.api.routers import masterdata, orders, users
+from jidan.api.routers import masterdata, orders, planning, users
 from jidan.services.context import Context
 from jidan.web.routes import router as web_router
 
@@ -64,6 +64,7 @@ def create_app(ctx: Context) -> FastAPI:
     api.include_router(users.router)
     api.include_router(orders.router)
     api.include_router(masterdata.router)
+    api.include_router(planning.router)
     app.include_router(api)
 
     @app.get("/health", tags=["health"])

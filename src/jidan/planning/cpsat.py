@@ -194,6 +194,16 @@ class Outcome:
     optimal: bool
     deterministic_time: float
 
+    @property
+    def seconds_charged(self) -> float:
+        """Deterministic time expressed in the nominal seconds the caller budgets with."""
+        return self.deterministic_time / DETERMINISTIC_UNITS_PER_SECOND
+
+
+DETERMINISTIC_UNITS_PER_SECOND = 0.1
+"""One worker gets through about this much CP-SAT deterministic time per wall-clock second on
+our 2-core machines, so a reproducible run takes about as long as the limit asked for."""
+
 
 def run(
     plan: PlanModel,
@@ -207,7 +217,7 @@ def run(
     if seed is not None:
         solver.parameters.random_seed = seed
     if workers == 1 and seed is not None:
-        solver.parameters.max_deterministic_time = time_limit
+        solver.parameters.max_deterministic_time = time_limit * DETERMINISTIC_UNITS_PER_SECOND
         solver.parameters.max_time_in_seconds = max(60.0, 20 * time_limit)
     else:
         solver.parameters.max_time_in_seconds = time_limit

@@ -17,7 +17,7 @@ from jidan.planning.problem import Problem
 from jidan.planning.result import Assignment, completions, evaluate
 
 SHIFT_FACTOR = 1
-STEP_SECONDS = 1.0
+STEP_SECONDS = 0.5
 MIN_SIZE, MAX_SIZE = 30, 500
 
 
@@ -36,7 +36,7 @@ def improve(
     deadline = time.monotonic() + time_limit
     spent = 0.0
     current, value = start, evaluate(problem, start, objective)
-    size = 120
+    size = 60
     while True:
         left = time_limit - spent if deterministic else deadline - time.monotonic()
         if left < 0.05 or value == 0:
@@ -48,7 +48,7 @@ def improve(
         plan.model.minimize(cpsat.objective_expression(plan, objective))
         cpsat.add_hint(plan, current)
         outcome = cpsat.run(plan, min(STEP_SECONDS, left), workers, seed)
-        spent += outcome.deterministic_time
+        spent += outcome.seconds_charged + 0.01
         size = min(MAX_SIZE, int(size * 1.25)) if outcome.optimal else max(MIN_SIZE, int(size * 0.8))
         if outcome.assignments is not None:
             candidate = evaluate(problem, outcome.assignments, objective)

@@ -35,11 +35,15 @@ class Timeline:
             i += 1
         return start
 
-    def best_placement(self, op: Operation, ready: int) -> tuple[str, int]:
-        """The alternative resource that finishes `op` first, and its start (ties: listed order)."""
+    def best_placement(self, op: Operation, ready: int, duration: int | None = None) -> tuple[str, int]:
+        """The alternative resource that finishes `op` first, and its start (ties: listed order).
+
+        `duration` overrides the operation's own, for partial lots.
+        """
+        duration = op.duration if duration is None else duration
         best_resource, best_start = op.resources[0], None
         for rid in op.resources:
-            start = self.earliest_start(rid, ready, op.duration)
+            start = self.earliest_start(rid, ready, duration)
             if best_start is None or start < best_start:
                 best_resource, best_start = rid, start
         return best_resource, best_start

@@ -26,6 +26,9 @@ class Context:
     policy: UrgencyPolicy
     national_calendar: WorkCalendar
     session_hours: int = 12
+    #: Working windows of a working day in minutes after midnight (the planner's shifts).
+    shifts: tuple[tuple[int, int], ...] = ((480, 720), (780, 1020), (1080, 1320))
+    horizon_days: int = 120
 
     def now(self) -> datetime:
         return self.clock.now()

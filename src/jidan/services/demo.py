@@ -9,7 +9,7 @@ from decimal import Decimal
 from jidan.domain.model import Actor, Department, WorkCenter
 from jidan.domain.roles import Role
 from jidan.domain.states import MAIN_PATH, OrderState
-from jidan.services import auth, masterdata, orders
+from jidan.services import auth, masterdata, orders, planning
 from jidan.services.context import Context
 from jidan.services.masterdata import NewCustomer, NewProduct, NewStep
 from jidan.services.orders import NewLine, NewOrder
@@ -140,6 +140,7 @@ def _orders(ctx: Context, rnd: random.Random, users: dict, products: list[str], 
                + [OrderState.INSPECTED] * 3 + [OrderState.RECEIVED] * 2 + [OrderState.SHIPPED] * 2
                + [OrderState.CLOSED] * 3)
     sellers = [_actor(users["sales"]), _actor(users["sales2"])]
+    made = []
     for n in range(1, count + 1):
         product = rnd.choice(products)
         lead = rnd.randint(4, 30)
@@ -147,8 +148,17 @@ def _orders(ctx: Context, rnd: random.Random, users: dict, products: list[str], 
         view = orders.create_order(ctx, seller, NewOrder(
             rnd.choice(CUSTOMERS)[0], f"PO-{today:%y%m}-{n:04d}", today + timedelta(days=lead),
             (NewLine(product, rnd.choice([20, 50, 100, 200, 300, 500])),), rnd.choice(["phone", "online", "email"])))
-        _advance(ctx, users, view, seller, rnd.choice(targets))
+        target = rnd.choice(targets)
+        made.append((view, seller, target))
+        if MAIN_PATH.index(target) > MAIN_PATH.index(OrderState.APPROVED):
+            _advance(ctx, users, view, seller, OrderState.APPROVED)
         tick("orders", n, count)
+    # pmc plans the approved work and accepts it: those orders become planned (C3).
+    pmc = _actor(users["pmc"])
+    run = planning.propose_full(ctx, pmc, time_limit=2.0)
+    planning.accept(ctx, pmc, run["id"])
+    for view, seller, target in made:
+        _advance(ctx, users, orders.get_order(ctx, seller, view["id"]), seller, target)
     return count
 
 

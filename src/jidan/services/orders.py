@@ -20,6 +20,7 @@ from jidan.services import audit
 from jidan.services.calendar import effective_calendar
 from jidan.services.context import Context
 from jidan.services.permissions import require_order_access, require_role
+from jidan.services.planning import require_in_accepted_plan
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,9 @@ def act(ctx: Context, actor: Actor, order_id: int, action: str, reason: str | No
     with ctx.uow() as uow:
         order = _load(uow, actor, order_id)
         _check_version(order, expected_version)
+        order.check(action, actor, reason)
+        if action == "release":
+            require_in_accepted_plan(uow, order.id)
         old, new = order.apply(action, actor, reason)
         if new == OrderState.APPROVED:
             uow.orders.add_version(order, audit.plain(_snapshot(order)), ctx.now(), actor.user_id)

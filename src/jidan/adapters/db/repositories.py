@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
 
 from jidan.adapters.db import tables as t
 from jidan.domain.audit import GENESIS, event_hash
@@ -244,3 +245,37 @@ class CalendarStore:
         else:
             self.session.execute(t.calendar_days.insert().values(day=day, working=working, note=note))
         return dict(old._mapping) if old else None
+
+
+class PlanningRunStore:
+    """Planning runs; the latest accepted one is the plan in force."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, **values) -> int:
+        return self.session.execute(t.planning_runs.insert().values(version=1, **values)).inserted_primary_key[0]
+
+    def get(self, run_id: int, lock: bool = False) -> dict | None:
+        q = select(t.planning_runs).where(t.planning_runs.c.id == run_id)
+        row = self.session.execute(q.with_for_update() if lock else q).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def accepted(self) -> dict | None:
+        row = self.session.execute(
+            select(t.planning_runs).where(t.planning_runs.c.status == "accepted")
+            .order_by(t.planning_runs.c.id.desc()).limit(1)).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def set_status(self, run_id: int, version: int, **values) -> None:
+        """Compare-and-set on the version: a concurrent accept finds 0 rows and loses."""
+        done = self.session.execute(
+            t.planning_runs.update().where(t.planning_runs.c.id == run_id,
+                                           t.planning_runs.c.version == version)
+            .values(version=version + 1, **values))
+        if done.rowcount != 1:
+            raise StaleDataError("planning run changed")
+
+    def supersede_accepted(self) -> None:
+        self.session.execute(t.planning_runs.update().where(t.planning_runs.c.status == "accepted")
+                             .values(status="superseded", version=t.planning_runs.c.version + 1))

@@ -194,3 +194,23 @@ calendar_days = Table(
     Column("working", Boolean, nullable=False),
     Column("note", String(200)),
 )
+
+#: What-if planning runs (C4, C7): proposed, then accepted by pmc; the accepted one is the plan.
+planning_runs = Table(
+    "planning_runs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False),  # full | insert
+    Column("status", String(20), nullable=False),  # proposed | accepted | superseded
+    Column("origin", DateTime, nullable=False),  # minute 0 of the plan
+    Column("objective", String(30), nullable=False),
+    Column("urgent_order_id", ForeignKey("orders.id")),
+    Column("order_ids", JSON, nullable=False),
+    Column("schedule", JSON, nullable=False),
+    Column("impact", JSON),
+    Column("summary", JSON, nullable=False),
+    Column("created_by", ForeignKey("users.id"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("accepted_by", ForeignKey("users.id")),
+    Column("accepted_at", DateTime),
+    Column("version", Integer, nullable=False, default=1),
+)

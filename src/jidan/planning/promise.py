@@ -1,0 +1,81 @@
+"""Capable-to-promise (交期承诺): the earliest date a new order can be done.
+
+Without moving anyone, the answer is gap filling on the current plan: each operation takes the
+first gap on its fastest alternative after the previous one. The per-resource index is built
+once (`LoadedPlan`) and then answers many questions in milliseconds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from jidan.planning.errors import InvalidProblem
+from jidan.planning.insert import InsertionPolicy, insert
+from jidan.planning.problem import Job, Problem
+from jidan.planning.result import Assignment, Impact, Schedule
+from jidan.planning.shift import timeline_with
+
+
+@dataclass(frozen=True)
+class Promise:
+    """When the order would be finished, how, and what it does to others (nothing, for gap filling)."""
+
+    job: str
+    completion: int
+    due: int
+    assignments: tuple[Assignment, ...]
+    impact: Impact = Impact((), ())
+
+    @property
+    def on_time(self) -> bool:
+        return self.completion <= self.due
+
+
+class LoadedPlan:
+    """The current plan's load per resource (已排负荷), indexed for fast promise queries."""
+
+    def __init__(self, problem: Problem, schedule: Schedule) -> None:
+        self.problem = problem
+        self._timeline = timeline_with(problem, schedule.assignments)
+
+    def earliest_completion(
+        self, job: Job, outsourced: Mapping[str, int] | None = None, fraction: float = 1.0
+    ) -> Promise:
+        """Gap-fill `job` without booking it; `outsourced` operations become a delay of their lead
+        time, and `fraction` scales durations for a partial first lot."""
+        outsourced = outsourced or {}
+        known = self.problem.resource_by_id
+        placed = []
+        ready = job.release
+        for op in job.operations:
+            if op.id in outsourced:
+                ready += outsourced[op.id]
+                continue
+            unknown = [r for r in op.resources if r not in known]
+            if unknown:
+                raise InvalidProblem(f"operations[{op.id}] names unknown resource {unknown[0]!r}", f"operations[{op.id}].resources")
+            duration = math.ceil(op.duration * fraction)
+            resource, start = self._timeline.best_placement(op, ready, duration)
+            placed.append(Assignment(job.id, op.id, resource, start, start + duration))
+            ready = start + duration
+        return Promise(job.id, ready, job.due, tuple(placed))
+
+
+def earliest_without_moving(problem: Problem, schedule: Schedule, job: Job) -> Promise:
+    """One-off promise query; build a `LoadedPlan` yourself to ask many."""
+    return LoadedPlan(problem, schedule).earliest_completion(job)
+
+
+def earliest_with_insertion(
+    problem: Problem,
+    schedule: Schedule,
+    job: Job,
+    time_limit: float = 1.0,
+    policy: InsertionPolicy = InsertionPolicy(),
+) -> Promise:
+    """The promise if the order is inserted as urgent, moving others; the impact says who slips."""
+    inserted = insert(problem.with_job(job), schedule, job.id, time_limit, policy)
+    own = tuple(a for a in inserted.schedule.assignments if a.job == job.id)
+    return Promise(job.id, inserted.urgent_completion, job.due, own, inserted.impact)

@@ -1,0 +1,103 @@
+"""Re-planning after a disturbance (C7): a machine goes down, material comes late, an order changes.
+
+The quick answer is a right-shift of the current plan: everything the disturbance does not touch
+keeps its place, the rest moves just far enough (or to a faster alternative). With a time limit,
+CP-SAT then improves it, with work already started (before `now`) left where it is.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+from jidan.planning.problem import Job, Problem, Resource
+from jidan.planning.result import Impact, Schedule, evaluate, impact
+from jidan.planning.shift import place_job, right_shift, timeline_with
+from jidan.planning.solve import solve
+from jidan.planning.validate import check
+
+
+@dataclass(frozen=True)
+class MachineDown:
+    """A resource is out of service (设备故障) over [start, end)."""
+
+    resource: str
+    start: int
+    end: int
+
+    def apply(self, problem: Problem) -> Problem:
+        down = problem.resource_by_id[self.resource]
+        widened = Resource(down.id, (*down.unavailable, (self.start, self.end)))
+        return problem.with_resources(tuple(widened if r.id == down.id else r for r in problem.resources))
+
+
+@dataclass(frozen=True)
+class MaterialLate:
+    """A job's material arrives later (材料交期延迟): it cannot start before `release`."""
+
+    job: str
+    release: int
+
+    def apply(self, problem: Problem) -> Problem:
+        return problem.with_job(replace(problem.job(self.job), release=self.release))
+
+
+@dataclass(frozen=True)
+class OrderChanged:
+    """An approved change (订单变更) replaces a job: new routing, quantity, date or weight."""
+
+    job: Job
+
+    def apply(self, problem: Problem) -> Problem:
+        problem.job(self.job.id)
+        return problem.with_job(self.job)
+
+
+Disturbance = MachineDown | MaterialLate | OrderChanged
+
+
+@dataclass(frozen=True)
+class Repair:
+    """The re-planned problem and plan, and what changed against the old plan."""
+
+    problem: Problem
+    schedule: Schedule
+    impact: Impact
+
+
+def repair(
+    problem: Problem,
+    current: Schedule,
+    disturbance: Disturbance,
+    now: int = 0,
+    time_limit: float = 0.0,
+    objective: str = "weighted-tardiness",
+) -> Repair:
+    """Right-shift repair of `current` for `disturbance`; improved by CP-SAT if `time_limit` > 0."""
+    clock = time.monotonic()
+    changed = disturbance.apply(problem)
+    replaced = disturbance.job.id if isinstance(disturbance, OrderChanged) else None
+    kept = [a for a in current.assignments if a.job != replaced]
+    timeline = timeline_with(changed, ())
+    assignments = right_shift(changed, timeline, kept, {}, keep_order=False, reroute=True)
+    if replaced is not None:
+        assignments += place_job(timeline, changed.job(replaced), 0)
+    if time_limit > 0:
+        started = {a.operation: a for a in assignments if a.start < now}
+        improved = solve(changed, objective, time_limit, frozen=_leading(changed, started), start=tuple(assignments))
+        assignments = list(improved.assignments)
+    check(changed, assignments)
+    value = evaluate(changed, assignments, objective)
+    schedule = Schedule("feasible", objective, value, 0, tuple(sorted(assignments, key=lambda a: (a.start, a.operation))), time.monotonic() - clock)
+    return Repair(changed, schedule, impact(changed, current.assignments, assignments))
+
+
+def _leading(problem: Problem, started: dict) -> dict:
+    """Only a job's leading started operations can stay put; keep that prefix of each routing."""
+    frozen = {}
+    for job in problem.jobs:
+        for op in job.operations:
+            if op.id not in started:
+                break
+            frozen[op.id] = started[op.id]
+    return frozen

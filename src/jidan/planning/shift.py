@@ -1,0 +1,71 @@
+"""Right-shift: keep an existing plan and push operations later only as far as they must go.
+
+Used for the push-later baseline of urgent insertion and for fast repair after a disturbance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from jidan.planning.problem import Job, Problem
+from jidan.planning.result import Assignment
+from jidan.planning.timeline import Timeline
+
+
+def timeline_with(problem: Problem, booked: Iterable[Assignment]) -> Timeline:
+    """A timeline of `problem` with the given assignments already occupying their resources."""
+    timeline = Timeline(problem)
+    for a in booked:
+        timeline.book(a.resource, a.start, a.end)
+    return timeline
+
+
+def place_job(timeline: Timeline, job: Job, ready: int, skip: Mapping[str, Assignment] | None = None) -> list[Assignment]:
+    """Book `job`'s operations (after any in `skip`) each at its earliest finishing alternative."""
+    skip = skip or {}
+    placed = []
+    ready = max(ready, job.release)
+    for op in job.operations:
+        if op.id in skip:
+            ready = max(ready, skip[op.id].end)
+            continue
+        resource, start = timeline.best_placement(op, ready)
+        timeline.book(resource, start, start + op.duration)
+        placed.append(Assignment(job.id, op.id, resource, start, start + op.duration))
+        ready = start + op.duration
+    return placed
+
+
+def right_shift(
+    problem: Problem,
+    timeline: Timeline,
+    old: Iterable[Assignment],
+    job_ready: Mapping[str, int],
+    keep_order: bool,
+    reroute: bool = False,
+) -> list[Assignment]:
+    """Re-place `old` in its start order, each no earlier than before nor than its predecessor.
+
+    `keep_order` keeps every resource's sequence (nothing jumps into an earlier gap);
+    `reroute` lets an operation that cannot keep its time take a faster alternative resource.
+    """
+    ops = problem.operation_by_id
+    ready = dict(job_ready)
+    last_end: dict[str, int] = {}
+    placed = []
+    for a in sorted(old, key=lambda a: (a.start, ops[a.operation][1], a.operation)):
+        job, k = ops[a.operation]
+        op = job.operations[k]
+        earliest = max(a.start, ready.get(job.id, job.release), job.release)
+        if keep_order:
+            earliest = max(earliest, last_end.get(a.resource, earliest))
+        resource, start = a.resource, timeline.earliest_start(a.resource, earliest, op.duration)
+        if reroute and start > earliest and a.resource in op.resources:
+            resource, start = timeline.best_placement(op, earliest)
+        elif a.resource not in op.resources:
+            resource, start = timeline.best_placement(op, earliest)
+        timeline.book(resource, start, start + op.duration)
+        placed.append(Assignment(job.id, op.id, resource, start, start + op.duration))
+        ready[job.id] = start + op.duration
+        last_end[resource] = max(last_end.get(resource, 0), start + op.duration)
+    return placed

@@ -1,0 +1,105 @@
+"""Planning wired to the plant: promise at intake, what-if insertion, accept, release guard (B2, C2–C7, D1)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import urgent_order_payload
+
+pytestmark = pytest.mark.xdist_group("db")
+
+
+def approved_order(api, po, product="P002", qty=50, date="2026-12-18", customer="C002"):
+    oid = api.post("/api/v1/orders", "sales", json=urgent_order_payload(
+        customer=customer, customer_po=po, requested_date=date,
+        lines=[{"product": product, "quantity": qty}])).json()["id"]
+    api.act(oid, "review", "pmc")
+    api.act(oid, "approve", "management")
+    return oid
+
+
+def accepted_full_plan(api):
+    run = api.post("/api/v1/planning/runs", "pmc", json={"kind": "full", "time_limit": 0.5}).json()
+    assert run["status"] == "proposed"
+    return api.post(f"/api/v1/planning/runs/{run['id']}/accept", "pmc").json()
+
+
+def test_c3_full_plan_is_a_what_if_until_pmc_accepts_it_and_then_orders_are_planned(api):
+    oids = [approved_order(api, f"N-{i}") for i in range(3)]
+    run = api.post("/api/v1/planning/runs", "pmc", json={"kind": "full", "time_limit": 0.5}).json()
+    assert sorted(run["order_ids"]) == sorted(oids)
+    assert all(api.get(f"/api/v1/orders/{o}", "pmc").json()["status"] == "approved" for o in oids)
+    assert api.post(f"/api/v1/planning/runs/{run['id']}/accept", "sales").status_code == 403
+    accepted = api.post(f"/api/v1/planning/runs/{run['id']}/accept", "pmc").json()
+    assert accepted["status"] == "accepted" and accepted["accepted_by"] is not None
+    assert all(api.get(f"/api/v1/orders/{o}", "pmc").json()["status"] == "planned" for o in oids)
+    again = api.post(f"/api/v1/planning/runs/{run['id']}/accept", "pmc")
+    assert again.status_code == 409 and again.json()["code"] == "planning.not_proposed"
+    schedule = api.get(f"/api/v1/planning/runs/{run['id']}?schedule=true", "manufacturing").json()
+    ops = [a for a in schedule["assignments"] if a["job"].startswith("SO-")]
+    assert ops and all(a["start_at"] < a["end_at"] for a in ops)
+
+
+def test_d1_release_needs_an_accepted_plan_that_includes_the_order(api):
+    oid = approved_order(api, "N-1")
+    r = api.post(f"/api/v1/orders/{oid}/actions/plan", "pmc")
+    assert r.status_code == 200
+    r = api.act(oid, "release", "pmc")
+    assert r.status_code == 409 and r.json()["code"] == "order.not_in_accepted_plan"
+    accepted_full_plan(api)
+    assert api.act(oid, "release", "pmc").json()["status"] == "released"
+
+
+def test_a5_b2_first_assessment_gives_dates_with_and_without_moving_others_and_levers(api):
+    for i in range(4):
+        approved_order(api, f"N-{i}", qty=300, date="2026-11-27")
+    accepted_full_plan(api)
+    urgent = api.post("/api/v1/orders", "sales", json=urgent_order_payload()).json()
+    r = api.post("/api/v1/planning/promise", "sales", json={"order_id": urgent["id"], "time_limit": 1})
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert answer["with_insertion"]["completion"] <= answer["without_moving"]["completion"]
+    assert {lv["lever"] for lv in answer["levers"]} >= {"later_date", "overtime", "partial_delivery"}
+    assert answer["bottleneck"] in {"SMT1", "SMT2", "ASM1"}
+    for slip in answer["with_insertion"]["slipped"]:
+        assert slip["new_end"] > slip["old_end"] and slip["order"].startswith("SO-")
+
+
+def test_c4_urgent_insertion_lists_who_slips_and_accepting_it_plans_the_urgent_order(api):
+    for i in range(4):
+        approved_order(api, f"N-{i}", qty=300, date="2026-11-26")
+    base = accepted_full_plan(api)
+    urgent = api.post("/api/v1/orders", "sales", json=urgent_order_payload()).json()
+    api.act(urgent["id"], "review", "pmc")
+    api.act(urgent["id"], "approve", "management")
+    run = api.post("/api/v1/planning/runs", "pmc",
+                   json={"kind": "insert", "order_id": urgent["id"], "time_limit": 1}).json()
+    assert run["kind"] == "insert" and run["summary"]["based_on"] == base["id"]
+    assert run["summary"]["urgent_completion"] >= run["summary"]["earliest_possible"]
+    assert isinstance(run["impact"]["slipped"], list)
+    accepted = api.post(f"/api/v1/planning/runs/{run['id']}/accept", "pmc").json()
+    assert accepted["status"] == "accepted"
+    assert api.get(f"/api/v1/orders/{urgent['id']}", "pmc").json()["status"] == "planned"
+    assert api.get(f"/api/v1/planning/runs/{base['id']}", "pmc").json()["status"] == "superseded"
+    events = api.get(f"/api/v1/orders/{urgent['id']}/events", "pmc").json()
+    assert events[-1]["action"] == "plan"
+
+
+def test_c4_insertion_needs_an_accepted_plan_and_planning_input_is_validated(api):
+    oid = approved_order(api, "N-1")
+    r = api.post("/api/v1/planning/runs", "pmc", json={"kind": "insert", "order_id": oid})
+    assert r.status_code == 409 and r.json()["code"] == "planning.no_plan"
+    r = api.post("/api/v1/planning/runs", "pmc", json={"kind": "insert"})
+    assert r.status_code == 422 and r.json()["fields"] == {"order_id": "required"}
+    r = api.post("/api/v1/planning/runs", "pmc", json={"kind": "full", "time_limit": 999})
+    assert r.status_code == 422
+    assert api.get("/api/v1/planning/runs/999", "pmc").status_code == 404
+
+
+def test_c2_load_shows_capacity_booked_free_and_the_bottleneck(api):
+    approved_order(api, "N-1", qty=500)
+    accepted_full_plan(api)
+    load = api.get("/api/v1/planning/load?days=5", "pmc").json()
+    assert load["bottleneck"] in {"SMT1", "SMT2", "ASM1"}
+    cells = [c for wc in load["work_centers"] for c in wc["days"]]
+    assert all(0 <= c["booked"] <= c["capacity"] and c["free"] == c["capacity"] - c["booked"] for c in cells)
+    assert sum(c["booked"] for c in cells) > 0
