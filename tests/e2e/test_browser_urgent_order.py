@@ -107,3 +107,18 @@ def test_wrong_password_shows_the_translated_error_in_browser(web_page):
     assert answer.value.status == 401
     assert page.locator(".alert-error").inner_text() == "用户名或密码错误"
     assert page.locator("input[name=username]").input_value() == "sales"
+
+
+def test_a3_urgent_only_filter_updates_the_table_in_place_in_browser(web_page):
+    page = web_page
+    browser_login(page, "pmc")
+    page.wait_for_url("**/orders")
+    page.evaluate("window.notReloaded = true")
+    all_rows = page.locator("table.orders tbody tr").count()
+    with page.expect_response(lambda r: "/orders/table?" in r.url and "urgent=1" in r.url):
+        page.check("#f-urgent")
+    page.wait_for_url("**/orders?urgent=1")
+    rows = page.locator("table.orders tbody tr")
+    assert 0 < rows.count() < all_rows
+    assert rows.count() == page.locator("table.orders tbody tr.is-urgent [data-testid=urgent-badge]").count()
+    assert page.evaluate("window.notReloaded") is True  # htmx swapped the table, the page stayed

@@ -10,6 +10,10 @@ from jidan.domain.states import PREVIOUS, TRANSITIONS, OrderState, Transition
 from jidan.domain.urgency import PRIORITY_RANK
 
 
+#: How an order reached us (A1).
+CHANNELS = frozenset({"phone", "online", "email", "fax", "visit", "edi", "import"})
+
+
 class OrderLine:
     def __init__(self, line_no: int, product_id: int, quantity: int, unit_price: Decimal):
         self.line_no, self.product_id = line_no, product_id

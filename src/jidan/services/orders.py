@@ -11,7 +11,7 @@ from decimal import Decimal
 from jidan.adapters.db.repositories import OrderFilter
 from jidan.domain import errors
 from jidan.domain.model import Actor
-from jidan.domain.order import Order, OrderLine
+from jidan.domain.order import CHANNELS, Order, OrderLine
 from jidan.domain.roles import ORDER_ENTRY, Role
 from jidan.domain.states import APPROVED_STATES, OrderState
 from jidan.domain.calendar import WorkCalendar
@@ -20,7 +20,7 @@ from jidan.services import audit
 from jidan.services.calendar import effective_calendar
 from jidan.services.context import Context
 from jidan.services.permissions import require_order_access, require_role
-from jidan.services.planning import require_in_accepted_plan
+from jidan.services.planning import in_accepted_plan, require_in_accepted_plan
 
 
 @dataclass(frozen=True)
@@ -157,6 +157,8 @@ def create_order(ctx: Context, actor: Actor, cmd: NewOrder, idempotency_key: str
 
 def enter_order(uow, ctx: Context, actor: Actor, cmd: NewOrder) -> Order:
     """Validates and adds one order inside the caller's unit of work (form, API and import)."""
+    if cmd.channel not in CHANNELS:
+        raise errors.ValidationFailed("unknown channel", fields={"channel": "unknown_channel"})
     customer = uow.customers.by_code(cmd.customer)
     if customer is None:
         raise errors.ValidationFailed("unknown customer", fields={"customer": "unknown_customer"})
@@ -203,7 +205,11 @@ def _check_version(order: Order, expected: int | None) -> None:
 
 def get_order(ctx: Context, actor: Actor, order_id: int) -> dict:
     with ctx.uow() as uow:
-        return order_view(_load(uow, actor, order_id), actor)
+        order = _load(uow, actor, order_id)
+        view = order_view(order, actor)
+        if "release" in view["allowed_actions"] and not in_accepted_plan(uow, order.id):
+            view["allowed_actions"].remove("release")
+        return view
 
 
 def list_orders(ctx: Context, actor: Actor, f: OrderFilter) -> dict:
@@ -224,7 +230,7 @@ def act(ctx: Context, actor: Actor, order_id: int, action: str, reason: str | No
         if action == "release":
             require_in_accepted_plan(uow, order.id)
         old, new = order.apply(action, actor, reason)
-        if new == OrderState.APPROVED:
+        if action == "approve":
             uow.orders.add_version(order, audit.plain(_snapshot(order)), ctx.now(), actor.user_id)
         uow.flush()
         audit.record(uow, ctx, actor, "order", order.id, action,

@@ -263,10 +263,14 @@ def get_run(ctx: Context, actor: Actor, run_id: int, with_schedule: bool = False
         return view
 
 
+def in_accepted_plan(uow, order_id: int) -> bool:
+    accepted = uow.planning_runs.accepted()
+    return accepted is not None and order_id in accepted["order_ids"]
+
+
 def require_in_accepted_plan(uow, order_id: int) -> None:
     """Release needs an accepted plan that includes the order (D1)."""
-    accepted = uow.planning_runs.accepted()
-    if accepted is None or order_id not in accepted["order_ids"]:
+    if not in_accepted_plan(uow, order_id):
         raise errors.Conflict("the order is not in the accepted plan; plan it first",
                               code="order.not_in_accepted_plan")
 
