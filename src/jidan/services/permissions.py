@@ -17,3 +17,12 @@ def require_order_access(actor: Actor) -> None:
     """Suppliers and stores never see customer orders; to them the order does not exist."""
     if actor.role not in ORDER_VIEWERS:
         raise errors.NotFound("order not found", code="order.not_found")
+
+
+def load_order(uow, actor: Actor, order_id: int):
+    """The order, if this actor may see it; unknown and hidden orders are both 404."""
+    require_order_access(actor)
+    order = uow.orders.get(order_id)
+    if order is None:
+        raise errors.NotFound(f"order {order_id} not found", code="order.not_found")
+    return order

@@ -26,7 +26,7 @@ from jidan.planning.solve import solve
 from jidan.services import audit
 from jidan.services.calendar import effective_calendar
 from jidan.services.context import Context
-from jidan.services.permissions import require_order_access, require_role
+from jidan.services.permissions import load_order, require_role
 
 PLANNED_STATES = (OrderState.APPROVED, OrderState.PLANNED, OrderState.RELEASED,
                   OrderState.IN_PRODUCTION, OrderState.ON_HOLD)
@@ -167,7 +167,7 @@ def propose_insertion(ctx: Context, actor: Actor, order_id: int, time_limit: flo
     require_role(actor, PLANNERS)
     with ctx.uow() as uow:
         accepted = _accepted(uow)
-        urgent = _order(uow, actor, order_id)
+        urgent = load_order(uow, actor, order_id)
         if order_id in accepted["order_ids"]:
             raise errors.Conflict("the order is already in the accepted plan", code="planning.already_planned")
         model = PlantModel(uow, ctx, accepted["origin"])
@@ -279,7 +279,7 @@ def promise(ctx: Context, actor: Actor, order_id: int, time_limit: float = 1.0) 
     """First assessment (A5, B2, C5): earliest date without moving anyone, with insertion, levers."""
     require_role(actor, VIEWERS)
     with ctx.uow() as uow:
-        order = _order(uow, actor, order_id)
+        order = load_order(uow, actor, order_id)
         accepted = uow.planning_runs.accepted()
         origin = accepted["origin"] if accepted else ctx.now().replace(second=0, microsecond=0)
         model = PlantModel(uow, ctx, origin)
@@ -357,11 +357,3 @@ def _accepted(uow) -> dict:
     if accepted is None:
         raise errors.Conflict("there is no accepted plan yet; run a full plan first", code="planning.no_plan")
     return accepted
-
-
-def _order(uow, actor: Actor, order_id: int) -> Order:
-    require_order_access(actor)
-    order = uow.orders.get(order_id)
-    if order is None:
-        raise errors.NotFound(f"order {order_id} not found", code="order.not_found")
-    return order
