@@ -103,3 +103,26 @@ def test_c2_load_shows_capacity_booked_free_and_the_bottleneck(api):
     cells = [c for wc in load["work_centers"] for c in wc["days"]]
     assert all(0 <= c["booked"] <= c["capacity"] and c["free"] == c["capacity"] - c["booked"] for c in cells)
     assert sum(c["booked"] for c in cells) > 0
+
+
+def test_c7_e5_a_machine_down_is_re_planned_in_one_call_and_shown_before_it_is_accepted(api):
+    for i in range(3):
+        approved_order(api, f"N-{i}", qty=300, date="2026-11-27")
+    base = accepted_full_plan(api)
+    schedule = api.get(f"/api/v1/planning/runs/{base['id']}?schedule=true", "pmc").json()["assignments"]
+    busy = min((a for a in schedule if a["resource"].startswith("SMT")), key=lambda a: a["start"])
+    r = api.post("/api/v1/planning/runs", "pmc", json={
+        "kind": "repair", "work_center": busy["resource"], "down_from": busy["start_at"],
+        "down_until": "2026-11-26T08:00", "time_limit": 0.5})
+    assert r.status_code == 201, r.text
+    run = r.json()
+    assert run["kind"] == "repair" and run["status"] == "proposed"
+    repaired = api.get(f"/api/v1/planning/runs/{run['id']}?schedule=true", "pmc").json()["assignments"]
+    down_from, down_until = busy["start_at"], "2026-11-26T08:00"
+    assert not [a for a in repaired if a["resource"] == busy["resource"]
+                and a["start_at"] < down_until and a["end_at"] > down_from and a["start"] >= 0]
+    assert api.post(f"/api/v1/planning/runs/{run['id']}/accept", "pmc").json()["status"] == "accepted"
+    bad = api.post("/api/v1/planning/runs", "pmc", json={"kind": "repair", "work_center": "NOPE",
+                                                          "down_from": "2026-11-25T08:00", "down_until": "2026-11-25T09:00"})
+    assert bad.status_code == 422 and bad.json()["fields"] == {"work_center": "unknown_work_center"}
+    assert api.post("/api/v1/planning/runs", "pmc", json={"kind": "repair"}).status_code == 422

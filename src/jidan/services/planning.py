@@ -21,6 +21,7 @@ from jidan.planning.insert import insert
 from jidan.planning.levers import options
 from jidan.planning.problem import Job, Operation, Problem, Resource
 from jidan.planning.promise import LoadedPlan
+from jidan.planning.repair import MachineDown, repair
 from jidan.planning.result import Assignment, Schedule, impact as compare
 from jidan.planning.solve import solve
 from jidan.services import audit
@@ -183,6 +184,30 @@ def propose_insertion(ctx: Context, actor: Actor, order_id: int, time_limit: flo
                  "based_on": accepted["id"]}
         return _store(uow, ctx, actor, "insert", model.origin, result["schedule"],
                       [o.id for o in orders] + [urgent.id], urgent.id, extra)
+
+
+def propose_repair(ctx: Context, actor: Actor, work_center: str, start: datetime, end: datetime,
+                   time_limit: float = 2.0) -> dict:
+    """A machine is down: one call re-plans around it and shows who slips, until pmc accepts (C7, E5)."""
+    require_role(actor, PLANNERS)
+    if end <= start:
+        raise errors.ValidationFailed("the downtime must end after it starts", fields={"end": "before_start"})
+    with ctx.uow() as uow:
+        accepted = _accepted(uow)
+        model = PlantModel(uow, ctx, accepted["origin"])
+        if work_center not in {r.id for r in model.resources}:
+            raise errors.ValidationFailed("unknown work center", fields={"work_center": "unknown_work_center"})
+        orders = _plannable(uow, accepted["order_ids"])
+        problem = model.problem(orders)
+        down = MachineDown(work_center, _minute_of(start, model.origin), _minute_of(end, model.origin))
+        result = repair(problem, _current(accepted, problem), down, now=_minute_of(ctx.now(), model.origin),
+                        time_limit=time_limit)
+        extra = {"slipped": _slips(model, result.impact, {o.number: o for o in orders}),
+                 "moved": len(result.impact.moved), "based_on": accepted["id"],
+                 "disturbance": {"work_center": work_center, "start": start.isoformat(timespec="minutes"),
+                                 "end": end.isoformat(timespec="minutes")}}
+        return _store(uow, ctx, actor, "repair", model.origin, result.schedule, [o.id for o in orders], None,
+                      extra)
 
 
 def _insert_lines(problem: Problem, current: Schedule, order: Order, model: PlantModel, time_limit: float) -> dict:

@@ -1,6 +1,7 @@
 """Planning: promise, what-if runs, accept, the plan in force and the load per work center."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -15,8 +16,13 @@ router = APIRouter(prefix="/planning", tags=["planning"])
 
 
 class RunIn(Strict):
-    kind: Literal["full", "insert"] = "full"
+    """full: plan all approved work; insert: an urgent order; repair: a work center is down."""
+
+    kind: Literal["full", "insert", "repair"] = "full"
     order_id: int | None = Field(None, ge=1)
+    work_center: str | None = Field(None, max_length=30)
+    down_from: datetime | None = None
+    down_until: datetime | None = None
     time_limit: float = Field(5.0, ge=0, le=60)
 
 
@@ -38,6 +44,12 @@ def promise(body: PromiseIn, ctx: CtxDep, actor: ActorDep) -> dict:
 def propose(body: RunIn, ctx: CtxDep, actor: ActorDep) -> dict:
     if body.kind == "full":
         return planning.propose_full(ctx, actor, body.time_limit)
+    if body.kind == "repair":
+        missing = {f: "required" for f in ("work_center", "down_from", "down_until") if getattr(body, f) is None}
+        if missing:
+            raise errors.ValidationFailed("a repair names the work center and the downtime", fields=missing)
+        return planning.propose_repair(ctx, actor, body.work_center, body.down_from.replace(tzinfo=None),
+                                       body.down_until.replace(tzinfo=None), body.time_limit)
     if body.order_id is None:
         raise errors.ValidationFailed("an insertion names the urgent order", fields={"order_id": "required"})
     return planning.propose_insertion(ctx, actor, body.order_id, body.time_limit)
