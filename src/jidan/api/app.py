@@ -51,7 +51,7 @@ class BodyLimit:
 
 
 class _TooLarge(Exception):
-    pass
+    """Raised inside the body reader to stop the app once the limit is passed."""
 
 
 def create_app(ctx: Context) -> FastAPI:

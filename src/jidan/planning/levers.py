@@ -36,8 +36,12 @@ def options(
     partial_fraction: float = 0.5,
     insertion_time_limit: float = 1.0,
     policy: InsertionPolicy = InsertionPolicy(),
+    with_insertion: bool = True,
 ) -> list[Option]:
-    """Every lever's effect on `job`'s completion, the plain later date first."""
+    """Every lever's effect on `job`'s completion, the plain later date first.
+
+    `with_insertion=False` leaves out the insertion lever for callers that run it themselves.
+    """
     plan = LoadedPlan(problem, schedule)
     base = plan.earliest_completion(job)
     found = [_option("later_date", f"promise the earliest date without changes: {base.completion}", base)]
@@ -52,6 +56,8 @@ def options(
         )
     partial = plan.earliest_completion(job, fraction=partial_fraction)
     found.append(_option("partial_delivery", f"deliver {partial_fraction:.0%} first", partial))
+    if not with_insertion:
+        return found
     inserted = earliest_with_insertion(problem, schedule, job, insertion_time_limit, policy)
     found.append(
         _option(

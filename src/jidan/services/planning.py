@@ -322,9 +322,9 @@ def promise(ctx: Context, actor: Actor, order_id: int, time_limit: float = 1.0) 
         without = max(p.completion for p in gap)
         inserted = _insert_lines(Problem(problem.resources, problem.jobs + tuple(jobs)), current, order, model,
                                  time_limit)
+        # Insertion was computed above for all lines; the levers add the other ways.
         levers = [o.to_dict() | {"completion": model.at(o.completion)}
-                  for o in options(problem, current, jobs[0], insertion_time_limit=min(time_limit, 0.5))
-                  if o.lever != "insertion"] if len(jobs) == 1 else []
+                  for o in options(problem, current, jobs[0], with_insertion=False)] if len(jobs) == 1 else []
         bottleneck = max((a for p in gap for a in p.assignments), key=lambda a: a.end).resource
         return {
             "order": order.number, "requested_date": order.requested_date.isoformat(),
