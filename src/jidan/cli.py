@@ -177,6 +177,10 @@ def _planning(run) -> None:
     print(json.dumps(summary, ensure_ascii=False))
 
 
+# commands: workflow (issue 5, `jidan worker`)
+# commands: planning (issue 4)
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 

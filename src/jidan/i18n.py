@@ -247,10 +247,25 @@ _UI = {
     "error.back": ("返回订单列表", "Back to orders"),
 }
 
+# UI text of each area, keys without the "ui." prefix; one table per area keeps edits apart.
+#: Planning pages: Gantt, materials (issue 4).
+_UI_PLANNING: dict[str, tuple[str, str]] = {
+}
+#: Inbox, approvals, review records, change requests (issue 5).
+_UI_WORKFLOW: dict[str, tuple[str, str]] = {
+}
+#: Tasks, work-center screen, progress, exceptions, quality (issue 6).
+_UI_EXECUTION: dict[str, tuple[str, str]] = {
+}
+#: Receipt, drawings, shipment, feedback, incidents, records (issue 6).
+_UI_FULFILMENT: dict[str, tuple[str, str]] = {
+}
+
 CATALOGUE: dict[str, dict[str, str]] = {}
 for _prefix, _table in (("state", _STATES), ("action", _ACTIONS), ("priority", _PRIORITIES),
                         ("urgency", _URGENCY_REASONS), ("role", _ROLES), ("channel", _CHANNELS),
-                        ("error", _ERRORS), ("ui", _UI)):
+                        ("error", _ERRORS), ("ui", _UI), ("ui", _UI_PLANNING),
+                        ("ui", _UI_WORKFLOW), ("ui", _UI_EXECUTION), ("ui", _UI_FULFILMENT)):
     for _key, (_zh, _en) in _table.items():
         CATALOGUE[f"{_prefix}.{_key}"] = {"zh": _zh, "en": _en}
 

@@ -65,6 +65,11 @@ def create_app(ctx: Context) -> FastAPI:
     api.include_router(orders.router)
     api.include_router(masterdata.router)
     api.include_router(planning.router)
+    # notifications (issue 5)
+    # materials (issue 4)
+    # approvals and order changes (issue 5)
+    # execution (issue 6)
+    # fulfilment (issue 6)
     app.include_router(api)
 
     @app.get("/health", tags=["health"])
@@ -77,6 +82,11 @@ def create_app(ctx: Context) -> FastAPI:
         return {"status": "ok", "database": "ok"}
 
     app.include_router(web_router)
+    # web pages of each area, one router module each (web/<area>.py)
+    # web: planning (issue 4)
+    # web: workflow (issue 5)
+    # web: execution (issue 6)
+    # web: fulfilment (issue 6)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=ctx.settings.max_body_bytes)
     return app

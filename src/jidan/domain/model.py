@@ -80,3 +80,4 @@ class Actor:
     user_id: int
     username: str
     role: Role
+    display_name: str = ""

@@ -41,7 +41,7 @@ def session_user(ctx: Context, token: str) -> tuple[Actor, dict]:
         user = uow.users.get(row["user_id"])
         if user is None or not user.active:
             raise errors.NotAuthenticated("user is disabled", code="auth.user_disabled")
-        return Actor(user.id, user.username, user.role), row
+        return Actor(user.id, user.username, user.role, user.display_name), row
 
 
 def verify_password(ctx: Context, actor: Actor, password: str) -> None:

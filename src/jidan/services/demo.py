@@ -84,6 +84,10 @@ def load_demo(ctx: Context, seed: int = 7, orders_count: int = 150,
     tick("products", len(products), len(products))
     made = _orders(ctx, rnd, users, products, orders_count, tick)
     golden = golden_order(ctx, _actor(users["sales"]))
+    # demo: materials (issue 4)
+    # demo: workflow (issue 5)
+    # demo: execution (issue 6)
+    # demo: fulfilment (issue 6)
     return {"golden_order": golden["number"], "users": len(users), "customers": len(CUSTOMERS), "products": len(products),
             "work_centers": sum(n for *_, n in WORK_CENTERS), "orders": made}
 

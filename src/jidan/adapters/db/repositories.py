@@ -68,6 +68,10 @@ class UserRepository(_Repository):
     def list(self) -> list[User]:
         return list(self.session.scalars(select(User).order_by(User.id)))
 
+    def active_ids_with_roles(self, roles: list[str]) -> list[int]:
+        return list(self.session.scalars(select(User.id).where(
+            User.role.in_(roles), User.active.is_(True)).order_by(User.id)))
+
 
 class PlantRepository:
     """Departments and work centers: read together, rarely written."""
@@ -279,3 +283,47 @@ class PlanningRunStore:
     def supersede_accepted(self) -> None:
         self.session.execute(t.planning_runs.update().where(t.planning_runs.c.status == "accepted")
                              .values(status="superseded", version=t.planning_runs.c.version + 1))
+
+
+# --- notifications (issue 5) ----------------------------------------------------------------
+class NoticeStore:
+    """In-app notices, one row per recipient (D2, E6)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, **values) -> int:
+        return self.session.execute(t.notices.insert().values(version=1, **values)).inserted_primary_key[0]
+
+    def get(self, notice_id: int) -> dict | None:
+        row = self.session.execute(select(t.notices).where(t.notices.c.id == notice_id)).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def for_recipient(self, user_id: int, open_only: bool = False, limit: int = 200) -> list[dict]:
+        """What waits for the user: unacknowledged first, critical first, oldest first."""
+        q = select(t.notices).where(t.notices.c.recipient_id == user_id)
+        if open_only:
+            q = q.where(t.notices.c.acknowledged_at.is_(None), t.notices.c.read_at.is_(None))
+        q = q.order_by(t.notices.c.acknowledged_at.is_not(None), t.notices.c.critical.desc(),
+                       t.notices.c.created_at, t.notices.c.id).limit(limit)
+        return [dict(r._mapping) for r in self.session.execute(q)]
+
+    def for_order(self, order_id: int) -> list[dict]:
+        q = select(t.notices).where(t.notices.c.order_id == order_id).order_by(t.notices.c.id)
+        return [dict(r._mapping) for r in self.session.execute(q)]
+
+    def update(self, notice_id: int, version: int, **values) -> None:
+        """Compare-and-set on the version, like every other concurrent write."""
+        done = self.session.execute(
+            t.notices.update().where(t.notices.c.id == notice_id, t.notices.c.version == version)
+            .values(version=version + 1, **values))
+        if done.rowcount != 1:
+            raise StaleDataError("notice changed")
+
+# --- materials (issue 4) ----------------------------------------------------------------------
+
+# --- approvals and order changes (issue 5) ----------------------------------------------------
+
+# --- execution (issue 6) ----------------------------------------------------------------------
+
+# --- fulfilment (issue 6) ---------------------------------------------------------------------

@@ -214,3 +214,35 @@ planning_runs = Table(
     Column("accepted_at", DateTime),
     Column("version", Integer, nullable=False, default=1),
 )
+
+
+# --- notifications (issue 5): notices per recipient; services/notify.py writes them ---------
+#: One notice to one user (in-app inbox); ``needs_ack`` ones escalate when not acknowledged.
+notices = Table(
+    "notices", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", String(36), nullable=False),  # one business event, shared by its notices
+    Column("recipient_id", ForeignKey("users.id"), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("body", Text, nullable=False, default=""),
+    Column("order_id", ForeignKey("orders.id"), index=True),
+    Column("ref", String(80)),  # what it is about besides the order, e.g. "exception:12"
+    Column("critical", Boolean, nullable=False, default=False),
+    Column("needs_ack", Boolean, nullable=False, default=False),
+    Column("ack_due_at", DateTime),
+    Column("acknowledged_at", DateTime),
+    Column("read_at", DateTime),
+    Column("escalation_level", Integer, nullable=False, default=0),
+    Column("created_at", DateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    UniqueConstraint("event_id", "recipient_id", name="uq_notices_event_recipient"),
+)
+
+# --- materials (issue 4: stock and purchase orders for MRP) --------------------------------
+
+# --- approvals and order changes (issue 5) --------------------------------------------------
+
+# --- execution: tasks, reports, exceptions, quality (issue 6) ------------------------------
+
+# --- fulfilment: receipt, drawings, shipment, feedback, incidents (issue 6) -----------------

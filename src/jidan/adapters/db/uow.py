@@ -26,6 +26,12 @@ class SqlUnitOfWork:
         self.auth_sessions = r.AuthSessionStore(s)
         self.calendar = r.CalendarStore(s)
         self.planning_runs = r.PlanningRunStore(s)
+        # notifications (issue 5)
+        self.notices = r.NoticeStore(s)
+        # materials (issue 4)
+        # approvals and order changes (issue 5)
+        # execution (issue 6)
+        # fulfilment (issue 6)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
