@@ -16,11 +16,11 @@ from jidan.domain.roles import ORDER_ENTRY, Role
 from jidan.domain.states import APPROVED_STATES, OrderState
 from jidan.domain.calendar import WorkCalendar
 from jidan.domain.urgency import UrgencyPolicy, assess_urgency
-from jidan.services import audit
+from jidan.services import audit, hooks
 from jidan.services.calendar import effective_calendar
 from jidan.services.context import Context
 from jidan.services.permissions import load_order, require_order_access, require_role
-from jidan.services.planning import in_accepted_plan, require_in_accepted_plan
+from jidan.services.planning import in_accepted_plan
 
 
 @dataclass(frozen=True)
@@ -219,14 +219,14 @@ def act(ctx: Context, actor: Actor, order_id: int, action: str, reason: str | No
         order = load_order(uow, actor, order_id)
         _check_version(order, expected_version)
         order.check(action, actor, reason)
-        if action == "release":
-            require_in_accepted_plan(uow, order.id)
+        hooks.run(hooks.BEFORE, uow, ctx, actor, order, action, reason)
         old, new = order.apply(action, actor, reason)
         if action == "approve":
             uow.orders.add_version(order, audit.plain(_snapshot(order)), ctx.now(), actor.user_id)
         uow.flush()
         audit.record(uow, ctx, actor, "order", order.id, action,
                      {"status": old.value}, {"status": new.value}, reason)
+        hooks.run(hooks.AFTER, uow, ctx, actor, order, action, reason)
         uow.commit()
         return order_view(order, actor)
 

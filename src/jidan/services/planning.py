@@ -293,9 +293,9 @@ def in_accepted_plan(uow, order_id: int) -> bool:
     return accepted is not None and order_id in accepted["order_ids"]
 
 
-def require_in_accepted_plan(uow, order_id: int) -> None:
+def check_release(uow, ctx, actor, order, reason) -> None:
     """Release needs an accepted plan that includes the order (D1)."""
-    if not in_accepted_plan(uow, order_id):
+    if not in_accepted_plan(uow, order.id):
         raise errors.Conflict("the order is not in the accepted plan; plan it first",
                               code="order.not_in_accepted_plan")
 

@@ -1,0 +1,32 @@
+"""What else happens when an order action fires, as one table read by ``orders.act``.
+
+Each area owns its checks (``BEFORE``: may refuse the action) and its follow-ups (``AFTER``:
+tasks, notices, records), written in the same unit of work as the state change. A hook is
+``hook(uow, ctx, actor, order, reason)``; the modules are imported when first needed so that
+the areas may import ``orders`` themselves.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Callable
+
+Hook = Callable[..., None]
+
+#: action → "module:function" of the checks that run before the transition.
+BEFORE: dict[str, tuple[str, ...]] = {
+    "release": ("jidan.services.planning:check_release",),
+}
+#: action → "module:function" of the work that runs after it, in the same transaction.
+AFTER: dict[str, tuple[str, ...]] = {
+}
+
+
+def _resolve(path: str) -> Hook:
+    module, name = path.split(":")
+    return getattr(import_module(module), name)
+
+
+def run(table: dict[str, tuple[str, ...]], uow, ctx, actor, order, action: str,
+        reason: str | None) -> None:
+    for path in table.get(action, ()):
+        _resolve(path)(uow, ctx, actor, order, reason)
