@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     shifts: str = "08:00-12:00,13:00-17:00,18:00-22:00"
     planning_horizon_days: int = 120
 
+    # --- notifications and delivery (issue 5) ---
+    # --- approvals (issue 5) ---
+    # --- execution (issue 6) ---
+    # --- fulfilment (issue 6) ---
+    # --- materials (issue 4) ---
+
 
 @lru_cache
 def get_settings() -> Settings:
