@@ -14,9 +14,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The worker (notifications, timers) runs beside the server; Ctrl-C, or the server ending, stops both.
 run: install
 	$(BIN)/jidan migrate
 	$(BIN)/jidan demo --if-empty
+	$(BIN)/jidan worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/jidan serve --host 127.0.0.1 --port 8000
 
 test: install

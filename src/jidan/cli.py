@@ -178,6 +178,20 @@ def _planning(run) -> None:
 
 
 # commands: workflow (issue 5, `jidan worker`)
+@app.command()
+def worker(once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
+           poll: Annotated[Optional[float], typer.Option(help="Seconds between passes.")] = None) -> None:
+    """Send notifications (outbox) and fire due timers until Ctrl-C / SIGTERM."""
+    import logging
+    from jidan.worker import build_worker, run_until_signalled
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    w = build_worker(_ctx(), poll)
+    if once:
+        console.print(w.tick())
+        return
+    run_until_signalled(w)
+
+
 # commands: planning (issue 4)
 
 

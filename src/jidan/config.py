@@ -31,9 +31,67 @@ class Settings(BaseSettings):
     planning_horizon_days: int = 120
 
     # --- notifications and delivery (issue 5) ---
+    #: Hours of the day external channels deliver non-critical notices (the documents: 8–22).
+    notify_hours: str = "08:00-22:00"
+    #: Notice kinds also sent by e-mail to each recipient ("x*" matches every kind starting
+    #: with x); critical notices always are.
+    email_kinds: str = ("release,rework,exception*,escalation,approval.requested,approval.overdue,"
+                        "change.requested,goods_received,drawing_overdue,progress_alert,"
+                        "inspection_failed,incident*,material_delay*")
+    #: Acknowledgement deadline, in working hours, when the sender names none (E6).
+    ack_hours_default: float = 4.0
+    #: Who hears of an unacknowledged notice next, role by role; unnamed roles go to the top.
+    escalation_ladder: str = ("manufacturing>pmc>management;quality>pmc;warehouse>pmc;"
+                              "purchasing>pmc;engineering>pmc;logistics>pmc;sales>pmc;"
+                              "customer_service>sales;store>customer_service;supplier>purchasing;"
+                              "finance>management;admin>management")
+    escalation_top: str = "management"
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout: float = 10.0
+    mail_from: str = "jidan@localhost"
+    #: Where links in e-mails and robot messages point (the inbox page).
+    public_url: str = "http://127.0.0.1:8000"
+    #: Signed JSON webhook (HMAC-SHA256 of the body with the secret; receivers dedupe by event id).
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    #: Group robots: WeCom (企业微信) and DingTalk (钉钉, optionally with its signing secret).
+    wecom_robot_url: str | None = None
+    dingtalk_robot_url: str | None = None
+    dingtalk_secret: str | None = None
+    #: Deliveries: give up after this many attempts; waits double from the base up to the cap.
+    delivery_max_attempts: int = 8
+    delivery_retry_seconds: float = 30.0
+    delivery_retry_cap_seconds: float = 3600.0
+    #: A claimed delivery is free for another worker once its lease ends (a dead worker's rows).
+    delivery_lease_seconds: int = 120
+    worker_poll_seconds: float = 5.0
     # --- approvals (issue 5) ---
+    #: A signed act (review, approve, reject) needs the password again, unless the signer's
+    #: login is at most this many minutes old.
+    approval_fresh_login_minutes: int = 15
+    #: Seconds planning may spend on the feasibility answer attached when a review starts (B2).
+    approval_feasibility_seconds: float = 1.0
+    #: Working hours each department has to review a change request (H2).
+    change_review_hours: float = 8.0
+    #: Who signs the confirmation letter (确认函) to the customer (A6).
+    company_name: str = "急单示范工厂"
     # --- execution (issue 6) ---
+    #: Group leaders acknowledge the production notice within this many hours (D2; scenario: 30 min).
+    release_ack_hours: float = 0.5
+    #: pmc acknowledges a process exception report within this many hours (E4).
+    exception_ack_hours: float = 1.0
     # --- fulfilment (issue 6) ---
+    #: Sales acknowledges "urgent goods received, arrange shipment" within this many hours (G2).
+    urgent_receipt_ack_hours: float = 1.0
+    #: Signs the no-login feedback links (I1). Each link also carries a random single-use nonce
+    #: kept in the database, so a link cannot be guessed even with this key; set your own anyway.
+    feedback_secret: str = "jidan-feedback-links"
+    #: How long a feedback link stays good.
+    feedback_link_days: int = 14
     # --- materials (issue 4) ---
 
 

@@ -66,10 +66,21 @@ def create_app(ctx: Context) -> FastAPI:
     api.include_router(masterdata.router)
     api.include_router(planning.router)
     # notifications (issue 5)
+    from jidan.api.routers import inbox as inbox_api
+    api.include_router(inbox_api.router)
     # materials (issue 4)
+    from jidan.api.routers import materials as materials_api
+    api.include_router(materials_api.router)
     # approvals and order changes (issue 5)
+    from jidan.api.routers import approvals as approvals_api
+    api.include_router(approvals_api.router)
     # execution (issue 6)
+    from jidan.api.routers import execution as execution_api
+    api.include_router(execution_api.router)
     # fulfilment (issue 6)
+    from jidan.api.routers import fulfilment as fulfilment_api
+    api.include_router(fulfilment_api.router)
+    api.include_router(fulfilment_api.public)
     app.include_router(api)
 
     @app.get("/health", tags=["health"])
@@ -84,9 +95,20 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(web_router)
     # web pages of each area, one router module each (web/<area>.py)
     # web: planning (issue 4)
+    from jidan.web import materials as materials_web, planning as planning_web
+    app.include_router(planning_web.router)
+    app.include_router(materials_web.router)
     # web: workflow (issue 5)
+    from jidan.web import inbox as inbox_web
+    app.include_router(inbox_web.router)
+    from jidan.web.workflow import router as workflow_web  # approvals and changes (issue 5)
+    app.include_router(workflow_web)
     # web: execution (issue 6)
+    from jidan.web import execution as execution_web
+    app.include_router(execution_web.router)
     # web: fulfilment (issue 6)
+    from jidan.web.fulfilment import router as fulfilment_web
+    app.include_router(fulfilment_web)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=ctx.settings.max_body_bytes)
     return app

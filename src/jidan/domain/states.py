@@ -71,8 +71,13 @@ _TABLE: list[Transition] = [
     *_rows("submit", [S.DRAFT], S.SUBMITTED, [R.SALES, R.CUSTOMER_SERVICE], ["check_is_requester"]),
     # 生产可行性分析 / 预算审核: PMC confirms feasibility, finance may review budget (B3, B4).
     *_rows("review", [S.SUBMITTED], S.REVIEWED, [R.PMC, R.FINANCE], ["check_not_requester"]),
-    # 最终审批 (B5): management, never the requester (B7).
+    # 最终审批 (B5): management, never the requester (B7). Review and approval are signed acts on
+    # the order's approval chain (services.approvals, docs/workflow.md): these rows say who may
+    # ever take part; the chain says which of them, in what order and how many.
     *_rows("approve", [S.REVIEWED], S.APPROVED, [R.MANAGEMENT], ["check_not_requester"]),
+    # 势在必接 (B6): management pushes a rejected must-take order through; the reason is its
+    # instruction assigning the resources (overtime, outside resources …).
+    *_rows("approve", [S.REJECTED], S.APPROVED, [R.MANAGEMENT], ["check_not_requester"], reason=True),
     *_rows("reject", [S.SUBMITTED, S.REVIEWED], S.REJECTED, [R.PMC, R.FINANCE, R.MANAGEMENT],
            ["check_not_requester"], reason=True),
     *_rows("resubmit", [S.REJECTED], S.SUBMITTED, [R.SALES, R.CUSTOMER_SERVICE], ["check_is_requester"]),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from jidan.planning.problem import Operation, Problem
+from jidan.planning.problem import Job, Operation, Problem
 from jidan.planning.result import Assignment
 
 
@@ -41,6 +41,8 @@ class PlanModel:
     choices: dict[str, dict[str, cp_model.IntVar]] = field(default_factory=dict)
     intervals: dict[str, list[cp_model.IntervalVar]] = field(default_factory=dict)
     completions: dict[str, cp_model.LinearExprT] = field(default_factory=dict)
+    jobs: list[Job] = field(default_factory=list)
+    """The jobs with an operation that may move; the others are constants."""
 
     def end(self, op: Operation):
         return self.starts[op.id] + op.duration
@@ -49,6 +51,12 @@ class PlanModel:
 def build(problem: Problem, area: Neighbourhood) -> PlanModel:
     """The model of `problem` restricted to `area`, without objective."""
     plan = PlanModel(problem, area)
+    fixed = area.fixed
+    for job in problem.jobs:
+        if all(op.id in fixed for op in job.operations):
+            plan.completions[job.id] = fixed[job.operations[-1].id].end
+        else:
+            plan.jobs.append(job)
     add_operations(plan)
     add_precedence(plan)
     add_unavailable_windows(plan)
@@ -63,7 +71,7 @@ def build(problem: Problem, area: Neighbourhood) -> PlanModel:
 def add_operations(plan: PlanModel) -> None:
     """A start per movable operation; one optional interval per alternative resource."""
     area, model = plan.area, plan.model
-    for job in plan.problem.jobs:
+    for job in plan.jobs:
         for op in job.operations:
             if op.id in area.fixed:
                 continue
@@ -89,7 +97,7 @@ def add_operations(plan: PlanModel) -> None:
 def add_precedence(plan: PlanModel) -> None:
     """Routing order within each job, against fixed neighbours as plain bounds."""
     fixed, model = plan.area.fixed, plan.model
-    for job in plan.problem.jobs:
+    for job in plan.jobs:
         previous = None
         for op in job.operations:
             if op.id in fixed:
@@ -200,9 +208,10 @@ class Outcome:
         return self.deterministic_time / DETERMINISTIC_UNITS_PER_SECOND
 
 
-DETERMINISTIC_UNITS_PER_SECOND = 0.1
-"""One worker gets through about this much CP-SAT deterministic time per wall-clock second on
-our 2-core machines, so a reproducible run takes about as long as the limit asked for."""
+DETERMINISTIC_UNITS_PER_SECOND = 0.01
+"""About how much CP-SAT deterministic time one worker gets through per wall-clock second on our
+2-core machines with these models (measured 0.003-0.03: search with the LP counts little), so a
+reproducible run takes roughly as long as the limit asked for."""
 
 
 def run(
@@ -234,7 +243,7 @@ def run(
 
 def _read(plan: PlanModel, solver: cp_model.CpSolver) -> tuple[Assignment, ...]:
     placed = list(plan.area.fixed.values())
-    for job in plan.problem.jobs:
+    for job in plan.jobs:
         for op in job.operations:
             if op.id not in plan.starts:
                 continue

@@ -41,12 +41,41 @@ def apparent_tardiness_cost(mean_duration: float, look_ahead: float = 2.0) -> Ru
     return key
 
 
-def rules_for(problem: Problem, objective: str) -> dict[str, Rule]:
+def weighted_latest_start(mean_duration: float, stretch: float, weight_lead: float) -> Rule:
+    """Latest start, weighted: the due date less the work left (stretched by √weight) and a lead of
+    `weight_lead` mean operations per unit of weight. Heavy orders with much work left go first."""
+
+    def key(job: Job, position: int, ready: int, work_left: int) -> tuple:
+        return (job.due - stretch * math.sqrt(job.weight) * work_left - weight_lead * mean_duration * job.weight, ready)
+
+    return key
+
+
+LATEST_START_GRID = ((1.0, 0.0), (1.5, 0.0), (1.5, 1.0), (2.0, 1.0), (2.0, 2.0), (3.0, 2.0))
+"""(stretch, weight_lead) pairs of the weighted latest-start rules tried for weighted tardiness;
+each wins on some of the generated plants (docs/benchmarks.md)."""
+
+
+def _mean_duration(problem: Problem) -> float:
     durations = [op.duration for job in problem.jobs for op in job.operations]
-    mean = sum(durations) / len(durations) if durations else 1.0
-    rules: dict[str, Rule] = {"edd": earliest_due_date, "atc": apparent_tardiness_cost(mean)}
+    return sum(durations) / len(durations) if durations else 1.0
+
+
+def classic_rules(problem: Problem, objective: str) -> dict[str, Rule]:
+    """The textbook rules (EDD, ATC; MWKR for makespan): the instant answer and the benchmarks' baseline."""
+    rules: dict[str, Rule] = {"edd": earliest_due_date, "atc": apparent_tardiness_cost(_mean_duration(problem))}
     if objective == "makespan":
         rules["mwkr"] = most_work_remaining
+    return rules
+
+
+def rules_for(problem: Problem, objective: str) -> dict[str, Rule]:
+    """Every rule worth a try: the classic ones plus, for weighted tardiness, weighted latest start."""
+    rules = classic_rules(problem, objective)
+    if objective == "weighted-tardiness":
+        mean = _mean_duration(problem)
+        for stretch, lead in LATEST_START_GRID:
+            rules[f"lst({stretch:g},{lead:g})"] = weighted_latest_start(mean, stretch, lead)
     return rules
 
 
@@ -91,11 +120,14 @@ def _after_frozen(job: Job, frozen: Mapping[str, Assignment]) -> tuple[int, int]
 
 
 def best_dispatch(
-    problem: Problem, objective: str, frozen: Mapping[str, Assignment] | None = None
+    problem: Problem,
+    objective: str,
+    frozen: Mapping[str, Assignment] | None = None,
+    rules: Mapping[str, Rule] | None = None,
 ) -> tuple[str, tuple[Assignment, ...], int]:
-    """Run each rule and keep the best plan: (rule name, assignments, objective value)."""
+    """Run each rule (default: `rules_for`) and keep the best plan: (rule name, assignments, value)."""
     best = None
-    for name, rule in rules_for(problem, objective).items():
+    for name, rule in (rules if rules is not None else rules_for(problem, objective)).items():
         assignments = dispatch(problem, rule, frozen)
         value = evaluate(problem, assignments, objective)
         if best is None or value < best[2]:

@@ -1,9 +1,12 @@
 """Large-neighbourhood search for plans too big for one CP-SAT model.
 
-Starting from a feasible plan, repeatedly free the operations of one time window, let the
-ones just after it slide (same resource, same order), fix all the rest, and re-solve that
-small model with CP-SAT. A better (or equal) plan replaces the current one, so the result is
-never worse than the start.
+Starting from a feasible plan, repeatedly free a small part of it, fix the rest, and re-solve
+that part with CP-SAT for a fraction of a second. The part is chosen around the orders that
+cost the most: a late order's machines before its end (the work in its way may give way or
+change machine), or a slice of time on every machine ending at it; sometimes a random slice,
+so the search does not stay in one place. Each kind of neighbourhood grows while its solves
+finish proven and shrinks while they time out. A better (or equal) plan replaces the current
+one, so the result is never worse than the start.
 """
 
 from __future__ import annotations
@@ -12,13 +15,16 @@ import random
 import time
 from collections.abc import Mapping
 
-from jidan.planning import cpsat
+from jidan.planning import cpsat, neighbourhoods
 from jidan.planning.problem import Problem
 from jidan.planning.result import Assignment, completions, evaluate
 
-SHIFT_FACTOR = 1
-STEP_SECONDS = 0.5
-MIN_SIZE, MAX_SIZE = 30, 500
+STEP_SECONDS = 0.3
+START_SIZE, MIN_SIZE, MAX_SIZE = 80, 30, 600
+TARGETED = 0.85
+"""Share of neighbourhoods built around a costly order rather than at random."""
+ON_MACHINES = 0.6
+"""Share of targeted neighbourhoods that are the order's machines rather than a slice of time."""
 
 
 def improve(
@@ -36,63 +42,53 @@ def improve(
     deadline = time.monotonic() + time_limit
     spent = 0.0
     current, value = start, evaluate(problem, start, objective)
-    size = 60
+    sizes = {"machines": START_SIZE, "time": START_SIZE, "random": START_SIZE}
     while True:
         left = time_limit - spent if deterministic else deadline - time.monotonic()
         if left < 0.05 or value == 0:
             return current
-        area = neighbourhood(problem, objective, current, frozen, size, rng)
+        kind, area = _next_area(problem, objective, current, frozen, sizes, rng)
         if area is None:
             return current
         plan = cpsat.build(problem, area)
         plan.model.minimize(cpsat.objective_expression(plan, objective))
         cpsat.add_hint(plan, current)
-        outcome = cpsat.run(plan, min(STEP_SECONDS, left), workers, seed)
-        spent += outcome.seconds_charged + 0.01
-        size = min(MAX_SIZE, int(size * 1.25)) if outcome.optimal else max(MIN_SIZE, int(size * 0.8))
+        step = min(STEP_SECONDS, left)
+        outcome = cpsat.run(plan, step, workers, seed)
+        spent += max(outcome.seconds_charged, step)
+        grown = int(sizes[kind] * 1.2) if outcome.optimal else int(sizes[kind] * 0.85)
+        sizes[kind] = min(MAX_SIZE, max(MIN_SIZE, grown))
         if outcome.assignments is not None:
             candidate = evaluate(problem, outcome.assignments, objective)
             if candidate <= value:
                 current, value = outcome.assignments, candidate
 
 
-def neighbourhood(
-    problem: Problem,
-    objective: str,
-    current: tuple[Assignment, ...],
-    frozen: Mapping[str, Assignment],
-    size: int,
-    rng: random.Random,
-) -> cpsat.Neighbourhood | None:
-    """About `size` operations around a late (or random) one are freed, the next ones slide."""
-    movable = sorted((a for a in current if a.operation not in frozen), key=lambda a: (a.start, a.operation))
-    if not movable:
+def _next_area(problem, objective, current, frozen, sizes, rng) -> tuple[str, cpsat.Neighbourhood | None]:
+    """The kind of the next neighbourhood and the neighbourhood itself."""
+    target = _costly_job(problem, objective, current, frozen, rng) if rng.random() < TARGETED else None
+    if target is None:
+        return "random", neighbourhoods.time_window(current, frozen, sizes["random"], rng)
+    if rng.random() < ON_MACHINES:
+        area = neighbourhoods.machine_window(problem, current, frozen, target, sizes["machines"], rng)
+        if area is not None:
+            return "machines", area
+    pivot = problem.job_by_id[target].operations[-1].id
+    return "time", neighbourhoods.time_window(current, frozen, sizes["time"], rng, pivot)
+
+
+def _costly_job(problem, objective, current, frozen, rng) -> str | None:
+    """A job that is not wholly frozen, drawn by what it costs: weighted tardiness, or for the
+    makespan one of the jobs that finish last."""
+    jobs = problem.job_by_id
+    done = completions(current)
+    open_jobs = [j for j in done if jobs[j].operations[-1].id not in frozen]
+    if objective == "makespan":
+        top = max(done.values(), default=0)
+        last = [j for j in open_jobs if done[j] >= top - 0.02 * top]
+        return rng.choice(last) if last else None
+    late = [(j, jobs[j].weight * (done[j] - jobs[j].due)) for j in open_jobs if done[j] > jobs[j].due]
+    late = [(j, cost) for j, cost in late if cost > 0]
+    if not late:
         return None
-    index = {a.operation: i for i, a in enumerate(movable)}
-    pivot = _pivot(problem, objective, current, movable, index, rng)
-    first = max(0, pivot - rng.randint(0, size))
-    free = movable[first : first + size]
-    shifted = movable[first + size : first + size * (1 + SHIFT_FACTOR)]
-    window = free + shifted
-    earliest = free[0].start
-    horizon = max(a.end for a in window) + max(a.end for a in window) - earliest
-    kept = {a.operation: a for a in current if a.operation not in {w.operation for w in window}}
-    return cpsat.Neighbourhood(
-        fixed=kept,
-        shifted={a.operation: a.resource for a in sorted(shifted, key=lambda a: (a.resource, a.start))},
-        earliest=earliest,
-        horizon=horizon,
-    )
-
-
-def _pivot(problem, objective, current, movable, index, rng) -> int:
-    """Half the time an operation of a late job (by weighted lateness), else any operation."""
-    if objective == "weighted-tardiness" and rng.random() < 0.5:
-        jobs = problem.job_by_id
-        late = [(j, jobs[j].weight * (end - jobs[j].due)) for j, end in completions(current).items() if end > jobs[j].due]
-        late = [(j, w) for j, w in late if any(op.id in index for op in jobs[j].operations)]
-        if late:
-            job_id = rng.choices([j for j, _ in late], weights=[w for _, w in late])[0]
-            ops = [op.id for op in jobs[job_id].operations if op.id in index]
-            return index[rng.choice(ops)]
-    return rng.randrange(len(movable))
+    return rng.choices([j for j, _ in late], weights=[cost for _, cost in late])[0]

@@ -85,8 +85,16 @@ def load_demo(ctx: Context, seed: int = 7, orders_count: int = 150,
     made = _orders(ctx, rnd, users, products, orders_count, tick)
     golden = golden_order(ctx, _actor(users["sales"]))
     # demo: materials (issue 4)
+    from jidan.services import materials_demo
+    materials_demo.load(ctx, PASSWORD)
     # demo: workflow (issue 5)
+    from jidan.services.approvals import demo as demo_approvals
+    demo_approvals(ctx, golden)
+    from jidan.services.inbox import demo_notices
+    demo_notices(ctx, golden)
     # demo: execution (issue 6)
+    from jidan.services.execution import demo_group_leaders
+    demo_group_leaders(ctx)
     # demo: fulfilment (issue 6)
     return {"golden_order": golden["number"], "users": len(users), "customers": len(CUSTOMERS), "products": len(products),
             "work_centers": sum(n for *_, n in WORK_CENTERS), "orders": made}
@@ -172,6 +180,8 @@ def _advance(ctx: Context, users: dict, view: dict, seller: Actor, target: Order
         action = NEXT_ACTION[state]
         actor = seller if action == "close" else _actor(users[STEP_ACTOR[action]])
         state = OrderState(orders.act(ctx, actor, view["id"], action)["status"])
+        if action == "review" and state == OrderState.SUBMITTED:  # a large order: finance reviews too (B3)
+            state = OrderState(orders.act(ctx, _actor(users["finance"]), view["id"], action)["status"])
 
 
 def golden_order(ctx: Context, sales: Actor) -> dict:

@@ -15,10 +15,19 @@ Hook = Callable[..., None]
 #: action → "module:function" of the checks that run before the transition.
 BEFORE: dict[str, tuple[str, ...]] = {
     "release": ("jidan.services.planning:check_release",),
+    "receive": ("jidan.services.quality:check_receipt",),  # execution (issue 6): F2
 }
 #: action → "module:function" of the work that runs after it, in the same transaction.
 AFTER: dict[str, tuple[str, ...]] = {
+    "release": ("jidan.services.execution:create_tasks",),  # execution (issue 6): D1, D2
+    "inspect": ("jidan.services.quality:record_final_by_action",),  # execution (issue 6): F2
+    "receive": ("jidan.services.warehouse:after_receive",),  # fulfilment (issue 6): G2, L2
+    "confirm_delivery": ("jidan.services.shipping:after_delivery",),  # fulfilment (issue 6): I1
+    "cancel": ("jidan.services.approvals:after_cancel",),  # approvals (issue 5): B1
 }
+
+# materials (issue 4): a released order's materials leave free stock (C6).
+AFTER["release"] = AFTER.get("release", ()) + ("jidan.services.materials:issue_for_order",)
 
 
 def _resolve(path: str) -> Hook:

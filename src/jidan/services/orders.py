@@ -85,7 +85,7 @@ def order_view(order: Order, actor: Actor | None = None) -> dict:
     return view
 
 
-def _snapshot(order: Order) -> dict:
+def snapshot(order: Order) -> dict:
     """The business content of an order (no lock version, no permissions) for audit and versions."""
     view = order_view(order)
     for key in ("version", "created_at", "held_from"):
@@ -93,7 +93,7 @@ def _snapshot(order: Order) -> dict:
     return view
 
 
-def _build_lines(uow, lines: tuple[NewLine, ...]) -> list[OrderLine]:
+def build_lines(uow, lines: tuple[NewLine, ...]) -> list[OrderLine]:
     """Order lines from product codes, priced from the product unless a price is given."""
     if not lines:
         raise errors.ValidationFailed("an order needs at least one line", fields={"lines": "required"})
@@ -169,7 +169,7 @@ def enter_order(uow, ctx: Context, actor: Actor, cmd: NewOrder) -> Order:
     if cmd.requested_date < now.date():
         raise errors.ValidationFailed("the requested date is in the past",
                                       fields={"requested_date": "in_past"})
-    lines = _build_lines(uow, cmd.lines)
+    lines = build_lines(uow, cmd.lines)
     order = Order(number=f"TMP-{uuid.uuid4().hex[:20]}", customer_id=customer.id,
                   customer_po=cmd.customer_po, order_date=now.date(),
                   requested_date=cmd.requested_date, lines=lines, created_by=actor.user_id,
@@ -183,12 +183,12 @@ def enter_order(uow, ctx: Context, actor: Actor, cmd: NewOrder) -> Order:
     # The number comes from the row id, so concurrent writers never pick the same one.
     order.number = f"SO-{now:%y%m}-{order.id:05d}"
     uow.flush()
-    audit.record(uow, ctx, actor, "order", order.id, "create", None, _snapshot(order),
+    audit.record(uow, ctx, actor, "order", order.id, "create", None, snapshot(order),
                  cmd.urgent_reason)
     return order
 
 
-def _check_version(order: Order, expected: int | None) -> None:
+def check_version(order: Order, expected: int | None) -> None:
     if expected is not None and expected != order.version:
         raise errors.StaleVersion(
             f"order is at version {order.version}, not {expected}; reload it",
@@ -212,57 +212,95 @@ def list_orders(ctx: Context, actor: Actor, f: OrderFilter) -> dict:
                 "limit": f.limit, "offset": f.offset}
 
 
+#: Actions that are signed acts on the order's approval chain (B1–B7): see services.approvals.
+SIGNED_ACTIONS = frozenset({"review", "approve", "reject"})
+
+
 def act(ctx: Context, actor: Actor, order_id: int, action: str, reason: str | None = None,
-        expected_version: int | None = None) -> dict:
-    """Fires one lifecycle action from the TRANSITIONS table and audits old → new."""
+        expected_version: int | None = None, proof=None) -> dict:
+    """Fires one lifecycle action from the TRANSITIONS table and audits old → new.
+
+    Review, approve and reject are signed opinions on the order's approval chain; the order moves
+    when the chain's steps are satisfied (``services.approvals``; ``proof`` is its ``Proof``).
+    """
+    if action in SIGNED_ACTIONS:
+        from jidan.services import approvals  # approvals builds on this module
+        return approvals.act(ctx, actor, order_id, action, reason, expected_version, proof)
     with ctx.uow() as uow:
         order = load_order(uow, actor, order_id)
-        _check_version(order, expected_version)
-        order.check(action, actor, reason)
-        hooks.run(hooks.BEFORE, uow, ctx, actor, order, action, reason)
-        old, new = order.apply(action, actor, reason)
-        if action == "approve":
-            uow.orders.add_version(order, audit.plain(_snapshot(order)), ctx.now(), actor.user_id)
-        uow.flush()
-        audit.record(uow, ctx, actor, "order", order.id, action,
-                     {"status": old.value}, {"status": new.value}, reason)
-        hooks.run(hooks.AFTER, uow, ctx, actor, order, action, reason)
+        check_version(order, expected_version)
+        transition(uow, ctx, actor, order, action, reason)
         uow.commit()
         return order_view(order, actor)
 
 
+def transition(uow, ctx: Context, actor: Actor, order: Order, action: str,
+               reason: str | None = None) -> tuple[OrderState, OrderState]:
+    """Checks and fires one action in the caller's unit of work: hooks, approval snapshot, audit."""
+    order.check(action, actor, reason)
+    hooks.run(hooks.BEFORE, uow, ctx, actor, order, action, reason)
+    old, new = order.apply(action, actor, reason)
+    if action == "approve":
+        uow.orders.add_version(order, audit.plain(snapshot(order)), ctx.now(), actor.user_id)
+    uow.flush()
+    audit.record(uow, ctx, actor, "order", order.id, action,
+                 {"status": old.value}, {"status": new.value}, reason)
+    hooks.run(hooks.AFTER, uow, ctx, actor, order, action, reason)
+    return old, new
+
+
+def revise(uow, ctx: Context, order: Order, edit: OrderEdit) -> None:
+    """Puts new content into the order (an edit before approval, or an approved change request).
+
+    Queries first, then changes: the order is written once, so its version moves by one.
+    """
+    calendar = effective_calendar(uow, ctx)
+    lines = build_lines(uow, edit.lines) if edit.lines is not None else None
+    if edit.requested_date is not None and edit.requested_date < ctx.now().date():
+        raise errors.ValidationFailed("the requested date is in the past",
+                                      fields={"requested_date": "in_past"})
+    if lines is not None:
+        order.lines.clear()
+        uow.flush()
+        order.lines.extend(lines)
+    if edit.requested_date is not None:
+        order.requested_date = edit.requested_date
+    if edit.special_requirements is not None:
+        order.special_requirements = edit.special_requirements
+    if edit.urgent_reason is not None:
+        order.urgent_reason = edit.urgent_reason or None
+    _assess(order, calendar, ctx.policy)
+    uow.orders.touch(order)
+
+
 def edit_order(ctx: Context, actor: Actor, order_id: int, edit: OrderEdit) -> dict:
-    """Edits before approval by the person who entered it; after approval only a change request may."""
+    """Edits before approval by the person who entered it; after approval only a change request may.
+
+    Once someone has signed the order's review, an edit makes a new revision and the review
+    starts over: a signature never counts for content its signer did not see.
+    """
+    from jidan.services import approvals  # approvals builds on this module
     with ctx.uow() as uow:
         order = load_order(uow, actor, order_id)
-        _check_version(order, edit.version)
+        check_version(order, edit.version)
         if order.status in APPROVED_STATES or order.status == OrderState.CANCELLED:
             raise errors.Conflict("an approved order changes only through a change request (变更申请)",
                                   code="order.change_requires_request")
+        if order.status == OrderState.REVIEWED:
+            raise errors.Conflict("a reviewed order waits for its final approval; to change it, "
+                                  "have it rejected, edit it and resubmit", code="order.edit_after_review")
         if actor.user_id != order.created_by:
             raise errors.Forbidden("only the person who entered the order may edit it",
                                    code="order.not_requester")
-        before = _snapshot(order)
-        # Queries first, then changes: the order is written once, so its version moves by one.
-        calendar = effective_calendar(uow, ctx)
-        if edit.lines is not None:
-            lines = _build_lines(uow, edit.lines)
-            order.lines.clear()
-            uow.flush()
-            order.lines.extend(lines)
-        if edit.requested_date is not None:
-            if edit.requested_date < ctx.now().date():
-                raise errors.ValidationFailed("the requested date is in the past",
-                                              fields={"requested_date": "in_past"})
-            order.requested_date = edit.requested_date
-        if edit.special_requirements is not None:
-            order.special_requirements = edit.special_requirements
-        if edit.urgent_reason is not None:
-            order.urgent_reason = edit.urgent_reason or None
-        _assess(order, calendar, ctx.policy)
-        uow.orders.touch(order)
+        before = snapshot(order)
+        signed = approvals.review_started(uow, order)
+        revise(uow, ctx, order, edit)
+        if signed:
+            order.revision += 1
         uow.flush()
-        old, new = audit.changed(audit.plain(before), audit.plain(_snapshot(order)))
+        if signed:
+            approvals.supersede(uow, ctx, actor, order)
+        old, new = audit.changed(audit.plain(before), audit.plain(snapshot(order)))
         audit.record(uow, ctx, actor, "order", order.id, "edit", old, new)
         uow.commit()
         return order_view(order, actor)
@@ -288,7 +326,7 @@ def set_owner(ctx: Context, actor: Actor, order_id: int, username: str, version:
     require_role(actor, {Role.PMC, Role.MANAGEMENT})
     with ctx.uow() as uow:
         order = load_order(uow, actor, order_id)
-        _check_version(order, version)
+        check_version(order, version)
         owner = uow.users.by_username(username)
         if owner is None:
             raise errors.ValidationFailed("unknown user", fields={"owner": "unknown_user"})

@@ -3,12 +3,17 @@
 Times inside a run are minutes after the run's origin (its minute 0). An insertion re-uses the
 accepted plan's origin, so "operations that started before now stay put" is simply the planner's
 frozen part: everything starting before the urgent order's release (= now).
+
+Every job's release is also the minute its materials are ready (C6, `material_plan`), so no plan
+starts an order before its materials. Insertion and promise leave other orders where the plan has
+them; re-planning after a disturbance (machine down, material late, order changed) moves them.
 """
 from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
 
 from jidan.adapters.db.repositories import OrderFilter
 from jidan.domain import errors
@@ -21,12 +26,14 @@ from jidan.planning.insert import insert
 from jidan.planning.levers import options
 from jidan.planning.problem import Job, Operation, Problem, Resource
 from jidan.planning.promise import LoadedPlan
-from jidan.planning.repair import MachineDown, repair
+from jidan.planning.repair import MachineDown, MaterialLate, OrderChanged, repair
 from jidan.planning.result import Assignment, Schedule, impact as compare
+from jidan.planning.shift import place_job, right_shift, timeline_with
 from jidan.planning.solve import solve
 from jidan.services import audit
 from jidan.services.calendar import effective_calendar
 from jidan.services.context import Context
+from jidan.services.material_plan import MaterialPlan, OrderMaterials
 from jidan.services.permissions import load_order, require_role
 
 PLANNED_STATES = (OrderState.APPROVED, OrderState.PLANNED, OrderState.RELEASED,
@@ -35,6 +42,9 @@ WEIGHT = {"key": 10, "urgent": 5, "normal": 1}
 PLANNERS = {Role.PMC, Role.ADMIN}
 VIEWERS = {Role.PMC, Role.ADMIN, Role.MANAGEMENT, Role.SALES, Role.MANUFACTURING, Role.PURCHASING,
            Role.FINANCE, Role.CUSTOMER_SERVICE}
+#: Orders a promise is still worth giving for: not yet released to the floor.
+PROMISABLE = {OrderState.DRAFT, OrderState.SUBMITTED, OrderState.REVIEWED, OrderState.APPROVED,
+              OrderState.PLANNED}
 
 
 # ---------------------------------------------------------------- the plant as a problem
@@ -67,10 +77,14 @@ def _chunks(total: int, most: int) -> list[int]:
 
 
 def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shift_minutes: int,
-               release: int = 0) -> list[Job]:
-    """One job per order line: its routing, the due date's end of day, weight by priority."""
+               release: int = 0, releases: Mapping[str, int] | None = None) -> list[Job]:
+    """One job per order line: its routing, the due date's end of day, weight by priority.
+
+    ``releases`` gives a line's own release (its materials), by job id.
+    """
     due_day = order.promised_date or order.requested_date
     due = int((datetime.combine(due_day + timedelta(days=1), datetime.min.time()) - origin).total_seconds() // 60)
+    releases = releases or {}
     jobs = []
     for line in order.lines:
         ops = []
@@ -82,7 +96,8 @@ def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shi
                 suffix = f".{k}" if len(lots) > 1 else ""
                 ops.append(Operation(f"{order.number}/{line.line_no}-{step.seq}{suffix}", duration, resources))
         if ops:
-            jobs.append(Job(f"{order.number}/{line.line_no}", tuple(ops), release, due, WEIGHT[order.priority]))
+            job_id = f"{order.number}/{line.line_no}"
+            jobs.append(Job(job_id, tuple(ops), max(release, releases.get(job_id, 0)), due, WEIGHT[order.priority]))
     return jobs
 
 
@@ -95,18 +110,35 @@ class PlantModel:
         self.groups: dict[str, list[str]] = {}
         for code in centers:
             self.groups.setdefault(_group(code), []).append(code)
-        closed = closed_windows(effective_calendar(uow, ctx), origin, ctx.horizon_days, ctx.shifts)
-        self.resources = tuple(Resource(code, closed) for code in centers)
+        self.calendar = effective_calendar(uow, ctx)
+        self.shifts = ctx.shifts
+        self.closed = closed_windows(self.calendar, origin, ctx.horizon_days, ctx.shifts)
+        self.resources = tuple(Resource(code, self.closed) for code in centers)
         self.shift_minutes = min(end - start for start, end in ctx.shifts)
 
-    def problem(self, orders: list[Order], release: dict[int, int] | None = None) -> Problem:
+    def problem(self, orders: list[Order], release: dict[int, int] | None = None,
+                releases: Mapping[str, int] | None = None) -> Problem:
+        """Jobs of the orders; ``release`` by order id, ``releases`` by job id (the later wins)."""
         release = release or {}
         jobs = [j for o in orders
-                for j in order_jobs(o, self.origin, self.groups, self.shift_minutes, release.get(o.id, 0))]
+                for j in order_jobs(o, self.origin, self.groups, self.shift_minutes, release.get(o.id, 0),
+                                    releases)]
         return Problem(self.resources, tuple(jobs))
 
     def at(self, minute: int) -> str:
-        return (self.origin + timedelta(minutes=minute)).isoformat(timespec="minutes")
+        return _at(self.origin, minute)
+
+    def minute_of(self, day: date) -> int:
+        """The start of the day's first shift, in plan minutes (negative before the origin)."""
+        start = datetime.combine(day, time()) + timedelta(minutes=self.shifts[0][0])
+        return int((start - self.origin).total_seconds() // 60)
+
+    def day_of(self, minute: int) -> date:
+        return (self.origin + timedelta(minutes=minute)).date()
+
+
+def _at(origin: datetime, minute: int) -> str:
+    return (origin + timedelta(minutes=minute)).isoformat(timespec="minutes")
 
 
 def _minute_of(now: datetime, origin: datetime) -> int:
@@ -118,6 +150,31 @@ def _plannable(uow, ids: list[int] | None = None) -> list[Order]:
     for state in PLANNED_STATES:
         found += uow.orders.list(OrderFilter(status=state.value, limit=100_000))[0]
     return [o for o in found if ids is None or o.id in ids]
+
+
+def _first_starts(assignments) -> dict[str, int]:
+    starts: dict[str, int] = {}
+    for a in assignments:
+        starts[a.job] = min(a.start, starts.get(a.job, a.start))
+    return starts
+
+
+def _releases(materials: dict[int, OrderMaterials], current: Schedule | None, now: int,
+              keep: bool) -> dict[str, int]:
+    """Each job's release: when its materials are ready (C6).
+
+    A job the current plan started before now keeps its start; with ``keep``, so does every job
+    the plan already has (insertion and promise move nobody for material: the material-late
+    repair does).
+    """
+    starts = _first_starts(current.assignments) if current else {}
+    out = {}
+    for answer in materials.values():
+        for job, ready in answer.ready.items():
+            if job in starts and (keep or starts[job] < now):
+                ready = min(ready, starts[job])
+            out[job] = max(0, ready)
+    return out
 
 
 # ---------------------------------------------------------------- views
@@ -133,6 +190,13 @@ def _slips(model: PlantModel, imp, numbers: dict[str, Order]) -> list[dict]:
     return out
 
 
+def _moves(model: PlantModel, imp) -> list[dict]:
+    """Operations that start at another time or place than in the plan before."""
+    return [{"operation": m.operation, "order": m.operation.split("/")[0],
+             "old_start": model.at(m.old_start), "new_start": model.at(m.new_start),
+             "old_resource": m.old_resource, "new_resource": m.new_resource} for m in imp.moved]
+
+
 def run_view(run: dict) -> dict:
     view = {k: run[k] for k in ("id", "kind", "status", "objective", "urgent_order_id", "order_ids",
                                 "summary", "impact", "created_by", "accepted_by", "version")}
@@ -140,6 +204,32 @@ def run_view(run: dict) -> dict:
     view["created_at"] = run["created_at"].isoformat(timespec="seconds")
     view["accepted_at"] = run["accepted_at"].isoformat(timespec="seconds") if run["accepted_at"] else None
     return view
+
+
+def materials_view(model: PlantModel, answer: OrderMaterials, now: int) -> dict:
+    """An order's materials as the promise and the order page show them (C6)."""
+    needs: dict[str, dict] = {}
+    for n in answer.needs:
+        row = needs.setdefault(n.material, {
+            "material": n.material, "name": n.name, "unit": n.unit, "required": 0.0, "from_stock": 0.0,
+            "from_purchase_orders": 0.0, "to_purchase": 0.0, "ready": n.ready, "purchase_orders": []})
+        for key in ("required", "from_stock", "from_purchase_orders", "to_purchase"):
+            row[key] += getattr(n, key)
+        row["ready"] = max(row["ready"], n.ready)
+        row["purchase_orders"] += [p for p in n.purchase_orders if p not in row["purchase_orders"]]
+    rows = []
+    for row in needs.values():
+        row["short"] = row["ready"] > now
+        row["ready_at"] = model.at(row.pop("ready"))
+        rows.append(row)
+    ready = max(now, answer.ready_at)
+    return {
+        "ready_at": model.at(ready), "waits_for_material": ready > now, "materials": rows,
+        "shortages": [{"material": r["material"], "quantity": r["required"] - r["from_stock"],
+                       "available_at": r["ready_at"]} for r in rows if r["short"]],
+        "purchase_requests": [{"material": r["material"], "quantity": r["to_purchase"], "order_by": model.at(now),
+                               "earliest_arrival": r["ready_at"]} for r in rows if r["to_purchase"] > 0],
+    }
 
 
 # ---------------------------------------------------------------- use cases
@@ -150,17 +240,23 @@ def propose_full(ctx: Context, actor: Actor, time_limit: float = 5.0) -> dict:
         origin = ctx.now().replace(second=0, microsecond=0)
         model = PlantModel(uow, ctx, origin)
         orders = _plannable(uow)
-        problem = model.problem(orders)
-        schedule = solve(problem, "weighted-tardiness", time_limit, workers=2)
         previous = uow.planning_runs.accepted()
-        slips = []
+        old = []
         if previous:
             shift = int((previous["origin"] - origin).total_seconds() // 60)
             old = [Assignment(a["job"], a["operation"], a["resource"], a["start"] + shift, a["end"] + shift)
                    for a in previous["schedule"]["assignments"]]
-            slips = _slips(model, compare(problem, old, schedule.assignments), {o.number: o for o in orders})
-        return _store(uow, ctx, actor, "full", origin, schedule, [o.id for o in orders], None,
-                      {"slipped": slips, "moved": None})
+        materials = MaterialPlan(uow, model, 0).explain(orders, {j: max(0, s) for j, s in _first_starts(old).items()})
+        problem = model.problem(orders, releases=_releases(materials, None, 0, keep=False))
+        schedule = solve(problem, "weighted-tardiness", time_limit, workers=2)
+        slips, moves = [], []
+        if previous:
+            imp = compare(problem, old, schedule.assignments)
+            slips, moves = _slips(model, imp, {o.number: o for o in orders}), _moves(model, imp)
+        extra = {"slipped": slips, "moved": len(moves), "compared_with": previous["id"] if previous else None}
+        run_id = _store(uow, ctx, actor, "full", origin, schedule, [o.id for o in orders], None, extra, moves)
+        uow.commit()
+        return run_view(uow.planning_runs.get(run_id))
 
 
 def propose_insertion(ctx: Context, actor: Actor, order_id: int, time_limit: float = 5.0) -> dict:
@@ -174,16 +270,72 @@ def propose_insertion(ctx: Context, actor: Actor, order_id: int, time_limit: flo
         model = PlantModel(uow, ctx, accepted["origin"])
         orders = _plannable(uow, accepted["order_ids"])
         now = _minute_of(ctx.now(), model.origin)
-        problem = model.problem(orders + [urgent], {urgent.id: now})
-        current = _current(accepted, problem)
+        plan = _plan_of(accepted)
+        materials = MaterialPlan(uow, model, now).explain(orders, _first_starts(plan.assignments), last=urgent)
+        problem = model.problem(orders + [urgent], {urgent.id: now}, _releases(materials, plan, now, keep=True))
+        current = _current(accepted, problem, now, skip=_jobs_of(urgent, problem))
         result = _insert_lines(problem, current, urgent, model, time_limit)
         numbers = {o.number: o for o in orders}
         extra = {"slipped": _slips(model, result["impact"], numbers), "moved": len(result["impact"].moved),
                  "urgent_completion": model.at(result["completion"]),
                  "earliest_possible": model.at(result["earliest"]),
+                 "material_ready": model.at(max(now, materials[urgent.id].ready_at)),
                  "based_on": accepted["id"]}
-        return _store(uow, ctx, actor, "insert", model.origin, result["schedule"],
-                      [o.id for o in orders] + [urgent.id], urgent.id, extra)
+        run_id = _store(uow, ctx, actor, "insert", model.origin, result["schedule"],
+                        [o.id for o in orders] + [urgent.id], urgent.id, extra, _moves(model, result["impact"]))
+        uow.commit()
+        return run_view(uow.planning_runs.get(run_id))
+
+
+class Replan:
+    """What every repair needs: the accepted plan, the plant at its origin, its orders, now."""
+
+    def __init__(self, uow, ctx: Context, accepted: dict | None = None):
+        self.uow = uow
+        self.accepted = accepted or _accepted(uow)
+        self.model = PlantModel(uow, ctx, self.accepted["origin"])
+        self.orders = _plannable(uow, self.accepted["order_ids"])
+        self.now = _minute_of(ctx.now(), self.model.origin)
+        self.plan = _plan_of(self.accepted)
+        self.refresh_materials()
+
+    @classmethod
+    def start(cls, uow, ctx: Context) -> "Replan | None":
+        """None when there is no plan to repair."""
+        accepted = uow.planning_runs.accepted()
+        return cls(uow, ctx, accepted) if accepted else None
+
+    def refresh_materials(self) -> None:
+        """Reads stock and purchase orders again (after the caller changed them)."""
+        self.uow.flush()
+        self.materials = MaterialPlan(self.uow, self.model, self.now)
+
+    def problem(self, keep: bool, late: Mapping[str, int] | None = None) -> Problem:
+        answers = self.materials.explain(self.orders, _first_starts(self.plan.assignments), late=late)
+        return self.model.problem(self.orders, releases=_releases(answers, self.plan, self.now, keep))
+
+    def late_jobs(self, late: Mapping[str, int] | None = None) -> dict[str, int]:
+        """Jobs whose materials will be ready only after the plan starts them (material → minute what-if)."""
+        answers = self.materials.explain(self.orders, _first_starts(self.plan.assignments), late=late)
+        starts = _first_starts(self.plan.assignments)
+        return {job: ready for a in answers.values() for job, ready in a.ready.items()
+                if job in starts and starts[job] >= self.now and ready > starts[job]}
+
+    def run(self, uow, ctx, actor, problem: Problem, disturbances, time_limit: float, extra: dict,
+            current: Schedule | None = None) -> int:
+        """Applies the disturbances one after the other, the last one with the time limit."""
+        schedule = current or _current(self.accepted, problem, self.now)
+        for k, disturbance in enumerate(disturbances):
+            last = k == len(disturbances) - 1
+            if isinstance(disturbance, OrderChanged):
+                problem = problem.with_job(disturbance.job)
+            result = repair(problem, schedule, disturbance, now=self.now, time_limit=time_limit if last else 0)
+            problem, schedule = result.problem, result.schedule
+        imp = compare(problem, self.plan.assignments, schedule.assignments)
+        extra = {"slipped": _slips(self.model, imp, {o.number: o for o in self.orders}), "moved": len(imp.moved),
+                 "based_on": self.accepted["id"], **extra}
+        return _store(uow, ctx, actor, "repair", self.model.origin, schedule, [o.id for o in self.orders], None,
+                      extra, _moves(self.model, imp))
 
 
 def propose_repair(ctx: Context, actor: Actor, work_center: str, start: datetime, end: datetime,
@@ -193,21 +345,79 @@ def propose_repair(ctx: Context, actor: Actor, work_center: str, start: datetime
     if end <= start:
         raise errors.ValidationFailed("the downtime must end after it starts", fields={"end": "before_start"})
     with ctx.uow() as uow:
-        accepted = _accepted(uow)
-        model = PlantModel(uow, ctx, accepted["origin"])
+        replan = Replan(uow, ctx)
+        model = replan.model
         if work_center not in {r.id for r in model.resources}:
             raise errors.ValidationFailed("unknown work center", fields={"work_center": "unknown_work_center"})
-        orders = _plannable(uow, accepted["order_ids"])
-        problem = model.problem(orders)
         down = MachineDown(work_center, _minute_of(start, model.origin), _minute_of(end, model.origin))
-        result = repair(problem, _current(accepted, problem), down, now=_minute_of(ctx.now(), model.origin),
-                        time_limit=time_limit)
-        extra = {"slipped": _slips(model, result.impact, {o.number: o for o in orders}),
-                 "moved": len(result.impact.moved), "based_on": accepted["id"],
-                 "disturbance": {"work_center": work_center, "start": start.isoformat(timespec="minutes"),
-                                 "end": end.isoformat(timespec="minutes")}}
-        return _store(uow, ctx, actor, "repair", model.origin, result.schedule, [o.id for o in orders], None,
-                      extra)
+        disturbance = {"kind": "machine_down", "work_center": work_center,
+                       "start": start.isoformat(timespec="minutes"), "end": end.isoformat(timespec="minutes")}
+        run_id = replan.run(uow, ctx, actor, replan.problem(keep=False), [down], time_limit,
+                            {"disturbance": disturbance})
+        uow.commit()
+        return run_view(uow.planning_runs.get(run_id))
+
+
+def propose_material_late(ctx: Context, actor: Actor, available_from: datetime, order_id: int | None = None,
+                          material: str | None = None, time_limit: float = 1.0) -> dict:
+    """Material comes late (材料交期延迟): for one order, or for every order waiting on a material (C7)."""
+    require_role(actor, PLANNERS)
+    if (order_id is None) == (material is None):
+        raise errors.ValidationFailed("name the order or the material that is late",
+                                      fields={"order_id": "order_or_material"})
+    with ctx.uow() as uow:
+        replan = Replan(uow, ctx)
+        minute = _minute_of(available_from, replan.model.origin)
+        if order_id is not None:
+            order = load_order(uow, actor, order_id)
+            if order_id not in replan.accepted["order_ids"]:
+                raise errors.Conflict("the order is not in the accepted plan", code="planning.not_in_plan")
+            late = {f"{order.number}/{ln.line_no}": minute for ln in order.lines}
+        else:
+            product = uow.products.by_code(material)
+            if product is None or product.kind != "material":
+                raise errors.ValidationFailed("unknown material", fields={"material": "unknown_material"})
+            late = replan.late_jobs({material: minute})
+        run_id = material_late_run(uow, ctx, actor, replan, late, time_limit, {
+            "kind": "material_late", "order_id": order_id, "material": material,
+            "available_from": available_from.isoformat(timespec="minutes")})
+        uow.commit()
+        return run_view(uow.planning_runs.get(run_id))
+
+
+def material_late_run(uow, ctx: Context, actor: Actor, replan: Replan, late: Mapping[str, int],
+                      time_limit: float, disturbance: dict) -> int:
+    """Proposes the repair for jobs whose material comes late, in the caller's transaction."""
+    problem = replan.problem(keep=True)
+    known = problem.job_by_id
+    disturbances = [MaterialLate(job, max(minute, known[job].release))
+                    for job, minute in sorted(late.items()) if job in known]
+    return replan.run(uow, ctx, actor, problem, disturbances, time_limit,
+                      {"disturbance": {**disturbance, "jobs": [d.job for d in disturbances]}})
+
+
+def propose_order_changed(ctx: Context, actor: Actor, order_id: int, time_limit: float = 1.0) -> dict:
+    """An approved change (订单变更) is re-planned: the order's lines placed again, others moved as needed (H3, C7)."""
+    require_role(actor, PLANNERS)
+    with ctx.uow() as uow:
+        replan = Replan(uow, ctx)
+        order = load_order(uow, actor, order_id)
+        if order_id not in replan.accepted["order_ids"] or order.id not in {o.id for o in replan.orders}:
+            raise errors.Conflict("the order is not in the accepted plan", code="planning.not_in_plan")
+        problem = replan.problem(keep=False)
+        own = _jobs_of(order, problem)
+        others = Problem(problem.resources, tuple(j for j in problem.jobs if j.id not in own))
+        current = _current(replan.accepted, others, replan.now)
+        changed = [OrderChanged(_not_before(problem.job(j), replan.now)) for j in sorted(own)]
+        run_id = replan.run(uow, ctx, actor, others, changed, time_limit,
+                            {"disturbance": {"kind": "order_changed", "order_id": order.id, "order": order.number}},
+                            current=current)
+        uow.commit()
+        return run_view(uow.planning_runs.get(run_id))
+
+
+def _not_before(job: Job, minute: int) -> Job:
+    return Job(job.id, job.operations, max(job.release, minute), job.due, job.weight)
 
 
 def _insert_lines(problem: Problem, current: Schedule, order: Order, model: PlantModel, time_limit: float) -> dict:
@@ -226,18 +436,19 @@ def _insert_lines(problem: Problem, current: Schedule, order: Order, model: Plan
             "completion": completion, "earliest": earliest}
 
 
-def _store(uow, ctx, actor, kind, origin, schedule: Schedule, order_ids, urgent_id, extra) -> dict:
+def _store(uow, ctx, actor, kind, origin, schedule: Schedule, order_ids, urgent_id, extra, moves) -> int:
+    """Records a proposed run in the caller's transaction (the caller commits)."""
     summary = {**schedule.summary(), **{k: v for k, v in extra.items() if k not in ("slipped",)}}
     run_id = uow.planning_runs.add(
         kind=kind, status="proposed", origin=origin, objective=schedule.objective,
         urgent_order_id=urgent_id, order_ids=order_ids, schedule=schedule.to_dict(),
-        impact={"slipped": extra.get("slipped", [])}, summary=summary,
+        impact={"slipped": extra.get("slipped", []), "moved": moves}, summary=summary,
         created_by=actor.user_id, created_at=ctx.now())
     audit.record(uow, ctx, actor, "planning_run", run_id, "propose", None,
                  {"kind": kind, "orders": len(order_ids), "urgent_order_id": urgent_id,
-                  "value": schedule.value, "slipped": len(extra.get("slipped", []))})
-    uow.commit()
-    return run_view(uow.planning_runs.get(run_id))
+                  "value": schedule.value, "slipped": len(extra.get("slipped", [])),
+                  "disturbance": extra.get("disturbance")})
+    return run_id
 
 
 def accept(ctx: Context, actor: Actor, run_id: int, version: int | None = None) -> dict:
@@ -288,6 +499,77 @@ def get_run(ctx: Context, actor: Actor, run_id: int, with_schedule: bool = False
         return view
 
 
+def chart(ctx: Context, actor: Actor, run_id: int | None = None) -> dict:
+    """The plan in force (or one run) as the Gantt draws it: work centers, closed time, operations
+    with their orders, and for a what-if what it moves (C2, C4, C7)."""
+    require_role(actor, VIEWERS)
+    with ctx.uow() as uow:
+        run = uow.planning_runs.accepted() if run_id is None else uow.planning_runs.get(run_id)
+        if run is None and run_id is not None:
+            raise errors.NotFound(f"planning run {run_id} not found", code="planning.run_not_found")
+        centers = uow.plant.work_centers()
+        if run is None:
+            return {"run": None, "origin": ctx.now().replace(second=0, microsecond=0), "operations": [],
+                    "work_centers": [{"code": w.code, "name": w.name} for w in centers], "closed": [],
+                    "downtime": {}, "orders": [], "now": ctx.now()}
+        model = PlantModel(uow, ctx, run["origin"])
+        orders = {o.number: o for o in (uow.orders.get(i) for i in run["order_ids"]) if o is not None}
+        moved = {m["operation"]: m for m in (run["impact"] or {}).get("moved", [])}
+        operations = []
+        for a in run["schedule"]["assignments"]:
+            number = a["job"].split("/")[0]
+            order = orders.get(number)
+            operations.append({
+                **a, "order": number, "order_id": order.id if order else None,
+                "urgent": bool(order and order.urgent), "priority": order.priority if order else "normal",
+                "name": _step_name(order, a["operation"]), "start_at": model.at(a["start"]),
+                "end_at": model.at(a["end"]), "moved": moved.get(a["operation"])})
+        disturbance = (run["summary"] or {}).get("disturbance") or {}
+        downtime = {}
+        if disturbance.get("kind", "machine_down") == "machine_down" and disturbance.get("work_center"):
+            window = tuple(_minute_of(datetime.fromisoformat(disturbance[k]), model.origin) for k in ("start", "end"))
+            downtime[disturbance["work_center"]] = [window]
+        return {
+            "run": run_view(run), "origin": model.origin, "now": ctx.now(), "operations": operations,
+            "work_centers": [{"code": w.code, "name": w.name} for w in centers],
+            "closed": list(model.closed), "downtime": downtime,
+            "orders": sorted(({"id": o.id, "number": o.number, "urgent": o.urgent, "priority": o.priority,
+                               "customer": o.customer.name,
+                               "due": (o.promised_date or o.requested_date).isoformat()} for o in orders.values()),
+                             key=lambda o: (not o["urgent"], o["number"])),
+        }
+
+
+def _step_name(order: Order | None, operation: str) -> str:
+    """The routing step's name of an operation id such as SO-1/1-20.2."""
+    match = re.search(r"/(\d+)-(\d+)(?:\.\d+)?$", operation)
+    if order is None or match is None:
+        return ""
+    line_no, seq = int(match.group(1)), int(match.group(2))
+    for line in order.lines:
+        if line.line_no == line_no:
+            return next((s.name for s in line.product.routing if s.seq == seq), "")
+    return ""
+
+
+def recent_runs(ctx: Context, actor: Actor, limit: int = 15) -> list[dict]:
+    """The latest runs, newest first, for the planning page."""
+    require_role(actor, VIEWERS)
+    with ctx.uow() as uow:
+        return [{**r, "origin": r["origin"].isoformat(timespec="minutes"),
+                 "created_at": r["created_at"].isoformat(timespec="minutes")}
+                for r in uow.run_history.recent(limit)]
+
+
+def order_id_of(ctx: Context, actor: Actor, number: str) -> int | None:
+    """The id of the order with this number, if the actor may see it (for forms that take numbers)."""
+    with ctx.uow() as uow:
+        order = uow.orders.by_number(number)
+        if order is None:
+            return None
+        return load_order(uow, actor, order.id).id
+
+
 def in_accepted_plan(uow, order_id: int) -> bool:
     accepted = uow.planning_runs.accepted()
     return accepted is not None and order_id in accepted["order_ids"]
@@ -301,7 +583,7 @@ def check_release(uow, ctx, actor, order, reason) -> None:
 
 
 def promise(ctx: Context, actor: Actor, order_id: int, time_limit: float = 1.0) -> dict:
-    """First assessment (A5, B2, C5): earliest date without moving anyone, with insertion, levers."""
+    """First assessment (A5, B2, C5, C6): earliest date without moving anyone, with insertion, levers, materials."""
     require_role(actor, VIEWERS)
     with ctx.uow() as uow:
         order = load_order(uow, actor, order_id)
@@ -311,12 +593,15 @@ def promise(ctx: Context, actor: Actor, order_id: int, time_limit: float = 1.0) 
         planned = _plannable(uow, accepted["order_ids"]) if accepted else []
         planned = [o for o in planned if o.id != order.id]
         now = _minute_of(ctx.now(), origin)
-        jobs = order_jobs(order, origin, model.groups, model.shift_minutes, now)
+        plan = _plan_of(accepted)
+        materials = MaterialPlan(uow, model, now).explain(planned, _first_starts(plan.assignments), last=order)
+        mine = materials[order.id]
+        jobs = order_jobs(order, origin, model.groups, model.shift_minutes, now, mine.ready)
         if not jobs:
             raise errors.ValidationFailed("the order's products have no routing", code="planning.no_routing",
                                           fields={"lines": "no_routing"})
-        problem = model.problem(planned)
-        current = _current(accepted, problem)
+        problem = model.problem(planned, releases=_releases(materials, plan, now, keep=True))
+        current = _current(accepted, problem, now)
         loaded = LoadedPlan(problem, current)
         gap = [loaded.earliest_completion(j) for j in jobs]
         without = max(p.completion for p in gap)
@@ -335,7 +620,29 @@ def promise(ctx: Context, actor: Actor, order_id: int, time_limit: float = 1.0) 
                                "moved": len(inserted["impact"].moved),
                                "slipped": _slips(model, inserted["impact"], {o.number: o for o in planned})},
             "bottleneck": bottleneck, "levers": levers,
+            "material": materials_view(model, mine, now),
         }
+
+
+def order_plan(ctx: Context, actor: Actor, order_id: int) -> dict:
+    """The order in the plan in force (planned start and end) and, while it is open, its promise."""
+    require_role(actor, VIEWERS)
+    with ctx.uow() as uow:
+        order = load_order(uow, actor, order_id)
+        accepted = uow.planning_runs.accepted()
+        view = {"order_id": order.id, "order": order.number, "urgent": order.urgent, "in_plan": False,
+                "run_id": accepted["id"] if accepted else None, "planned_start": None, "planned_end": None,
+                "promise": None}
+        if accepted and order.id in accepted["order_ids"]:
+            mine = [a for a in accepted["schedule"]["assignments"] if a["job"].split("/")[0] == order.number]
+            if mine:
+                origin = accepted["origin"]
+                view.update(in_plan=True, planned_start=_at(origin, min(a["start"] for a in mine)),
+                            planned_end=_at(origin, max(a["end"] for a in mine)))
+        promisable = OrderState(order.status) in PROMISABLE and any(ln.product.routing for ln in order.lines)
+    if promisable:
+        view["promise"] = promise(ctx, actor, order_id, time_limit=0)
+    return view
 
 
 def load(ctx: Context, actor: Actor, days: int = 10) -> dict:
@@ -367,14 +674,44 @@ def load(ctx: Context, actor: Actor, days: int = 10) -> dict:
         return {"run_id": accepted["id"] if accepted else None, "bottleneck": bottleneck, "work_centers": rows}
 
 
-def _current(accepted: dict | None, problem: Problem) -> Schedule:
-    """The accepted plan's operations that are still open work (finished orders drop out)."""
+def _plan_of(accepted: dict | None) -> Schedule:
     if accepted is None:
         return Schedule("feasible", "weighted-tardiness", 0, 0, ())
-    plan = Schedule.from_dict(accepted["schedule"])
-    ops = set(problem.operation_by_id)
+    return Schedule.from_dict(accepted["schedule"])
+
+
+def _jobs_of(order: Order, problem: Problem) -> set[str]:
+    return {j.id for j in problem.jobs if j.id.startswith(order.number + "/")}
+
+
+def _current(accepted: dict | None, problem: Problem, now: int = 0, skip: set[str] = frozenset()) -> Schedule:
+    """The accepted plan as a valid plan of ``problem``: the open work it holds, nothing else.
+
+    Finished orders drop out. Kept work is pushed later only where the problem no longer allows
+    it (a day closed since, material later); a line the plan no longer matches (the order changed
+    since) or lacks is placed again after now. Jobs in ``skip`` are left for the caller to place.
+    """
+    plan = _plan_of(accepted)
+    by_job: dict[str, dict[str, Assignment]] = {}
+    for a in plan.assignments:
+        by_job.setdefault(a.job, {})[a.operation] = a
+    kept, missing = [], []
+    for job in problem.jobs:
+        if job.id in skip:
+            continue
+        got = by_job.get(job.id, {})
+        if len(got) == len(job.operations) and all(
+                op.id in got and got[op.id].end - got[op.id].start == op.duration
+                and got[op.id].resource in op.resources for op in job.operations):
+            kept += got.values()
+        else:
+            missing.append(job)
+    timeline = timeline_with(problem, ())
+    assignments = right_shift(problem, timeline, kept, {}, keep_order=False, reroute=True)
+    for job in missing:
+        assignments += place_job(timeline, job, now)
     return Schedule(plan.status, plan.objective, plan.value, plan.lower_bound,
-                    tuple(a for a in plan.assignments if a.operation in ops), plan.seconds)
+                    tuple(sorted(assignments, key=lambda a: (a.start, a.operation))), plan.seconds)
 
 
 def _accepted(uow) -> dict:

@@ -320,10 +320,661 @@ class NoticeStore:
         if done.rowcount != 1:
             raise StaleDataError("notice changed")
 
+    def open_count(self, user_id: int) -> int:
+        """Notices still waiting for the user: unread, or needing an acknowledgement not yet given."""
+        n = t.notices.c
+        return self.session.scalar(select(func.count()).select_from(t.notices).where(
+            n.recipient_id == user_id, n.acknowledged_at.is_(None),
+            or_(n.needs_ack.is_(True), n.read_at.is_(None))))
+
+    def inbox(self, user_id: int, limit: int = 200) -> list[dict]:
+        """The inbox order: open first, then critical, then needing acknowledgement, oldest first."""
+        n = t.notices.c
+        done = or_(n.acknowledged_at.is_not(None), (n.needs_ack.is_(False) & n.read_at.is_not(None)))
+        q = (select(t.notices).where(n.recipient_id == user_id)
+             .order_by(done, n.critical.desc(), n.needs_ack.desc(), n.created_at, n.id).limit(limit))
+        return [dict(r._mapping) for r in self.session.execute(q)]
+
+    def for_events(self, event_ids: list[str]) -> list[dict]:
+        q = select(t.notices).where(t.notices.c.event_id.in_(event_ids)).order_by(t.notices.c.id)
+        return [dict(r._mapping) for r in self.session.execute(q)]
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+class OutboxStore:
+    """Deliveries waiting for the worker; claimed under a lease so none is sent by two workers."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, **values) -> int:
+        values.setdefault("status", "pending")
+        values.setdefault("attempts", 0)
+        return self.session.execute(t.outbox.insert().values(version=1, **values)).inserted_primary_key[0]
+
+    def get(self, delivery_id: int) -> dict | None:
+        row = self.session.execute(select(t.outbox).where(t.outbox.c.id == delivery_id)).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def for_event(self, event_id: str) -> list[dict]:
+        q = select(t.outbox).where(t.outbox.c.event_id == event_id).order_by(t.outbox.c.id)
+        return [dict(r._mapping) for r in self.session.execute(q)]
+
+    def list(self, status: str | None = None, limit: int = 500) -> list[dict]:
+        q = select(t.outbox).order_by(t.outbox.c.id.desc()).limit(limit)
+        if status:
+            q = q.where(t.outbox.c.status == status)
+        return [dict(r._mapping) for r in self.session.execute(q)]
+
+    def claim(self, now: datetime, worker: str, lease_until: datetime, limit: int) -> list[dict]:
+        """Takes up to ``limit`` due rows whose lease is free or expired, for ``worker``.
+
+        PostgreSQL skips rows another worker has locked (``FOR UPDATE SKIP LOCKED``); on both
+        databases the lease is then set by compare-and-set on the version, so of two workers
+        racing for a row exactly one gets it, and a dead worker's row is free once its lease ends.
+        """
+        o = t.outbox.c
+        q = (select(o.id, o.version).where(
+            o.status == "pending", o.next_attempt_at <= now,
+            or_(o.lease_until.is_(None), o.lease_until < now))
+            .order_by(o.next_attempt_at, o.id).limit(limit))
+        if _dialect(self.session) == "postgresql":
+            q = q.with_for_update(skip_locked=True)
+        claimed = []
+        for row in self.session.execute(q).all():
+            done = self.session.execute(t.outbox.update().where(
+                o.id == row.id, o.version == row.version).values(
+                claimed_by=worker, lease_until=lease_until, version=row.version + 1))
+            if done.rowcount == 1:
+                claimed.append(row.id)
+        if not claimed:
+            return []
+        rows = self.session.execute(select(t.outbox).where(o.id.in_(claimed)).order_by(o.id))
+        return [dict(r._mapping) for r in rows]
+
+    def settle(self, delivery_id: int, worker: str, **values) -> bool:
+        """Records the outcome of a claimed delivery; False when the lease was lost meanwhile."""
+        o = t.outbox.c
+        done = self.session.execute(t.outbox.update().where(
+            o.id == delivery_id, o.claimed_by == worker, o.status == "pending").values(
+            claimed_by=None, lease_until=None, version=o.version + 1, **values))
+        return done.rowcount == 1
+
+
+class TimerStore:
+    """Deadlines as rows (issue 5 §4): scheduled in the caller's transaction, fired by the worker."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, **values) -> int:
+        values.setdefault("status", "pending")
+        values.setdefault("attempts", 0)
+        return self.session.execute(t.timers.insert().values(version=1, **values)).inserted_primary_key[0]
+
+    def get(self, timer_id: int) -> dict | None:
+        row = self.session.execute(select(t.timers).where(t.timers.c.id == timer_id)).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def find(self, kind: str | None = None, ref: str | None = None,
+             status: str | None = None) -> list[dict]:
+        c = t.timers.c
+        q = select(t.timers).order_by(c.due_at, c.id)
+        if kind:
+            q = q.where(c.kind == kind)
+        if ref:
+            q = q.where(c.ref == ref)
+        if status:
+            q = q.where(c.status == status)
+        return [dict(r._mapping) for r in self.session.execute(q)]
+
+    def cancel(self, kind: str, ref: str) -> int:
+        c = t.timers.c
+        done = self.session.execute(t.timers.update().where(
+            c.kind == kind, c.ref == ref, c.status == "pending").values(
+            status="cancelled", version=c.version + 1))
+        return done.rowcount
+
+    def next_due(self, now: datetime, skip: set[int]) -> dict | None:
+        """The earliest due pending timer, locked for this transaction.
+
+        PostgreSQL skips timers another worker holds (``FOR UPDATE SKIP LOCKED``); SQLite's
+        ``BEGIN IMMEDIATE`` already makes this transaction the only writer.
+        """
+        c = t.timers.c
+        q = select(t.timers).where(c.status == "pending", c.due_at <= now)
+        if skip:
+            q = q.where(c.id.not_in(skip))
+        q = q.order_by(c.due_at, c.id).limit(1)
+        if _dialect(self.session) == "postgresql":
+            q = q.with_for_update(skip_locked=True)
+        row = self.session.execute(q).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def update(self, timer_id: int, version: int, **values) -> bool:
+        """Compare-and-set on the version; False when the timer changed meanwhile (fired elsewhere)."""
+        done = self.session.execute(t.timers.update().where(
+            t.timers.c.id == timer_id, t.timers.c.version == version).values(
+            version=version + 1, **values))
+        return done.rowcount == 1
+
 # --- materials (issue 4) ----------------------------------------------------------------------
+class _NumberedRows:
+    """Rows with a version (compare-and-set) and a document number made from the id (PO-00012)."""
+
+    table: Any
+    prefix: str
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, **values) -> int:
+        import uuid
+        row_id = self.session.execute(self.table.insert().values(
+            version=1, number=uuid.uuid4().hex[:30], **values)).inserted_primary_key[0]
+        self.session.execute(self.table.update().where(self.table.c.id == row_id)
+                             .values(number=f"{self.prefix}-{row_id:05d}"))
+        return row_id
+
+    def get(self, row_id: int, lock: bool = False) -> dict | None:
+        q = select(self.table).where(self.table.c.id == row_id)
+        row = self.session.execute(q.with_for_update() if lock else q).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def update(self, row_id: int, version: int, **values) -> None:
+        done = self.session.execute(self.table.update().where(
+            self.table.c.id == row_id, self.table.c.version == version).values(version=version + 1, **values))
+        if done.rowcount != 1:
+            raise StaleDataError(f"{self.table.name} {row_id} changed")
+
+
+class PurchaseOrderStore(_NumberedRows):
+    """Purchase orders of materials (采购订单)."""
+
+    table, prefix = t.purchase_orders, "PO"
+
+    def list(self, status: str | None = None, supplier_id: int | None = None,
+             material_code: str | None = None) -> list[dict]:
+        q = select(self.table)
+        if status:
+            q = q.where(self.table.c.status == status)
+        if supplier_id is not None:
+            q = q.where(self.table.c.supplier_id == supplier_id)
+        if material_code:
+            q = q.where(self.table.c.material_code == material_code)
+        q = q.order_by(self.table.c.due_date, self.table.c.id)
+        return [dict(r._mapping) for r in self.session.execute(q)]
+
+
+class DelayRequestStore(_NumberedRows):
+    """Material delivery delay requests (材料交期延迟申请单)."""
+
+    table, prefix = t.material_delay_requests, "MD"
+
+    def list(self, status: str | None = None, supplier_id: int | None = None,
+             purchase_order_id: int | None = None) -> list[dict]:
+        q = select(self.table)
+        if status:
+            q = q.where(self.table.c.status == status)
+        if purchase_order_id is not None:
+            q = q.where(self.table.c.purchase_order_id == purchase_order_id)
+        if supplier_id is not None:
+            q = q.join(t.purchase_orders, t.purchase_orders.c.id == self.table.c.purchase_order_id).where(
+                t.purchase_orders.c.supplier_id == supplier_id)
+        q = q.order_by(self.table.c.status != "pending", self.table.c.id.desc())
+        return [dict(r._mapping) for r in self.session.execute(q)]
+
+
+class MaterialStockStore:
+    """Free stock on hand per material (库存)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def all(self) -> list[dict]:
+        q = select(t.material_stock).order_by(t.material_stock.c.material_code)
+        return [dict(r._mapping) for r in self.session.execute(q)]
+
+    def get(self, material_code: str) -> dict | None:
+        row = self.session.execute(select(t.material_stock).where(
+            t.material_stock.c.material_code == material_code)).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def add(self, material_code: str, on_hand, at: datetime) -> None:
+        self.session.execute(t.material_stock.insert().values(
+            material_code=material_code, on_hand=on_hand, updated_at=at, version=1))
+
+    def update(self, material_code: str, version: int, on_hand, at: datetime) -> None:
+        done = self.session.execute(t.material_stock.update().where(
+            t.material_stock.c.material_code == material_code, t.material_stock.c.version == version)
+            .values(on_hand=on_hand, updated_at=at, version=version + 1))
+        if done.rowcount != 1:
+            raise StaleDataError(f"stock of {material_code} changed")
+
+
+class RunHistory:
+    """The latest planning runs, without their (large) schedules, for the planning page."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def recent(self, limit: int = 20) -> list[dict]:
+        c = t.planning_runs.c
+        q = (select(c.id, c.kind, c.status, c.origin, c.urgent_order_id, c.summary, c.created_by,
+                    c.created_at, c.accepted_at, c.version)
+             .order_by(c.id.desc()).limit(limit))
+        return [dict(r._mapping) for r in self.session.execute(q)]
+
 
 # --- approvals and order changes (issue 5) ----------------------------------------------------
+class _Rows:
+    """Dict rows of one table; updates compare-and-set on ``version`` (a lost race is a 409)."""
+
+    table: Any
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def _all(self, query) -> list[dict]:
+        return [dict(r._mapping) for r in self.session.execute(query)]
+
+    def add(self, **values) -> int:
+        if "version" in self.table.c:
+            values.setdefault("version", 1)
+        return self.session.execute(self.table.insert().values(**values)).inserted_primary_key[0]
+
+    def get(self, row_id: int) -> dict | None:
+        row = self.session.execute(select(self.table).where(self.table.c.id == row_id)).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def update(self, row_id: int, version: int, **values) -> None:
+        done = self.session.execute(self.table.update().where(
+            self.table.c.id == row_id, self.table.c.version == version).values(version=version + 1, **values))
+        if done.rowcount != 1:
+            raise StaleDataError(f"{self.table.name} {row_id} changed")
+
+
+class ApprovalChainStore(_Rows):
+    """Review and approval chains with their steps (configuration)."""
+
+    table = t.approval_chains
+
+    def all(self) -> list[dict]:
+        chains = self._all(select(self.table).order_by(self.table.c.rank, self.table.c.code))
+        steps = self._all(select(t.approval_steps).order_by(
+            t.approval_steps.c.stage, t.approval_steps.c.role))
+        for chain in chains:
+            chain["steps"] = [s for s in steps if s["chain_id"] == chain["id"]]
+        return chains
+
+    def by_code(self, code: str) -> dict | None:
+        return next((c for c in self.all() if c["code"] == code), None)
+
+    def replace_steps(self, chain_id: int, steps: list[dict]) -> None:
+        self.session.execute(t.approval_steps.delete().where(t.approval_steps.c.chain_id == chain_id))
+        if steps:
+            self.session.execute(t.approval_steps.insert(), [{**s, "chain_id": chain_id} for s in steps])
+
+
+class DelegationStore(_Rows):
+    """Deputies named by approvers for a period."""
+
+    table = t.approval_delegations
+
+    def list(self, user_id: int | None = None, active_at: datetime | None = None) -> list[dict]:
+        c = self.table.c
+        q = select(self.table)
+        if user_id is not None:
+            q = q.where(or_(c.principal_id == user_id, c.deputy_id == user_id))
+        if active_at is not None:
+            q = q.where(c.revoked_at.is_(None), c.starts_at <= active_at, c.ends_at > active_at)
+        return self._all(q.order_by(c.starts_at.desc(), c.id.desc()))
+
+
+class ReviewStore(_Rows):
+    """Review records (紧急订单评审记录表) and the signed acts on them and on change requests."""
+
+    table = t.order_reviews
+
+    def lock_order(self, order_id: int) -> None:
+        """Serialises every signer of one order (PostgreSQL row lock; SQLite writes one at a time)."""
+        self.session.execute(select(t.orders.c.id).where(t.orders.c.id == order_id).with_for_update())
+
+    def for_order(self, order_id: int) -> list[dict]:
+        return self._all(select(self.table).where(self.table.c.order_id == order_id)
+                         .order_by(self.table.c.id))
+
+    def open_for(self, order_ids: list[int]) -> dict[int, dict]:
+        if not order_ids:
+            return {}
+        rows = self._all(select(self.table).where(self.table.c.order_id.in_(order_ids),
+                                                  self.table.c.status == "open"))
+        return {r["order_id"]: r for r in rows}
+
+    def add_signature(self, **values) -> int:
+        return self.session.execute(t.approval_signatures.insert().values(**values)).inserted_primary_key[0]
+
+    def signatures(self, subjects: list[str]) -> list[dict]:
+        if not subjects:
+            return []
+        c = t.approval_signatures.c
+        return self._all(select(t.approval_signatures).where(c.subject.in_(subjects)).order_by(c.id))
+
+    def latest_login(self, user_id: int) -> tuple[bool, datetime | None]:
+        """(has any login session, when the newest one began): the freshness of a signer's login."""
+        c = t.auth_sessions.c
+        count, newest = self.session.execute(
+            select(func.count(), func.max(c.created_at)).where(c.user_id == user_id)).one()
+        return count > 0, newest
+
+
+class ChangeRequestStore(_Rows):
+    """Change requests (变更申请表)."""
+
+    table = t.change_requests
+
+    def list(self, order_id: int | None = None, status: str | None = None) -> list[dict]:
+        c = self.table.c
+        q = select(self.table)
+        if order_id is not None:
+            q = q.where(c.order_id == order_id)
+        if status:
+            q = q.where(c.status == status)
+        return self._all(q.order_by(c.status != "pending", c.id.desc()))
+
+
+class LetterStore(_Rows):
+    """Confirmation letters (确认函), kept with what was sent."""
+
+    table = t.confirmation_letters
+
+    def for_order(self, order_id: int) -> list[dict]:
+        return self._all(select(self.table).where(self.table.c.order_id == order_id)
+                         .order_by(self.table.c.id.desc()))
+
 
 # --- execution (issue 6) ----------------------------------------------------------------------
+class _TableStore:
+    """Dict rows of one table, with compare-and-set updates on ``version``."""
+
+    table: Any
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def _rows(self, query) -> list[dict]:
+        return [dict(r._mapping) for r in self.session.execute(query)]
+
+    def add(self, **values) -> int:
+        if "version" in self.table.c:
+            values.setdefault("version", 1)
+        return self.session.execute(self.table.insert().values(**values)).inserted_primary_key[0]
+
+    def get(self, row_id: int, lock: bool = False) -> dict | None:
+        q = select(self.table).where(self.table.c.id == row_id)
+        row = self.session.execute(q.with_for_update() if lock else q).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def update(self, row_id: int, version: int, **values) -> None:
+        """A concurrent writer moved the version on: this one finds no row and loses (409)."""
+        done = self.session.execute(
+            self.table.update().where(self.table.c.id == row_id, self.table.c.version == version)
+            .values(version=version + 1, **values))
+        if done.rowcount != 1:
+            raise StaleDataError(f"{self.table.name} {row_id} changed")
+
+
+class TaskStore(_TableStore):
+    """Production tasks (D1, E1), the operators' reports and each order's last forecast (E2)."""
+
+    table = t.production_tasks
+
+    def for_order(self, order_id: int) -> list[dict]:
+        c = self.table.c
+        return self._rows(select(self.table).where(c.order_id == order_id)
+                          .order_by(c.line_no, c.planned_start, c.step_seq, c.lot, c.id))
+
+    def on_floor(self, since: datetime) -> list[dict]:
+        """Every task not done yet, and those finished since ``since`` (the floor screens)."""
+        c = self.table.c
+        return self._rows(select(self.table).where(or_(c.status != "done", c.finished_at >= since))
+                          .order_by(c.planned_start, c.id))
+
+    def add_report(self, **values) -> int:
+        return self.session.execute(t.task_reports.insert().values(**values)).inserted_primary_key[0]
+
+    def reports(self, task_id: int) -> list[dict]:
+        r = t.task_reports.c
+        return self._rows(select(t.task_reports).where(r.task_id == task_id).order_by(r.id))
+
+    def progress(self, order_id: int) -> dict | None:
+        row = self.session.execute(select(t.order_progress).where(
+            t.order_progress.c.order_id == order_id)).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def save_progress(self, order_id: int, current: dict | None, **values) -> None:
+        """Inserts the first forecast of an order, or compare-and-sets the one read as ``current``."""
+        p = t.order_progress
+        if current is None:
+            self.session.execute(p.insert().values(order_id=order_id, version=1, **values))
+            return
+        done = self.session.execute(p.update().where(p.c.id == current["id"], p.c.version == current["version"])
+                                    .values(version=current["version"] + 1, **values))
+        if done.rowcount != 1:
+            raise StaleDataError("order progress changed")
+
+
+class FloorStore:
+    """Who leads each work group, and when work centers are down (D2, E4)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def leaders(self) -> dict[str, int]:
+        rows = self.session.execute(select(t.group_leaders.c.department_code, t.group_leaders.c.user_id))
+        return {r.department_code: r.user_id for r in rows}
+
+    def set_leader(self, department_code: str, user_id: int) -> int | None:
+        """Names the leader; returns the previous one (None when there was none)."""
+        g = t.group_leaders
+        old = self.session.execute(select(g).where(g.c.department_code == department_code)).one_or_none()
+        if old is None:
+            self.session.execute(g.insert().values(department_code=department_code, user_id=user_id, version=1))
+            return None
+        done = self.session.execute(g.update().where(g.c.id == old.id, g.c.version == old.version)
+                                    .values(user_id=user_id, version=old.version + 1))
+        if done.rowcount != 1:
+            raise StaleDataError("group leader changed")
+        return old.user_id
+
+    def add_downtime(self, **values) -> int:
+        return self.session.execute(t.work_center_downtimes.insert().values(**values)).inserted_primary_key[0]
+
+    def downtimes(self, until_after: datetime, work_center: str | None = None) -> list[dict]:
+        """Downtimes that have not ended by ``until_after``."""
+        d = t.work_center_downtimes.c
+        q = select(t.work_center_downtimes).where(d.down_until > until_after)
+        if work_center:
+            q = q.where(d.work_center_code == work_center)
+        return [dict(r._mapping) for r in self.session.execute(q.order_by(d.down_from, d.id))]
+
+
+class ProcessExceptionStore(_TableStore):
+    """紧急订单制程异常申报单 (E4)."""
+
+    table = t.process_exceptions
+
+    def for_order(self, order_id: int) -> list[dict]:
+        c = self.table.c
+        return self._rows(select(self.table).where(c.order_id == order_id).order_by(c.id))
+
+    def open(self, limit: int = 200) -> list[dict]:
+        c = self.table.c
+        return self._rows(select(self.table).where(c.status != "closed").order_by(c.id.desc()).limit(limit))
+
+
+class InspectionStore(_TableStore):
+    """Inspection results (F1, F2); written once, and the re-plan they caused filled in once."""
+
+    table = t.inspections
+
+    def for_order(self, order_id: int) -> list[dict]:
+        c = self.table.c
+        return self._rows(select(self.table).where(c.order_id == order_id).order_by(c.id))
+
+    def set_run(self, inspection_id: int, run_id: int) -> None:
+        c = self.table.c
+        done = self.session.execute(self.table.update().where(c.id == inspection_id, c.planning_run_id.is_(None))
+                                    .values(planning_run_id=run_id))
+        if done.rowcount != 1:
+            raise StaleDataError("inspection already has its re-plan")
+
 
 # --- fulfilment (issue 6) ---------------------------------------------------------------------
+class _RowStore:
+    """Rows of one table as dicts; every change is a compare-and-set on ``version``."""
+
+    table: Any
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def _rows(self, q) -> list[dict]:
+        return [dict(r._mapping) for r in self.session.execute(q)]
+
+    def add(self, **values) -> int:
+        if "version" in self.table.c:
+            values["version"] = 1
+        return self.session.execute(self.table.insert().values(**values)).inserted_primary_key[0]
+
+    def get(self, row_id: int) -> dict | None:
+        row = self.session.execute(select(self.table).where(self.table.c.id == row_id)).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def update(self, row_id: int, version: int, **values) -> None:
+        done = self.session.execute(
+            self.table.update().where(self.table.c.id == row_id, self.table.c.version == version)
+            .values(version=version + 1, **values))
+        if done.rowcount != 1:
+            raise StaleDataError(f"{self.table.name} {row_id} changed")
+
+    def by_order(self, order_id: int) -> dict | None:
+        row = self.session.execute(select(self.table).where(self.table.c.order_id == order_id)
+                                   .order_by(self.table.c.id.desc()).limit(1)).one_or_none()
+        return dict(row._mapping) if row else None
+
+
+class ReceiptStore(_RowStore):
+    """成品入库单 (G1)."""
+
+    table = t.goods_receipts
+
+
+class DrawingStore(_RowStore):
+    """Temporary drawings and engineering data lent out with orders (L1, L2)."""
+
+    table = t.engineering_documents
+
+    def for_order(self, order_id: int) -> list[dict]:
+        return self._rows(select(self.table).where(self.table.c.order_id == order_id)
+                          .order_by(self.table.c.id))
+
+    def find(self, order_id: int, doc_no: str) -> dict | None:
+        row = self.session.execute(select(self.table).where(
+            self.table.c.order_id == order_id, self.table.c.doc_no == doc_no)).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def not_returned(self) -> list[dict]:
+        """Every document still away from engineering, overdue first, then by due time."""
+        c = self.table.c
+        return self._rows(select(self.table, t.orders.c.number.label("order_number"),
+                                 t.orders.c.urgent.label("order_urgent"))
+                          .join(t.orders, t.orders.c.id == c.order_id)
+                          .where(c.status != "returned")
+                          .order_by(c.overdue_department.is_(None), c.due_at.is_(None), c.due_at, c.id))
+
+
+class ShipmentStore(_RowStore):
+    """Shipments (G3–G5)."""
+
+    table = t.shipments
+
+    def by_status(self, status: str, limit: int = 200) -> list[dict]:
+        c = self.table.c
+        return self._rows(select(self.table, t.orders.c.number.label("order_number"),
+                                 t.orders.c.urgent.label("order_urgent"))
+                          .join(t.orders, t.orders.c.id == c.order_id)
+                          .where(c.status == status)
+                          .order_by(t.orders.c.urgent.desc(), c.expected_arrival, c.id).limit(limit))
+
+
+class FeedbackStore(_RowStore):
+    """Feedback requests and the answers to them (I1)."""
+
+    table = t.feedback_requests
+
+    def by_nonce(self, nonce: str) -> dict | None:
+        row = self.session.execute(select(self.table).where(self.table.c.nonce == nonce)).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def for_order(self, order_id: int) -> list[dict]:
+        return self._rows(select(self.table).where(self.table.c.order_id == order_id)
+                          .order_by(self.table.c.id))
+
+
+class IncidentStore(_RowStore):
+    """Delay and emergency-plan incidents with their follow-ups (I2–I4)."""
+
+    table = t.incidents
+
+    def list(self, status: str | None = None, order_id: int | None = None, limit: int = 200) -> list[dict]:
+        c = self.table.c
+        q = (select(self.table, t.orders.c.number.label("order_number"),
+                    t.orders.c.urgent.label("order_urgent"), t.customers.c.name.label("customer_name"))
+             .join(t.orders, t.orders.c.id == c.order_id)
+             .join(t.customers, t.customers.c.id == c.customer_id))
+        if status:
+            q = q.where(c.status == status)
+        if order_id is not None:
+            q = q.where(c.order_id == order_id)
+        return self._rows(q.order_by(c.status, c.solution_due_at.is_(None), c.solution_due_at,
+                                     c.id.desc()).limit(limit))
+
+    def add_followup(self, **values) -> int:
+        return self.session.execute(t.incident_followups.insert().values(**values)).inserted_primary_key[0]
+
+    def followups(self, incident_id: int) -> list[dict]:
+        f = t.incident_followups
+        return self._rows(select(f, t.users.c.username.label("by")).join(t.users, t.users.c.id == f.c.by_id)
+                          .where(f.c.incident_id == incident_id).order_by(f.c.at, f.c.id))
+
+
+class EmergencyOrganisation(_RowStore):
+    """应急领导小组 and 应急小组 (I5)."""
+
+    table = t.emergency_members
+
+    def members(self) -> list[dict]:
+        u = t.users
+        return self._rows(select(self.table, u.c.username, u.c.display_name, u.c.role, u.c.active)
+                          .join(u, u.c.id == self.table.c.user_id)
+                          .order_by(self.table.c.group_name, self.table.c.id))
+
+    def by_user(self, user_id: int) -> dict | None:
+        row = self.session.execute(select(self.table).where(self.table.c.user_id == user_id)).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def remove(self, member_id: int, version: int) -> None:
+        done = self.session.execute(self.table.delete().where(
+            self.table.c.id == member_id, self.table.c.version == version))
+        if done.rowcount != 1:
+            raise StaleDataError(f"emergency member {member_id} changed")
+
+
+class OrderRecordStore(_RowStore):
+    """Records of completed orders (M2, M4), written once when the order closes."""
+
+    table = t.order_records

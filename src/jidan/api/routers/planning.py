@@ -4,25 +4,33 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import Field
 
 from jidan.api.deps import ActorDep, CtxDep
-from jidan.api.schemas import Strict
+from jidan.api.schemas import Code, Strict
 from jidan.domain import errors
 from jidan.services import planning
 
 router = APIRouter(prefix="/planning", tags=["planning"])
+RunId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class RunIn(Strict):
-    """full: plan all approved work; insert: an urgent order; repair: a work center is down."""
+    """full: plan all approved work; insert: an urgent order; repair: after a disturbance.
+
+    A repair's ``disturbance``: ``machine_down`` (work_center, down_from, down_until),
+    ``material_late`` (available_from, and order_id or material) or ``order_changed`` (order_id).
+    """
 
     kind: Literal["full", "insert", "repair"] = "full"
-    order_id: int | None = Field(None, ge=1)
+    disturbance: Literal["machine_down", "material_late", "order_changed"] = "machine_down"
+    order_id: int | None = Field(None, ge=1, le=2**31 - 1)
     work_center: str | None = Field(None, max_length=30)
     down_from: datetime | None = None
     down_until: datetime | None = None
+    material: Code | None = None
+    available_from: datetime | None = None
     time_limit: float = Field(5.0, ge=0, le=60)
 
 
@@ -31,7 +39,7 @@ class AcceptIn(Strict):
 
 
 class PromiseIn(Strict):
-    order_id: int = Field(ge=1)
+    order_id: int = Field(ge=1, le=2**31 - 1)
     time_limit: float = Field(1.0, ge=0, le=30)
 
 
@@ -45,23 +53,52 @@ def propose(body: RunIn, ctx: CtxDep, actor: ActorDep) -> dict:
     if body.kind == "full":
         return planning.propose_full(ctx, actor, body.time_limit)
     if body.kind == "repair":
-        missing = {f: "required" for f in ("work_center", "down_from", "down_until") if getattr(body, f) is None}
-        if missing:
-            raise errors.ValidationFailed("a repair names the work center and the downtime", fields=missing)
-        return planning.propose_repair(ctx, actor, body.work_center, body.down_from.replace(tzinfo=None),
-                                       body.down_until.replace(tzinfo=None), body.time_limit)
+        return _repair(body, ctx, actor)
     if body.order_id is None:
         raise errors.ValidationFailed("an insertion names the urgent order", fields={"order_id": "required"})
     return planning.propose_insertion(ctx, actor, body.order_id, body.time_limit)
 
 
+REPAIR_FIELDS = {"machine_down": ("work_center", "down_from", "down_until"),
+                 "material_late": ("available_from",), "order_changed": ("order_id",)}
+
+
+def _repair(body: RunIn, ctx, actor) -> dict:
+    missing = {f: "required" for f in REPAIR_FIELDS[body.disturbance] if getattr(body, f) is None}
+    if missing:
+        raise errors.ValidationFailed(f"a {body.disturbance} repair needs {', '.join(missing)}", fields=missing)
+    if body.disturbance == "machine_down":
+        return planning.propose_repair(ctx, actor, body.work_center, _local(body.down_from),
+                                       _local(body.down_until), body.time_limit)
+    if body.disturbance == "material_late":
+        return planning.propose_material_late(ctx, actor, _local(body.available_from), body.order_id,
+                                              body.material, body.time_limit)
+    return planning.propose_order_changed(ctx, actor, body.order_id, body.time_limit)
+
+
+def _local(moment: datetime) -> datetime:
+    """Factory-local wall time, as the plan keeps it."""
+    return moment.replace(tzinfo=None)
+
+
+@router.get("/runs")
+def recent_runs(ctx: CtxDep, actor: ActorDep, limit: Annotated[int, Query(ge=1, le=100)] = 15) -> list[dict]:
+    return planning.recent_runs(ctx, actor, limit)
+
+
+@router.get("/orders/{order_id}")
+def order_plan(order_id: RunId, ctx: CtxDep, actor: ActorDep) -> dict:
+    """The order in the plan in force and, while it is open, its promise with materials."""
+    return planning.order_plan(ctx, actor, order_id)
+
+
 @router.get("/runs/{run_id}")
-def get_run(run_id: int, ctx: CtxDep, actor: ActorDep, schedule: bool = False) -> dict:
+def get_run(run_id: RunId, ctx: CtxDep, actor: ActorDep, schedule: bool = False) -> dict:
     return planning.get_run(ctx, actor, run_id, schedule)
 
 
 @router.post("/runs/{run_id}/accept")
-def accept(run_id: int, ctx: CtxDep, actor: ActorDep, body: AcceptIn | None = None) -> dict:
+def accept(run_id: RunId, ctx: CtxDep, actor: ActorDep, body: AcceptIn | None = None) -> dict:
     return planning.accept(ctx, actor, run_id, (body or AcceptIn()).version)
 
 

@@ -1,0 +1,36 @@
+"""E-mail over SMTP (standard library smtplib); one message per outbox row."""
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from email.utils import formatdate
+
+
+class SmtpSender:
+    def __init__(self, host: str, port: int, sender: str, *, user: str | None = None,
+                 password: str | None = None, starttls: bool = False, timeout: float = 10.0):
+        self.host, self.port, self.sender = host, port, sender
+        self.user, self.password, self.starttls, self.timeout = user, password, starttls, timeout
+
+    def message(self, delivery: dict) -> EmailMessage:
+        msg = EmailMessage()
+        msg["From"] = self.sender
+        msg["To"] = delivery["target"]
+        msg["Subject"] = delivery["subject"]
+        msg["Date"] = formatdate(localtime=True)
+        # The same event keeps the same Message-ID on every retry: mail clients drop duplicates.
+        msg["Message-ID"] = f"<{delivery['event_id']}.{delivery['id']}@jidan>"
+        msg["X-Jidan-Event"] = delivery["event_id"]
+        msg["X-Jidan-Kind"] = delivery["kind"]
+        if delivery.get("critical"):
+            msg["X-Priority"] = "1"
+        msg.set_content(delivery["body"] or delivery["subject"])
+        return msg
+
+    def __call__(self, delivery: dict) -> None:
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            if self.starttls:
+                smtp.starttls()
+            if self.user:
+                smtp.login(self.user, self.password or "")
+            smtp.send_message(self.message(delivery))

@@ -1,0 +1,38 @@
+"""The current user's inbox: list, acknowledge, mark read (D2, E6). Only one's own notices."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from pydantic import Field
+
+from jidan.api.deps import ActorDep, CtxDep
+from jidan.api.schemas import Strict
+from jidan.services import inbox
+
+router = APIRouter(tags=["inbox"])
+
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+class NoticeActionIn(Strict):
+    """The version read, to refuse a stale write (optional)."""
+
+    version: int | None = Field(None, ge=1)
+
+
+@router.get("/inbox")
+def list_inbox(ctx: CtxDep, actor: ActorDep,
+               limit: Annotated[int, Query(ge=1, le=500)] = 200) -> dict:
+    """What waits for you: open first, critical first, oldest first, with time left to acknowledge."""
+    return inbox.list_inbox(ctx, actor, limit)
+
+
+@router.post("/inbox/{notice_id}/ack")
+def acknowledge(notice_id: Id, ctx: CtxDep, actor: ActorDep, body: NoticeActionIn | None = None) -> dict:
+    return inbox.acknowledge(ctx, actor, notice_id, (body or NoticeActionIn()).version)
+
+
+@router.post("/inbox/{notice_id}/read")
+def mark_read(notice_id: Id, ctx: CtxDep, actor: ActorDep, body: NoticeActionIn | None = None) -> dict:
+    return inbox.mark_read(ctx, actor, notice_id, (body or NoticeActionIn()).version)

@@ -1,0 +1,140 @@
+"""Materials (C6): stock, purchase orders and material delivery delay requests."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+from pydantic import Field
+
+from jidan.api.deps import ActorDep, CtxDep
+from jidan.api.schemas import Code, Strict
+from jidan.services import materials
+from jidan.services.materials import NewPurchaseOrder
+
+router = APIRouter(tags=["materials"])
+
+Quantity = Annotated[Decimal, Field(ge=0, lt=Decimal("1e10"), max_digits=16, decimal_places=3)]
+Reason = Annotated[str, Field(min_length=1, max_length=2000)]
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+class StockIn(Strict):
+    on_hand: Quantity
+    version: int | None = Field(None, ge=1)
+    reason: Annotated[str, Field(max_length=500)] | None = None
+
+
+class PurchaseOrderIn(Strict):
+    material: Code
+    quantity: Annotated[Decimal, Field(gt=0, lt=Decimal("1e10"), max_digits=16, decimal_places=3)]
+    due_date: date
+    supplier: str = Field(min_length=1, max_length=50)
+    note: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class PurchaseOrderEditIn(Strict):
+    version: int = Field(ge=1)
+    quantity: Annotated[Decimal, Field(gt=0, lt=Decimal("1e10"), max_digits=16, decimal_places=3)] | None = None
+    due_date: date | None = None
+    note: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class VersionIn(Strict):
+    version: int | None = Field(None, ge=1)
+
+
+class CancelIn(Strict):
+    reason: Reason
+    version: int | None = Field(None, ge=1)
+
+
+class DelayRequestIn(Strict):
+    """材料交期延迟申请单: which purchase order, the new date, why."""
+
+    purchase_order_id: Id
+    new_date: date
+    reason: Reason
+
+
+class DecisionIn(Strict):
+    decision: Literal["approve", "reject"]
+    note: Annotated[str, Field(max_length=2000)] | None = None
+    version: int | None = Field(None, ge=1)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PoStatus = Literal["open", "received", "cancelled"]
+RequestStatus = Literal["pending", "approved", "rejected"]
+
+
+@router.get("/materials/stock")
+def list_stock(ctx: CtxDep, actor: ActorDep) -> list[dict]:
+    return materials.list_stock(ctx, actor)
+
+
+@router.put("/materials/{code}/stock")
+def set_stock(code: str, body: StockIn, ctx: CtxDep, actor: ActorDep) -> dict:
+    return materials.set_stock(ctx, actor, code, body.on_hand, body.version, body.reason)
+
+
+@router.get("/purchase-orders")
+def list_purchase_orders(ctx: CtxDep, actor: ActorDep, status: Annotated[PoStatus | None, Query()] = None,
+                         material: Annotated[str | None, Query(max_length=30)] = None) -> list[dict]:
+    return materials.list_purchase_orders(ctx, actor, status, material)
+
+
+@router.post("/purchase-orders", status_code=201)
+def create_purchase_order(body: PurchaseOrderIn, ctx: CtxDep, actor: ActorDep) -> dict:
+    return materials.create_purchase_order(ctx, actor, NewPurchaseOrder(
+        body.material, body.quantity, body.due_date, body.supplier, body.note))
+
+
+@router.get("/purchase-orders/export.xlsx")
+def export_purchase_orders(ctx: CtxDep, actor: ActorDep) -> Response:
+    return Response(materials.export_purchase_orders(ctx, actor), media_type=XLSX,
+                    headers={"Content-Disposition": 'attachment; filename="purchase-orders.xlsx"'})
+
+
+@router.get("/purchase-orders/{po_id}")
+def get_purchase_order(po_id: RowId, ctx: CtxDep, actor: ActorDep) -> dict:
+    return materials.get_purchase_order(ctx, actor, po_id)
+
+
+@router.patch("/purchase-orders/{po_id}")
+def edit_purchase_order(po_id: RowId, body: PurchaseOrderEditIn, ctx: CtxDep, actor: ActorDep) -> dict:
+    return materials.edit_purchase_order(ctx, actor, po_id, body.version, body.quantity, body.due_date, body.note)
+
+
+@router.post("/purchase-orders/{po_id}/receive")
+def receive_purchase_order(po_id: RowId, ctx: CtxDep, actor: ActorDep, body: VersionIn | None = None) -> dict:
+    return materials.receive_purchase_order(ctx, actor, po_id, (body or VersionIn()).version)
+
+
+@router.post("/purchase-orders/{po_id}/cancel")
+def cancel_purchase_order(po_id: RowId, body: CancelIn, ctx: CtxDep, actor: ActorDep) -> dict:
+    return materials.cancel_purchase_order(ctx, actor, po_id, body.reason, body.version)
+
+
+@router.get("/material-delay-requests")
+def list_delay_requests(ctx: CtxDep, actor: ActorDep,
+                        status: Annotated[RequestStatus | None, Query()] = None) -> list[dict]:
+    return materials.list_delay_requests(ctx, actor, status)
+
+
+@router.post("/material-delay-requests", status_code=201)
+def request_delay(body: DelayRequestIn, ctx: CtxDep, actor: ActorDep) -> dict:
+    return materials.request_delay(ctx, actor, body.purchase_order_id, body.new_date, body.reason)
+
+
+@router.get("/material-delay-requests/{request_id}")
+def get_delay_request(request_id: RowId, ctx: CtxDep, actor: ActorDep) -> dict:
+    return materials.get_delay_request(ctx, actor, request_id)
+
+
+@router.post("/material-delay-requests/{request_id}/decision")
+def decide_delay(request_id: RowId, body: DecisionIn, ctx: CtxDep, actor: ActorDep) -> dict:
+    return materials.decide_delay(ctx, actor, request_id, body.decision == "approve", body.note, body.version)

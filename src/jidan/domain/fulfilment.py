@@ -1,0 +1,205 @@
+"""Warehouse, shipping and after-delivery rules (G1–G5, I1–I5, L1–L2, M2, M4), as data.
+
+成品入库单 (finished goods receipt), 临时图纸 / 工程资料 (temporary drawings lent out with an
+urgent order), shipment and 发货通知, customer feedback, and the incidents of the delay plan
+(突发订单处理延误应急预案) and the order emergency plan (订单应急预案). Standard library only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from jidan.domain.roles import Role
+from jidan.domain.states import OrderState
+
+R = Role
+S = OrderState
+
+# --- 成品入库单 (G1) ---------------------------------------------------------------------------
+
+
+def check_receipt(ordered: dict[int, int], received: dict[int, int]) -> dict[str, str]:
+    """Field errors of a receipt (``quantities.<line_no>``): a quantity for every order line,
+    none above what was ordered, something received."""
+    fields = {}
+    for line_no in received:
+        if line_no not in ordered:
+            fields[f"quantities.{line_no}"] = "unknown_line"
+    for line_no, quantity in ordered.items():
+        got = received.get(line_no)
+        if got is None:
+            fields[f"quantities.{line_no}"] = "required"
+        elif got < 0:
+            fields[f"quantities.{line_no}"] = "must_not_be_negative"
+        elif got > quantity:
+            fields[f"quantities.{line_no}"] = "exceeds_ordered"
+    if not fields and not any(received.values()):
+        fields["quantities"] = "nothing_received"
+    return fields
+
+
+# --- temporary drawings and engineering data (L1, L2) -----------------------------------------
+
+#: 技术课发出的临时图纸或工程资料 … 必须在订单完成24小时内交回: hours after receipt (completion).
+DRAWING_RETURN_HOURS = 24
+DOCUMENT_KINDS = ("drawing", "engineering_data")
+#: Where a lent document is: with a department on the floor, collected by the finished-goods
+#: clerk at receipt, or back with the engineering head.
+DRAWING_STATES = ("out", "collected", "returned")
+
+
+def drawing_due(received_at: datetime) -> datetime:
+    return received_at + timedelta(hours=DRAWING_RETURN_HOURS)
+
+
+# --- shipment (G3–G5) --------------------------------------------------------------------------
+
+#: Transport modes, fastest first: the first is suggested for urgent orders (G3: 航空运输).
+TRANSPORT_MODES = ("air", "express", "truck")
+#: Cheapest that is fine when nothing is pressing.
+STANDARD_MODE = "truck"
+SHIPMENT_STATES = ("booked", "dispatched", "delivered")
+
+
+def suggested_mode(urgent: bool) -> str:
+    """选择最快捷的运输方式: the fastest for an urgent order, the standard one otherwise."""
+    return TRANSPORT_MODES[0] if urgent else STANDARD_MODE
+
+
+def slower_than_suggested(urgent: bool, mode: str) -> bool:
+    """An urgent order sent slower than suggested needs a written reason."""
+    return TRANSPORT_MODES.index(mode) > TRANSPORT_MODES.index(suggested_mode(urgent))
+
+
+# --- customer feedback (I1) --------------------------------------------------------------------
+
+RATINGS = range(1, 6)
+
+
+# --- incidents (I2–I5) ------------------------------------------------------------------------
+
+#: 延误原因 (I2): 配送员路线、交通拥堵、库存错误、物流处理不当 … and production, other.
+DELAY_CAUSES = ("carrier_route", "traffic", "warehouse_stock_error", "logistics_handling",
+                "production", "other")
+#: 补偿方案 (I3): 退款、赠品、折扣券.
+COMPENSATION_KINDS = ("refund", "gift", "coupon")
+
+
+@dataclass(frozen=True)
+class IncidentType:
+    """One case of the order emergency plan and who answers for it (I4): lead → supporting."""
+
+    code: str
+    lead: Role
+    support: Role
+    needs_cause: bool = False
+
+
+#: 订单应急预案 四、应急预案: 订单错误, 物流延误, 客户投诉, 售后服务.
+INCIDENT_TYPES: dict[str, IncidentType] = {t.code: t for t in (
+    IncidentType("order_error", R.CUSTOMER_SERVICE, R.SALES),
+    IncidentType("logistics_delay", R.LOGISTICS, R.CUSTOMER_SERVICE, needs_cause=True),
+    IncidentType("customer_complaint", R.CUSTOMER_SERVICE, R.SALES),
+    IncidentType("after_sales", R.CUSTOMER_SERVICE, R.SALES),
+)}
+
+#: Who works on incidents: the departments of the plan, and management above them.
+INCIDENT_ROLES = frozenset({R.CUSTOMER_SERVICE, R.SALES, R.LOGISTICS, R.WAREHOUSE, R.MANAGEMENT})
+#: Who may open one: the departments that hear of trouble first.
+INCIDENT_OPENERS = frozenset({R.CUSTOMER_SERVICE, R.SALES, R.LOGISTICS, R.MANAGEMENT})
+#: Compensation costs money: management decides, never the person who proposed it.
+COMPENSATION_APPROVERS = frozenset({R.MANAGEMENT})
+INCIDENT_STATES = ("open", "closed")
+COMPENSATION_STATES = ("none", "proposed", "approved", "rejected")
+
+#: 应急组织机构 (I5): 应急领导小组 (总经理 + 各部门负责人) and 应急小组 (客服、销售、物流、仓储).
+EMERGENCY_GROUPS = ("leadership", "team")
+EMERGENCY_TEAM_ROLES = frozenset({R.CUSTOMER_SERVICE, R.SALES, R.LOGISTICS, R.WAREHOUSE})
+
+
+def incident_may_act(role: Role, incident_type: str) -> bool:
+    """The lead and supporting departments of the case, and management, work on an incident."""
+    kind = INCIDENT_TYPES[incident_type]
+    return role in (kind.lead, kind.support, R.MANAGEMENT)
+
+
+def closing_gaps(incident: dict) -> dict[str, str]:
+    """What still stops an incident from being closed (I2, I3), as field errors."""
+    gaps = {}
+    if not incident.get("solution"):
+        gaps["solution"] = "required"
+    if not incident.get("customer_informed_at"):
+        gaps["customer_informed"] = "required"
+    if incident.get("compensation_status") == "proposed":
+        gaps["compensation"] = "undecided"
+    return gaps
+
+
+def check_compensation(kind: str, amount: Decimal | None) -> dict[str, str]:
+    fields = {}
+    if kind not in COMPENSATION_KINDS:
+        fields["kind"] = "unknown_kind"
+    if amount is None:
+        fields["amount"] = "required"
+    elif amount <= 0:
+        fields["amount"] = "must_be_positive"
+    return fields
+
+
+# --- records and accountability (M2, M4) ------------------------------------------------------
+
+#: The department that holds an order in each state: when a deadline passes while the order
+#: sits there, the miss is theirs (M4, 追究相关部门负责人责任).
+STATE_HOLDER: dict[OrderState, Role] = {
+    S.DRAFT: R.SALES, S.SUBMITTED: R.PMC, S.REVIEWED: R.MANAGEMENT, S.APPROVED: R.PMC,
+    S.REJECTED: R.SALES, S.PLANNED: R.PMC, S.RELEASED: R.MANUFACTURING,
+    S.IN_PRODUCTION: R.MANUFACTURING, S.INSPECTED: R.WAREHOUSE, S.RECEIVED: R.LOGISTICS,
+    S.SHIPPED: R.LOGISTICS, S.ON_HOLD: R.MANAGEMENT,
+}
+
+
+def holder_at(moment: datetime, history: list[tuple[datetime, str]]) -> str | None:
+    """The order's state at ``moment`` from its (at, new state) history, oldest first."""
+    state = None
+    for at, new in history:
+        if at > moment:
+            break
+        state = new
+    return state
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One dated promise in an order's life, and whether it was kept (M4)."""
+
+    what: str
+    ref: str
+    due: datetime
+    done: datetime | None
+    department: str | None  # who held it when it fell due; None when it was met
+
+    @property
+    def missed(self) -> bool:
+        return self.done is None or self.done > self.due
+
+    @property
+    def late_hours(self) -> float | None:
+        if not self.missed or self.done is None:
+            return None
+        return round((self.done - self.due).total_seconds() / 3600, 2)
+
+    def as_dict(self) -> dict:
+        return {"what": self.what, "ref": self.ref, "due": self.due.isoformat(),
+                "done": self.done.isoformat() if self.done else None, "missed": self.missed,
+                "late_hours": self.late_hours, "department": self.department if self.missed else None}
+
+
+def order_due_deadline(due: datetime, delivered: datetime | None, now: datetime,
+                       history: list[tuple[datetime, str]]) -> Deadline:
+    """The customer's date: missed when delivered late (or not yet, past due); the department
+    holding the order when the date passed answers for it."""
+    late = (delivered or now) > due
+    state = holder_at(due, history) if late else None
+    holder = STATE_HOLDER.get(OrderState(state)) if state else None
+    return Deadline("delivery_date", "order", due, delivered, holder.value if holder else None)

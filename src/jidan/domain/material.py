@@ -1,0 +1,73 @@
+"""Materials (原材料): purchase orders (采购订单) and the material delivery delay request
+(材料交期延迟申请单, C6). Their lifecycles are data; the rules raise errors with stable codes.
+
+Stock is the free quantity on hand: what is issued to a released order has left it.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from jidan.domain import errors
+from jidan.domain.roles import Role
+
+#: (status, action) → next status of a purchase order.
+PURCHASE_ORDER_FLOW: dict[tuple[str, str], str] = {
+    ("open", "receive"): "received",
+    ("open", "cancel"): "cancelled",
+}
+PURCHASE_ORDER_STATUSES = ("open", "received", "cancelled")
+
+#: (status, action) → next status of a delay request; pmc decides (C6).
+DELAY_REQUEST_FLOW: dict[tuple[str, str], str] = {
+    ("pending", "approve"): "approved",
+    ("pending", "reject"): "rejected",
+}
+DELAY_REQUEST_STATUSES = ("pending", "approved", "rejected")
+
+#: Who buys and keeps stock; who decides on a delay; who may ask for one.
+BUYERS = frozenset({Role.PURCHASING, Role.PMC, Role.ADMIN})
+RECEIVERS = BUYERS | {Role.WAREHOUSE}
+DELAY_DECIDERS = frozenset({Role.PMC, Role.ADMIN})
+DELAY_REQUESTERS = frozenset({Role.PURCHASING, Role.SUPPLIER})
+#: Roles that see stock and purchase orders (suppliers see only their own orders).
+MATERIAL_VIEWERS = RECEIVERS | {Role.MANAGEMENT, Role.SALES, Role.MANUFACTURING, Role.SUPPLIER}
+
+MAX_QUANTITY = Decimal("1e10")
+
+
+def next_status(flow: dict[tuple[str, str], str], status: str, action: str, what: str) -> str:
+    """The status after ``action``; an action the status does not allow is a 409, never a no-op."""
+    target = flow.get((status, action))
+    if target is None:
+        raise errors.InvalidTransition(f"cannot {action} a {what} that is {status}",
+                                       code=f"{what}.invalid_transition")
+    return target
+
+
+def quantity_problem(quantity: Decimal, allow_zero: bool = False) -> str | None:
+    """The field error code of a quantity, or None when it is fine."""
+    if not quantity.is_finite() or quantity.normalize().as_tuple().exponent < -3 or abs(quantity) >= MAX_QUANTITY:
+        return "invalid_number"
+    if quantity < 0 or (quantity == 0 and not allow_zero):
+        return "must_not_be_negative" if quantity < 0 else "must_be_positive"
+    return None
+
+
+def check_delay(old_date: date, new_date: date, reason: str) -> None:
+    """A delay request moves the date later and says why."""
+    fields = {}
+    if new_date <= old_date:
+        fields["new_date"] = "not_later"
+    if not reason.strip():
+        fields["reason"] = "required"
+    if fields:
+        raise errors.ValidationFailed("the delay request is not valid", fields=fields)
+
+
+def check_decider(role: Role, requested_by: int, user_id: int) -> None:
+    """pmc decides; nobody decides on their own request (B7)."""
+    if role not in DELAY_DECIDERS:
+        raise errors.Forbidden("only pmc decides on material delay requests", code="auth.role_not_allowed")
+    if requested_by == user_id:
+        raise errors.SelfApproval("nobody decides on their own request")

@@ -1,0 +1,358 @@
+"""Incidents after delivery (I2–I5): the delay plan (突发订单处理延误应急预案) and the four cases of
+the order emergency plan (订单应急预案), worked by their lead and supporting departments and told
+to the emergency organisation.
+
+An incident records what went wrong and why, a solution with an owner and a deadline (a timer
+chases it), follow-ups until it closes, that the customer was told, and any compensation —
+proposed by the departments, decided by management, never by the one who proposed it.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from jidan.domain import errors
+from jidan.domain.fulfilment import (
+    COMPENSATION_APPROVERS, DELAY_CAUSES, EMERGENCY_GROUPS, EMERGENCY_TEAM_ROLES, INCIDENT_OPENERS,
+    INCIDENT_ROLES, INCIDENT_TYPES, check_compensation, closing_gaps, incident_may_act,
+)
+from jidan.domain.model import Actor
+from jidan.domain.roles import ORDER_VIEWERS, Role
+from jidan.services import audit, timers
+from jidan.services.context import Context
+from jidan.services.notify import notify, send_email
+from jidan.services.permissions import require_order_access, require_role
+from jidan.services.warehouse import check_version, iso
+
+SOLUTION_TIMER = "incident.solution_due"
+CONTACT_CHANNELS = ("phone", "email", "visit", "other")
+
+
+@dataclass(frozen=True)
+class NewIncident:
+    type: str
+    order_id: int | None
+    description: str
+    product: str | None = None  # product code, one of the order's
+    carrier: str | None = None  # defaults to the shipment's
+    cause: str | None = None  # one of DELAY_CAUSES; required for a logistics delay
+    order_number: str | None = None  # instead of the id, as people quote it
+
+
+def incident_view(uow, row: dict, with_followups: bool = False) -> dict:
+    order = uow.orders.get(row["order_id"])
+    view = {k: iso(v) for k, v in row.items()}
+    view["compensation_amount"] = (None if row["compensation_amount"] is None
+                                   else f"{row['compensation_amount']:.2f}")
+    view.update(order_number=order.number, urgent=order.urgent,
+                customer={"code": order.customer.code, "name": order.customer.name},
+                product=next((ln.product.code for ln in order.lines if ln.product_id == row["product_id"]), None),
+                gaps=closing_gaps(row) if row["status"] == "open" else {})
+    for key in ("solution_owner_id", "opened_by", "compensation_proposed_by", "compensation_decided_by",
+                "customer_informed_by", "closed_by"):
+        user = uow.users.get(row[key]) if row[key] else None
+        view[key.removesuffix("_id") + "_name"] = user.username if user else None
+    if with_followups:
+        view["followups"] = [{"note": f["note"], "by": f["by"], "at": iso(f["at"])}
+                             for f in uow.incidents.followups(row["id"])]
+    return view
+
+
+def _members(uow) -> list[int]:
+    return [m["user_id"] for m in uow.emergency_org.members() if m["active"]]
+
+
+def open_incident(ctx: Context, actor: Actor, cmd: NewIncident) -> dict:
+    """Records the incident and tells its departments and the emergency organisation (I2, I4, I5)."""
+    require_role(actor, INCIDENT_OPENERS)
+    with ctx.uow() as uow:
+        fields = {}
+        kind = INCIDENT_TYPES.get(cmd.type)
+        if kind is None:
+            fields["type"] = "unknown_type"
+        if cmd.order_id:
+            order = uow.orders.get(cmd.order_id)
+        else:
+            order = uow.orders.by_number(cmd.order_number.strip()) if cmd.order_number else None
+        if order is None:
+            fields["order_id" if cmd.order_id else "order_number"] = (
+                "unknown_order" if cmd.order_id or cmd.order_number else "required")
+        description = (cmd.description or "").strip()
+        if not description:
+            fields["description"] = "required"
+        if cmd.cause and cmd.cause not in DELAY_CAUSES:
+            fields["cause"] = "unknown_cause"
+        elif kind and kind.needs_cause and not cmd.cause:
+            fields["cause"] = "required"
+        product_id = None
+        if cmd.product and order is not None:
+            product_id = next((ln.product_id for ln in order.lines if ln.product.code == cmd.product), None)
+            if product_id is None:
+                fields["product"] = "not_in_order"
+        if fields:
+            raise errors.ValidationFailed("the incident is not complete", fields=fields)
+        if product_id is None and len(order.lines) == 1:
+            product_id = order.lines[0].product_id
+        shipment = uow.shipments.by_order(order.id)
+        now = ctx.now()
+        values = {"type": kind.code, "status": "open", "order_id": order.id,
+                  "customer_id": order.customer_id, "product_id": product_id,
+                  "carrier": (cmd.carrier or "").strip() or (shipment["carrier"] if shipment else None),
+                  "cause": cmd.cause or None, "description": description,
+                  "lead_role": kind.lead.value, "support_role": kind.support.value,
+                  "compensation_status": "none", "opened_by": actor.user_id, "opened_at": now}
+        incident_id = uow.incidents.add(number=f"TMP-{uuid.uuid4().hex[:20]}", **values)
+        number = f"INC-{now:%y%m}-{incident_id:05d}"
+        uow.incidents.update(incident_id, 1, number=number)
+        audit.record(uow, ctx, actor, "incident", incident_id, "open", None, {"number": number, **values})
+        notify(uow, now, kind="incident", order_id=order.id, ref=f"incident:{incident_id}",
+               roles=[kind.lead, kind.support], users=_members(uow), critical=True, exclude=actor,
+               subject=f"订单应急：{number} · {order.number} · {order.customer.name}",
+               body=description, ctx=ctx)
+        view = incident_view(uow, uow.incidents.get(incident_id), with_followups=True)
+        uow.commit()
+        return view
+
+
+def _load(uow, actor: Actor, incident_id: int, version: int | None = None, *,
+          must_be_open: bool = True) -> dict:
+    require_order_access(actor)
+    row = uow.incidents.get(incident_id)
+    if row is None:
+        raise errors.NotFound(f"incident {incident_id} not found", code="not_found")
+    check_version(row["version"], version, "incident")
+    if must_be_open and row["status"] != "open":
+        raise errors.Conflict(f"incident {row['number']} is closed", code="incident.closed")
+    return row
+
+
+def _may_work_on(actor: Actor, row: dict) -> None:
+    if not incident_may_act(actor.role, row["type"]):
+        raise errors.Forbidden(f"role {actor.role} is not a department of this incident",
+                               code="auth.role_not_allowed")
+
+
+def _done(uow, ctx: Context, actor: Actor, row: dict, action: str, old: dict, new: dict) -> dict:
+    uow.incidents.update(row["id"], row["version"], **new)
+    audit.record(uow, ctx, actor, "incident", row["id"], action, old, new)
+    view = incident_view(uow, uow.incidents.get(row["id"]), with_followups=True)
+    uow.commit()
+    return view
+
+
+def set_solution(ctx: Context, actor: Actor, incident_id: int, solution: str, owner: str,
+                 due_at: datetime, version: int | None = None) -> dict:
+    """明确责任人和时间要求: the solution, who carries it out and by when (I2)."""
+    require_role(actor, INCIDENT_ROLES)
+    with ctx.uow() as uow:
+        row = _load(uow, actor, incident_id, version)
+        _may_work_on(actor, row)
+        fields = {}
+        if not (solution or "").strip():
+            fields["solution"] = "required"
+        user = uow.users.by_username(owner) if owner else None
+        if user is None or not user.active or user.role not in ORDER_VIEWERS:
+            fields["owner"] = "unknown_user" if owner else "required"
+        now = ctx.now()
+        if due_at is None:
+            fields["due_at"] = "required"
+        elif due_at <= now:
+            fields["due_at"] = "in_past"
+        if fields:
+            raise errors.ValidationFailed("the solution is not complete", fields=fields)
+        timers.cancel(uow, SOLUTION_TIMER, f"incident:{row['id']}")
+        timers.schedule(uow, now, kind=SOLUTION_TIMER, ref=f"incident:{row['id']}", due_at=due_at,
+                        payload={"incident_id": row["id"]})
+        notify(uow, now, kind="incident_solution", order_id=row["order_id"], ref=f"incident:{row['id']}",
+               users=[user.id], needs_ack=True, subject=f"应急处理由您负责：{row['number']}",
+               body=f"{solution.strip()}\n期限：{due_at:%Y-%m-%d %H:%M}", ctx=ctx)
+        old = {k: row[k] for k in ("solution", "solution_owner_id", "solution_due_at")}
+        return _done(uow, ctx, actor, row, "set_solution", old,
+                     {"solution": solution.strip(), "solution_owner_id": user.id, "solution_due_at": due_at})
+
+
+def add_followup(ctx: Context, actor: Actor, incident_id: int, note: str) -> dict:
+    """及时跟进解决进展: one entry in the incident's follow-up log."""
+    require_role(actor, INCIDENT_ROLES)
+    with ctx.uow() as uow:
+        row = _load(uow, actor, incident_id)
+        note = (note or "").strip()
+        if not note:
+            raise errors.ValidationFailed("write what happened", fields={"note": "required"})
+        if len(note) > 2000:
+            raise errors.ValidationFailed("the note is too long", fields={"note": "too_long"})
+        now = ctx.now()
+        followup_id = uow.incidents.add_followup(incident_id=row["id"], note=note, by_id=actor.user_id, at=now)
+        audit.record(uow, ctx, actor, "incident", row["id"], "follow_up", None,
+                     {"followup_id": followup_id, "note": note})
+        view = incident_view(uow, row, with_followups=True)
+        uow.commit()
+        return view
+
+
+def inform_customer(ctx: Context, actor: Actor, incident_id: int, how: str, note: str,
+                    version: int | None = None) -> dict:
+    """与客户沟通 (I3): the customer was told, how, and what; by e-mail it is sent from here."""
+    require_role(actor, INCIDENT_ROLES)
+    with ctx.uow() as uow:
+        row = _load(uow, actor, incident_id, version)
+        _may_work_on(actor, row)
+        note = (note or "").strip()
+        fields = {}
+        if how not in CONTACT_CHANNELS:
+            fields["how"] = "unknown_channel"
+        if not note:
+            fields["note"] = "required"
+        order = uow.orders.get(row["order_id"])
+        if how == "email" and not order.customer.email:
+            fields["how"] = "no_customer_email"
+        if fields:
+            raise errors.ValidationFailed("say how and what the customer was told", fields=fields)
+        now = ctx.now()
+        if how == "email":
+            send_email(uow, now, to=[order.customer.email], kind="incident_notice", order_id=order.id,
+                       ref=f"incident:{row['id']}", subject=f"关于订单 {order.number} 的说明 · {row['number']}",
+                       body=note)
+        uow.incidents.add_followup(incident_id=row["id"], note=f"[{how}] {note}", by_id=actor.user_id, at=now)
+        return _done(uow, ctx, actor, row, "inform_customer", {"customer_informed_at": iso(row["customer_informed_at"])},
+                     {"customer_informed_at": now, "customer_informed_by": actor.user_id,
+                      "customer_informed_how": how})
+
+
+def propose_compensation(ctx: Context, actor: Actor, incident_id: int, kind: str, amount: Decimal | None,
+                         note: str | None = None, version: int | None = None) -> dict:
+    """补偿方案 (I3): refund, gift or discount coupon, with its amount, for management to decide."""
+    require_role(actor, INCIDENT_ROLES)
+    with ctx.uow() as uow:
+        row = _load(uow, actor, incident_id, version)
+        _may_work_on(actor, row)
+        if row["compensation_status"] in ("proposed", "approved"):
+            raise errors.Conflict("a compensation is already proposed or approved",
+                                  code="incident.compensation_exists")
+        fields = check_compensation(kind, amount)
+        if fields:
+            raise errors.ValidationFailed("the compensation is not complete", fields=fields)
+        order = uow.orders.get(row["order_id"])
+        notify(uow, ctx.now(), kind="compensation", order_id=order.id, ref=f"incident:{row['id']}",
+               roles=sorted(COMPENSATION_APPROVERS), needs_ack=True, exclude=actor,
+               subject=f"补偿待批：{row['number']} · {kind} ¥{amount:.2f}", body=note or "", ctx=ctx)
+        return _done(uow, ctx, actor, row, "propose_compensation",
+                     {"compensation_status": row["compensation_status"]},
+                     {"compensation_status": "proposed", "compensation_kind": kind,
+                      "compensation_amount": amount, "compensation_note": (note or "").strip() or None,
+                      "compensation_proposed_by": actor.user_id, "compensation_decided_by": None,
+                      "compensation_decided_at": None})
+
+
+def decide_compensation(ctx: Context, actor: Actor, incident_id: int, approve: bool,
+                        version: int | None = None) -> dict:
+    """Management approves or refuses the proposed compensation; never its own proposal (B7)."""
+    require_role(actor, COMPENSATION_APPROVERS)
+    with ctx.uow() as uow:
+        row = _load(uow, actor, incident_id, version)
+        if row["compensation_status"] != "proposed":
+            raise errors.Conflict("there is no compensation waiting for a decision",
+                                  code="incident.no_compensation")
+        if row["compensation_proposed_by"] == actor.user_id:
+            raise errors.SelfApproval("nobody approves their own proposal")
+        status = "approved" if approve else "rejected"
+        return _done(uow, ctx, actor, row, "decide_compensation", {"compensation_status": "proposed"},
+                     {"compensation_status": status, "compensation_decided_by": actor.user_id,
+                      "compensation_decided_at": ctx.now()})
+
+
+def close_incident(ctx: Context, actor: Actor, incident_id: int, version: int | None = None) -> dict:
+    """Closes a solved incident: solution, customer told, compensation decided (I2, I3)."""
+    require_role(actor, INCIDENT_ROLES)
+    with ctx.uow() as uow:
+        row = _load(uow, actor, incident_id, version)
+        if actor.role not in (Role(row["lead_role"]), Role.MANAGEMENT):
+            raise errors.Forbidden("the lead department or management closes an incident",
+                                   code="auth.role_not_allowed")
+        gaps = closing_gaps(row)
+        if gaps:
+            raise errors.ValidationFailed("the incident is not ready to close", code="incident.not_ready",
+                                          fields=gaps)
+        timers.cancel(uow, SOLUTION_TIMER, f"incident:{row['id']}")
+        return _done(uow, ctx, actor, row, "close", {"status": "open"},
+                     {"status": "closed", "closed_by": actor.user_id, "closed_at": ctx.now()})
+
+
+def on_solution_due(uow, ctx: Context, timer: dict) -> None:
+    """Timer: the solution's deadline passed with the incident still open — the owner, the lead
+    department and the emergency leadership hear of it."""
+    row = uow.incidents.get(timer["payload"]["incident_id"])
+    if row is None or row["status"] != "open":
+        return
+    leaders = [m["user_id"] for m in uow.emergency_org.members() if m["group_name"] == "leadership"]
+    notify(uow, ctx.now(), kind="incident_overdue", order_id=row["order_id"], ref=f"incident:{row['id']}",
+           roles=[Role(row["lead_role"])], users=[row["solution_owner_id"], *leaders], critical=True,
+           subject=f"应急处理逾期：{row['number']}",
+           body=f"{row['solution']}\n期限：{row['solution_due_at']:%Y-%m-%d %H:%M}", ctx=ctx)
+    audit.record(uow, ctx, None, "incident", row["id"], "overdue", None,
+                 {"solution_due_at": row["solution_due_at"], "solution_owner_id": row["solution_owner_id"]})
+
+
+def get_incident(ctx: Context, actor: Actor, incident_id: int) -> dict:
+    with ctx.uow() as uow:
+        return incident_view(uow, _load(uow, actor, incident_id, must_be_open=False), with_followups=True)
+
+
+def list_incidents(ctx: Context, actor: Actor, status: str | None = None, order_id: int | None = None) -> list[dict]:
+    require_order_access(actor)
+    with ctx.uow() as uow:
+        return [incident_view(uow, r) for r in uow.incidents.list(status, order_id)]
+
+
+# --- 应急组织机构 (I5) --------------------------------------------------------------------------
+
+def organisation(ctx: Context, actor: Actor) -> dict:
+    require_order_access(actor)
+    with ctx.uow() as uow:
+        members = [{k: iso(v) for k, v in m.items()} for m in uow.emergency_org.members()]
+    return {group: [m for m in members if m["group_name"] == group] for group in EMERGENCY_GROUPS}
+
+
+def add_member(ctx: Context, actor: Actor, username: str, group: str, duty: str) -> dict:
+    """Admin names who is in the leadership group (总经理 + 各部门负责人) or the emergency team."""
+    require_role(actor, {Role.ADMIN})
+    with ctx.uow() as uow:
+        fields = {}
+        user = uow.users.by_username(username) if username else None
+        if user is None or not user.active:
+            fields["username"] = "unknown_user" if username else "required"
+        elif group == "team" and user.role not in EMERGENCY_TEAM_ROLES:
+            fields["username"] = "not_team_role"
+        if group not in EMERGENCY_GROUPS:
+            fields["group"] = "unknown_group"
+        duty = (duty or "").strip()
+        if not duty:
+            fields["duty"] = "required"
+        elif len(duty) > 100:
+            fields["duty"] = "too_long"
+        if fields:
+            raise errors.ValidationFailed("the member is not complete", fields=fields)
+        if uow.emergency_org.by_user(user.id):
+            raise errors.Duplicate(f"{username} is a member already", fields={"username": "duplicate"})
+        values = {"user_id": user.id, "group_name": group, "duty": duty, "added_by": actor.user_id,
+                  "added_at": ctx.now()}
+        member_id = uow.emergency_org.add(**values)
+        audit.record(uow, ctx, actor, "emergency_member", member_id, "add", None,
+                     {**values, "username": username})
+        uow.commit()
+        return {"id": member_id, "username": username, **{k: iso(v) for k, v in values.items()}}
+
+
+def remove_member(ctx: Context, actor: Actor, member_id: int, version: int | None = None) -> None:
+    require_role(actor, {Role.ADMIN})
+    with ctx.uow() as uow:
+        row = uow.emergency_org.get(member_id)
+        if row is None:
+            raise errors.NotFound(f"member {member_id} not found", code="not_found")
+        check_version(row["version"], version, "member")
+        uow.emergency_org.remove(member_id, row["version"])
+        audit.record(uow, ctx, actor, "emergency_member", member_id, "remove",
+                     {k: iso(v) for k, v in row.items()}, None)
+        uow.commit()

@@ -1,0 +1,358 @@
+"""Shipment (G3–G5) and the customer's feedback after delivery (I1).
+
+Logistics books the shipment (packing, transport mode, carrier, tracking number, expected
+arrival); dispatching it queues the 发货通知 e-mail to the customer and then fires ``ship``, in
+one transaction, so the order never leaves without the customer having been told (G4).
+Delivery confirmation fires ``confirm_delivery``; its AFTER hook asks the customer for feedback
+with a signed, single-use, expiring link that needs no login.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from jidan.adapters.db.repositories import OrderFilter
+from jidan.domain import errors
+from jidan.domain.fulfilment import RATINGS, TRANSPORT_MODES, slower_than_suggested, suggested_mode
+from jidan.domain.model import Actor
+from jidan.domain.order import Order
+from jidan.domain.roles import Role
+from jidan.domain.states import OrderState
+from jidan.services import audit
+from jidan.services.context import Context
+from jidan.services.notify import notify, send_email
+from jidan.services.orders import order_view
+from jidan.services.permissions import load_order, require_order_access, require_role
+from jidan.services.warehouse import check_version, fire_order_action, iso
+
+#: 由经营课安排出货: sales arranges shipment, logistics books and sends it (the ``ship`` roles).
+SHIPPERS = frozenset({Role.LOGISTICS, Role.SALES})
+DELIVERY_CONFIRMERS = frozenset({Role.LOGISTICS, Role.SALES, Role.CUSTOMER_SERVICE})
+FEEDBACK_ASKERS = frozenset({Role.SALES, Role.CUSTOMER_SERVICE})
+#: A rating this low is a complaint in the making: customer service hears of it at once.
+UNHAPPY = 2
+
+
+@dataclass(frozen=True)
+class NewShipment:
+    packages: int
+    weight_kg: Decimal
+    transport_mode: str
+    carrier: str
+    tracking_no: str
+    expected_arrival: datetime
+    freight_cost: Decimal | None = None
+    mode_reason: str | None = None
+    note: str | None = None
+
+
+def shipment_view(row: dict, order: Order | None = None) -> dict:
+    view = {k: iso(v) for k, v in row.items()}
+    for key in ("weight_kg", "freight_cost"):
+        view[key] = None if row.get(key) is None else f"{row[key]:.2f}"
+    if order is not None:
+        view.update(order_number=order.number, urgent=order.urgent,
+                    suggested_mode=suggested_mode(order.urgent),
+                    customer={"code": order.customer.code, "name": order.customer.name,
+                              "email": order.customer.email, "contact": order.customer.contact},
+                    lines=[{"line_no": ln.line_no, "product": ln.product.code,
+                            "product_name": ln.product.name, "quantity": ln.quantity,
+                            "unit": ln.product.unit} for ln in order.lines])
+    return view
+
+
+def _check_shipment(order: Order, cmd: NewShipment, now: datetime) -> dict:
+    fields = {}
+    if cmd.packages is None or cmd.packages < 1:
+        fields["packages"] = "must_be_positive"
+    if cmd.weight_kg is None or cmd.weight_kg <= 0:
+        fields["weight_kg"] = "must_be_positive"
+    if cmd.transport_mode not in TRANSPORT_MODES:
+        fields["transport_mode"] = "unknown_mode"
+    elif slower_than_suggested(order.urgent, cmd.transport_mode) and not (cmd.mode_reason or "").strip():
+        fields["mode_reason"] = "required"
+    for key in ("carrier", "tracking_no"):
+        if not (getattr(cmd, key) or "").strip():
+            fields[key] = "required"
+    if cmd.expected_arrival is None:
+        fields["expected_arrival"] = "required"
+    elif cmd.expected_arrival <= now:
+        fields["expected_arrival"] = "in_past"
+    if cmd.freight_cost is not None and cmd.freight_cost < 0:
+        fields["freight_cost"] = "must_not_be_negative"
+    return fields
+
+
+def _values(cmd: NewShipment) -> dict:
+    return {"packages": cmd.packages, "weight_kg": cmd.weight_kg, "transport_mode": cmd.transport_mode,
+            "mode_reason": (cmd.mode_reason or "").strip() or None, "carrier": cmd.carrier.strip(),
+            "tracking_no": cmd.tracking_no.strip(), "expected_arrival": cmd.expected_arrival,
+            "freight_cost": cmd.freight_cost, "note": (cmd.note or "").strip() or None}
+
+
+def book_shipment(ctx: Context, actor: Actor, order_id: int, cmd: NewShipment) -> dict:
+    """Packing and transport for a received order (G3): the fastest mode is suggested when urgent."""
+    require_role(actor, SHIPPERS)
+    with ctx.uow() as uow:
+        order = load_order(uow, actor, order_id)
+        if order.status != OrderState.RECEIVED:
+            raise errors.InvalidTransition(f"order {order.number} is {order.status}, not received")
+        if uow.shipments.by_order(order.id):
+            raise errors.Duplicate(f"order {order.number} already has a shipment", code="shipment.exists")
+        fields = _check_shipment(order, cmd, ctx.now())
+        if fields:
+            raise errors.ValidationFailed("the shipment is not complete", fields=fields)
+        now = ctx.now()
+        values = _values(cmd)
+        shipment_id = uow.shipments.add(number=f"TMP-{order.id}", order_id=order.id, status="booked",
+                                        booked_by=actor.user_id, booked_at=now, **values)
+        number = f"SH-{now:%y%m}-{shipment_id:05d}"
+        uow.shipments.update(shipment_id, 1, number=number)
+        audit.record(uow, ctx, actor, "shipment", shipment_id, "book", None,
+                     {"number": number, "order_id": order.id, **values})
+        view = shipment_view(uow.shipments.get(shipment_id), order)
+        uow.commit()
+        return view
+
+
+def _load(uow, actor: Actor, shipment_id: int) -> tuple[dict, Order]:
+    require_order_access(actor)
+    row = uow.shipments.get(shipment_id)
+    if row is None:
+        raise errors.NotFound(f"shipment {shipment_id} not found", code="not_found")
+    return row, load_order(uow, actor, row["order_id"])
+
+
+def update_shipment(ctx: Context, actor: Actor, shipment_id: int, cmd: NewShipment,
+                    version: int | None) -> dict:
+    """Changes the booking until the goods leave."""
+    require_role(actor, SHIPPERS)
+    with ctx.uow() as uow:
+        row, order = _load(uow, actor, shipment_id)
+        if row["status"] != "booked":
+            raise errors.Conflict("the shipment has left; it can no longer change", code="shipment.dispatched")
+        check_version(row["version"], version, "shipment")
+        fields = _check_shipment(order, cmd, ctx.now())
+        if fields:
+            raise errors.ValidationFailed("the shipment is not complete", fields=fields)
+        new = _values(cmd)
+        old, new = audit.changed({k: row[k] for k in new}, new)
+        uow.shipments.update(row["id"], row["version"], **new)
+        audit.record(uow, ctx, actor, "shipment", row["id"], "edit", old, new)
+        view = shipment_view(uow.shipments.get(row["id"]), order)
+        uow.commit()
+        return view
+
+
+def _notice_text(order: Order, row: dict) -> tuple[str, str]:
+    """发货通知 (G4): carrier, tracking number and expected arrival, before the goods leave."""
+    subject = f"发货通知 Shipping notice · {order.number}"
+    lines = "\n".join(f"  {ln.product.code} {ln.product.name} × {ln.quantity} {ln.product.unit}"
+                      for ln in order.lines)
+    body = (f"{order.customer.name}：\n\n"
+            f"您的订单 {order.number}（贵司订单号 {order.customer_po}）即将发货：\n{lines}\n\n"
+            f"运输方式 Mode: {row['transport_mode']}\n承运商 Carrier: {row['carrier']}\n"
+            f"运单号 Tracking no.: {row['tracking_no']}\n件数 Packages: {row['packages']}\n"
+            f"预计到达 Expected arrival: {row['expected_arrival']:%Y-%m-%d %H:%M}\n")
+    return subject, body
+
+
+def dispatch(ctx: Context, actor: Actor, shipment_id: int, version: int | None = None,
+             phone_note: str | None = None) -> dict:
+    """The customer is told (e-mail; by phone only when they have no address), then ``ship``."""
+    require_role(actor, SHIPPERS)
+    with ctx.uow() as uow:
+        row, order = _load(uow, actor, shipment_id)
+        if row["status"] != "booked":
+            raise errors.Conflict("the shipment has left already", code="shipment.dispatched")
+        check_version(row["version"], version, "shipment")
+        order.check("ship", actor)
+        now = ctx.now()
+        told = {"customer_told_at": now}
+        if order.customer.email:
+            subject, body = _notice_text(order, row)
+            send_email(uow, now, to=[order.customer.email], subject=subject, body=body,
+                       kind="shipping_notice", order_id=order.id, ref=f"shipment:{row['id']}")
+            told.update(customer_told_how="email", customer_told_note=order.customer.email)
+        elif (phone_note or "").strip():
+            told.update(customer_told_how="phone", customer_told_note=phone_note.strip())
+        else:
+            raise errors.ValidationFailed(
+                "the customer has no e-mail address: tell them by phone and note it",
+                fields={"phone_note": "required"})
+        fire_order_action(uow, ctx, actor, order, "ship")
+        new = {"status": "dispatched", "dispatched_by": actor.user_id, "dispatched_at": now, **told}
+        uow.shipments.update(row["id"], row["version"], **new)
+        audit.record(uow, ctx, actor, "shipment", row["id"], "dispatch", {"status": "booked"}, new)
+        view = shipment_view(uow.shipments.get(row["id"]), order)
+        uow.commit()
+        return view
+
+
+def confirm_delivery(ctx: Context, actor: Actor, shipment_id: int, signed_by: str,
+                     delivered_at: datetime | None = None, version: int | None = None) -> dict:
+    """The customer has the goods (G5): who signed, when; ``confirm_delivery`` fires."""
+    require_role(actor, DELIVERY_CONFIRMERS)
+    with ctx.uow() as uow:
+        row, order = _load(uow, actor, shipment_id)
+        check_version(row["version"], version, "shipment")
+        if row["status"] != "dispatched":
+            raise errors.Conflict("only a shipment on its way can be delivered", code="shipment.not_dispatched")
+        now = ctx.now()
+        at = delivered_at or now
+        fields = {}
+        if not (signed_by or "").strip():
+            fields["signed_by"] = "required"
+        if at > now:
+            fields["delivered_at"] = "in_future"
+        elif at < row["dispatched_at"]:
+            fields["delivered_at"] = "before_dispatch"
+        if fields:
+            raise errors.ValidationFailed("the delivery is not complete", fields=fields)
+        new = {"status": "delivered", "delivered_at": at, "delivered_confirmed_by": actor.user_id,
+               "signed_by": signed_by.strip()}
+        uow.shipments.update(row["id"], row["version"], **new)
+        audit.record(uow, ctx, actor, "shipment", row["id"], "deliver", {"status": "dispatched"}, new)
+        fire_order_action(uow, ctx, actor, order, "confirm_delivery")
+        view = shipment_view(uow.shipments.get(row["id"]), order)
+        uow.commit()
+        return view
+
+
+def after_delivery(uow, ctx: Context, actor: Actor, order: Order, reason: str | None) -> None:
+    """Follow-ups of every delivery: the shipment is closed out and the customer asked for
+    feedback (I1, 收集反馈信息，了解客户满意度)."""
+    row = uow.shipments.by_order(order.id)
+    if row is not None and row["status"] == "dispatched":
+        new = {"status": "delivered", "delivered_at": ctx.now(), "delivered_confirmed_by": actor.user_id}
+        uow.shipments.update(row["id"], row["version"], **new)
+        audit.record(uow, ctx, actor, "shipment", row["id"], "deliver", {"status": "dispatched"}, new)
+    _ask_feedback(uow, ctx, actor, order)
+
+
+def get_shipment(ctx: Context, actor: Actor, shipment_id: int) -> dict:
+    with ctx.uow() as uow:
+        row, order = _load(uow, actor, shipment_id)
+        return shipment_view(row, order)
+
+
+def shipment_for_order(ctx: Context, actor: Actor, order_id: int) -> dict | None:
+    with ctx.uow() as uow:
+        order = load_order(uow, actor, order_id)
+        row = uow.shipments.by_order(order.id)
+        return shipment_view(row, order) if row else None
+
+
+def logistics_board(ctx: Context, actor: Actor) -> dict:
+    """What logistics works on: received orders to ship (urgent first), booked and in transit."""
+    require_order_access(actor)
+    with ctx.uow() as uow:
+        to_ship, _ = uow.orders.list(OrderFilter(status=OrderState.RECEIVED.value, limit=200))
+        return {"to_ship": [order_view(o) | {"suggested_mode": suggested_mode(o.urgent)} for o in to_ship],
+                "booked": [shipment_view(r) for r in uow.shipments.by_status("booked")],
+                "in_transit": [shipment_view(r) for r in uow.shipments.by_status("dispatched")]}
+
+
+# --- customer feedback (I1) -------------------------------------------------------------------
+
+def _signer(ctx: Context) -> URLSafeSerializer:
+    return URLSafeSerializer(ctx.settings.feedback_secret, salt="jidan.feedback")
+
+
+def _ask_feedback(uow, ctx: Context, actor: Actor, order: Order) -> dict:
+    now = ctx.now()
+    nonce = secrets.token_urlsafe(24)
+    email = order.customer.email
+    request_id = uow.feedback.add(order_id=order.id, nonce=nonce, sent_to=email, created_at=now,
+                                  expires_at=now + timedelta(days=ctx.settings.feedback_link_days))
+    token = _signer(ctx).dumps({"id": request_id, "n": nonce})
+    link = f"{ctx.settings.public_url.rstrip('/')}/feedback/{token}"
+    if email:
+        send_email(uow, now, to=[email], kind="feedback_request", order_id=order.id,
+                   ref=f"feedback:{request_id}",
+                   subject=f"请评价本次交付 How did we do? · {order.number}",
+                   body=(f"{order.customer.name}：\n\n订单 {order.number} 已交付。请用一分钟为本次交付打分"
+                         f"（1–5）并留言，无需登录：\n{link}\n\n链接 {ctx.settings.feedback_link_days} 天内有效，"
+                         f"仅可使用一次。\nPlease rate this delivery (1–5): {link}\n"))
+    audit.record(uow, ctx, actor, "feedback", request_id, "request", None,
+                 {"order_id": order.id, "sent_to": email})
+    return {"id": request_id, "link": link, "sent_to": email}
+
+
+def request_feedback(ctx: Context, actor: Actor, order_id: int) -> dict:
+    """Sales or customer service asks again (a lost or expired link): a new link."""
+    require_role(actor, FEEDBACK_ASKERS)
+    with ctx.uow() as uow:
+        order = load_order(uow, actor, order_id)
+        if order.status not in (OrderState.DELIVERED, OrderState.CLOSED):
+            raise errors.InvalidTransition(f"order {order.number} is not delivered yet")
+        asked = _ask_feedback(uow, ctx, actor, order)
+        uow.commit()
+        return asked
+
+
+def _open_request(uow, ctx: Context, token: str) -> tuple[dict, Order]:
+    """The request a link names, if the signature holds; used or expired links are refused."""
+    try:
+        data = _signer(ctx).loads(token)
+        row = uow.feedback.get(int(data["id"]))
+        good = row is not None and secrets.compare_digest(str(data["n"]), row["nonce"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        good = False
+    if not good:
+        raise errors.NotFound("this feedback link is not valid", code="feedback.invalid")
+    if row["used_at"] is not None:
+        raise errors.Conflict("this feedback link was used already", code="feedback.used")
+    if ctx.now() > row["expires_at"]:
+        raise errors.Conflict("this feedback link has expired", code="feedback.expired")
+    return row, uow.orders.get(row["order_id"])
+
+
+def feedback_form(ctx: Context, token: str) -> dict:
+    """What the customer sees behind the link: which delivery they are rating."""
+    with ctx.uow() as uow:
+        row, order = _open_request(uow, ctx, token)
+        shipment = uow.shipments.by_order(order.id)
+        return {"order_number": order.number, "customer_po": order.customer_po,
+                "customer": order.customer.name,
+                "lines": [{"product": ln.product.name, "quantity": ln.quantity} for ln in order.lines],
+                "delivered_at": iso(shipment["delivered_at"]) if shipment else None,
+                "expires_at": iso(row["expires_at"])}
+
+
+def submit_feedback(ctx: Context, token: str, rating: int | None, comment: str | None) -> dict:
+    """The customer's answer, once per link (I1); a low rating reaches customer service at once."""
+    comment = (comment or "").strip()
+    fields = {}
+    if rating is None:
+        fields["rating"] = "required"
+    elif rating not in RATINGS:
+        fields["rating"] = "out_of_range"
+    if len(comment) > 2000:
+        fields["comment"] = "too_long"
+    with ctx.uow() as uow:
+        row, order = _open_request(uow, ctx, token)
+        if fields:
+            raise errors.ValidationFailed("the feedback is not complete", fields=fields)
+        now = ctx.now()
+        new = {"used_at": now, "rating": rating, "comment": comment or None}
+        uow.feedback.update(row["id"], row["version"], **new)
+        audit.record(uow, ctx, None, "feedback", row["id"], "answer", None,
+                     {**new, "by": f"customer {order.customer.code}"})
+        notify(uow, now, kind="feedback", order_id=order.id, ref=f"feedback:{row['id']}",
+               roles=[Role.CUSTOMER_SERVICE], users=[order.created_by], critical=rating <= UNHAPPY,
+               subject=f"客户评价 {rating}/5 · {order.number}", body=comment, ctx=ctx)
+        uow.commit()
+        return {"order_number": order.number, "rating": rating}
+
+
+def feedback_for_order(ctx: Context, actor: Actor, order_id: int) -> list[dict]:
+    with ctx.uow() as uow:
+        order = load_order(uow, actor, order_id)
+        return [{"id": r["id"], "sent_to": r["sent_to"], "created_at": iso(r["created_at"]),
+                 "expires_at": iso(r["expires_at"]), "used_at": iso(r["used_at"]),
+                 "rating": r["rating"], "comment": r["comment"]} for r in uow.feedback.for_order(order.id)]

@@ -1,0 +1,389 @@
+"""Finished goods receipt (成品入库单, G1, G2) and the temporary drawings lent out with an order
+(临时图纸 / 工程资料, L1, L2, M4).
+
+The receipt is written and the order's ``receive`` action fired in one transaction. What must
+follow any receipt — sales told at once for an urgent order, lent documents due back to
+engineering within 24 hours — runs as the ``receive`` AFTER hook, so it happens whichever way
+the order was received.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from jidan.domain import errors
+from jidan.domain.fulfilment import (
+    DOCUMENT_KINDS, check_receipt, drawing_due,
+)
+from jidan.domain.model import Actor
+from jidan.domain.order import Order
+from jidan.domain.roles import ORDER_VIEWERS, Role
+from jidan.domain.states import OPEN_STATES, OrderState
+from jidan.services import audit, hooks, timers
+from jidan.adapters.db.repositories import OrderFilter
+from jidan.services.context import Context
+from jidan.services.notify import notify
+from jidan.services.orders import order_view
+from jidan.services.permissions import load_order, require_order_access, require_role
+
+RECEIVERS = frozenset({Role.WAREHOUSE})
+ISSUERS = frozenset({Role.ENGINEERING})
+#: Who passes a lent document on along the flow (随流程流动).
+HANDLERS = frozenset({Role.ENGINEERING, Role.PMC, Role.MANUFACTURING, Role.QUALITY, Role.WAREHOUSE})
+#: Orders that may still take lent documents: not yet received.
+ISSUE_STATES = OPEN_STATES | {OrderState.INSPECTED}
+RETURN_TIMER = "drawing.return_due"
+
+
+def fire_order_action(uow, ctx: Context, actor: Actor, order: Order, action: str,
+                      reason: str | None = None, expected_version: int | None = None) -> None:
+    """``orders.act`` inside the caller's unit of work, so a document and the state change it
+    brings commit together: same checks, hooks and audit event."""
+    check_version(order.version, expected_version, "order")
+    order.check(action, actor, reason)
+    hooks.run(hooks.BEFORE, uow, ctx, actor, order, action, reason)
+    old, new = order.apply(action, actor, reason)
+    uow.flush()
+    audit.record(uow, ctx, actor, "order", order.id, action, {"status": old.value},
+                 {"status": new.value}, reason)
+    hooks.run(hooks.AFTER, uow, ctx, actor, order, action, reason)
+
+
+def check_version(current: int, expected: int | None, what: str) -> None:
+    if expected is not None and expected != current:
+        raise errors.StaleVersion(f"{what} is at version {current}, not {expected}; reload it",
+                                  current_version=current)
+
+
+def iso(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+# --- 成品入库单 (G1, G2) ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NewReceipt:
+    """What the clerk fills in: the quantity taken in per order line, where it is put."""
+
+    quantities: dict[int, int]
+    location: str
+    handed_over_by: str | None = None
+    note: str | None = None
+    collect: tuple[int, ...] = ()  # lent documents handed to the clerk with the goods (L1)
+    version: int | None = None  # the order's version the clerk saw
+
+
+def receipt_view(row: dict, order: Order, uow) -> dict:
+    clerk = uow.users.get(row["received_by"])
+    inspection = next((e for e in reversed(uow.audit.for_entity("order", order.id))
+                       if e["action"] == "inspect"), None)
+    return {
+        "id": row["id"], "number": row["number"], "order_id": order.id, "order_number": order.number,
+        "urgent": order.urgent, "customer": {"code": order.customer.code, "name": order.customer.name},
+        "lines": row["lines"], "location": row["location"], "handed_over_by": row["handed_over_by"],
+        "note": row["note"], "received_by": clerk.username, "received_by_name": clerk.display_name,
+        "received_at": iso(row["received_at"]),
+        "inspected_by": inspection["actor"] if inspection else None,
+        "inspected_at": iso(inspection["at"]) if inspection else None,
+        "version": row["version"],
+    }
+
+
+def receive_goods(ctx: Context, actor: Actor, order_id: int, cmd: NewReceipt) -> dict:
+    """The warehouse takes an inspected order in: receipt, collected documents, ``receive``."""
+    require_role(actor, RECEIVERS)
+    with ctx.uow() as uow:
+        order = load_order(uow, actor, order_id)
+        check_version(order.version, cmd.version, "order")
+        order.check("receive", actor)
+        ordered = {ln.line_no: ln.quantity for ln in order.lines}
+        fields = check_receipt(ordered, cmd.quantities)
+        location = (cmd.location or "").strip()
+        if not location:
+            fields["location"] = "required"
+        docs = []
+        for i, doc_id in enumerate(cmd.collect):
+            doc = uow.drawings.get(doc_id)
+            if doc is None or doc["order_id"] != order.id or doc["status"] != "out":
+                fields[f"collect.{i}"] = "unknown_document"
+            docs.append(doc)
+        if fields:
+            raise errors.ValidationFailed("the receipt is not complete", fields=fields)
+        receipt_id = _add_receipt(uow, ctx, actor, order, cmd.quantities, location,
+                                  cmd.handed_over_by, cmd.note)
+        for doc in docs:
+            _collect(uow, ctx, actor, doc)
+        fire_order_action(uow, ctx, actor, order, "receive")
+        view = receipt_view(uow.receipts.get(receipt_id), order, uow)
+        uow.commit()
+        return view
+
+
+def _add_receipt(uow, ctx, actor, order: Order, quantities: dict[int, int], location: str,
+                 handed_over_by: str | None, note: str | None) -> int:
+    now = ctx.now()
+    lines = [{"line_no": ln.line_no, "product": ln.product.code, "product_name": ln.product.name,
+              "unit": ln.product.unit, "ordered": ln.quantity, "received": quantities[ln.line_no]}
+             for ln in order.lines]
+    receipt_id = uow.receipts.add(number=f"TMP-{order.id}", order_id=order.id, lines=lines,
+                                  location=location, handed_over_by=handed_over_by or None,
+                                  note=note or None, received_by=actor.user_id, received_at=now)
+    number = f"GR-{now:%y%m}-{receipt_id:05d}"
+    row = uow.receipts.get(receipt_id)
+    uow.receipts.update(receipt_id, row["version"], number=number)
+    audit.record(uow, ctx, actor, "goods_receipt", receipt_id, "create", None,
+                 {"number": number, "order_id": order.id, "lines": lines, "location": location,
+                  "handed_over_by": handed_over_by, "note": note})
+    return receipt_id
+
+
+def after_receive(uow, ctx: Context, actor: Actor, order: Order, reason: str | None) -> None:
+    """Follow-ups of every receipt: the 成品入库单 exists, sales arranges shipment (G2), lent
+    documents fall due to engineering (L2)."""
+    now = ctx.now()
+    if uow.receipts.by_order(order.id) is None:
+        # Received with the plain action button: the whole order, no location given.
+        _add_receipt(uow, ctx, actor, order, {ln.line_no: ln.quantity for ln in order.lines}, "",
+                     None, reason)
+    # 仓库收到生产紧急订单成品入库时，必须立即知会经营课负责人，由经营课安排出货 (G2).
+    urgent = "急单" if order.urgent else ""
+    notify(uow, now, kind="goods_received", order_id=order.id, roles=[Role.SALES],
+           users=[order.created_by], critical=order.urgent, needs_ack=order.urgent,
+           ack_hours=ctx.settings.urgent_receipt_ack_hours if order.urgent else None, exclude=actor,
+           subject=f"{urgent}成品已入库，请安排出货 {order.number}".strip(),
+           body=f"{order.customer.name} · {order.number} 已入库，请立即安排出货。", ctx=ctx)
+    for doc in uow.drawings.for_order(order.id):
+        if doc["status"] == "returned":
+            continue
+        due = drawing_due(now)
+        uow.drawings.update(doc["id"], doc["version"], due_at=due)
+        timers.schedule(uow, now, kind=RETURN_TIMER, ref=f"drawing:{doc['id']}", due_at=due,
+                        payload={"drawing_id": doc["id"]})
+        audit.record(uow, ctx, actor, "engineering_document", doc["id"], "due",
+                     {"due_at": doc["due_at"]}, {"due_at": due})
+
+
+def get_receipt(ctx: Context, actor: Actor, order_id: int) -> dict:
+    with ctx.uow() as uow:
+        order = load_order(uow, actor, order_id)
+        row = uow.receipts.by_order(order.id)
+        if row is None:
+            raise errors.NotFound(f"order {order.number} has no goods receipt", code="not_found")
+        return receipt_view(row, order, uow)
+
+
+def orders_to_receive(ctx: Context, actor: Actor) -> list[dict]:
+    """Inspected orders waiting for the warehouse, urgent first."""
+    require_order_access(actor)
+    with ctx.uow() as uow:
+        found, _ = uow.orders.list(OrderFilter(status=OrderState.INSPECTED.value, limit=200))
+        return [order_view(o) for o in found]
+
+
+# --- 临时图纸 / 工程资料 (L1, L2, M4) -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NewDocument:
+    doc_no: str
+    title: str
+    kind: str = "drawing"
+    holder_department: str | None = None
+    holder: str | None = None  # username
+
+
+@dataclass(frozen=True)
+class Holder:
+    department: str | None = None
+    username: str | None = None
+    fields: dict = field(default_factory=dict)
+
+
+def departments(uow) -> list[str]:
+    """Who may hold a document: the functional departments (roles) and the workshops."""
+    return [r.value for r in Role if r in ORDER_VIEWERS] + [d.code for d in uow.plant.departments()]
+
+
+def department_roles(uow, department: str) -> list[Role]:
+    """The role to tell about a department: itself when it is one, else the workshop's manufacturing."""
+    return [Role(department)] if department in Role._value2member_map_ else [Role.MANUFACTURING]
+
+
+def _resolve_holder(uow, department: str | None, username: str | None) -> tuple[str, int | None, dict]:
+    fields, user = {}, None
+    if username:
+        user = uow.users.by_username(username)
+        if user is None or not user.active:
+            fields["holder"] = "unknown_user"
+    if department:
+        if department not in departments(uow):
+            fields["holder_department"] = "unknown_department"
+    elif user is not None:
+        department = str(user.role)
+    elif "holder" not in fields:
+        fields["holder_department"] = "required"
+    return department or "", user.id if user else None, fields
+
+
+def drawing_view(row: dict, now: datetime, uow=None) -> dict:
+    view = {k: iso(v) for k, v in row.items()}
+    view["overdue"] = row["status"] != "returned" and row["due_at"] is not None and now > row["due_at"]
+    view["returned_late"] = bool(row["returned_at"] and row["due_at"] and row["returned_at"] > row["due_at"])
+    if uow is not None and row["holder_id"]:
+        view["holder"] = uow.users.get(row["holder_id"]).username
+    return view
+
+
+def issue_document(ctx: Context, actor: Actor, order_id: int, cmd: NewDocument) -> dict:
+    """技术课 issues a temporary drawing or engineering data with the order (L1)."""
+    require_role(actor, ISSUERS)
+    with ctx.uow() as uow:
+        order = load_order(uow, actor, order_id)
+        if order.status not in ISSUE_STATES:
+            raise errors.InvalidTransition(f"order {order.number} is {order.status}: too late to issue documents")
+        fields = {}
+        doc_no, title = (cmd.doc_no or "").strip(), (cmd.title or "").strip()
+        if not doc_no:
+            fields["doc_no"] = "required"
+        if not title:
+            fields["title"] = "required"
+        if cmd.kind not in DOCUMENT_KINDS:
+            fields["kind"] = "unknown_kind"
+        department, holder_id, holder_fields = _resolve_holder(uow, cmd.holder_department, cmd.holder)
+        fields.update(holder_fields)
+        if fields:
+            raise errors.ValidationFailed("the document is not complete", fields=fields)
+        if uow.drawings.find(order.id, doc_no):
+            raise errors.Duplicate(f"{doc_no} was already issued with {order.number}",
+                                   fields={"doc_no": "duplicate"})
+        values = {"order_id": order.id, "doc_no": doc_no, "title": title, "kind": cmd.kind,
+                  "status": "out", "holder_department": department, "holder_id": holder_id,
+                  "issued_by": actor.user_id, "issued_at": ctx.now()}
+        doc_id = uow.drawings.add(**values)
+        audit.record(uow, ctx, actor, "engineering_document", doc_id, "issue", None, values)
+        view = drawing_view(uow.drawings.get(doc_id), ctx.now(), uow)
+        uow.commit()
+        return view
+
+
+def _load_document(uow, actor: Actor, doc_id: int) -> dict:
+    require_order_access(actor)
+    doc = uow.drawings.get(doc_id)
+    if doc is None:
+        raise errors.NotFound(f"document {doc_id} not found", code="not_found")
+    return doc
+
+
+def hand_over(ctx: Context, actor: Actor, doc_id: int, department: str | None, username: str | None,
+              version: int | None = None) -> dict:
+    """The document moves on with the work to another department or person."""
+    require_role(actor, HANDLERS)
+    with ctx.uow() as uow:
+        doc = _load_document(uow, actor, doc_id)
+        check_version(doc["version"], version, "document")
+        if doc["status"] != "out":
+            raise errors.Conflict("only a document out on the floor is handed over",
+                                  code="document.not_out")
+        new_department, holder_id, fields = _resolve_holder(uow, department, username)
+        if fields:
+            raise errors.ValidationFailed("say who takes the document", fields=fields)
+        old = {"holder_department": doc["holder_department"], "holder_id": doc["holder_id"]}
+        new = {"holder_department": new_department, "holder_id": holder_id}
+        uow.drawings.update(doc["id"], doc["version"], **new)
+        audit.record(uow, ctx, actor, "engineering_document", doc["id"], "hand_over", old, new)
+        view = drawing_view(uow.drawings.get(doc_id), ctx.now(), uow)
+        uow.commit()
+        return view
+
+
+def _collect(uow, ctx, actor: Actor, doc: dict) -> None:
+    new = {"status": "collected", "holder_department": Role.WAREHOUSE.value,
+           "holder_id": actor.user_id, "collected_by": actor.user_id, "collected_at": ctx.now()}
+    uow.drawings.update(doc["id"], doc["version"], **new)
+    audit.record(uow, ctx, actor, "engineering_document", doc["id"], "collect",
+                 {"status": doc["status"], "holder_department": doc["holder_department"],
+                  "holder_id": doc["holder_id"]}, new)
+
+
+def collect_document(ctx: Context, actor: Actor, doc_id: int, version: int | None = None) -> dict:
+    """仓库成品收料人员收回: the finished-goods clerk takes a document back from the floor (L1)."""
+    require_role(actor, RECEIVERS)
+    with ctx.uow() as uow:
+        doc = _load_document(uow, actor, doc_id)
+        check_version(doc["version"], version, "document")
+        if doc["status"] != "out":
+            raise errors.Conflict("the document is not out on the floor", code="document.not_out")
+        _collect(uow, ctx, actor, doc)
+        view = drawing_view(uow.drawings.get(doc_id), ctx.now(), uow)
+        uow.commit()
+        return view
+
+
+def return_document(ctx: Context, actor: Actor, doc_id: int, version: int | None = None) -> dict:
+    """统一交技术课负责人: engineering takes the document back; late returns count against the
+    department that held it (L2, M4)."""
+    require_role(actor, ISSUERS)
+    with ctx.uow() as uow:
+        doc = _load_document(uow, actor, doc_id)
+        check_version(doc["version"], version, "document")
+        if doc["status"] == "returned":
+            raise errors.Conflict("the document is back already", code="document.returned")
+        now = ctx.now()
+        new = {"status": "returned", "returned_to": actor.user_id, "returned_at": now}
+        if doc["due_at"] and now > doc["due_at"] and not doc["overdue_department"]:
+            new["overdue_department"] = doc["holder_department"]
+        uow.drawings.update(doc["id"], doc["version"], **new)
+        timers.cancel(uow, RETURN_TIMER, f"drawing:{doc['id']}")
+        audit.record(uow, ctx, actor, "engineering_document", doc["id"], "return",
+                     {"status": doc["status"], "holder_department": doc["holder_department"]}, new)
+        view = drawing_view(uow.drawings.get(doc_id), now, uow)
+        uow.commit()
+        return view
+
+
+def on_return_due(uow, ctx: Context, timer: dict) -> None:
+    """Timer: 24 hours after receipt the document is not back — it counts against the
+    department holding it, and engineering, that department and management are told (L2, M4)."""
+    doc = uow.drawings.get(timer["payload"]["drawing_id"])
+    if doc is None or doc["status"] == "returned":
+        return
+    now = ctx.now()
+    department = doc["holder_department"]
+    uow.drawings.update(doc["id"], doc["version"], overdue_department=department, escalated_at=now)
+    audit.record(uow, ctx, None, "engineering_document", doc["id"], "overdue",
+                 {"overdue_department": None}, {"overdue_department": department, "due_at": doc["due_at"]})
+    order = uow.orders.get(doc["order_id"])
+    notify(uow, now, kind="drawing_overdue", order_id=order.id, ref=f"drawing:{doc['id']}",
+           roles=[Role.ENGINEERING, Role.MANAGEMENT, *department_roles(uow, department)],
+           users=[doc["holder_id"]] if doc["holder_id"] else (), critical=True,
+           subject=f"临时图纸逾期未交回 {doc['doc_no']} · {order.number}",
+           body=f"{doc['title']} 应于 {doc['due_at']:%Y-%m-%d %H:%M} 前交回技术课，现由 {department} 持有。",
+           ctx=ctx)
+
+
+def get_document(ctx: Context, actor: Actor, doc_id: int) -> dict:
+    with ctx.uow() as uow:
+        return drawing_view(_load_document(uow, actor, doc_id), ctx.now(), uow)
+
+
+def holder_choices(ctx: Context, actor: Actor) -> dict:
+    """Departments and people a lent document can be with, for the forms."""
+    require_order_access(actor)
+    with ctx.uow() as uow:
+        workshops = {d.code: d.name for d in uow.plant.departments()}
+        return {"roles": [r.value for r in Role if r in ORDER_VIEWERS and r != Role.ADMIN],
+                "workshops": workshops,
+                "users": [{"username": u.username, "display_name": u.display_name, "role": str(u.role)}
+                          for u in uow.users.list() if u.active and u.role in ORDER_VIEWERS]}
+
+
+def documents_for_order(ctx: Context, actor: Actor, order_id: int) -> list[dict]:
+    with ctx.uow() as uow:
+        order = load_order(uow, actor, order_id)
+        return [drawing_view(d, ctx.now(), uow) for d in uow.drawings.for_order(order.id)]
+
+
+def documents_out(ctx: Context, actor: Actor) -> list[dict]:
+    """Every document not yet back with engineering, overdue first (the warehouse page)."""
+    require_order_access(actor)
+    with ctx.uow() as uow:
+        return [drawing_view(d, ctx.now(), uow) for d in uow.drawings.not_returned()]

@@ -1,0 +1,543 @@
+"""Web pages of the warehouse, logistics and customer service (G1–G5, I1–I5, L1–L2, M2, M4).
+
+Each page parses its form, calls one service and renders; a refused form comes back with its
+fields marked (422) and nothing written. The printable 成品入库单 and 发货通知单 stand alone
+with a print stylesheet. ``/feedback/{token}`` is public: the signed token is the permission.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from fastapi import APIRouter, Path as PathParam
+from starlette.datastructures import FormData
+
+from jidan import i18n
+from jidan.api.errors import status_of
+from jidan.domain import errors
+from jidan.domain.fulfilment import (
+    COMPENSATION_KINDS, DELAY_CAUSES, DOCUMENT_KINDS, EMERGENCY_GROUPS, INCIDENT_TYPES, TRANSPORT_MODES,
+)
+from jidan.domain.roles import Role
+from jidan.services import incidents, orders, shipping, warehouse
+from jidan.services.incidents import CONTACT_CHANNELS, NewIncident
+from jidan.services.shipping import NewShipment
+from jidan.services.warehouse import NewDocument, NewReceipt
+from jidan.web.routes import (
+    AnyPage, Form, OrderId, Page, UserPage, WebRoute, check_csrf, redirect, render, templates,
+)
+
+router = APIRouter(include_in_schema=False, route_class=WebRoute)
+RowId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
+Token = Annotated[str, PathParam(max_length=500)]
+
+#: Who sees which page in the navigation (the pages themselves check each action).
+NAV = {
+    "warehouse": {Role.WAREHOUSE, Role.ENGINEERING, Role.MANAGEMENT, Role.PMC},
+    "logistics": {Role.LOGISTICS, Role.SALES, Role.MANAGEMENT},
+    "incidents": {Role.CUSTOMER_SERVICE, Role.SALES, Role.LOGISTICS, Role.WAREHOUSE, Role.MANAGEMENT},
+    "emergency": {Role.ADMIN, Role.MANAGEMENT},
+}
+templates.env.globals["fulfilment_nav"] = NAV
+CHOICES = {"document_kinds": DOCUMENT_KINDS, "modes": TRANSPORT_MODES, "causes": DELAY_CAUSES,
+           "incident_types": INCIDENT_TYPES, "compensation_kinds": COMPENSATION_KINDS,
+           "contact_channels": CONTACT_CHANNELS, "groups": EMERGENCY_GROUPS}
+
+
+def _register_error_texts() -> None:
+    """This area's error texts sit in i18n's fulfilment table as ``ff.err.<code>``; pages look
+    error codes up as ``error.<code>``. Known codes keep their own text."""
+    for key, entry in list(i18n.CATALOGUE.items()):
+        if key.startswith("ui.ff.err."):
+            i18n.CATALOGUE.setdefault("error." + key.removeprefix("ui.ff.err."), entry)
+
+
+_register_error_texts()
+
+
+# --- reading forms --------------------------------------------------------------------------
+
+class Fields(dict):
+    """Field errors collected while reading a form."""
+
+
+def _text(form: FormData, key: str, limit: int, fields: Fields, required: bool = False) -> str:
+    value = str(form.get(key, "")).strip()
+    if required and not value:
+        fields[key] = "required"
+    elif len(value) > limit:
+        fields[key] = "too_long"
+    return value[:limit]
+
+
+def _int(form: FormData, key: str, fields: Fields, required: bool = True) -> int | None:
+    value = str(form.get(key, "")).strip()
+    if not value:
+        if required:
+            fields[key] = "required"
+        return None
+    if not re.fullmatch(r"[0-9]{1,9}", value):
+        fields[key] = "invalid_integer"
+        return None
+    return int(value)
+
+
+def _decimal(form: FormData, key: str, fields: Fields, required: bool = True) -> Decimal | None:
+    value = str(form.get(key, "")).strip()
+    if not value:
+        if required:
+            fields[key] = "required"
+        return None
+    try:
+        number = Decimal(value)
+        if not number.is_finite() or number.as_tuple().exponent < -2 or abs(number) >= Decimal("1e12"):
+            raise InvalidOperation
+    except InvalidOperation:
+        fields[key] = "invalid_number"
+        return None
+    return number
+
+
+def _datetime(form: FormData, key: str, fields: Fields, required: bool = True) -> datetime | None:
+    """``<input type="datetime-local">``: 2026-11-26T12:00."""
+    value = str(form.get(key, "")).strip()
+    if not value:
+        if required:
+            fields[key] = "required"
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        fields[key] = "invalid_datetime"
+        return None
+    if moment.tzinfo is not None or not 2000 <= moment.year <= 2100:
+        fields[key] = "invalid_datetime"
+        return None
+    return moment
+
+
+def _version(form: FormData) -> int | None:
+    value = str(form.get("version", "")).strip()
+    return int(value) if re.fullmatch(r"[0-9]{1,9}", value) else None
+
+
+def _values(form: FormData | None) -> dict:
+    return {k: str(form.get(k, "")) for k in form.keys()} if form else {}
+
+
+def _back(form: FormData, default: str) -> str:
+    """Where a small action form returns to: a path on this site, else ``default``."""
+    target = str(form.get("next", ""))
+    return target if re.fullmatch(r"/(?![/\\])[^\s\\]*", target) else default
+
+
+def _page(page: Page, name: str, status: int = 200, **data):
+    return render(page, f"fulfilment/{name}", status, nav=NAV, choices=CHOICES, **data)
+
+
+# --- the order page's fulfilment panel -------------------------------------------------------
+
+def _panel_data(page: Page, order_id: int) -> dict:
+    ctx, actor = page.ctx, page.actor
+    order = orders.get_order(ctx, actor, order_id)
+    try:
+        receipt = warehouse.get_receipt(ctx, actor, order_id)
+    except errors.NotFound:
+        receipt = None
+    return {"order": order, "receipt": receipt,
+            "documents": warehouse.documents_for_order(ctx, actor, order_id),
+            "shipment": shipping.shipment_for_order(ctx, actor, order_id),
+            "feedback": shipping.feedback_for_order(ctx, actor, order_id),
+            "incidents": incidents.list_incidents(ctx, actor, order_id=order_id),
+            "holders": warehouse.holder_choices(ctx, actor), "now": ctx.now().isoformat()}
+
+
+@router.get("/orders/{order_id}/fulfilment")
+def fulfilment_panel(page: UserPage, order_id: OrderId):
+    """The panel alone for htmx; a whole page for a browser without JS."""
+    data = _panel_data(page, order_id)
+    if page.request.headers.get("hx-request"):
+        return _page(page, "_panel.html", **data)
+    return _page(page, "panel_page.html", **data)
+
+
+def _panel_error(page: Page, order_id: int, exc: errors.JidanError, form: FormData, form_name: str):
+    return _page(page, "panel_page.html", status_of(exc), error=exc, form_name=form_name,
+                 values=_values(form), fields=exc.fields, **_panel_data(page, order_id))
+
+
+# --- warehouse: 成品入库单 and lent documents ------------------------------------------------------
+
+@router.get("/warehouse")
+def warehouse_page(page: UserPage):
+    return _page(page, "warehouse.html", to_receive=warehouse.orders_to_receive(page.ctx, page.actor),
+                 documents=warehouse.documents_out(page.ctx, page.actor))
+
+
+def _receipt_form(page: Page, order_id: int, status: int = 200, form: FormData | None = None,
+                  fields: dict | None = None, error: errors.JidanError | None = None):
+    order = orders.get_order(page.ctx, page.actor, order_id)
+    documents = [d for d in warehouse.documents_for_order(page.ctx, page.actor, order_id) if d["status"] == "out"]
+    values = _values(form) or {f"qty_{ln['line_no']}": str(ln["quantity"]) for ln in order["lines"]}
+    collect = set(form.getlist("collect")) if form else {str(d["id"]) for d in documents}
+    return _page(page, "receipt_form.html", status, order=order, documents=documents, values=values,
+                 collect=collect, fields=fields or {}, error=error)
+
+
+@router.get("/orders/{order_id}/receipt/new")
+def receipt_form(page: UserPage, order_id: OrderId):
+    return _receipt_form(page, order_id)
+
+
+@router.post("/orders/{order_id}/receipt/new")
+def receive(page: UserPage, form: Form, order_id: OrderId):
+    check_csrf(page, form)
+    order = orders.get_order(page.ctx, page.actor, order_id)
+    fields = Fields()
+    quantities = {}
+    for line in order["lines"]:
+        key = f"qty_{line['line_no']}"
+        quantity = _int(form, key, fields)
+        if quantity is not None:
+            quantities[line["line_no"]] = quantity
+    location = _text(form, "location", 60, fields)
+    handed_over_by = _text(form, "handed_over_by", 100, fields)
+    note = _text(form, "note", 2000, fields)
+    collect = []
+    for i, value in enumerate(form.getlist("collect")):
+        if re.fullmatch(r"[0-9]{1,9}", str(value)):
+            collect.append(int(value))
+        else:
+            fields[f"collect.{i}"] = "unknown_document"
+    try:
+        if fields:
+            raise errors.ValidationFailed("the receipt is not complete", fields=dict(fields))
+        warehouse.receive_goods(page.ctx, page.actor, order_id, NewReceipt(
+            quantities, location, handed_over_by or None, note or None, tuple(collect), _version(form)))
+    except errors.JidanError as exc:
+        shown = {re.sub(r"^quantities(\.|$)", lambda m: "qty_" if m.group(1) else "lines", k): v
+                 for k, v in exc.fields.items()}
+        return _receipt_form(page, order_id, status_of(exc), form, shown, exc)
+    return redirect(f"/orders/{order_id}/receipt")
+
+
+@router.get("/orders/{order_id}/receipt")
+def receipt_print(page: UserPage, order_id: OrderId):
+    """成品入库单, printable; 急单 in the top-right corner of an urgent order's (G1)."""
+    receipt = warehouse.get_receipt(page.ctx, page.actor, order_id)
+    return _page(page, "receipt_print.html", receipt=receipt,
+                 documents=warehouse.documents_for_order(page.ctx, page.actor, order_id))
+
+
+@router.post("/orders/{order_id}/documents")
+def issue_document(page: UserPage, form: Form, order_id: OrderId):
+    check_csrf(page, form)
+    fields = Fields()
+    cmd = NewDocument(_text(form, "doc_no", 40, fields), _text(form, "title", 200, fields),
+                      _text(form, "kind", 20, fields), _text(form, "holder_department", 30, fields) or None,
+                      _text(form, "holder", 50, fields) or None)
+    try:
+        if fields:
+            raise errors.ValidationFailed("the document is not complete", fields=dict(fields))
+        warehouse.issue_document(page.ctx, page.actor, order_id, cmd)
+    except errors.JidanError as exc:
+        return _panel_error(page, order_id, exc, form, "issue_document")
+    return redirect(f"/orders/{order_id}#fulfilment")
+
+
+@router.post("/documents/{doc_id}/{action}")
+def document_action(page: UserPage, form: Form, doc_id: RowId, action: str):
+    """collect (warehouse), return (engineering) or hand-over of one lent document."""
+    check_csrf(page, form)
+    doc = warehouse.get_document(page.ctx, page.actor, doc_id)
+    version = _version(form)
+    try:
+        if action == "collect":
+            warehouse.collect_document(page.ctx, page.actor, doc_id, version)
+        elif action == "return":
+            warehouse.return_document(page.ctx, page.actor, doc_id, version)
+        elif action == "hand-over":
+            fields = Fields()
+            department = _text(form, "holder_department", 30, fields) or None
+            holder = _text(form, "holder", 50, fields) or None
+            if fields:
+                raise errors.ValidationFailed("say who takes the document", fields=dict(fields))
+            warehouse.hand_over(page.ctx, page.actor, doc_id, department, holder, version)
+        else:
+            raise errors.NotFound(f"no action {action!r}", code="not_found")
+    except errors.ValidationFailed as exc:
+        return _panel_error(page, doc["order_id"], exc, form, f"hand_over_{doc_id}")
+    return redirect(_back(form, "/warehouse"))
+
+
+# --- logistics: shipment and 发货通知单 ------------------------------------------------------------
+
+@router.get("/logistics")
+def logistics_page(page: UserPage):
+    return _page(page, "logistics.html", board=shipping.logistics_board(page.ctx, page.actor))
+
+
+def _read_shipment(form: FormData) -> tuple[NewShipment | None, Fields]:
+    fields = Fields()
+    packages = _int(form, "packages", fields)
+    weight = _decimal(form, "weight_kg", fields)
+    mode = _text(form, "transport_mode", 10, fields, required=True)
+    carrier = _text(form, "carrier", 100, fields, required=True)
+    tracking = _text(form, "tracking_no", 60, fields, required=True)
+    arrival = _datetime(form, "expected_arrival", fields)
+    cost = _decimal(form, "freight_cost", fields, required=False)
+    reason = _text(form, "mode_reason", 2000, fields)
+    note = _text(form, "note", 2000, fields)
+    if fields:
+        return None, fields
+    return NewShipment(packages, weight, mode, carrier, tracking, arrival, cost, reason or None, note or None), fields
+
+
+def _shipment_form(page: Page, order_id: int, status: int = 200, form: FormData | None = None,
+                   fields: dict | None = None, error: errors.JidanError | None = None):
+    order = orders.get_order(page.ctx, page.actor, order_id)
+    shipment = shipping.shipment_for_order(page.ctx, page.actor, order_id)
+    values = _values(form)
+    if not values and shipment:
+        values = {k: str(shipment[k] or "") for k in ("packages", "weight_kg", "transport_mode", "carrier",
+                                                      "tracking_no", "freight_cost", "mode_reason", "note")}
+        values["expected_arrival"] = shipment["expected_arrival"][:16]
+    values.setdefault("transport_mode", TRANSPORT_MODES[0] if order["urgent"] else "truck")
+    return _page(page, "shipment_form.html", status, order=order, shipment=shipment, values=values,
+                 fields=fields or {}, error=error, suggested=TRANSPORT_MODES[0] if order["urgent"] else "truck")
+
+
+@router.get("/orders/{order_id}/shipment/new")
+def shipment_form(page: UserPage, order_id: OrderId):
+    return _shipment_form(page, order_id)
+
+
+@router.post("/orders/{order_id}/shipment/new")
+def book_shipment(page: UserPage, form: Form, order_id: OrderId):
+    check_csrf(page, form)
+    cmd, fields = _read_shipment(form)
+    try:
+        if cmd is None:
+            raise errors.ValidationFailed("the shipment is not complete", fields=dict(fields))
+        shipment = shipping.shipment_for_order(page.ctx, page.actor, order_id)
+        if shipment:
+            shipping.update_shipment(page.ctx, page.actor, shipment["id"], cmd, _version(form))
+        else:
+            shipping.book_shipment(page.ctx, page.actor, order_id, cmd)
+    except errors.JidanError as exc:
+        return _shipment_form(page, order_id, status_of(exc), form, exc.fields, exc)
+    return redirect(f"/orders/{order_id}/fulfilment")
+
+
+@router.post("/shipments/{shipment_id}/dispatch")
+def dispatch(page: UserPage, form: Form, shipment_id: RowId):
+    check_csrf(page, form)
+    fields = Fields()
+    phone_note = _text(form, "phone_note", 2000, fields)
+    shipment = shipping.get_shipment(page.ctx, page.actor, shipment_id)
+    try:
+        if fields:
+            raise errors.ValidationFailed("the note is too long", fields=dict(fields))
+        shipping.dispatch(page.ctx, page.actor, shipment_id, _version(form), phone_note or None)
+    except errors.JidanError as exc:
+        return _panel_error(page, shipment["order_id"], exc, form, "dispatch")
+    return redirect(f"/orders/{shipment['order_id']}/fulfilment")
+
+
+@router.post("/shipments/{shipment_id}/deliver")
+def deliver(page: UserPage, form: Form, shipment_id: RowId):
+    check_csrf(page, form)
+    fields = Fields()
+    signed_by = _text(form, "signed_by", 100, fields, required=True)
+    delivered_at = _datetime(form, "delivered_at", fields, required=False)
+    shipment = shipping.get_shipment(page.ctx, page.actor, shipment_id)
+    try:
+        if fields:
+            raise errors.ValidationFailed("the delivery is not complete", fields=dict(fields))
+        shipping.confirm_delivery(page.ctx, page.actor, shipment_id, signed_by, delivered_at, _version(form))
+    except errors.JidanError as exc:
+        return _panel_error(page, shipment["order_id"], exc, form, "deliver")
+    return redirect(f"/orders/{shipment['order_id']}/fulfilment")
+
+
+@router.get("/orders/{order_id}/shipment")
+def shipment_print(page: UserPage, order_id: OrderId):
+    """发货通知单, printable, 急单 in the top-right corner when urgent (G3, G4)."""
+    shipment = shipping.shipment_for_order(page.ctx, page.actor, order_id)
+    if shipment is None:
+        raise errors.NotFound("the order has no shipment yet", code="not_found")
+    return _page(page, "shipment_print.html", shipment=shipment)
+
+
+@router.post("/orders/{order_id}/feedback-requests")
+def ask_feedback(page: UserPage, form: Form, order_id: OrderId):
+    check_csrf(page, form)
+    shipping.request_feedback(page.ctx, page.actor, order_id)
+    return redirect(f"/orders/{order_id}/fulfilment")
+
+
+# --- the customer's feedback page (no login) --------------------------------------------------
+
+@router.get("/feedback/{token}")
+def feedback_page(page: AnyPage, token: Token):
+    try:
+        delivery = shipping.feedback_form(page.ctx, token)
+    except errors.JidanError as exc:
+        return _page(page, "feedback.html", status_of(exc), refused=exc, token=token)
+    return _page(page, "feedback.html", delivery=delivery, token=token, values={}, fields={})
+
+
+@router.post("/feedback/{token}")
+def feedback_answer(page: AnyPage, form: Form, token: Token):
+    """Protected by the signed single-use token in the address, not by a session."""
+    fields = Fields()
+    rating = _int(form, "rating", fields)
+    comment = _text(form, "comment", 2000, fields)
+    try:
+        if fields:
+            shipping.feedback_form(page.ctx, token)  # a dead link says so before any field error
+            raise errors.ValidationFailed("the feedback is not complete", fields=dict(fields))
+        shipping.submit_feedback(page.ctx, token, rating, comment)
+    except errors.JidanError as exc:
+        if isinstance(exc, errors.ValidationFailed):
+            return _page(page, "feedback.html", 422, delivery=shipping.feedback_form(page.ctx, token),
+                         token=token, values=_values(form), fields=exc.fields, error=exc)
+        return _page(page, "feedback.html", status_of(exc), refused=exc, token=token)
+    return _page(page, "feedback.html", thanks=True, rating=rating, token=token)
+
+
+# --- customer service: incidents and the emergency organisation -------------------------------
+
+@router.get("/incidents")
+def incidents_page(page: UserPage):
+    status = page.request.query_params.get("status")
+    status = status if status in ("open", "closed") else None
+    return _page(page, "incidents.html", items=incidents.list_incidents(page.ctx, page.actor, status),
+                 state_filter=status)
+
+
+def _incident_form(page: Page, status: int = 200, form: FormData | None = None, fields: dict | None = None,
+                   error: errors.JidanError | None = None):
+    values = _values(form) or {"order_number": page.request.query_params.get("order", "")[:30],
+                               "type": page.request.query_params.get("type", "")[:30]}
+    return _page(page, "incident_new.html", status, values=values, fields=fields or {}, error=error)
+
+
+@router.get("/incidents/new")
+def incident_form(page: UserPage):
+    return _incident_form(page)
+
+
+@router.post("/incidents/new")
+def open_incident(page: UserPage, form: Form):
+    check_csrf(page, form)
+    fields = Fields()
+    cmd = NewIncident(_text(form, "type", 30, fields, required=True), None,
+                      _text(form, "description", 2000, fields, required=True),
+                      _text(form, "product", 30, fields) or None, _text(form, "carrier", 100, fields) or None,
+                      _text(form, "cause", 30, fields) or None, _text(form, "order_number", 30, fields) or None)
+    try:
+        if fields:
+            raise errors.ValidationFailed("the incident is not complete", fields=dict(fields))
+        incident = incidents.open_incident(page.ctx, page.actor, cmd)
+    except errors.JidanError as exc:
+        return _incident_form(page, status_of(exc), form, exc.fields, exc)
+    return redirect(f"/incidents/{incident['id']}")
+
+
+def _incident_page(page: Page, incident_id: int, status: int = 200, error: errors.JidanError | None = None,
+                   form_name: str | None = None, form: FormData | None = None):
+    incident = incidents.get_incident(page.ctx, page.actor, incident_id)
+    return _page(page, "incident.html", status, incident=incident, error=error, form_name=form_name,
+                 values=_values(form), fields=error.fields if error else {})
+
+
+@router.get("/incidents/{incident_id}")
+def incident_page(page: UserPage, incident_id: RowId):
+    return _incident_page(page, incident_id)
+
+
+def _incident_action(page: Page, form: FormData, incident_id: int, action: str) -> None:
+    fields = Fields()
+    version = _version(form)
+    ctx, actor = page.ctx, page.actor
+    if action == "solution":
+        solution = _text(form, "solution", 2000, fields, required=True)
+        owner = _text(form, "owner", 50, fields, required=True)
+        due_at = _datetime(form, "due_at", fields)
+        if not fields:
+            incidents.set_solution(ctx, actor, incident_id, solution, owner, due_at, version)
+    elif action == "follow-up":
+        note = _text(form, "note", 2000, fields, required=True)
+        if not fields:
+            incidents.add_followup(ctx, actor, incident_id, note)
+    elif action == "inform":
+        how = _text(form, "how", 10, fields, required=True)
+        note = _text(form, "note", 2000, fields, required=True)
+        if not fields:
+            incidents.inform_customer(ctx, actor, incident_id, how, note, version)
+    elif action == "compensation":
+        kind = _text(form, "kind", 10, fields, required=True)
+        amount = _decimal(form, "amount", fields)
+        note = _text(form, "note", 2000, fields)
+        if not fields:
+            incidents.propose_compensation(ctx, actor, incident_id, kind, amount, note or None, version)
+    elif action == "decision":
+        decision = str(form.get("decision", ""))
+        if decision not in ("approve", "reject"):
+            fields["decision"] = "required"
+        else:
+            incidents.decide_compensation(ctx, actor, incident_id, decision == "approve", version)
+    elif action == "close":
+        incidents.close_incident(ctx, actor, incident_id, version)
+    else:
+        raise errors.NotFound(f"no action {action!r}", code="not_found")
+    if fields:
+        raise errors.ValidationFailed("the form is not complete", fields=dict(fields))
+
+
+@router.post("/incidents/{incident_id}/{action}")
+def incident_action(page: UserPage, form: Form, incident_id: RowId, action: str):
+    check_csrf(page, form)
+    try:
+        _incident_action(page, form, incident_id, action)
+    except errors.JidanError as exc:
+        if isinstance(exc, errors.NotFound):
+            raise
+        return _incident_page(page, incident_id, status_of(exc), exc, action, form)
+    return redirect(f"/incidents/{incident_id}")
+
+
+def _emergency(page: Page, status: int = 200, form: FormData | None = None,
+               error: errors.JidanError | None = None):
+    return _page(page, "emergency.html", status, organisation=incidents.organisation(page.ctx, page.actor),
+                 values=_values(form), fields=error.fields if error else {}, error=error)
+
+
+@router.get("/emergency-organisation")
+def emergency_page(page: UserPage):
+    return _emergency(page)
+
+
+@router.post("/emergency-organisation")
+def emergency_change(page: UserPage, form: Form):
+    check_csrf(page, form)
+    try:
+        member = str(form.get("remove", "")).strip()
+        if member:
+            if not re.fullmatch(r"[0-9]{1,9}", member):
+                raise errors.NotFound("no such member", code="not_found")
+            incidents.remove_member(page.ctx, page.actor, int(member), _version(form))
+        else:
+            fields = Fields()
+            username = _text(form, "username", 50, fields, required=True)
+            group = _text(form, "group", 12, fields, required=True)
+            duty = _text(form, "duty", 100, fields, required=True)
+            if fields:
+                raise errors.ValidationFailed("the member is not complete", fields=dict(fields))
+            incidents.add_member(page.ctx, page.actor, username, group, duty)
+    except (errors.ValidationFailed, errors.Duplicate) as exc:
+        return _emergency(page, status_of(exc), form, exc)
+    return redirect("/emergency-organisation")

@@ -1,0 +1,80 @@
+"""The inbox page (D2, E6): every user's notices, deadlines counting down, Acknowledge buttons.
+
+Works without JavaScript (plain forms, redirect back); htmx refreshes the list every minute so
+the remaining times count down, and swaps an item in place after Acknowledge / Mark read.
+"""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path as PathParam
+
+from jidan.api.errors import status_of
+from jidan.domain import errors
+from jidan.services import inbox
+from jidan.web.routes import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
+
+router = APIRouter(include_in_schema=False, route_class=WebRoute)
+NoticeId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
+
+
+def _open_count(page: Page) -> int:
+    """The number on the navigation link; 0 when there is no user."""
+    if page is None or page.actor is None:
+        return 0
+    return inbox.open_count(page.ctx, page.actor)
+
+
+def remaining(page: Page, seconds: int) -> str:
+    """"2 小时 10 分钟" / "2 h 10 min": what is left, or how late, in words."""
+    minutes = abs(seconds) // 60
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(page.t("ui.inbox.days", n=days))
+    if hours:
+        parts.append(page.t("ui.inbox.hours", n=hours))
+    if mins or not parts:
+        parts.append(page.t("ui.inbox.minutes", n=mins))
+    return " ".join(parts[:2])
+
+
+templates.env.globals["inbox_open_count"] = _open_count
+templates.env.globals["inbox_remaining"] = remaining
+
+
+def _page(page: Page, status: int = 200, error: errors.JidanError | None = None):
+    data = inbox.list_inbox(page.ctx, page.actor)
+    partial = page.request.headers.get("hx-request") and page.request.headers.get("hx-target") == "inbox-list"
+    return render(page, "_inbox_list.html" if partial else "inbox.html", status, inbox=data,
+                  error=error, partial=bool(partial))
+
+
+@router.get("/inbox")
+def inbox_page(page: UserPage):
+    return _page(page)
+
+
+def _act(page: Page, form, notice_id: int, action) -> object:
+    check_csrf(page, form)
+    version = str(form.get("version", "")).strip()
+    try:
+        action(page.ctx, page.actor, notice_id, int(version) if version.isdigit() else None)
+    except errors.JidanError as exc:
+        if isinstance(exc, (errors.NotFound, errors.Forbidden)):
+            raise
+        return _page(page, status_of(exc), exc)
+    if page.request.headers.get("hx-request"):
+        return _page(page)  # the list, swapped in place
+    return redirect(f"/inbox#n{notice_id}")
+
+
+@router.post("/inbox/{notice_id}/ack")
+def acknowledge(page: UserPage, form: Form, notice_id: NoticeId):
+    return _act(page, form, notice_id, inbox.acknowledge)
+
+
+@router.post("/inbox/{notice_id}/read")
+def mark_read(page: UserPage, form: Form, notice_id: NoticeId):
+    return _act(page, form, notice_id, inbox.mark_read)

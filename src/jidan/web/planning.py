@@ -1,0 +1,279 @@
+"""Planning pages (C2–C7): the plan in force as a Gantt, what-if runs with their impact, accept.
+
+The Gantt is server-drawn SVG (no script, no chart library): one row per work center, a bar per
+operation coloured by order, urgent orders' bars marked 急, nights, rest days and down time
+shaded, a day or week window, filters by order or work center. Hovering a bar shows its title.
+"""
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Path as PathParam
+from starlette.datastructures import FormData
+
+from jidan import i18n
+from jidan.api.errors import status_of
+from jidan.domain import errors
+from jidan.services import planning
+from jidan.services.materials import amount
+from jidan.web.routes import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
+
+router = APIRouter(include_in_schema=False, route_class=WebRoute)
+RowId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
+
+ZOOM_DAYS = {"day": 1, "week": 7}
+LABEL_WIDTH, CHART_WIDTH, ROW_HEIGHT, AXIS_HEIGHT = 120, 1080, 24, 34
+#: Order colours: distinct, readable with white text; red is kept for 急.
+PALETTE = ("#2563eb", "#0d9488", "#7c3aed", "#ca8a04", "#0891b2", "#4f46e5", "#65a30d", "#c026d3",
+           "#ea580c", "#0f766e", "#9333ea", "#1d4ed8", "#b45309", "#047857", "#6d28d9", "#0369a1")
+WEEKDAYS = {"zh": "一二三四五六日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+RUN_KINDS = ("full", "insert", "machine_down", "material_late", "order_changed")
+
+
+templates.env.globals["planning_viewers"] = planning.VIEWERS
+for _key, _entry in list(i18n.CATALOGUE.items()):
+    if _key.startswith("ui.planning.err."):  # this area's error codes, looked up as error.<code>
+        i18n.CATALOGUE.setdefault("error." + _key.removeprefix("ui.planning.err."), _entry)
+templates.env.filters["qty"] = lambda value: f"{amount(value):,}"
+
+
+def colour(order: str) -> str:
+    return PALETTE[zlib.crc32(order.encode()) % len(PALETTE)]
+
+
+@dataclass(frozen=True)
+class View:
+    """What part of the plan the page shows: the window and the filters, read leniently."""
+
+    zoom: str
+    start: date
+    order: str
+    work_center: str
+
+    @property
+    def days(self) -> int:
+        return ZOOM_DAYS[self.zoom]
+
+    @property
+    def last(self) -> date:
+        return self.start + timedelta(days=self.days - 1)
+
+    def query(self, **over) -> str:
+        values = {"zoom": self.zoom, "start": self.start.isoformat(), "order": self.order,
+                  "wc": self.work_center, **over}
+        return "&".join(f"{k}={v}" for k, v in values.items() if v)
+
+
+def _view(page: Page, data: dict) -> View:
+    params = page.request.query_params
+    zoom = params.get("zoom") if params.get("zoom") in ZOOM_DAYS else "week"
+    order = (params.get("order") or "").strip()[:30]
+    wc = (params.get("wc") or "").strip()[:30]
+    try:
+        start = date.fromisoformat(params.get("start") or "")
+    except ValueError:
+        mine = [op for op in data["operations"] if op["order"] == order] if order else []
+        first = min((op["start"] for op in mine), default=None)
+        start = (data["origin"] + timedelta(minutes=first)).date() if first is not None else data["now"].date()
+    return View(zoom, start, order, wc)
+
+
+def gantt(page: Page, data: dict, view: View, what_if: bool = False) -> dict:
+    """Rows, bars, shaded windows and the time axis of the chart, in SVG coordinates."""
+    origin = data["origin"]
+    left = datetime.combine(view.start, time())
+    minutes = view.days * 1440
+    scale = CHART_WIDTH / minutes
+    offset = int((left - origin).total_seconds() // 60)  # plan minute at the left edge
+
+    def x(minute: int) -> float:
+        return LABEL_WIDTH + (min(max(minute - offset, 0), minutes)) * scale
+
+    ops = [op for op in data["operations"] if not view.order or op["order"] == view.order]
+    centers = [w for w in data["work_centers"]
+               if not view.work_center or w["code"] == view.work_center
+               or re.match(r"[A-Za-z]+", w["code"]).group(0) == view.work_center]
+    if view.order:
+        used = {op["resource"] for op in ops}
+        centers = [w for w in centers if w["code"] in used]
+    row_of = {w["code"]: i for i, w in enumerate(centers)}
+    height = AXIS_HEIGHT + len(centers) * ROW_HEIGHT
+    bars, ghosts = [], []
+    for op in ops:
+        if op["resource"] not in row_of or op["end"] <= offset or op["start"] >= offset + minutes:
+            continue
+        x0, x1 = x(op["start"]), x(op["end"])
+        y = AXIS_HEIGHT + row_of[op["resource"]] * ROW_HEIGHT + 3
+        moved = op["moved"] if what_if else None
+        bars.append({**op, "x": round(x0, 1), "y": y, "w": round(max(x1 - x0, 1.5), 1), "h": ROW_HEIGHT - 6,
+                     "colour": colour(op["order"]), "moved": moved,
+                     "title": page.t("ui.planning.bar_title", urgent=page.t("ui.urgent") + " " if op["urgent"] else "",
+                                     order=op["order"], name=op["name"] or op["operation"],
+                                     operation=op["operation"], resource=op["resource"],
+                                     start=op["start_at"].replace("T", " "), end=op["end_at"].replace("T", " "))})
+        if moved and moved["old_resource"] in row_of:
+            old = int((datetime.fromisoformat(moved["old_start"]) - origin).total_seconds() // 60)
+            g0, g1 = x(old), x(old + op["end"] - op["start"])
+            if g1 > g0:
+                ghosts.append({"x": round(g0, 1), "w": round(g1 - g0, 1), "operation": op["operation"],
+                               "y": AXIS_HEIGHT + row_of[moved["old_resource"]] * ROW_HEIGHT + 3})
+    shaded = [{"x": round(x(s), 1), "w": round(x(e) - x(s), 1)} for s, e in data["closed"]
+              if e > offset and s < offset + minutes and x(e) > x(s)]
+    down = [{"x": round(x(s), 1), "w": round(x(e) - x(s), 1),
+             "y": AXIS_HEIGHT + row_of[wc] * ROW_HEIGHT, "work_center": wc}
+            for wc, windows in data["downtime"].items() if wc in row_of for s, e in windows if x(e) > x(s)]
+    ticks = _ticks(page, view, left, scale)
+    now = int((data["now"] - origin).total_seconds() // 60)
+    return {"width": LABEL_WIDTH + CHART_WIDTH, "height": height, "label_width": LABEL_WIDTH,
+            "axis": AXIS_HEIGHT, "row_height": ROW_HEIGHT,
+            "rows": [{**w, "y": AXIS_HEIGHT + i * ROW_HEIGHT} for i, w in enumerate(centers)],
+            "bars": bars, "ghosts": ghosts, "shaded": shaded, "down": down, "ticks": ticks,
+            "now_x": round(x(now), 1) if offset <= now <= offset + minutes else None}
+
+
+def _ticks(page: Page, view: View, left: datetime, scale: float) -> list[dict]:
+    """Hours in the day view; days (with weekday) and six-hour marks in the week view."""
+    ticks = []
+    step = 60 if view.zoom == "day" else 360
+    for m in range(0, view.days * 1440 + 1, step):
+        moment = left + timedelta(minutes=m)
+        major = view.zoom == "day" or moment.hour == 0
+        if view.zoom == "day":
+            text = moment.strftime("%H")
+        elif major and m < view.days * 1440:
+            text = f"{moment:%m-%d} {WEEKDAYS[page.lang][moment.weekday()]}"
+        else:
+            text = ""
+        ticks.append({"x": round(LABEL_WIDTH + m * scale, 1), "major": major, "text": text})
+    return ticks
+
+
+def _chart_page(page: Page, template: str, data: dict, status: int = 200, what_if: bool = False,
+                **extra):
+    view = _view(page, data)
+    step = timedelta(days=view.days)
+    nav = {"prev": view.query(start=(view.start - step).isoformat()),
+           "next": view.query(start=(view.start + step).isoformat()),
+           "today": view.query(start=data["now"].date().isoformat()),
+           "day": view.query(zoom="day"), "week": view.query(zoom="week")}
+    groups = sorted({re.match(r"[A-Za-z]+", w["code"]).group(0) for w in data["work_centers"]})
+    chart = gantt(page, data, view, what_if)
+    in_view = sorted(chart["bars"], key=lambda b: (b["start"], b["resource"]))
+    base = f"/planning/runs/{data['run']['id']}" if what_if or template.endswith("run.html") else "/planning"
+    return render(page, template, status, data=data, view=view, chart=chart, base=base,
+                  nav=nav, groups=groups, in_view=in_view, what_if=what_if, run_kinds=RUN_KINDS,
+                  can_plan=page.actor.role in planning.PLANNERS, **extra)
+
+
+@router.get("/planning")
+def plan_page(page: UserPage):
+    data = planning.chart(page.ctx, page.actor)
+    runs = planning.recent_runs(page.ctx, page.actor)
+    done = page.request.query_params.get("done")
+    return _chart_page(page, "planning/gantt.html", data, runs=runs, form={}, fields={}, error=None,
+                       done=done if done in ("accepted",) else None)
+
+
+@router.get("/planning/runs/{run_id}")
+def run_page(page: UserPage, run_id: RowId):
+    return _run_page(page, run_id)
+
+
+def _run_page(page: Page, run_id: int, status: int = 200, error: errors.JidanError | None = None):
+    data = planning.chart(page.ctx, page.actor, run_id)
+    return _chart_page(page, "planning/run.html", data, status, what_if=data["run"]["status"] == "proposed",
+                       error=error)
+
+
+@router.post("/planning/runs/{run_id}/accept")
+def accept_run(page: UserPage, form: Form, run_id: RowId):
+    check_csrf(page, form)
+    version = str(form.get("version", "")).strip()
+    try:
+        planning.accept(page.ctx, page.actor, run_id, int(version) if version.isdigit() and len(version) < 9 else None)
+    except errors.JidanError as exc:
+        return _run_page(page, run_id, status_of(exc), exc)
+    return redirect("/planning?done=accepted")
+
+
+def _parse_run(page: Page, form: FormData) -> tuple[dict, dict]:
+    """The what-if form: which kind and its fields, each checked; (arguments, field errors)."""
+    values = {k: str(form.get(k, "")).strip()[:60] for k in
+              ("kind", "order", "work_center", "down_from", "down_until", "material", "available_from", "time_limit")}
+    fields: dict[str, str] = {}
+    kind = values["kind"]
+    if kind not in RUN_KINDS:
+        fields["kind"] = "unknown_action"
+    limit = 2.0
+    if values["time_limit"]:
+        try:
+            limit = float(values["time_limit"])
+            if not 0 <= limit <= 60:
+                raise ValueError
+        except ValueError:
+            fields["time_limit"] = "invalid_number"
+    args: dict = {"time_limit": limit}
+    needs = {"insert": ("order",), "machine_down": ("work_center", "down_from", "down_until"),
+             "material_late": ("available_from",), "order_changed": ("order",)}.get(kind, ())
+    for name in needs:
+        if not values[name]:
+            fields[name] = "required"
+    for name in ("down_from", "down_until", "available_from"):
+        if values[name] and name in needs:
+            try:
+                args[name] = datetime.fromisoformat(values[name]).replace(tzinfo=None)
+            except ValueError:
+                fields[name] = "invalid_date"
+    if kind == "material_late" and not values["order"] and not values["material"]:
+        fields["material"] = "order_or_material"
+    if values["order"] and kind in ("insert", "material_late", "order_changed"):
+        found = planning.order_id_of(page.ctx, page.actor, values["order"])
+        if found is None:
+            fields["order"] = "unknown_order"
+        args["order_id"] = found
+    args.update(kind=kind, work_center=values["work_center"], material=values["material"] or None)
+    return args, fields
+
+
+@router.post("/planning/runs")
+def new_run(page: UserPage, form: Form):
+    """pmc asks for a what-if: a full plan, an insertion or a repair; it opens as a proposal."""
+    check_csrf(page, form)
+    args, fields = _parse_run(page, form)
+    try:
+        if fields:
+            raise errors.ValidationFailed("the what-if is not valid", fields=fields)
+        run = _propose(page, args)
+    except errors.JidanError as exc:
+        data = planning.chart(page.ctx, page.actor)
+        return _chart_page(page, "planning/gantt.html", data, status_of(exc),
+                           runs=planning.recent_runs(page.ctx, page.actor), error=exc, fields=exc.fields,
+                           form={k: str(v) for k, v in form.items() if k != "csrf_token"}, done=None)
+    return redirect(f"/planning/runs/{run['id']}")
+
+
+def _propose(page: Page, args: dict) -> dict:
+    ctx, actor, limit = page.ctx, page.actor, args["time_limit"]
+    kind = args["kind"]
+    if kind == "full":
+        return planning.propose_full(ctx, actor, limit)
+    if kind == "insert":
+        return planning.propose_insertion(ctx, actor, args["order_id"], limit)
+    if kind == "machine_down":
+        return planning.propose_repair(ctx, actor, args["work_center"], args["down_from"], args["down_until"], limit)
+    if kind == "material_late":
+        return planning.propose_material_late(ctx, actor, args["available_from"], args.get("order_id"),
+                                              args["material"] if not args.get("order_id") else None, limit)
+    return planning.propose_order_changed(ctx, actor, args["order_id"], limit)
+
+
+@router.get("/planning/orders/{order_id}/panel")
+def order_panel(page: UserPage, order_id: RowId):
+    """The order page's planning panel (htmx), or the same as a page of its own without script."""
+    plan = planning.order_plan(page.ctx, page.actor, order_id)
+    fragment = bool(page.request.headers.get("hx-request"))
+    return render(page, "planning/_order_panel.html" if fragment else "planning/order_plan.html", plan=plan)
