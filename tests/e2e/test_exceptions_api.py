@@ -125,6 +125,7 @@ def test_e4_bad_input_on_the_exception_forms_gets_field_level_422_and_writes_not
     for path, body, fields in [("approve", {}, {"measure"}),
                                ("approve", {"measure": "new_date"}, {"new_date"}),
                                ("approve", {"measure": "new_date", "new_date": "2020-01-01"}, {"new_date"}),
+                               ("approve", {"measure": "overtime", "new_date": "2026-12-20"}, {"new_date"}),
                                ("reject", {"note": ""}, {"note"})]:
         r = api.post(f"/api/v1/exceptions/{ex['id']}/{path}", "management", json=body)
         assert r.status_code == 422 and set(r.json()["fields"]) == fields, (path, body, r.text)

@@ -96,7 +96,9 @@ def test_e1_reports_out_of_sequence_are_refused_with_stable_codes(api):
     for action, code in expect:
         r = report(api, t, action)
         assert (r.status_code, r.json()["code"]) == (409, code), action
-    assert report(api, t, "start").status_code == 200
+    r = report(api, t, "start", version=99)
+    assert (r.status_code, r.json()["code"], r.json()["current_version"]) == (409, "stale_version", 1)
+    assert report(api, t, "start", version=1).status_code == 200
     for action, code in [("start", "task.already_running"), ("resume", "task.already_running")]:
         r = report(api, t, action)
         assert (r.status_code, r.json()["code"]) == (409, code), action

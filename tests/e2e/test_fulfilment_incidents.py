@@ -78,6 +78,7 @@ def test_i2_i3_i5_a_delay_incident_is_solved_followed_compensated_and_closed(api
     clock.advance(days=1)
     timers.fire_due(ctx)  # closed in time: the deadline timer was cancelled
     assert notices(ctx, actors["logistics"].user_id, "incident_overdue") == []
+    api.tokens.clear()
     assert [i["id"] for i in api.get("/api/v1/incidents?status=closed", "sales").json()] == [iid]
     assert verify(ctx)[1] == []
 

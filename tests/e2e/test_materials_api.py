@@ -2,8 +2,6 @@
 material, purchase orders, the material delivery delay request (材料交期延迟申请单), suppliers' view."""
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 
 from jidan.services import auth

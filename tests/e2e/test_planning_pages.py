@@ -83,6 +83,8 @@ def test_c2_the_gantt_draws_every_operation_of_the_accepted_plan_and_marks_the_u
         assert ("urgent" in bar["class"].split()) == is_urgent
         assert ("急" in bar["text"]) == is_urgent, bar
         assert bar["data-order"] in bar["text"] and "→" in bar["text"]  # the hover title
+    # wide enough bars of the urgent order also carry the visible 急 tag besides the title's
+    assert any(b["text"].count("急") == 2 for b in drawn if b["data-order"] == urgent)
     assert 'class="gantt-closed"' in r.text  # nights are shaded
     assert 'data-testid="nav-planning"' in r.text
 
@@ -100,6 +102,8 @@ def test_c2_the_gantt_filters_by_order_and_work_center_and_zooms_to_a_day(ctx, p
                {b["data-operation"] for b in day})
     later = bars(client.get("/planning?zoom=day&start=2027-03-01").text)
     assert later == []
+    for odd in ("start=9999-12-31", "start=yesterday&zoom=year", "order=%26x%3D1&wc=%3Cb%3E"):
+        assert client.get(f"/planning?{odd}").status_code == 200, odd
 
 
 def test_c2_the_gantt_speaks_english_and_chinese(ctx, planned):

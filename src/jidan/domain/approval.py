@@ -55,7 +55,8 @@ PHASE_ROLES = {phase: TRANSITIONS[(source, PHASE_ACTION[phase])].roles
                for source, phase in PHASE_OF_STATE.items()}
 
 #: What management may assign when it pushes a must-take order through (B6, C5).
-INSTRUCTION_LEVERS = ("priority_insertion", "overtime", "move_people", "outside_resources",
+#: (planning's lever names, so the instruction and the feasibility answer speak alike)
+INSTRUCTION_LEVERS = ("priority_insertion", "overtime", "capacity", "outside_processing",
                       "partial_delivery")
 
 MAX_REQUIRED = 50

@@ -44,9 +44,6 @@ def check_receipt(ordered: dict[int, int], received: dict[int, int]) -> dict[str
 #: 技术课发出的临时图纸或工程资料 … 必须在订单完成24小时内交回: hours after receipt (completion).
 DRAWING_RETURN_HOURS = 24
 DOCUMENT_KINDS = ("drawing", "engineering_data")
-#: Where a lent document is: with a department on the floor, collected by the finished-goods
-#: clerk at receipt, or back with the engineering head.
-DRAWING_STATES = ("out", "collected", "returned")
 
 
 def drawing_due(received_at: datetime) -> datetime:
@@ -59,7 +56,6 @@ def drawing_due(received_at: datetime) -> datetime:
 TRANSPORT_MODES = ("air", "express", "truck")
 #: Cheapest that is fine when nothing is pressing.
 STANDARD_MODE = "truck"
-SHIPMENT_STATES = ("booked", "dispatched", "delivered")
 
 
 def suggested_mode(urgent: bool) -> str:
@@ -110,8 +106,6 @@ INCIDENT_ROLES = frozenset({R.CUSTOMER_SERVICE, R.SALES, R.LOGISTICS, R.WAREHOUS
 INCIDENT_OPENERS = frozenset({R.CUSTOMER_SERVICE, R.SALES, R.LOGISTICS, R.MANAGEMENT})
 #: Compensation costs money: management decides, never the person who proposed it.
 COMPENSATION_APPROVERS = frozenset({R.MANAGEMENT})
-INCIDENT_STATES = ("open", "closed")
-COMPENSATION_STATES = ("none", "proposed", "approved", "rejected")
 
 #: 应急组织机构 (I5): 应急领导小组 (总经理 + 各部门负责人) and 应急小组 (客服、销售、物流、仓储).
 EMERGENCY_GROUPS = ("leadership", "team")
@@ -149,8 +143,8 @@ def check_compensation(kind: str, amount: Decimal | None) -> dict[str, str]:
 
 # --- records and accountability (M2, M4) ------------------------------------------------------
 
-#: The department that holds an order in each state: when a deadline passes while the order
-#: sits there, the miss is theirs (M4, 追究相关部门负责人责任).
+#: The department that holds an order in each state: when the customer's date passes while the
+#: order sits there, the miss is theirs (M4, 追究相关部门负责人责任).
 STATE_HOLDER: dict[OrderState, Role] = {
     S.DRAFT: R.SALES, S.SUBMITTED: R.PMC, S.REVIEWED: R.MANAGEMENT, S.APPROVED: R.PMC,
     S.REJECTED: R.SALES, S.PLANNED: R.PMC, S.RELEASED: R.MANUFACTURING,
@@ -159,8 +153,8 @@ STATE_HOLDER: dict[OrderState, Role] = {
 }
 
 
-def holder_at(moment: datetime, history: list[tuple[datetime, str]]) -> str | None:
-    """The order's state at ``moment`` from its (at, new state) history, oldest first."""
+def state_at(moment: datetime, history: list[tuple[datetime, str]]) -> str | None:
+    """The order's state at ``moment`` from its (when, new state) history, oldest first."""
     state = None
     for at, new in history:
         if at > moment:
@@ -169,37 +163,40 @@ def holder_at(moment: datetime, history: list[tuple[datetime, str]]) -> str | No
     return state
 
 
+def holder_at(moment: datetime, history: list[tuple[datetime, str]]) -> str | None:
+    state = state_at(moment, history)
+    holder = STATE_HOLDER.get(OrderState(state)) if state else None
+    return holder.value if holder else None
+
+
 @dataclass(frozen=True)
 class Deadline:
-    """One dated promise in an order's life, and whether it was kept (M4)."""
+    """One dated promise in an order's life and who held it (M4); judged at ``as_of``."""
 
-    what: str
+    what: str  # delivery_date | operation | drawing_return | arrival | incident_solution
     ref: str
     due: datetime
     done: datetime | None
-    department: str | None  # who held it when it fell due; None when it was met
+    department: str | None  # who answers for it if it is missed
 
-    @property
-    def missed(self) -> bool:
-        return self.done is None or self.done > self.due
+    def missed(self, as_of: datetime) -> bool:
+        return (self.done or as_of) > self.due
 
-    @property
-    def late_hours(self) -> float | None:
-        if not self.missed or self.done is None:
-            return None
-        return round((self.done - self.due).total_seconds() / 3600, 2)
-
-    def as_dict(self) -> dict:
+    def as_dict(self, as_of: datetime) -> dict:
+        missed = self.missed(as_of)
+        late = (self.done or as_of) - self.due
         return {"what": self.what, "ref": self.ref, "due": self.due.isoformat(),
-                "done": self.done.isoformat() if self.done else None, "missed": self.missed,
-                "late_hours": self.late_hours, "department": self.department if self.missed else None}
+                "done": self.done.isoformat() if self.done else None,
+                "state": ("missed" if missed else "met") if self.done else ("overdue" if missed else "open"),
+                "late_hours": round(late.total_seconds() / 3600, 2) if missed else 0,
+                "department": self.department if missed else None}
 
 
-def order_due_deadline(due: datetime, delivered: datetime | None, now: datetime,
-                       history: list[tuple[datetime, str]]) -> Deadline:
-    """The customer's date: missed when delivered late (or not yet, past due); the department
-    holding the order when the date passed answers for it."""
-    late = (delivered or now) > due
-    state = holder_at(due, history) if late else None
-    holder = STATE_HOLDER.get(OrderState(state)) if state else None
-    return Deadline("delivery_date", "order", due, delivered, holder.value if holder else None)
+def accountability(deadlines: list[Deadline], as_of: datetime) -> dict[str, int]:
+    """Missed deadlines counted per department that held them, most first (M4)."""
+    counts: dict[str, int] = {}
+    for d in deadlines:
+        if d.missed(as_of):
+            key = d.department or "unattributed"
+            counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

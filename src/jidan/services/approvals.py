@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from jidan import i18n
 from jidan.domain import errors
 from jidan.domain.approval import (
     APPROVER_ROLES, INSTRUCTION_LEVERS, PHASE_ACTION, PHASE_MEANING, PHASE_OF_STATE, ChainRule,
@@ -474,14 +475,18 @@ def _sign_step(uow, ctx, signer: Actor, principal: int | None, order: Order, dec
     if action in PHASE_ACTION.values() and PHASE_ACTION[phase] != action:
         raise errors.InvalidTransition(f"action {action!r} is not allowed when the order is {order.status}")
     lifecycle_action = "reject" if disagree else PHASE_ACTION[phase]
-    order.check(lifecycle_action, signer, decision.comment)
     review = _current_review(uow, order)
     if review is None or review["status"] != "open":
         review = _open_review(uow, ctx, signer, order, feasibility)
     sigs = uow.reviews.signatures([_subject(review)])
     tally = counts(sigs, order.revision)
     counted = principal or signer.user_id
-    step = _find_step(review, sigs, tally, signer.role, counted, phase, disagree)
+    try:
+        step = _find_step(review, sigs, tally, signer.role, counted, phase, disagree)
+    except errors.Forbidden:
+        order.check(lifecycle_action, signer, decision.comment)  # a role the table refuses: say so
+        raise
+    order.check(lifecycle_action, signer, decision.comment)  # the table's rules: role, not the requester
     method = signing_method(uow, ctx, signer, proof, session_started)
     meaning = Meaning.REJECTED if disagree else PHASE_MEANING[Phase(step["phase"])]
     record_signature(uow, ctx, signer, principal, order, _subject(review), step["key"], meaning,
@@ -520,6 +525,10 @@ def record_signature(uow, ctx, signer: Actor, principal: int | None, order: Orde
                  {k: v for k, v in values.items() if k not in ("subject", "signed_at")}, decision.comment)
 
 
+def _lever(name: str | None) -> str:
+    return i18n.t(f"ui.wf.lever.{name}", default=name or "")
+
+
 def _alternatives(review: dict) -> list[dict]:
     """Planning's levers from the review's feasibility answer (B2, B6)."""
     return list(((review.get("feasibility") or {}).get("levers")) or [])
@@ -534,7 +543,8 @@ def _reject(uow, ctx, signer: Actor, order: Order, review: dict, decision: Decis
     if decision.suggested_date:
         lines.append(f"建议交期：{decision.suggested_date}")
     if levers:
-        lines.append("可选方案：" + "；".join(f"{lv.get('lever')} → {lv.get('completion', '')}" for lv in levers))
+        lines.append("可选方案：" + "；".join(f"{_lever(lv.get('lever'))} → {(lv.get('completion') or '').replace('T', ' ')}"
+                                         for lv in levers))
     notify.notify(uow, ctx.now(), kind="approval.rejected", order_id=order.id, ref=_subject(review),
                   users=[order.created_by], critical=order.urgent, exclude=signer, ctx=ctx,
                   subject=f"{urgent_mark(order)}订单 {order.number} 被{signer.display_name or signer.username}驳回",
@@ -564,7 +574,7 @@ def _approved(uow, ctx, signer: Actor, order: Order, review: dict, decision: Dec
                   body=decision.comment or "")
     resources = ""
     if instruction:
-        resources = "总经办指示：" + "、".join(instruction["levers"]) + (f"；{instruction['note']}" if instruction["note"] else "")
+        resources = "总经办指示：" + "、".join(map(_lever, instruction["levers"])) + f"；{instruction['note']}"
     notify.notify(uow, now, kind="approval.approved", order_id=order.id, roles=[Role.PMC], exclude=signer,
                   ctx=ctx, needs_ack=bool(instruction),
                   subject=f"{urgent_mark(order)}订单 {order.number} 已批准，请排产（交期 {committed}）", body=resources)

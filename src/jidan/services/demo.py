@@ -96,6 +96,10 @@ def load_demo(ctx: Context, seed: int = 7, orders_count: int = 150,
     from jidan.services.execution import demo_group_leaders
     demo_group_leaders(ctx)
     # demo: fulfilment (issue 6)
+    from jidan.services.incidents import demo_organisation
+    from jidan.services.warehouse import demo_documents
+    demo_documents(ctx, golden)
+    demo_organisation(ctx)
     return {"golden_order": golden["number"], "users": len(users), "customers": len(CUSTOMERS), "products": len(products),
             "work_centers": sum(n for *_, n in WORK_CENTERS), "orders": made}
 

@@ -203,6 +203,8 @@ def decide(ctx: Context, actor: Actor, exception_id: int, approve: bool, measure
                 fields["new_date"] = "required"
             elif new_date < now.date():
                 fields["new_date"] = "in_past"
+        if new_date is not None and not (approve and measure == Measure.NEW_DATE):
+            fields["new_date"] = "only_for_new_date"
         if not approve and not (note and note.strip()):
             fields["note"] = "required"
         if fields:

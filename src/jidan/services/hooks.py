@@ -23,6 +23,7 @@ AFTER: dict[str, tuple[str, ...]] = {
     "inspect": ("jidan.services.quality:record_final_by_action",),  # execution (issue 6): F2
     "receive": ("jidan.services.warehouse:after_receive",),  # fulfilment (issue 6): G2, L2
     "confirm_delivery": ("jidan.services.shipping:after_delivery",),  # fulfilment (issue 6): I1
+    "close": ("jidan.services.records:freeze_on_close",),  # fulfilment (issue 6): M2, M4
     "cancel": ("jidan.services.approvals:after_cancel",),  # approvals (issue 5): B1
 }
 

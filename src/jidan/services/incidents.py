@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from jidan.adapters.db.repositories import OrderFilter
 from jidan.domain import errors
 from jidan.domain.fulfilment import (
     COMPENSATION_APPROVERS, DELAY_CAUSES, EMERGENCY_GROUPS, EMERGENCY_TEAM_ROLES, INCIDENT_OPENERS,
@@ -356,3 +357,20 @@ def remove_member(ctx: Context, actor: Actor, member_id: int, version: int | Non
         audit.record(uow, ctx, actor, "emergency_member", member_id, "remove",
                      {k: iso(v) for k, v in row.items()}, None)
         uow.commit()
+
+
+def demo_organisation(ctx: Context) -> None:
+    """The demo's emergency organisation (I5) and one logistics delay on a shipped order (I2)."""
+    with ctx.uow() as uow:
+        people = {u.username: Actor(u.id, u.username, Role(u.role), u.display_name) for u in uow.users.list()}
+        shipped = [o.id for o in uow.orders.list(OrderFilter(status="shipped", limit=1))[0]]
+    admin = people["admin"]
+    for username, group, duty in (("management", "leadership", "组长（总经理）"),
+                                  ("pmc", "leadership", "生产部负责人"), ("sales", "leadership", "销售部负责人"),
+                                  ("customer_service", "team", "客服部"), ("sales2", "team", "销售部"),
+                                  ("logistics", "team", "物流部"), ("warehouse", "team", "仓储部")):
+        add_member(ctx, admin, username, group, duty)
+    if shipped:
+        open_incident(ctx, people["customer_service"], NewIncident(
+            "logistics_delay", shipped[0], "客户来电：货物未按预计时间到达，承运商改走绕行线路。",
+            cause="carrier_route", carrier="德邦物流"))

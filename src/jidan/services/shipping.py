@@ -22,12 +22,11 @@ from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import Role
 from jidan.domain.states import OrderState
-from jidan.services import audit
+from jidan.services import audit, orders
 from jidan.services.context import Context
 from jidan.services.notify import notify, send_email
-from jidan.services.orders import order_view
 from jidan.services.permissions import load_order, require_order_access, require_role
-from jidan.services.warehouse import check_version, fire_order_action, iso
+from jidan.services.warehouse import check_version, iso
 
 #: 由经营课安排出货: sales arranges shipment, logistics books and sends it (the ``ship`` roles).
 SHIPPERS = frozenset({Role.LOGISTICS, Role.SALES})
@@ -184,7 +183,7 @@ def dispatch(ctx: Context, actor: Actor, shipment_id: int, version: int | None =
             raise errors.ValidationFailed(
                 "the customer has no e-mail address: tell them by phone and note it",
                 fields={"phone_note": "required"})
-        fire_order_action(uow, ctx, actor, order, "ship")
+        orders.transition(uow, ctx, actor, order, "ship")
         new = {"status": "dispatched", "dispatched_by": actor.user_id, "dispatched_at": now, **told}
         uow.shipments.update(row["id"], row["version"], **new)
         audit.record(uow, ctx, actor, "shipment", row["id"], "dispatch", {"status": "booked"}, new)
@@ -217,7 +216,7 @@ def confirm_delivery(ctx: Context, actor: Actor, shipment_id: int, signed_by: st
                "signed_by": signed_by.strip()}
         uow.shipments.update(row["id"], row["version"], **new)
         audit.record(uow, ctx, actor, "shipment", row["id"], "deliver", {"status": "dispatched"}, new)
-        fire_order_action(uow, ctx, actor, order, "confirm_delivery")
+        orders.transition(uow, ctx, actor, order, "confirm_delivery")
         view = shipment_view(uow.shipments.get(row["id"]), order)
         uow.commit()
         return view
@@ -252,7 +251,7 @@ def logistics_board(ctx: Context, actor: Actor) -> dict:
     require_order_access(actor)
     with ctx.uow() as uow:
         to_ship, _ = uow.orders.list(OrderFilter(status=OrderState.RECEIVED.value, limit=200))
-        return {"to_ship": [order_view(o) | {"suggested_mode": suggested_mode(o.urgent)} for o in to_ship],
+        return {"to_ship": [orders.order_view(o) | {"suggested_mode": suggested_mode(o.urgent)} for o in to_ship],
                 "booked": [shipment_view(r) for r in uow.shipments.by_status("booked")],
                 "in_transit": [shipment_view(r) for r in uow.shipments.by_status("dispatched")]}
 

@@ -8,7 +8,7 @@ the order was received.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from jidan.domain import errors
@@ -19,11 +19,10 @@ from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import ORDER_VIEWERS, Role
 from jidan.domain.states import OPEN_STATES, OrderState
-from jidan.services import audit, hooks, timers
+from jidan.services import audit, orders, timers
 from jidan.adapters.db.repositories import OrderFilter
 from jidan.services.context import Context
 from jidan.services.notify import notify
-from jidan.services.orders import order_view
 from jidan.services.permissions import load_order, require_order_access, require_role
 
 RECEIVERS = frozenset({Role.WAREHOUSE})
@@ -33,20 +32,6 @@ HANDLERS = frozenset({Role.ENGINEERING, Role.PMC, Role.MANUFACTURING, Role.QUALI
 #: Orders that may still take lent documents: not yet received.
 ISSUE_STATES = OPEN_STATES | {OrderState.INSPECTED}
 RETURN_TIMER = "drawing.return_due"
-
-
-def fire_order_action(uow, ctx: Context, actor: Actor, order: Order, action: str,
-                      reason: str | None = None, expected_version: int | None = None) -> None:
-    """``orders.act`` inside the caller's unit of work, so a document and the state change it
-    brings commit together: same checks, hooks and audit event."""
-    check_version(order.version, expected_version, "order")
-    order.check(action, actor, reason)
-    hooks.run(hooks.BEFORE, uow, ctx, actor, order, action, reason)
-    old, new = order.apply(action, actor, reason)
-    uow.flush()
-    audit.record(uow, ctx, actor, "order", order.id, action, {"status": old.value},
-                 {"status": new.value}, reason)
-    hooks.run(hooks.AFTER, uow, ctx, actor, order, action, reason)
 
 
 def check_version(current: int, expected: int | None, what: str) -> None:
@@ -113,7 +98,7 @@ def receive_goods(ctx: Context, actor: Actor, order_id: int, cmd: NewReceipt) ->
                                   cmd.handed_over_by, cmd.note)
         for doc in docs:
             _collect(uow, ctx, actor, doc)
-        fire_order_action(uow, ctx, actor, order, "receive")
+        orders.transition(uow, ctx, actor, order, "receive")
         view = receipt_view(uow.receipts.get(receipt_id), order, uow)
         uow.commit()
         return view
@@ -177,7 +162,7 @@ def orders_to_receive(ctx: Context, actor: Actor) -> list[dict]:
     require_order_access(actor)
     with ctx.uow() as uow:
         found, _ = uow.orders.list(OrderFilter(status=OrderState.INSPECTED.value, limit=200))
-        return [order_view(o) for o in found]
+        return [orders.order_view(o) for o in found]
 
 
 # --- 临时图纸 / 工程资料 (L1, L2, M4) -------------------------------------------------------------
@@ -189,13 +174,6 @@ class NewDocument:
     kind: str = "drawing"
     holder_department: str | None = None
     holder: str | None = None  # username
-
-
-@dataclass(frozen=True)
-class Holder:
-    department: str | None = None
-    username: str | None = None
-    fields: dict = field(default_factory=dict)
 
 
 def departments(uow) -> list[str]:
@@ -387,3 +365,12 @@ def documents_out(ctx: Context, actor: Actor) -> list[dict]:
     require_order_access(actor)
     with ctx.uow() as uow:
         return [drawing_view(d, ctx.now(), uow) for d in uow.drawings.not_returned()]
+
+
+def demo_documents(ctx: Context, golden: dict) -> None:
+    """The demo's temporary drawing TD-0042, issued with the golden order and held by SMT (L1)."""
+    with ctx.uow() as uow:
+        engineer = uow.users.by_username("engineering")
+        actor = Actor(engineer.id, engineer.username, Role.ENGINEERING, engineer.display_name)
+    issue_document(ctx, actor, golden["id"], NewDocument("TD-0042", "SCB-200 临时图纸 rev.B（急单用）",
+                                                         holder_department="SMT"))

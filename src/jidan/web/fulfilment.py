@@ -21,7 +21,7 @@ from jidan.domain.fulfilment import (
     COMPENSATION_KINDS, DELAY_CAUSES, DOCUMENT_KINDS, EMERGENCY_GROUPS, INCIDENT_TYPES, TRANSPORT_MODES,
 )
 from jidan.domain.roles import Role
-from jidan.services import incidents, orders, shipping, warehouse
+from jidan.services import incidents, orders, records, shipping, warehouse
 from jidan.services.incidents import CONTACT_CHANNELS, NewIncident
 from jidan.services.shipping import NewShipment
 from jidan.services.warehouse import NewDocument, NewReceipt
@@ -63,20 +63,18 @@ class Fields(dict):
     """Field errors collected while reading a form."""
 
 
-def _text(form: FormData, key: str, limit: int, fields: Fields, required: bool = False) -> str:
+def _text(form: FormData, key: str, limit: int, fields: Fields) -> str:
+    """Trimmed text; whether it may be blank is the service's to say, so all its errors show at once."""
     value = str(form.get(key, "")).strip()
-    if required and not value:
-        fields[key] = "required"
-    elif len(value) > limit:
+    if len(value) > limit:
         fields[key] = "too_long"
     return value[:limit]
 
 
-def _int(form: FormData, key: str, fields: Fields, required: bool = True) -> int | None:
+def _int(form: FormData, key: str, fields: Fields) -> int | None:
+    """A whole number, or None when blank (the service says whether that is allowed)."""
     value = str(form.get(key, "")).strip()
     if not value:
-        if required:
-            fields[key] = "required"
         return None
     if not re.fullmatch(r"[0-9]{1,9}", value):
         fields[key] = "invalid_integer"
@@ -84,11 +82,9 @@ def _int(form: FormData, key: str, fields: Fields, required: bool = True) -> int
     return int(value)
 
 
-def _decimal(form: FormData, key: str, fields: Fields, required: bool = True) -> Decimal | None:
+def _decimal(form: FormData, key: str, fields: Fields) -> Decimal | None:
     value = str(form.get(key, "")).strip()
     if not value:
-        if required:
-            fields[key] = "required"
         return None
     try:
         number = Decimal(value)
@@ -100,12 +96,10 @@ def _decimal(form: FormData, key: str, fields: Fields, required: bool = True) ->
     return number
 
 
-def _datetime(form: FormData, key: str, fields: Fields, required: bool = True) -> datetime | None:
+def _datetime(form: FormData, key: str, fields: Fields) -> datetime | None:
     """``<input type="datetime-local">``: 2026-11-26T12:00."""
     value = str(form.get(key, "")).strip()
     if not value:
-        if required:
-            fields[key] = "required"
         return None
     try:
         moment = datetime.fromisoformat(value)
@@ -283,11 +277,11 @@ def _read_shipment(form: FormData) -> tuple[NewShipment | None, Fields]:
     fields = Fields()
     packages = _int(form, "packages", fields)
     weight = _decimal(form, "weight_kg", fields)
-    mode = _text(form, "transport_mode", 10, fields, required=True)
-    carrier = _text(form, "carrier", 100, fields, required=True)
-    tracking = _text(form, "tracking_no", 60, fields, required=True)
+    mode = _text(form, "transport_mode", 10, fields)
+    carrier = _text(form, "carrier", 100, fields)
+    tracking = _text(form, "tracking_no", 60, fields)
     arrival = _datetime(form, "expected_arrival", fields)
-    cost = _decimal(form, "freight_cost", fields, required=False)
+    cost = _decimal(form, "freight_cost", fields)
     reason = _text(form, "mode_reason", 2000, fields)
     note = _text(form, "note", 2000, fields)
     if fields:
@@ -350,8 +344,8 @@ def dispatch(page: UserPage, form: Form, shipment_id: RowId):
 def deliver(page: UserPage, form: Form, shipment_id: RowId):
     check_csrf(page, form)
     fields = Fields()
-    signed_by = _text(form, "signed_by", 100, fields, required=True)
-    delivered_at = _datetime(form, "delivered_at", fields, required=False)
+    signed_by = _text(form, "signed_by", 100, fields)
+    delivered_at = _datetime(form, "delivered_at", fields)
     shipment = shipping.get_shipment(page.ctx, page.actor, shipment_id)
     try:
         if fields:
@@ -369,6 +363,12 @@ def shipment_print(page: UserPage, order_id: OrderId):
     if shipment is None:
         raise errors.NotFound("the order has no shipment yet", code="not_found")
     return _page(page, "shipment_print.html", shipment=shipment)
+
+
+@router.get("/orders/{order_id}/record")
+def record_page(page: UserPage, order_id: OrderId):
+    """The order's record: planned vs actual, quality, delays, cost, who missed which deadline."""
+    return _page(page, "record.html", record=records.order_record(page.ctx, page.actor, order_id))
 
 
 @router.post("/orders/{order_id}/feedback-requests")
@@ -434,8 +434,8 @@ def incident_form(page: UserPage):
 def open_incident(page: UserPage, form: Form):
     check_csrf(page, form)
     fields = Fields()
-    cmd = NewIncident(_text(form, "type", 30, fields, required=True), None,
-                      _text(form, "description", 2000, fields, required=True),
+    cmd = NewIncident(_text(form, "type", 30, fields), None,
+                      _text(form, "description", 2000, fields),
                       _text(form, "product", 30, fields) or None, _text(form, "carrier", 100, fields) or None,
                       _text(form, "cause", 30, fields) or None, _text(form, "order_number", 30, fields) or None)
     try:
@@ -464,22 +464,22 @@ def _incident_action(page: Page, form: FormData, incident_id: int, action: str) 
     version = _version(form)
     ctx, actor = page.ctx, page.actor
     if action == "solution":
-        solution = _text(form, "solution", 2000, fields, required=True)
-        owner = _text(form, "owner", 50, fields, required=True)
+        solution = _text(form, "solution", 2000, fields)
+        owner = _text(form, "owner", 50, fields)
         due_at = _datetime(form, "due_at", fields)
         if not fields:
             incidents.set_solution(ctx, actor, incident_id, solution, owner, due_at, version)
     elif action == "follow-up":
-        note = _text(form, "note", 2000, fields, required=True)
+        note = _text(form, "note", 2000, fields)
         if not fields:
             incidents.add_followup(ctx, actor, incident_id, note)
     elif action == "inform":
-        how = _text(form, "how", 10, fields, required=True)
-        note = _text(form, "note", 2000, fields, required=True)
+        how = _text(form, "how", 10, fields)
+        note = _text(form, "note", 2000, fields)
         if not fields:
             incidents.inform_customer(ctx, actor, incident_id, how, note, version)
     elif action == "compensation":
-        kind = _text(form, "kind", 10, fields, required=True)
+        kind = _text(form, "kind", 10, fields)
         amount = _decimal(form, "amount", fields)
         note = _text(form, "note", 2000, fields)
         if not fields:
@@ -532,9 +532,9 @@ def emergency_change(page: UserPage, form: Form):
             incidents.remove_member(page.ctx, page.actor, int(member), _version(form))
         else:
             fields = Fields()
-            username = _text(form, "username", 50, fields, required=True)
-            group = _text(form, "group", 12, fields, required=True)
-            duty = _text(form, "duty", 100, fields, required=True)
+            username = _text(form, "username", 50, fields)
+            group = _text(form, "group", 12, fields)
+            duty = _text(form, "duty", 100, fields)
             if fields:
                 raise errors.ValidationFailed("the member is not complete", fields=dict(fields))
             incidents.add_member(page.ctx, page.actor, username, group, duty)

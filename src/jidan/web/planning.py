@@ -11,6 +11,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path as PathParam
 from starlette.datastructures import FormData
@@ -26,6 +27,7 @@ router = APIRouter(include_in_schema=False, route_class=WebRoute)
 RowId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 
 ZOOM_DAYS = {"day": 1, "week": 7}
+MAX_DAYS_AWAY = 800  # a window further from today than this is a typo: show the default one
 LABEL_WIDTH, CHART_WIDTH, ROW_HEIGHT, AXIS_HEIGHT = 120, 1080, 24, 34
 #: Order colours: distinct, readable with white text; red is kept for 急.
 PALETTE = ("#2563eb", "#0d9488", "#7c3aed", "#ca8a04", "#0891b2", "#4f46e5", "#65a30d", "#c026d3",
@@ -65,7 +67,7 @@ class View:
     def query(self, **over) -> str:
         values = {"zoom": self.zoom, "start": self.start.isoformat(), "order": self.order,
                   "wc": self.work_center, **over}
-        return "&".join(f"{k}={v}" for k, v in values.items() if v)
+        return urlencode({k: v for k, v in values.items() if v})
 
 
 def _view(page: Page, data: dict) -> View:
@@ -75,6 +77,8 @@ def _view(page: Page, data: dict) -> View:
     wc = (params.get("wc") or "").strip()[:30]
     try:
         start = date.fromisoformat(params.get("start") or "")
+        if abs((start - data["now"].date()).days) > MAX_DAYS_AWAY:
+            raise ValueError("too far away")
     except ValueError:
         mine = [op for op in data["operations"] if op["order"] == order] if order else []
         first = min((op["start"] for op in mine), default=None)
@@ -152,8 +156,9 @@ def _ticks(page: Page, view: View, left: datetime, scale: float) -> list[dict]:
     return ticks
 
 
-def _chart_page(page: Page, template: str, data: dict, status: int = 200, what_if: bool = False,
+def _chart_page(page: Page, template: str, data: dict, base: str, status: int = 200, what_if: bool = False,
                 **extra):
+    """A page with the Gantt; ``base`` is its own address, which the window links keep."""
     view = _view(page, data)
     step = timedelta(days=view.days)
     nav = {"prev": view.query(start=(view.start - step).isoformat()),
@@ -163,7 +168,6 @@ def _chart_page(page: Page, template: str, data: dict, status: int = 200, what_i
     groups = sorted({re.match(r"[A-Za-z]+", w["code"]).group(0) for w in data["work_centers"]})
     chart = gantt(page, data, view, what_if)
     in_view = sorted(chart["bars"], key=lambda b: (b["start"], b["resource"]))
-    base = f"/planning/runs/{data['run']['id']}" if what_if or template.endswith("run.html") else "/planning"
     return render(page, template, status, data=data, view=view, chart=chart, base=base,
                   nav=nav, groups=groups, in_view=in_view, what_if=what_if, run_kinds=RUN_KINDS,
                   can_plan=page.actor.role in planning.PLANNERS, **extra)
@@ -174,7 +178,7 @@ def plan_page(page: UserPage):
     data = planning.chart(page.ctx, page.actor)
     runs = planning.recent_runs(page.ctx, page.actor)
     done = page.request.query_params.get("done")
-    return _chart_page(page, "planning/gantt.html", data, runs=runs, form={}, fields={}, error=None,
+    return _chart_page(page, "planning/gantt.html", data, "/planning", runs=runs, form={}, fields={}, error=None,
                        done=done if done in ("accepted",) else None)
 
 
@@ -185,7 +189,8 @@ def run_page(page: UserPage, run_id: RowId):
 
 def _run_page(page: Page, run_id: int, status: int = 200, error: errors.JidanError | None = None):
     data = planning.chart(page.ctx, page.actor, run_id)
-    return _chart_page(page, "planning/run.html", data, status, what_if=data["run"]["status"] == "proposed",
+    return _chart_page(page, "planning/run.html", data, f"/planning/runs/{run_id}", status,
+                       what_if=data["run"]["status"] == "proposed",
                        error=error)
 
 
@@ -250,7 +255,7 @@ def new_run(page: UserPage, form: Form):
         run = _propose(page, args)
     except errors.JidanError as exc:
         data = planning.chart(page.ctx, page.actor)
-        return _chart_page(page, "planning/gantt.html", data, status_of(exc),
+        return _chart_page(page, "planning/gantt.html", data, "/planning", status_of(exc),
                            runs=planning.recent_runs(page.ctx, page.actor), error=exc, fields=exc.fields,
                            form={k: str(v) for k, v in form.items() if k != "csrf_token"}, done=None)
     return redirect(f"/planning/runs/{run['id']}")

@@ -233,7 +233,7 @@ def change_list(page: UserPage):
     status = page.request.query_params.get("status") or None
     status = status if status in ("pending", "approved", "rejected", "withdrawn") else None
     return render(page, "workflow/changes.html", items=changes.list_changes(page.ctx, page.actor, status=status),
-                  status=status)
+                  shown=status)
 
 
 def _change_page(page: Page, change_id: int, status: int = 200, error=None, values=None):

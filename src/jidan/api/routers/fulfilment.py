@@ -9,7 +9,7 @@ from pydantic import Field, NaiveDatetime
 
 from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.schemas import Strict
-from jidan.services import incidents, shipping, warehouse
+from jidan.services import incidents, records, shipping, warehouse
 from jidan.services.incidents import NewIncident
 from jidan.services.shipping import NewShipment
 from jidan.services.warehouse import NewDocument, NewReceipt
@@ -315,3 +315,11 @@ def remove_member(member_id: Id, ctx: CtxDep, actor: ActorDep,
                   version: Annotated[int | None, Query(ge=1)] = None) -> Response:
     incidents.remove_member(ctx, actor, member_id, version)
     return Response(status_code=204)
+
+
+# --- records (M2, M4) ---------------------------------------------------------------------------
+
+@router.get("/orders/{order_id}/record")
+def order_record(order_id: Id, ctx: CtxDep, actor: ActorDep) -> dict:
+    """Planned vs actual, quality, delays, cost of urgency and missed deadlines by department."""
+    return records.order_record(ctx, actor, order_id)

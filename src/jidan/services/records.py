@@ -1,0 +1,171 @@
+"""The record of an order (M2, M4): planned against actual per operation, hours and resources,
+quality, delays and their causes, the cost of urgency, and every deadline with the department
+that held it when it was missed.
+
+Built from the floor's tasks and reports, inspections and exception reports (execution), the
+order's audit trail, and this area's receipt, documents, shipment, incidents and feedback. It is
+frozen when the order closes (数据反馈和总结); before that it is computed on demand.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from jidan.domain.fulfilment import Deadline, accountability, holder_at
+from jidan.domain.model import Actor
+from jidan.domain.order import Order
+from jidan.services import audit
+from jidan.services.context import Context
+from jidan.services.execution import due_at
+from jidan.services.permissions import load_order
+from jidan.services.warehouse import iso
+
+
+def _minutes(start: datetime | None, end: datetime | None) -> int | None:
+    return int((end - start).total_seconds() // 60) if start and end else None
+
+
+def _operations(uow, order: Order) -> tuple[list[dict], list[Deadline]]:
+    """Each task planned vs actual; a task finished after its planned end is a missed deadline
+    of the workshop that ran it."""
+    workshop = {wc.code: wc.department_code for wc in uow.plant.work_centers()}
+    rows, deadlines = [], []
+    for task in uow.tasks.for_order(order.id):
+        department = workshop.get(task["work_center_code"])
+        rows.append({
+            "operation": task["name"], "kind": task["kind"], "line_no": task["line_no"],
+            "work_center": task["work_center_code"], "department": department,
+            "quantity": task["quantity"], "status": task["status"],
+            "planned_start": iso(task["planned_start"]), "planned_end": iso(task["planned_end"]),
+            "planned_minutes": task["planned_minutes"],
+            "actual_start": iso(task["started_at"]), "actual_end": iso(task["finished_at"]),
+            "worked_minutes": task["worked_minutes"], "good": task["good_qty"], "scrap": task["scrap_qty"],
+            "finish_delay_minutes": _minutes(task["planned_end"], task["finished_at"]),
+        })
+        deadlines.append(Deadline("operation", f"{task['name']} @{task['work_center_code']}",
+                                  task["planned_end"], task["finished_at"], department))
+    return rows, deadlines
+
+
+def _resources(operations: list[dict]) -> list[dict]:
+    """Hours per work center, planned and worked."""
+    use: dict[str, dict] = {}
+    for op in operations:
+        row = use.setdefault(op["work_center"], {"work_center": op["work_center"], "department": op["department"],
+                                                 "planned_hours": 0.0, "worked_hours": 0.0})
+        row["planned_hours"] += op["planned_minutes"] / 60
+        row["worked_hours"] += (op["worked_minutes"] or 0) / 60
+    return [{**r, "planned_hours": round(r["planned_hours"], 2), "worked_hours": round(r["worked_hours"], 2)}
+            for r in use.values()]
+
+
+def _quality(uow, order: Order) -> dict:
+    inspections = [{"stage": i["stage"], "line_no": i["line_no"], "result": i["result"],
+                    "passed": i["passed_qty"], "failed": i["failed_qty"], "defects": i["defects"],
+                    "disposition": i["disposition"], "at": iso(i["inspected_at"])}
+                   for i in uow.inspections.for_order(order.id)]
+    return {"inspections": inspections,
+            "failed_quantity": sum(i["failed"] for i in inspections),
+            "final_passed": any(i["stage"] == "final" and i["result"] == "pass" for i in inspections)}
+
+
+def _delays(uow, order: Order) -> list[dict]:
+    """Process exceptions (制程异常) and incidents after delivery, with their causes."""
+    found = [{"source": "process_exception", "kind": e["kind"], "cause": e["kind"],
+              "description": e["description"], "estimated_delay_minutes": e["estimated_delay_minutes"],
+              "measure": e["measure"], "at": iso(e["reported_at"])}
+             for e in uow.process_exceptions.for_order(order.id)]
+    found += [{"source": "incident", "kind": i["type"], "cause": i["cause"], "description": i["description"],
+               "number": i["number"], "compensation": i["compensation_kind"] if i["compensation_status"] == "approved"
+               else None, "at": iso(i["opened_at"])}
+              for i in uow.incidents.list(order_id=order.id)]
+    return found
+
+
+def build_record(uow, ctx: Context, order: Order) -> dict:
+    """Everything the documents ask to keep of a completed order, as one JSON-safe dict."""
+    now = ctx.now()
+    events = uow.audit.for_entity("order", order.id)
+    history = [(e["at"], e["new"]["status"]) for e in events if e["new"] and "status" in e["new"]]
+    operations, deadlines = _operations(uow, order)
+    receipt = uow.receipts.by_order(order.id)
+    shipment = uow.shipments.by_order(order.id)
+    delivered = shipment["delivered_at"] if shipment else None
+    due = due_at(order)
+    deadlines.insert(0, Deadline("delivery_date", order.number, due, delivered, holder_at(due, history)))
+    if shipment and shipment["dispatched_at"]:
+        deadlines.append(Deadline("arrival", shipment["number"], shipment["expected_arrival"], delivered,
+                                  "logistics"))
+    documents = uow.drawings.for_order(order.id)
+    for doc in documents:
+        if doc["due_at"]:
+            deadlines.append(Deadline("drawing_return", doc["doc_no"], doc["due_at"], doc["returned_at"],
+                                      doc["overdue_department"] or doc["holder_department"]))
+    incidents = uow.incidents.list(order_id=order.id)
+    for inc in incidents:
+        if inc["solution_due_at"]:
+            owner = uow.users.get(inc["solution_owner_id"])
+            deadlines.append(Deadline("incident_solution", inc["number"], inc["solution_due_at"],
+                                      inc["closed_at"], str(owner.role) if owner else inc["lead_role"]))
+    compensation = sum((i["compensation_amount"] for i in incidents
+                        if i["compensation_status"] == "approved"), Decimal(0))
+    freight = shipment["freight_cost"] if shipment and shipment["freight_cost"] is not None else Decimal(0)
+    feedback = [f for f in uow.feedback.for_order(order.id) if f["rating"] is not None]
+    missing = []
+    if not operations:
+        missing.append("operations")  # released before tasks were kept, or never released
+    if receipt is None:
+        missing.append("receipt")
+    if shipment is None:
+        missing.append("shipment")
+    return {
+        "order": {"id": order.id, "number": order.number, "customer": order.customer.name,
+                  "urgent": order.urgent, "priority": order.priority, "status": str(order.status),
+                  "due": due.isoformat(), "created_at": iso(order.created_at),
+                  "received_at": iso(receipt["received_at"]) if receipt else None,
+                  "delivered_at": iso(delivered),
+                  "lead_time_hours": round((delivered - order.created_at).total_seconds() / 3600, 1)
+                  if delivered else None,
+                  "on_time": (delivered <= due) if delivered else None},
+        "operations": operations,
+        "resources": _resources(operations),
+        "totals": {"planned_hours": round(sum(o["planned_minutes"] for o in operations) / 60, 2),
+                   "worked_hours": round(sum(o["worked_minutes"] or 0 for o in operations) / 60, 2),
+                   "good": sum(o["good"] or 0 for o in operations if o["kind"] != "rework"),
+                   "scrap": sum(o["scrap"] or 0 for o in operations)},
+        "quality": _quality(uow, order),
+        "delays": _delays(uow, order),
+        "shipment": None if shipment is None else {
+            "mode": shipment["transport_mode"], "carrier": shipment["carrier"],
+            "dispatched_at": iso(shipment["dispatched_at"]), "expected_arrival": iso(shipment["expected_arrival"]),
+            "delivered_at": iso(delivered)},
+        "documents": [{"doc_no": d["doc_no"], "due_at": iso(d["due_at"]), "returned_at": iso(d["returned_at"]),
+                       "overdue_department": d["overdue_department"]} for d in documents],
+        "cost_of_urgency": {"freight": f"{freight:.2f}", "compensation": f"{compensation:.2f}",
+                            "total": f"{freight + compensation:.2f}"},
+        "feedback": [{"rating": f["rating"], "comment": f["comment"]} for f in feedback],
+        "deadlines": [d.as_dict(now) for d in deadlines],
+        "missed_by_department": accountability(deadlines, now),
+        "missing": missing,
+        "as_of": now.isoformat(),
+    }
+
+
+def freeze_on_close(uow, ctx: Context, actor: Actor, order: Order, reason: str | None) -> None:
+    """AFTER hook of ``close``: the record is written once and kept (M1, M2)."""
+    if uow.order_records.by_order(order.id) is not None:
+        return
+    record = audit.plain(build_record(uow, ctx, order))
+    record_id = uow.order_records.add(order_id=order.id, record=record, created_at=ctx.now())
+    audit.record(uow, ctx, actor, "order_record", record_id, "freeze", None,
+                 {"order_id": order.id, "missed_by_department": record["missed_by_department"]})
+
+
+def order_record(ctx: Context, actor: Actor, order_id: int) -> dict:
+    """The frozen record of a closed order, or the record so far."""
+    with ctx.uow() as uow:
+        order = load_order(uow, actor, order_id)
+        frozen = uow.order_records.by_order(order.id)
+        if frozen is not None:
+            return {**frozen["record"], "frozen_at": iso(frozen["created_at"])}
+        return {**audit.plain(build_record(uow, ctx, order)), "frozen_at": None}

@@ -1,0 +1,117 @@
+"""The record of a completed order: planned vs actual, quality, delays, cost, accountability (M2, M4)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from jidan.domain.fulfilment import Deadline, accountability, holder_at
+from jidan.services import execution, incidents, orders, shipping, timers, warehouse
+from jidan.services.audit import verify
+from jidan.services.execution import Report
+from jidan.services.incidents import NewIncident
+from jidan.services.shipping import NewShipment
+from jidan.services.warehouse import NewDocument, NewReceipt
+from tests.fulfilment_support import released, web_login
+
+pytestmark = pytest.mark.xdist_group("db")
+
+
+def test_m4_the_department_holding_the_order_when_its_date_passed_answers_for_it():
+    history = [(datetime(2026, 11, 24, 9), "submitted"), (datetime(2026, 11, 25, 9), "in_production"),
+               (datetime(2026, 12, 2, 9), "inspected"), (datetime(2026, 12, 3, 9), "shipped")]
+    assert holder_at(datetime(2026, 12, 2), history) == "manufacturing"
+    assert holder_at(datetime(2026, 12, 2, 12), history) == "warehouse"
+    as_of = datetime(2026, 12, 10)
+    deadlines = [Deadline("delivery_date", "SO-1", datetime(2026, 12, 2), datetime(2026, 12, 4), "manufacturing"),
+                 Deadline("operation", "SMT", datetime(2026, 11, 26), datetime(2026, 11, 25), "SMT"),
+                 Deadline("drawing_return", "TD-1", datetime(2026, 12, 5), None, "quality"),
+                 Deadline("operation", "ASM", datetime(2026, 11, 27), datetime(2026, 11, 28), "ASM")]
+    assert accountability(deadlines, as_of) == {"ASM": 1, "manufacturing": 1, "quality": 1}
+    assert [d.as_dict(as_of)["state"] for d in deadlines] == ["missed", "met", "overdue", "missed"]
+    assert deadlines[0].as_dict(as_of)["late_hours"] == 48.0
+    assert Deadline("x", "y", datetime(2026, 12, 11), None, "pmc").as_dict(as_of)["state"] == "open"
+
+
+def test_m2_m4_a_closed_order_keeps_its_record_of_times_quality_delays_cost_and_missed_deadlines(
+        api, ctx, actors, clock):
+    oid = released(ctx, actors)
+    warehouse.issue_document(ctx, actors["engineering"], oid, NewDocument("TD-0042", "临时图纸", holder_department="SMT"))
+    tasks = api.get(f"/api/v1/orders/{oid}/record", "pmc").json()["operations"]
+    assert tasks and all(t["actual_start"] is None for t in tasks)
+
+    # The floor works every task; the last one finishes late against its plan.
+    with ctx.uow() as uow:
+        task_rows = uow.tasks.for_order(oid)
+    for i, task in enumerate(task_rows):
+        clock.current = max(clock.current, task["planned_start"])
+        execution.report(ctx, actors["manufacturing"], task["id"], Report("start"))
+        late = 90 if i == len(task_rows) - 1 else 0
+        clock.current = max(clock.current, task["planned_end"] + timedelta(minutes=late))
+        execution.report(ctx, actors["manufacturing"], task["id"], Report(
+            "finish", good_qty=task["quantity"] - (1 if i == 0 else 0), scrap_qty=1 if i == 0 else 0))
+    orders.act(ctx, actors["quality"], oid, "inspect")
+    warehouse.receive_goods(ctx, actors["warehouse"], oid, NewReceipt({1: 299}, "A-01", note="1 件报废"))
+    clock.advance(hours=2)
+    s = shipping.book_shipment(ctx, actors["logistics"], oid, NewShipment(
+        6, Decimal("84.5"), "air", "顺丰航空", "SF1", clock.current.replace(hour=23), Decimal("1860.00")))
+    shipping.dispatch(ctx, actors["logistics"], s["id"])
+    clock.advance(hours=26)  # the drawing is not back in 24 h; the goods arrive late
+    timers.fire_due(ctx)
+    shipping.confirm_delivery(ctx, actors["customer_service"], s["id"], "李")
+    inc = incidents.open_incident(ctx, actors["customer_service"], NewIncident(
+        "logistics_delay", oid, "晚到一天", cause="carrier_route"))
+    incidents.propose_compensation(ctx, actors["customer_service"], inc["id"], "coupon", Decimal("500"))
+    incidents.decide_compensation(ctx, actors["management"], inc["id"], True)
+
+    api.tokens.clear()
+    live = api.get(f"/api/v1/orders/{oid}/record", "pmc").json()
+    assert live["frozen_at"] is None
+    assert orders.act(ctx, actors["sales"], oid, "close")["status"] == "closed"
+    record = api.get(f"/api/v1/orders/{oid}/record", "management").json()
+    assert record["frozen_at"] is not None
+
+    ops = record["operations"]
+    assert len(ops) == len(task_rows) and all(o["actual_end"] for o in ops)
+    assert ops[-1]["finish_delay_minutes"] == 90 and ops[0]["scrap"] == 1
+    assert record["totals"]["scrap"] == 1 and record["totals"]["worked_hours"] > 0
+    assert {r["work_center"] for r in record["resources"]} == {t["work_center_code"] for t in task_rows}
+    assert record["quality"]["final_passed"] is True
+    assert record["shipment"]["mode"] == "air"
+    assert record["cost_of_urgency"] == {"freight": "1860.00", "compensation": "500.00", "total": "2360.00"}
+    assert [d["kind"] for d in record["delays"]] == ["logistics_delay"]
+    assert record["delays"][0]["cause"] == "carrier_route" and record["delays"][0]["compensation"] == "coupon"
+
+    missed = {(d["what"], d["department"]) for d in record["deadlines"] if d["state"] in ("missed", "overdue")}
+    last_department = ops[-1]["department"]
+    assert ("operation", last_department) in missed
+    assert ("drawing_return", "SMT") in missed  # 违者追究相关部门负责人责任
+    assert ("arrival", "logistics") in missed
+    assert record["missed_by_department"]["SMT"] >= 1 and record["missed_by_department"]["logistics"] == 1
+    assert record["missing"] == []
+
+    # Frozen: later changes do not alter it, and the freezing is in the audit trail.
+    with ctx.uow() as uow:
+        events = [e for e in uow.audit.all() if e["entity"] == "order_record"]
+    assert [e["action"] for e in events] == ["freeze"]
+    assert api.get(f"/api/v1/orders/{oid}/record", "supplier").status_code == 404
+    assert verify(ctx)[1] == []
+
+
+def test_m2_an_order_without_floor_reports_says_what_its_record_lacks(api, ctx, actors):
+    oid = released(ctx, actors)
+    record = api.get(f"/api/v1/orders/{oid}/record", "pmc").json()
+    assert record["missing"] == ["receipt", "shipment"]
+    assert record["order"]["on_time"] is None and record["deadlines"][0]["what"] == "delivery_date"
+    assert record["deadlines"][0]["state"] == "open"
+
+
+def test_m4_the_record_page_shows_each_deadline_and_its_department(ctx, actors, clock):
+    oid = released(ctx, actors)
+    clock.advance(days=10)  # the customer's date passes while the order is on the floor
+    client, _ = web_login(ctx, "management")
+    page = client.get(f"/orders/{oid}/record")
+    assert page.status_code == 200
+    assert "客户交期" in page.text and "已逾期" in page.text and "制造 × 1" in page.text
+    assert client.get(f"/orders/{oid}/record?lang=en").text.count("Customer date") == 1
