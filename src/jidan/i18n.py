@@ -529,7 +529,7 @@ _UI_WORKFLOW: dict[str, tuple[str, str]] = {
     "wf.review.page_title": ("评审记录 {number}", "Review record {number}"),
     "wf.review.chain": ("{chain} · 第 {revision} 版", "{chain} · revision {revision}"),
     "wf.review.started": ("{who} 于 {at} 发起", "opened by {who} at {at}"),
-    "wf.review.not_started": ("评审尚未开始，将按「{chain}」进行", "Not started yet; it will follow “{chain}”"),
+    "wf.review.not_started": ("评审尚未开始，将按「{chain}」进行：", "Not started yet; it will follow “{chain}”:"),
     "wf.review.none": ("此订单当前不在评审中", "This order is not under review"),
     "wf.review.status.open": ("评审中", "Under review"),
     "wf.review.status.approved": ("已批准", "Approved"),

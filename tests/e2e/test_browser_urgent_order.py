@@ -7,6 +7,7 @@ import pytest
 
 from tests.e2e.browser_conftest import (  # noqa: F401  (fixtures are found by name)
     ARTIFACTS,
+    DEMO_PASSWORD,
     browser_login,
     browser_logout,
     chromium,
@@ -46,7 +47,10 @@ def test_a3_sales_creates_urgent_order_and_management_approves_in_browser(web_pa
     assert page.locator("h1 .mono").inner_text().startswith("SO-")
     assert "要求交期短于标准交期" in page.locator(".reasons").inner_text()
     assert page.locator(".pills [data-testid=status]").inner_text() == "已提交"
-    assert page.locator("button[data-action]").all_inner_texts() == ["取消订单"]  # not her own review (B7)
+    assert page.locator(".actions-card button[data-action]").all_inner_texts() == ["取消订单"]  # not her own review (B7)
+    page.locator("#workflow-panel [data-testid=workflow-panel]").wait_for()  # htmx loaded the review panel
+    assert page.locator("#workflow-panel [data-testid=sign-form]").count() == 0
+    assert page.locator("#workflow-panel button[data-action=open-review]").is_visible()  # sales convenes it
     order_url = page.url
     number = page.locator("h1 .mono").inner_text()
 
@@ -61,7 +65,16 @@ def test_a3_sales_creates_urgent_order_and_management_approves_in_browser(web_pa
     browser_login(page, "pmc")
     page.goto(order_url)
     assert page.locator("button[data-action=approve]").count() == 0
-    _press(page, "review")
+    # PMC signs its step of the review record in the panel htmx loads: with conditions, password. [B1, B4, B7]
+    form = page.locator("#workflow-panel [data-testid=sign-form]")
+    form.locator("input[value=agree_with_conditions]").check()
+    form.locator("textarea[name=comment]").fill("SMT 线 2 加班两晚")
+    form.locator("input[name=password]").fill(DEMO_PASSWORD)
+    form.locator("button[data-action=sign]").click()
+    page.wait_for_url("**/review?done=signed")
+    assert page.locator("[data-step='1.pmc'] [data-opinion=agree_with_conditions]").is_visible()
+    assert "密码签署" in page.locator("[data-step='1.pmc']").inner_text()
+    page.goto(order_url)
     assert page.locator(".pills [data-testid=status]").inner_text() == "已评审"
 
     browser_logout(page)
@@ -75,14 +88,21 @@ def test_a3_sales_creates_urgent_order_and_management_approves_in_browser(web_pa
         "create", "review", "approve"]
     assert "pmc" in timeline.nth(1).inner_text() and "已提交 → 已评审" in timeline.nth(1).inner_text()
     assert page.locator(".progress .current").inner_text() == "已批准"
+    page.locator("#workflow-panel [data-testid=review-decision]").wait_for()
+    assert "最终审批通过" in page.locator("#workflow-panel [data-testid=review-decision]").inner_text()
     page.screenshot(path=str(ARTIFACTS / "order-page.png"), full_page=True)
+    page.click("#workflow-panel [data-testid=print-review]")  # 紧急订单评审记录表, printable [M5]
+    assert page.locator("h1").inner_text() == "紧急订单评审记录表"
+    assert page.locator("[data-testid=urgent-mark]").inner_text() == "急单"
+    page.screenshot(path=str(ARTIFACTS / "review-record.png"), full_page=True)
 
 
 def test_english_switch_shows_english_labels_and_is_remembered_in_browser(web_page):
     page = web_page
     browser_login(page, "sales")
     page.wait_for_url("**/orders")
-    assert page.locator("nav").inner_text().split() == ["订单", "新建订单", "API", "文档"]
+    nav = page.locator("nav").inner_text().split()
+    assert nav[:2] == ["订单", "新建订单"] and nav[-2:] == ["API", "文档"] and "审批" in nav
 
     page.click("a.lang")
     assert page.locator("h1").inner_text() == "Orders"

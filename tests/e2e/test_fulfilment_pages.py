@@ -72,7 +72,7 @@ def test_g1_l1_the_receipt_form_marks_bad_fields_collects_drawings_and_needs_the
     assert r.status_code in (403, 409)
 
 
-def test_each_role_sees_the_pages_of_its_part_in_the_navigation(ctx, actors):
+def test_g1_g3_i2_i5_each_role_sees_the_pages_of_its_part_in_the_navigation(ctx, actors):
     links = {"warehouse": "/warehouse", "logistics": "/logistics", "customer_service": "/incidents",
              "admin": "/emergency-organisation"}
     for user, link in links.items():

@@ -310,14 +310,18 @@ class Replan:
         self.uow.flush()
         self.materials = MaterialPlan(self.uow, self.model, self.now)
 
-    def problem(self, keep: bool, late: Mapping[str, int] | None = None) -> Problem:
-        answers = self.materials.explain(self.orders, _first_starts(self.plan.assignments), late=late)
+    def problem(self, keep: bool) -> Problem:
+        """The plan's orders with their material releases (``keep``: see `_releases`)."""
+        answers = self.materials.explain(self.orders, _first_starts(self.plan.assignments))
         return self.model.problem(self.orders, releases=_releases(answers, self.plan, self.now, keep))
 
-    def late_jobs(self, late: Mapping[str, int] | None = None) -> dict[str, int]:
-        """Jobs whose materials will be ready only after the plan starts them (material → minute what-if)."""
-        answers = self.materials.explain(self.orders, _first_starts(self.plan.assignments), late=late)
+    def late_jobs(self, held: Mapping[str, int] | None = None) -> dict[str, int]:
+        """Jobs not yet started whose materials are ready only after the plan starts them.
+
+        ``held``: material → minute before which none of its open purchase orders arrives (a what-if).
+        """
         starts = _first_starts(self.plan.assignments)
+        answers = self.materials.explain(self.orders, starts, late=held)
         return {job: ready for a in answers.values() for job, ready in a.ready.items()
                 if job in starts and starts[job] >= self.now and ready > starts[job]}
 
@@ -334,8 +338,8 @@ class Replan:
         imp = compare(problem, self.plan.assignments, schedule.assignments)
         extra = {"slipped": _slips(self.model, imp, {o.number: o for o in self.orders}), "moved": len(imp.moved),
                  "based_on": self.accepted["id"], **extra}
-        return _store(uow, ctx, actor, "repair", self.model.origin, schedule, [o.id for o in self.orders], None,
-                      extra, _moves(self.model, imp))
+        return _store(uow, ctx, actor, "repair", self.model.origin, schedule, [o.id for o in self.orders],
+                      None, extra, _moves(self.model, imp))
 
 
 def propose_repair(ctx: Context, actor: Actor, work_center: str, start: datetime, end: datetime,
@@ -377,7 +381,7 @@ def propose_material_late(ctx: Context, actor: Actor, available_from: datetime, 
             product = uow.products.by_code(material)
             if product is None or product.kind != "material":
                 raise errors.ValidationFailed("unknown material", fields={"material": "unknown_material"})
-            late = replan.late_jobs({material: minute})
+            late = replan.late_jobs(held={material: minute})
         run_id = material_late_run(uow, ctx, actor, replan, late, time_limit, {
             "kind": "material_late", "order_id": order_id, "material": material,
             "available_from": available_from.isoformat(timespec="minutes")})
