@@ -96,3 +96,15 @@ def test_b7_allowed_actions_lists_only_what_the_actor_may_fire():
     assert order.allowed_actions(Actor(2, "m", Role.MANAGEMENT)) == ["approve", "reject", "cancel"]
     assert order.allowed_actions(Actor(REQUESTER, "m", Role.MANAGEMENT)) == ["cancel"]
     assert order.allowed_actions(Actor(3, "cs", Role.CUSTOMER_SERVICE)) == []
+
+
+def test_b6_management_pushes_a_rejected_order_through_only_with_its_instruction():
+    order = make_order(OrderState.REJECTED)
+    boss = Actor(2, "boss", Role.MANAGEMENT)
+    with pytest.raises(errors.ValidationFailed):
+        order.apply("approve", boss)
+    with pytest.raises(errors.SelfApproval):
+        order.apply("approve", Actor(REQUESTER, "boss", Role.MANAGEMENT), reason="必接")
+    with pytest.raises(errors.Forbidden):
+        order.apply("approve", Actor(3, "pmc", Role.PMC), reason="必接")
+    assert order.apply("approve", boss, reason="必接：加班两晚") == (OrderState.REJECTED, OrderState.APPROVED)

@@ -219,10 +219,16 @@ def run(
     time_limit: float,
     workers: int = 2,
     seed: int | None = None,
+    lns_only: bool = False,
 ) -> Outcome:
-    """Solve; with one worker and a seed the limit is deterministic so reruns give the same plan."""
+    """Solve; with one worker and a seed the limit is deterministic so reruns give the same plan.
+
+    `lns_only` gives every worker to CP-SAT's own neighbourhood search: better plans sooner from
+    a hint, but no useful bound.
+    """
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
+    solver.parameters.use_lns_only = lns_only
     if seed is not None:
         solver.parameters.random_seed = seed
     if workers == 1 and seed is not None:

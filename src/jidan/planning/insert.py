@@ -82,13 +82,15 @@ def push_later(problem: Problem, current: Schedule, job_id: str) -> tuple[Assign
     return _urgent_first(problem, current, job_id, keep_order=True)
 
 
-def _urgent_first(problem: Problem, current: Schedule, job_id: str, keep_order: bool) -> tuple[Assignment, ...]:
-    """Urgent order at its earliest, the rest right-shifted; without `keep_order` displaced work
-    may drop into earlier gaps or onto a faster alternative."""
+def _urgent_first(
+    problem: Problem, current: Schedule, job_id: str, keep_order: bool, delay: int = 0
+) -> tuple[Assignment, ...]:
+    """Urgent order at its earliest (from `delay` after its release), the rest right-shifted;
+    without `keep_order` displaced work may drop into earlier gaps or onto a faster alternative."""
     urgent = problem.job(job_id)
     frozen = frozen_part(current, urgent.release)
     timeline = timeline_with(problem, frozen.values())
-    placed = place_job(timeline, urgent, urgent.release)
+    placed = place_job(timeline, urgent, urgent.release + delay)
     ready = {a.job: a.end for a in sorted(frozen.values(), key=lambda a: a.end)}
     movable = [a for a in current.assignments if a.operation not in frozen and a.job != job_id]
     shifted = right_shift(problem, timeline, movable, ready, keep_order=keep_order, reroute=not keep_order)
@@ -117,13 +119,13 @@ def insert(
     )
     check(problem.without_job(job_id), current.assignments)
     fastest = earliest_possible(problem, current, job_id)
+    limit = urgent.release + int(policy.max_stretch * (fastest - urgent.release))
     baseline = min(
-        (push_later(problem, current, job_id), _urgent_first(problem, current, job_id, keep_order=False)),
+        _starts(problem, current, job_id, fastest, limit),
         key=lambda plan: _cost(problem, current, job_id, plan, policy),
     )
     best = baseline
     if time_limit > 0:
-        limit = urgent.release + int(policy.max_stretch * (fastest - urgent.release))
         found = _optimise(problem, current, job_id, baseline, limit, policy, time_limit, workers, seed)
         if found is not None and not violations(problem, found):
             if _cost(problem, current, job_id, found, policy) <= _cost(problem, current, job_id, best, policy):
@@ -147,6 +149,21 @@ def insert(
         before,
         after,
     )
+
+
+def _starts(problem: Problem, current: Schedule, job_id: str, fastest: int, limit: int) -> list[tuple[Assignment, ...]]:
+    """Quick plans to start from: push-later; urgent first with rerouting; the urgent order in the
+    gaps of the untouched plan; and the urgent order started later within its stretch limit, which
+    displaces less. Only plans that keep the urgent order within the limit count, push-later aside."""
+    plans = [push_later(problem, current, job_id), _urgent_first(problem, current, job_id, keep_order=False)]
+    urgent = problem.job(job_id)
+    gaps = place_job(timeline_with(problem, current.assignments), urgent, urgent.release)
+    plans.append((*current.assignments, *gaps))
+    for share in (0.5, 1.0):
+        delay = int(share * (limit - fastest))
+        if delay > 0:
+            plans.append(_urgent_first(problem, current, job_id, keep_order=False, delay=delay))
+    return [plans[0]] + [plan for plan in plans[1:] if completions(plan)[job_id] <= limit]
 
 
 def _cost(problem: Problem, current: Schedule, job_id: str, plan, policy: InsertionPolicy) -> int:
@@ -225,8 +242,10 @@ def _target(problem, job_id, newly, old_done, done, policy, rng) -> str | None:
     """The order the next neighbourhood is built around: newly late ones first while over the cap."""
     over = policy.max_newly_late is not None and len(newly) > policy.max_newly_late
     draw = rng.random()
-    if newly and draw < (0.9 if over else 0.6):
+    if newly and draw < (0.75 if over else 0.6):
         return rng.choice(newly)
+    if over and draw < 0.85:
+        return job_id
     jobs = problem.job_by_id
     slipped = sorted(j for j, end in done.items() if j in old_done and end > old_done[j] and end > jobs[j].due)
     if slipped and draw < 0.8:

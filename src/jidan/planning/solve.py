@@ -29,8 +29,8 @@ def solve(
     """Plan every job; never worse than greedy dispatch, always feasible.
 
     `time_limit` 0 returns the better of the classic dispatch rules at once; with time, every
-    rule of `rules_for` is tried first and the best plan is improved. With `workers=1` and a `seed` the run is
-    reproducible (CP-SAT's deterministic time stands in for seconds). `frozen` operations stay
+    rule of `rules_for` is tried first and the best plan is improved. With `workers=1` and a
+    `seed` the run is reproducible (CP-SAT's deterministic time stands in for seconds). `frozen` operations stay
     exactly where they are; `start` is a feasible plan to improve instead of the greedy one when
     it is better.
     """
@@ -64,13 +64,34 @@ def solve(
 
 
 def _whole(problem, objective, hint, frozen, budget, workers, seed) -> cpsat.Outcome:
-    """One model of every movable operation, warm-started from `hint`."""
+    """One model of every movable operation, warm-started from `hint`.
+
+    A first share of the time goes to CP-SAT's full search, which proves small plans optimal
+    and gives the bound; if it has not proven its plan, the rest goes to CP-SAT's neighbourhood
+    search alone from the best plan so far, which improves plans faster (docs/benchmarks.md).
+    """
     spread = sum(j.work for j in problem.jobs) if objective == "weighted-tardiness" else 0
     area = cpsat.Neighbourhood(fixed=frozen, horizon=makespan(problem, hint) + spread)
     plan = cpsat.build(problem, area)
     plan.model.minimize(cpsat.objective_expression(plan, objective))
     cpsat.add_hint(plan, hint)
-    return cpsat.run(plan, budget, workers, seed)
+    clock = time.monotonic()
+    proof = cpsat.run(plan, PROOF_SHARE * budget, workers, seed)
+    left = budget - (proof.seconds_charged if workers == 1 and seed is not None else time.monotonic() - clock)
+    if proof.optimal or left < 0.1:
+        return proof
+    best = proof.assignments if proof.assignments is not None else hint
+    plan.model.clear_hints()
+    cpsat.add_hint(plan, best)
+    search = cpsat.run(plan, left, workers, seed, lns_only=True)
+    if search.assignments is None or evaluate(problem, search.assignments, objective) > evaluate(problem, best, objective):
+        return proof
+    value = evaluate(problem, search.assignments, objective)
+    return cpsat.Outcome(search.assignments, proof.bound, value <= proof.bound, proof.deterministic_time + search.deterministic_time)
+
+
+PROOF_SHARE = 0.25
+"""Share of a whole-model solve given to CP-SAT's full search before neighbourhood search alone."""
 
 
 def _ordered(assignments) -> tuple[Assignment, ...]:

@@ -72,3 +72,21 @@ def test_c3_weighted_latest_start_puts_a_heavy_long_order_before_a_light_short_o
     rule, _, value = best_dispatch(problem, "weighted-tardiness")
     assert classic[2] == 20  # EDD: the short order first, the heavy one 5 minutes late
     assert (rule.startswith("lst"), value) == (True, 10)
+
+
+def test_c3_after_the_proof_share_the_neighbourhood_phase_keeps_a_valid_plan_and_an_honest_bound(monkeypatch):
+    from jidan.planning import solve as solve_module
+
+    monkeypatch.setattr(solve_module, "PROOF_SHARE", 0.02)
+    rng = random.Random(8)
+    machines = [f"M{m}" for m in range(6)]
+    jobs = tuple(
+        Job(f"J{j}", tuple(Operation(f"J{j}-{k}", rng.randint(1, 30), (m,)) for k, m in enumerate(rng.sample(machines, 6))))
+        for j in range(8)
+    )
+    problem = Problem(tuple(Resource(m) for m in machines), jobs)
+    greedy = best_dispatch(problem, "makespan")[2]
+    schedule = solve_module.solve(problem, "makespan", time_limit=0.8)
+    assert violations(problem, schedule.assignments) == []
+    assert schedule.lower_bound <= schedule.value <= greedy
+    assert schedule.value == evaluate(problem, schedule.assignments, "makespan")
