@@ -6,6 +6,8 @@ translation shows up on screen instead of breaking the page.
 """
 from __future__ import annotations
 
+import re
+
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 
@@ -1311,6 +1313,13 @@ for _prefix, _table in (("state", _STATES), ("action", _ACTIONS), ("priority", _
                         ("ui", _UI_WORKFLOW), ("ui", _UI_EXECUTION), ("ui", _UI_FULFILMENT)):
     for _key, (_zh, _en) in _table.items():
         CATALOGUE[f"{_prefix}.{_key}"] = {"zh": _zh, "en": _en}
+
+# Each area keeps its own error texts as ``<area>.err.<code>`` in its table; pages look codes up
+# as ``error.<code>``. The shared table wins, then the areas in the order above.
+for _key, _entry in list(CATALOGUE.items()):
+    _area_error = re.fullmatch(r"ui\.[a-z_]+\.err\.(.+)", _key)
+    if _area_error:
+        CATALOGUE.setdefault(f"error.{_area_error.group(1)}", _entry)
 
 
 def language(value: str | None) -> str | None:

@@ -483,8 +483,9 @@ def _sign_step(uow, ctx, signer: Actor, principal: int | None, order: Order, dec
     counted = principal or signer.user_id
     try:
         step = _find_step(review, sigs, tally, signer.role, counted, phase, disagree)
-    except errors.Forbidden:
-        order.check(lifecycle_action, signer, decision.comment)  # a role the table refuses: say so
+    except errors.JidanError as exc:
+        if exc.code in ("approval.not_an_approver", "approval.step_not_open"):
+            order.check(lifecycle_action, signer, decision.comment)  # the table's refusal comes first
         raise
     order.check(lifecycle_action, signer, decision.comment)  # the table's rules: role, not the requester
     method = signing_method(uow, ctx, signer, proof, session_started)

@@ -12,7 +12,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path as PathParam
 from starlette.datastructures import FormData
 
-from jidan import i18n
 from jidan.api.errors import status_of
 from jidan.domain import errors
 from jidan.domain.execution import (
@@ -39,17 +38,6 @@ CHOICES = {"kinds": [k.value for k in ExceptionKind], "measures": [m.value for m
            "stages": [s.value for s in Stage], "dispositions": [d.value for d in Disposition]}
 REPORTS = ("start", "pause", "resume", "finish")
 DEFECT_ROWS = 3
-
-
-def _register_error_texts() -> None:
-    """This area's error texts sit in i18n's execution table as ``ex.err.<code>``; pages look
-    error codes up as ``error.<code>``. Known codes keep their own text."""
-    for key, entry in list(i18n.CATALOGUE.items()):
-        if key.startswith("ui.ex.err."):
-            i18n.CATALOGUE.setdefault("error." + key.removeprefix("ui.ex.err."), entry)
-
-
-_register_error_texts()
 
 
 class Reader:

@@ -14,7 +14,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path as PathParam
 from starlette.datastructures import FormData
 
-from jidan import i18n
 from jidan.api.errors import status_of
 from jidan.domain import errors
 from jidan.domain.fulfilment import (
@@ -44,17 +43,6 @@ templates.env.globals["fulfilment_nav"] = NAV
 CHOICES = {"document_kinds": DOCUMENT_KINDS, "modes": TRANSPORT_MODES, "causes": DELAY_CAUSES,
            "incident_types": INCIDENT_TYPES, "compensation_kinds": COMPENSATION_KINDS,
            "contact_channels": CONTACT_CHANNELS, "groups": EMERGENCY_GROUPS}
-
-
-def _register_error_texts() -> None:
-    """This area's error texts sit in i18n's fulfilment table as ``ff.err.<code>``; pages look
-    error codes up as ``error.<code>``. Known codes keep their own text."""
-    for key, entry in list(i18n.CATALOGUE.items()):
-        if key.startswith("ui.ff.err."):
-            i18n.CATALOGUE.setdefault("error." + key.removeprefix("ui.ff.err."), entry)
-
-
-_register_error_texts()
 
 
 # --- reading forms --------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path as PathParam
 from starlette.datastructures import FormData
 
-from jidan import i18n
 from jidan.api.errors import status_of
 from jidan.domain import errors
 from jidan.services import planning
@@ -37,9 +36,6 @@ RUN_KINDS = ("full", "insert", "machine_down", "material_late", "order_changed")
 
 
 templates.env.globals["planning_viewers"] = planning.VIEWERS
-for _key, _entry in list(i18n.CATALOGUE.items()):
-    if _key.startswith("ui.planning.err."):  # this area's error codes, looked up as error.<code>
-        i18n.CATALOGUE.setdefault("error." + _key.removeprefix("ui.planning.err."), _entry)
 templates.env.filters["qty"] = lambda value: f"{amount(value):,}"
 
 
