@@ -1,5 +1,6 @@
 """Urgent insertion: the cap on orders made late, and the neighbourhood search on larger plans."""
 
+from jidan.planning.dispatch import best_dispatch
 from jidan.planning.generate import generate_plant
 from jidan.planning.insert import InsertionPolicy, frozen_part, insert, push_later
 from jidan.planning.problem import Job, Operation, Problem, Resource
@@ -49,17 +50,11 @@ def test_c4_the_stretch_limit_outranks_the_cap():
 
 def _plant_with_urgent():
     plant = generate_plant(40, seed=7, work_centers=9)
-    current = Schedule("feasible", "weighted-tardiness", 0, 0, push_later_free(plant))
+    current = Schedule("feasible", "weighted-tardiness", 0, 0, best_dispatch(plant, "weighted-tardiness")[1])
     model = max(plant.jobs, key=lambda j: j.work)
     release = 600
     ops = tuple(Operation(f"URG-{k}", o.duration, o.resources) for k, o in enumerate(model.operations))
     return plant.with_job(Job("URG", ops, release, release + model.work, 8)), current
-
-
-def push_later_free(plant):
-    from jidan.planning.dispatch import best_dispatch
-
-    return best_dispatch(plant, "weighted-tardiness")[1]
 
 
 def test_c4_neighbourhood_search_on_a_larger_plant_is_valid_keeps_started_work_and_beats_push_later():
@@ -82,3 +77,23 @@ def test_c4_neighbourhood_search_with_one_worker_and_a_seed_is_reproducible():
     first = insert(bigger, current, "URG", time_limit=0.4, workers=1, seed=3)
     second = insert(bigger, current, "URG", time_limit=0.4, workers=1, seed=3)
     assert first.schedule.assignments == second.schedule.assignments
+
+
+def test_c4_an_urgent_order_that_fits_a_gap_within_its_stretch_limit_moves_nobody_even_without_solver_time():
+    problem = Problem(
+        (Resource("WC11"),),
+        (
+            Job("SO-1/1", (Operation("SO-1/1-10", 60, ("WC11",)),), due=60),
+            Job("SO-2/1", (Operation("SO-2/1-10", 60, ("WC11",)),), due=160),
+            Job("SO-9/1", (Operation("SO-9/1-10", 30, ("WC11",)),), due=120, weight=8),
+        ),
+    )
+    current = Schedule(
+        "feasible",
+        "weighted-tardiness",
+        0,
+        0,
+        (Assignment("SO-1/1", "SO-1/1-10", "WC11", 0, 60), Assignment("SO-2/1", "SO-2/1-10", "WC11", 100, 160)),
+    )
+    result = insert(problem, current, "SO-9/1", time_limit=0, policy=InsertionPolicy(urgent_weight=1, max_stretch=4.0))
+    assert (result.urgent_completion, result.impact.moved) == (90, ())
