@@ -1,6 +1,7 @@
 """Repositories: collections of domain objects over a SQLAlchemy session."""
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,6 +31,36 @@ class _Repository:
 
     def _one_by(self, **criteria):
         return self.session.scalars(select(self.model).filter_by(**criteria)).one_or_none()
+
+
+class _TableStore:
+    """Dict rows of one table, with compare-and-set updates on ``version``."""
+
+    table: Any
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def _rows(self, query) -> list[dict]:
+        return [dict(r._mapping) for r in self.session.execute(query)]
+
+    def add(self, **values) -> int:
+        if "version" in self.table.c:
+            values.setdefault("version", 1)
+        return self.session.execute(self.table.insert().values(**values)).inserted_primary_key[0]
+
+    def get(self, row_id: int, lock: bool = False) -> dict | None:
+        q = select(self.table).where(self.table.c.id == row_id)
+        row = self.session.execute(q.with_for_update() if lock else q).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def update(self, row_id: int, version: int, **values) -> None:
+        """A concurrent writer moved the version on: this one finds no row and loses (409)."""
+        done = self.session.execute(
+            self.table.update().where(self.table.c.id == row_id, self.table.c.version == version)
+            .values(version=version + 1, **values))
+        if done.rowcount != 1:
+            raise StaleDataError(f"{self.table.name} {row_id} changed")
 
 
 class CustomerRepository(_Repository):
@@ -462,33 +493,17 @@ class TimerStore:
         return done.rowcount == 1
 
 # --- materials (issue 4) ----------------------------------------------------------------------
-class _NumberedRows:
-    """Rows with a version (compare-and-set) and a document number made from the id (PO-00012)."""
+class _NumberedRows(_TableStore):
+    """Rows with a document number made from the id (PO-00012)."""
 
-    table: Any
     prefix: str
 
-    def __init__(self, session: Session):
-        self.session = session
-
     def add(self, **values) -> int:
-        import uuid
         row_id = self.session.execute(self.table.insert().values(
             version=1, number=uuid.uuid4().hex[:30], **values)).inserted_primary_key[0]
         self.session.execute(self.table.update().where(self.table.c.id == row_id)
                              .values(number=f"{self.prefix}-{row_id:05d}"))
         return row_id
-
-    def get(self, row_id: int, lock: bool = False) -> dict | None:
-        q = select(self.table).where(self.table.c.id == row_id)
-        row = self.session.execute(q.with_for_update() if lock else q).one_or_none()
-        return dict(row._mapping) if row else None
-
-    def update(self, row_id: int, version: int, **values) -> None:
-        done = self.session.execute(self.table.update().where(
-            self.table.c.id == row_id, self.table.c.version == version).values(version=version + 1, **values))
-        if done.rowcount != 1:
-            raise StaleDataError(f"{self.table.name} {row_id} changed")
 
 
 class PurchaseOrderStore(_NumberedRows):
@@ -570,41 +585,14 @@ class RunHistory:
 
 
 # --- approvals and order changes (issue 5) ----------------------------------------------------
-class _Rows:
-    """Dict rows of one table; updates compare-and-set on ``version`` (a lost race is a 409)."""
-
-    table: Any
-
-    def __init__(self, session: Session):
-        self.session = session
-
-    def _all(self, query) -> list[dict]:
-        return [dict(r._mapping) for r in self.session.execute(query)]
-
-    def add(self, **values) -> int:
-        if "version" in self.table.c:
-            values.setdefault("version", 1)
-        return self.session.execute(self.table.insert().values(**values)).inserted_primary_key[0]
-
-    def get(self, row_id: int) -> dict | None:
-        row = self.session.execute(select(self.table).where(self.table.c.id == row_id)).one_or_none()
-        return dict(row._mapping) if row else None
-
-    def update(self, row_id: int, version: int, **values) -> None:
-        done = self.session.execute(self.table.update().where(
-            self.table.c.id == row_id, self.table.c.version == version).values(version=version + 1, **values))
-        if done.rowcount != 1:
-            raise StaleDataError(f"{self.table.name} {row_id} changed")
-
-
-class ApprovalChainStore(_Rows):
+class ApprovalChainStore(_TableStore):
     """Review and approval chains with their steps (configuration)."""
 
     table = t.approval_chains
 
     def all(self) -> list[dict]:
-        chains = self._all(select(self.table).order_by(self.table.c.rank, self.table.c.code))
-        steps = self._all(select(t.approval_steps).order_by(
+        chains = self._rows(select(self.table).order_by(self.table.c.rank, self.table.c.code))
+        steps = self._rows(select(t.approval_steps).order_by(
             t.approval_steps.c.stage, t.approval_steps.c.role))
         for chain in chains:
             chain["steps"] = [s for s in steps if s["chain_id"] == chain["id"]]
@@ -619,7 +607,7 @@ class ApprovalChainStore(_Rows):
             self.session.execute(t.approval_steps.insert(), [{**s, "chain_id": chain_id} for s in steps])
 
 
-class DelegationStore(_Rows):
+class DelegationStore(_TableStore):
     """Deputies named by approvers for a period."""
 
     table = t.approval_delegations
@@ -631,10 +619,10 @@ class DelegationStore(_Rows):
             q = q.where(or_(c.principal_id == user_id, c.deputy_id == user_id))
         if active_at is not None:
             q = q.where(c.revoked_at.is_(None), c.starts_at <= active_at, c.ends_at > active_at)
-        return self._all(q.order_by(c.starts_at.desc(), c.id.desc()))
+        return self._rows(q.order_by(c.starts_at.desc(), c.id.desc()))
 
 
-class ReviewStore(_Rows):
+class ReviewStore(_TableStore):
     """Review records (紧急订单评审记录表) and the signed acts on them and on change requests."""
 
     table = t.order_reviews
@@ -644,13 +632,13 @@ class ReviewStore(_Rows):
         self.session.execute(select(t.orders.c.id).where(t.orders.c.id == order_id).with_for_update())
 
     def for_order(self, order_id: int) -> list[dict]:
-        return self._all(select(self.table).where(self.table.c.order_id == order_id)
+        return self._rows(select(self.table).where(self.table.c.order_id == order_id)
                          .order_by(self.table.c.id))
 
     def open_for(self, order_ids: list[int]) -> dict[int, dict]:
         if not order_ids:
             return {}
-        rows = self._all(select(self.table).where(self.table.c.order_id.in_(order_ids),
+        rows = self._rows(select(self.table).where(self.table.c.order_id.in_(order_ids),
                                                   self.table.c.status == "open"))
         return {r["order_id"]: r for r in rows}
 
@@ -661,7 +649,7 @@ class ReviewStore(_Rows):
         if not subjects:
             return []
         c = t.approval_signatures.c
-        return self._all(select(t.approval_signatures).where(c.subject.in_(subjects)).order_by(c.id))
+        return self._rows(select(t.approval_signatures).where(c.subject.in_(subjects)).order_by(c.id))
 
     def latest_login(self, user_id: int) -> tuple[bool, datetime | None]:
         """(has any login session, when the newest one began): the freshness of a signer's login."""
@@ -671,7 +659,7 @@ class ReviewStore(_Rows):
         return count > 0, newest
 
 
-class ChangeRequestStore(_Rows):
+class ChangeRequestStore(_TableStore):
     """Change requests (变更申请表)."""
 
     table = t.change_requests
@@ -683,50 +671,20 @@ class ChangeRequestStore(_Rows):
             q = q.where(c.order_id == order_id)
         if status:
             q = q.where(c.status == status)
-        return self._all(q.order_by(c.status != "pending", c.id.desc()))
+        return self._rows(q.order_by(c.status != "pending", c.id.desc()))
 
 
-class LetterStore(_Rows):
+class LetterStore(_TableStore):
     """Confirmation letters (确认函), kept with what was sent."""
 
     table = t.confirmation_letters
 
     def for_order(self, order_id: int) -> list[dict]:
-        return self._all(select(self.table).where(self.table.c.order_id == order_id)
+        return self._rows(select(self.table).where(self.table.c.order_id == order_id)
                          .order_by(self.table.c.id.desc()))
 
 
 # --- execution (issue 6) ----------------------------------------------------------------------
-class _TableStore:
-    """Dict rows of one table, with compare-and-set updates on ``version``."""
-
-    table: Any
-
-    def __init__(self, session: Session):
-        self.session = session
-
-    def _rows(self, query) -> list[dict]:
-        return [dict(r._mapping) for r in self.session.execute(query)]
-
-    def add(self, **values) -> int:
-        if "version" in self.table.c:
-            values.setdefault("version", 1)
-        return self.session.execute(self.table.insert().values(**values)).inserted_primary_key[0]
-
-    def get(self, row_id: int, lock: bool = False) -> dict | None:
-        q = select(self.table).where(self.table.c.id == row_id)
-        row = self.session.execute(q.with_for_update() if lock else q).one_or_none()
-        return dict(row._mapping) if row else None
-
-    def update(self, row_id: int, version: int, **values) -> None:
-        """A concurrent writer moved the version on: this one finds no row and loses (409)."""
-        done = self.session.execute(
-            self.table.update().where(self.table.c.id == row_id, self.table.c.version == version)
-            .values(version=version + 1, **values))
-        if done.rowcount != 1:
-            raise StaleDataError(f"{self.table.name} {row_id} changed")
-
-
 class TaskStore(_TableStore):
     """Production tasks (D1, E1), the operators' reports and each order's last forecast (E2)."""
 
@@ -834,32 +792,8 @@ class InspectionStore(_TableStore):
 
 
 # --- fulfilment (issue 6) ---------------------------------------------------------------------
-class _RowStore:
-    """Rows of one table as dicts; every change is a compare-and-set on ``version``."""
-
-    table: Any
-
-    def __init__(self, session: Session):
-        self.session = session
-
-    def _rows(self, q) -> list[dict]:
-        return [dict(r._mapping) for r in self.session.execute(q)]
-
-    def add(self, **values) -> int:
-        if "version" in self.table.c:
-            values["version"] = 1
-        return self.session.execute(self.table.insert().values(**values)).inserted_primary_key[0]
-
-    def get(self, row_id: int) -> dict | None:
-        row = self.session.execute(select(self.table).where(self.table.c.id == row_id)).one_or_none()
-        return dict(row._mapping) if row else None
-
-    def update(self, row_id: int, version: int, **values) -> None:
-        done = self.session.execute(
-            self.table.update().where(self.table.c.id == row_id, self.table.c.version == version)
-            .values(version=version + 1, **values))
-        if done.rowcount != 1:
-            raise StaleDataError(f"{self.table.name} {row_id} changed")
+class _RowStore(_TableStore):
+    """Rows that belong to an order, the latest one first."""
 
     def by_order(self, order_id: int) -> dict | None:
         row = self.session.execute(select(self.table).where(self.table.c.order_id == order_id)
