@@ -311,3 +311,17 @@ def test_b1_what_waits_for_me_lists_open_steps_urgent_first(ctx, actors):
     sign(ctx, actors["pmc"], urgent_id)
     assert [i["order_id"] for i in approvals.pending(ctx, actors["pmc"])["items"]] == [calm_id]
     assert approvals.pending(ctx, actors["sales"])["items"] == []
+
+
+def test_b6_a_reviewer_may_take_the_agreement_back_before_the_final_approval(ctx, actors):
+    oid = golden(ctx, actors)
+    sign(ctx, actors["pmc"], oid)
+    assert status(ctx, actors, oid) == "reviewed"
+    with pytest.raises(errors.InvalidTransition):  # the review button does not push a rejected order through
+        orders.act(ctx, actors["pmc"], oid, "review")
+    record = sign(ctx, actors["pmc"], oid, Opinion.DISAGREE, "SMT2 回流焊故障，无法保证交期")
+    assert status(ctx, actors, oid) == "rejected"
+    step = next(s for s in record["review"]["steps"] if s["key"] == "1.pmc")
+    assert [g["meaning"] for g in step["signatures"]] == ["reviewed", "rejected"]
+    with pytest.raises(errors.InvalidTransition):
+        orders.act(ctx, actors["management"], oid, "review", reason="必接")

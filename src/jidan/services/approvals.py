@@ -436,7 +436,7 @@ def _sign(ctx: Context, actor: Actor, order_id: int, decision: Decision, proof: 
         signer, principal = signer_of(uow, ctx, actor, decision.on_behalf_of)
         if principal is not None and principal == order.created_by:
             raise errors.SelfApproval("nobody approves their own order, nor through a deputy")
-        if order.status == S.REJECTED and decision.opinion != Opinion.DISAGREE and action != "reject":
+        if order.status == S.REJECTED and decision.opinion != Opinion.DISAGREE and action in (None, "approve"):
             _push_through(uow, ctx, signer, principal, order, decision, proof, session_started)
         else:
             _sign_step(uow, ctx, signer, principal, order, decision, proof, session_started,
@@ -452,8 +452,8 @@ def _find_step(review: dict, sigs: list[dict], tally: dict, role: Role, counted:
         raise errors.Forbidden(f"the chain has no step for {role}", code="approval.not_an_approver")
     signed = {s["step_key"] for s in sigs if s["counted_user_id"] == counted}
     waiting = [s for s in mine if not step_done(s, tally) and s["key"] not in signed]
-    if disagree:
-        candidates = waiting
+    if disagree:  # before the final approval a reviewer may still take their agreement back
+        candidates = waiting or mine
     else:
         stage = open_stage(review["steps"], tally, phase) if phase else None
         candidates = [s for s in waiting if s["phase"] == phase and s["stage"] == stage]
@@ -490,8 +490,10 @@ def _sign_step(uow, ctx, signer: Actor, principal: int | None, order: Order, dec
     order.check(lifecycle_action, signer, decision.comment)  # the table's rules: role, not the requester
     method = signing_method(uow, ctx, signer, proof, session_started)
     meaning = Meaning.REJECTED if disagree else PHASE_MEANING[Phase(step["phase"])]
-    record_signature(uow, ctx, signer, principal, order, _subject(review), step["key"], meaning,
-                      decision, method, review_id=review["id"])
+    retracts = any(s["step_key"] == step["key"] and s["counted_user_id"] == counted for s in sigs)
+    record_signature(uow, ctx, signer, principal, order, _subject(review),
+                     f"{step['key']}:rejected" if retracts else step["key"], meaning,
+                     decision, method, review_id=review["id"])
     if disagree:
         _reject(uow, ctx, signer, order, review, decision)
         return
@@ -629,7 +631,8 @@ def _review_view(uow, review: dict, order: Order, names: dict, now: datetime) ->
                       "open": phase is not None and step["phase"] == phase and step["stage"] == stage and not done,
                       "due_at": due, "overdue": bool(due and not done and review["status"] == "open"
                                                      and datetime.fromisoformat(due) < now),
-                      "signatures": [sig_view(uow, s, names) for s in sigs if s["step_key"] == step["key"]]})
+                      "signatures": [sig_view(uow, s, names) for s in sigs
+                                     if s["step_key"].split(":")[0] == step["key"]]})
     return {"id": review["id"], "revision": review["revision"], "chain_code": review["chain_code"],
             "chain_name": review["chain_name"], "status": review["status"], "steps": steps,
             "stages": sorted({s["stage"] for s in review["steps"]}),
