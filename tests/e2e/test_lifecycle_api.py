@@ -32,6 +32,17 @@ def test_a1_to_g5_urgent_order_walks_from_intake_to_closed_with_every_step_audit
             assert r.status_code == 200, r.text
             seen.append(api.get(f"/api/v1/orders/{oid}", "pmc").json()["status"])
             continue
+        if action == "ship":
+            # Goods leave only on a dispatched shipment, the customer told first (G3, G4).
+            r = api.act(oid, "ship", user)
+            assert r.status_code == 409 and r.json()["code"] == "order.ship_via_shipment"
+            shipment = api.post(f"/api/v1/orders/{oid}/shipment", user, json={
+                "packages": 6, "weight_kg": "84.50", "transport_mode": "air", "carrier": "顺丰航空",
+                "tracking_no": "SF1234567890", "expected_arrival": "2026-11-25T15:00:00"}).json()
+            r = api.post(f"/api/v1/shipments/{shipment['id']}/dispatch", user, json={"version": shipment["version"]})
+            assert r.status_code == 200, r.text
+            seen.append(api.get(f"/api/v1/orders/{oid}", user).json()["status"])
+            continue
         before = api.get(f"/api/v1/orders/{oid}", user).json()
         assert action in before["allowed_actions"], (action, user, before["allowed_actions"])
         r = api.act(oid, action, user, version=before["version"])

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from jidan.api.app import create_app
-from jidan.services import approvals, orders
+from jidan.services import approval_chains, approvals, confirmations, orders
 from jidan.services.approvals import Decision
 from jidan.services.orders import NewLine, NewOrder
 from tests.support import PASSWORD
@@ -79,7 +79,7 @@ def test_m5_the_printable_review_record_carries_the_form_title_the_opinions_and_
     opinions = text_of(re.search(r'data-testid="print-opinions">(.*?)</table>', html, re.S).group(1))
     assert "PMC" in opinions and "同意" in opinions and "可以做" in opinions and "批准" in opinions
     assert "最终审批通过" in text_of(html)
-    [letter] = approvals.letters(ctx, actors["sales"], oid)
+    [letter] = confirmations.letters(ctx, actors["sales"], oid)
     printed = sales.get(f"/orders/{oid}/letters/{letter['id']}").text
     assert "确 认 函" in printed and "承诺交货日期：2026-12-01" in printed
 
@@ -157,7 +157,7 @@ def test_b5_admin_edits_a_chain_in_the_page_and_others_only_read_it(ctx, actors)
     assert r.status_code == 422 and "该部门不能参与此类审批" in r.text
     r = admin.post("/workflow/chains/urgent", data=data, follow_redirects=False)
     assert r.status_code == 303
-    urgent = next(c for c in approvals.list_chains(ctx, actors["admin"]) if c["code"] == "urgent")
+    urgent = next(c for c in approval_chains.list_chains(ctx, actors["admin"]) if c["code"] == "urgent")
     assert [(s["role"], s["required"], s["min_amount"]) for s in urgent["steps"]] == [
         ("finance", 1, "100000.00"), ("pmc", 2, None), ("management", 1, None)]
 

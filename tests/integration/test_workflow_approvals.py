@@ -10,7 +10,7 @@ from jidan.domain import errors
 from jidan.domain.approval import ChainRule, Conditions, Opinion, Phase, StepRule
 from jidan.domain.model import Actor
 from jidan.domain.roles import Role
-from jidan.services import approvals, auth, orders, timers
+from jidan.services import approval_chains, approvals, auth, confirmations, delegations, orders, timers
 from jidan.services.approvals import Decision, Proof
 from jidan.services.orders import NewLine, NewOrder, OrderEdit
 from tests.support import DAY1, PASSWORD
@@ -31,14 +31,14 @@ def calm(ctx, actors, po="N-1") -> int:
 
 def configure(ctx, actors, code="urgent", **step_over) -> None:
     """Admin changes a seeded chain: finance reviews from ¥100,000 (the scenario's threshold)."""
-    current = next(c for c in approvals.list_chains(ctx, actors["admin"]) if c["code"] == code)
+    current = next(c for c in approval_chains.list_chains(ctx, actors["admin"]) if c["code"] == code)
     finance = step_over.pop("finance_from", Decimal("100000"))
     pmc_needs = step_over.pop("pmc_needs", 1)
     steps = (StepRule(1, Role.PMC, "生产可行性分析", Phase.REVIEW, pmc_needs, deadline_hours=2),
              StepRule(1, Role.FINANCE, "预算审核", Phase.REVIEW, conditions=Conditions(min_amount=finance),
                       deadline_hours=4),
              StepRule(2, Role.MANAGEMENT, "最终审批", Phase.APPROVE, deadline_hours=4))
-    approvals.save_chain(ctx, actors["admin"], ChainRule(
+    approval_chains.save_chain(ctx, actors["admin"], ChainRule(
         code, current["name"], steps, current["rank"], Conditions(urgent_only=code == "urgent")), current["version"])
 
 
@@ -150,7 +150,7 @@ def test_b7_signing_needs_the_password_unless_the_login_is_fresh(ctx, actors, cl
 
 def test_b7_nobody_approves_their_own_order_not_even_as_a_deputy(ctx, actors):
     oid = golden(ctx, actors)
-    approvals.add_delegation(ctx, actors["pmc"], "sales", DAY1, DAY1 + timedelta(days=3), "休假")
+    delegations.add_delegation(ctx, actors["pmc"], "sales", DAY1, DAY1 + timedelta(days=3), "休假")
     with pytest.raises(errors.SelfApproval):
         sign(ctx, actors["sales"], oid, on_behalf_of="pmc")
     with pytest.raises(errors.Forbidden):  # a role the chain does not name
@@ -161,7 +161,7 @@ def test_b7_a_deputy_signs_for_the_approver_during_the_period_only(ctx, actors, 
     oid = golden(ctx, actors)
     sign(ctx, actors["pmc"], oid)
     deputy = actors["manufacturing"]
-    approvals.add_delegation(ctx, actors["management"], "manufacturing", DAY1 + timedelta(hours=1),
+    delegations.add_delegation(ctx, actors["management"], "manufacturing", DAY1 + timedelta(hours=1),
                              DAY1 + timedelta(days=2), "出差")
     with pytest.raises(errors.Forbidden) as caught:  # not yet
         sign(ctx, deputy, oid, on_behalf_of="management")
@@ -246,14 +246,14 @@ def test_a6_approval_makes_the_confirmation_letter_from_the_approved_revision(ct
     oid = golden(ctx, actors)
     sign(ctx, actors["pmc"], oid)
     sign(ctx, actors["management"], oid, committed_date=date(2026, 12, 1))
-    [letter] = approvals.letters(ctx, actors["sales"], oid)
+    [letter] = confirmations.letters(ctx, actors["sales"], oid)
     assert letter["revision"] == 1 and letter["committed_date"] == "2026-12-01"
     assert letter["recipient"] == "buyer@c001.example.com" and letter["sent_at"] is None
     assert "承诺交货日期：2026-12-01" in letter["body"] and "SCB-200" in letter["body"]
     assert "华东精密" in letter["body"] and "【急】确认函" in letter["subject"]
     with pytest.raises(errors.Forbidden):  # sales sends it
-        approvals.send_letter(ctx, actors["pmc"], oid, letter["id"])
-    sent = approvals.send_letter(ctx, actors["sales"], oid, letter["id"])
+        confirmations.send_letter(ctx, actors["pmc"], oid, letter["id"])
+    sent = confirmations.send_letter(ctx, actors["sales"], oid, letter["id"])
     assert sent["sent_to"] == "buyer@c001.example.com" and sent["outbox_id"]
     with ctx.uow() as uow:
         row = uow.outbox.get(sent["outbox_id"])
@@ -282,19 +282,19 @@ def test_b5_admin_edits_chains_and_reviews_in_progress_keep_their_frozen_steps(c
     with pytest.raises(errors.Forbidden):
         configure_as(ctx, actors["pmc"])
     with pytest.raises(errors.StaleVersion):
-        approvals.save_chain(ctx, actors["admin"], ChainRule("urgent", "x", (
+        approval_chains.save_chain(ctx, actors["admin"], ChainRule("urgent", "x", (
             StepRule(1, Role.PMC, "a", Phase.REVIEW), StepRule(2, Role.MANAGEMENT, "b", Phase.APPROVE))), 1)
 
 
 def configure_as(ctx, actor):
-    approvals.save_chain(ctx, actor, ChainRule("urgent", "x", (
+    approval_chains.save_chain(ctx, actor, ChainRule("urgent", "x", (
         StepRule(1, Role.PMC, "a", Phase.REVIEW), StepRule(2, Role.MANAGEMENT, "b", Phase.APPROVE))), 1)
 
 
 def test_b5_one_active_chain_must_apply_to_every_order(ctx, actors):
-    standard = next(c for c in approvals.list_chains(ctx, actors["admin"]) if c["code"] == "standard")
+    standard = next(c for c in approval_chains.list_chains(ctx, actors["admin"]) if c["code"] == "standard")
     with pytest.raises(errors.ValidationFailed) as caught:
-        approvals.save_chain(ctx, actors["admin"], ChainRule("standard", "x", (
+        approval_chains.save_chain(ctx, actors["admin"], ChainRule("standard", "x", (
             StepRule(1, Role.PMC, "a", Phase.REVIEW), StepRule(2, Role.MANAGEMENT, "b", Phase.APPROVE)),
             active=False), standard["version"])
     assert caught.value.code == "approval.no_default_chain"

@@ -11,7 +11,7 @@ from jidan.domain import errors
 from jidan.domain.approval import ChainRule, Conditions, Phase, StepRule
 from jidan.domain.model import Actor
 from jidan.domain.roles import Role
-from jidan.services import approvals, auth, orders
+from jidan.services import approval_chains, approvals, auth, orders
 from jidan.services.approvals import Decision
 from jidan.services.audit import verify
 from jidan.services.orders import NewLine, NewOrder
@@ -22,8 +22,8 @@ SIGNERS, NEEDED = 20, 3
 
 
 def test_b5_twenty_approvers_at_once_on_a_three_of_m_step_exactly_three_count(ctx, actors):
-    current = next(c for c in approvals.list_chains(ctx, actors["admin"]) if c["code"] == "urgent")
-    approvals.save_chain(ctx, actors["admin"], ChainRule("urgent", current["name"], (
+    current = next(c for c in approval_chains.list_chains(ctx, actors["admin"]) if c["code"] == "urgent")
+    approval_chains.save_chain(ctx, actors["admin"], ChainRule("urgent", current["name"], (
         StepRule(1, Role.PMC, "生产可行性分析（三人会签）", Phase.REVIEW, NEEDED),
         StepRule(2, Role.MANAGEMENT, "最终审批", Phase.APPROVE)), 10, Conditions(urgent_only=True)),
         current["version"])

@@ -71,3 +71,15 @@ def check_decider(role: Role, requested_by: int, user_id: int) -> None:
         raise errors.Forbidden("only pmc decides on material delay requests", code="auth.role_not_allowed")
     if requested_by == user_id:
         raise errors.SelfApproval("nobody decides on their own request")
+
+
+#: (status, action) → next status of a purchase request (请购): purchasing orders it (it becomes a
+#: purchase order) or cancels it; a new accepted plan cancels one it no longer needs (C6).
+PURCHASE_REQUEST_FLOW: dict[tuple[str, str], str] = {
+    ("open", "order"): "ordered",
+    ("open", "cancel"): "cancelled",
+}
+PURCHASE_REQUEST_STATUSES = ("open", "ordered", "cancelled")
+#: Purchasing acts on purchase requests; pmc, who raised them by accepting the plan, reads them.
+REQUEST_BUYERS = frozenset({Role.PURCHASING, Role.ADMIN})
+REQUEST_VIEWERS = REQUEST_BUYERS | {Role.PMC}

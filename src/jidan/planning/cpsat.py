@@ -7,7 +7,7 @@ on that resource kept, its time free) or else free (any alternative, any time in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -43,6 +43,17 @@ class PlanModel:
     completions: dict[str, cp_model.LinearExprT] = field(default_factory=dict)
     jobs: list[Job] = field(default_factory=list)
     """The jobs with an operation that may move; the others are constants."""
+    derived: list[tuple[cp_model.IntVar, Callable[[Mapping[str, Assignment], Mapping[str, int]], int]]] = field(
+        default_factory=list
+    )
+    """Helper variables (tardiness, makespan, penalties) with how to compute each from a plan
+    (its assignments by operation, its completions by job), so a hint can be complete: CP-SAT
+    takes a complete, feasible hint as its first solution at once, where a partial one must be
+    completed by search, which a short neighbourhood solve often fails to do."""
+
+    def derive(self, variable: cp_model.IntVar, value: Callable[[Mapping[str, Assignment], Mapping[str, int]], int]):
+        self.derived.append((variable, value))
+        return variable
 
     def end(self, op: Operation):
         return self.starts[op.id] + op.duration
@@ -149,6 +160,7 @@ def makespan_objective(plan: PlanModel):
     ends = list(plan.completions.values())
     constants = [c for c in ends if isinstance(c, int)]
     top = plan.model.new_int_var(max(constants, default=0), max(plan.area.horizon, max(constants, default=0)), "makespan")
+    plan.derive(top, lambda placed, done: max(done.values(), default=0))
     variables = [c for c in ends if not isinstance(c, int)]
     if variables:
         plan.model.add_max_equality(top, variables + ([max(constants)] if constants else []))
@@ -165,6 +177,7 @@ def tardiness_terms(plan: PlanModel, job_ids: Iterable[str] | None = None) -> di
             terms[job_id] = max(0, completion - job.due)
             continue
         late = plan.model.new_int_var(0, max(0, plan.area.horizon - job.due), f"late[{job_id}]")
+        plan.derive(late, lambda placed, done, job=job: max(0, done.get(job.id, 0) - job.due))
         plan.model.add(late >= completion - job.due)
         terms[job_id] = late
     return terms
@@ -182,7 +195,8 @@ def objective_expression(plan: PlanModel, objective: str):
 
 
 def add_hint(plan: PlanModel, assignments: Iterable[Assignment]) -> None:
-    """Start the search from a known plan (usually the greedy one)."""
+    """Start the search from a known plan (usually the greedy one), every helper variable included."""
+    assignments = tuple(assignments)
     for a in assignments:
         if a.operation not in plan.starts:
             continue
@@ -191,6 +205,13 @@ def add_hint(plan: PlanModel, assignments: Iterable[Assignment]) -> None:
         if len(choices) > 1:
             for rid, literal in choices.items():
                 plan.model.add_hint(literal, rid == a.resource)
+    if plan.derived:
+        placed = {a.operation: a for a in assignments}
+        done: dict[str, int] = {}
+        for a in assignments:
+            done[a.job] = max(done.get(a.job, a.end), a.end)
+        for variable, value in plan.derived:
+            plan.model.add_hint(variable, value(placed, done))
 
 
 @dataclass(frozen=True)

@@ -81,3 +81,4 @@ def _area(plan: tuple[Assignment, ...], free: list[Assignment], shifted: list[As
         earliest=earliest,
         horizon=top + (top - earliest),
     )
+

@@ -1,4 +1,7 @@
-"""Review and approval of orders (B1–B7, A6): chains, the review record, signed acts, delegation.
+"""Review and approval of orders (B1–B7): the review record and the signed acts on it.
+
+The chains it follows are configured in ``approval_chains``, deputies in ``delegations``; an
+approval makes the confirmation letter (确认函) of ``confirmations``.
 
 How the chain meets the lifecycle (docs/workflow.md): ``review``, ``approve`` and ``reject`` are
 signed opinions. Each signature lands on the signer's step of the order's review record
@@ -17,17 +20,19 @@ from datetime import date, datetime, timedelta
 from jidan import i18n
 from jidan.domain import errors
 from jidan.domain.approval import (
-    APPROVER_ROLES, INSTRUCTION_LEVERS, PHASE_ACTION, PHASE_MEANING, PHASE_OF_STATE, ChainRule,
-    PHASE_ROLES, Conditions, Delegation, Meaning, OrderFacts, Opinion, Phase, StepRule,
-    check_chain, check_delegation, choose_chain, counts, open_stage, open_steps, step_done,
+    APPROVER_ROLES, INSTRUCTION_LEVERS, PHASE_ACTION, PHASE_MEANING, PHASE_OF_STATE, PHASE_ROLES, Meaning,
+    Opinion, Phase, counts, open_stage, open_steps, step_done,
 )
 from jidan.domain.delivery import next_level
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import ORDER_ENTRY, Role
 from jidan.domain.states import OrderState
-from jidan.services import audit, auth, notify, orders, planning, timers
+from jidan.services import approval_chains, audit, auth, notify, orders, planning, timers
+from jidan.services.confirmations import letter_view, make_letter
 from jidan.services.context import Context
+from jidan.services.delegations import add_delegation, deputies, principals, signer_of
+from jidan.services.names import display_name, urgent_mark
 from jidan.services.permissions import load_order, require_order_access, require_role
 
 S = OrderState
@@ -76,182 +81,6 @@ class Decision:
 
 def _settings(ctx):
     return notify.settings_of(ctx)
-
-
-def _facts(order: Order) -> OrderFacts:
-    return OrderFacts(order.amount, order.urgent, order.customer.key)
-
-
-def urgent_mark(order) -> str:
-    """The 急 mark on everything an urgent order touches (A3)."""
-    return "【急】" if order.urgent else ""
-
-
-def display_name(uow, user_id: int | None, cache: dict) -> str | None:
-    if user_id is None:
-        return None
-    if user_id not in cache:
-        user = uow.users.get(user_id)
-        cache[user_id] = user.display_name if user else str(user_id)
-    return cache[user_id]
-
-
-# ----------------------------------------------------------------------------- chains
-def _conditions(row: dict) -> Conditions:
-    return Conditions(row["min_amount"], row["urgent_only"], row["key_customer_only"])
-
-
-def chain_rule(row: dict) -> ChainRule:
-    steps = tuple(StepRule(s["stage"], Role(s["role"]), s["name"], Phase(s["phase"]), s["required"],
-                           _conditions(s), float(s["deadline_hours"]) if s["deadline_hours"] is not None
-                           else None) for s in row["steps"])
-    return ChainRule(row["code"], row["name"], steps, row["rank"], _conditions(row), row["active"])
-
-
-def _chain_view(row: dict) -> dict:
-    def money(value):
-        return f"{value:.2f}" if value is not None else None
-    return {"code": row["code"], "name": row["name"], "rank": row["rank"],
-            "min_amount": money(row["min_amount"]), "urgent_only": row["urgent_only"],
-            "key_customer_only": row["key_customer_only"], "active": row["active"],
-            "version": row["version"],
-            "updated_at": row["updated_at"].isoformat() if row["updated_at"] else None,
-            "steps": [{"stage": s["stage"], "role": s["role"], "name": s["name"], "phase": s["phase"],
-                       "required": s["required"], "min_amount": money(s["min_amount"]),
-                       "urgent_only": s["urgent_only"], "key_customer_only": s["key_customer_only"],
-                       "deadline_hours": float(s["deadline_hours"]) if s["deadline_hours"] is not None
-                       else None} for s in row["steps"]]}
-
-
-def list_chains(ctx: Context, actor: Actor) -> list[dict]:
-    require_order_access(actor)
-    with ctx.uow() as uow:
-        return [_chain_view(row) for row in uow.chains.all()]
-
-
-def save_chain(ctx: Context, actor: Actor, chain: ChainRule, version: int | None) -> dict:
-    """Admin creates (``version`` None) or replaces a chain; ongoing reviews keep their frozen steps."""
-    require_role(actor, {Role.ADMIN})
-    check_chain(chain)
-    with ctx.uow() as uow:
-        rows = uow.chains.all()
-        current = next((r for r in rows if r["code"] == chain.code), None)
-        others = [chain_rule(r) for r in rows if r["code"] != chain.code]
-        if not any(c.active and c.conditions.always for c in [*others, chain]):
-            raise errors.ValidationFailed("one active chain must apply to every order",
-                                          code="approval.no_default_chain",
-                                          fields={"active": "no_default_chain"})
-        values = {"name": chain.name.strip(), "rank": chain.rank,
-                  "min_amount": chain.conditions.min_amount, "urgent_only": chain.conditions.urgent_only,
-                  "key_customer_only": chain.conditions.key_customer_only, "active": chain.active,
-                  "updated_at": ctx.now(), "updated_by": actor.user_id}
-        if current is None:
-            if version is not None:
-                raise errors.NotFound(f"chain {chain.code} not found", code="approval.chain_not_found")
-            chain_id = uow.chains.add(code=chain.code, **values)
-        else:
-            if version is None:
-                raise errors.Duplicate(f"chain {chain.code} exists", code="approval.chain_exists",
-                                       fields={"code": "duplicate"})
-            if version != current["version"]:
-                raise errors.StaleVersion("the chain changed since you read it", current_version=current["version"])
-            chain_id = current["id"]
-            uow.chains.update(chain_id, version, **values)
-        uow.chains.replace_steps(chain_id, [
-            {"stage": s.stage, "role": s.role.value, "name": s.name.strip(), "phase": s.phase.value,
-             "required": s.required, "min_amount": s.conditions.min_amount,
-             "urgent_only": s.conditions.urgent_only, "key_customer_only": s.conditions.key_customer_only,
-             "deadline_hours": s.deadline_hours} for s in chain.steps])
-        saved = next(r for r in uow.chains.all() if r["id"] == chain_id)
-        view = _chain_view(saved)
-        audit.record(uow, ctx, actor, "approval_chain", chain.code, "save",
-                     _chain_view(current) if current else None, view)
-        uow.commit()
-        return view
-
-
-# ----------------------------------------------------------------------------- delegation
-def _delegation_view(uow, row: dict, names: dict) -> dict:
-    return {"id": row["id"], "principal": display_name(uow, row["principal_id"], names),
-            "principal_id": row["principal_id"], "deputy": display_name(uow, row["deputy_id"], names),
-            "deputy_id": row["deputy_id"], "starts_at": row["starts_at"].isoformat(),
-            "ends_at": row["ends_at"].isoformat(), "reason": row["reason"],
-            "revoked_at": row["revoked_at"].isoformat() if row["revoked_at"] else None,
-            "version": row["version"]}
-
-
-def add_delegation(ctx: Context, actor: Actor, deputy: str, starts_at: datetime, ends_at: datetime,
-                   reason: str | None = None, principal: str | None = None) -> dict:
-    """An approver names a deputy for a period (admin may do it for anyone)."""
-    with ctx.uow() as uow:
-        if principal and principal != actor.username:
-            require_role(actor, {Role.ADMIN})
-            boss = uow.users.by_username(principal)
-            if boss is None:
-                raise errors.ValidationFailed("unknown user", fields={"principal": "unknown_user"})
-        else:
-            boss = uow.users.get(actor.user_id)
-        if boss.role not in APPROVER_ROLES:
-            raise errors.Forbidden("only approvers name deputies", code="approval.not_an_approver")
-        stand_in = uow.users.by_username(deputy)
-        if stand_in is None or not stand_in.active:
-            raise errors.ValidationFailed("unknown user", fields={"deputy": "unknown_user"})
-        check_delegation(boss.id, stand_in.id, starts_at, ends_at, ctx.now())
-        row_id = uow.delegations.add(principal_id=boss.id, deputy_id=stand_in.id, starts_at=starts_at,
-                                     ends_at=ends_at, reason=reason, created_by=actor.user_id,
-                                     created_at=ctx.now())
-        view = _delegation_view(uow, uow.delegations.get(row_id), {})
-        audit.record(uow, ctx, actor, "delegation", row_id, "create", None, view, reason)
-        notify.notify(uow, ctx.now(), kind="approval.delegated", users=[stand_in.id], ctx=ctx,
-                      subject=f"{boss.display_name} 请您代为审批 {starts_at:%m-%d %H:%M} 至 {ends_at:%m-%d %H:%M}",
-                      body=reason or "")
-        uow.commit()
-        return view
-
-
-def revoke_delegation(ctx: Context, actor: Actor, delegation_id: int, version: int | None = None) -> dict:
-    with ctx.uow() as uow:
-        row = uow.delegations.get(delegation_id)
-        if row is None or (actor.role != Role.ADMIN and actor.user_id != row["principal_id"]):
-            raise errors.NotFound("delegation not found", code="approval.delegation_not_found")
-        if row["revoked_at"] is not None:
-            raise errors.Conflict("the delegation is already revoked", code="approval.delegation_revoked")
-        uow.delegations.update(delegation_id, version or row["version"], revoked_at=ctx.now())
-        view = _delegation_view(uow, uow.delegations.get(delegation_id), {})
-        audit.record(uow, ctx, actor, "delegation", delegation_id, "revoke", None, {"revoked_at": view["revoked_at"]})
-        uow.commit()
-        return view
-
-
-def list_delegations(ctx: Context, actor: Actor) -> list[dict]:
-    """Mine (as approver or deputy); admin sees all."""
-    with ctx.uow() as uow:
-        rows = uow.delegations.list(None if actor.role == Role.ADMIN else actor.user_id)
-        names: dict = {}
-        return [_delegation_view(uow, r, names) for r in rows]
-
-
-def principals(uow, actor: Actor, now: datetime) -> dict[int, Role]:
-    """Approvers this actor stands in for now: principal id → role."""
-    out = {}
-    for row in uow.delegations.list(actor.user_id, active_at=now):
-        delegation = Delegation(row["principal_id"], row["deputy_id"], row["starts_at"], row["ends_at"],
-                                row["revoked_at"])
-        if delegation.deputy_id == actor.user_id and delegation.active(now):
-            boss = uow.users.get(delegation.principal_id)
-            if boss is not None and boss.active:
-                out[boss.id] = Role(boss.role)
-    return out
-
-
-def signer_of(uow, ctx, actor: Actor, on_behalf_of: str | None) -> tuple[Actor, int | None]:
-    """Who signs, in which role: the actor, or the actor as deputy of an approver."""
-    if not on_behalf_of or on_behalf_of == actor.username:
-        return Actor(actor.user_id, actor.username, Role(actor.role), actor.display_name), None
-    boss = uow.users.by_username(on_behalf_of)
-    if boss is None or boss.id not in principals(uow, actor, ctx.now()):
-        raise errors.Forbidden(f"you are not {on_behalf_of}'s deputy now", code="approval.not_deputy")
-    return Actor(actor.user_id, actor.username, Role(boss.role), actor.display_name), boss.id
 
 
 # ----------------------------------------------------------------------------- proof
@@ -345,11 +174,11 @@ def _feasibility(ctx: Context, actor: Actor, order_id: int) -> dict | None:
 
 
 def _open_review(uow, ctx: Context, actor: Actor, order: Order, feasibility: dict | None) -> dict:
-    chain = choose_chain([chain_rule(r) for r in uow.chains.all()], _facts(order))
+    chain = approval_chains.chain_for(uow, order)
     if chain is None:
         raise errors.Conflict("no approval chain applies to this order; ask admin to configure one",
                               code="approval.no_chain")
-    steps = [s.snapshot() for s in chain.steps_for(_facts(order))]
+    steps = approval_chains.frozen_steps(chain, order)
     review_id = uow.reviews.add(order_id=order.id, revision=order.revision, chain_code=chain.code,
                                 chain_name=chain.name, steps=steps, due={}, status="open",
                                 feasibility=feasibility, started_by=actor.user_id, started_at=ctx.now())
@@ -383,12 +212,6 @@ def _open_next_stage(uow, ctx: Context, actor: Actor, order: Order, review: dict
         return review
     uow.reviews.update(review["id"], review["version"], due=due)
     return uow.reviews.get(review["id"])
-
-
-def deputies(uow, role: str, now: datetime) -> list[int]:
-    """Deputies of the role's approvers who stand in now: they are told too."""
-    ids = set(uow.users.active_ids_with_roles([role]))
-    return [d["deputy_id"] for d in uow.delegations.list(active_at=now) if d["principal_id"] in ids]
 
 
 def open_review(ctx: Context, actor: Actor, order_id: int) -> dict:
@@ -656,8 +479,8 @@ def _can(uow, ctx, actor: Actor, order: Order, review: dict | None) -> dict:
     if actor.user_id == order.created_by:
         return can
     if under_review and waiting:
-        chain = choose_chain([chain_rule(r) for r in uow.chains.all()], _facts(order))
-        review = {"id": 0, "steps": [s.snapshot() for s in chain.steps_for(_facts(order))]} if chain else None
+        chain = approval_chains.chain_for(uow, order)
+        review = {"id": 0, "steps": approval_chains.frozen_steps(chain, order)} if chain else None
     if review is None or not (under_review or order.status == S.REJECTED):
         return can
     sigs = uow.reviews.signatures([_subject(review)]) if review["id"] else []
@@ -692,9 +515,9 @@ def review_record(ctx: Context, actor: Actor, order_id: int) -> dict:
         current = _current_review(uow, order)
         preview = None
         if current is None and order.status in PHASE_OF_STATE:
-            chain = choose_chain([chain_rule(r) for r in uow.chains.all()], _facts(order))
+            chain = approval_chains.chain_for(uow, order)
             preview = {"chain_code": chain.code, "chain_name": chain.name,
-                       "steps": [s.snapshot() for s in chain.steps_for(_facts(order))]} if chain else None
+                       "steps": approval_chains.frozen_steps(chain, order)} if chain else None
         return {
             "order": orders.order_view(order, actor),
             "review": _review_view(uow, current, order, names, now) if current else None,
@@ -730,7 +553,7 @@ def _pending_reviews(uow, actor: Actor, roles: dict, names: dict) -> list[dict]:
         found += uow.orders.list(OrderFilter(status=state.value, limit=100_000))[0]
     reviews = uow.reviews.open_for([o.id for o in found])
     sigs = uow.reviews.signatures([_subject(r) for r in reviews.values()])
-    chains = [chain_rule(r) for r in uow.chains.all()]
+    chains = approval_chains.rules(uow)
     items = []
     for order in found:
         if order.created_by == actor.user_id:
@@ -740,8 +563,8 @@ def _pending_reviews(uow, actor: Actor, roles: dict, names: dict) -> list[dict]:
             steps, due = review["steps"], review["due"]
             mine = [s for s in sigs if s["subject"] == _subject(review)]
         else:
-            chain = choose_chain(chains, _facts(order))
-            steps, due, mine = ([s.snapshot() for s in chain.steps_for(_facts(order))] if chain else []), {}, []
+            chain = approval_chains.chain_for(uow, order, chains)
+            steps, due, mine = (approval_chains.frozen_steps(chain, order) if chain else []), {}, []
         tally = counts(mine, order.revision)
         for step in open_steps(steps, tally, PHASE_OF_STATE[OrderState(order.status)]):
             for role, principal in roles.items():
@@ -798,88 +621,6 @@ def after_cancel(uow, ctx, actor: Actor, order: Order, reason: str | None) -> No
     for review in uow.reviews.for_order(order.id):
         if review["status"] == "open":
             _close(uow, ctx, review, "cancelled", decision_note=reason)
-
-
-# ----------------------------------------------------------------------------- 确认函 (A6)
-def letter_view(row: dict, names: dict, uow) -> dict:
-    return {"id": row["id"], "order_id": row["order_id"], "revision": row["revision"],
-            "committed_date": row["committed_date"].isoformat(), "recipient": row["recipient"],
-            "subject": row["subject"], "body": row["body"],
-            "created_at": row["created_at"].isoformat(timespec="seconds"),
-            "created_by": display_name(uow, row["created_by"], names),
-            "sent_to": row["sent_to"], "sent_by": display_name(uow, row["sent_by"], names),
-            "sent_at": row["sent_at"].isoformat(timespec="seconds") if row["sent_at"] else None,
-            "outbox_id": row["outbox_id"], "version": row["version"]}
-
-
-def make_letter(uow, ctx, actor: Actor, order: Order, committed: date) -> int:
-    """The confirmation letter (确认函) from the order as approved now: kept, sent by sales."""
-    company = _settings(ctx).company_name
-    seller = uow.users.get(order.created_by)
-    lines = "\n".join(f"  {ln.line_no}. {ln.product.code} {ln.product.name} × {ln.quantity} {ln.product.unit}，"
-                      f"单价 ¥{ln.unit_price:,.2f}，金额 ¥{ln.amount:,.2f}" for ln in order.lines)
-    body = (f"{order.customer.name}：\n\n"
-            f"感谢贵司订单（客户订单号 {order.customer_po}）。经我司评审，确认如下：\n\n"
-            f"订单号：{order.number}（第 {order.revision} 版）\n"
-            f"产品明细：\n{lines}\n"
-            f"订单金额：¥{order.amount:,.2f}\n"
-            f"要求交期：{order.requested_date}\n"
-            f"承诺交货日期：{committed}\n"
-            + (f"特殊要求：{order.special_requirements}\n" if order.special_requirements else "")
-            + f"\n如有疑问，请联系我司销售 {seller.display_name if seller else ''}"
-            + (f"（{seller.email}）" if seller and seller.email else "") + "。\n\n"
-            f"{company} 销售部\n{ctx.now():%Y-%m-%d}\n")
-    subject = f"{urgent_mark(order)}确认函 Order confirmation {order.number}（交期 {committed}）"
-    letter_id = uow.letters.add(order_id=order.id, revision=order.revision, committed_date=committed,
-                                recipient=order.customer.email, subject=subject[:200], body=body,
-                                created_by=actor.user_id, created_at=ctx.now())
-    audit.record(uow, ctx, actor, "confirmation_letter", letter_id, "create", None,
-                 {"order": order.number, "revision": order.revision, "committed_date": committed})
-    return letter_id
-
-
-def letters(ctx: Context, actor: Actor, order_id: int) -> list[dict]:
-    with ctx.uow() as uow:
-        load_order(uow, actor, order_id)
-        names: dict = {}
-        return [letter_view(r, names, uow) for r in uow.letters.for_order(order_id)]
-
-
-def letter(ctx: Context, actor: Actor, order_id: int, letter_id: int) -> tuple[dict, dict]:
-    """One letter with its order (for the printable page)."""
-    with ctx.uow() as uow:
-        order = load_order(uow, actor, order_id)
-        row = uow.letters.get(letter_id)
-        if row is None or row["order_id"] != order.id:
-            raise errors.NotFound("letter not found", code="confirmation.not_found")
-        return letter_view(row, {}, uow), orders.order_view(order)
-
-
-def send_letter(ctx: Context, actor: Actor, order_id: int, letter_id: int,
-                to: list[str] | None = None, version: int | None = None) -> dict:
-    """Sales sends the letter to the customer by e-mail (A6); each sending is recorded."""
-    require_role(actor, ORDER_ENTRY)
-    with ctx.uow() as uow:
-        order = load_order(uow, actor, order_id)
-        row = uow.letters.get(letter_id)
-        if row is None or row["order_id"] != order.id:
-            raise errors.NotFound("letter not found", code="confirmation.not_found")
-        if version is not None and version != row["version"]:
-            raise errors.StaleVersion("the letter changed since you read it", current_version=row["version"])
-        if row["revision"] != order.revision:
-            raise errors.Conflict("the order has changed since this letter; send the newest one",
-                                  code="confirmation.outdated")
-        recipients = [a.strip() for a in (to or [row["recipient"] or ""]) if a and a.strip()]
-        outbox_id = notify.send_email(uow, ctx.now(), to=recipients, subject=row["subject"], body=row["body"],
-                                      kind="confirmation", order_id=order.id, ref=f"letter:{letter_id}")
-        uow.letters.update(letter_id, row["version"], sent_to=", ".join(recipients), sent_by=actor.user_id,
-                           sent_at=ctx.now(), outbox_id=outbox_id)
-        audit.record(uow, ctx, actor, "confirmation_letter", letter_id, "send",
-                     {"sent_to": row["sent_to"]}, {"sent_to": ", ".join(recipients), "outbox_id": outbox_id})
-        view = letter_view(uow.letters.get(letter_id), {}, uow)
-        uow.commit()
-        return view
-
 
 
 # ----------------------------------------------------------------------------- demo

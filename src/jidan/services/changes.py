@@ -20,8 +20,9 @@ from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import ORDER_ENTRY, Role
 from jidan.domain.states import OrderState
-from jidan.services import approvals, audit, notify, orders, planning, timers
-from jidan.services.approvals import Decision, Proof, display_name, urgent_mark
+from jidan.services import approvals, audit, confirmations, delegations, notify, orders, planning, timers
+from jidan.services.approvals import Decision, Proof
+from jidan.services.names import display_name, urgent_mark
 from jidan.services.context import Context
 from jidan.services.orders import NewLine, OrderEdit
 from jidan.services.permissions import load_order, require_order_access, require_role
@@ -150,7 +151,7 @@ def sign_change(ctx: Context, actor: Actor, change_id: int, decision: Decision, 
                                       current_version=row["version"])
         if row["status"] != "pending":
             raise errors.Conflict(f"the change request is {row['status']}", code="change.not_pending")
-        signer, principal = approvals.signer_of(uow, ctx, actor, decision.on_behalf_of)
+        signer, principal = delegations.signer_of(uow, ctx, actor, decision.on_behalf_of)
         if {signer.user_id, principal} & {row["requested_by"], order.created_by}:
             raise errors.SelfApproval("nobody approves their own change request",
                                       code="change.self_approval")
@@ -226,7 +227,7 @@ def _apply(uow, ctx, signer: Actor, order: Order, row: dict, sigs: list[dict], d
                       roles=[Role.MANUFACTURING], ctx=ctx,
                       subject=f"{urgent_mark(order)}订单 {order.number} 已变更（第 {order.revision} 版）",
                       body=f"变更：{what}；请按新版本生产")
-    letter = approvals.make_letter(uow, ctx, signer, order, order.promised_date or order.requested_date)
+    letter = confirmations.make_letter(uow, ctx, signer, order, order.promised_date or order.requested_date)
     notify.notify(uow, now, kind="change.approved", order_id=order.id, ref=f"letter:{letter}",
                   users=[row["requested_by"]], exclude=signer, ctx=ctx,
                   subject=f"{urgent_mark(order)}变更申请 {_number(row)} 已批准，请发送新的确认函",

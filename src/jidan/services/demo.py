@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -26,7 +27,9 @@ USERS = [
     ("supplier", "连接器供应商", Role.SUPPLIER), ("admin", "系统管理员", Role.ADMIN),
     ("sales2", "张业务", Role.SALES), ("assembly", "装配组长 黄", Role.MANUFACTURING),
     ("test_lead", "测试组长 林", Role.MANUFACTURING),
-    ("production_manager", "生产经理 马", Role.MANUFACTURING),
+    # 生产经理: the escalation level above the group leaders. The ladder climbs by role
+    # (JIDAN_ESCALATION_LADDER: manufacturing > pmc > management), so he holds pmc's role.
+    ("production_manager", "生产经理 马", Role.PMC),
 ]
 
 DEPARTMENTS = [("SMT", "SMT 贴片车间"), ("ASM", "装配车间"), ("TST", "测试车间"),
@@ -130,6 +133,9 @@ def _products(ctx: Context, rnd: random.Random) -> list[str]:
             bom = tuple((m, Decimal(rnd.choice([1, 2, 4]))) for m, _ in rnd.sample(MATERIALS, 3))
             if code == "SCB-200":
                 bom = (("M-CONN-40", Decimal(2)), ("M-PCB-4L", Decimal(1)), ("M-IC-MCU", Decimal(1)))
+                # scenario.md: its routing names SMT line 2 (the bottleneck, whose oven fails on Day 2).
+                steps = tuple(replace(step, work_center="SMT2") if step.work_center.startswith("SMT") else step
+                              for step in steps)
             masterdata.create_product(ctx, None, NewProduct(
                 code, f"{family} {code}", Decimal(rnd.randrange(80, 900)), lead, routing=steps, bom=bom))
             codes.append(code)
@@ -183,6 +189,10 @@ def _advance(ctx: Context, users: dict, view: dict, seller: Actor, target: Order
     while state != target:
         action = NEXT_ACTION[state]
         actor = seller if action == "close" else _actor(users[STEP_ACTOR[action]])
+        if action == "ship":  # demo: fulfilment (issue 6): goods leave on a dispatched shipment (G3, G4)
+            from jidan.services.shipping import demo_ship
+            state = demo_ship(ctx, actor, view["id"])
+            continue
         state = OrderState(orders.act(ctx, actor, view["id"], action)["status"])
         if action == "review" and state == OrderState.SUBMITTED:  # a large order: finance reviews too (B3)
             state = OrderState(orders.act(ctx, _actor(users["finance"]), view["id"], action)["status"])

@@ -22,8 +22,8 @@ from jidan.domain.execution import (
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import Role
-from jidan.domain.states import OrderState
-from jidan.services import audit, orders, timers
+from jidan.domain.states import TRANSITIONS, OrderState
+from jidan.services import audit, hooks, orders, timers
 from jidan.services.calendar import effective_calendar
 from jidan.services.context import Context
 from jidan.services.notify import notify, send_email
@@ -502,24 +502,54 @@ def send_progress_update(ctx: Context, actor: Actor, order_id: int, note: str | 
         if not order.customer.email:
             raise errors.Conflict("the customer has no e-mail address", code="customer.no_email",
                                   fields={"email": "required"})
-        result, _ = order_forecast(uow, ctx, order)
-        expected = result.predicted.date() if result.predicted else (order.promised_date or order.requested_date)
-        stage = STAGE_TEXT.get(str(order.status), ("处理中", "in progress"))
-        body = (f"{order.customer.name}：\n\n您的订单 {order.customer_po}（我司单号 {order.number}）目前处于"
-                f"「{stage[0]}」阶段，已完成工序 {result.done}/{result.total}，预计完成日期 {expected:%Y-%m-%d}。"
-                + (f"\n\n{note}" if note else "")
-                + f"\n\nDear {order.customer.name}, your order {order.customer_po} ({order.number}) is {stage[1]}; "
-                  f"{result.done} of {result.total} operations are done and we expect to complete it on "
-                  f"{expected:%Y-%m-%d}.")
-        subject = f"{'【急单】' if order.urgent else ''}订单进度 {order.customer_po} / Order progress"
-        mail_id = send_email(uow, ctx.now(), to=[order.customer.email], subject=subject, body=body,
-                             kind="progress_update", order_id=order.id, ref=f"progress:{order.id}")
-        audit.record(uow, ctx, actor, "order_progress", order.id, "customer_update", None,
-                     {"to": order.customer.email, "stage": str(order.status), "expected": expected.isoformat(),
-                      "outbox_id": mail_id}, note)
+        sent = _progress_mail(uow, ctx, order, note, ref=f"progress:{order.id}")
+        audit.record(uow, ctx, actor, "order_progress", order.id, "customer_update", None, sent, note)
         uow.commit()
-        return {"order_id": order.id, "to": order.customer.email, "stage": str(order.status),
-                "expected": expected.isoformat(), "outbox_id": mail_id}
+        return {"order_id": order.id, **sent}
+
+
+def _progress_mail(uow, ctx: Context, order: Order, note: str | None, ref: str) -> dict:
+    """Queues the progress e-mail (stage, operations done, expected date) to the customer."""
+    result, _ = order_forecast(uow, ctx, order)
+    expected = result.predicted.date() if result.predicted else (order.promised_date or order.requested_date)
+    stage = STAGE_TEXT.get(str(order.status), ("处理中", "in progress"))
+    body = (f"{order.customer.name}：\n\n您的订单 {order.customer_po}（我司单号 {order.number}）目前处于"
+            f"「{stage[0]}」阶段，已完成工序 {result.done}/{result.total}，预计完成日期 {expected:%Y-%m-%d}。"
+            + (f"\n\n{note}" if note else "")
+            + f"\n\nDear {order.customer.name}, your order {order.customer_po} ({order.number}) is {stage[1]}; "
+              f"{result.done} of {result.total} operations are done and we expect to complete it on "
+              f"{expected:%Y-%m-%d}.")
+    subject = f"{'【急单】' if order.urgent else ''}订单进度 {order.customer_po} / Order progress"
+    mail_id = send_email(uow, ctx.now(), to=[order.customer.email], subject=subject, body=body,
+                         kind="progress_update", order_id=order.id, ref=ref)
+    return {"to": order.customer.email, "stage": str(order.status), "expected": expected.isoformat(),
+            "outbox_id": mail_id}
+
+
+#: The state each milestone action leads to: how the hook knows which milestone it is at.
+MILESTONE_OF_STATE = {t.target: t.action for t in TRANSITIONS.values() if t.action in hooks.PROGRESS_MILESTONES}
+
+
+def milestones(ctx: Context) -> frozenset[str]:
+    """The configured milestones (``JIDAN_PROGRESS_MILESTONES``); empty turns them off."""
+    value = _settings(ctx, "progress_milestones", "") or ""
+    return frozenset(m.strip() for m in value.split(",") if m.strip())
+
+
+def progress_at_milestone(uow, ctx: Context, actor: Actor, order: Order, reason: str | None) -> None:
+    """AFTER hook (E3): at a configured milestone the customer gets the progress e-mail without
+    anyone asking, once per order and milestone (``progress:<order>:<milestone>``), audited.
+    Customers without an e-mail address are left to sales, who phone them."""
+    milestone = MILESTONE_OF_STATE.get(order.status)
+    if milestone is None or milestone not in milestones(ctx) or not order.customer.email:
+        return
+    ref = f"progress:{order.id}:{milestone}"
+    if any(e["action"] == "milestone_update" and (e["new"] or {}).get("ref") == ref
+           for e in uow.audit.for_entity("order_progress", order.id)):
+        return
+    sent = _progress_mail(uow, ctx, order, None, ref)
+    audit.record(uow, ctx, actor, "order_progress", order.id, "milestone_update", None,
+                 {**sent, "milestone": milestone, "ref": ref})
 
 
 #: The order's stage as the customer reads it (zh, en).

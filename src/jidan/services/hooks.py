@@ -16,6 +16,7 @@ Hook = Callable[..., None]
 BEFORE: dict[str, tuple[str, ...]] = {
     "release": ("jidan.services.planning:check_release",),
     "receive": ("jidan.services.quality:check_receipt",),  # execution (issue 6): F2
+    "ship": ("jidan.services.shipping:check_ship",),  # fulfilment (issue 6): G3, G4
 }
 #: action → "module:function" of the work that runs after it, in the same transaction.
 AFTER: dict[str, tuple[str, ...]] = {
@@ -26,6 +27,11 @@ AFTER: dict[str, tuple[str, ...]] = {
     "close": ("jidan.services.records:freeze_on_close",),  # fulfilment (issue 6): M2, M4
     "cancel": ("jidan.services.approvals:after_cancel",),  # approvals (issue 5): B1
 }
+
+# execution (issue 6): the customer's progress e-mail at the configured milestones (E3).
+PROGRESS_MILESTONES = ("release", "start_production", "inspect", "receive")
+for _action in PROGRESS_MILESTONES:
+    AFTER[_action] = AFTER.get(_action, ()) + ("jidan.services.execution:progress_at_milestone",)
 
 # materials (issue 4): a released order's materials leave free stock (C6).
 AFTER["release"] = AFTER.get("release", ()) + ("jidan.services.materials:issue_for_order",)

@@ -34,6 +34,7 @@ class MaterialNeed:
     to_purchase: float
     ready: int
     purchase_orders: tuple[str, ...] = ()
+    need_by: int = 0  # the minute the line needs it (its planned start)
 
 
 @dataclass
@@ -110,7 +111,8 @@ class MaterialPlan:
             answer.needs.append(MaterialNeed(
                 req.item, product.name, product.unit, req.quantity, req.from_stock, req.from_orders,
                 req.uncovered, ready, tuple(po["number"] for po in self.orders
-                                            if po["material_code"] == req.item and self.now < self.arrival(po["due_date"]) <= ready)))
+                                            if po["material_code"] == req.item and self.now < self.arrival(po["due_date"]) <= ready),
+                req.need_by))
         return answers
 
     def _bom(self, items: set[str]):

@@ -123,11 +123,15 @@ def _check_version(row: dict, expected: int | None) -> None:
 
 # ---------------------------------------------------------------- stock
 def list_stock(ctx: Context, actor: Actor) -> list[dict]:
-    """Every material with its free stock, what is on order and when the next lot comes."""
+    """Every material with its free stock, what is on order and when the next lot comes, and what
+    open purchase requests still ask for."""
     require_role(actor, STOCK_VIEWERS)
     with ctx.uow() as uow:
         stock = {r["material_code"]: r for r in uow.stock.all()}
         open_orders = uow.purchase_orders.list(status="open")
+        requested: dict[str, Decimal] = {}
+        for pr in uow.purchase_requests.list(status="open"):
+            requested[pr["material_code"]] = requested.get(pr["material_code"], Decimal(0)) + Decimal(pr["quantity"])
         out = []
         for product in uow.products.list(kind="material"):
             row = stock.get(product.code)
@@ -137,7 +141,8 @@ def list_stock(ctx: Context, actor: Actor) -> list[dict]:
                         "on_hand": amount(row["on_hand"]) if row else None,
                         "version": row["version"] if row else None,
                         "on_order": amount(sum((po["quantity"] for po in mine), Decimal(0))),
-                        "next_due": mine[0]["due_date"].isoformat() if mine else None})
+                        "next_due": mine[0]["due_date"].isoformat() if mine else None,
+                        "requested": amount(requested.get(product.code, Decimal(0)))})
         return out
 
 
@@ -243,18 +248,24 @@ def create_purchase_order(ctx: Context, actor: Actor, cmd: NewPurchaseOrder) -> 
     """Purchasing orders a material from a supplier (采购订单)."""
     require_role(actor, BUYERS)
     with ctx.uow() as uow:
-        supplier = _checked_supplier(uow, ctx, cmd)
-        po_id = uow.purchase_orders.add(material_code=cmd.material, quantity=cmd.quantity, due_date=cmd.due_date,
-                                        supplier_id=supplier.id, status="open", note=cmd.note or None,
-                                        created_by=actor.user_id, created_at=ctx.now())
-        row = uow.purchase_orders.get(po_id)
-        audit.record(uow, ctx, actor, "purchase_order", po_id, "create", None,
-                     {"number": row["number"], "material": cmd.material, "quantity": amount(cmd.quantity),
-                      "due_date": cmd.due_date, "supplier": supplier.username})
-        notify(uow, ctx.now(), ctx=ctx, kind="purchase_order", users=[supplier.id], ref=f"purchase_order:{po_id}",
-               subject=f"采购订单 {row['number']}：{cmd.material} × {amount(cmd.quantity)}，交期 {cmd.due_date}")
+        po_id = place_purchase_order(uow, ctx, actor, cmd)
         uow.commit()
         return _po_view(uow, uow.purchase_orders.get(po_id))
+
+
+def place_purchase_order(uow, ctx: Context, actor: Actor, cmd: NewPurchaseOrder) -> int:
+    """Checks and writes a purchase order, audited, and tells its supplier (caller commits)."""
+    supplier = _checked_supplier(uow, ctx, cmd)
+    po_id = uow.purchase_orders.add(material_code=cmd.material, quantity=cmd.quantity, due_date=cmd.due_date,
+                                    supplier_id=supplier.id, status="open", note=cmd.note or None,
+                                    created_by=actor.user_id, created_at=ctx.now())
+    row = uow.purchase_orders.get(po_id)
+    audit.record(uow, ctx, actor, "purchase_order", po_id, "create", None,
+                 {"number": row["number"], "material": cmd.material, "quantity": amount(cmd.quantity),
+                  "due_date": cmd.due_date, "supplier": supplier.username})
+    notify(uow, ctx.now(), ctx=ctx, kind="purchase_order", users=[supplier.id], ref=f"purchase_order:{po_id}",
+           subject=f"采购订单 {row['number']}：{cmd.material} × {amount(cmd.quantity)}，交期 {cmd.due_date}")
+    return po_id
 
 
 def edit_purchase_order(ctx: Context, actor: Actor, po_id: int, version: int, quantity: Decimal | None = None,

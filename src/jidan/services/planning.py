@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from jidan.adapters.db.repositories import OrderFilter
 from jidan.domain import errors
@@ -38,6 +39,8 @@ from jidan.services.permissions import load_order, require_role
 
 PLANNED_STATES = (OrderState.APPROVED, OrderState.PLANNED, OrderState.RELEASED,
                   OrderState.IN_PRODUCTION, OrderState.ON_HOLD)
+#: Orders that may have tasks on the floor, rework among them.
+ON_FLOOR = frozenset({OrderState.RELEASED, OrderState.IN_PRODUCTION, OrderState.ON_HOLD})
 WEIGHT = {"key": 10, "urgent": 5, "normal": 1}
 PLANNERS = {Role.PMC, Role.ADMIN}
 VIEWERS = {Role.PMC, Role.ADMIN, Role.MANAGEMENT, Role.SALES, Role.MANUFACTURING, Role.PURCHASING,
@@ -76,14 +79,19 @@ def _chunks(total: int, most: int) -> list[int]:
     return [total // count + (1 if k < total % count else 0) for k in range(count)]
 
 
+def _due(order: Order, origin: datetime) -> int:
+    """The end of the promised (else requested) day, in plan minutes."""
+    due_day = order.promised_date or order.requested_date
+    return int((datetime.combine(due_day + timedelta(days=1), datetime.min.time()) - origin).total_seconds() // 60)
+
+
 def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shift_minutes: int,
                release: int = 0, releases: Mapping[str, int] | None = None) -> list[Job]:
     """One job per order line: its routing, the due date's end of day, weight by priority.
 
     ``releases`` gives a line's own release (its materials), by job id.
     """
-    due_day = order.promised_date or order.requested_date
-    due = int((datetime.combine(due_day + timedelta(days=1), datetime.min.time()) - origin).total_seconds() // 60)
+    due = _due(order, origin)
     releases = releases or {}
     jobs = []
     for line in order.lines:
@@ -105,6 +113,7 @@ class PlantModel:
     """Resources and their working windows for one origin; builds jobs for orders."""
 
     def __init__(self, uow, ctx: Context, origin: datetime):
+        self.uow = uow
         self.origin = origin
         centers = [w.code for w in uow.plant.work_centers()]
         self.groups: dict[str, list[str]] = {}
@@ -123,7 +132,27 @@ class PlantModel:
         jobs = [j for o in orders
                 for j in order_jobs(o, self.origin, self.groups, self.shift_minutes, release.get(o.id, 0),
                                     releases)]
-        return Problem(self.resources, tuple(jobs))
+        return Problem(self.resources, tuple(jobs + self.rework_jobs(orders, release)))
+
+    def rework_jobs(self, orders: list[Order], release: Mapping[int, int]) -> list[Job]:
+        """Open rework and replacement work of the orders on the floor (F1, F2): each failed
+        quantity's steps again, a job of its order with its tasks' work centers and remaining
+        minutes, so that every run plans it with the rest instead of dropping it."""
+        jobs = []
+        for order in orders:
+            if order.status not in ON_FLOOR:
+                continue
+            open_tasks: dict[str, list[dict]] = {}
+            for task in self.uow.tasks.for_order(order.id):
+                if task["kind"] != "production" and task["status"] != "done":
+                    open_tasks.setdefault(task["job"], []).append(task)
+            for job_id, tasks in sorted(open_tasks.items()):
+                ops = tuple(Operation(t["operation"], max(1, t["planned_minutes"] - t["worked_minutes"]),
+                                      tuple(self.groups.get(_group(t["work_center_code"]), [t["work_center_code"]])))
+                            for t in sorted(tasks, key=lambda t: (t["step_seq"], t["lot"], t["id"])))
+                jobs.append(Job(job_id, ops, release.get(order.id, 0), _due(order, self.origin),
+                                WEIGHT[order.priority]))
+        return jobs
 
     def at(self, minute: int) -> str:
         return _at(self.origin, minute)
@@ -474,6 +503,7 @@ def accept(ctx: Context, actor: Actor, run_id: int, version: int | None = None) 
         uow.planning_runs.supersede_accepted()
         uow.planning_runs.set_status(run_id, run["version"], status="accepted", accepted_by=actor.user_id,
                                      accepted_at=ctx.now())
+        on_floor = []
         for order_id in run["order_ids"]:
             order = uow.orders.get(order_id)
             if order.status == OrderState.APPROVED and actor.role == Role.PMC:
@@ -481,10 +511,56 @@ def accept(ctx: Context, actor: Actor, run_id: int, version: int | None = None) 
                 uow.flush()
                 audit.record(uow, ctx, actor, "order", order.id, "plan", {"status": "approved"},
                              {"status": "planned"}, f"planning run {run_id}")
+            elif order.status in ON_FLOOR:
+                on_floor.append(order.id)
+        _move_tasks(uow, ctx, actor, run, on_floor)
         audit.record(uow, ctx, actor, "planning_run", run_id, "accept", {"status": "proposed"},
                      {"status": "accepted", "affected_orders": sorted({s["order"] for s in run["impact"]["slipped"]})})
+        uow.flush()
+        # Imported here: purchase requests place purchase orders through materials, which re-plans.
+        from jidan.services import purchase_requests
+        raised = purchase_requests.raise_for_plan(uow, ctx, actor, run_id, shortfalls(uow, ctx, run))
         uow.commit()
-        return run_view(uow.planning_runs.get(run_id))
+        return run_view(uow.planning_runs.get(run_id)) | {"purchase_requests": raised}
+
+
+def _move_tasks(uow, ctx: Context, actor: Actor, run: dict, order_ids: list[int]) -> None:
+    """Tasks not started yet take their work center and times from the plan just accepted, rework
+    and replacement tasks among them (F1): what the floor and the records read is the plan in force."""
+    placed = {a["operation"]: a for a in run["schedule"]["assignments"]}
+    for order_id in order_ids:
+        for task in uow.tasks.for_order(order_id):
+            a = placed.get(task["operation"])
+            if a is None or task["status"] != "planned":
+                continue
+            new = {"work_center_code": a["resource"], "planned_start": run["origin"] + timedelta(minutes=a["start"]),
+                   "planned_end": run["origin"] + timedelta(minutes=a["end"]), "planned_minutes": a["end"] - a["start"]}
+            old = {k: task[k] for k in new}
+            if old != new:
+                uow.tasks.update(task["id"], task["version"], **new)
+                audit.record(uow, ctx, actor, "production_task", task["id"], "replan", old, new,
+                             f"planning run {run['id']}")
+
+
+def shortfalls(uow, ctx: Context, run: dict) -> list:
+    """What the plan's waiting orders still lack after stock and open purchase orders: one entry
+    per material and the day the plan first needs it, with the orders it serves (C6)."""
+    from jidan.services.purchase_requests import Shortfall
+    model = PlantModel(uow, ctx, run["origin"])
+    now = _minute_of(ctx.now(), model.origin)
+    orders = {o.id: o for o in _plannable(uow, run["order_ids"])}
+    answers = MaterialPlan(uow, model, now).explain(list(orders.values()),
+                                                    _first_starts(Schedule.from_dict(run["schedule"]).assignments))
+    short: dict[tuple[str, date], tuple[float, set[int]]] = {}
+    for order_id, answer in answers.items():
+        for need in answer.needs:
+            if need.to_purchase > 0:
+                key = (need.material, model.day_of(max(now, need.need_by)))
+                quantity, ids = short.get(key, (0.0, set()))
+                short[key] = (quantity + need.to_purchase, ids | {order_id})
+    return [Shortfall(material, Decimal(str(round(quantity, 3))), day, tuple(sorted(ids)),
+                      any(orders[i].urgent for i in ids))
+            for (material, day), (quantity, ids) in short.items()]
 
 
 def get_run(ctx: Context, actor: Actor, run_id: int, with_schedule: bool = False) -> dict:
@@ -544,15 +620,20 @@ def chart(ctx: Context, actor: Actor, run_id: int | None = None) -> dict:
         }
 
 
+#: Rework (RW) and replacement (RP) jobs of a failed inspection, as their tasks name them (F1, F2).
+_REDO = {"RW": "返工", "RP": "补产"}
+
+
 def _step_name(order: Order | None, operation: str) -> str:
-    """The routing step's name of an operation id such as SO-1/1-20.2."""
-    match = re.search(r"/(\d+)-(\d+)(?:\.\d+)?$", operation)
+    """The routing step's name of an operation id such as SO-1/1-20.2 (or SO-1/1-RW7-20 for rework)."""
+    match = re.search(r"/(\d+)(?:-(RW|RP)\d+)?-(\d+)(?:\.\d+)?$", operation)
     if order is None or match is None:
         return ""
-    line_no, seq = int(match.group(1)), int(match.group(2))
+    line_no, redo, seq = int(match.group(1)), match.group(2), int(match.group(3))
     for line in order.lines:
         if line.line_no == line_no:
-            return next((s.name for s in line.product.routing if s.seq == seq), "")
+            name = next((s.name for s in line.product.routing if s.seq == seq), "")
+            return f"{_REDO[redo]} {name}" if redo and name else name
     return ""
 
 

@@ -2,7 +2,8 @@
 
 Logistics books the shipment (packing, transport mode, carrier, tracking number, expected
 arrival); dispatching it queues the 发货通知 e-mail to the customer and then fires ``ship``, in
-one transaction, so the order never leaves without the customer having been told (G4).
+one transaction, so the order never leaves without the customer having been told (G4); the plain
+``ship`` order action is refused (``check_ship``).
 Delivery confirmation fires ``confirm_delivery``; its AFTER hook asks the customer for feedback
 with a signed, single-use, expiring link that needs no login.
 """
@@ -183,13 +184,24 @@ def dispatch(ctx: Context, actor: Actor, shipment_id: int, version: int | None =
             raise errors.ValidationFailed(
                 "the customer has no e-mail address: tell them by phone and note it",
                 fields={"phone_note": "required"})
-        orders.transition(uow, ctx, actor, order, "ship")
         new = {"status": "dispatched", "dispatched_by": actor.user_id, "dispatched_at": now, **told}
         uow.shipments.update(row["id"], row["version"], **new)
         audit.record(uow, ctx, actor, "shipment", row["id"], "dispatch", {"status": "booked"}, new)
+        # After the row says who told the customer how: ``check_ship`` lets only that through.
+        orders.transition(uow, ctx, actor, order, "ship")
         view = shipment_view(uow.shipments.get(row["id"]), order)
         uow.commit()
         return view
+
+
+def check_ship(uow, ctx: Context, actor: Actor, order: Order, reason: str | None) -> None:
+    """Before ``ship``: goods leave only on a booked shipment being dispatched, after the customer
+    was told (G3, G4); the plain order action would skip both, so it is refused."""
+    row = uow.shipments.by_order(order.id)
+    if row is None or row["status"] != "dispatched" or row["customer_told_at"] is None:
+        raise errors.InvalidTransition(
+            f"order {order.number} ships only by dispatching its shipment: book the shipment, "
+            "then dispatch it (the customer is told first)", code="order.ship_via_shipment")
 
 
 def confirm_delivery(ctx: Context, actor: Actor, shipment_id: int, signed_by: str,
@@ -355,3 +367,16 @@ def feedback_for_order(ctx: Context, actor: Actor, order_id: int) -> list[dict]:
         return [{"id": r["id"], "sent_to": r["sent_to"], "created_at": iso(r["created_at"]),
                  "expires_at": iso(r["expires_at"]), "used_at": iso(r["used_at"]),
                  "rating": r["rating"], "comment": r["comment"]} for r in uow.feedback.for_order(order.id)]
+
+
+def demo_ship(ctx: Context, actor: Actor, order_id: int) -> OrderState:
+    """The demo factory ships a received order as logistics would: book, then dispatch (G3, G4)."""
+    with ctx.uow() as uow:
+        order = uow.orders.get(order_id)
+        mode = suggested_mode(order.urgent)
+        phone_note = None if order.customer.email else "电话告知客户采购：承运商、单号、预计到达"
+    booked = book_shipment(ctx, actor, order_id, NewShipment(
+        packages=2, weight_kg=Decimal("25.00"), transport_mode=mode, carrier="顺丰速运",
+        tracking_no=f"SF{order_id:010d}", expected_arrival=ctx.now() + timedelta(days=2)))
+    dispatch(ctx, actor, booked["id"], booked["version"], phone_note)
+    return OrderState.SHIPPED

@@ -4,9 +4,6 @@ report exceptions and record inspections. Each handler reads the form, calls one
 """
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 from fastapi import APIRouter, Path as PathParam
@@ -19,6 +16,7 @@ from jidan.domain.execution import (
 )
 from jidan.domain.roles import Role
 from jidan.services import exceptions, execution, orders, quality
+from jidan.web.forms import FormReader, typed_values, whole_number
 from jidan.web.routes import Form, OrderId, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -38,95 +36,6 @@ CHOICES = {"kinds": [k.value for k in ExceptionKind], "measures": [m.value for m
            "stages": [s.value for s in Stage], "dispositions": [d.value for d in Disposition]}
 REPORTS = ("start", "pause", "resume", "finish")
 DEFECT_ROWS = 3
-
-
-class Reader:
-    """Reads a posted form field by field, collecting field-level error codes as it goes."""
-
-    def __init__(self, form: FormData):
-        self.form, self.fields = form, {}
-
-    def raw(self, key: str) -> str:
-        return str(self.form.get(key, "")).strip()
-
-    def text(self, key: str, limit: int, required: bool = False) -> str | None:
-        value = self.raw(key)
-        if required and not value:
-            self.fields[key] = "required"
-        elif len(value) > limit:
-            self.fields[key] = "too_long"
-        return value[:limit] or None
-
-    def integer(self, key: str, required: bool = False) -> int | None:
-        value = self.raw(key)
-        if not value:
-            if required:
-                self.fields[key] = "required"
-            return None
-        if not re.fullmatch(r"-?[0-9]{1,9}", value):
-            self.fields[key] = "invalid_integer"
-            return None
-        return int(value)
-
-    def number(self, key: str) -> Decimal | None:
-        value = self.raw(key)
-        if not value:
-            return None
-        try:
-            number = Decimal(value)
-            if not number.is_finite() or number.as_tuple().exponent < -2 or abs(number) >= 10**6:
-                raise InvalidOperation
-        except InvalidOperation:
-            self.fields[key] = "invalid_number"
-            return None
-        return number
-
-    def moment(self, key: str) -> datetime | None:
-        """``<input type="datetime-local">``."""
-        value = self.raw(key)
-        if not value:
-            return None
-        try:
-            moment = datetime.fromisoformat(value)
-            if moment.tzinfo is not None or not 2000 <= moment.year <= 2100:
-                raise ValueError
-        except ValueError:
-            self.fields[key] = "invalid_datetime"
-            return None
-        return moment
-
-    def day(self, key: str) -> date | None:
-        value = self.raw(key)
-        if not value:
-            return None
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            self.fields[key] = "invalid_date"
-            return None
-
-    def choice(self, key: str, choices, required: bool = False, code: str = "unknown_choice") -> str | None:
-        value = self.raw(key)
-        if not value:
-            if required:
-                self.fields[key] = "required"
-            return None
-        if value not in choices:
-            self.fields[key] = code
-            return None
-        return value
-
-    def version(self) -> int | None:
-        value = self.raw("version")
-        return int(value) if re.fullmatch(r"[0-9]{1,9}", value) else None
-
-    def check(self) -> None:
-        if self.fields:
-            raise errors.ValidationFailed("form not valid", fields=dict(self.fields))
-
-
-def _values(form: FormData | None) -> dict:
-    return {k: str(form.get(k, "")) for k in form.keys()} if form else {}
 
 
 def _page(page: Page, name: str, status: int = 200, **data):
@@ -153,7 +62,7 @@ def _board(page: Page, code: str, status: int = 200, error: errors.JidanError | 
            task_id: int | None = None, form: FormData | None = None, fragment: bool = False):
     board = execution.work_center_board(page.ctx, page.actor, code)
     name = "_board_tasks.html" if fragment else "board.html"
-    return _page(page, name, status, board=board, error=error, error_task=task_id, values=_values(form),
+    return _page(page, name, status, board=board, error=error, error_task=task_id, values=typed_values(form),
                  done=_done(page, REPORTS))
 
 
@@ -171,12 +80,13 @@ def work_center_tasks(page: UserPage, code: CenterCode):
 @router.post("/workcenters/{code}/tasks/{task_id}/{action}")
 def report(page: UserPage, form: Form, code: CenterCode, task_id: RowId, action: str):
     check_csrf(page, form)
-    read = Reader(form)
+    read = FormReader(form)
     try:
         if action not in REPORTS:
             raise errors.ValidationFailed("unknown report", fields={"action": "unknown_action"})
-        good, scrap, hours = read.integer("good_qty"), read.integer("scrap_qty"), read.number("hours")
-        note = read.text("note", 500)
+        good, scrap = read.integer("good_qty", signed=True), read.integer("scrap_qty", signed=True)
+        hours = read.decimal("hours", below=10**6)
+        note = read.text("note", 500) or None
         read.check()
         execution.report(page.ctx, page.actor, task_id, execution.Report(
             action, good, scrap, hours if action == "finish" else None, note, read.version()))
@@ -207,14 +117,14 @@ def order_panel(page: UserPage, order_id: OrderId):
 @router.post("/orders/{order_id}/progress-update")
 def progress_update(page: UserPage, form: Form, order_id: OrderId):
     check_csrf(page, form)
-    read = Reader(form)
+    read = FormReader(form)
     try:
-        note = read.text("note", 1000)
+        note = read.text("note", 1000) or None
         read.check()
         execution.send_progress_update(page.ctx, page.actor, order_id, note)
     except errors.JidanError as exc:
         return _page(page, "order_page.html", status_of(exc), error=exc, fields=exc.fields,
-                     values=_values(form), **_panel_data(page, order_id))
+                     values=typed_values(form), **_panel_data(page, order_id))
     return redirect(f"/orders/{order_id}/execution?done=progress_update")
 
 
@@ -228,7 +138,7 @@ def production_notice(page: UserPage, order_id: OrderId):
 
 def _exception_form(page: Page, order_id: int, status: int = 200, form: FormData | None = None,
                     error: errors.JidanError | None = None):
-    values = _values(form) or {k: page.request.query_params.get(k, "") for k in ("task_id", "work_center", "kind")}
+    values = typed_values(form) or {k: page.request.query_params.get(k, "") for k in ("task_id", "work_center", "kind")}
     progress = execution.progress(page.ctx, page.actor, order_id)
     return _page(page, "exception_form.html", status, order=orders.get_order(page.ctx, page.actor, order_id),
                  tasks=progress["tasks"], values=values, fields=error.fields if error else {}, error=error,
@@ -243,15 +153,15 @@ def exception_form(page: UserPage, order_id: OrderId):
 @router.post("/orders/{order_id}/exceptions/new")
 def report_exception(page: UserPage, form: Form, order_id: OrderId):
     check_csrf(page, form)
-    read = Reader(form)
+    read = FormReader(form)
     try:
         kind = read.choice("kind", CHOICES["kinds"], required=True, code="unknown_kind")
-        description = read.text("description", 2000, required=True)
-        delay = read.integer("estimated_delay_minutes", required=True)
+        description = read.text("description", 2000, required=True) or None
+        delay = read.integer("estimated_delay_minutes", required=True, signed=True)
         if delay is not None and delay < 0:
-            read.fields["estimated_delay_minutes"] = "must_not_be_negative"
-        task_id, center = read.integer("task_id"), read.text("work_center", 20)
-        down_from, down_until = read.moment("down_from"), read.moment("down_until")
+            read.fail("estimated_delay_minutes", "must_not_be_negative")
+        task_id, center = read.integer("task_id", signed=True), read.text("work_center", 20) or None
+        down_from, down_until = read.datetime("down_from"), read.datetime("down_until")
         read.check()
         made = exceptions.report_exception(page.ctx, page.actor, exceptions.NewException(
             order_id, kind, description, delay, task_id, center, down_from, down_until))
@@ -268,7 +178,7 @@ def exception_list(page: UserPage):
 def _exception_page(page: Page, exception_id: int, status: int = 200, error: errors.JidanError | None = None,
                     action: str | None = None, form: FormData | None = None):
     return _page(page, "exception.html", status, ex=exceptions.get_exception(page.ctx, page.actor, exception_id),
-                 error=error, fields=error.fields if error else {}, failed_action=action, values=_values(form),
+                 error=error, fields=error.fields if error else {}, failed_action=action, values=typed_values(form),
                  done=_done(page, ("report", "replan", "apply", "approve", "reject", "inform_customer", "close")))
 
 
@@ -286,28 +196,28 @@ def exception_print(page: UserPage, exception_id: RowId):
 @router.post("/exceptions/{exception_id}/actions/{action}")
 def exception_action(page: UserPage, form: Form, exception_id: RowId, action: str):
     check_csrf(page, form)
-    read = Reader(form)
+    read = FormReader(form)
     ctx, actor, version = page.ctx, page.actor, read.version()
     try:
         if action == "replan":
             exceptions.replan(ctx, actor, exception_id, 2.0, version)
         elif action == "apply":
-            text = read.text("application", 2000, required=True)
+            text = read.text("application", 2000, required=True) or None
             measure = read.choice("requested_measure", CHOICES["measures"], code="unknown_measure")
             read.check()
             exceptions.apply_to_management(ctx, actor, exception_id, text, measure, version)
         elif action in ("approve", "reject"):
             measure = read.choice("measure", CHOICES["measures"], required=action == "approve",
                                   code="unknown_measure")
-            new_date, note = read.day("new_date"), read.text("note", 1000, required=action == "reject")
+            new_date, note = read.date("new_date"), read.text("note", 1000, required=action == "reject") or None
             read.check()
             exceptions.decide(ctx, actor, exception_id, action == "approve", measure, new_date, note, version)
         elif action == "inform_customer":
-            message = read.text("message", 1000)
+            message = read.text("message", 1000) or None
             read.check()
             exceptions.inform_customer(ctx, actor, exception_id, message, version)
         elif action == "close":
-            note = read.text("note", 1000)
+            note = read.text("note", 1000) or None
             read.check()
             exceptions.close(ctx, actor, exception_id, note, version)
         else:
@@ -322,7 +232,7 @@ def exception_action(page: UserPage, form: Form, exception_id: RowId, action: st
 def _inspection_form(page: Page, order_id: int, status: int = 200, form: FormData | None = None,
                      error: errors.JidanError | None = None):
     params = page.request.query_params
-    values = _values(form) or {"stage": params.get("stage") or ("in_process" if params.get("task_id") else "final"),
+    values = typed_values(form) or {"stage": params.get("stage") or ("in_process" if params.get("task_id") else "final"),
                                "task_id": params.get("task_id", ""), "failed_qty": "0"}
     rows = list(zip(form.getlist("defect_code"), form.getlist("defect_count"))) if form else []
     rows = [(str(c), str(n)) for c, n in rows][:DEFECT_ROWS] + [("", "")] * max(0, DEFECT_ROWS - len(rows))
@@ -339,26 +249,28 @@ def inspection_form(page: UserPage, order_id: OrderId):
 @router.post("/orders/{order_id}/inspections/new")
 def record_inspection(page: UserPage, form: Form, order_id: OrderId):
     check_csrf(page, form)
-    read = Reader(form)
+    read = FormReader(form)
     try:
         stage = read.choice("stage", CHOICES["stages"], required=True, code="unknown_stage")
-        passed, failed = read.integer("passed_qty", required=True), read.integer("failed_qty") or 0
-        task_id = read.integer("task_id") if stage == "in_process" else None
-        line_no = read.integer("line_no") if stage == "final" else None
+        passed = read.integer("passed_qty", required=True, signed=True)
+        failed = read.integer("failed_qty", signed=True) or 0
+        task_id = read.integer("task_id", signed=True) if stage == "in_process" else None
+        line_no = read.integer("line_no", signed=True) if stage == "final" else None
         disposition = read.choice("disposition", CHOICES["dispositions"], code="unknown_disposition")
-        rework_from = read.integer("rework_from_seq")
-        note = read.text("note", 1000)
+        rework_from = read.integer("rework_from_seq", signed=True)
+        note = read.text("note", 1000) or None
         defects = []
         for k, (code, count) in enumerate(zip(form.getlist("defect_code"), form.getlist("defect_count"))):
             code, count = str(code).strip()[:40], str(count).strip()
             if not code and not count:
                 continue
             if not code:
-                read.fields[f"defects.{k}.code"] = "required"
-            if not re.fullmatch(r"[0-9]{1,7}", count) or int(count) < 1:
-                read.fields[f"defects.{k}.count"] = "must_be_positive"
+                read.fail(f"defects.{k}.code", "required")
+            number = whole_number(count, 7)
+            if not number:
+                read.fail(f"defects.{k}.count", "must_be_positive")
             else:
-                defects.append((code, int(count)))
+                defects.append((code, number))
         read.check()
         quality.record_inspection(page.ctx, page.actor, quality.NewInspection(
             order_id, stage, passed, failed, task_id, line_no, tuple(defects), note,

@@ -7,8 +7,6 @@ with a print stylesheet. ``/feedback/{token}`` is public: the signed token is th
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 from fastapi import APIRouter, Path as PathParam
@@ -24,8 +22,9 @@ from jidan.services import incidents, orders, records, shipping, warehouse
 from jidan.services.incidents import CONTACT_CHANNELS, NewIncident
 from jidan.services.shipping import NewShipment
 from jidan.services.warehouse import NewDocument, NewReceipt
+from jidan.web.forms import FormReader, typed_values, whole_number
 from jidan.web.routes import (
-    AnyPage, Form, OrderId, Page, UserPage, WebRoute, check_csrf, redirect, render, templates,
+    AnyPage, Form, OrderId, Page, UserPage, WebRoute, check_csrf, redirect, render, safe_next, templates,
 )
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -43,76 +42,6 @@ templates.env.globals["fulfilment_nav"] = NAV
 CHOICES = {"document_kinds": DOCUMENT_KINDS, "modes": TRANSPORT_MODES, "causes": DELAY_CAUSES,
            "incident_types": INCIDENT_TYPES, "compensation_kinds": COMPENSATION_KINDS,
            "contact_channels": CONTACT_CHANNELS, "groups": EMERGENCY_GROUPS}
-
-
-# --- reading forms --------------------------------------------------------------------------
-
-class Fields(dict):
-    """Field errors collected while reading a form."""
-
-
-def _text(form: FormData, key: str, limit: int, fields: Fields) -> str:
-    """Trimmed text; whether it may be blank is the service's to say, so all its errors show at once."""
-    value = str(form.get(key, "")).strip()
-    if len(value) > limit:
-        fields[key] = "too_long"
-    return value[:limit]
-
-
-def _int(form: FormData, key: str, fields: Fields) -> int | None:
-    """A whole number, or None when blank (the service says whether that is allowed)."""
-    value = str(form.get(key, "")).strip()
-    if not value:
-        return None
-    if not re.fullmatch(r"[0-9]{1,9}", value):
-        fields[key] = "invalid_integer"
-        return None
-    return int(value)
-
-
-def _decimal(form: FormData, key: str, fields: Fields) -> Decimal | None:
-    value = str(form.get(key, "")).strip()
-    if not value:
-        return None
-    try:
-        number = Decimal(value)
-        if not number.is_finite() or number.as_tuple().exponent < -2 or abs(number) >= Decimal("1e12"):
-            raise InvalidOperation
-    except InvalidOperation:
-        fields[key] = "invalid_number"
-        return None
-    return number
-
-
-def _datetime(form: FormData, key: str, fields: Fields) -> datetime | None:
-    """``<input type="datetime-local">``: 2026-11-26T12:00."""
-    value = str(form.get(key, "")).strip()
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        fields[key] = "invalid_datetime"
-        return None
-    if moment.tzinfo is not None or not 2000 <= moment.year <= 2100:
-        fields[key] = "invalid_datetime"
-        return None
-    return moment
-
-
-def _version(form: FormData) -> int | None:
-    value = str(form.get("version", "")).strip()
-    return int(value) if re.fullmatch(r"[0-9]{1,9}", value) else None
-
-
-def _values(form: FormData | None) -> dict:
-    return {k: str(form.get(k, "")) for k in form.keys()} if form else {}
-
-
-def _back(form: FormData, default: str) -> str:
-    """Where a small action form returns to: a path on this site, else ``default``."""
-    target = str(form.get("next", ""))
-    return target if re.fullmatch(r"/(?![/\\])[^\s\\]*", target) else default
 
 
 def _page(page: Page, name: str, status: int = 200, **data):
@@ -147,7 +76,7 @@ def fulfilment_panel(page: UserPage, order_id: OrderId):
 
 def _panel_error(page: Page, order_id: int, exc: errors.JidanError, form: FormData, form_name: str):
     return _page(page, "panel_page.html", status_of(exc), error=exc, form_name=form_name,
-                 values=_values(form), fields=exc.fields, **_panel_data(page, order_id))
+                 values=typed_values(form), fields=exc.fields, **_panel_data(page, order_id))
 
 
 # --- warehouse: 成品入库单 and lent documents ------------------------------------------------------
@@ -162,7 +91,7 @@ def _receipt_form(page: Page, order_id: int, status: int = 200, form: FormData |
                   fields: dict | None = None, error: errors.JidanError | None = None):
     order = orders.get_order(page.ctx, page.actor, order_id)
     documents = [d for d in warehouse.documents_for_order(page.ctx, page.actor, order_id) if d["status"] == "out"]
-    values = _values(form) or {f"qty_{ln['line_no']}": str(ln["quantity"]) for ln in order["lines"]}
+    values = typed_values(form) or {f"qty_{ln['line_no']}": str(ln["quantity"]) for ln in order["lines"]}
     collect = set(form.getlist("collect")) if form else {str(d["id"]) for d in documents}
     return _page(page, "receipt_form.html", status, order=order, documents=documents, values=values,
                  collect=collect, fields=fields or {}, error=error)
@@ -177,27 +106,26 @@ def receipt_form(page: UserPage, order_id: OrderId):
 def receive(page: UserPage, form: Form, order_id: OrderId):
     check_csrf(page, form)
     order = orders.get_order(page.ctx, page.actor, order_id)
-    fields = Fields()
+    read = FormReader(form)
     quantities = {}
     for line in order["lines"]:
         key = f"qty_{line['line_no']}"
-        quantity = _int(form, key, fields)
+        quantity = read.integer(key)
         if quantity is not None:
             quantities[line["line_no"]] = quantity
-    location = _text(form, "location", 60, fields)
-    handed_over_by = _text(form, "handed_over_by", 100, fields)
-    note = _text(form, "note", 2000, fields)
+    location = read.text("location", 60)
+    handed_over_by = read.text("handed_over_by", 100)
+    note = read.text("note", 2000)
     collect = []
     for i, value in enumerate(form.getlist("collect")):
-        if re.fullmatch(r"[0-9]{1,9}", str(value)):
-            collect.append(int(value))
+        if (doc_id := whole_number(str(value))) is not None:
+            collect.append(doc_id)
         else:
-            fields[f"collect.{i}"] = "unknown_document"
+            read.fail(f"collect.{i}", "unknown_document")
     try:
-        if fields:
-            raise errors.ValidationFailed("the receipt is not complete", fields=dict(fields))
+        read.check("the receipt is not complete")
         warehouse.receive_goods(page.ctx, page.actor, order_id, NewReceipt(
-            quantities, location, handed_over_by or None, note or None, tuple(collect), _version(form)))
+            quantities, location, handed_over_by or None, note or None, tuple(collect), read.version()))
     except errors.JidanError as exc:
         shown = {re.sub(r"^quantities(\.|$)", lambda m: "qty_" if m.group(1) else "lines", k): v
                  for k, v in exc.fields.items()}
@@ -216,13 +144,12 @@ def receipt_print(page: UserPage, order_id: OrderId):
 @router.post("/orders/{order_id}/documents")
 def issue_document(page: UserPage, form: Form, order_id: OrderId):
     check_csrf(page, form)
-    fields = Fields()
-    cmd = NewDocument(_text(form, "doc_no", 40, fields), _text(form, "title", 200, fields),
-                      _text(form, "kind", 20, fields), _text(form, "holder_department", 30, fields) or None,
-                      _text(form, "holder", 50, fields) or None)
+    read = FormReader(form)
+    cmd = NewDocument(read.text("doc_no", 40), read.text("title", 200),
+                      read.text("kind", 20), read.text("holder_department", 30) or None,
+                      read.text("holder", 50) or None)
     try:
-        if fields:
-            raise errors.ValidationFailed("the document is not complete", fields=dict(fields))
+        read.check("the document is not complete")
         warehouse.issue_document(page.ctx, page.actor, order_id, cmd)
     except errors.JidanError as exc:
         return _panel_error(page, order_id, exc, form, "issue_document")
@@ -234,24 +161,23 @@ def document_action(page: UserPage, form: Form, doc_id: RowId, action: str):
     """collect (warehouse), return (engineering) or hand-over of one lent document."""
     check_csrf(page, form)
     doc = warehouse.get_document(page.ctx, page.actor, doc_id)
-    version = _version(form)
+    read = FormReader(form)
+    version = read.version()
     try:
         if action == "collect":
             warehouse.collect_document(page.ctx, page.actor, doc_id, version)
         elif action == "return":
             warehouse.return_document(page.ctx, page.actor, doc_id, version)
         elif action == "hand-over":
-            fields = Fields()
-            department = _text(form, "holder_department", 30, fields) or None
-            holder = _text(form, "holder", 50, fields) or None
-            if fields:
-                raise errors.ValidationFailed("say who takes the document", fields=dict(fields))
+            department = read.text("holder_department", 30) or None
+            holder = read.text("holder", 50) or None
+            read.check("say who takes the document")
             warehouse.hand_over(page.ctx, page.actor, doc_id, department, holder, version)
         else:
             raise errors.NotFound(f"no action {action!r}", code="not_found")
     except errors.ValidationFailed as exc:
         return _panel_error(page, doc["order_id"], exc, form, f"hand_over_{doc_id}")
-    return redirect(_back(form, "/warehouse"))
+    return redirect(safe_next(read.raw("next"), "/warehouse"))
 
 
 # --- logistics: shipment and 发货通知单 ------------------------------------------------------------
@@ -261,27 +187,25 @@ def logistics_page(page: UserPage):
     return _page(page, "logistics.html", board=shipping.logistics_board(page.ctx, page.actor))
 
 
-def _read_shipment(form: FormData) -> tuple[NewShipment | None, Fields]:
-    fields = Fields()
-    packages = _int(form, "packages", fields)
-    weight = _decimal(form, "weight_kg", fields)
-    mode = _text(form, "transport_mode", 10, fields)
-    carrier = _text(form, "carrier", 100, fields)
-    tracking = _text(form, "tracking_no", 60, fields)
-    arrival = _datetime(form, "expected_arrival", fields)
-    cost = _decimal(form, "freight_cost", fields)
-    reason = _text(form, "mode_reason", 2000, fields)
-    note = _text(form, "note", 2000, fields)
-    if fields:
-        return None, fields
-    return NewShipment(packages, weight, mode, carrier, tracking, arrival, cost, reason or None, note or None), fields
+def _read_shipment(read: FormReader) -> NewShipment:
+    packages = read.integer("packages")
+    weight = read.decimal("weight_kg")
+    mode = read.text("transport_mode", 10)
+    carrier = read.text("carrier", 100)
+    tracking = read.text("tracking_no", 60)
+    arrival = read.datetime("expected_arrival")
+    cost = read.decimal("freight_cost")
+    reason = read.text("mode_reason", 2000)
+    note = read.text("note", 2000)
+    read.check("the shipment is not complete")
+    return NewShipment(packages, weight, mode, carrier, tracking, arrival, cost, reason or None, note or None)
 
 
 def _shipment_form(page: Page, order_id: int, status: int = 200, form: FormData | None = None,
                    fields: dict | None = None, error: errors.JidanError | None = None):
     order = orders.get_order(page.ctx, page.actor, order_id)
     shipment = shipping.shipment_for_order(page.ctx, page.actor, order_id)
-    values = _values(form)
+    values = typed_values(form)
     if not values and shipment:
         values = {k: str(shipment[k] or "") for k in ("packages", "weight_kg", "transport_mode", "carrier",
                                                       "tracking_no", "freight_cost", "mode_reason", "note")}
@@ -299,13 +223,12 @@ def shipment_form(page: UserPage, order_id: OrderId):
 @router.post("/orders/{order_id}/shipment/new")
 def book_shipment(page: UserPage, form: Form, order_id: OrderId):
     check_csrf(page, form)
-    cmd, fields = _read_shipment(form)
+    read = FormReader(form)
     try:
-        if cmd is None:
-            raise errors.ValidationFailed("the shipment is not complete", fields=dict(fields))
+        cmd = _read_shipment(read)
         shipment = shipping.shipment_for_order(page.ctx, page.actor, order_id)
         if shipment:
-            shipping.update_shipment(page.ctx, page.actor, shipment["id"], cmd, _version(form))
+            shipping.update_shipment(page.ctx, page.actor, shipment["id"], cmd, read.version())
         else:
             shipping.book_shipment(page.ctx, page.actor, order_id, cmd)
     except errors.JidanError as exc:
@@ -316,13 +239,12 @@ def book_shipment(page: UserPage, form: Form, order_id: OrderId):
 @router.post("/shipments/{shipment_id}/dispatch")
 def dispatch(page: UserPage, form: Form, shipment_id: RowId):
     check_csrf(page, form)
-    fields = Fields()
-    phone_note = _text(form, "phone_note", 2000, fields)
+    read = FormReader(form)
+    phone_note = read.text("phone_note", 2000)
     shipment = shipping.get_shipment(page.ctx, page.actor, shipment_id)
     try:
-        if fields:
-            raise errors.ValidationFailed("the note is too long", fields=dict(fields))
-        shipping.dispatch(page.ctx, page.actor, shipment_id, _version(form), phone_note or None)
+        read.check("the note is too long")
+        shipping.dispatch(page.ctx, page.actor, shipment_id, read.version(), phone_note or None)
     except errors.JidanError as exc:
         return _panel_error(page, shipment["order_id"], exc, form, "dispatch")
     return redirect(f"/orders/{shipment['order_id']}/fulfilment")
@@ -331,14 +253,13 @@ def dispatch(page: UserPage, form: Form, shipment_id: RowId):
 @router.post("/shipments/{shipment_id}/deliver")
 def deliver(page: UserPage, form: Form, shipment_id: RowId):
     check_csrf(page, form)
-    fields = Fields()
-    signed_by = _text(form, "signed_by", 100, fields)
-    delivered_at = _datetime(form, "delivered_at", fields)
+    read = FormReader(form)
+    signed_by = read.text("signed_by", 100)
+    delivered_at = read.datetime("delivered_at")
     shipment = shipping.get_shipment(page.ctx, page.actor, shipment_id)
     try:
-        if fields:
-            raise errors.ValidationFailed("the delivery is not complete", fields=dict(fields))
-        shipping.confirm_delivery(page.ctx, page.actor, shipment_id, signed_by, delivered_at, _version(form))
+        read.check("the delivery is not complete")
+        shipping.confirm_delivery(page.ctx, page.actor, shipment_id, signed_by, delivered_at, read.version())
     except errors.JidanError as exc:
         return _panel_error(page, shipment["order_id"], exc, form, "deliver")
     return redirect(f"/orders/{shipment['order_id']}/fulfilment")
@@ -380,18 +301,18 @@ def feedback_page(page: AnyPage, token: Token):
 @router.post("/feedback/{token}")
 def feedback_answer(page: AnyPage, form: Form, token: Token):
     """Protected by the signed single-use token in the address, not by a session."""
-    fields = Fields()
-    rating = _int(form, "rating", fields)
-    comment = _text(form, "comment", 2000, fields)
+    read = FormReader(form)
+    rating = read.integer("rating")
+    comment = read.text("comment", 2000)
     try:
-        if fields:
+        if read.fields:
             shipping.feedback_form(page.ctx, token)  # a dead link says so before any field error
-            raise errors.ValidationFailed("the feedback is not complete", fields=dict(fields))
+            read.check("the feedback is not complete")
         shipping.submit_feedback(page.ctx, token, rating, comment)
     except errors.JidanError as exc:
         if isinstance(exc, errors.ValidationFailed):
             return _page(page, "feedback.html", 422, delivery=shipping.feedback_form(page.ctx, token),
-                         token=token, values=_values(form), fields=exc.fields, error=exc)
+                         token=token, values=typed_values(form), fields=exc.fields, error=exc)
         return _page(page, "feedback.html", status_of(exc), refused=exc, token=token)
     return _page(page, "feedback.html", thanks=True, rating=rating, token=token)
 
@@ -408,7 +329,7 @@ def incidents_page(page: UserPage):
 
 def _incident_form(page: Page, status: int = 200, form: FormData | None = None, fields: dict | None = None,
                    error: errors.JidanError | None = None):
-    values = _values(form) or {"order_number": page.request.query_params.get("order", "")[:30],
+    values = typed_values(form) or {"order_number": page.request.query_params.get("order", "")[:30],
                                "type": page.request.query_params.get("type", "")[:30]}
     return _page(page, "incident_new.html", status, values=values, fields=fields or {}, error=error)
 
@@ -421,14 +342,13 @@ def incident_form(page: UserPage):
 @router.post("/incidents/new")
 def open_incident(page: UserPage, form: Form):
     check_csrf(page, form)
-    fields = Fields()
-    cmd = NewIncident(_text(form, "type", 30, fields), None,
-                      _text(form, "description", 2000, fields),
-                      _text(form, "product", 30, fields) or None, _text(form, "carrier", 100, fields) or None,
-                      _text(form, "cause", 30, fields) or None, _text(form, "order_number", 30, fields) or None)
+    read = FormReader(form)
+    cmd = NewIncident(read.text("type", 30), None,
+                      read.text("description", 2000),
+                      read.text("product", 30) or None, read.text("carrier", 100) or None,
+                      read.text("cause", 30) or None, read.text("order_number", 30) or None)
     try:
-        if fields:
-            raise errors.ValidationFailed("the incident is not complete", fields=dict(fields))
+        read.check("the incident is not complete")
         incident = incidents.open_incident(page.ctx, page.actor, cmd)
     except errors.JidanError as exc:
         return _incident_form(page, status_of(exc), form, exc.fields, exc)
@@ -439,7 +359,7 @@ def _incident_page(page: Page, incident_id: int, status: int = 200, error: error
                    form_name: str | None = None, form: FormData | None = None):
     incident = incidents.get_incident(page.ctx, page.actor, incident_id)
     return _page(page, "incident.html", status, incident=incident, error=error, form_name=form_name,
-                 values=_values(form), fields=error.fields if error else {})
+                 values=typed_values(form), fields=error.fields if error else {})
 
 
 @router.get("/incidents/{incident_id}")
@@ -448,42 +368,39 @@ def incident_page(page: UserPage, incident_id: RowId):
 
 
 def _incident_action(page: Page, form: FormData, incident_id: int, action: str) -> None:
-    fields = Fields()
-    version = _version(form)
+    read = FormReader(form)
+    version = read.version()
     ctx, actor = page.ctx, page.actor
     if action == "solution":
-        solution = _text(form, "solution", 2000, fields)
-        owner = _text(form, "owner", 50, fields)
-        due_at = _datetime(form, "due_at", fields)
-        if not fields:
+        solution = read.text("solution", 2000)
+        owner = read.text("owner", 50)
+        due_at = read.datetime("due_at")
+        if not read.fields:
             incidents.set_solution(ctx, actor, incident_id, solution, owner, due_at, version)
     elif action == "follow-up":
-        note = _text(form, "note", 2000, fields)
-        if not fields:
+        note = read.text("note", 2000)
+        if not read.fields:
             incidents.add_followup(ctx, actor, incident_id, note)
     elif action == "inform":
-        how = _text(form, "how", 10, fields)
-        note = _text(form, "note", 2000, fields)
-        if not fields:
+        how = read.text("how", 10)
+        note = read.text("note", 2000)
+        if not read.fields:
             incidents.inform_customer(ctx, actor, incident_id, how, note, version)
     elif action == "compensation":
-        kind = _text(form, "kind", 10, fields)
-        amount = _decimal(form, "amount", fields)
-        note = _text(form, "note", 2000, fields)
-        if not fields:
+        kind = read.text("kind", 10)
+        amount = read.decimal("amount")
+        note = read.text("note", 2000)
+        if not read.fields:
             incidents.propose_compensation(ctx, actor, incident_id, kind, amount, note or None, version)
     elif action == "decision":
-        decision = str(form.get("decision", ""))
-        if decision not in ("approve", "reject"):
-            fields["decision"] = "required"
-        else:
+        decision = read.choice("decision", ("approve", "reject"), required=True, code="required")
+        if decision:
             incidents.decide_compensation(ctx, actor, incident_id, decision == "approve", version)
     elif action == "close":
         incidents.close_incident(ctx, actor, incident_id, version)
     else:
         raise errors.NotFound(f"no action {action!r}", code="not_found")
-    if fields:
-        raise errors.ValidationFailed("the form is not complete", fields=dict(fields))
+    read.check("the form is not complete")
 
 
 @router.post("/incidents/{incident_id}/{action}")
@@ -501,7 +418,7 @@ def incident_action(page: UserPage, form: Form, incident_id: RowId, action: str)
 def _emergency(page: Page, status: int = 200, form: FormData | None = None,
                error: errors.JidanError | None = None):
     return _page(page, "emergency.html", status, organisation=incidents.organisation(page.ctx, page.actor),
-                 values=_values(form), fields=error.fields if error else {}, error=error)
+                 values=typed_values(form), fields=error.fields if error else {}, error=error)
 
 
 @router.get("/emergency-organisation")
@@ -512,19 +429,18 @@ def emergency_page(page: UserPage):
 @router.post("/emergency-organisation")
 def emergency_change(page: UserPage, form: Form):
     check_csrf(page, form)
+    read = FormReader(form)
     try:
-        member = str(form.get("remove", "")).strip()
+        member = read.raw("remove")
         if member:
-            if not re.fullmatch(r"[0-9]{1,9}", member):
+            if (member_id := whole_number(member)) is None:
                 raise errors.NotFound("no such member", code="not_found")
-            incidents.remove_member(page.ctx, page.actor, int(member), _version(form))
+            incidents.remove_member(page.ctx, page.actor, member_id, read.version())
         else:
-            fields = Fields()
-            username = _text(form, "username", 50, fields)
-            group = _text(form, "group", 12, fields)
-            duty = _text(form, "duty", 100, fields)
-            if fields:
-                raise errors.ValidationFailed("the member is not complete", fields=dict(fields))
+            username = read.text("username", 50)
+            group = read.text("group", 12)
+            duty = read.text("duty", 100)
+            read.check("the member is not complete")
             incidents.add_member(page.ctx, page.actor, username, group, duty)
     except (errors.ValidationFailed, errors.Duplicate) as exc:
         return _emergency(page, status_of(exc), form, exc)

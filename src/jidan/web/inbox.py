@@ -12,6 +12,7 @@ from fastapi import APIRouter, Path as PathParam
 from jidan.api.errors import status_of
 from jidan.domain import errors
 from jidan.services import inbox
+from jidan.web.forms import FormReader
 from jidan.web.routes import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -58,9 +59,8 @@ def inbox_page(page: UserPage):
 
 def _act(page: Page, form, notice_id: int, action) -> object:
     check_csrf(page, form)
-    version = str(form.get("version", "")).strip()
     try:
-        action(page.ctx, page.actor, notice_id, int(version) if version.isdigit() else None)
+        action(page.ctx, page.actor, notice_id, FormReader(form).version())
     except errors.JidanError as exc:
         if isinstance(exc, (errors.NotFound, errors.Forbidden)):
             raise

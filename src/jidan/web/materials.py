@@ -1,12 +1,11 @@
-"""Material pages (C6): stock, purchase orders, and the material delivery delay request
-(材料交期延迟申请单) with its printable form. Plain forms; every POST carries the CSRF token.
+"""Material pages (C6): stock, purchase orders, purchase requests (请购) from the plan's
+shortages, and the material delivery delay request (材料交期延迟申请单) with its printable form.
+Plain forms; every POST carries the CSRF token.
 
 A supplier sees only its own purchase orders and requests; everyone else's are 404 to it.
 """
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 from fastapi import APIRouter, Path as PathParam
@@ -14,10 +13,14 @@ from starlette.datastructures import FormData
 
 from jidan.api.errors import status_of
 from jidan.domain import errors
-from jidan.domain.material import BUYERS, DELAY_DECIDERS, DELAY_REQUESTERS, RECEIVERS
+from jidan.domain.material import (
+    BUYERS, DELAY_DECIDERS, DELAY_REQUESTERS, PURCHASE_REQUEST_STATUSES, RECEIVERS, REQUEST_BUYERS, REQUEST_VIEWERS,
+)
 from jidan.domain.roles import Role
-from jidan.services import materials
+from jidan.services import materials, purchase_requests
 from jidan.services.materials import STOCK_VIEWERS, NewPurchaseOrder
+from jidan.services.purchase_requests import OrderRequest
+from jidan.web.forms import FormReader, typed_values
 from jidan.web.routes import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -34,47 +37,8 @@ def material_nav(actor) -> str | None:
 
 templates.env.globals["material_nav"] = material_nav
 templates.env.globals["material_roles"] = {"buyers": BUYERS, "receivers": RECEIVERS,
-                                           "deciders": DELAY_DECIDERS, "requesters": DELAY_REQUESTERS}
-
-
-def _text(form: FormData, name: str, limit: int = 2000) -> str:
-    return str(form.get(name, "")).strip()[:limit + 1]
-
-
-def _quantity(form: FormData, name: str, fields: dict) -> Decimal | None:
-    text = _text(form, name, 30)
-    if not text:
-        fields[name] = "required"
-        return None
-    try:
-        value = Decimal(text)
-        if not value.is_finite():
-            raise InvalidOperation
-        return value
-    except InvalidOperation:
-        fields[name] = "invalid_number"
-        return None
-
-
-def _date(form: FormData, name: str, fields: dict) -> date | None:
-    text = _text(form, name, 20)
-    if not text:
-        fields[name] = "required"
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fields[name] = "invalid_date"
-        return None
-
-
-def _version(form: FormData) -> int | None:
-    text = _text(form, "version", 9)
-    return int(text) if text.isdigit() and len(text) <= 9 else None
-
-
-def _values(form: FormData | None) -> dict:
-    return {k: str(v) for k, v in form.items() if k != "csrf_token"} if form else {}
+                                           "deciders": DELAY_DECIDERS, "requesters": DELAY_REQUESTERS,
+                                           "request_viewers": REQUEST_VIEWERS}
 
 
 # ---------------------------------------------------------------- stock
@@ -92,12 +56,11 @@ def stock_page(page: UserPage):
 @router.post("/materials/{code}/stock")
 def set_stock(page: UserPage, form: Form, code: MaterialCode):
     check_csrf(page, form)
-    fields: dict[str, str] = {}
-    on_hand = _quantity(form, "on_hand", fields)
+    read = FormReader(form)
     try:
-        if fields:
-            raise errors.ValidationFailed("the quantity is not valid", fields=fields)
-        materials.set_stock(page.ctx, page.actor, code, on_hand, _version(form), _text(form, "reason", 500) or None)
+        on_hand, reason = read.decimal("on_hand", required=True), read.text("reason", 500)
+        read.check("the quantity is not valid")
+        materials.set_stock(page.ctx, page.actor, code, on_hand, read.version(), reason or None)
     except errors.JidanError as exc:
         return _stock_page(page, status_of(exc), exc, code)
     return redirect("/materials?done=stock")
@@ -111,7 +74,7 @@ def _po_list(page: Page, status: int = 200, error: errors.JidanError | None = No
     can_buy = page.actor.role in BUYERS
     return render(page, "materials/purchase_orders.html", status,
                   orders=materials.list_purchase_orders(page.ctx, page.actor, wanted, material), wanted=wanted,
-                  error=error, fields=error.fields if error else {}, values=_values(form),
+                  error=error, fields=error.fields if error else {}, values=typed_values(form),
                   suppliers=materials.suppliers(page.ctx, page.actor) if can_buy else [],
                   material_list=materials.list_stock(page.ctx, page.actor) if can_buy else [],
                   today=page.ctx.now().date().isoformat())
@@ -125,17 +88,13 @@ def purchase_orders_page(page: UserPage):
 @router.post("/purchase-orders")
 def create_purchase_order(page: UserPage, form: Form):
     check_csrf(page, form)
-    fields: dict[str, str] = {}
-    quantity = _quantity(form, "quantity", fields)
-    due = _date(form, "due_date", fields)
-    for name in ("material", "supplier"):
-        if not _text(form, name):
-            fields[name] = "required"
+    read = FormReader(form)
     try:
-        if fields:
-            raise errors.ValidationFailed("the purchase order is not valid", fields=fields)
-        po = materials.create_purchase_order(page.ctx, page.actor, NewPurchaseOrder(
-            _text(form, "material", 30), quantity, due, _text(form, "supplier", 50), _text(form, "note") or None))
+        cmd = NewPurchaseOrder(read.text("material", 30, required=True), read.decimal("quantity", required=True),
+                               read.date("due_date", required=True), read.text("supplier", 50, required=True),
+                               read.text("note", 2000) or None)
+        read.check("the purchase order is not valid")
+        po = materials.create_purchase_order(page.ctx, page.actor, cmd)
     except errors.JidanError as exc:
         return _po_list(page, status_of(exc), exc, form)
     return redirect(f"/purchase-orders/{po['id']}?done=create")
@@ -147,7 +106,7 @@ def _po_page(page: Page, po_id: int, status: int = 200, error: errors.JidanError
     done = page.request.query_params.get("done")
     role = page.actor.role
     return render(page, "materials/purchase_order.html", status, po=po, error=error,
-                  fields=error.fields if error else {}, values=_values(form),
+                  fields=error.fields if error else {}, values=typed_values(form),
                   done=done if done in ("create", "receive", "cancel", "delay") else None,
                   can_receive=role in RECEIVERS and po["status"] == "open",
                   can_cancel=role in BUYERS and po["status"] == "open",
@@ -162,19 +121,18 @@ def purchase_order_page(page: UserPage, po_id: RowId):
 @router.post("/purchase-orders/{po_id}/{action}")
 def purchase_order_action(page: UserPage, form: Form, po_id: RowId, action: str):
     check_csrf(page, form)
-    fields: dict[str, str] = {}
+    read = FormReader(form)
     try:
         if action == "receive":
-            materials.receive_purchase_order(page.ctx, page.actor, po_id, _version(form))
+            materials.receive_purchase_order(page.ctx, page.actor, po_id, read.version())
         elif action == "cancel":
-            materials.cancel_purchase_order(page.ctx, page.actor, po_id, _text(form, "reason"), _version(form))
+            reason = read.text("reason", 2000)
+            read.check("the cancellation is not valid")
+            materials.cancel_purchase_order(page.ctx, page.actor, po_id, reason, read.version())
         elif action == "delay":
-            new_date = _date(form, "new_date", fields)
-            if not _text(form, "reason"):
-                fields["reason"] = "required"
-            if fields:
-                raise errors.ValidationFailed("the delay request is not valid", fields=fields)
-            request = materials.request_delay(page.ctx, page.actor, po_id, new_date, _text(form, "reason"))
+            new_date, reason = read.date("new_date", required=True), read.text("reason", 2000, required=True)
+            read.check("the delay request is not valid")
+            request = materials.request_delay(page.ctx, page.actor, po_id, new_date, reason)
             return redirect(f"/material-delay-requests/{request['id']}?done=request")
         else:
             raise errors.NotFound("no such action", code="not_found")
@@ -202,7 +160,7 @@ def _request_page(page: Page, request_id: int, status: int = 200, error: errors.
     request = materials.get_delay_request(page.ctx, page.actor, request_id)
     done = page.request.query_params.get("done")
     return render(page, "materials/delay_request.html", status, req=request, error=error,
-                  fields=error.fields if error else {}, values=_values(form),
+                  fields=error.fields if error else {}, values=typed_values(form),
                   done=done if done in ("request", "approve", "reject") else None,
                   can_decide=(page.actor.role in DELAY_DECIDERS and request["status"] == "pending"
                               and request["requested_by_id"] != page.actor.user_id))
@@ -223,15 +181,67 @@ def delay_request_print(page: UserPage, request_id: RowId):
 @router.post("/material-delay-requests/{request_id}/decision")
 def decide(page: UserPage, form: Form, request_id: RowId):
     check_csrf(page, form)
-    decision = _text(form, "decision", 10)
-    back = _text(form, "back", 10)
+    read = FormReader(form)
+    back = read.raw("back")
     try:
-        if decision not in ("approve", "reject"):
-            raise errors.ValidationFailed("approve or reject", fields={"decision": "unknown_action"})
-        materials.decide_delay(page.ctx, page.actor, request_id, decision == "approve", _text(form, "note") or None,
-                               _version(form))
+        decision = read.choice("decision", ("approve", "reject"), required=True, code="unknown_action")
+        note = read.text("note", 2000)
+        read.check("approve or reject")
+        materials.decide_delay(page.ctx, page.actor, request_id, decision == "approve", note or None, read.version())
     except errors.JidanError as exc:
         if back == "list":
             return _request_list(page, status_of(exc), exc)
         return _request_page(page, request_id, status_of(exc), exc, form)
     return redirect(f"/material-delay-requests/{request_id}?done={decision}")
+
+
+# ---------------------------------------------------------------- purchase requests (请购)
+def _pr_list(page: Page):
+    wanted = page.request.query_params.get("status")
+    wanted = wanted if wanted in PURCHASE_REQUEST_STATUSES else None
+    return render(page, "materials/purchase_requests.html",
+                  requests=purchase_requests.list_requests(page.ctx, page.actor, wanted), wanted=wanted)
+
+
+@router.get("/purchase-requests")
+def purchase_requests_page(page: UserPage):
+    return _pr_list(page)
+
+
+def _pr_page(page: Page, request_id: int, status: int = 200, error: errors.JidanError | None = None,
+             form: FormData | None = None, action: str | None = None):
+    request = purchase_requests.get_request(page.ctx, page.actor, request_id)
+    done = page.request.query_params.get("done")
+    can_act = page.actor.role in REQUEST_BUYERS and request["status"] == "open"
+    return render(page, "materials/purchase_request.html", status, pr=request, error=error, action=action,
+                  fields=error.fields if error else {}, values=typed_values(form),
+                  done=done if done in ("order", "cancel") else None, can_act=can_act,
+                  suppliers=materials.suppliers(page.ctx, page.actor) if can_act else [],
+                  today=page.ctx.now().date().isoformat())
+
+
+@router.get("/purchase-requests/{request_id}")
+def purchase_request_page(page: UserPage, request_id: RowId):
+    return _pr_page(page, request_id)
+
+
+@router.post("/purchase-requests/{request_id}/{action}")
+def purchase_request_action(page: UserPage, form: Form, request_id: RowId, action: str):
+    """Order (a purchase order with supplier, quantity and date) or cancel (with a reason)."""
+    check_csrf(page, form)
+    read = FormReader(form)
+    try:
+        if action == "order":
+            cmd = OrderRequest(read.text("supplier", 50, required=True), read.date("due_date", required=True),
+                               read.decimal("quantity"), read.text("note", 1900) or None)
+            read.check("the purchase order is not valid")
+            purchase_requests.order_request(page.ctx, page.actor, request_id, cmd, read.version())
+        elif action == "cancel":
+            reason = read.text("reason", 2000)
+            read.check("the cancellation is not valid")
+            purchase_requests.cancel_request(page.ctx, page.actor, request_id, reason, read.version())
+        else:
+            raise errors.NotFound("no such action", code="not_found")
+    except errors.JidanError as exc:
+        return _pr_page(page, request_id, status_of(exc), exc, form, action)
+    return redirect(f"/purchase-requests/{request_id}?done={action}")

@@ -20,6 +20,7 @@ from jidan.api.errors import status_of
 from jidan.domain import errors
 from jidan.services import planning
 from jidan.services.materials import amount
+from jidan.web.forms import FormReader
 from jidan.web.routes import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -193,9 +194,8 @@ def _run_page(page: Page, run_id: int, status: int = 200, error: errors.JidanErr
 @router.post("/planning/runs/{run_id}/accept")
 def accept_run(page: UserPage, form: Form, run_id: RowId):
     check_csrf(page, form)
-    version = str(form.get("version", "")).strip()
     try:
-        planning.accept(page.ctx, page.actor, run_id, int(version) if version.isdigit() and len(version) < 9 else None)
+        planning.accept(page.ctx, page.actor, run_id, FormReader(form).version())
     except errors.JidanError as exc:
         return _run_page(page, run_id, status_of(exc), exc)
     return redirect("/planning?done=accepted")
@@ -203,41 +203,29 @@ def accept_run(page: UserPage, form: Form, run_id: RowId):
 
 def _parse_run(page: Page, form: FormData) -> tuple[dict, dict]:
     """The what-if form: which kind and its fields, each checked; (arguments, field errors)."""
-    values = {k: str(form.get(k, "")).strip()[:60] for k in
-              ("kind", "order", "work_center", "down_from", "down_until", "material", "available_from", "time_limit")}
-    fields: dict[str, str] = {}
-    kind = values["kind"]
-    if kind not in RUN_KINDS:
-        fields["kind"] = "unknown_action"
-    limit = 2.0
-    if values["time_limit"]:
-        try:
-            limit = float(values["time_limit"])
-            if not 0 <= limit <= 60:
-                raise ValueError
-        except ValueError:
-            fields["time_limit"] = "invalid_number"
-    args: dict = {"time_limit": limit}
+    read = FormReader(form)
+    kind = read.choice("kind", RUN_KINDS, required=True, code="unknown_action")
+    limit = read.decimal("time_limit", low=0, below=61)
+    if limit is not None and limit > 60:
+        read.fail("time_limit", "invalid_number")
+    args: dict = {"time_limit": float(limit) if limit is not None else 2.0}
     needs = {"insert": ("order",), "machine_down": ("work_center", "down_from", "down_until"),
              "material_late": ("available_from",), "order_changed": ("order",)}.get(kind, ())
-    for name in needs:
-        if not values[name]:
-            fields[name] = "required"
+    order, work_center = read.text("order", 30, required="order" in needs), read.text("work_center", 30,
+                                                                                   required="work_center" in needs)
+    material = read.text("material", 30)
     for name in ("down_from", "down_until", "available_from"):
-        if values[name] and name in needs:
-            try:
-                args[name] = datetime.fromisoformat(values[name]).replace(tzinfo=None)
-            except ValueError:
-                fields[name] = "invalid_date"
-    if kind == "material_late" and not values["order"] and not values["material"]:
-        fields["material"] = "order_or_material"
-    if values["order"] and kind in ("insert", "material_late", "order_changed"):
-        found = planning.order_id_of(page.ctx, page.actor, values["order"])
+        if name in needs:
+            args[name] = read.datetime(name, required=True, code="invalid_date")
+    if kind == "material_late" and not order and not material:
+        read.fail("material", "order_or_material")
+    if order and kind in ("insert", "material_late", "order_changed"):
+        found = planning.order_id_of(page.ctx, page.actor, order)
         if found is None:
-            fields["order"] = "unknown_order"
+            read.fail("order", "unknown_order")
         args["order_id"] = found
-    args.update(kind=kind, work_center=values["work_center"], material=values["material"] or None)
-    return args, fields
+    args.update(kind=kind, work_center=work_center, material=material or None)
+    return args, read.fields
 
 
 @router.post("/planning/runs")

@@ -11,8 +11,7 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, get_args
 from urllib.parse import quote, urlencode, urlsplit
@@ -36,6 +35,7 @@ from jidan.domain.states import ACTIONS, MAIN_PATH, TRANSITIONS, OrderState
 from jidan.services import auth, masterdata, orders
 from jidan.services.context import Context
 from jidan.services.orders import NewLine, NewOrder
+from jidan.web.forms import FormReader, typed_values, whole_number
 
 LANG_COOKIE = "jidan_lang"
 PAGE_SIZE = 20
@@ -68,8 +68,16 @@ class Page:
     def t(self, key: str, **values) -> str:
         return i18n.t(key, self.lang, **values)
 
-    def error_text(self, code: str) -> str:
-        return i18n.t(f"error.{code}", self.lang, default=code)
+    def error_text(self, error: errors.JidanError | str) -> str:
+        """The text of an error (or of a field's error code) from any area, in the page's language.
+
+        Every page shows errors through here. A code no table knows shows the text of its kind
+        (409 "conflicts with existing data", 404 "not found" …), never the bare code.
+        """
+        if isinstance(error, str):
+            return i18n.t(f"error.{error}", self.lang, default=error)
+        kind = next(c.code for c in type(error).__mro__ if f"error.{getattr(c, 'code', '')}" in i18n.CATALOGUE)
+        return i18n.t(f"error.{error.code}", self.lang, default=i18n.t(f"error.{kind}", self.lang))
 
     def switch_language_url(self) -> str:
         """This page in the other language; after a POST, the page the form came from."""
@@ -184,16 +192,11 @@ def check_csrf(page: Page, form: FormData) -> None:
         raise errors.Forbidden("missing or wrong CSRF token", code="auth.csrf")
 
 
-def _whole_number(text: str, digits: int = 9) -> int | None:
-    """``text`` as a non-negative integer of at most ``digits`` ASCII digits, else None."""
-    return int(text) if re.fullmatch(rf"[0-9]{{1,{digits}}}", text) else None
-
-
-def _safe_next(value: str | None) -> str:
-    """Only a path on this site, so the login form cannot bounce anyone elsewhere."""
+def safe_next(value: str | None, default: str = "/orders") -> str:
+    """Only a path on this site, so no form can bounce anyone elsewhere."""
     if value and re.fullmatch(r"/(?![/\\])[^\s\\]*", value):
         return value
-    return "/orders"
+    return default
 
 
 # --- log in and out -----------------------------------------------------------------------
@@ -206,14 +209,15 @@ def home(page: AnyPage):
 @router.get("/login")
 def login_form(page: AnyPage, next: str | None = None):
     if page.actor:
-        return redirect(_safe_next(next))
-    return render(page, "login.html", next=_safe_next(next), username="")
+        return redirect(safe_next(next))
+    return render(page, "login.html", next=safe_next(next), username="")
 
 
 @router.post("/login")
 def login(page: AnyPage, form: Form):
-    username, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
-    target = _safe_next(str(form.get("next", "")))
+    read = FormReader(form)
+    username, password = read.raw("username"), str(form.get("password", ""))
+    target = safe_next(read.raw("next"))
     try:
         session = auth.login(page.ctx, username, password, kind="web")
     except errors.JidanError as exc:
@@ -241,7 +245,7 @@ def _list_query(request: Request) -> dict:
     """The list filters from the query string, leniently: what cannot be read is dropped."""
     params = request.query_params
     status = params.get("status") or ""
-    page_no = _whole_number(params.get("page", ""), 6) or 1
+    page_no = whole_number(params.get("page", ""), 6) or 1
     return {"status": status if status in OrderState._value2member_map_ else "",
             "urgent": params.get("urgent") in ("1", "on", "true"),
             "q": (params.get("q") or "").strip()[:60],
@@ -281,7 +285,7 @@ def order_table(page: UserPage):
 
 # --- new order ----------------------------------------------------------------------------
 
-def _line_rows(form: FormData | None) -> list[dict]:
+def line_rows(form: FormData | None) -> list[dict]:
     if form is None:
         return [{"product": "", "quantity": "", "unit_price": ""} for _ in range(MIN_LINE_ROWS)]
     products, quantities, prices = (form.getlist(k) for k in ("product", "quantity", "unit_price"))
@@ -293,28 +297,18 @@ def _line_rows(form: FormData | None) -> list[dict]:
     return rows
 
 
-def _parse_lines(rows: list[dict], fields: dict) -> tuple[tuple[NewLine, ...], list[int]]:
+def parse_lines(rows: list[dict], fields: dict) -> tuple[tuple[NewLine, ...], list[int]]:
     """Filled rows as order lines, with the row number of each (to put errors beside it)."""
     lines, row_of = [], []
     for i, row in enumerate(rows):
-        if not (row["product"] or row["quantity"] or row["unit_price"]):
+        if not any(row.values()):
             continue
-        quantity = price = None
-        if not row["product"]:
-            fields[f"lines.{i}.product"] = "required"
-        if not row["quantity"]:
-            fields[f"lines.{i}.quantity"] = "required"
-        elif (quantity := _whole_number(row["quantity"], 7)) is None:
-            fields[f"lines.{i}.quantity"] = "invalid_integer"
-        if row["unit_price"]:
-            try:
-                price = Decimal(row["unit_price"])
-                if not price.is_finite() or price.as_tuple().exponent < -2 or price >= Decimal("1e12"):
-                    raise InvalidOperation
-            except InvalidOperation:
-                fields[f"lines.{i}.unit_price"] = "invalid_number"
-        if row["product"] and quantity is not None:
-            lines.append(NewLine(row["product"][:30], quantity, price))
+        read = FormReader(row, fields, f"lines.{i}.")
+        product = read.text("product", 30, required=True)
+        quantity = read.integer("quantity", required=True, digits=7)
+        price = read.decimal("unit_price")
+        if product and quantity is not None:
+            lines.append(NewLine(product, quantity, price))
             row_of.append(i)
     if not lines and not fields:
         fields["lines"] = "required"
@@ -322,37 +316,23 @@ def _parse_lines(rows: list[dict], fields: dict) -> tuple[tuple[NewLine, ...], l
 
 
 def _parse_order(form: FormData, rows: list[dict]) -> tuple[NewOrder | None, dict, list[int]]:
-    values = {k: str(form.get(k, "")).strip() for k in
-              ("customer", "customer_po", "requested_date", "channel", "special_requirements",
-               "urgent_reason")}
-    fields: dict[str, str] = {}
-    for key in ("customer", "customer_po", "requested_date"):
-        if not values[key]:
-            fields[key] = "required"
-    for key, limit in (("customer_po", 60), ("special_requirements", 2000), ("urgent_reason", 500)):
-        if len(values[key]) > limit:
-            fields[key] = "too_long"
-    if values["channel"] not in CHANNELS:
-        fields["channel"] = "unknown_channel"
-    requested = None
-    if values["requested_date"]:
-        try:
-            requested = date.fromisoformat(values["requested_date"])
-        except ValueError:
-            fields["requested_date"] = "invalid_date"
-    lines, row_of = _parse_lines(rows, fields)
-    if fields:
-        return None, fields, row_of
-    return NewOrder(values["customer"][:30], values["customer_po"], requested, lines, values["channel"],
-                    values["special_requirements"] or None, values["urgent_reason"] or None), {}, row_of
+    read = FormReader(form)
+    customer, customer_po = read.text("customer", 30, required=True), read.text("customer_po", 60, required=True)
+    requested = read.date("requested_date", required=True)
+    channel = read.choice("channel", CHANNELS, required=True, code="unknown_channel")
+    special, why_urgent = read.text("special_requirements", 2000), read.text("urgent_reason", 500)
+    lines, row_of = parse_lines(rows, read.fields)
+    if read.fields:
+        return None, read.fields, row_of
+    return NewOrder(customer, customer_po, requested, lines, channel, special or None, why_urgent or None), {}, row_of
 
 
-def _row_fields(fields: dict, row_of: list[int]) -> dict:
+def row_fields(fields: dict, row_of: list[int]) -> dict:
     """The service names lines by their place among filled rows; the form by row number."""
     out = {}
     for key, code in fields.items():
         parts = key.split(".")
-        place = _whole_number(parts[1]) if len(parts) == 3 and parts[0] == "lines" else None
+        place = whole_number(parts[1]) if len(parts) == 3 and parts[0] == "lines" else None
         if place is not None and place < len(row_of):
             key = f"lines.{row_of[place]}.{parts[2]}"
         out[key] = code
@@ -361,12 +341,12 @@ def _row_fields(fields: dict, row_of: list[int]) -> dict:
 
 def _order_form(page: Page, status: int = 200, form: FormData | None = None, rows: list[dict] | None = None,
                 fields: dict | None = None, error: errors.JidanError | None = None) -> HTMLResponse:
-    values = {k: str(form.get(k, "")) for k in form.keys()} if form else {"channel": "phone"}
+    values = typed_values(form) or {"channel": "phone"}
     values.setdefault("idempotency_key", uuid.uuid4().hex)
     return render(page, "order_new.html", status,
                   customers=masterdata.list_customers(page.ctx, page.actor),
                   products=masterdata.list_products(page.ctx, page.actor, kind="finished"),
-                  channels=CHANNELS, values=values, rows=rows or _line_rows(None),
+                  channels=CHANNELS, values=values, rows=rows or line_rows(None),
                   fields=fields or {}, error=error, today=page.ctx.now().date().isoformat())
 
 
@@ -380,9 +360,9 @@ def new_order_form(page: UserPage):
 @router.post("/orders/new")
 def new_order(page: UserPage, form: Form):
     check_csrf(page, form)
-    rows = _line_rows(form)
+    rows = line_rows(form)
     if "add_line" in form:
-        return _order_form(page, form=form, rows=rows + _line_rows(None)[:1])
+        return _order_form(page, form=form, rows=rows + line_rows(None)[:1])
     cmd, fields, row_of = _parse_order(form, rows)
     if cmd is None:
         return _order_form(page, 422, form, rows, fields, errors.ValidationFailed("form not valid"))
@@ -390,7 +370,7 @@ def new_order(page: UserPage, form: Form):
     try:
         order = orders.create_order(page.ctx, page.actor, cmd, key)
     except errors.JidanError as exc:
-        return _order_form(page, status_of(exc), form, rows, _row_fields(exc.fields, row_of), exc)
+        return _order_form(page, status_of(exc), form, rows, row_fields(exc.fields, row_of), exc)
     return redirect(f"/orders/{order['id']}")
 
 
@@ -428,14 +408,14 @@ def order_detail(page: UserPage, order_id: OrderId):
 @router.post("/orders/{order_id}/actions/{action}")
 def order_action(page: UserPage, form: Form, order_id: OrderId, action: str):
     check_csrf(page, form)
-    reason = str(form.get("reason", "")).strip()[:1000] or None
-    version = str(form.get("version", "")).strip()
+    read = FormReader(form)
+    reason = read.text("reason", 1000) or None
     try:
         if action not in ACTIONS:
             raise errors.ValidationFailed(f"unknown action {action!r}", fields={"action": "unknown_action"})
-        if version and _whole_number(version) is None:
-            raise errors.ValidationFailed("version is not a number", fields={"version": "invalid_integer"})
-        orders.act(page.ctx, page.actor, order_id, action, reason, _whole_number(version))
+        version = read.integer("version")
+        read.check()
+        orders.act(page.ctx, page.actor, order_id, action, reason, version)
     except errors.JidanError as exc:
         return _order_page(page, order_id, status_of(exc), exc, {action: reason or ""})
     return redirect(f"/orders/{order_id}?done={action}")

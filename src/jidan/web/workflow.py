@@ -6,8 +6,6 @@ panel with htmx. Signing asks for the password unless the login is fresh.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 from fastapi import APIRouter, Path as PathParam
@@ -18,12 +16,12 @@ from jidan.domain.approval import (
     CHANGEABLE_STATES, INSTRUCTION_LEVERS, ChainRule, Conditions, Opinion, Phase, StepRule,
 )
 from jidan.domain.roles import ORDER_ENTRY, ORDER_VIEWERS, Role
-from jidan.services import approvals, changes, orders
+from jidan.services import approval_chains, approvals, changes, confirmations, delegations, orders
 from jidan.services.approvals import Decision, Proof
 from jidan.services.changes import ChangeInput
+from jidan.web.forms import FormReader, typed_values
 from jidan.web.routes import (
-    Form, Page, UserPage, WebRoute, _line_rows, _parse_lines, _row_fields, check_csrf, redirect, render,
-    templates,
+    Form, Page, UserPage, WebRoute, check_csrf, line_rows, parse_lines, redirect, render, row_fields, templates,
 )
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -35,56 +33,19 @@ MAX_STEP_ROWS = 12
 
 
 # ----------------------------------------------------------------------------- form reading
-def _text(form, name: str, limit: int) -> str:
-    return str(form.get(name, "")).strip()[:limit]
-
-
-def _date(form, name: str, fields: dict) -> date | None:
-    value = _text(form, name, 20)
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fields[name] = "invalid_date"
-        return None
-
-
-def _datetime(form, name: str, fields: dict) -> datetime | None:
-    value = _text(form, name, 30)
-    if not value:
-        fields[name] = "required"
-        return None
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=None, second=0, microsecond=0)
-    except ValueError:
-        fields[name] = "invalid_date"
-        return None
-
-
-def _version(form) -> int | None:
-    value = _text(form, "version", 12)
-    return int(value) if value.isdigit() else None
-
-
 def _proof(page: Page, form) -> Proof:
     password = str(form.get("password", ""))[:200]
     return Proof(password=password) if password else Proof(session_token=page.session_token)
 
 
-def _decision(form, fields: dict) -> Decision:
-    opinion = _text(form, "opinion", 30) or Opinion.AGREE.value
-    if opinion not in OPINIONS:
-        fields["opinion"] = "invalid_choice"
-        opinion = Opinion.AGREE.value
-    levers = tuple(str(v) for v in form.getlist("levers") if str(v) in INSTRUCTION_LEVERS)
-    return Decision(Opinion(opinion), _text(form, "comment", 1000) or None, _date(form, "suggested_date", fields),
-                    _date(form, "committed_date", fields), levers, _text(form, "on_behalf_of", 50) or None)
-
-
-def _fail(fields: dict) -> None:
-    if fields:
-        raise errors.ValidationFailed("the form is not valid", fields=fields)
+def _decision(read: FormReader) -> Decision:
+    """The signer's opinion from the sign form; refuses it (422) when a field cannot be read."""
+    opinion = read.choice("opinion", OPINIONS, code="invalid_choice") or Opinion.AGREE.value
+    levers = tuple(str(v) for v in read.form.getlist("levers") if str(v) in INSTRUCTION_LEVERS)
+    decision = Decision(Opinion(opinion), read.text("comment", 1000) or None, read.date("suggested_date"),
+                        read.date("committed_date"), levers, read.text("on_behalf_of", 50) or None)
+    read.check()
+    return decision
 
 
 # ----------------------------------------------------------------------------- order panel and review record
@@ -140,15 +101,11 @@ def open_review(page: UserPage, form: Form, order_id: RowId):
 @router.post("/orders/{order_id}/review/sign")
 def sign(page: UserPage, form: Form, order_id: RowId):
     check_csrf(page, form)
-    fields: dict = {}
-    values = {k: _text(form, k, 1000) for k in ("opinion", "comment", "suggested_date", "committed_date",
-                                                 "on_behalf_of")}
+    read = FormReader(form)
     try:
-        decision = _decision(form, fields)
-        _fail(fields)
-        approvals.sign(page.ctx, page.actor, order_id, decision, _proof(page, form), _version(form))
+        approvals.sign(page.ctx, page.actor, order_id, _decision(read), _proof(page, form), read.version())
     except errors.JidanError as exc:
-        return _review_page(page, order_id, status_of(exc), exc, values)
+        return _review_page(page, order_id, status_of(exc), exc, typed_values(form))
     return redirect(f"/orders/{order_id}/review?done=signed")
 
 
@@ -161,16 +118,18 @@ def review_print(page: UserPage, order_id: RowId):
 @router.get("/orders/{order_id}/letters/{letter_id}")
 def letter_print(page: UserPage, order_id: RowId, letter_id: RowId):
     """确认函, printable, exactly as stored."""
-    letter, order = approvals.letter(page.ctx, page.actor, order_id, letter_id)
+    letter, order = confirmations.letter(page.ctx, page.actor, order_id, letter_id)
     return render(page, "workflow/letter_print.html", letter=letter, order=order)
 
 
 @router.post("/orders/{order_id}/letters/{letter_id}/send")
 def send_letter(page: UserPage, form: Form, order_id: RowId, letter_id: RowId):
     check_csrf(page, form)
-    to = [a.strip() for a in _text(form, "to", 500).replace("；", ",").replace(";", ",").split(",") if a.strip()]
+    read = FormReader(form)
+    to = [a.strip() for a in read.text("to", 500).replace("；", ",").replace(";", ",").split(",") if a.strip()]
     try:
-        approvals.send_letter(page.ctx, page.actor, order_id, letter_id, to or None, _version(form))
+        read.check()
+        confirmations.send_letter(page.ctx, page.actor, order_id, letter_id, to or None, read.version())
     except errors.JidanError as exc:
         return _review_page(page, order_id, status_of(exc), exc)
     return redirect(f"/orders/{order_id}/review?done=sent")
@@ -186,7 +145,7 @@ def approvals_page(page: UserPage):
 def _change_form(page: Page, order_id: int, status: int = 200, form=None, rows=None, fields=None, error=None):
     order = orders.get_order(page.ctx, page.actor, order_id)
     if form is not None:
-        values = {k: str(form.get(k, "")) for k in form.keys()}
+        values = typed_values(form)
     else:
         values = {"requested_date": order["requested_date"], "special_requirements": order["special_requirements"] or ""}
         rows = [{"product": ln["product"], "quantity": str(ln["quantity"]), "unit_price": ln["unit_price"]}
@@ -207,24 +166,22 @@ def change_form(page: UserPage, order_id: RowId):
 @router.post("/orders/{order_id}/changes/new")
 def change_create(page: UserPage, form: Form, order_id: RowId):
     check_csrf(page, form)
-    rows = _line_rows(form)
+    rows = line_rows(form)
     if "add_line" in form:
-        return _change_form(page, order_id, form=form, rows=rows + _line_rows(None)[:1])
-    fields: dict = {}
-    requested = _date(form, "requested_date", fields)
-    lines, row_of = _parse_lines(rows, fields)
-    reason, confirmation = _text(form, "reason", 1000), _text(form, "customer_confirmation", 500)
-    for name, value in (("reason", reason), ("customer_confirmation", confirmation)):
-        if not value:
-            fields[name] = "required"
-    if fields:
-        return _change_form(page, order_id, 422, form, rows, fields, errors.ValidationFailed("form not valid"))
+        return _change_form(page, order_id, form=form, rows=rows + line_rows(None)[:1])
+    read = FormReader(form)
+    requested = read.date("requested_date")
+    lines, row_of = parse_lines(rows, read.fields)
+    reason = read.text("reason", 1000, required=True)
+    confirmation = read.text("customer_confirmation", 500, required=True)
+    special = read.text("special_requirements", 2000)
+    if read.fields:
+        return _change_form(page, order_id, 422, form, rows, read.fields, errors.ValidationFailed("form not valid"))
     try:
         view = changes.request_change(page.ctx, page.actor, order_id, ChangeInput(
-            reason, confirmation, requested, lines, str(form.get("special_requirements", ""))[:2000],
-            _version(form)))
+            reason, confirmation, requested, lines, special, read.version()))
     except errors.JidanError as exc:
-        return _change_form(page, order_id, status_of(exc), form, rows, _row_fields(exc.fields, row_of), exc)
+        return _change_form(page, order_id, status_of(exc), form, rows, row_fields(exc.fields, row_of), exc)
     return redirect(f"/changes/{view['id']}")
 
 
@@ -257,14 +214,11 @@ def change_print(page: UserPage, change_id: RowId):
 @router.post("/changes/{change_id}/sign")
 def change_sign(page: UserPage, form: Form, change_id: RowId):
     check_csrf(page, form)
-    fields: dict = {}
-    values = {k: _text(form, k, 1000) for k in ("opinion", "comment", "suggested_date")}
+    read = FormReader(form)
     try:
-        decision = _decision(form, fields)
-        _fail(fields)
-        changes.sign_change(page.ctx, page.actor, change_id, decision, _proof(page, form), _version(form))
+        changes.sign_change(page.ctx, page.actor, change_id, _decision(read), _proof(page, form), read.version())
     except errors.JidanError as exc:
-        return _change_page(page, change_id, status_of(exc), exc, values)
+        return _change_page(page, change_id, status_of(exc), exc, typed_values(form))
     return redirect(f"/changes/{change_id}?done=signed")
 
 
@@ -272,7 +226,7 @@ def change_sign(page: UserPage, form: Form, change_id: RowId):
 def change_withdraw(page: UserPage, form: Form, change_id: RowId):
     check_csrf(page, form)
     try:
-        changes.withdraw_change(page.ctx, page.actor, change_id, _version(form))
+        changes.withdraw_change(page.ctx, page.actor, change_id, FormReader(form).version())
     except errors.JidanError as exc:
         return _change_page(page, change_id, status_of(exc), exc)
     return redirect(f"/changes/{change_id}?done=withdrawn")
@@ -281,7 +235,7 @@ def change_withdraw(page: UserPage, form: Form, change_id: RowId):
 # ----------------------------------------------------------------------------- chains (admin)
 def _chains_page(page: Page, status: int = 200, error=None, edited: str | None = None):
     done = page.request.query_params.get("done")
-    return render(page, "workflow/chains.html", status, chains=approvals.list_chains(page.ctx, page.actor),
+    return render(page, "workflow/chains.html", status, chains=approval_chains.list_chains(page.ctx, page.actor),
                   error=error, edited=edited, roles=[r.value for r in Role], phases=[p.value for p in Phase],
                   blank_rows=MAX_STEP_ROWS, done=done if done == "saved" else None)
 
@@ -291,58 +245,32 @@ def chains_page(page: UserPage):
     return _chains_page(page)
 
 
-def _amount(value: str, name: str, fields: dict) -> Decimal | None:
-    if not value:
-        return None
-    try:
-        amount = Decimal(value)
-        if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
-            raise InvalidOperation
-        return amount.quantize(Decimal("0.01"))
-    except InvalidOperation:
-        fields[name] = "invalid_number"
-        return None
-
-
-def _whole(value: str, name: str, fields: dict, default: int | None = None) -> int | None:
-    if not value:
-        if default is None:
-            fields[name] = "required"
-        return default
-    if not value.isdigit() or len(value) > 6:
-        fields[name] = "invalid_integer"
-        return default
-    return int(value)
-
-
-def _read_chain(code: str, form, fields: dict) -> ChainRule:
+def _read_chain(code: str, read: FormReader) -> ChainRule:
     """The chain from the edit form: one row of step inputs per step; blank rows are dropped."""
+    form = read.form
     columns = {k: form.getlist(k) for k in ("stage", "role", "step_name", "phase", "required", "step_min_amount",
                                             "deadline_hours")}
     flags = {k: set(form.getlist(k)) for k in ("urgent_only", "key_customer_only")}
     steps = []
     for i in range(min(MAX_STEP_ROWS, len(columns["role"]))):
-        row = {k: (str(v[i]).strip() if i < len(v) else "") for k, v in columns.items()}
-        if not row["role"]:
+        row = {k.removeprefix("step_"): (str(v[i]) if i < len(v) else "") for k, v in columns.items()}
+        step = FormReader(row, read.fields, f"steps.{i}.")
+        role = step.choice("role", Role._value2member_map_, code="unknown_role")
+        if role is None:
             continue
-        where = f"steps.{i}"
-        if row["role"] not in Role._value2member_map_:
-            fields[f"{where}.role"] = "unknown_role"
+        phase = step.choice("phase", Phase._value2member_map_, required=True, code="invalid_choice")
+        if phase is None:
             continue
-        if row["phase"] not in Phase._value2member_map_:
-            fields[f"{where}.phase"] = "invalid_choice"
-            continue
-        hours = _amount(row["deadline_hours"], f"{where}.deadline_hours", fields)
-        steps.append(StepRule(_whole(row["stage"], f"{where}.stage", fields, 1), Role(row["role"]), row["step_name"][:100],
-                              Phase(row["phase"]), _whole(row["required"], f"{where}.required", fields, 1),
-                              Conditions(_amount(row["step_min_amount"], f"{where}.min_amount", fields),
+        hours = step.decimal("deadline_hours", low=0)
+        steps.append(StepRule(step.integer("stage", digits=6, default=1), Role(role), step.raw("name")[:100],
+                              Phase(phase), step.integer("required", digits=6, default=1),
+                              Conditions(step.decimal("min_amount", low=0),
                                          str(i) in flags["urgent_only"], str(i) in flags["key_customer_only"]),
                               float(hours) if hours is not None else None))
-    return ChainRule(code, _text(form, "name", 100), tuple(steps),
-                     _whole(_text(form, "rank", 6), "rank", fields, 100),
-                     Conditions(_amount(_text(form, "chain_min_amount", 20), "min_amount", fields),
-                                "chain_urgent_only" in form, "chain_key_customer_only" in form),
-                     "active" in form)
+    return ChainRule(code, read.text("name", 100), tuple(steps), read.integer("rank", digits=6, default=100),
+                     Conditions(read.decimal("chain_min_amount", low=0), read.checkbox("chain_urgent_only"),
+                                read.checkbox("chain_key_customer_only")),
+                     read.checkbox("active"))
 
 
 @router.post("/workflow/chains/{code}")
@@ -353,19 +281,18 @@ def chain_save(page: UserPage, form: Form, code: Code):
 @router.post("/workflow/chains")
 def chain_create(page: UserPage, form: Form):
     """A new chain: its code comes from the form."""
-    code = _text(form, "code", 30)
-    return _save_chain(page, form, code, "new")
+    return _save_chain(page, form, FormReader(form).raw("code")[:30], "new")
 
 
 def _save_chain(page: Page, form, code: str, edited: str):
     check_csrf(page, form)
-    fields: dict = {}
+    read = FormReader(form)
     if not code or not all(c.isascii() and (c.isalnum() or c in "_.-") for c in code):
-        fields["code"] = "required"
-    chain = _read_chain(code, form, fields)
+        read.fail("code", "required")
+    chain = _read_chain(code, read)
     try:
-        _fail(fields)
-        approvals.save_chain(page.ctx, page.actor, chain, _version(form))
+        read.check()
+        approval_chains.save_chain(page.ctx, page.actor, chain, read.version())
     except errors.JidanError as exc:
         return _chains_page(page, status_of(exc), exc, edited=edited)
     return redirect("/workflow/chains?done=saved")
@@ -375,7 +302,7 @@ def _save_chain(page: Page, form, code: str, edited: str):
 def _delegations_page(page: Page, status: int = 200, error=None, values=None):
     done = page.request.query_params.get("done")
     return render(page, "workflow/delegations.html", status,
-                  delegations=approvals.list_delegations(page.ctx, page.actor), error=error, values=values or {},
+                  delegations=delegations.list_delegations(page.ctx, page.actor), error=error, values=values or {},
                   done=done if done in ("saved", "revoked") else None)
 
 
@@ -387,17 +314,16 @@ def delegations_page(page: UserPage):
 @router.post("/workflow/delegations")
 def delegation_add(page: UserPage, form: Form):
     check_csrf(page, form)
-    fields: dict = {}
-    values = {k: _text(form, k, 500) for k in ("deputy", "starts_at", "ends_at", "reason", "principal")}
-    starts, ends = _datetime(form, "starts_at", fields), _datetime(form, "ends_at", fields)
-    if not values["deputy"]:
-        fields["deputy"] = "required"
+    read = FormReader(form)
+    deputy = read.text("deputy", 50, required=True)
+    starts = read.datetime("starts_at", required=True, code="invalid_date")
+    ends = read.datetime("ends_at", required=True, code="invalid_date")
+    reason, principal = read.text("reason", 500), read.text("principal", 50)
     try:
-        _fail(fields)
-        approvals.add_delegation(page.ctx, page.actor, values["deputy"], starts, ends, values["reason"] or None,
-                                 values["principal"] or None)
+        read.check()
+        delegations.add_delegation(page.ctx, page.actor, deputy, starts, ends, reason or None, principal or None)
     except errors.JidanError as exc:
-        return _delegations_page(page, status_of(exc), exc, values)
+        return _delegations_page(page, status_of(exc), exc, typed_values(form))
     return redirect("/workflow/delegations?done=saved")
 
 
@@ -405,7 +331,7 @@ def delegation_add(page: UserPage, form: Form):
 def delegation_revoke(page: UserPage, form: Form, delegation_id: RowId):
     check_csrf(page, form)
     try:
-        approvals.revoke_delegation(page.ctx, page.actor, delegation_id, _version(form))
+        delegations.revoke_delegation(page.ctx, page.actor, delegation_id, FormReader(form).version())
     except errors.JidanError as exc:
         return _delegations_page(page, status_of(exc), exc)
     return redirect("/workflow/delegations?done=revoked")

@@ -543,6 +543,22 @@ class DelayRequestStore(_NumberedRows):
         return [dict(r._mapping) for r in self.session.execute(q)]
 
 
+class PurchaseRequestStore(_NumberedRows):
+    """Purchase requests (请购) raised from the shortages of accepted plans."""
+
+    table, prefix = t.purchase_requests, "PR"
+
+    def list(self, status: str | None = None, material_code: str | None = None) -> list[dict]:
+        """Open first, then soonest needed first."""
+        c = self.table.c
+        q = select(self.table)
+        if status:
+            q = q.where(c.status == status)
+        if material_code:
+            q = q.where(c.material_code == material_code)
+        return self._rows(q.order_by(c.status != "open", c.need_by, c.id))
+
+
 class MaterialStockStore:
     """Free stock on hand per material (库存)."""
 

@@ -330,6 +330,29 @@ material_delay_requests = Table(
     Column("version", Integer, nullable=False, default=1),
 )
 
+#: 请购: a shortage of an accepted plan, one per material and need-by date, until purchasing
+#: orders it (it becomes a purchase order) or cancels it: open | ordered | cancelled (C6).
+purchase_requests = Table(
+    "purchase_requests", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(30), nullable=False, unique=True),
+    Column("material_code", ForeignKey("products.code"), nullable=False, index=True),
+    Column("quantity", Numeric(16, 3), nullable=False),
+    Column("need_by", Date, nullable=False),
+    Column("order_ids", JSON, nullable=False),  # the orders it serves
+    Column("urgent", Boolean, nullable=False, default=False),  # an urgent order needs it
+    Column("status", String(20), nullable=False),
+    Column("planning_run_id", ForeignKey("planning_runs.id")),  # the accepted plan that last set it
+    Column("created_by", ForeignKey("users.id"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("closed_by", ForeignKey("users.id")),
+    Column("closed_at", DateTime),
+    Column("cancel_reason", Text),
+    Column("purchase_order_id", ForeignKey("purchase_orders.id")),
+    Column("version", Integer, nullable=False, default=1),
+)
+
 # --- approvals and order changes (issue 5) --------------------------------------------------
 #: Review and approval chains (B3–B5), edited by admin; the first active one by rank that
 #: applies to an order is used.

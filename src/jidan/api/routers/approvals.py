@@ -12,7 +12,7 @@ from jidan.api.deps import SESSION_COOKIE, ActorDep, CtxDep, bearer
 from jidan.api.schemas import Code, LineIn, Strict
 from jidan.domain.approval import INSTRUCTION_LEVERS, ChainRule, Conditions, Opinion, Phase, StepRule
 from jidan.domain.roles import Role
-from jidan.services import approvals, changes
+from jidan.services import approval_chains, approvals, changes, confirmations, delegations
 from jidan.services.approvals import Decision, Proof
 from jidan.services.changes import ChangeInput
 from jidan.services.orders import NewLine
@@ -112,7 +112,7 @@ def _decision(body: SignIn) -> Decision:
 # ----------------------------------------------------------------------------- chains
 @router.get("/approval-chains")
 def list_chains(ctx: CtxDep, actor: ActorDep) -> list[dict]:
-    return approvals.list_chains(ctx, actor)
+    return approval_chains.list_chains(ctx, actor)
 
 
 @router.put("/approval-chains/{code}")
@@ -123,25 +123,25 @@ def save_chain(code: Code, body: ChainIn, ctx: CtxDep, actor: ActorDep) -> dict:
                  Conditions(s.min_amount, s.urgent_only, s.key_customer_only), s.deadline_hours)
         for s in body.steps), body.rank, Conditions(body.min_amount, body.urgent_only, body.key_customer_only),
         body.active)
-    return approvals.save_chain(ctx, actor, chain, body.version)
+    return approval_chains.save_chain(ctx, actor, chain, body.version)
 
 
 # ----------------------------------------------------------------------------- delegations
 @router.get("/delegations")
 def list_delegations(ctx: CtxDep, actor: ActorDep) -> list[dict]:
-    return approvals.list_delegations(ctx, actor)
+    return delegations.list_delegations(ctx, actor)
 
 
 @router.post("/delegations", status_code=201)
 def add_delegation(body: DelegationIn, ctx: CtxDep, actor: ActorDep) -> dict:
-    return approvals.add_delegation(ctx, actor, body.deputy, body.starts_at.replace(tzinfo=None),
+    return delegations.add_delegation(ctx, actor, body.deputy, body.starts_at.replace(tzinfo=None),
                                     body.ends_at.replace(tzinfo=None), body.reason, body.principal)
 
 
 @router.post("/delegations/{delegation_id}/revoke")
 def revoke_delegation(delegation_id: RowId, ctx: CtxDep, actor: ActorDep,
                       body: VersionIn | None = None) -> dict:
-    return approvals.revoke_delegation(ctx, actor, delegation_id, (body or VersionIn()).version)
+    return delegations.revoke_delegation(ctx, actor, delegation_id, (body or VersionIn()).version)
 
 
 # ----------------------------------------------------------------------------- review and approval
@@ -173,13 +173,13 @@ def sign(order_id: RowId, body: SignIn, ctx: CtxDep, actor: ActorDep, proof: Pro
 @router.get("/orders/{order_id}/confirmations")
 def letters(order_id: RowId, ctx: CtxDep, actor: ActorDep) -> list[dict]:
     """Confirmation letters (确认函) made from the approved revisions, newest first."""
-    return approvals.letters(ctx, actor, order_id)
+    return confirmations.letters(ctx, actor, order_id)
 
 
 @router.post("/orders/{order_id}/confirmations/{letter_id}/send")
 def send_letter(order_id: RowId, letter_id: RowId, ctx: CtxDep, actor: ActorDep, body: SendIn | None = None) -> dict:
     body = body or SendIn()
-    return approvals.send_letter(ctx, actor, order_id, letter_id, body.to, body.version)
+    return confirmations.send_letter(ctx, actor, order_id, letter_id, body.to, body.version)
 
 
 # ----------------------------------------------------------------------------- change requests

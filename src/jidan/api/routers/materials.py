@@ -11,8 +11,9 @@ from pydantic import Field
 
 from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.schemas import Code, Strict
-from jidan.services import materials
+from jidan.services import materials, purchase_requests
 from jidan.services.materials import NewPurchaseOrder
+from jidan.services.purchase_requests import OrderRequest
 
 router = APIRouter(tags=["materials"])
 
@@ -138,3 +139,39 @@ def get_delay_request(request_id: RowId, ctx: CtxDep, actor: ActorDep) -> dict:
 @router.post("/material-delay-requests/{request_id}/decision")
 def decide_delay(request_id: RowId, body: DecisionIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return materials.decide_delay(ctx, actor, request_id, body.decision == "approve", body.note, body.version)
+
+
+# ---------------------------------------------------------------- purchase requests (请购, C6)
+class OrderRequestIn(Strict):
+    """The purchase order a request becomes: supplier, due date, quantity (default: the request's)."""
+
+    supplier: str = Field(min_length=1, max_length=50)
+    due_date: date
+    quantity: Annotated[Decimal, Field(gt=0, lt=Decimal("1e10"), max_digits=16, decimal_places=3)] | None = None
+    note: Annotated[str, Field(max_length=1900)] | None = None
+    version: int | None = Field(None, ge=1)
+
+
+PrStatus = Literal["open", "ordered", "cancelled"]
+
+
+@router.get("/purchase-requests")
+def list_purchase_requests(ctx: CtxDep, actor: ActorDep,
+                           status: Annotated[PrStatus | None, Query()] = None) -> list[dict]:
+    return purchase_requests.list_requests(ctx, actor, status)
+
+
+@router.get("/purchase-requests/{request_id}")
+def get_purchase_request(request_id: RowId, ctx: CtxDep, actor: ActorDep) -> dict:
+    return purchase_requests.get_request(ctx, actor, request_id)
+
+
+@router.post("/purchase-requests/{request_id}/order")
+def order_purchase_request(request_id: RowId, body: OrderRequestIn, ctx: CtxDep, actor: ActorDep) -> dict:
+    return purchase_requests.order_request(ctx, actor, request_id, OrderRequest(
+        body.supplier, body.due_date, body.quantity, body.note), body.version)
+
+
+@router.post("/purchase-requests/{request_id}/cancel")
+def cancel_purchase_request(request_id: RowId, body: CancelIn, ctx: CtxDep, actor: ActorDep) -> dict:
+    return purchase_requests.cancel_request(ctx, actor, request_id, body.reason, body.version)
