@@ -68,8 +68,8 @@ def textbook(problem: Problem, time_limit: float, workers: int) -> int:
     return int(solver.objective_value)
 
 
-def timed(run) -> tuple[int, float, float]:
-    """(value, wall seconds, CPU seconds of this process: every solver thread)."""
+def timed(run) -> tuple:
+    """(result, wall seconds, CPU seconds of this process: every solver thread)."""
     wall, cpu = time.monotonic(), time.process_time()
     value = run()
     return value, time.monotonic() - wall, time.process_time() - cpu
@@ -86,8 +86,8 @@ def main() -> None:
     for index, name in enumerate(args.instances or SETS[args.set]):
         problem, best = load(name)
         runs = {
-            "ours": lambda: solve(problem, "makespan", args.time_limit, args.workers),
-            "plain": lambda: textbook(problem, args.time_limit, args.workers),
+            "ours": lambda problem=problem: solve(problem, "makespan", args.time_limit, args.workers),
+            "plain": lambda problem=problem: textbook(problem, args.time_limit, args.workers),
         }
         order = ("ours", "plain") if index % 2 == 0 else ("plain", "ours")
         got = {who: timed(runs[who]) for who in order}

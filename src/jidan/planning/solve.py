@@ -9,7 +9,14 @@ from collections.abc import Mapping
 from jidan.planning import cpsat, lns
 from jidan.planning.dispatch import best_dispatch, classic_rules, rules_for
 from jidan.planning.problem import Problem
-from jidan.planning.result import OBJECTIVES, Assignment, Schedule, evaluate, makespan, trivial_lower_bound
+from jidan.planning.result import (
+    OBJECTIVES,
+    Assignment,
+    Schedule,
+    evaluate,
+    makespan,
+    trivial_lower_bound,
+)
 from jidan.planning.validate import check, violations
 
 FULL_MODEL_LIMIT = 600

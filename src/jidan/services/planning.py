@@ -488,6 +488,7 @@ def accept(ctx: Context, actor: Actor, run_id: int, version: int | None = None) 
     """pmc accepts a proposed run: it becomes the plan, its approved orders become planned (C7)."""
     require_role(actor, PLANNERS)
     with ctx.uow() as uow:
+        uow.planning_runs.lock_plan()
         run = uow.planning_runs.get(run_id, lock=True)
         if run is None:
             raise errors.NotFound(f"planning run {run_id} not found", code="planning.run_not_found")

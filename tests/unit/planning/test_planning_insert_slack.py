@@ -7,7 +7,13 @@ from jidan.planning.dispatch import best_dispatch, classic_rules
 from jidan.planning.generate import generate_plant
 from jidan.planning.insert import insert, push_later
 from jidan.planning.problem import Job, Operation, Problem, Resource
-from jidan.planning.result import Assignment, Schedule, evaluate, late_jobs, trivial_lower_bound
+from jidan.planning.result import (
+    Assignment,
+    Schedule,
+    evaluate,
+    late_jobs,
+    trivial_lower_bound,
+)
 from jidan.planning.validate import violations
 
 # One machine: SO-1 has hours to spare, SO-2 is due five minutes after it ends. The urgent order
@@ -72,7 +78,7 @@ START = best_dispatch(PLANT, "weighted-tardiness", rules=classic_rules(PLANT, "w
 
 
 def test_c3_a_hint_covers_every_variable_of_the_objective_so_cp_sat_starts_from_it_at_once():
-    late = sorted(late_jobs(PLANT, START))[0]
+    late = min(late_jobs(PLANT, START))
     plan = cpsat.build(PLANT, neighbourhoods.machine_window(PLANT, START, {}, late, 40, random.Random(3)))
     plan.model.minimize(cpsat.weighted_tardiness_objective(plan))
     cpsat.add_hint(plan, START)
@@ -108,4 +114,5 @@ def test_c3_the_makespan_bound_counts_a_machine_s_load_after_the_least_head_and_
         Assignment("A", "A-1", "M1", 10, 40), Assignment("B", "B-1", "M1", 40, 80),
         Assignment("A", "A-2", "M2", 40, 45), Assignment("B", "B-2", "M2", 80, 90),
     )
-    assert violations(problem, best) == [] and evaluate(problem, best, "makespan") == 90 >= 85
+    assert violations(problem, best) == []
+    assert evaluate(problem, best, "makespan") == 90

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -282,6 +282,10 @@ class CalendarStore:
         return dict(old._mapping) if old else None
 
 
+#: The advisory-lock key of "the plan in force" (any fixed number unique in this database).
+PLAN_LOCK_KEY = 0x6A6964616E
+
+
 class PlanningRunStore:
     """Planning runs; the latest accepted one is the plan in force."""
 
@@ -295,6 +299,13 @@ class PlanningRunStore:
         q = select(t.planning_runs).where(t.planning_runs.c.id == run_id)
         row = self.session.execute(q.with_for_update() if lock else q).one_or_none()
         return dict(row._mapping) if row else None
+
+    def lock_plan(self) -> None:
+        """One plan change at a time: two accepts (and the purchase requests they raise) must
+        not both read the same plan in force. SQLite's ``BEGIN IMMEDIATE`` already serialises
+        writers; PostgreSQL takes a transaction-scoped advisory lock."""
+        if _dialect(self.session) == "postgresql":
+            self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLAN_LOCK_KEY})
 
     def accepted(self) -> dict | None:
         row = self.session.execute(
