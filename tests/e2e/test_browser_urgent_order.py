@@ -5,16 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.e2e.browser_conftest import (  # noqa: F401  (fixtures are found by name)
-    ARTIFACTS,
-    DEMO_PASSWORD,
-    browser_login,
-    browser_logout,
-    chromium,
-    demo_ctx,
-    live_server,
-    web_page,
-)
+from tests.e2e.browser import ARTIFACTS, DEMO_PASSWORD, browser_login, browser_logout
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from jidan.domain.roles import Role
 from jidan.domain.states import ACTIONS, OrderState
 from jidan.domain.urgency import PRIORITY_RANK
 from jidan.services import auth, orders
-from tests.e2e.browser_conftest import DEMO_PASSWORD, client_login, demo_ctx  # noqa: F401  (fixture found by name)
+from tests.e2e.browser import DEMO_PASSWORD, client_login
 
 
 def _form(client, csrf: str, **over) -> dict:

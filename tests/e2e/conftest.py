@@ -1,11 +1,8 @@
 """Fixtures for the web tests: the demo factory in a fresh SQLite file, the real app served by
-uvicorn in a thread, and Debian chromium driven by Playwright.
-
-Test modules import the fixtures they use by name (pytest finds fixtures in a module's namespace).
-"""
+uvicorn in a thread, and Debian chromium driven by Playwright (one browser for the session:
+Playwright's sync API allows one instance per thread)."""
 from __future__ import annotations
 
-import re
 import socket
 import threading
 import time
@@ -13,20 +10,14 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from fastapi.testclient import TestClient
 
 from jidan.adapters.db.migrate import upgrade
 from jidan.api.app import create_app
 from jidan.bootstrap import build
 from jidan.config import Settings
-from jidan.services.demo import PASSWORD as DEMO_PASSWORD
 from jidan.services.demo import load_demo
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support import FastHasher
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
@@ -85,24 +76,3 @@ def web_page(chromium, live_server):
     context.close()
 
 
-def browser_login(page, username: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto("/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("form[action='/login'] button[type=submit]")
-
-
-def browser_logout(page) -> None:
-    page.click("form[action='/logout'] button")
-    page.wait_for_url("**/login")
-
-
-def client_login(ctx, username: str) -> tuple[TestClient, str]:
-    """A TestClient holding ``username``'s session cookie, and that session's CSRF token."""
-    client = TestClient(create_app(ctx))
-    r = client.post("/login", data={"username": username, "password": DEMO_PASSWORD},
-                    follow_redirects=False)
-    assert r.status_code == 303, r.text
-    page = client.get("/orders")
-    csrf = re.search(r'<meta name="csrf-token" content="([^"]+)">', page.text).group(1)
-    return client, csrf
