@@ -100,3 +100,10 @@ def test_a1_check_refuses_every_field_error_at_once_as_a_422():
 def test_a1_a_refused_form_comes_back_as_typed():
     assert typed_values(FormData([("customer", " C001 "), ("qty", "x")])) == {"customer": " C001 ", "qty": "x"}
     assert typed_values(None) == {}
+
+
+def test_c6_material_quantities_may_have_three_decimal_places_money_only_two():
+    read = reader(quantity="0.125", amount="0.125")
+    assert read.decimal("quantity", places=3) == Decimal("0.125")
+    assert read.decimal("amount") is None
+    assert read.fields == {"amount": "invalid_number"}

@@ -73,14 +73,15 @@ class FormReader:
         return -number if value.startswith("-") else number
 
     def decimal(self, key: str, *, required: bool = False, below: Decimal | int = LIMIT,
-                low: Decimal | int | None = None) -> Decimal | None:
-        """A number of at most two decimal places, under ``below`` either way, at least ``low``."""
+                low: Decimal | int | None = None, places: int = 2) -> Decimal | None:
+        """A number of at most ``places`` decimals (money has two, material quantities three),
+        under ``below`` either way, at least ``low``."""
         value = self._present(key, required)
         if not value:
             return None
         try:
             number = Decimal(value)
-            if (not number.is_finite() or number.as_tuple().exponent < -2 or abs(number) >= below
+            if (not number.is_finite() or number.as_tuple().exponent < -places or abs(number) >= below
                     or (low is not None and number < low)):
                 raise InvalidOperation
         except InvalidOperation:

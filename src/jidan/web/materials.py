@@ -58,7 +58,7 @@ def set_stock(page: UserPage, form: Form, code: MaterialCode):
     check_csrf(page, form)
     read = FormReader(form)
     try:
-        on_hand, reason = read.decimal("on_hand", required=True), read.text("reason", 500)
+        on_hand, reason = read.decimal("on_hand", required=True, places=3), read.text("reason", 500)
         read.check("the quantity is not valid")
         materials.set_stock(page.ctx, page.actor, code, on_hand, read.version(), reason or None)
     except errors.JidanError as exc:
@@ -90,7 +90,7 @@ def create_purchase_order(page: UserPage, form: Form):
     check_csrf(page, form)
     read = FormReader(form)
     try:
-        cmd = NewPurchaseOrder(read.text("material", 30, required=True), read.decimal("quantity", required=True),
+        cmd = NewPurchaseOrder(read.text("material", 30, required=True), read.decimal("quantity", required=True, places=3),
                                read.date("due_date", required=True), read.text("supplier", 50, required=True),
                                read.text("note", 2000) or None)
         read.check("the purchase order is not valid")
@@ -233,7 +233,7 @@ def purchase_request_action(page: UserPage, form: Form, request_id: RowId, actio
     try:
         if action == "order":
             cmd = OrderRequest(read.text("supplier", 50, required=True), read.date("due_date", required=True),
-                               read.decimal("quantity"), read.text("note", 1900) or None)
+                               read.decimal("quantity", places=3), read.text("note", 1900) or None)
             read.check("the purchase order is not valid")
             purchase_requests.order_request(page.ctx, page.actor, request_id, cmd, read.version())
         elif action == "cancel":
