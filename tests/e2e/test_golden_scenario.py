@@ -139,11 +139,6 @@ def work(api, clock, task: dict, **kw) -> dict:
     return finish(api, clock, task, **kw)
 
 
-def audit_actions(ctx, entity: str, entity_id) -> list[str]:
-    with ctx.uow() as uow:
-        return [e["action"] for e in uow.audit.for_entity(entity, entity_id)]
-
-
 def test_scenario_key_customer_urgent_order_from_phone_call_to_closed(api, ctx, clock, smtp):
     mail, ids = Mail(ctx, smtp), {}  # ids: the records the story makes, for the audit check at the end
     background(api)
@@ -269,6 +264,9 @@ def day1_plan_and_release(api, ctx, clock, oid: int, ids: dict) -> None:
     accepted = api.post(f"/api/v1/planning/runs/{run['id']}/accept", "pmc").json()
     assert accepted["status"] == "accepted" and len(accepted["purchase_requests"]) == 1
     assert api.get(f"/api/v1/orders/{oid}", "pmc").json()["status"] == "planned"
+    told = {n["order_id"]: n for n in inbox(api, "sales2", "plan.slipped")}  # their owner hears the new dates
+    assert set(told) == {s["order_id"] for s in slipped}
+    assert all(s["new_end"][:10] in told[s["order_id"]]["body"] for s in slipped)
     [request] = inbox(api, "purchasing", "purchase_request")
     assert request["subject"].startswith("【急单】请购") and "M-CONN" in request["subject"] and request["critical"]
     [pr] = api.get("/api/v1/purchase-requests?status=open", "purchasing").json()

@@ -35,6 +35,7 @@ from jidan.services import audit
 from jidan.services.calendar import effective_calendar
 from jidan.services.context import Context
 from jidan.services.material_plan import MaterialPlan, OrderMaterials
+from jidan.services.notify import notify
 from jidan.services.permissions import load_order, require_role
 
 PLANNED_STATES = (OrderState.APPROVED, OrderState.PLANNED, OrderState.RELEASED,
@@ -515,6 +516,7 @@ def accept(ctx: Context, actor: Actor, run_id: int, version: int | None = None) 
             elif order.status in ON_FLOOR:
                 on_floor.append(order.id)
         _move_tasks(uow, ctx, actor, run, on_floor)
+        _tell_slipped_owners(uow, ctx, actor, run)
         audit.record(uow, ctx, actor, "planning_run", run_id, "accept", {"status": "proposed"},
                      {"status": "accepted", "affected_orders": sorted({s["order"] for s in run["impact"]["slipped"]})})
         uow.flush()
@@ -523,6 +525,31 @@ def accept(ctx: Context, actor: Actor, run_id: int, version: int | None = None) 
         raised = purchase_requests.raise_for_plan(uow, ctx, actor, run_id, shortfalls(uow, ctx, run))
         uow.commit()
         return run_view(uow.planning_runs.get(run_id)) | {"purchase_requests": raised}
+
+
+def _tell_slipped_owners(uow, ctx: Context, actor: Actor, run: dict) -> None:
+    """Each order the accepted plan finishes later is one notice to its owner (专人, else the
+    salesperson who took it) with the old and new completion and the due date (C4, C7)."""
+    latest: dict[str, dict] = {}
+    for slip in run["impact"].get("slipped", []):
+        if slip.get("order_id") is None:
+            continue
+        seen = latest.get(slip["order"])
+        if seen is None or slip["new_end"] > seen["new_end"]:
+            latest[slip["order"]] = slip | {"old_end": min(slip["old_end"], (seen or slip)["old_end"])}
+    for number, slip in sorted(latest.items()):
+        late = "，将晚于交期" if slip["newly_late"] or slip["new_end"] > slip["due"] else ""
+        notify(uow, ctx.now(), ctx=ctx, kind="plan.slipped", order_id=slip["order_id"],
+               users=[slip["owner_id"]] if slip.get("owner_id") else (), exclude=actor,
+               ref=f"planning_run:{run['id']}:{number}", critical=bool(late),
+               subject=f"订单 {number} 完工推迟{late}"[:200],
+               body=(f"排产方案 #{run['id']} 已生效：订单 {number} 预计完工由 {_hm(slip['old_end'])} "
+                     f"改为 {_hm(slip['new_end'])}（交期 {_hm(slip['due'])}）。"))
+
+
+def _hm(value) -> str:
+    """A run's stored time (ISO text or datetime) as 'YYYY-MM-DD HH:MM'."""
+    return str(value).replace("T", " ")[:16]
 
 
 def _move_tasks(uow, ctx: Context, actor: Actor, run: dict, order_ids: list[int]) -> None:
