@@ -35,17 +35,3 @@ def inspected(ctx, actors, **kw) -> int:
     return oid
 
 
-def web_login(ctx, username: str):
-    """A browser-like client with ``username``'s session cookie, and its CSRF token."""
-    import re
-
-    from fastapi.testclient import TestClient
-
-    from jidan.api.app import create_app
-    from tests.support import PASSWORD
-
-    client = TestClient(create_app(ctx))
-    r = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
-    assert r.status_code == 303, r.text
-    csrf = re.search(r'<meta name="csrf-token" content="([^"]+)">', client.get("/orders").text).group(1)
-    return client, csrf

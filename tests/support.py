@@ -68,3 +68,18 @@ def seed(ctx) -> dict[str, Actor]:
                                                     routing=steps, bom=(("M-CONN", Decimal(2)),)))
     masterdata.create_product(ctx, None, NewProduct("P002", "电源模块", Decimal("80"), 5, routing=steps))
     return actors
+
+
+def web_session(ctx, username: str, password: str = PASSWORD):
+    """A browser-like client holding ``username``'s session cookie, and that session's CSRF token."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from jidan.api.app import create_app
+
+    client = TestClient(create_app(ctx))
+    r = client.post("/login", data={"username": username, "password": password}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    csrf = re.search(r'<meta name="csrf-token" content="([^"]+)">', client.get("/orders").text).group(1)
+    return client, csrf

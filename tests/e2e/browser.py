@@ -5,13 +5,11 @@ that one chromium serves the whole session.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from fastapi.testclient import TestClient
 
-from jidan.api.app import create_app
 from jidan.services.demo import PASSWORD as DEMO_PASSWORD
+from tests.support import web_session
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -31,12 +29,6 @@ def browser_logout(page) -> None:
     page.wait_for_url("**/login")
 
 
-def client_login(ctx, username: str) -> tuple[TestClient, str]:
-    """A TestClient holding ``username``'s session cookie, and that session's CSRF token."""
-    client = TestClient(create_app(ctx))
-    r = client.post("/login", data={"username": username, "password": DEMO_PASSWORD},
-                    follow_redirects=False)
-    assert r.status_code == 303, r.text
-    page = client.get("/orders")
-    csrf = re.search(r'<meta name="csrf-token" content="([^"]+)">', page.text).group(1)
-    return client, csrf
+def client_login(ctx, username: str):
+    """A TestClient holding a demo user's session cookie, and that session's CSRF token."""
+    return web_session(ctx, username, DEMO_PASSWORD)

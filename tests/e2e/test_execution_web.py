@@ -4,28 +4,19 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 
-from jidan.api.app import create_app
 from tests.e2e.execution_support import INSPECTED_PRODUCT, released, report, tasks
-from tests.support import PASSWORD
+from tests.support import web_session
 
 pytestmark = pytest.mark.xdist_group("db")
 
 
-def web(ctx, username: str) -> tuple[TestClient, str]:
-    """A browser session of ``username`` and its CSRF token."""
-    client = TestClient(create_app(ctx))
-    r = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
-    assert r.status_code == 303, r.text
-    csrf = re.search(r'<meta name="csrf-token" content="([^"]+)">', client.get("/orders").text).group(1)
-    return client, csrf
 
 
 def test_e1_the_tablet_board_lists_the_urgent_task_first_and_starts_and_finishes_it_in_one_tap(api, ctx):
     oid = released(api)
     first = min(tasks(api, oid), key=lambda t: t["planned_start"])
-    floor, csrf = web(ctx, "manufacturing")
+    floor, csrf = web_session(ctx, "manufacturing")
     centers = floor.get("/workcenters")
     assert centers.status_code == 200 and f'href="/workcenters/{first["work_center"]}"' in centers.text
     assert 'data-testid="nav-workcenters"' in centers.text
@@ -51,7 +42,7 @@ def test_e1_the_tablet_board_lists_the_urgent_task_first_and_starts_and_finishes
 
 def test_d1_e2_the_order_panel_and_the_printable_production_notice(api, ctx):
     oid = released(api)
-    office, _ = web(ctx, "pmc")
+    office, _ = web_session(ctx, "pmc")
     order_page = office.get(f"/orders/{oid}")
     assert f'hx-get="/orders/{oid}/execution"' in order_page.text
     panel = office.get(f"/orders/{oid}/execution", headers={"HX-Request": "true"})
@@ -70,7 +61,7 @@ def test_d1_e2_the_order_panel_and_the_printable_production_notice(api, ctx):
 
 def test_e3_sales_sends_the_progress_update_from_the_panel(api, ctx):
     oid = released(api)
-    sales, csrf = web(ctx, "sales")
+    sales, csrf = web_session(ctx, "sales")
     assert "向客户发送进度" in sales.get(f"/orders/{oid}/execution").text
     r = sales.post(f"/orders/{oid}/progress-update", data={"csrf_token": csrf, "note": "x" * 1001})
     assert r.status_code == 422 and "内容过长" in r.text
@@ -83,7 +74,7 @@ def test_e4_the_exception_report_form_its_field_errors_its_print_and_who_decides
     oid = released(api)
     t = tasks(api, oid)[0]
     report(api, t["id"], "start")
-    floor, csrf = web(ctx, "manufacturing")
+    floor, csrf = web_session(ctx, "manufacturing")
     form = floor.get(f"/orders/{oid}/exceptions/new?task_id={t['id']}")
     assert form.status_code == 200 and "紧急订单制程异常申报单" in form.text
     r = floor.post(f"/orders/{oid}/exceptions/new", data={"csrf_token": csrf, "kind": "", "description": "",
@@ -102,17 +93,17 @@ def test_e4_the_exception_report_form_its_field_errors_its_print_and_who_decides
     printed = floor.get(f"/exceptions/{ex_id}/print")
     assert "紧急订单制程异常申报单" in printed.text and 'data-testid="urgent-mark"' in printed.text
     assert "☑ 设备故障" in printed.text and "回流焊炉故障" in printed.text
-    pmc, pmc_csrf = web(ctx, "pmc")
+    pmc, pmc_csrf = web_session(ctx, "pmc")
     assert "书面申请总经办批示" in pmc.get(f"/exceptions/{ex_id}").text
     r = pmc.post(f"/exceptions/{ex_id}/actions/apply", data={"csrf_token": pmc_csrf, "application": ""})
     assert r.status_code == 422 and "必填" in r.text
     r = pmc.post(f"/exceptions/{ex_id}/actions/apply", data={"csrf_token": pmc_csrf, "application": "申请加班",
                                                              "requested_measure": "overtime"}, follow_redirects=False)
     assert r.status_code == 303
-    store, store_csrf = web(ctx, "warehouse")
+    store, store_csrf = web_session(ctx, "warehouse")
     r = store.post(f"/exceptions/{ex_id}/actions/approve", data={"csrf_token": store_csrf, "measure": "overtime"})
     assert r.status_code == 403
-    gm, gm_csrf = web(ctx, "management")
+    gm, gm_csrf = web_session(ctx, "management")
     r = gm.post(f"/exceptions/{ex_id}/actions/approve", data={"csrf_token": gm_csrf, "measure": ""})
     assert r.status_code == 422 and "必填" in r.text
     r = gm.post(f"/exceptions/{ex_id}/actions/approve", data={"csrf_token": gm_csrf, "measure": "overtime"},
@@ -126,7 +117,7 @@ def test_f1_the_inspection_form_shows_field_errors(api, ctx):
     assert api.post("/api/v1/products", "admin", json=INSPECTED_PRODUCT).status_code == 201
     oid = released(api, "ICB-W", lines=[{"product": "ICB-100", "quantity": 50}])
     report(api, tasks(api, oid)[0]["id"], "start")
-    inspector, csrf = web(ctx, "quality")
+    inspector, csrf = web_session(ctx, "quality")
     assert "录入检验结果" in inspector.get(f"/orders/{oid}/inspections/new").text
     r = inspector.post(f"/orders/{oid}/inspections/new", data={
         "csrf_token": csrf, "stage": "final", "passed_qty": "", "failed_qty": "0",

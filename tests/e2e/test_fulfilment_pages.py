@@ -13,7 +13,8 @@ from jidan.services import shipping, warehouse
 from jidan.services.audit import verify
 from jidan.services.shipping import NewShipment
 from jidan.services.warehouse import NewDocument, NewReceipt
-from tests.fulfilment_support import inspected, new_order, web_login
+from tests.fulfilment_support import inspected, new_order
+from tests.support import web_session
 
 pytestmark = pytest.mark.xdist_group("db")
 
@@ -27,7 +28,7 @@ def _receipt_form(oid: int, csrf: str, **over) -> dict:
 def test_g1_the_printed_receipt_of_an_urgent_order_says_急单_top_right_and_a_normal_one_does_not(ctx, actors):
     urgent = inspected(ctx, actors)
     normal = inspected(ctx, actors, urgent=False, po="N-1")
-    clerk, csrf = web_login(ctx, "warehouse")
+    clerk, csrf = web_session(ctx, "warehouse")
     r = clerk.post(f"/orders/{urgent}/receipt/new", data=_receipt_form(urgent, csrf), follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/orders/{urgent}/receipt"
     r = clerk.post(f"/orders/{normal}/receipt/new", data=_receipt_form(normal, csrf, qty_1="20", qty_2="5"),
@@ -50,7 +51,7 @@ def test_g1_the_printed_receipt_of_an_urgent_order_says_急单_top_right_and_a_n
 def test_g1_l1_the_receipt_form_marks_bad_fields_collects_drawings_and_needs_the_csrf_token(ctx, actors):
     oid = inspected(ctx, actors)
     warehouse.issue_document(ctx, actors["engineering"], oid, NewDocument("TD-0042", "临时图纸", holder="manufacturing"))
-    clerk, csrf = web_login(ctx, "warehouse")
+    clerk, csrf = web_session(ctx, "warehouse")
     form = clerk.get(f"/orders/{oid}/receipt/new").text
     assert 'name="collect" value="1" checked' in form and "TD-0042" in form
     before = verify(ctx)[0]
@@ -66,7 +67,7 @@ def test_g1_l1_the_receipt_form_marks_bad_fields_collects_drawings_and_needs_the
     r = clerk.post(f"/orders/{oid}/receipt/new", data=_receipt_form(oid, csrf, collect="1"), follow_redirects=False)
     assert r.status_code == 303
     assert warehouse.documents_for_order(ctx, actors["warehouse"], oid)[0]["status"] == "collected"
-    operator, op_csrf = web_login(ctx, "manufacturing")
+    operator, op_csrf = web_session(ctx, "manufacturing")
     assert operator.get(f"/orders/{oid}/receipt/new").status_code == 200  # may look, not receive
     r = operator.post(f"/orders/{oid}/receipt/new", data=_receipt_form(oid, op_csrf))
     assert r.status_code in (403, 409)
@@ -76,11 +77,11 @@ def test_g1_g3_i2_i5_each_role_sees_the_pages_of_its_part_in_the_navigation(ctx,
     links = {"warehouse": "/warehouse", "logistics": "/logistics", "customer_service": "/incidents",
              "admin": "/emergency-organisation"}
     for user, link in links.items():
-        client, _ = web_login(ctx, user)
+        client, _ = web_session(ctx, user)
         page = client.get("/orders").text
         assert f'<a href="{link}"' in page, user
         assert client.get(link).status_code == 200, user
-    operator, _ = web_login(ctx, "manufacturing")
+    operator, _ = web_session(ctx, "manufacturing")
     page = operator.get("/orders").text
     assert not any(f'<a href="{link}"' in page for link in links.values())
 
@@ -88,7 +89,7 @@ def test_g1_g3_i2_i5_each_role_sees_the_pages_of_its_part_in_the_navigation(ctx,
 def test_g1_l1_the_order_page_loads_the_fulfilment_panel_with_the_actions_of_the_role(ctx, actors):
     oid = inspected(ctx, actors)
     warehouse.issue_document(ctx, actors["engineering"], oid, NewDocument("TD-0042", "临时图纸", holder_department="SMT"))
-    clerk, _ = web_login(ctx, "warehouse")
+    clerk, _ = web_session(ctx, "warehouse")
     order_page = clerk.get(f"/orders/{oid}").text
     assert f'hx-get="/orders/{oid}/fulfilment"' in order_page and f'href="/orders/{oid}/fulfilment"' in order_page
     fragment = clerk.get(f"/orders/{oid}/fulfilment", headers={"hx-request": "true"}).text
@@ -97,7 +98,7 @@ def test_g1_l1_the_order_page_loads_the_fulfilment_panel_with_the_actions_of_the
     full = clerk.get(f"/orders/{oid}/fulfilment").text
     assert "<html" in full and "TD-0042" in full
 
-    engineer, csrf = web_login(ctx, "engineering")
+    engineer, csrf = web_session(ctx, "engineering")
     panel = engineer.get(f"/orders/{oid}/fulfilment").text
     assert f'href="/orders/{oid}/receipt/new"' not in panel and "/documents/1/return" in panel
     r = engineer.post(f"/orders/{oid}/documents", data={"csrf_token": csrf, "doc_no": "", "title": "x", "kind": "drawing"})
@@ -118,7 +119,7 @@ def test_g1_l1_the_order_page_loads_the_fulfilment_panel_with_the_actions_of_the
 def test_g3_g4_logistics_books_prints_and_ships_from_the_pages(ctx, actors):
     oid = inspected(ctx, actors)
     warehouse.receive_goods(ctx, actors["warehouse"], oid, NewReceipt({1: 300}, "A-01"))
-    logistics, csrf = web_login(ctx, "logistics")
+    logistics, csrf = web_session(ctx, "logistics")
     board = logistics.get("/logistics").text
     assert f'href="/orders/{oid}/shipment/new"' in board and "航空" in board
     form = logistics.get(f"/orders/{oid}/shipment/new").text
@@ -180,7 +181,7 @@ def test_i1_the_feedback_page_speaks_english_too_and_needs_no_session(ctx, actor
 
 def test_i2_i3_customer_service_works_an_incident_from_the_pages(ctx, actors):
     oid = new_order(ctx, actors)
-    cs, csrf = web_login(ctx, "customer_service")
+    cs, csrf = web_session(ctx, "customer_service")
     number = cs.get(f"/orders/{oid}").text
     number = re.search(r'<span class="mono">(SO-[0-9-]+)</span>', number).group(1)
     form = cs.get(f"/incidents/new?order={number}").text
@@ -212,7 +213,7 @@ def test_i2_i3_customer_service_works_an_incident_from_the_pages(ctx, actors):
     assert r.status_code == 422 and "结案前" in r.text
     assert cs.get("/incidents").status_code == 200 and number in cs.get("/incidents").text
 
-    clerk, clerk_csrf = web_login(ctx, "warehouse")
+    clerk, clerk_csrf = web_session(ctx, "warehouse")
     page = clerk.get(url).text
     assert 'name="decision"' not in page and "/solution" not in page  # not the clerk's to decide
     r = clerk.post(url + "/decision", data={"csrf_token": clerk_csrf, "decision": "approve"})
@@ -220,7 +221,7 @@ def test_i2_i3_customer_service_works_an_incident_from_the_pages(ctx, actors):
 
 
 def test_i5_the_admin_names_the_emergency_organisation_on_its_page(ctx, actors):
-    admin, csrf = web_login(ctx, "admin")
+    admin, csrf = web_session(ctx, "admin")
     r = admin.post("/emergency-organisation", data={"csrf_token": csrf, "username": "quality", "group": "team",
                                                     "duty": ""})
     assert r.status_code == 422 and 'id="err-username"' in r.text and 'id="err-duty"' in r.text
@@ -229,6 +230,6 @@ def test_i5_the_admin_names_the_emergency_organisation_on_its_page(ctx, actors):
     assert r.status_code == 303
     page = admin.get("/emergency-organisation").text
     assert "组长" in page and 'name="remove"' in page
-    viewer, viewer_csrf = web_login(ctx, "management")
+    viewer, viewer_csrf = web_session(ctx, "management")
     assert 'name="remove"' not in viewer.get("/emergency-organisation").text
     assert viewer.post("/emergency-organisation", data={"csrf_token": viewer_csrf, "remove": "1"}).status_code == 403

@@ -13,7 +13,8 @@ from jidan.services.execution import Report
 from jidan.services.incidents import NewIncident
 from jidan.services.shipping import NewShipment
 from jidan.services.warehouse import NewDocument, NewReceipt
-from tests.fulfilment_support import released, web_login
+from tests.fulfilment_support import released
+from tests.support import web_session
 
 pytestmark = pytest.mark.xdist_group("db")
 
@@ -110,7 +111,7 @@ def test_m2_an_order_without_floor_reports_says_what_its_record_lacks(api, ctx, 
 def test_m4_the_record_page_shows_each_deadline_and_its_department(ctx, actors, clock):
     oid = released(ctx, actors)
     clock.advance(days=10)  # the customer's date passes while the order is on the floor
-    client, _ = web_login(ctx, "management")
+    client, _ = web_session(ctx, "management")
     page = client.get(f"/orders/{oid}/record")
     assert page.status_code == 200
     assert "客户交期" in page.text and "已逾期" in page.text and "制造 × 1" in page.text

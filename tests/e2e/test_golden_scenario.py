@@ -26,7 +26,7 @@ from jidan.services.masterdata import NewCustomer, NewProduct, NewStep
 from jidan.services.notify import policy
 from tests.conftest import Api, urgent_order_payload
 from tests.delivery_receivers import SmtpServer
-from tests.fulfilment_support import web_login
+from tests.support import web_session
 from tests.support import PASSWORD, USERNAMES
 
 pytestmark = pytest.mark.xdist_group("db")
@@ -191,7 +191,7 @@ def day1_call_and_approval(api, ctx, clock, mail) -> int:
     assert order["urgent"] and "lead_time" in order["urgent_reasons"] and order["priority"] == "key"
     listed = api.get("/api/v1/orders?urgent=true", "pmc").json()["items"]
     assert [o["number"] for o in listed] == [order["number"]]
-    browser, _ = web_login(ctx, "pmc")
+    browser, _ = web_session(ctx, "pmc")
     row = re.search(rf'<tr[^>]*data-order="{order["number"]}".*?</tr>', browser.get("/orders").text, re.DOTALL).group(0)
     assert "is-urgent" in row and "急" in row
 
@@ -459,7 +459,7 @@ def day3_4_quality_and_warehouse(api, ctx, clock, oid: int, ids: dict) -> None:
     assert r.status_code == 201, r.text
     receipt = r.json()
     assert receipt["urgent"] and receipt["number"].startswith("GR-") and receipt["inspected_by"] == "quality"
-    browser, _ = web_login(ctx, "warehouse")
+    browser, _ = web_session(ctx, "warehouse")
     page = browser.get(f"/orders/{oid}/receipt").text
     assert "成品入库单" in page and 'data-testid="urgent-mark">急单<' in page
     [arrange] = inbox(api, "sales", "goods_received", oid)

@@ -6,28 +6,20 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from jidan import i18n
 from jidan.adapters.db.repositories import OrderFilter
-from jidan.api.app import create_app
 from jidan.domain import errors
 from jidan.services import delegations, orders
 from jidan.services.notify import notify
 from jidan.services.orders import NewLine, NewOrder
 from jidan.web.routes import Page
-from tests.support import PASSWORD
+from tests.support import web_session
 
 pytestmark = pytest.mark.xdist_group("db")
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "jidan"
 
 
-def login(ctx, username: str) -> tuple[TestClient, str]:
-    client = TestClient(create_app(ctx))
-    r = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
-    assert r.status_code == 303, r.text
-    csrf = re.search(r'<meta name="csrf-token" content="([^"]+)">', client.get("/orders").text).group(1)
-    return client, csrf
 
 
 def field_errors(html: str) -> dict[str, str]:
@@ -57,7 +49,7 @@ def test_a1_an_error_code_no_table_knows_shows_the_text_of_its_kind_never_the_co
 
 
 def test_a1_the_new_order_form_marks_each_unreadable_field_and_writes_nothing(ctx, actors):
-    sales, csrf = login(ctx, "sales")
+    sales, csrf = web_session(ctx, "sales")
     before = orders.list_orders(ctx, actors["sales"], OrderFilter())["total"]
     r = sales.post("/orders/new", data={
         "csrf_token": csrf, "customer": "C001", "customer_po": "P" * 61, "requested_date": "2026-13-01",
@@ -72,7 +64,7 @@ def test_a1_the_new_order_form_marks_each_unreadable_field_and_writes_nothing(ct
 def test_a1_an_order_action_with_an_unreadable_version_is_refused_with_its_field(ctx, actors):
     order = orders.create_order(ctx, actors["sales"], NewOrder(
         "C001", "CLEAN-1", date(2026, 12, 1), (NewLine("SCB-200", 30),)))
-    sales, csrf = login(ctx, "sales")
+    sales, csrf = web_session(ctx, "sales")
     r = sales.post(f"/orders/{order['id']}/actions/cancel?lang=en",
                    data={"csrf_token": csrf, "version": "v1", "reason": "客户取消"})
     assert r.status_code == 422 and "Enter a whole number" in r.text
@@ -83,7 +75,7 @@ def test_a1_an_order_action_with_an_unreadable_version_is_refused_with_its_field
 def test_a6_a_missing_confirmation_letter_shows_its_own_text_on_the_shared_error_page(ctx, actors):
     oid = orders.create_order(ctx, actors["sales"], NewOrder(
         "C001", "CLEAN-2", date(2026, 12, 1), (NewLine("SCB-200", 30),)))["id"]
-    sales, _ = login(ctx, "sales")
+    sales, _ = web_session(ctx, "sales")
     r = sales.get(f"/orders/{oid}/letters/999")
     assert r.status_code == 404 and 'data-error-code="confirmation.not_found"' in r.text
     assert "找不到该确认函" in r.text
@@ -91,7 +83,7 @@ def test_a6_a_missing_confirmation_letter_shows_its_own_text_on_the_shared_error
 
 
 def test_b5_a_deputy_form_with_unreadable_times_is_refused_field_by_field(ctx, actors):
-    management, csrf = login(ctx, "management")
+    management, csrf = web_session(ctx, "management")
     r = management.post("/workflow/delegations", data={"csrf_token": csrf, "deputy": "", "starts_at": "tomorrow",
                                                        "ends_at": "", "reason": "r" * 501})
     assert r.status_code == 422 and 'data-error-code="validation_failed"' in r.text
@@ -105,7 +97,7 @@ def test_d2_the_inbox_shows_a_refused_acknowledgement_in_the_users_language(ctx,
     with ctx.uow() as uow:
         notify(uow, ctx.now(), kind="info", subject="只是告知", users=[actors["manufacturing"].user_id], ctx=ctx)
         uow.commit()
-    floor, csrf = login(ctx, "manufacturing")
+    floor, csrf = web_session(ctx, "manufacturing")
     notice_id = re.search(r'action="/inbox/(\d+)/read"', floor.get("/inbox").text).group(1)
     r = floor.post(f"/inbox/{notice_id}/ack", data={"csrf_token": csrf})
     assert r.status_code == 409 and "该通知无需确认" in r.text

@@ -7,12 +7,10 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from fastapi.testclient import TestClient
 
-from jidan.api.app import create_app
 from tests.conftest import urgent_order_payload
 from tests.e2e.test_materials_api import approved_order, full_plan, purchase, stock
-from tests.support import PASSWORD
+from tests.support import web_session
 
 pytestmark = pytest.mark.xdist_group("db")
 
@@ -51,12 +49,6 @@ def bars(html: str) -> list[dict]:
     return parser.bars
 
 
-def browser(ctx, username: str) -> tuple[TestClient, str]:
-    client = TestClient(create_app(ctx))
-    r = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
-    assert r.status_code == 303, r.text
-    csrf = re.search(r'<meta name="csrf-token" content="([^"]+)">', client.get("/orders").text).group(1)
-    return client, csrf
 
 
 @pytest.fixture
@@ -72,7 +64,7 @@ def planned(api, ctx):
 
 
 def test_c2_the_gantt_draws_every_operation_of_the_accepted_plan_and_marks_the_urgent_order(ctx, planned):
-    client, _ = browser(ctx, "manufacturing")
+    client, _ = web_session(ctx, "manufacturing")
     r = client.get("/planning?start=2026-11-24&zoom=week")
     assert r.status_code == 200 and "生产计划甘特图" in r.text
     drawn = bars(r.text)
@@ -90,7 +82,7 @@ def test_c2_the_gantt_draws_every_operation_of_the_accepted_plan_and_marks_the_u
 
 
 def test_c2_the_gantt_filters_by_order_and_work_center_and_zooms_to_a_day(ctx, planned):
-    client, _ = browser(ctx, "pmc")
+    client, _ = web_session(ctx, "pmc")
     urgent = planned["urgent"]["number"]
     only = bars(client.get(f"/planning?order={urgent}&start=2026-11-24").text)
     assert only and {b["data-order"] for b in only} == {urgent}
@@ -107,7 +99,7 @@ def test_c2_the_gantt_filters_by_order_and_work_center_and_zooms_to_a_day(ctx, p
 
 
 def test_c2_the_gantt_speaks_english_and_chinese(ctx, planned):
-    client, _ = browser(ctx, "sales")
+    client, _ = web_session(ctx, "sales")
     en = client.get("/planning?lang=en&start=2026-11-24")
     assert "Production plan (Gantt)" in en.text and "Orders that slip" not in en.text
     assert "Closed time" in en.text and "生产计划甘特图" not in en.text
@@ -121,7 +113,7 @@ def test_c4_c7_a_what_if_shows_moved_operations_and_who_slips_and_pmc_accepts_it
         customer_po="HD-2026-0043", lines=[{"product": "SCB-200", "quantity": 200}])).json()
     api.act(late["id"], "review", "pmc")
     api.act(late["id"], "approve", "management")
-    pmc, csrf = browser(ctx, "pmc")
+    pmc, csrf = web_session(ctx, "pmc")
     r = pmc.post("/planning/runs", data={"csrf_token": csrf, "kind": "insert", "order": late["number"],
                                          "time_limit": "0"}, follow_redirects=False)
     assert r.status_code == 303, r.text
@@ -138,7 +130,7 @@ def test_c4_c7_a_what_if_shows_moved_operations_and_who_slips_and_pmc_accepts_it
     for s in run["impact"]["slipped"]:
         assert s["job"] in page.text
 
-    sales, _ = browser(ctx, "sales")
+    sales, _ = web_session(ctx, "sales")
     seen = sales.get(f"/planning/runs/{run_id}")
     assert seen.status_code == 200 and 'data-action="accept"' not in seen.text
     assert pmc.post(f"/planning/runs/{run_id}/accept", data={"version": run["version"]}).status_code == 403
@@ -151,7 +143,7 @@ def test_c4_c7_a_what_if_shows_moved_operations_and_who_slips_and_pmc_accepts_it
 
 
 def test_c7_the_what_if_form_names_each_bad_field_with_422(ctx, planned):
-    pmc, csrf = browser(ctx, "pmc")
+    pmc, csrf = web_session(ctx, "pmc")
     r = pmc.post("/planning/runs", data={"csrf_token": csrf, "kind": "machine_down", "work_center": "SMT1",
                                          "down_from": "yesterday", "time_limit": "99"})
     assert r.status_code == 422
@@ -159,14 +151,14 @@ def test_c7_the_what_if_form_names_each_bad_field_with_422(ctx, planned):
     assert errors == {"down_from": "日期格式不正确", "down_until": "必填", "time_limit": "请输入数字"}
     r = pmc.post("/planning/runs", data={"csrf_token": csrf, "kind": "insert", "order": "SO-NOPE"})
     assert r.status_code == 422 and "未知订单" in r.text
-    sales, sales_csrf = browser(ctx, "sales")
+    sales, sales_csrf = web_session(ctx, "sales")
     assert sales.post("/planning/runs", data={"csrf_token": sales_csrf, "kind": "full"}).status_code == 403
 
 
 def test_a5_c6_the_order_page_shows_the_plan_and_the_promise_with_its_materials(api, ctx, planned):
     stock(api, 700)  # the planned urgent order takes 600; a new one gets 100 and waits for the rest
     po = purchase(api, 1000, "2026-11-26")
-    sales, _ = browser(ctx, "sales")
+    sales, _ = web_session(ctx, "sales")
     order_page = sales.get(f"/orders/{planned['urgent']['id']}")
     assert f'hx-get="/planning/orders/{planned["urgent"]["id"]}/panel"' in order_page.text
     panel = sales.get(f"/planning/orders/{planned['urgent']['id']}/panel", headers={"hx-request": "true"})
@@ -180,12 +172,12 @@ def test_a5_c6_the_order_page_shows_the_plan_and_the_promise_with_its_materials(
     assert page.status_code == 200 and "<html" in page.text and "Plan and promise" in page.text
     assert re.search(r'data-testid="material-ready">2026-11-26 08:00', page.text)
     assert po["number"] in page.text and "Waits for material" in page.text
-    supplier, _ = browser(ctx, "supplier")
+    supplier, _ = web_session(ctx, "supplier")
     assert supplier.get(f"/planning/orders/{fresh['id']}/panel").status_code == 403
 
 
 def test_c6_purchasing_places_a_purchase_order_and_the_form_names_bad_fields(ctx, api):
-    purchasing, csrf = browser(ctx, "purchasing")
+    purchasing, csrf = web_session(ctx, "purchasing")
     page = purchasing.get("/purchase-orders")
     assert page.status_code == 200 and "新建采购订单" in page.text
     r = purchasing.post("/purchase-orders", data={"csrf_token": csrf, "material": "M-CONN", "supplier": "supplier",
@@ -209,7 +201,7 @@ def test_c6_m5_supplier_requests_a_delay_pmc_approves_on_the_page_and_the_form_p
     stock(api, 0)
     po = purchase(api, 1000, "2026-11-25")
     full_plan(api)  # now the connectors count: the urgent order waits for them
-    supplier, s_csrf = browser(ctx, "supplier")
+    supplier, s_csrf = web_session(ctx, "supplier")
     listing = supplier.get("/purchase-orders")
     assert "我的采购订单" in listing.text and po["number"] in listing.text
     bad = supplier.post(f"/purchase-orders/{po['id']}/delay", data={"csrf_token": s_csrf, "new_date": "2026-11-24",
@@ -224,7 +216,7 @@ def test_c6_m5_supplier_requests_a_delay_pmc_approves_on_the_page_and_the_form_p
     assert r.status_code == 303
     request_url = r.headers["location"].split("?")[0]
 
-    pmc, p_csrf = browser(ctx, "pmc")
+    pmc, p_csrf = web_session(ctx, "pmc")
     listing = pmc.get("/material-delay-requests")
     assert 'data-action="approve"' in listing.text and "待审批" in listing.text
     r = pmc.post(f"{request_url}/decision", data={"csrf_token": p_csrf, "decision": "approve", "note": "同意"},

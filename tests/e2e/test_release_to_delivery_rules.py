@@ -18,7 +18,8 @@ from jidan.services.warehouse import NewReceipt
 from tests.delivery_receivers import SmtpServer
 from tests.e2e.execution_support import INSPECTED_PRODUCT, report, tasks
 from tests.e2e.execution_support import released as released_by_api
-from tests.fulfilment_support import inspected, new_order, released, web_login
+from tests.fulfilment_support import inspected, new_order, released
+from tests.support import web_session
 
 pytestmark = pytest.mark.xdist_group("db")
 
@@ -80,7 +81,7 @@ def test_g3_g4_the_plain_ship_action_is_refused_until_a_dispatched_shipment_told
 
 def test_g3_the_order_page_leads_the_ship_button_to_the_shipment_and_explains_a_refusal(ctx, actors):
     oid = received(ctx, actors)
-    client, csrf = web_login(ctx, "logistics")
+    client, csrf = web_session(ctx, "logistics")
     page = client.get(f"/orders/{oid}").text
     assert re.search(rf'<a [^>]*href="/orders/{oid}/fulfilment[^"]*" data-action="ship"', page)
     assert f'action="/orders/{oid}/actions/ship"' not in page
@@ -343,19 +344,19 @@ def assert_translated(r, *codes: str) -> None:
 def test_e1_g1_g3_i2_a_422_on_the_floor_warehouse_logistics_and_incident_pages_reads_in_chinese(ctx, actors):
     oid = released(ctx, actors)
     task = execution.progress(ctx, actors["pmc"], oid)["tasks"][0]
-    floor, csrf = web_login(ctx, "manufacturing")
+    floor, csrf = web_session(ctx, "manufacturing")
     path = f"/workcenters/{task['work_center']}/tasks/{task['id']}"
     assert floor.post(f"{path}/start", data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
     assert_translated(floor.post(f"{path}/finish", data={"csrf_token": csrf, "good_qty": str(task["quantity"] + 1)}),
                       "exceeds_quantity")
 
     ready = inspected(ctx, actors, po="HD-2026-0050")
-    clerk, csrf = web_login(ctx, "warehouse")
+    clerk, csrf = web_session(ctx, "warehouse")
     r = clerk.post(f"/orders/{ready}/receipt/new", data={"csrf_token": csrf, "qty_1": "301", "location": ""})
     assert_translated(r, "exceeds_quantity", "required")
 
     shipped = received(ctx, actors, po="HD-2026-0051")
-    logistics, csrf = web_login(ctx, "logistics")
+    logistics, csrf = web_session(ctx, "logistics")
     r = logistics.post(f"/orders/{shipped}/shipment/new", data={
         "csrf_token": csrf, "transport_mode": "truck", "carrier": "德邦", "tracking_no": "DB1", "packages": "2",
         "weight_kg": "20", "expected_arrival": "2026-11-20T10:00"})
@@ -367,7 +368,7 @@ def test_e1_g1_g3_i2_a_422_on_the_floor_warehouse_logistics_and_incident_pages_r
         "csrf_token": csrf, "signed_by": "", "delivered_at": "2026-11-24T08:00"})
     assert_translated(r, "required", "before_dispatch")
 
-    cs, csrf = web_login(ctx, "customer_service")
+    cs, csrf = web_session(ctx, "customer_service")
     r = cs.post("/incidents/new", data={"csrf_token": csrf, "type": "alien", "order_number": "SO-NOPE",
                                         "cause": "", "description": "x"})
     assert_translated(r, "unknown_type")

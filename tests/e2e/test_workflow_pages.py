@@ -5,23 +5,15 @@ import re
 from datetime import date
 
 import pytest
-from fastapi.testclient import TestClient
 
-from jidan.api.app import create_app
 from jidan.services import approval_chains, approvals, confirmations, orders
 from jidan.services.approvals import Decision
 from jidan.services.orders import NewLine, NewOrder
-from tests.support import PASSWORD
+from tests.support import PASSWORD, web_session
 
 pytestmark = pytest.mark.xdist_group("db")
 
 
-def login(ctx, username: str) -> tuple[TestClient, str]:
-    client = TestClient(create_app(ctx))
-    r = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
-    assert r.status_code == 303, r.text
-    csrf = re.search(r'<meta name="csrf-token" content="([^"]+)">', client.get("/orders").text).group(1)
-    return client, csrf
 
 
 def golden(ctx, actors, po="HD-2026-0042") -> int:
@@ -35,7 +27,7 @@ def text_of(html: str) -> str:
 
 def test_b1_the_order_page_loads_the_review_panel_and_works_without_javascript(ctx, actors):
     oid = golden(ctx, actors)
-    sales, csrf = login(ctx, "sales")
+    sales, csrf = web_session(ctx, "sales")
     page = sales.get(f"/orders/{oid}").text
     assert f'hx-get="/orders/{oid}/workflow"' in page and f'href="/orders/{oid}/review"' in page
     panel = sales.get(f"/orders/{oid}/workflow").text
@@ -49,7 +41,7 @@ def test_b1_the_order_page_loads_the_review_panel_and_works_without_javascript(c
 
 def test_b7_signing_in_the_page_needs_the_token_and_a_right_password(ctx, actors, clock):
     oid = golden(ctx, actors)
-    pmc, csrf = login(ctx, "pmc")
+    pmc, csrf = web_session(ctx, "pmc")
     assert 'data-testid="sign-form"' in pmc.get(f"/orders/{oid}/review").text
     form = {"opinion": "agree_with_conditions", "comment": "SMT2 加班两晚", "suggested_date": "2026-12-02"}
     assert pmc.post(f"/orders/{oid}/review/sign", data=form).status_code == 403  # no CSRF token
@@ -71,7 +63,7 @@ def test_m5_the_printable_review_record_carries_the_form_title_the_opinions_and_
     oid = golden(ctx, actors)
     approvals.sign(ctx, actors["pmc"], oid, Decision(comment="可以做"))
     approvals.sign(ctx, actors["management"], oid, Decision(comment="批准"))
-    sales, _ = login(ctx, "sales")
+    sales, _ = web_session(ctx, "sales")
     html = sales.get(f"/orders/{oid}/review/print").text
     assert "<h1>紧急订单评审记录表</h1>" in html
     assert re.search(r'<div class="urgent-mark"[^>]*>急单</div>', html)
@@ -88,7 +80,7 @@ def test_a6_sales_sends_the_letter_from_the_panel(ctx, actors):
     oid = golden(ctx, actors)
     approvals.sign(ctx, actors["pmc"], oid, Decision())
     approvals.sign(ctx, actors["management"], oid, Decision())
-    sales, csrf = login(ctx, "sales")
+    sales, csrf = web_session(ctx, "sales")
     panel = sales.get(f"/orders/{oid}/workflow").text
     letter_id = re.search(rf'action="/orders/{oid}/letters/(\d+)/send"', panel).group(1)
     r = sales.post(f"/orders/{oid}/letters/{letter_id}/send", data={"csrf_token": csrf, "to": "bad address"})
@@ -101,19 +93,19 @@ def test_a6_sales_sends_the_letter_from_the_panel(ctx, actors):
 
 def test_b1_the_approvals_page_lists_what_waits_for_me_with_the_urgent_badge(ctx, actors):
     oid = golden(ctx, actors)
-    pmc, _ = login(ctx, "pmc")
+    pmc, _ = web_session(ctx, "pmc")
     page = pmc.get("/approvals").text
     row = re.search(r'<tr class="is-urgent" data-order="[^"]+" data-kind="review">.*?</tr>', page, re.S).group(0)
     assert 'data-testid="urgent-badge">急</span>' in row and f"/orders/{oid}/review" in row
     assert 'data-testid="nav-approvals"' in page
-    assert "没有等待您审批的事项" in login(ctx, "quality")[0].get("/approvals").text
+    assert "没有等待您审批的事项" in web_session(ctx, "quality")[0].get("/approvals").text
 
 
 def test_h1_h3_sales_requests_a_change_in_a_form_and_pmc_approves_it_in_the_page(ctx, actors):
     oid = golden(ctx, actors)
     approvals.sign(ctx, actors["pmc"], oid, Decision())
     approvals.sign(ctx, actors["management"], oid, Decision())
-    sales, csrf = login(ctx, "sales")
+    sales, csrf = web_session(ctx, "sales")
     form = sales.get(f"/orders/{oid}/changes/new").text
     assert 'value="2026-12-01"' in form and "SCB-200" in form
     data = {"csrf_token": csrf, "requested_date": "2026-12-08", "special_requirements": "", "reason": "",
@@ -127,7 +119,7 @@ def test_h1_h3_sales_requests_a_change_in_a_form_and_pmc_approves_it_in_the_page
     page = sales.get(change_url).text
     assert "待评审" in page and 'data-testid="sign-form"' not in page and 'data-action="withdraw"' in page
     assert re.search(r'<td class="changed">2026-12-08</td>', page)
-    pmc, pmc_csrf = login(ctx, "pmc")
+    pmc, pmc_csrf = web_session(ctx, "pmc")
     r = pmc.post(change_url + "/sign", data={"csrf_token": pmc_csrf, "opinion": "agree", "password": PASSWORD},
                  follow_redirects=False)
     assert r.status_code == 303
@@ -139,10 +131,10 @@ def test_h1_h3_sales_requests_a_change_in_a_form_and_pmc_approves_it_in_the_page
 
 
 def test_b5_admin_edits_a_chain_in_the_page_and_others_only_read_it(ctx, actors):
-    pmc, pmc_csrf = login(ctx, "pmc")
+    pmc, pmc_csrf = web_session(ctx, "pmc")
     page = pmc.get("/workflow/chains").text
     assert "紧急订单评审" in page and 'data-action="save-chain"' not in page
-    admin, csrf = login(ctx, "admin")
+    admin, csrf = web_session(ctx, "admin")
     page = admin.get("/workflow/chains").text
     version = re.search(r'data-chain="urgent">.*?name="version" value="(\d+)"', page, re.S).group(1)
     data = {"csrf_token": csrf, "version": version, "name": "紧急订单评审", "rank": "10", "chain_min_amount": "",
@@ -163,7 +155,7 @@ def test_b5_admin_edits_a_chain_in_the_page_and_others_only_read_it(ctx, actors)
 
 
 def test_b7_an_approver_names_a_deputy_in_the_page(ctx, actors):
-    boss, csrf = login(ctx, "management")
+    boss, csrf = web_session(ctx, "management")
     r = boss.post("/workflow/delegations", data={"csrf_token": csrf, "deputy": "management", "starts_at": "2026-11-24T10:00",
                                                   "ends_at": "2026-11-27T18:00"})
     assert r.status_code == 422 and "不能指定自己为代理人" in r.text
@@ -177,7 +169,7 @@ def test_b7_an_approver_names_a_deputy_in_the_page(ctx, actors):
 
 def test_the_review_page_speaks_english_with_lang_en(ctx, actors):
     oid = golden(ctx, actors)
-    pmc, _ = login(ctx, "pmc")
+    pmc, _ = web_session(ctx, "pmc")
     page = text_of(pmc.get(f"/orders/{oid}/review?lang=en").text)
     assert "Review record" in page and "Waiting for my approval" not in page
     assert "Password (signature)" in page and "Agree with conditions" in page
