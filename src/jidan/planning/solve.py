@@ -76,7 +76,8 @@ def _whole(problem, objective, hint, frozen, budget, workers, seed) -> cpsat.Out
     """One model of every movable operation, warm-started from `hint`, its makespan bounded
     below by the machine loads (a redundant cut: the plain model has none).
 
-    A first share of the time (at most `PROOF_SECONDS` on larger models) goes to CP-SAT's full
+    With `FULL_SEARCH_SECONDS` or more, all of it goes to CP-SAT's full search. Below, a first
+    share of the time (at most `PROOF_SECONDS` on larger models) goes to CP-SAT's full
     search, which proves small plans optimal and gives the bound; if it has not proven its
     plan, the rest goes to CP-SAT's neighbourhood search alone from the best plan so far. With
     two workers the full search keeps one of them on the tree search, which rarely improves a
@@ -92,7 +93,11 @@ def _whole(problem, objective, hint, frozen, budget, workers, seed) -> cpsat.Out
     cpsat.add_hint(plan, hint)
     clock = time.monotonic()
     small = problem.operation_count - len(frozen) <= SMALL_MODEL
-    proof = cpsat.run(plan, PROOF_SHARE * budget if small else min(PROOF_SHARE * budget, PROOF_SECONDS), workers, seed)
+    if budget >= FULL_SEARCH_SECONDS:
+        full = budget
+    else:
+        full = PROOF_SHARE * budget if small else min(PROOF_SHARE * budget, PROOF_SECONDS)
+    proof = cpsat.run(plan, full, workers, seed)
     left = budget - (proof.seconds_charged if workers == 1 and seed is not None else time.monotonic() - clock)
     if proof.optimal or left < 0.1:
         return proof
@@ -106,6 +111,9 @@ def _whole(problem, objective, hint, frozen, budget, workers, seed) -> cpsat.Out
     return cpsat.Outcome(search.assignments, proof.bound, value <= proof.bound, proof.deterministic_time + search.deterministic_time)
 
 
+FULL_SEARCH_SECONDS = 30.0
+"""From this budget on, the whole time goes to CP-SAT's full search (both workers' portfolio):
+at 60 s it beat the neighbourhood search alone on 15x15 job shops (docs/benchmarks.md)."""
 PROOF_SHARE, PROOF_SECONDS, SMALL_MODEL = 0.25, 2.0, 150
 """Share of a whole-model solve given to CP-SAT's full search before its neighbourhood search
 alone; above `SMALL_MODEL` movable operations (15x15 job shops), where a proof within the limit
