@@ -83,10 +83,10 @@ def add_operations(plan: PlanModel) -> None:
     """A start per movable operation; one optional interval per alternative resource."""
     area, model = plan.area, plan.model
     for job in plan.jobs:
-        for op in job.operations:
+        for k, op in enumerate(job.operations):
             if op.id in area.fixed:
                 continue
-            lowest = max(area.earliest, job.release)
+            lowest = job.earliest(k, area.earliest)
             start = model.new_int_var(lowest, max(lowest, area.horizon - op.duration), f"s[{op.id}]")
             plan.starts[op.id] = start
             resources = (area.shifted[op.id],) if op.id in area.shifted else op.resources

@@ -88,8 +88,9 @@ def dispatch(problem: Problem, rule: Rule, frozen: Mapping[str, Assignment] | No
     placed = list(frozen.values())
     heap: list[tuple[tuple, int, int, int, int]] = []
     for index, job in enumerate(problem.jobs):
-        position, ready = _after_frozen(job, frozen)
+        position, after = _after_frozen(job, frozen)
         if position < len(job.operations):
+            ready = job.earliest(position, after)
             work_left = sum(op.duration for op in job.operations[position:])
             heapq.heappush(heap, (rule(job, position, ready, work_left), index, position, ready, work_left))
     jobs = problem.jobs
@@ -104,19 +105,20 @@ def dispatch(problem: Problem, rule: Rule, frozen: Mapping[str, Assignment] | No
         position += 1
         if position < len(job.operations):
             work_left -= op.duration
-            heapq.heappush(heap, (rule(job, position, end, work_left), index, position, end, work_left))
+            ready = job.earliest(position, end)
+            heapq.heappush(heap, (rule(job, position, ready, work_left), index, position, ready, work_left))
     return tuple(placed)
 
 
 def _after_frozen(job: Job, frozen: Mapping[str, Assignment]) -> tuple[int, int]:
-    """Where the free part of the routing begins and when it may start."""
-    position, ready = 0, job.release
+    """Where the free part of the routing begins and when the frozen part before it ends."""
+    position, after = 0, 0
     while position < len(job.operations) and job.operations[position].id in frozen:
-        ready = max(ready, frozen[job.operations[position].id].end)
+        after = max(after, frozen[job.operations[position].id].end)
         position += 1
     if any(op.id in frozen for op in job.operations[position:]):
         raise InvalidProblem(f"jobs[{job.id}]: frozen operations must lead the routing", f"jobs[{job.id}]")
-    return position, ready
+    return position, after
 
 
 def best_dispatch(

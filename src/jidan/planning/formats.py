@@ -38,7 +38,12 @@ def problem_from_dict(data: dict[str, Any]) -> Problem:
                 due=int(j.get("due", 0)),
                 weight=int(j.get("weight", 1)),
                 operations=tuple(
-                    Operation(str(o["id"]), int(o["duration"]), tuple(str(r) for r in o["resources"]))
+                    Operation(
+                        str(o["id"]),
+                        int(o["duration"]),
+                        tuple(str(r) for r in o["resources"]),
+                        release=int(o.get("release", 0)),
+                    )
                     for o in j["operations"]
                 ),
             )
@@ -60,13 +65,19 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
                 "release": j.release,
                 "due": j.due,
                 "weight": j.weight,
-                "operations": [
-                    {"id": o.id, "duration": o.duration, "resources": list(o.resources)} for o in j.operations
-                ],
+                "operations": [_operation_to_dict(o) for o in j.operations],
             }
             for j in problem.jobs
         ],
     }
+
+
+def _operation_to_dict(op: Operation) -> dict[str, Any]:
+    """An operation's JSON; its release only when it has one, so older files round-trip unchanged."""
+    data: dict[str, Any] = {"id": op.id, "duration": op.duration, "resources": list(op.resources)}
+    if op.release:
+        data["release"] = op.release
+    return data
 
 
 def parse_orlib(text: str) -> Problem:

@@ -70,12 +70,15 @@ def options(
 
 
 def bottleneck_operation(job: Job, promise: Promise) -> Operation | None:
-    """The operation that waits longest for its resource in the promise, if any waits at all."""
-    ops = {op.id: op for op in job.operations}
-    ready, worst, longest = job.release, None, 0
+    """The operation that waits longest for its resource (not its material) in the promise, if any
+    waits at all."""
+    position = {op.id: k for k, op in enumerate(job.operations)}
+    ready, worst, longest = 0, None, 0
     for a in promise.assignments:
-        if a.start - ready > longest:
-            worst, longest = ops[a.operation], a.start - ready
+        k = position[a.operation]
+        waited = a.start - job.earliest(k, ready)
+        if waited > longest:
+            worst, longest = job.operations[k], waited
         ready = a.end
     return worst
 

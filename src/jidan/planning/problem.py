@@ -44,11 +44,16 @@ class Resource:
 
 @dataclass(frozen=True)
 class Operation:
-    """One routing step (工序): it runs uninterrupted on one of its alternative resources."""
+    """One routing step (工序): it runs uninterrupted on one of its alternative resources.
+
+    `release` is the earliest minute the step itself may start, e.g. when its own material
+    arrives: an assembly step can wait for its connectors while the steps before it run.
+    """
 
     id: str
     duration: int
     resources: tuple[str, ...]
+    release: int = 0
 
     def __post_init__(self) -> None:
         where = f"operations[{self.id}]"
@@ -56,6 +61,8 @@ class Operation:
             raise InvalidProblem("operation id must not be empty", "operations.id")
         if self.duration < 0:
             raise InvalidProblem(f"{where}.duration must not be negative", f"{where}.duration")
+        if self.release < 0:
+            raise InvalidProblem(f"{where}.release must not be negative", f"{where}.release")
         if not self.resources:
             raise InvalidProblem(f"{where}.resources must name at least one resource", f"{where}.resources")
         if len(set(self.resources)) != len(self.resources):
@@ -89,6 +96,11 @@ class Job:
     def work(self) -> int:
         """Total processing time, the least time the job can take."""
         return sum(op.duration for op in self.operations)
+
+    def earliest(self, k: int, after: int = 0) -> int:
+        """The earliest operation `k` may start: not before the job's release, nor its own (its
+        material), nor `after` (its predecessor's end). Every scheduler asks this one question."""
+        return max(self.release, self.operations[k].release, after)
 
 
 @dataclass(frozen=True)

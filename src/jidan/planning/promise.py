@@ -48,16 +48,16 @@ class LoadedPlan:
         outsourced = outsourced or {}
         known = self.problem.resource_by_id
         placed = []
-        ready = job.release
-        for op in job.operations:
+        ready = 0
+        for k, op in enumerate(job.operations):
             if op.id in outsourced:
-                ready += outsourced[op.id]
+                ready = job.earliest(k, ready) + outsourced[op.id]
                 continue
             unknown = [r for r in op.resources if r not in known]
             if unknown:
                 raise InvalidProblem(f"operations[{op.id}] names unknown resource {unknown[0]!r}", f"operations[{op.id}].resources")
             duration = math.ceil(op.duration * fraction)
-            resource, start = self._timeline.best_placement(op, ready, duration)
+            resource, start = self._timeline.best_placement(op, job.earliest(k, ready), duration)
             placed.append(Assignment(job.id, op.id, resource, start, start + duration))
             ready = start + duration
         return Promise(job.id, ready, job.due, tuple(placed))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
+from jidan.planning.errors import InvalidProblem
 from jidan.planning.problem import Job, Problem, Resource
 from jidan.planning.result import Impact, Schedule, evaluate, impact
 from jidan.planning.shift import place_job, right_shift, timeline_with
@@ -33,13 +34,24 @@ class MachineDown:
 
 @dataclass(frozen=True)
 class MaterialLate:
-    """A job's material arrives later (材料交期延迟): it cannot start before `release`."""
+    """Material arrives later (材料交期延迟): the job cannot start before `release`, or with an
+    `operation` only that routing step (the one the material is for, and by precedence the
+    steps after it) while the steps before it may run."""
 
     job: str
     release: int
+    operation: str | None = None
 
     def apply(self, problem: Problem) -> Problem:
-        return problem.with_job(replace(problem.job(self.job), release=self.release))
+        job = problem.job(self.job)
+        if self.operation is None:
+            return problem.with_job(replace(job, release=self.release))
+        if self.operation not in {op.id for op in job.operations}:
+            raise InvalidProblem(f"operation {self.operation!r} is not in job {self.job!r}", "operation")
+        operations = tuple(
+            replace(op, release=self.release) if op.id == self.operation else op for op in job.operations
+        )
+        return problem.with_job(replace(job, operations=operations))
 
 
 @dataclass(frozen=True)

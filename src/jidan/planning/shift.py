@@ -24,12 +24,11 @@ def place_job(timeline: Timeline, job: Job, ready: int, skip: Mapping[str, Assig
     """Book `job`'s operations (after any in `skip`) each at its earliest finishing alternative."""
     skip = skip or {}
     placed = []
-    ready = max(ready, job.release)
-    for op in job.operations:
+    for k, op in enumerate(job.operations):
         if op.id in skip:
             ready = max(ready, skip[op.id].end)
             continue
-        resource, start = timeline.best_placement(op, ready)
+        resource, start = timeline.best_placement(op, job.earliest(k, ready))
         timeline.book(resource, start, start + op.duration)
         placed.append(Assignment(job.id, op.id, resource, start, start + op.duration))
         ready = start + op.duration
@@ -56,7 +55,7 @@ def right_shift(
     for a in sorted(old, key=lambda a: (a.start, ops[a.operation][1], a.operation)):
         job, k = ops[a.operation]
         op = job.operations[k]
-        earliest = max(a.start, ready.get(job.id, job.release), job.release)
+        earliest = max(a.start, job.earliest(k, ready.get(job.id, 0)))
         if keep_order:
             earliest = max(earliest, last_end.get(a.resource, earliest))
         resource, start = a.resource, timeline.earliest_start(a.resource, earliest, op.duration)

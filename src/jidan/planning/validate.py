@@ -34,6 +34,8 @@ def violations(problem: Problem, assignments: Iterable[Assignment]) -> list[str]
                 found.append(f"{op.id} lasts {a.end - a.start} min instead of {op.duration}")
             if a.start < previous_end:
                 found.append(f"{op.id} starts at {a.start}, before {previous_end} (release or previous operation)")
+            if a.start < op.release:
+                found.append(f"{op.id} starts at {a.start}, before its own release {op.release} (its material)")
             previous_end = a.end
     found.extend(_overlaps(problem, by_op.values()))
     return found

@@ -1,8 +1,9 @@
 """Properties that must hold for any plant: checked on many small random ones."""
 
 import random
+from dataclasses import replace
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from jidan.planning.dispatch import best_dispatch
@@ -15,7 +16,8 @@ FAST = settings(max_examples=12, deadline=None, suppress_health_check=[HealthChe
 
 
 def small_plant(seed: int) -> Problem:
-    """Up to 6 jobs on up to 4 resources with downtime, alternatives, releases and due dates."""
+    """Up to 6 jobs on up to 4 resources with downtime, alternatives, releases and due dates;
+    now and then an operation has a release of its own (its material arrives later)."""
     rng = random.Random(seed)
     names = [f"R{i}" for i in range(rng.randint(1, 4))]
     resources = []
@@ -28,12 +30,19 @@ def small_plant(seed: int) -> Problem:
     jobs = []
     for j in range(rng.randint(1, 6)):
         ops = tuple(
-            Operation(f"J{j}-{k}", rng.randint(0, 30), tuple(rng.sample(names, rng.randint(1, len(names)))))
+            Operation(
+                f"J{j}-{k}", rng.randint(0, 30), tuple(rng.sample(names, rng.randint(1, len(names)))), _material(rng)
+            )
             for k in range(rng.randint(1, 4))
         )
         release = rng.randint(0, 50)
         jobs.append(Job(f"J{j}", ops, release, release + rng.randint(10, 120), rng.randint(0, 4)))
     return Problem(tuple(resources), tuple(jobs))
+
+
+def _material(rng: random.Random) -> int:
+    """An operation's own release: none for most, up to two hours for about one in four."""
+    return rng.randint(1, 120) if rng.random() < 0.25 else 0
 
 
 plants = st.integers(0, 10**6).map(small_plant)
@@ -65,7 +74,10 @@ def test_c4_insertion_never_moves_a_frozen_operation(problem, seed):
     current = solve(problem, "weighted-tardiness", time_limit=0)
     resources = [r.id for r in problem.resources]
     release = rng.randint(0, max(a.end for a in current.assignments) + 10)
-    ops = tuple(Operation(f"U-{k}", rng.randint(1, 30), (rng.choice(resources),)) for k in range(rng.randint(1, 3)))
+    ops = tuple(
+        Operation(f"U-{k}", rng.randint(1, 30), (rng.choice(resources),), release + _material(rng))
+        for k in range(rng.randint(1, 3))
+    )
     urgent = Job("URGENT", ops, release, release + 60, 10)
     bigger = problem.with_job(urgent)
     frozen = frozen_part(current, release)
@@ -73,3 +85,17 @@ def test_c4_insertion_never_moves_a_frozen_operation(problem, seed):
         assert violations(bigger, plan) == []
         placed = {a.operation: a for a in plan}
         assert all(placed[op_id] == a for op_id, a in frozen.items())
+
+
+@FAST
+@given(plants, objectives)
+def test_c6_no_operation_starts_before_its_own_release_and_the_validator_catches_one_that_does(problem, objective):
+    waiting = {op.id: op.release for job in problem.jobs for op in job.operations if op.release}
+    assume(waiting)
+    plan = solve(problem, objective, time_limit=0).assignments
+    assert all(a.start >= waiting.get(a.operation, 0) for a in plan)
+    op_id = min(waiting)
+    start = waiting[op_id] - 1
+    early = tuple(replace(a, start=start, end=start + a.end - a.start) if a.operation == op_id else a for a in plan)
+    found = violations(problem, early)
+    assert f"{op_id} starts at {start}, before its own release {waiting[op_id]} (its material)" in found
