@@ -274,9 +274,8 @@ def day1_plan_and_release(api, ctx, clock, oid: int, ids: dict) -> None:
     r = api.post(f"/api/v1/purchase-requests/{pr['id']}/order", "purchasing",
                  json={"supplier": "supplier", "due_date": "2026-11-25", "version": pr["version"]})
     assert r.status_code == 200 and r.json()["status"] == "ordered", r.text
-    [connector_po] = [po for po in api.get("/api/v1/purchase-orders?material=M-CONN", "supplier").json()
-                      if po["quantity"] == 400]
-    ids.update(purchase_request=pr["id"], connector_po=connector_po["id"])
+    pos = {po["quantity"]: po for po in api.get("/api/v1/purchase-orders?material=M-CONN", "supplier").json()}
+    ids.update(purchase_request=pr["id"], connector_po=pos[400]["id"], requested_po=pos[200]["id"])
 
     # 9. 10:30 — release: a production notice (紧急订单生产通知单) to the SMT, assembly and test groups,
     #    each with its operations, times and the urgent flag. SMT and assembly acknowledge; the test
@@ -323,8 +322,16 @@ def day1_plan_and_release(api, ctx, clock, oid: int, ids: dict) -> None:
 
 
 def day2_trouble(api, clock, mail, oid: int, ids: dict) -> None:
-    # Day 2 (Wednesday) 08:00 — the connectors came in; the floor starts SMT. The first reported start
-    # puts the order in production, and the customer is told so (a progress milestone). [E1, E3]
+    # Day 1 released the order with no connector in stock: all 600 are owed to it (欠料). Day 2
+    # (Wednesday) 08:00 — the 200 purchasing ordered come in and go to the order at once.
+    at(api, clock, "2026-11-25T08:00")
+    po = api.get(f"/api/v1/purchase-orders/{ids['requested_po']}", "warehouse").json()
+    r = api.post(f"/api/v1/purchase-orders/{po['id']}/receive", "warehouse", json={"version": po["version"]})
+    assert r.status_code == 200, r.text
+    [conn] = [s for s in api.get("/api/v1/materials/stock", "pmc").json() if s["material"] == "M-CONN"]
+    assert (conn["on_hand"], conn["owed"]) == (0, 400)
+    # The floor starts SMT. The first reported start puts the order in production, and the customer
+    # is told so (a progress milestone). [E1, E3]
     first, *rest = tasks(api, oid, step_seq=10)
     work(api, clock, first)
     for task in rest:
@@ -385,8 +392,10 @@ def day2_trouble(api, clock, mail, oid: int, ids: dict) -> None:
     assert api.post(f"/api/v1/exceptions/{ex['id']}/close", "pmc").json()["status"] == "closed"
 
     # 13. The connector supplier cannot deliver until Day 3 morning: it files a material delivery
-    #     delay request (材料交期延迟申请单); pmc approves. The order's connectors were issued at release,
-    #     so the plan absorbs it: no order is affected. [C6]
+    #     delay request (材料交期延迟申请单); pmc approves. The 400 still owed to the order go into SMT
+    #     (SCB-200's BOM names no later step), which is under way: no step still waits for them, so
+    #     the plan absorbs it and no order is affected. (tests/e2e/test_material_owed.py has a step
+    #     that does wait.) [C6]
     clock.advance(minutes=30)
     r = api.post("/api/v1/material-delay-requests", "supplier", json={
         "purchase_order_id": ids["connector_po"], "new_date": "2026-11-26", "reason": "模具检修，明早到货"})
@@ -638,6 +647,9 @@ def the_record_and_the_audit_trail(api, ctx, oid: int, ids: dict) -> None:
         ("sales", "inform_customer"), ("pmc", "close")]
     assert trail("material_delay_request", ids["delay_request"]) == [("supplier", "request"), ("pmc", "approve")]
     assert trail("purchase_order", ids["connector_po"]) == [("purchasing", "create"), ("pmc", "delay")]
+    assert trail("purchase_order", ids["requested_po"]) == [("purchasing", "create"), ("warehouse", "receive")]
+    [owed] = [e for e in everything if e["entity"] == "material_shortage"][:1]
+    assert trail("material_shortage", owed["entity_id"]) == [("pmc", "create"), ("warehouse", "issue")]
     assert [trail("inspection", i) for i in ids["inspections"]] == [[("quality", "record")]] * 2
     assert trail("goods_receipt", ids["receipt"]) == [("warehouse", "create")]
     assert trail("engineering_document", ids["document"]) == [

@@ -71,6 +71,7 @@ class StepIn(Strict):
 class BomIn(Strict):
     component: Code
     quantity_per: Decimal = Field(gt=0, max_digits=12, decimal_places=4)
+    step: int | None = Field(None, ge=1, le=9999)  # the routing step that consumes it; none: the first
 
 
 class ProductIn(Strict):

@@ -44,10 +44,11 @@ class RoutingStep:
 
 
 class BomItem:
-    """A component (原材料) needed per unit of the parent product."""
+    """A component (原材料) needed per unit of the parent product, by the routing step that
+    consumes it (``step_seq``; none: the first step), so only that step waits for it."""
 
-    def __init__(self, component_code: str, quantity_per: Decimal):
-        self.component_code, self.quantity_per = component_code, quantity_per
+    def __init__(self, component_code: str, quantity_per: Decimal, step_seq: int | None = None):
+        self.component_code, self.quantity_per, self.step_seq = component_code, quantity_per, step_seq
 
 
 class Product:

@@ -38,6 +38,8 @@ MAIN_PATH = (
     S.INSPECTED, S.RECEIVED, S.SHIPPED, S.DELIVERED, S.CLOSED,
 )
 FINAL_STATES = frozenset({S.CLOSED, S.CANCELLED})
+#: Orders on the floor (released, in production, or held there), in that order.
+ON_FLOOR = (S.RELEASED, S.IN_PRODUCTION, S.ON_HOLD)
 #: States after approval: the order may change only through a change request (B7, H1).
 APPROVED_STATES = frozenset(
     {S.APPROVED, S.PLANNED, S.RELEASED, S.IN_PRODUCTION, S.INSPECTED, S.RECEIVED,

@@ -12,7 +12,7 @@ from jidan.domain.roles import Role
 from jidan.domain.states import MAIN_PATH, OrderState
 from jidan.services import auth, masterdata, orders, planning
 from jidan.services.context import Context
-from jidan.services.masterdata import NewCustomer, NewProduct, NewStep
+from jidan.services.masterdata import NewBomItem, NewCustomer, NewProduct, NewStep
 from jidan.services.orders import NewLine, NewOrder
 
 PASSWORD = "demo"
@@ -52,6 +52,11 @@ CUSTOMERS = [("C001", "华东精密", "key"), ("C002", "南方电气", "normal")
 MATERIALS = [("M-CONN-40", "40P 连接器"), ("M-PCB-4L", "四层 PCB 板"), ("M-IC-MCU", "MCU 主控芯片"),
              ("M-CAP-0402", "0402 电容"), ("M-RES-0402", "0402 电阻"), ("M-HSG-AL", "铝合金外壳"),
              ("M-SCR-M3", "M3 螺丝"), ("M-BOX", "包装箱"), ("M-CABLE", "线束"), ("M-PSU", "电源模块")]
+
+#: Where a material goes in (the work center kind of the step that consumes it); the rest goes
+#: into the first step (SMT takes the boards, chips and passives).
+CONSUMED_AT = {"M-CONN-40": "ASM", "M-HSG-AL": "ASM", "M-SCR-M3": "ASM", "M-CABLE": "ASM", "M-PSU": "ASM",
+               "M-BOX": "PKG"}
 
 #: Product families: (code prefix, name, routing as (work center prefix, operation, minutes/unit)).
 FAMILIES = [
@@ -118,6 +123,11 @@ def _plant(ctx: Context) -> None:
         uow.commit()
 
 
+def _consuming_step(material: str, steps) -> int | None:
+    kind = CONSUMED_AT.get(material)
+    return next((s.seq for s in steps if kind and s.work_center.startswith(kind)), None)
+
+
 def _products(ctx: Context, rnd: random.Random) -> list[str]:
     codes = []
     counts = {p: n for p, _, _, n in WORK_CENTERS}
@@ -136,6 +146,7 @@ def _products(ctx: Context, rnd: random.Random) -> list[str]:
                 # scenario.md: its routing names SMT line 2 (the bottleneck, whose oven fails on Day 2).
                 steps = tuple(replace(step, work_center="SMT2") if step.work_center.startswith("SMT") else step
                               for step in steps)
+            bom = tuple(NewBomItem(m, q, _consuming_step(m, steps)) for m, q in bom)
             masterdata.create_product(ctx, None, NewProduct(
                 code, f"{family} {code}", Decimal(rnd.randrange(80, 900)), lead, routing=steps, bom=bom))
             codes.append(code)

@@ -22,7 +22,7 @@ from jidan.domain.execution import (
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import Role
-from jidan.domain.states import TRANSITIONS, OrderState
+from jidan.domain.states import ON_FLOOR, TRANSITIONS, OrderState
 from jidan.services import audit, hooks, orders, timers
 from jidan.services.calendar import effective_calendar
 from jidan.services.context import Context
@@ -30,7 +30,6 @@ from jidan.services.notify import notify, send_email
 from jidan.services.permissions import load_order, require_order_access, require_role
 
 #: Orders whose tasks are on the floor.
-ON_FLOOR = (OrderState.RELEASED, OrderState.IN_PRODUCTION, OrderState.ON_HOLD)
 #: Who may name the leader of a work group.
 FLOOR_ADMINS = frozenset({Role.PMC, Role.ADMIN})
 #: Who sends the customer a progress update (E3).

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from jidan.domain import errors
 from jidan.domain.model import Actor, BomItem, Customer, Product, RoutingStep
@@ -26,7 +27,8 @@ def product_view(p: Product) -> dict:
         "routing": [{"seq": s.seq, "work_center": s.work_center_code, "name": s.name,
                      "setup_minutes": s.setup_minutes, "minutes_per_unit": str(s.minutes_per_unit),
                      "inspection": s.inspection} for s in p.routing],
-        "bom": [{"component": b.component_code, "quantity_per": str(b.quantity_per)} for b in p.bom],
+        "bom": [{"component": b.component_code, "quantity_per": str(b.quantity_per), "step": b.step_seq}
+                for b in p.bom],
         "version": p.version,
     }
 
@@ -50,6 +52,14 @@ class NewStep:
     inspection: bool = False
 
 
+class NewBomItem(NamedTuple):
+    """A component per unit; ``step``: the routing step (seq) that consumes it, none: the first."""
+
+    component: str
+    quantity_per: Decimal
+    step: int | None = None
+
+
 @dataclass(frozen=True)
 class NewProduct:
     code: str
@@ -59,7 +69,7 @@ class NewProduct:
     kind: str = "finished"
     unit: str = "pcs"
     routing: tuple[NewStep, ...] = ()
-    bom: tuple[tuple[str, Decimal], ...] = ()
+    bom: tuple[NewBomItem | tuple[str, Decimal], ...] = ()
 
 
 def list_customers(ctx: Context, actor: Actor) -> list[dict]:
@@ -111,10 +121,14 @@ def create_product(ctx: Context, actor: Actor | None, cmd: NewProduct) -> dict:
         for i, step in enumerate(cmd.routing):
             if uow.plant.work_center(step.work_center) is None:
                 fields[f"routing.{i}.work_center"] = "unknown_work_center"
-        components = uow.products.by_codes({c for c, _ in cmd.bom})
-        for i, (code, _qty) in enumerate(cmd.bom):
-            if code not in components:
+        bom = [NewBomItem(*b) for b in cmd.bom]
+        components = uow.products.by_codes({b.component for b in bom})
+        steps = {s.seq for s in cmd.routing}
+        for i, item in enumerate(bom):
+            if item.component not in components:
                 fields[f"bom.{i}.component"] = "unknown_product"
+            if item.step is not None and item.step not in steps:
+                fields[f"bom.{i}.step"] = "unknown_step"
         if len({s.seq for s in cmd.routing}) != len(cmd.routing):
             fields["routing"] = "duplicate_seq"
         if fields:
@@ -123,7 +137,7 @@ def create_product(ctx: Context, actor: Actor | None, cmd: NewProduct) -> dict:
             cmd.code, cmd.name, cmd.unit_price, cmd.standard_lead_days, cmd.kind,
             [RoutingStep(s.seq, s.work_center, s.name, s.setup_minutes, s.minutes_per_unit, s.inspection)
              for s in cmd.routing],
-            [BomItem(code, qty) for code, qty in cmd.bom], cmd.unit)
+            [BomItem(b.component, b.quantity_per, b.step) for b in bom], cmd.unit)
         uow.products.add(product)
         uow.flush()
         view = product_view(product)

@@ -1,12 +1,14 @@
 """When an order's materials are there (C6): stock and open purchase orders netted by `planning.mrp`.
 
 Every order line that still needs its materials is a demand, netted earliest need first (a
-planned line needs them at its planned start); the line's materials are ready when the last of
-them is on hand, and that minute is the line's release for the planner. The order asked about in
-a promise is netted after all others, so answering never takes material promised to anyone.
+planned line needs them at its planned start); each routing step's materials are ready when the
+last of those it consumes (its BOM items' step, else the first step) is on hand, and that minute
+is the release of that step's operations for the planner. Released orders were issued what stock
+had; what they are still owed (欠料) is netted before anything else. The order asked about in a
+promise is netted after all others, so answering never takes material promised to anyone.
 
 Only materials jidan keeps (a stock row or an open purchase order) are checked: the rest are
-taken to be at hand. Orders released to production have had their materials issued.
+taken to be at hand.
 """
 from __future__ import annotations
 
@@ -14,11 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from jidan.domain.order import Order
-from jidan.domain.states import OrderState
+from jidan.domain.states import ON_FLOOR, OrderState
 from jidan.planning.mrp import BomLine, Demand, PurchaseOrder, explode
 
-#: Committed orders whose materials are still to be issued (released work has them already).
+#: Committed orders whose materials are still to be issued (released work has them, or is owed them).
 WAITING_STATES = frozenset({OrderState.APPROVED, OrderState.PLANNED})
+
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,10 @@ class MaterialNeed:
 
 @dataclass
 class OrderMaterials:
-    """An order's material answer: the minute each line's materials are ready, and the detail."""
+    """An order's material answer: the minute each routing step's materials are ready, and the detail."""
 
     order_id: int
-    ready: dict[str, int] = field(default_factory=dict)  # job id (order/line) → minute
+    ready: dict[str, int] = field(default_factory=dict)  # step key (`step_key`) → minute
     needs: list[MaterialNeed] = field(default_factory=list)
 
     @property
@@ -72,25 +75,40 @@ class MaterialPlan:
 
     def explain(self, orders: list[Order], first_start: dict[str, int] | None = None,
                 last: Order | None = None, late: dict[str, int] | None = None) -> dict[int, OrderMaterials]:
-        """Readiness of every waiting order (and of ``last``, netted after them).
+        """Readiness of every order that waits for material (and of ``last``, netted after them).
 
-        ``first_start``: planned start of each job (its need date); ``late``: material → the
-        minute before which none of its open purchase orders arrives (a what-if).
+        First what released orders are still owed (they took stock first), then the waiting
+        orders' lines, earliest planned start first. ``first_start``: planned start of each job
+        (its need date); ``late``: material → the minute before which none of its open purchase
+        orders arrives (a what-if).
         """
         first_start, late = first_start or {}, late or {}
-        waiting = [o for o in orders if needs_material(o) and (last is None or o.id != last.id)]
+        mine = [o for o in orders if last is None or o.id != last.id]
+        waiting = [o for o in mine if needs_material(o)]
+        floor = {o.id: o for o in mine if OrderState(o.status) in ON_FLOOR}
+        owed = self.uow.shortages.open(order_ids=floor) if floor else []
         lines = sorted(((first_start.get(_job(o, ln), self.now), o.priority_rank, o.id, ln.line_no, o, ln)
                         for o in waiting for ln in o.lines), key=lambda x: x[:4])
         if last is not None:
             lines += [(0, 0, last.id, ln.line_no, last, ln) for ln in last.lines]
-        demands, owner, cursor = [], {}, self.now - 1
+        demands, owner = [], {}
+        cursor = self.now - len(owed) - 1  # distinct need dates tell the demands apart
+        for row in owed:
+            order = floor[row["order_id"]]
+            line = next((ln for ln in order.lines if ln.line_no == row["line_no"]), None)
+            if line is None:
+                continue
+            cursor += 1
+            demands.append(Demand(row["material_code"], float(row["quantity"]), cursor))
+            owner[cursor] = (order, line)
         for base, _, _, _, order, line in lines:
             if not line.product.bom:
                 continue
-            cursor = max(cursor + 1, base)  # distinct need dates tell the lines apart
+            cursor = max(cursor + 1, base)
             demands.append(Demand(line.product.code, float(line.quantity), cursor))
             owner[cursor] = (order, line)
-        answers = {o.id: OrderMaterials(o.id) for o in waiting + ([last] if last else [])}
+        answers = {o.id: OrderMaterials(o.id) for o in waiting + [floor[r["order_id"]] for r in owed]
+                   + ([last] if last else [])}
         if not demands:
             return answers
         bom, products = self._bom({d.item for d in demands})
@@ -105,8 +123,8 @@ class MaterialPlan:
             order, line = owner[req.need_by]
             ready = self.now if req.from_orders <= 0 and req.uncovered <= 0 else max(self.now, req.available_at)
             answer = answers[order.id]
-            job = _job(order, line)
-            answer.ready[job] = max(answer.ready.get(job, self.now), ready)
+            step = step_key(order, line, consuming_step(line.product, req.item, bom))
+            answer.ready[step] = max(answer.ready.get(step, self.now), ready)
             product = products[req.item]
             answer.needs.append(MaterialNeed(
                 req.item, product.name, product.unit, req.quantity, req.from_stock, req.from_orders,
@@ -136,3 +154,29 @@ class MaterialPlan:
 
 def _job(order: Order, line) -> str:
     return f"{order.number}/{line.line_no}"
+
+
+def step_key(order: Order, line, seq: int) -> str:
+    """A routing step of an order line, as the planner's operations of it are named ("SO-1/1-30")."""
+    return f"{_job(order, line)}-{seq}"
+
+
+def consuming_step(product, item: str, bom: list[BomLine]) -> int:
+    """The routing step of ``product`` that takes ``item`` in: the step its BOM names for the
+    component it is (or goes into), the first step when none is named."""
+    first = product.routing[0].seq if product.routing else 0
+    children: dict[str, list[str]] = {}
+    for b in bom:
+        children.setdefault(b.parent, []).append(b.component)
+    found = []
+    for top in product.bom:
+        todo, seen = [top.component_code], set()
+        while todo:
+            code = todo.pop()
+            if code == item:
+                found.append(top.step_seq or first)
+                break
+            if code not in seen:
+                seen.add(code)
+                todo += children.get(code, [])
+    return min(found, default=first)

@@ -18,6 +18,7 @@ from jidan.domain.material import (
 )
 from jidan.domain.model import Actor
 from jidan.domain.roles import Role
+from jidan.domain.states import ON_FLOOR, OrderState
 from jidan.services import audit, planning
 from jidan.services.context import Context
 from jidan.services.notify import notify
@@ -123,8 +124,8 @@ def _check_version(row: dict, expected: int | None) -> None:
 
 # ---------------------------------------------------------------- stock
 def list_stock(ctx: Context, actor: Actor) -> list[dict]:
-    """Every material with its free stock, what is on order and when the next lot comes, and what
-    open purchase requests still ask for."""
+    """Every material with its free stock, what released orders are still owed (欠料), what is on
+    order and when the next lot comes, and what open purchase requests still ask for."""
     require_role(actor, STOCK_VIEWERS)
     with ctx.uow() as uow:
         stock = {r["material_code"]: r for r in uow.stock.all()}
@@ -132,6 +133,9 @@ def list_stock(ctx: Context, actor: Actor) -> list[dict]:
         requested: dict[str, Decimal] = {}
         for pr in uow.purchase_requests.list(status="open"):
             requested[pr["material_code"]] = requested.get(pr["material_code"], Decimal(0)) + Decimal(pr["quantity"])
+        owed: dict[str, Decimal] = {}
+        for row in _owed(uow):
+            owed[row["material_code"]] = owed.get(row["material_code"], Decimal(0)) + Decimal(row["quantity"])
         out = []
         for product in uow.products.list(kind="material"):
             row = stock.get(product.code)
@@ -139,6 +143,7 @@ def list_stock(ctx: Context, actor: Actor) -> list[dict]:
             out.append({"material": product.code, "name": product.name, "unit": product.unit,
                         "lead_days": product.standard_lead_days,
                         "on_hand": amount(row["on_hand"]) if row else None,
+                        "owed": amount(owed.get(product.code, Decimal(0))),
                         "version": row["version"] if row else None,
                         "on_order": amount(sum((po["quantity"] for po in mine), Decimal(0))),
                         "next_due": mine[0]["due_date"].isoformat() if mine else None,
@@ -165,6 +170,7 @@ def set_stock(ctx: Context, actor: Actor, material: str, on_hand: Decimal, versi
             uow.stock.update(material, row["version"], on_hand, ctx.now())
         audit.record(uow, ctx, actor, "material_stock", material, "set_stock",
                      {"on_hand": amount(row["on_hand"])} if row else None, {"on_hand": amount(on_hand)}, reason)
+        _settle(uow, ctx, actor, material, "stock count")
         uow.commit()
     return next(s for s in list_stock(ctx, actor) if s["material"] == material)
 
@@ -184,13 +190,57 @@ def _add_stock(uow, ctx: Context, actor: Actor | None, material: str, delta: Dec
 
 
 def issue_for_order(uow, ctx: Context, actor: Actor, order, reason: str | None) -> None:
-    """Order hook on release: its materials leave free stock (发料), so MRP does not count them twice."""
-    kept = {r["material_code"] for r in uow.stock.all()}
+    """Order hook on release: its materials leave free stock (发料), so MRP does not count them twice.
+
+    What stock cannot cover is owed to the order (欠料): it is issued to the order as it comes in,
+    and until then the planner keeps the step that consumes it waiting for its purchase orders.
+    """
+    free = {r["material_code"]: Decimal(r["on_hand"]) for r in uow.stock.all()}
+    tracked = set(free) | {po["material_code"] for po in uow.purchase_orders.list(status="open")}
     for line in order.lines:
         for item in line.product.bom:
-            if item.component_code in kept:
-                _add_stock(uow, ctx, actor, item.component_code, -Decimal(item.quantity_per) * line.quantity,
-                           "issue", f"released {order.number}")
+            code = item.component_code
+            if code not in tracked:
+                continue
+            need = Decimal(item.quantity_per) * line.quantity
+            take = min(need, free.get(code, Decimal(0)))
+            if take > 0:
+                _add_stock(uow, ctx, actor, code, -take, "issue", f"released {order.number}")
+                free[code] -= take
+            if need > take:
+                _owe(uow, ctx, actor, order, line.line_no, code, need - take)
+
+
+def _owe(uow, ctx: Context, actor: Actor, order, line_no: int, material: str, quantity: Decimal) -> None:
+    now = ctx.now()
+    row_id = uow.shortages.add(order_id=order.id, line_no=line_no, material_code=material, quantity=quantity,
+                               created_at=now, updated_at=now)
+    audit.record(uow, ctx, actor, "material_shortage", row_id, "create", None,
+                 {"order": order.number, "line_no": line_no, "material": material, "quantity": amount(quantity)},
+                 f"released {order.number} short of {material}")
+
+
+def _owed(uow, material: str | None = None) -> list[dict]:
+    """What orders on the floor are still owed, oldest first (a finished or cancelled order is owed nothing)."""
+    return [row for row in uow.shortages.open(material_code=material)
+            if OrderState(uow.orders.get(row["order_id"]).status) in ON_FLOOR]
+
+
+def _settle(uow, ctx: Context, actor: Actor, material: str, why: str) -> None:
+    """Stock that came in goes first to the released orders owed it, oldest first (发放欠料)."""
+    row = uow.stock.get(material)
+    free = Decimal(row["on_hand"]) if row else Decimal(0)
+    for owed in _owed(uow, material):
+        if free <= 0:
+            break
+        order = uow.orders.get(owed["order_id"])
+        before = Decimal(owed["quantity"])
+        take = min(free, before)
+        _add_stock(uow, ctx, actor, material, -take, "issue", f"{why}: owed to {order.number}")
+        uow.shortages.update(owed["id"], owed["version"], quantity=before - take, updated_at=ctx.now())
+        audit.record(uow, ctx, actor, "material_shortage", owed["id"], "issue", {"quantity": amount(before)},
+                     {"quantity": amount(before - take)}, why)
+        free -= take
 
 
 # ---------------------------------------------------------------- purchase orders
@@ -313,6 +363,7 @@ def receive_purchase_order(ctx: Context, actor: Actor, po_id: int, version: int 
         audit.record(uow, ctx, actor, "purchase_order", po_id, "receive", {"status": row["status"]},
                      {"status": status})
         _add_stock(uow, ctx, actor, row["material_code"], Decimal(row["quantity"]), "receive", row["number"])
+        _settle(uow, ctx, actor, row["material_code"], f"received {row['number']}")
         uow.commit()
         return _po_view(uow, uow.purchase_orders.get(po_id))
 
@@ -425,14 +476,14 @@ def decide_delay(ctx: Context, actor: Actor, request_id: int, approve: bool, not
 def _move_purchase_order(uow, ctx: Context, actor: Actor, req: dict, po: dict, time_limit: float):
     """The new date into the purchase order; the orders it makes late get a proposed repair (C7)."""
     replan = planning.Replan.start(uow, ctx)
-    before = replan.late_jobs() if replan else {}
+    before = replan.late_steps() if replan else {}
     uow.purchase_orders.update(po["id"], po["version"], due_date=req["new_date"])
     audit.record(uow, ctx, actor, "purchase_order", po["id"], "delay", {"due_date": po["due_date"]},
                  {"due_date": req["new_date"]}, f"{req['number']}: {req['reason']}")
     if replan is None:
         return [], None
     replan.refresh_materials()
-    late = {job: ready for job, ready in replan.late_jobs().items() if ready > before.get(job, -1)}
+    late = {step: ready for step, ready in replan.late_steps().items() if ready > before.get(step, -1)}
     if not late:
         return [], None
     numbers = {job.split("/")[0] for job in late}

@@ -22,7 +22,7 @@ from jidan.domain.calendar import WorkCalendar
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import Role
-from jidan.domain.states import OrderState
+from jidan.domain.states import ON_FLOOR, OrderState
 from jidan.planning.insert import insert
 from jidan.planning.levers import options
 from jidan.planning.problem import Job, Operation, Problem, Resource
@@ -40,8 +40,6 @@ from jidan.services.permissions import load_order, require_role
 
 PLANNED_STATES = (OrderState.APPROVED, OrderState.PLANNED, OrderState.RELEASED,
                   OrderState.IN_PRODUCTION, OrderState.ON_HOLD)
-#: Orders that may have tasks on the floor, rework among them.
-ON_FLOOR = frozenset({OrderState.RELEASED, OrderState.IN_PRODUCTION, OrderState.ON_HOLD})
 WEIGHT = {"key": 10, "urgent": 5, "normal": 1}
 PLANNERS = {Role.PMC, Role.ADMIN}
 VIEWERS = {Role.PMC, Role.ADMIN, Role.MANAGEMENT, Role.SALES, Role.MANUFACTURING, Role.PURCHASING,
@@ -90,24 +88,30 @@ def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shi
                release: int = 0, releases: Mapping[str, int] | None = None) -> list[Job]:
     """One job per order line: its routing, the due date's end of day, weight by priority.
 
-    ``releases`` gives a line's own release (its materials), by job id.
+    ``releases`` gives a routing step's own release (its materials), by step key ("SO-1/1-30"):
+    every lot of the step waits for it, the steps before it do not.
     """
     due = _due(order, origin)
     releases = releases or {}
     jobs = []
     for line in order.lines:
-        ops = []
+        job_id, ops = f"{order.number}/{line.line_no}", []
         for step in line.product.routing:
             minutes = step.setup_minutes + math.ceil(step.minutes_per_unit * line.quantity)
             lots = _chunks(minutes, shift_minutes)
             resources = tuple(groups.get(_group(step.work_center_code), [step.work_center_code]))
+            key = f"{job_id}-{step.seq}"
             for k, duration in enumerate(lots, start=1):
                 suffix = f".{k}" if len(lots) > 1 else ""
-                ops.append(Operation(f"{order.number}/{line.line_no}-{step.seq}{suffix}", duration, resources))
+                ops.append(Operation(f"{key}{suffix}", duration, resources, release=releases.get(key, 0)))
         if ops:
-            job_id = f"{order.number}/{line.line_no}"
-            jobs.append(Job(job_id, tuple(ops), max(release, releases.get(job_id, 0)), due, WEIGHT[order.priority]))
+            jobs.append(Job(job_id, tuple(ops), release, due, WEIGHT[order.priority]))
     return jobs
+
+
+def _step_of(operation: str) -> str:
+    """The step key of an operation: its id without the lot suffix ("SO-1/1-30.2" → "SO-1/1-30")."""
+    return re.sub(r"\.\d+$", "", operation)
 
 
 class PlantModel:
@@ -189,21 +193,29 @@ def _first_starts(assignments) -> dict[str, int]:
     return starts
 
 
+def _step_starts(assignments) -> dict[str, int]:
+    starts: dict[str, int] = {}
+    for a in assignments:
+        step = _step_of(a.operation)
+        starts[step] = min(a.start, starts.get(step, a.start))
+    return starts
+
+
 def _releases(materials: dict[int, OrderMaterials], current: Schedule | None, now: int,
               keep: bool) -> dict[str, int]:
-    """Each job's release: when its materials are ready (C6).
+    """Each routing step's release: when the materials it consumes are ready (C6).
 
-    A job the current plan started before now keeps its start; with ``keep``, so does every job
+    A step the current plan started before now keeps its start; with ``keep``, so does every step
     the plan already has (insertion and promise move nobody for material: the material-late
     repair does).
     """
-    starts = _first_starts(current.assignments) if current else {}
+    starts = _step_starts(current.assignments) if current else {}
     out = {}
     for answer in materials.values():
-        for job, ready in answer.ready.items():
-            if job in starts and (keep or starts[job] < now):
-                ready = min(ready, starts[job])
-            out[job] = max(0, ready)
+        for step, ready in answer.ready.items():
+            if step in starts and (keep or starts[step] < now):
+                ready = min(ready, starts[step])
+            out[step] = max(0, ready)
     return out
 
 
@@ -345,15 +357,15 @@ class Replan:
         answers = self.materials.explain(self.orders, _first_starts(self.plan.assignments))
         return self.model.problem(self.orders, releases=_releases(answers, self.plan, self.now, keep))
 
-    def late_jobs(self, held: Mapping[str, int] | None = None) -> dict[str, int]:
-        """Jobs not yet started whose materials are ready only after the plan starts them.
+    def late_steps(self, held: Mapping[str, int] | None = None) -> dict[str, int]:
+        """Routing steps not yet started whose materials are ready only after the plan starts them.
 
         ``held``: material → minute before which none of its open purchase orders arrives (a what-if).
         """
-        starts = _first_starts(self.plan.assignments)
-        answers = self.materials.explain(self.orders, starts, late=held)
-        return {job: ready for a in answers.values() for job, ready in a.ready.items()
-                if job in starts and starts[job] >= self.now and ready > starts[job]}
+        starts = _step_starts(self.plan.assignments)
+        answers = self.materials.explain(self.orders, _first_starts(self.plan.assignments), late=held)
+        return {step: ready for a in answers.values() for step, ready in a.ready.items()
+                if step in starts and starts[step] >= self.now and ready > starts[step]}
 
     def run(self, uow, ctx, actor, problem: Problem, disturbances, time_limit: float, extra: dict,
             current: Schedule | None = None) -> int:
@@ -411,7 +423,7 @@ def propose_material_late(ctx: Context, actor: Actor, available_from: datetime, 
             product = uow.products.by_code(material)
             if product is None or product.kind != "material":
                 raise errors.ValidationFailed("unknown material", fields={"material": "unknown_material"})
-            late = replan.late_jobs(held={material: minute})
+            late = replan.late_steps(held={material: minute})
         run_id = material_late_run(uow, ctx, actor, replan, late, time_limit, {
             "kind": "material_late", "order_id": order_id, "material": material,
             "available_from": available_from.isoformat(timespec="minutes")})
@@ -421,13 +433,23 @@ def propose_material_late(ctx: Context, actor: Actor, available_from: datetime, 
 
 def material_late_run(uow, ctx: Context, actor: Actor, replan: Replan, late: Mapping[str, int],
                       time_limit: float, disturbance: dict) -> int:
-    """Proposes the repair for jobs whose material comes late, in the caller's transaction."""
+    """Proposes the repair for work whose material comes late, in the caller's transaction.
+
+    ``late``: a job id (the whole line waits) or a step key (that step and what follows) → minute.
+    """
     problem = replan.problem(keep=True)
-    known = problem.job_by_id
-    disturbances = [MaterialLate(job, max(minute, known[job].release))
-                    for job, minute in sorted(late.items()) if job in known]
+    disturbances = []
+    for key, minute in sorted(late.items()):
+        if key in problem.job_by_id:
+            disturbances.append(MaterialLate(key, max(minute, problem.job_by_id[key].release)))
+            continue
+        first = key if key in problem.operation_by_id else f"{key}.1"  # its first lot
+        if first in problem.operation_by_id:
+            job, k = problem.operation_by_id[first]
+            disturbances.append(MaterialLate(job.id, max(minute, job.operations[k].release), operation=first))
     return replan.run(uow, ctx, actor, problem, disturbances, time_limit,
-                      {"disturbance": {**disturbance, "jobs": [d.job for d in disturbances]}})
+                      {"disturbance": {**disturbance, "jobs": sorted({d.job for d in disturbances}),
+                                       "steps": sorted(_step_of(d.operation) for d in disturbances if d.operation)}})
 
 
 def propose_order_changed(ctx: Context, actor: Actor, order_id: int, time_limit: float = 1.0) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, or_, select, text
@@ -595,6 +596,21 @@ class MaterialStockStore:
             .values(on_hand=on_hand, updated_at=at, version=version + 1))
         if done.rowcount != 1:
             raise StaleDataError(f"stock of {material_code} changed")
+
+
+class MaterialShortageStore(_TableStore):
+    """What released orders are still owed of each material (欠料), oldest first."""
+
+    table = t.material_shortages
+
+    def open(self, material_code: str | None = None, order_ids: Iterable[int] | None = None) -> list[dict]:
+        c = self.table.c
+        q = select(self.table).where(c.quantity > 0)
+        if material_code:
+            q = q.where(c.material_code == material_code)
+        if order_ids is not None:
+            q = q.where(c.order_id.in_(list(order_ids)))
+        return self._rows(q.order_by(c.id))
 
 
 class RunHistory:

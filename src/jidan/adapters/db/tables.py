@@ -74,6 +74,7 @@ bom_items = Table(
     Column("product_id", ForeignKey("products.id", ondelete="CASCADE"), nullable=False),
     Column("component_code", ForeignKey("products.code"), nullable=False),
     Column("quantity_per", Numeric(12, 4), nullable=False),
+    Column("step_seq", Integer),  # the routing step that consumes it; none: the first step
     UniqueConstraint("product_id", "component_code"),
 )
 
@@ -288,6 +289,20 @@ material_stock = Table(
     Column("id", Integer, primary_key=True),
     Column("material_code", ForeignKey("products.code"), nullable=False, unique=True),
     Column("on_hand", Numeric(16, 3), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+)
+
+#: Material a released order is still owed (欠料): issued short at release, issued to it as it
+#: comes in; ``quantity`` is what is still owed.
+material_shortages = Table(
+    "material_shortages", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", ForeignKey("orders.id"), nullable=False, index=True),
+    Column("line_no", Integer, nullable=False),
+    Column("material_code", ForeignKey("products.code"), nullable=False, index=True),
+    Column("quantity", Numeric(16, 3), nullable=False),
+    Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
     Column("version", Integer, nullable=False, default=1),
 )

@@ -35,6 +35,7 @@ class SqlUnitOfWork:
         self.purchase_orders = r.PurchaseOrderStore(s)
         self.delay_requests = r.DelayRequestStore(s)
         self.purchase_requests = r.PurchaseRequestStore(s)
+        self.shortages = r.MaterialShortageStore(s)
         self.run_history = r.RunHistory(s)
         # approvals and order changes (issue 5)
         self.chains = r.ApprovalChainStore(s)

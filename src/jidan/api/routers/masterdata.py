@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.schemas import CalendarDayIn, CustomerIn, ProductIn
 from jidan.services import audit, calendar, masterdata
-from jidan.services.masterdata import NewCustomer, NewProduct, NewStep
+from jidan.services.masterdata import NewBomItem, NewCustomer, NewProduct, NewStep
 
 router = APIRouter(tags=["master data"])
 
@@ -40,7 +40,7 @@ def create_product(body: ProductIn, ctx: CtxDep, actor: ActorDep) -> dict:
         body.code, body.name, body.unit_price, body.standard_lead_days, body.kind, body.unit,
         tuple(NewStep(s.seq, s.work_center, s.name, s.minutes_per_unit, s.setup_minutes, s.inspection)
               for s in body.routing),
-        tuple((b.component, b.quantity_per) for b in body.bom))
+        tuple(NewBomItem(b.component, b.quantity_per, b.step) for b in body.bom))
     return masterdata.create_product(ctx, actor, cmd)
 
 
