@@ -254,3 +254,13 @@ def test_c6_pmc_reads_the_request_page_without_actions_and_a_supplier_is_refused
     assert supplier.get("/purchase-requests").status_code == 403
     assert 'tab-purchase-requests' not in supplier.get("/purchase-orders").text
     assert requests(api)[0]["status"] == "open"
+
+
+def test_c6_d3_the_owner_of_an_order_short_of_material_hears_of_its_purchase_request(api, ctx, actors):
+    stock(api, 0)
+    oid = approved_order(api, "HD-2")
+    r = api.client.put(f"/api/v1/orders/{oid}/owner", headers=api.as_("pmc"), json={"username": "customer_service"})
+    assert r.status_code == 200, r.text
+    accepted_plan(api)
+    (notice,) = notices(ctx, actors["customer_service"].user_id)
+    assert notice["subject"].startswith("【急单】请购") and notice["critical"]

@@ -88,9 +88,13 @@ def raise_for_plan(uow, ctx: Context, actor: Actor, run_id: int, shortfalls: lis
 
 
 def _tell_purchasing(uow, ctx: Context, row: dict, run_id: int) -> None:
+    """Purchasing, and the owner (专人负责, D3) of every order the request serves."""
     product = uow.products.by_code(row["material_code"])
-    numbers = [o.number for o in (uow.orders.get(i) for i in row["order_ids"]) if o is not None]
-    notify(uow, ctx.now(), ctx=ctx, kind="purchase_request", roles=[Role.PURCHASING], critical=row["urgent"],
+    served = [o for o in (uow.orders.get(i) for i in row["order_ids"]) if o is not None]
+    numbers = [o.number for o in served]
+    owners = [o.owner_id for o in served if o.owner_id]
+    notify(uow, ctx.now(), ctx=ctx, kind="purchase_request", roles=[Role.PURCHASING], users=owners,
+           critical=row["urgent"],
            ref=f"purchase_request:{row['id']}",
            subject=(f"{'【急单】' if row['urgent'] else ''}请购 {row['number']}：{row['material_code']} {product.name} × "
                     f"{amount(row['quantity'])} {product.unit}，需用日期 {row['need_by']}")[:200],
