@@ -117,13 +117,16 @@ class MaterialPlan:
                     for po in self.orders]
         leads = {code: self._lead(p) for code, p in products.items() if p.kind == "material"}
         result = explode(demands, bom, self.stock, arrivals, leads, now=self.now)
+        children: dict[str, list[str]] = {}
+        for b in bom:
+            children.setdefault(b.parent, []).append(b.component)
         for req in result.requirements:
             if req.item not in self.tracked or req.need_by not in owner:
                 continue
             order, line = owner[req.need_by]
             ready = self.now if req.from_orders <= 0 and req.uncovered <= 0 else max(self.now, req.available_at)
             answer = answers[order.id]
-            step = step_key(order, line, consuming_step(line.product, req.item, bom))
+            step = step_key(order, line, consuming_step(line.product, req.item, children))
             answer.ready[step] = max(answer.ready.get(step, self.now), ready)
             product = products[req.item]
             answer.needs.append(MaterialNeed(
@@ -161,13 +164,11 @@ def step_key(order: Order, line, seq: int) -> str:
     return f"{_job(order, line)}-{seq}"
 
 
-def consuming_step(product, item: str, bom: list[BomLine]) -> int:
+def consuming_step(product, item: str, children: dict[str, list[str]]) -> int:
     """The routing step of ``product`` that takes ``item`` in: the step its BOM names for the
-    component it is (or goes into), the first step when none is named."""
+    component it is (or goes into), the first step when none is named. ``children``: the
+    components of each item, every level."""
     first = product.routing[0].seq if product.routing else 0
-    children: dict[str, list[str]] = {}
-    for b in bom:
-        children.setdefault(b.parent, []).append(b.component)
     found = []
     for top in product.bom:
         todo, seen = [top.component_code], set()
