@@ -5,9 +5,14 @@ from decimal import Decimal
 from jidan.domain.model import BomItem, Product, RoutingStep
 from jidan.services.material_plan import consuming_step
 
-BOARD = Product("SCB-9", "board", Decimal(1), 5, routing=[
-    RoutingStep(10, "SMT1", "SMT", 0, Decimal(1)), RoutingStep(20, "ASM1", "assembly", 0, Decimal(1))],
-    bom=[BomItem("HARNESS", Decimal(1), step_seq=20), BomItem("PCB", Decimal(1))])
+
+def board(code: str, bom: list[BomItem]) -> Product:
+    """SMT (10), then assembly (20); fresh steps each time (the ORM may have mapped the classes)."""
+    return Product(code, "board", Decimal(1), 5, bom=bom, routing=[
+        RoutingStep(10, "SMT1", "SMT", 0, Decimal(1)), RoutingStep(20, "ASM1", "assembly", 0, Decimal(1))])
+
+
+BOARD = board("SCB-9", [BomItem("HARNESS", Decimal(1), step_seq=20), BomItem("PCB", Decimal(1))])
 CHILDREN = {"HARNESS": ["CABLE", "PLUG"], "PLUG": ["PIN"]}
 
 
@@ -25,6 +30,5 @@ def test_c6_a_component_without_a_step_goes_in_at_the_first_step():
 
 
 def test_c6_a_material_used_at_two_steps_is_needed_by_the_earlier():
-    both = Product("SCB-8", "board", Decimal(1), 5, routing=BOARD.routing,
-                   bom=[BomItem("HARNESS", Decimal(1), step_seq=20), BomItem("KIT", Decimal(1))])
+    both = board("SCB-8", [BomItem("HARNESS", Decimal(1), step_seq=20), BomItem("KIT", Decimal(1))])
     assert consuming_step(both, "PIN", {**CHILDREN, "KIT": ["PIN"]}) == 10
