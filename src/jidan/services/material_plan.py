@@ -23,7 +23,6 @@ from jidan.planning.mrp import BomLine, Demand, PurchaseOrder, explode
 WAITING_STATES = frozenset({OrderState.APPROVED, OrderState.PLANNED})
 
 
-
 @dataclass(frozen=True)
 class MaterialNeed:
     """One material of one order line: how much, from where, and from when it is there."""
@@ -87,7 +86,7 @@ class MaterialPlan:
         waiting = [o for o in mine if needs_material(o)]
         floor = {o.id: o for o in mine if OrderState(o.status) in ON_FLOOR}
         owed = self.uow.shortages.open(order_ids=floor) if floor else []
-        lines = sorted(((first_start.get(_job(o, ln), self.now), o.priority_rank, o.id, ln.line_no, o, ln)
+        lines = sorted(((first_start.get(job_key(o, ln), self.now), o.priority_rank, o.id, ln.line_no, o, ln)
                         for o in waiting for ln in o.lines), key=lambda x: x[:4])
         if last is not None:
             lines += [(0, 0, last.id, ln.line_no, last, ln) for ln in last.lines]
@@ -155,13 +154,14 @@ class MaterialPlan:
         return self.arrival(self.model.calendar.add_working_days(today, product.standard_lead_days)) - self.now
 
 
-def _job(order: Order, line) -> str:
+def job_key(order: Order, line) -> str:
+    """An order line as the planner's job is named ("SO-1/1")."""
     return f"{order.number}/{line.line_no}"
 
 
 def step_key(order: Order, line, seq: int) -> str:
     """A routing step of an order line, as the planner's operations of it are named ("SO-1/1-30")."""
-    return f"{_job(order, line)}-{seq}"
+    return f"{job_key(order, line)}-{seq}"
 
 
 def consuming_step(product, item: str, children: dict[str, list[str]]) -> int:

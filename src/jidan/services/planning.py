@@ -34,7 +34,7 @@ from jidan.planning.solve import solve
 from jidan.services import audit
 from jidan.services.calendar import effective_calendar
 from jidan.services.context import Context
-from jidan.services.material_plan import MaterialPlan, OrderMaterials
+from jidan.services.material_plan import MaterialPlan, OrderMaterials, job_key, step_key
 from jidan.services.notify import notify
 from jidan.services.permissions import load_order, require_role
 
@@ -95,17 +95,17 @@ def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shi
     releases = releases or {}
     jobs = []
     for line in order.lines:
-        job_id, ops = f"{order.number}/{line.line_no}", []
+        ops = []
         for step in line.product.routing:
             minutes = step.setup_minutes + math.ceil(step.minutes_per_unit * line.quantity)
             lots = _chunks(minutes, shift_minutes)
             resources = tuple(groups.get(_group(step.work_center_code), [step.work_center_code]))
-            key = f"{job_id}-{step.seq}"
+            key = step_key(order, line, step.seq)
             for k, duration in enumerate(lots, start=1):
                 suffix = f".{k}" if len(lots) > 1 else ""
                 ops.append(Operation(f"{key}{suffix}", duration, resources, release=releases.get(key, 0)))
         if ops:
-            jobs.append(Job(job_id, tuple(ops), release, due, WEIGHT[order.priority]))
+            jobs.append(Job(job_key(order, line), tuple(ops), release, due, WEIGHT[order.priority]))
     return jobs
 
 
@@ -186,19 +186,17 @@ def _plannable(uow, ids: list[int] | None = None) -> list[Order]:
     return [o for o in found if ids is None or o.id in ids]
 
 
-def _first_starts(assignments) -> dict[str, int]:
+def _first_starts(assignments, key=lambda a: a.job) -> dict[str, int]:
+    """The earliest start per job (or per ``key``: `_step_starts`)."""
     starts: dict[str, int] = {}
     for a in assignments:
-        starts[a.job] = min(a.start, starts.get(a.job, a.start))
+        k = key(a)
+        starts[k] = min(a.start, starts.get(k, a.start))
     return starts
 
 
 def _step_starts(assignments) -> dict[str, int]:
-    starts: dict[str, int] = {}
-    for a in assignments:
-        step = _step_of(a.operation)
-        starts[step] = min(a.start, starts.get(step, a.start))
-    return starts
+    return _first_starts(assignments, key=lambda a: _step_of(a.operation))
 
 
 def _releases(materials: dict[int, OrderMaterials], current: Schedule | None, now: int,
