@@ -543,8 +543,9 @@ def accept(ctx: Context, actor: Actor, run_id: int, version: int | None = None) 
         # Imported here: purchase requests place purchase orders through materials, which re-plans.
         from jidan.services import purchase_requests
         raised = purchase_requests.raise_for_plan(uow, ctx, actor, run_id, shortfalls(uow, ctx, run))
+        view = run_view(uow.planning_runs.get(run_id))  # as this accept left it, not as a later one did
         uow.commit()
-        return run_view(uow.planning_runs.get(run_id)) | {"purchase_requests": raised}
+        return view | {"purchase_requests": raised}
 
 
 def _tell_slipped_owners(uow, ctx: Context, actor: Actor, run: dict) -> None:
