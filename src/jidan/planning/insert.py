@@ -119,6 +119,7 @@ def insert(
         current.seconds,
     )
     check(problem.without_job(job_id), current.assignments)
+    problem = problem.from_now(urgent.release, frozen_part(current, urgent.release))
     fastest = earliest_possible(problem, current, job_id)
     limit = urgent.release + int(policy.max_stretch * (fastest - urgent.release))
     score = _Score(problem, current, job_id, policy)

@@ -6,6 +6,7 @@ Time is integer minutes from the plan's start. Invalid data fails at constructio
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -160,6 +161,19 @@ class Problem:
 
     def with_resources(self, resources: tuple[Resource, ...]) -> Problem:
         return replace(self, resources=resources)
+
+    def from_now(self, now: int, started: Iterable[str] = ()) -> Problem:
+        """The plant as seen at minute `now`: work not `started` cannot begin in the past, so
+        every other operation is released at `now` at the earliest. Insertion and repair plan
+        this problem, so no scheduler, however clever, moves unstarted work into the past."""
+        started = set(started)
+        jobs = []
+        for job in self.jobs:
+            ops = tuple(
+                op if op.id in started or op.release >= now else replace(op, release=now) for op in job.operations
+            )
+            jobs.append(job if ops == job.operations else replace(job, operations=ops))
+        return replace(self, jobs=tuple(jobs))
 
 
 def _unique(ids, what: str) -> None:

@@ -93,10 +93,10 @@ def repair(
     timeline = timeline_with(changed, ())
     assignments = right_shift(changed, timeline, kept, {}, keep_order=False, reroute=True)
     if replaced is not None:
-        assignments += place_job(timeline, changed.job(replaced), 0)
+        assignments += place_job(timeline, changed.job(replaced), now)
     if time_limit > 0:
-        started = {a.operation: a for a in assignments if a.start < now}
-        improved = solve(changed, objective, time_limit, frozen=_leading(changed, started), start=tuple(assignments))
+        started = _leading(changed, {a.operation: a for a in assignments if a.start < now})
+        improved = solve(changed.from_now(now, started), objective, time_limit, frozen=started, start=tuple(assignments))
         assignments = list(improved.assignments)
     check(changed, assignments)
     value = evaluate(changed, assignments, objective)

@@ -61,3 +61,19 @@ def test_c4_insertion_on_a_plant_keeps_the_urgent_order_fast_and_the_plan_calm()
     assert result.tardiness_after <= max(result.tardiness_before, 0) + (
         sum(bigger.job(j).weight * max(0, e - bigger.job(j).due) for j, e in completions(pushed).items()) - result.tardiness_before
     )
+
+
+def test_c4_insertion_never_moves_waiting_work_into_the_past_before_the_urgent_release():
+    # SO-3 waits in a gap's future; at minute 50 the gap before it is the past, however tempting
+    problem = Problem(
+        (Resource("WC11"),),
+        (
+            Job("SO-3/1", (Operation("SO-3/1-10", 10, ("WC11",)),), due=115),
+            Job("SO-9/1", (Operation("SO-9/1-10", 60, ("WC11",)),), release=50, due=200, weight=9),
+        ),
+    )
+    current = Schedule("feasible", "weighted-tardiness", 0, 0, (Assignment("SO-3/1", "SO-3/1-10", "WC11", 100, 110),))
+    for seconds in (0, 1):
+        plan = {a.operation: a for a in insert(problem, current, "SO-9/1", time_limit=seconds).schedule.assignments}
+        assert plan["SO-3/1-10"].start >= 50
+        assert violations(problem, tuple(plan.values())) == []

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from jidan.planning.dispatch import best_dispatch
 from jidan.planning.insert import frozen_part, insert, push_later
 from jidan.planning.problem import Job, Operation, Problem, Resource
+from jidan.planning.repair import MachineDown, repair
 from jidan.planning.solve import solve
 from jidan.planning.validate import violations
 
@@ -85,6 +86,21 @@ def test_c4_insertion_never_moves_a_frozen_operation(problem, seed):
         assert violations(bigger, plan) == []
         placed = {a.operation: a for a in plan}
         assert all(placed[op_id] == a for op_id, a in frozen.items())
+        assert all(a.start >= release for a in plan if a.operation not in frozen), "moved into the past"
+
+
+@FAST
+@given(plants, st.integers(0, 10**6))
+def test_c7_a_repair_never_starts_work_in_the_past(problem, seed):
+    rng = random.Random(seed)
+    current = solve(problem, "weighted-tardiness", time_limit=0)
+    now = rng.randint(0, max(a.end for a in current.assignments) + 10)
+    resource = rng.choice(problem.resources).id
+    down = rng.randint(0, now + 60)
+    result = repair(problem, current, MachineDown(resource, down, down + rng.randint(1, 90)), now=now, time_limit=0.3)
+    assert violations(result.problem, result.schedule.assignments) == []
+    started = {a.operation for a in current.assignments if a.start < now}
+    assert all(a.start >= now for a in result.schedule.assignments if a.operation not in started)
 
 
 @FAST

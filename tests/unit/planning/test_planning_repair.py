@@ -2,9 +2,9 @@ import pytest
 
 from jidan.planning.errors import UnknownJob
 from jidan.planning.generate import generate_plant
-from jidan.planning.problem import Job, Operation
+from jidan.planning.problem import Job, Operation, Problem, Resource
 from jidan.planning.repair import MachineDown, MaterialLate, OrderChanged, repair
-from jidan.planning.result import weighted_tardiness
+from jidan.planning.result import Assignment, Schedule, weighted_tardiness
 from jidan.planning.solve import solve
 from jidan.planning.validate import violations
 
@@ -33,7 +33,7 @@ def test_c7_late_material_delays_the_order_and_reports_the_slip():
 def test_c7_a_changed_order_is_replanned_and_can_be_improved_within_a_limit():
     job = PLANT.jobs[5]
     changed = Job(job.id, (*job.operations, Operation(f"{job.id}-99", 60, job.operations[0].resources)), job.release, job.due, job.weight)
-    quick = repair(PLANT, CURRENT, OrderChanged(changed))
+    quick = repair(PLANT, CURRENT, OrderChanged(changed), now=300)
     better = repair(PLANT, CURRENT, OrderChanged(changed), now=300, time_limit=1)
     for result in (quick, better):
         assert violations(result.problem, result.schedule.assignments) == []
@@ -46,3 +46,10 @@ def test_c7_a_changed_order_is_replanned_and_can_be_improved_within_a_limit():
 def test_c7_a_change_to_an_unknown_order_is_refused():
     with pytest.raises(UnknownJob):
         repair(PLANT, CURRENT, OrderChanged(Job("SO-404/1", PLANT.jobs[0].operations)))
+
+
+def test_c7_a_repair_starts_nothing_in_the_past_even_where_it_would_cut_lateness():
+    problem = Problem((Resource("WC11"),), (Job("SO-3/1", (Operation("SO-3/1-10", 10, ("WC11",)),), due=50),))
+    current = Schedule("feasible", "weighted-tardiness", 60, 0, (Assignment("SO-3/1", "SO-3/1-10", "WC11", 100, 110),))
+    result = repair(problem, current, MachineDown("WC11", 200, 210), now=40, time_limit=1)
+    assert [(a.start, a.end) for a in result.schedule.assignments] == [(40, 50)]
