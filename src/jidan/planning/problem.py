@@ -98,6 +98,18 @@ class Job:
         """Total processing time, the least time the job can take."""
         return sum(op.duration for op in self.operations)
 
+    def heads(self) -> tuple[int, ...]:
+        """Each operation's earliest start were the job alone in the plant: a bound for any plan."""
+        out, ready = [], 0
+        for k, op in enumerate(self.operations):
+            out.append(self.earliest(k, ready))
+            ready = out[-1] + op.duration
+        return tuple(out)
+
+    @property
+    def earliest_finish(self) -> int:
+        return self.heads()[-1] + self.operations[-1].duration
+
     def earliest(self, k: int, after: int = 0) -> int:
         """The earliest operation `k` may start: not before the job's release, nor its own (its
         material), nor `after` (its predecessor's end). Every scheduler asks this one question."""

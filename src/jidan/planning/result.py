@@ -113,26 +113,26 @@ def evaluate(problem: Problem, assignments: Iterable[Assignment], objective: str
 
 
 def trivial_lower_bound(problem: Problem, objective: str) -> int:
-    """A bound every schedule respects: each job needs at least its release plus its work; for
-    the makespan, each machine also needs its load after the earliest its work can arrive (the
-    least head) and before the least tail of work that follows it."""
-    if objective == "makespan":
-        jobs = max((j.release + j.work for j in problem.jobs), default=0)
-        load: dict[str, int] = {}
-        head: dict[str, int] = {}
-        tail: dict[str, int] = {}
-        for job in problem.jobs:
-            before = job.release
-            for op in job.operations:
-                after = job.work - (before - job.release) - op.duration
-                if len(op.resources) == 1:
-                    rid = op.resources[0]
-                    load[rid] = load.get(rid, 0) + op.duration
-                    head[rid] = min(head.get(rid, before), before)
-                    tail[rid] = min(tail.get(rid, after), after)
-                before += op.duration
-        return max(jobs, max((head[r] + load[r] + tail[r] for r in load), default=0))
-    return sum(j.weight * max(0, j.release + j.work - j.due) for j in problem.jobs)
+    """A bound every schedule respects: each job needs at least its heads (releases, its own
+    materials' included) plus its work; for the makespan, each machine also needs its load
+    after the earliest its work can arrive (the least head) and before the least tail of work
+    that follows it."""
+    if objective != "makespan":
+        return sum(j.weight * max(0, j.earliest_finish - j.due) for j in problem.jobs)
+    load: dict[str, int] = {}
+    head: dict[str, int] = {}
+    tail: dict[str, int] = {}
+    for job in problem.jobs:
+        after = job.work
+        for op, before in zip(job.operations, job.heads()):
+            after -= op.duration
+            if len(op.resources) == 1:
+                rid = op.resources[0]
+                load[rid] = load.get(rid, 0) + op.duration
+                head[rid] = min(head.get(rid, before), before)
+                tail[rid] = min(tail.get(rid, after), after)
+    jobs = max((j.earliest_finish for j in problem.jobs), default=0)
+    return max(jobs, max((head[r] + load[r] + tail[r] for r in load), default=0))
 
 
 @dataclass(frozen=True)

@@ -92,12 +92,7 @@ def _whole(problem, objective, hint, frozen, budget, workers, seed) -> cpsat.Out
     plan.model.minimize(target)
     cpsat.add_hint(plan, hint)
     clock = time.monotonic()
-    small = problem.operation_count - len(frozen) <= SMALL_MODEL
-    if budget >= FULL_SEARCH_SECONDS:
-        full = budget
-    else:
-        full = PROOF_SHARE * budget if small else min(PROOF_SHARE * budget, PROOF_SECONDS)
-    proof = cpsat.run(plan, full, workers, seed)
+    proof = cpsat.run(plan, full_search_seconds(budget, problem.operation_count - len(frozen)), workers, seed)
     left = budget - (proof.seconds_charged if workers == 1 and seed is not None else time.monotonic() - clock)
     if proof.optimal or left < 0.1:
         return proof
@@ -118,6 +113,17 @@ PROOF_SHARE, PROOF_SECONDS, SMALL_MODEL = 0.25, 2.0, 150
 """Share of a whole-model solve given to CP-SAT's full search before its neighbourhood search
 alone; above `SMALL_MODEL` movable operations (15x15 job shops), where a proof within the limit
 is unlikely, at most `PROOF_SECONDS` of it. 10x10 job shops are mostly proven within the share."""
+
+
+def full_search_seconds(budget: float, movable: int) -> float:
+    """How much of a whole-model solve's `budget` goes to CP-SAT's full search (the rest to its
+    neighbourhood search alone): all of it from `FULL_SEARCH_SECONDS` on, else a share, capped
+    at `PROOF_SECONDS` on models of more than `SMALL_MODEL` movable operations."""
+    if budget >= FULL_SEARCH_SECONDS:
+        return budget
+    if movable <= SMALL_MODEL:
+        return PROOF_SHARE * budget
+    return min(PROOF_SHARE * budget, PROOF_SECONDS)
 
 
 def _ordered(assignments) -> tuple[Assignment, ...]:

@@ -15,7 +15,7 @@ from jidan.planning.levers import bottleneck_operation
 from jidan.planning.problem import Job, Operation, Problem, Resource
 from jidan.planning.promise import earliest_without_moving
 from jidan.planning.repair import MaterialLate, repair
-from jidan.planning.result import Assignment, Schedule, evaluate
+from jidan.planning.result import Assignment, Schedule, evaluate, trivial_lower_bound
 from jidan.planning.solve import solve
 from jidan.planning.validate import violations
 
@@ -174,3 +174,15 @@ def test_c3_the_validator_reports_a_step_started_before_its_own_release():
     early = tuple(replace(a, start=100, end=130) if a.operation == "SO-1/1-20" else a for a in CURRENT.assignments)
     found = violations(PLANT, early)
     assert found == [f"SO-1/1-20 starts at 100, before its own release {CONNECTORS} (its material)"]
+
+
+def test_c6_lower_bounds_count_the_wait_for_a_steps_material():
+    problem = Problem(
+        (Resource("M1"), Resource("M2")),
+        (Job("SO-1/1", (Operation("SO-1/1-10", 10, ("M1",)), Operation("SO-1/1-20", 10, ("M2",), release=100)), due=50, weight=2),),
+    )
+    assert problem.jobs[0].heads() == (0, 100)
+    assert trivial_lower_bound(problem, "makespan") == 110
+    assert trivial_lower_bound(problem, "weighted-tardiness") == 2 * (110 - 50)
+    schedule = solve(problem, "weighted-tardiness", time_limit=1)
+    assert (schedule.status, schedule.value, schedule.lower_bound) == ("optimal", 120, 120)

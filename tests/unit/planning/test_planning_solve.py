@@ -6,7 +6,14 @@ from jidan.planning.formats import parse_orlib
 from jidan.planning.generate import generate_plant
 from jidan.planning.problem import Job, Operation, Problem, Resource
 from jidan.planning.result import evaluate, weighted_tardiness
-from jidan.planning.solve import solve
+from jidan.planning.solve import (
+    FULL_SEARCH_SECONDS,
+    PROOF_SECONDS,
+    PROOF_SHARE,
+    SMALL_MODEL,
+    full_search_seconds,
+    solve,
+)
 from jidan.planning.validate import violations
 
 FT06 = """6 6
@@ -81,3 +88,16 @@ def test_c3_schedule_round_trips_through_its_json_shape():
     again = type(schedule).from_dict(schedule.to_dict())
     assert again == schedule.__class__(**{**schedule.__dict__, "seconds": round(schedule.seconds, 3)})
     assert evaluate(parse_orlib(FT06), again.assignments, "makespan") == schedule.value
+
+
+def test_c3_from_thirty_seconds_on_the_whole_budget_goes_to_the_full_search():
+    assert full_search_seconds(FULL_SEARCH_SECONDS, 225) == FULL_SEARCH_SECONDS
+    assert full_search_seconds(60, 225) == 60
+    assert full_search_seconds(60, 100) == 60
+
+
+def test_c3_below_thirty_seconds_a_small_model_gets_a_share_and_a_large_one_at_most_the_proof_cap():
+    assert full_search_seconds(10, SMALL_MODEL) == PROOF_SHARE * 10
+    assert full_search_seconds(10, SMALL_MODEL + 1) == min(PROOF_SHARE * 10, PROOF_SECONDS) == PROOF_SECONDS
+    assert full_search_seconds(29.9, 225) == PROOF_SECONDS
+    assert full_search_seconds(4, 225) == PROOF_SHARE * 4
