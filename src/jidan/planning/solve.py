@@ -39,7 +39,7 @@ def solve(
     rule of `rules_for` is tried first and the best plan is improved. With `workers=1` and a
     `seed` the run is reproducible (CP-SAT's deterministic time stands in for seconds). `frozen` operations stay
     exactly where they are; `start` is a feasible plan to improve instead of the greedy one when
-    it is better.
+    it is no worse (on a tie the caller's plan wins: it is the calmer one).
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"unknown objective {objective!r}; expected one of {OBJECTIVES}")
@@ -47,7 +47,7 @@ def solve(
     frozen = dict(frozen or {})
     rules = classic_rules(problem, objective) if time_limit <= 0 else rules_for(problem, objective)
     _, best, value = best_dispatch(problem, objective, frozen, rules)
-    if start is not None and not violations(problem, start) and evaluate(problem, start, objective) < value:
+    if start is not None and not violations(problem, start) and evaluate(problem, start, objective) <= value:
         best, value = start, evaluate(problem, start, objective)
     bound = trivial_lower_bound(problem, objective)
     optimal = False
@@ -59,8 +59,9 @@ def solve(
             outcome = _whole(problem, objective, best, frozen, budget, workers, seed)
             if outcome.assignments is not None and not violations(problem, outcome.assignments):
                 candidate = evaluate(problem, outcome.assignments, objective)
-                if candidate <= value:
-                    best, value, optimal = outcome.assignments, candidate, outcome.optimal
+                if candidate < value:  # on a tie the plan we had stays: it moves less
+                    best, value = outcome.assignments, candidate
+                optimal = outcome.optimal and candidate <= value
             bound = max(bound, math.ceil(outcome.bound - 1e-6)) if outcome.assignments is not None else bound
         else:
             improved = lns.improve(problem, objective, best, frozen, budget, workers, seed)

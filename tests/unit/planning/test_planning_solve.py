@@ -5,7 +5,7 @@ from jidan.planning.dispatch import best_dispatch
 from jidan.planning.formats import parse_orlib
 from jidan.planning.generate import generate_plant
 from jidan.planning.problem import Job, Operation, Problem, Resource
-from jidan.planning.result import evaluate, weighted_tardiness
+from jidan.planning.result import Assignment, evaluate, weighted_tardiness
 from jidan.planning.solve import (
     FULL_SEARCH_SECONDS,
     PROOF_SECONDS,
@@ -101,3 +101,16 @@ def test_c3_below_thirty_seconds_a_small_model_gets_a_share_and_a_large_one_at_m
     assert full_search_seconds(10, SMALL_MODEL + 1) == min(PROOF_SHARE * 10, PROOF_SECONDS) == PROOF_SECONDS
     assert full_search_seconds(29.9, 225) == PROOF_SECONDS
     assert full_search_seconds(4, 225) == PROOF_SHARE * 4
+
+
+def test_c7_a_given_plan_as_good_as_the_rules_is_kept_as_it_is():
+    problem = Problem(
+        (Resource("WC11"),),
+        (Job("SO-1/1", (Operation("SO-1/1-10", 10, ("WC11",)),), due=500),
+         Job("SO-2/1", (Operation("SO-2/1-10", 10, ("WC11",)),), due=500)),
+    )
+    calm = (Assignment("SO-1/1", "SO-1/1-10", "WC11", 100, 110), Assignment("SO-2/1", "SO-2/1-10", "WC11", 200, 210))
+    for seconds in (0, 1):
+        schedule = solve(problem, "weighted-tardiness", seconds, start=calm)
+        assert (schedule.value, schedule.status) == (0, "optimal")
+        assert set(schedule.assignments) == set(calm)

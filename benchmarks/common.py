@@ -1,0 +1,33 @@
+"""What the insertion and repair benchmarks share: their arguments and the current plan they
+start from, kept in a file on request so that changes can be compared on the same plan."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+from jidan.planning.problem import Problem
+from jidan.planning.result import Schedule
+from jidan.planning.solve import solve
+
+
+def case_arguments(orders: int, time_limit: float, cases: int) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--orders", type=int, default=orders)
+    parser.add_argument("--time-limit", type=float, default=time_limit)
+    parser.add_argument("--cases", type=int, default=cases)
+    parser.add_argument("--current", help="JSON file of the current plan: read if it exists, else written")
+    return parser.parse_args()
+
+
+def current_plan(plant: Problem, path: str | None, seconds: float = 10.0) -> Schedule:
+    """`solve` for `seconds`, or the plan in `path` if there is one (written there otherwise)."""
+    if path and os.path.exists(path):
+        with open(path) as f:
+            return Schedule.from_dict(json.load(f))
+    current = solve(plant, "weighted-tardiness", seconds)
+    if path:
+        with open(path, "w") as f:
+            json.dump(current.to_dict(), f)
+    return current
