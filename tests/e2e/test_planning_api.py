@@ -126,3 +126,29 @@ def test_c7_e5_a_machine_down_is_re_planned_in_one_call_and_shown_before_it_is_a
                                                           "down_from": "2026-11-25T08:00", "down_until": "2026-11-25T09:00"})
     assert bad.status_code == 422 and bad.json()["fields"] == {"work_center": "unknown_work_center"}
     assert api.post("/api/v1/planning/runs", "pmc", json={"kind": "repair"}).status_code == 422
+
+
+def test_c3_c7_steps_the_floor_finished_are_not_planned_again_by_a_full_plan_or_a_repair(api):
+    from tests.e2e.execution_support import released, report, tasks
+
+    oid = released(api, "FLOOR-1")
+    first = min((t for t in tasks(api, oid) if t["kind"] == "production"), key=lambda t: (t["step_seq"], t["lot"]))
+    assert report(api, first["id"], "start").status_code == 200
+    assert report(api, first["id"], "finish").status_code == 200
+    left = {t["operation"] for t in tasks(api, oid) if t["kind"] == "production" and t["status"] != "done"}
+    assert left
+
+    full = api.post("/api/v1/planning/runs", "pmc", json={"kind": "full", "time_limit": 0.5}).json()
+    planned = {a["operation"] for a in api.get(f"/api/v1/planning/runs/{full['id']}?schedule=true", "pmc")
+               .json()["assignments"]}
+    assert first["operation"] not in planned
+    assert left <= planned
+    assert api.post(f"/api/v1/planning/runs/{full['id']}/accept", "pmc").status_code == 200
+
+    down = api.post("/api/v1/planning/runs", "pmc", json={
+        "kind": "repair", "work_center": first["work_center"], "down_from": "2026-11-25T08:00",
+        "down_until": "2026-11-25T12:00", "time_limit": 0.5})
+    assert down.status_code == 201, down.text
+    repaired = api.get(f"/api/v1/planning/runs/{down.json()['id']}?schedule=true", "pmc").json()["assignments"]
+    ops = {a["operation"] for a in repaired}
+    assert first["operation"] not in ops and left <= ops

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from jidan.adapters.db.repositories import OrderFilter
 from jidan.domain import errors
 from jidan.domain.calendar import WorkCalendar
+from jidan.domain.execution import TaskState
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import Role
@@ -85,11 +86,13 @@ def _due(order: Order, origin: datetime) -> int:
 
 
 def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shift_minutes: int,
-               release: int = 0, releases: Mapping[str, int] | None = None) -> list[Job]:
+               release: int = 0, releases: Mapping[str, int] | None = None,
+               done: Collection[str] = ()) -> list[Job]:
     """One job per order line: its routing, the due date's end of day, weight by priority.
 
     ``releases`` gives a routing step's own release (its materials), by step key ("SO-1/1-30"):
-    every lot of the step waits for it, the steps before it do not.
+    every lot of the step waits for it, the steps before it do not. Operations in ``done`` (the
+    floor finished them) are left out; a line with nothing left has no job.
     """
     due = _due(order, origin)
     releases = releases or {}
@@ -103,7 +106,8 @@ def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shi
             key = step_key(order, line, step.seq)
             for k, duration in enumerate(lots, start=1):
                 suffix = f".{k}" if len(lots) > 1 else ""
-                ops.append(Operation(f"{key}{suffix}", duration, resources, release=releases.get(key, 0)))
+                if f"{key}{suffix}" not in done:
+                    ops.append(Operation(f"{key}{suffix}", duration, resources, release=releases.get(key, 0)))
         if ops:
             jobs.append(Job(job_key(order, line), tuple(ops), release, due, WEIGHT[order.priority]))
     return jobs
@@ -132,24 +136,29 @@ class PlantModel:
 
     def problem(self, orders: list[Order], release: dict[int, int] | None = None,
                 releases: Mapping[str, int] | None = None) -> Problem:
-        """Jobs of the orders; ``release`` by order id, ``releases`` by job id (the later wins)."""
+        """Jobs of the orders; ``release`` by order id, ``releases`` by job id (the later wins).
+
+        Of the orders on the floor, steps the floor has finished are not planned again, and
+        their open rework and replacement work is."""
         release = release or {}
+        floor = {o.id: self.uow.tasks.for_order(o.id) for o in orders if o.status in ON_FLOOR}
+        done = {t["operation"] for tasks in floor.values() for t in tasks
+                if t["kind"] == "production" and t["status"] == TaskState.DONE}
         jobs = [j for o in orders
                 for j in order_jobs(o, self.origin, self.groups, self.shift_minutes, release.get(o.id, 0),
-                                    releases)]
-        return Problem(self.resources, tuple(jobs + self.rework_jobs(orders, release)))
+                                    releases, done)]
+        return Problem(self.resources, tuple(jobs + self.rework_jobs(orders, release, floor)))
 
-    def rework_jobs(self, orders: list[Order], release: Mapping[int, int]) -> list[Job]:
+    def rework_jobs(self, orders: list[Order], release: Mapping[int, int],
+                    floor: Mapping[int, list[dict]]) -> list[Job]:
         """Open rework and replacement work of the orders on the floor (F1, F2): each failed
         quantity's steps again, a job of its order with its tasks' work centers and remaining
         minutes, so that every run plans it with the rest instead of dropping it."""
         jobs = []
         for order in orders:
-            if order.status not in ON_FLOOR:
-                continue
             open_tasks: dict[str, list[dict]] = {}
-            for task in self.uow.tasks.for_order(order.id):
-                if task["kind"] != "production" and task["status"] != "done":
+            for task in floor.get(order.id, ()):
+                if task["kind"] != "production" and task["status"] != TaskState.DONE:
                     open_tasks.setdefault(task["job"], []).append(task)
             for job_id, tasks in sorted(open_tasks.items()):
                 ops = tuple(Operation(t["operation"], max(1, t["planned_minutes"] - t["worked_minutes"]),
@@ -821,7 +830,7 @@ def _jobs_of(order: Order, problem: Problem) -> set[str]:
 def _current(accepted: dict | None, problem: Problem, now: int = 0, skip: set[str] = frozenset()) -> Schedule:
     """The accepted plan as a valid plan of ``problem``: the open work it holds, nothing else.
 
-    Finished orders drop out. Kept work is pushed later only where the problem no longer allows
+    Finished orders and finished steps drop out. Kept work is pushed later only where the problem no longer allows
     it (a day closed since, material later); a line the plan no longer matches (the order changed
     since) or lacks is placed again after now. Jobs in ``skip`` are left for the caller to place.
     """
@@ -834,10 +843,9 @@ def _current(accepted: dict | None, problem: Problem, now: int = 0, skip: set[st
         if job.id in skip:
             continue
         got = by_job.get(job.id, {})
-        if len(got) == len(job.operations) and all(
-                op.id in got and got[op.id].end - got[op.id].start == op.duration
-                and got[op.id].resource in op.resources for op in job.operations):
-            kept += got.values()
+        if all(op.id in got and got[op.id].end - got[op.id].start == op.duration
+               and got[op.id].resource in op.resources for op in job.operations):
+            kept += [got[op.id] for op in job.operations]  # steps finished since are not in the job
         else:
             missing.append(job)
     timeline = timeline_with(problem, ())
