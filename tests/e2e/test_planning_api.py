@@ -128,21 +128,26 @@ def test_c7_e5_a_machine_down_is_re_planned_in_one_call_and_shown_before_it_is_a
     assert api.post("/api/v1/planning/runs", "pmc", json={"kind": "repair"}).status_code == 422
 
 
-def test_c3_c7_steps_the_floor_finished_are_not_planned_again_by_a_full_plan_or_a_repair(api):
+def test_c3_c7_steps_the_floor_finished_are_not_planned_again_and_started_ones_keep_their_work_center(api):
     from tests.e2e.execution_support import released, report, tasks
 
     oid = released(api, "FLOOR-1")
     first = min((t for t in tasks(api, oid) if t["kind"] == "production"), key=lambda t: (t["step_seq"], t["lot"]))
     assert report(api, first["id"], "start").status_code == 200
     assert report(api, first["id"], "finish").status_code == 200
+    running = min((t for t in tasks(api, oid) if t["kind"] == "production" and t["status"] == "planned"),
+                  key=lambda t: (t["step_seq"], t["lot"]))
+    assert report(api, running["id"], "start").status_code == 200
+    running = next(t for t in tasks(api, oid) if t["id"] == running["id"])
     left = {t["operation"] for t in tasks(api, oid) if t["kind"] == "production" and t["status"] != "done"}
-    assert left
+    assert running["operation"] in left
 
     full = api.post("/api/v1/planning/runs", "pmc", json={"kind": "full", "time_limit": 0.5}).json()
-    planned = {a["operation"] for a in api.get(f"/api/v1/planning/runs/{full['id']}?schedule=true", "pmc")
+    planned = {a["operation"]: a for a in api.get(f"/api/v1/planning/runs/{full['id']}?schedule=true", "pmc")
                .json()["assignments"]}
     assert first["operation"] not in planned
-    assert left <= planned
+    assert left <= set(planned)
+    assert planned[running["operation"]]["resource"] == running["work_center"]  # a started task stays put
     assert api.post(f"/api/v1/planning/runs/{full['id']}/accept", "pmc").status_code == 200
 
     down = api.post("/api/v1/planning/runs", "pmc", json={

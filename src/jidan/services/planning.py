@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -85,14 +86,30 @@ def _due(order: Order, origin: datetime) -> int:
     return int((datetime.combine(due_day + timedelta(days=1), datetime.min.time()) - origin).total_seconds() // 60)
 
 
+@dataclass(frozen=True)
+class Floor:
+    """What the shop floor reports of its production tasks: the operations finished, and the
+    work center each started one runs on (a started task stays where it started)."""
+
+    done: frozenset[str] = frozenset()
+    started: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, tasks: Iterable[dict]) -> Floor:
+        production = [t for t in tasks if t["kind"] == "production"]
+        return cls(frozenset(t["operation"] for t in production if t["status"] == TaskState.DONE),
+                   {t["operation"]: t["work_center_code"] for t in production
+                    if t["status"] in (TaskState.RUNNING, TaskState.PAUSED)})
+
+
 def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shift_minutes: int,
-               release: int = 0, releases: Mapping[str, int] | None = None,
-               done: Collection[str] = ()) -> list[Job]:
+               release: int = 0, releases: Mapping[str, int] | None = None, floor: Floor = Floor()) -> list[Job]:
     """One job per order line: its routing, the due date's end of day, weight by priority.
 
     ``releases`` gives a routing step's own release (its materials), by step key ("SO-1/1-30"):
-    every lot of the step waits for it, the steps before it do not. Operations in ``done`` (the
-    floor finished them) are left out; a line with nothing left has no job.
+    every lot of the step waits for it, the steps before it do not. Of the ``floor``'s
+    operations, finished ones are left out (a line with nothing left has no job) and started
+    ones keep their work center.
     """
     due = _due(order, origin)
     releases = releases or {}
@@ -106,8 +123,10 @@ def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shi
             key = step_key(order, line, step.seq)
             for k, duration in enumerate(lots, start=1):
                 suffix = f".{k}" if len(lots) > 1 else ""
-                if f"{key}{suffix}" not in done:
-                    ops.append(Operation(f"{key}{suffix}", duration, resources, release=releases.get(key, 0)))
+                op_id = f"{key}{suffix}"
+                if op_id not in floor.done:
+                    where = (floor.started[op_id],) if op_id in floor.started else resources
+                    ops.append(Operation(op_id, duration, where, release=releases.get(key, 0)))
         if ops:
             jobs.append(Job(job_key(order, line), tuple(ops), release, due, WEIGHT[order.priority]))
     return jobs
@@ -138,15 +157,13 @@ class PlantModel:
                 releases: Mapping[str, int] | None = None) -> Problem:
         """Jobs of the orders; ``release`` by order id, ``releases`` by job id (the later wins).
 
-        Of the orders on the floor, steps the floor has finished are not planned again, and
-        their open rework and replacement work is."""
+        Of the orders on the floor, steps the floor has finished are not planned again, started
+        ones stay on their work center, and open rework and replacement work is planned too."""
         release = release or {}
         floor = {o.id: self.uow.tasks.for_order(o.id) for o in orders if o.status in ON_FLOOR}
-        done = {t["operation"] for tasks in floor.values() for t in tasks
-                if t["kind"] == "production" and t["status"] == TaskState.DONE}
         jobs = [j for o in orders
                 for j in order_jobs(o, self.origin, self.groups, self.shift_minutes, release.get(o.id, 0),
-                                    releases, done)]
+                                    releases, Floor.of(floor.get(o.id, ())))]
         return Problem(self.resources, tuple(jobs + self.rework_jobs(orders, release, floor)))
 
     def rework_jobs(self, orders: list[Order], release: Mapping[int, int],
