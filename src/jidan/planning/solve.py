@@ -54,7 +54,7 @@ def solve(
     # a reproducible run counts CP-SAT's work only: the seconds dispatch took vary with the load
     deterministic = workers == 1 and seed is not None
     budget = time_limit if deterministic else time_limit - (time.monotonic() - clock)
-    if time_limit > 0 and budget > 0:
+    if time_limit > 0 and budget > 0 and value > bound:  # at the bound there is nothing to gain
         if problem.operation_count - len(frozen) <= FULL_MODEL_LIMIT:
             outcome = _whole(problem, objective, best, frozen, budget, workers, seed)
             if outcome.assignments is not None and not violations(problem, outcome.assignments):
