@@ -160,21 +160,21 @@ class PlantModel:
         Of the orders on the floor, steps the floor has finished are not planned again, started
         ones stay on their work center, and open rework and replacement work is planned too."""
         release = release or {}
-        floor = {o.id: self.uow.tasks.for_order(o.id) for o in orders if o.status in ON_FLOOR}
+        floor_tasks = {o.id: self.uow.tasks.for_order(o.id) for o in orders if o.status in ON_FLOOR}
         jobs = [j for o in orders
                 for j in order_jobs(o, self.origin, self.groups, self.shift_minutes, release.get(o.id, 0),
-                                    releases, Floor.of(floor.get(o.id, ())))]
-        return Problem(self.resources, tuple(jobs + self.rework_jobs(orders, release, floor)))
+                                    releases, Floor.of(floor_tasks.get(o.id, ())))]
+        return Problem(self.resources, tuple(jobs + self.rework_jobs(orders, release, floor_tasks)))
 
     def rework_jobs(self, orders: list[Order], release: Mapping[int, int],
-                    floor: Mapping[int, list[dict]]) -> list[Job]:
+                    floor_tasks: Mapping[int, list[dict]]) -> list[Job]:
         """Open rework and replacement work of the orders on the floor (F1, F2): each failed
         quantity's steps again, a job of its order with its tasks' work centers and remaining
         minutes, so that every run plans it with the rest instead of dropping it."""
         jobs = []
         for order in orders:
             open_tasks: dict[str, list[dict]] = {}
-            for task in floor.get(order.id, ()):
+            for task in floor_tasks.get(order.id, ()):
                 if task["kind"] != "production" and task["status"] != TaskState.DONE:
                     open_tasks.setdefault(task["job"], []).append(task)
             for job_id, tasks in sorted(open_tasks.items()):
