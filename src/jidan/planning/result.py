@@ -119,6 +119,7 @@ def trivial_lower_bound(problem: Problem, objective: str) -> int:
     that follows it."""
     if objective != "makespan":
         return sum(j.weight * max(0, j.earliest_finish - j.due) for j in problem.jobs)
+    jobs = 0
     load: dict[str, int] = {}
     head: dict[str, int] = {}
     tail: dict[str, int] = {}
@@ -126,12 +127,12 @@ def trivial_lower_bound(problem: Problem, objective: str) -> int:
         after = job.work
         for op, before in zip(job.operations, job.heads()):
             after -= op.duration
+            jobs = max(jobs, before + op.duration)
             if len(op.resources) == 1:
                 rid = op.resources[0]
                 load[rid] = load.get(rid, 0) + op.duration
                 head[rid] = min(head.get(rid, before), before)
                 tail[rid] = min(tail.get(rid, after), after)
-    jobs = max((j.earliest_finish for j in problem.jobs), default=0)
     return max(jobs, max((head[r] + load[r] + tail[r] for r in load), default=0))
 
 
