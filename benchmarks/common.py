@@ -10,6 +10,7 @@ import os
 from jidan.planning.problem import Problem
 from jidan.planning.result import Schedule
 from jidan.planning.solve import solve
+from jidan.planning.validate import violations
 
 
 def case_arguments(orders: int, time_limit: float, cases: int) -> argparse.Namespace:
@@ -25,7 +26,10 @@ def current_plan(plant: Problem, path: str | None, seconds: float = 10.0) -> Sch
     """`solve` for `seconds`, or the plan in `path` if there is one (written there otherwise)."""
     if path and os.path.exists(path):
         with open(path) as f:
-            return Schedule.from_dict(json.load(f))
+            kept = Schedule.from_dict(json.load(f))
+        if violations(plant, kept.assignments):  # the generator changed since the plan was kept
+            raise SystemExit(f"{path} is not a plan of this plant any more: delete it to solve a new one")
+        return kept
     current = solve(plant, "weighted-tardiness", seconds)
     if path:
         with open(path, "w") as f:

@@ -2,6 +2,7 @@
 
     python benchmarks/insertion.py --time-limit 5 --cases 5
     python benchmarks/insertion.py --current plan.json    # reuse (or keep) the current plan
+    python benchmarks/insertion.py --cases 8 --current benchmarks/plans/plant200-seed11.json  # the kept tight plan
 
 The current plan is `solve` for 10 s, which differs from run to run on a busy machine; keeping it
 in a file lets changes to the insertion be compared on the same plan.
