@@ -148,6 +148,8 @@ def test_c3_c7_steps_the_floor_finished_are_not_planned_again_and_started_ones_k
     assert first["operation"] not in planned
     assert left <= set(planned)
     assert planned[running["operation"]]["resource"] == running["work_center"]  # a started task stays put
+    on_its_machine = [a for a in planned.values() if a["resource"] == running["work_center"]]
+    assert min(a["start"] for a in on_its_machine) == planned[running["operation"]]["start"]  # and goes on first
     assert api.post(f"/api/v1/planning/runs/{full['id']}/accept", "pmc").status_code == 200
 
     down = api.post("/api/v1/planning/runs", "pmc", json={

@@ -31,7 +31,7 @@ from jidan.planning.problem import Job, Operation, Problem, Resource
 from jidan.planning.promise import LoadedPlan
 from jidan.planning.repair import MachineDown, MaterialLate, OrderChanged, repair
 from jidan.planning.result import Assignment, Schedule, impact as compare
-from jidan.planning.shift import place_job, right_shift, timeline_with
+from jidan.planning.shift import place_job, right_shift, timeline_with, under_way
 from jidan.planning.solve import solve
 from jidan.services import audit
 from jidan.services.calendar import effective_calendar
@@ -93,13 +93,16 @@ class Floor:
 
     done: frozenset[str] = frozenset()
     started: Mapping[str, str] = field(default_factory=dict)
+    running: frozenset[str] = frozenset()
+    """Started and not paused: the work center is busy with it now."""
 
     @classmethod
     def of(cls, tasks: Iterable[dict]) -> Floor:
         production = [t for t in tasks if t["kind"] == "production"]
         return cls(frozenset(t["operation"] for t in production if t["status"] == TaskState.DONE),
                    {t["operation"]: t["work_center_code"] for t in production
-                    if t["status"] in (TaskState.RUNNING, TaskState.PAUSED)})
+                    if t["status"] in (TaskState.RUNNING, TaskState.PAUSED)},
+                   frozenset(t["operation"] for t in production if t["status"] == TaskState.RUNNING))
 
 
 def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shift_minutes: int,
@@ -109,7 +112,7 @@ def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shi
     ``releases`` gives a routing step's own release (its materials), by step key ("SO-1/1-30"):
     every lot of the step waits for it, the steps before it do not. Of the ``floor``'s
     operations, finished ones are left out (a line with nothing left has no job) and started
-    ones keep their work center.
+    ones keep their work center and wait for no material (theirs is at the machine).
     """
     due = _due(order, origin)
     releases = releases or {}
@@ -124,9 +127,10 @@ def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shi
             for k, duration in enumerate(lots, start=1):
                 suffix = f".{k}" if len(lots) > 1 else ""
                 op_id = f"{key}{suffix}"
-                if op_id not in floor.done:
-                    where = (floor.started[op_id],) if op_id in floor.started else resources
-                    ops.append(Operation(op_id, duration, where, release=releases.get(key, 0)))
+                if op_id in floor.started:
+                    ops.append(Operation(op_id, duration, (floor.started[op_id],)))
+                elif op_id not in floor.done:
+                    ops.append(Operation(op_id, duration, resources, release=releases.get(key, 0)))
         if ops:
             jobs.append(Job(job_key(order, line), tuple(ops), release, due, WEIGHT[order.priority]))
     return jobs
@@ -160,11 +164,19 @@ class PlantModel:
         Of the orders on the floor, steps the floor has finished are not planned again, started
         ones stay on their work center, and open rework and replacement work is planned too."""
         release = release or {}
-        floor_tasks = {o.id: self.uow.tasks.for_order(o.id) for o in orders if o.status in ON_FLOOR}
+        floor_tasks = self.floor_tasks(orders)
         jobs = [j for o in orders
                 for j in order_jobs(o, self.origin, self.groups, self.shift_minutes, release.get(o.id, 0),
                                     releases, Floor.of(floor_tasks.get(o.id, ())))]
         return Problem(self.resources, tuple(jobs + self.rework_jobs(orders, release, floor_tasks)))
+
+    def floor_tasks(self, orders: list[Order]) -> dict[int, list[dict]]:
+        """The tasks of the orders on the floor, by order id."""
+        return {o.id: self.uow.tasks.for_order(o.id) for o in orders if o.status in ON_FLOOR}
+
+    def running(self, orders: list[Order]) -> set[str]:
+        """The production steps of the orders that the floor is working on now."""
+        return {op for tasks in self.floor_tasks(orders).values() for op in Floor.of(tasks).running}
 
     def rework_jobs(self, orders: list[Order], release: Mapping[int, int],
                     floor_tasks: Mapping[int, list[dict]]) -> list[Job]:
@@ -300,7 +312,8 @@ def materials_view(model: PlantModel, answer: OrderMaterials, now: int) -> dict:
 
 # ---------------------------------------------------------------- use cases
 def propose_full(ctx: Context, actor: Actor, time_limit: float = 5.0) -> dict:
-    """Plans all approved, open work from now (C3); proposed until pmc accepts it."""
+    """Plans all approved, open work from now (C3); proposed until pmc accepts it. Steps the
+    floor is working on go on first on their work center: no plan stops a running machine."""
     require_role(actor, PLANNERS)
     with ctx.uow() as uow:
         origin = ctx.now().replace(second=0, microsecond=0)
@@ -313,8 +326,9 @@ def propose_full(ctx: Context, actor: Actor, time_limit: float = 5.0) -> dict:
             old = [Assignment(a["job"], a["operation"], a["resource"], a["start"] + shift, a["end"] + shift)
                    for a in previous["schedule"]["assignments"]]
         materials = MaterialPlan(uow, model, 0).explain(orders, {j: max(0, s) for j, s in _first_starts(old).items()})
-        problem = model.problem(orders, releases=_releases(materials, None, 0, keep=False))
-        schedule = solve(problem, "weighted-tardiness", time_limit, workers=2)
+        problem, under_way_now = under_way(model.problem(orders, releases=_releases(materials, None, 0, keep=False)),
+                                           model.running(orders))
+        schedule = solve(problem, "weighted-tardiness", time_limit, workers=2, frozen=under_way_now)
         slips, moves = [], []
         if previous:
             imp = compare(problem, old, schedule.assignments)
