@@ -71,27 +71,28 @@ def right_shift(
 
 
 
+
 def under_way(problem: Problem, operations: Iterable[str], now: int = 0) -> tuple[Problem, dict[str, Assignment]]:
     """Operations the floor is working on, each booked from `now` at its earliest on its resource,
     ahead of everything else there: a machine busy with a job cannot start another before it.
 
-    Returns the problem with each such resource held from `now` until its step can go on (the
-    step runs uninterrupted in the plan, so it may have to wait for the next open stretch), and
-    the booked steps, to be passed as `frozen` to `solve`. Only a job's first remaining
+    Returns the problem with each such resource held from `now` until its first of them can go
+    on (a step runs uninterrupted in the plan, so it may have to wait for the next open stretch),
+    and the booked steps, to be passed as `frozen` to `solve`. Only a job's first remaining
     operation can be under way; others are left to the planner.
     """
     wanted = set(operations)
     timeline = Timeline(problem)
     booked: dict[str, Assignment] = {}
-    held: dict[str, list[tuple[int, int]]] = {}
     for job in problem.jobs:
         op = job.operations[0]
         if op.id in wanted:
-            ready = job.earliest(0, now)
-            resource, start = timeline.best_placement(op, ready)
+            resource, start = timeline.best_placement(op, job.earliest(0, now))
             timeline.book(resource, start, start + op.duration)
             booked[op.id] = Assignment(job.id, op.id, resource, start, start + op.duration)
-            if start > ready:
-                held.setdefault(resource, []).append((ready, start))
-    resources = tuple(Resource(r.id, (*r.unavailable, *held[r.id])) if r.id in held else r for r in problem.resources)
+    first: dict[str, int] = {}
+    for a in booked.values():
+        first[a.resource] = min(first.get(a.resource, a.start), a.start)
+    resources = tuple(Resource(r.id, (*r.unavailable, (now, first[r.id]))) if first.get(r.id, now) > now else r
+                      for r in problem.resources)
     return problem.with_resources(resources), booked

@@ -10,6 +10,7 @@ from jidan.planning.dispatch import best_dispatch
 from jidan.planning.insert import frozen_part, insert, push_later
 from jidan.planning.problem import Job, Operation, Problem, Resource
 from jidan.planning.repair import MachineDown, repair
+from jidan.planning.shift import under_way
 from jidan.planning.solve import solve
 from jidan.planning.validate import violations
 
@@ -101,6 +102,24 @@ def test_c7_a_repair_never_starts_work_in_the_past(problem, seed):
     assert violations(result.problem, result.schedule.assignments) == []
     started = {a.operation for a in current.assignments if a.start < now}
     assert all(a.start >= now for a in result.schedule.assignments if a.operation not in started)
+
+
+@FAST
+@given(plants, objectives, st.integers(0, 10**6))
+def test_c3_e1_no_plan_starts_other_work_on_a_machine_before_the_step_under_way_there_is_done(problem, objective, seed):
+    rng = random.Random(seed)
+    now = rng.randint(0, 120)
+    running = [job.operations[0].id for job in problem.jobs if rng.random() < 0.5]
+    held, pinned = under_way(problem, running, now)
+    assert set(pinned) == set(running)
+    plan = solve(held.from_now(now, pinned), objective, time_limit=0.2, frozen=pinned)
+    assert violations(held.from_now(now, pinned), plan.assignments) == []
+    for a in plan.assignments:
+        if a.operation in pinned:
+            assert a == pinned[a.operation]
+        elif a.end > a.start:
+            busy = [p.end for p in pinned.values() if p.resource == a.resource]
+            assert not busy or a.start >= min(busy), (a, pinned)
 
 
 @FAST
