@@ -1,6 +1,8 @@
 """Planning wired to the plant: promise at intake, what-if insertion, accept, release guard (B2, C2–C7, D1)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tests.conftest import urgent_order_payload
@@ -126,6 +128,38 @@ def test_c7_e5_a_machine_down_is_re_planned_in_one_call_and_shown_before_it_is_a
                                                           "down_from": "2026-11-25T08:00", "down_until": "2026-11-25T09:00"})
     assert bad.status_code == 422 and bad.json()["fields"] == {"work_center": "unknown_work_center"}
     assert api.post("/api/v1/planning/runs", "pmc", json={"kind": "repair"}).status_code == 422
+
+
+def test_c3_c7_a_full_plan_gives_a_started_step_what_is_left_of_it_and_later_repairs_keep_that(api, clock):
+    from tests.e2e.execution_support import released, report, tasks
+
+    oid = released(api, "FLOOR-2")
+    step = min((t for t in tasks(api, oid) if t["kind"] == "production"), key=lambda t: (t["step_seq"], t["lot"]))
+    assert step["planned_minutes"] > 45
+    assert report(api, step["id"], "start").status_code == 200
+    clock.advance(minutes=30)
+    assert report(api, step["id"], "pause").status_code == 200
+    clock.advance(minutes=10)
+    assert report(api, step["id"], "resume").status_code == 200
+    clock.advance(minutes=15)
+
+    full = api.post("/api/v1/planning/runs", "pmc", json={"kind": "full", "time_limit": 0.5}).json()
+    planned = {a["operation"]: a for a in api.get(f"/api/v1/planning/runs/{full['id']}?schedule=true", "pmc")
+               .json()["assignments"]}
+    mine = planned[step["operation"]]
+    assert mine["end"] - mine["start"] == step["planned_minutes"] - 45  # worked 30 + 15 of it
+    assert api.post(f"/api/v1/planning/runs/{full['id']}/accept", "pmc").status_code == 200
+
+    clock.advance(minutes=5)
+    other = next(a["resource"] for a in planned.values() if a["resource"] != step["work_center"])
+    down = api.post("/api/v1/planning/runs", "pmc", json={
+        "kind": "repair", "work_center": other, "down_from": clock.now().isoformat(timespec="minutes"),
+        "down_until": (clock.now() + timedelta(hours=2)).isoformat(timespec="minutes"), "time_limit": 0.5})
+    assert down.status_code == 201, down.text
+    repaired = {a["operation"]: a for a in
+                api.get(f"/api/v1/planning/runs/{down.json()['id']}?schedule=true", "pmc").json()["assignments"]}
+    kept = repaired[step["operation"]]
+    assert (kept["start"], kept["end"], kept["resource"]) == (mine["start"], mine["end"], mine["resource"])
 
 
 def test_c3_c7_steps_the_floor_finished_are_not_planned_again_and_started_ones_keep_their_work_center(api):

@@ -6,7 +6,7 @@ table does not hold is an error with a stable code, never a silent no-op.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -217,6 +217,12 @@ class TaskTiming:
     resumed_at: datetime | None = None
     finished_at: datetime | None = None
     worked_minutes: int = 0
+
+    @classmethod
+    def of(cls, task: Mapping) -> TaskTiming:
+        """From a task record (its columns by name)."""
+        return cls(task["planned_start"], task["planned_end"], task["planned_minutes"], T(task["status"]),
+                   task["started_at"], task["resumed_at"], task["finished_at"], task["worked_minutes"])
 
     def worked(self, now: datetime) -> int:
         """Minutes worked so far, the running stretch included."""

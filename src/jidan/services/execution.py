@@ -83,12 +83,6 @@ def plan_index(uow) -> PlanIndex:
     return PlanIndex(uow.planning_runs.accepted())
 
 
-def timing(task: dict) -> TaskTiming:
-    return TaskTiming(task["planned_start"], task["planned_end"], task["planned_minutes"],
-                      TaskState(task["status"]), task["started_at"], task["resumed_at"],
-                      task["finished_at"], task["worked_minutes"])
-
-
 def task_view(task: dict, order: Order | None = None) -> dict:
     state = TaskState(task["status"])
     view = {k: task[k] for k in ("id", "order_id", "operation", "job", "line_no", "step_seq", "lot", "kind",
@@ -271,7 +265,7 @@ def _step(task: dict, action: str, target: TaskState, now: datetime, good, scrap
     elif action == "resume":
         values["resumed_at"] = now
     else:
-        worked = timing(task).worked(now)
+        worked = TaskTiming.of(task).worked(now)
         values.update(resumed_at=None, worked_minutes=worked)
         if action == "finish":
             values.update(finished_at=now, good_qty=good, scrap_qty=scrap,
@@ -288,7 +282,7 @@ def _start_production(uow, ctx: Context, actor: Actor, order: Order, operation: 
 def order_forecast(uow, ctx: Context, order: Order, index: PlanIndex | None = None) -> tuple[Forecast, list[dict]]:
     index = index or plan_index(uow)
     tasks = [index.effective(t) for t in uow.tasks.for_order(order.id)]
-    return forecast([timing(t) for t in tasks], ctx.now(), working_time(uow, ctx)), tasks
+    return forecast([TaskTiming.of(t) for t in tasks], ctx.now(), working_time(uow, ctx)), tasks
 
 
 def watch(uow, ctx: Context, order: Order) -> None:

@@ -20,7 +20,7 @@ from decimal import Decimal
 from jidan.adapters.db.repositories import OrderFilter
 from jidan.domain import errors
 from jidan.domain.calendar import WorkCalendar
-from jidan.domain.execution import TaskState
+from jidan.domain.execution import TaskState, TaskTiming
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import Role
@@ -95,14 +95,20 @@ class Floor:
     started: Mapping[str, str] = field(default_factory=dict)
     running: frozenset[str] = frozenset()
     """Started and not paused: the work center is busy with it now."""
+    minutes: Mapping[str, int] = field(default_factory=dict)
+    """How long each started step lasts in the plan."""
 
     @classmethod
-    def of(cls, tasks: Iterable[dict]) -> Floor:
+    def of(cls, tasks: Iterable[dict], now: datetime, kept: Mapping[str, int] | None = None) -> Floor:
+        """``kept``: each step's minutes in the plan in force. A started step keeps them, so that
+        the plan still matches the problem; one no plan has yet lasts what is left of it ``now``."""
+        kept = kept or {}
         production = [t for t in tasks if t["kind"] == "production"]
+        started = [t for t in production if t["status"] in (TaskState.RUNNING, TaskState.PAUSED)]
         return cls(frozenset(t["operation"] for t in production if t["status"] == TaskState.DONE),
-                   {t["operation"]: t["work_center_code"] for t in production
-                    if t["status"] in (TaskState.RUNNING, TaskState.PAUSED)},
-                   frozenset(t["operation"] for t in production if t["status"] == TaskState.RUNNING))
+                   {t["operation"]: t["work_center_code"] for t in started},
+                   frozenset(t["operation"] for t in started if t["status"] == TaskState.RUNNING),
+                   {t["operation"]: kept.get(t["operation"], max(1, TaskTiming.of(t).left(now))) for t in started})
 
 
 def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shift_minutes: int,
@@ -128,7 +134,7 @@ def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shi
                 suffix = f".{k}" if len(lots) > 1 else ""
                 op_id = f"{key}{suffix}"
                 if op_id in floor.started:
-                    ops.append(Operation(op_id, duration, (floor.started[op_id],)))
+                    ops.append(Operation(op_id, floor.minutes.get(op_id, duration), (floor.started[op_id],)))
                 elif op_id not in floor.done:
                     ops.append(Operation(op_id, duration, resources, release=releases.get(key, 0)))
         if ops:
@@ -147,6 +153,7 @@ class PlantModel:
     def __init__(self, uow, ctx: Context, origin: datetime):
         self.uow = uow
         self.origin = origin
+        self.now = ctx.now()
         centers = [w.code for w in uow.plant.work_centers()]
         self.groups: dict[str, list[str]] = {}
         for code in centers:
@@ -158,16 +165,18 @@ class PlantModel:
         self.shift_minutes = min(end - start for start, end in ctx.shifts)
 
     def problem(self, orders: list[Order], release: dict[int, int] | None = None,
-                releases: Mapping[str, int] | None = None) -> Problem:
+                releases: Mapping[str, int] | None = None, plan: Schedule | None = None) -> Problem:
         """Jobs of the orders; ``release`` by order id, ``releases`` by job id (the later wins).
 
         Of the orders on the floor, steps the floor has finished are not planned again, started
-        ones stay on their work center, and open rework and replacement work is planned too."""
+        ones stay on their work center and last what ``plan`` (the plan in force) gives them, or
+        without one what is left of them now; open rework and replacement work is planned too."""
         release = release or {}
         floor_tasks = self.floor_tasks(orders)
+        kept = {a.operation: a.end - a.start for a in plan.assignments} if plan else {}
         jobs = [j for o in orders
                 for j in order_jobs(o, self.origin, self.groups, self.shift_minutes, release.get(o.id, 0),
-                                    releases, Floor.of(floor_tasks.get(o.id, ())))]
+                                    releases, Floor.of(floor_tasks.get(o.id, ()), self.now, kept))]
         return Problem(self.resources, tuple(jobs + self.rework_jobs(orders, release, floor_tasks)))
 
     def floor_tasks(self, orders: list[Order]) -> dict[int, list[dict]]:
@@ -176,7 +185,7 @@ class PlantModel:
 
     def running(self, orders: list[Order]) -> set[str]:
         """The production steps of the orders that the floor is working on now."""
-        return {op for tasks in self.floor_tasks(orders).values() for op in Floor.of(tasks).running}
+        return {op for tasks in self.floor_tasks(orders).values() for op in Floor.of(tasks, self.now).running}
 
     def rework_jobs(self, orders: list[Order], release: Mapping[int, int],
                     floor_tasks: Mapping[int, list[dict]]) -> list[Job]:
@@ -352,7 +361,7 @@ def propose_insertion(ctx: Context, actor: Actor, order_id: int, time_limit: flo
         now = _minute_of(ctx.now(), model.origin)
         plan = _plan_of(accepted)
         materials = MaterialPlan(uow, model, now).explain(orders, _first_starts(plan.assignments), last=urgent)
-        problem = model.problem(orders + [urgent], {urgent.id: now}, _releases(materials, plan, now, keep=True))
+        problem = model.problem(orders + [urgent], {urgent.id: now}, _releases(materials, plan, now, keep=True), plan)
         current = _current(accepted, problem, now, skip=_jobs_of(urgent, problem))
         result = _insert_lines(problem, current, urgent, model, time_limit)
         numbers = {o.number: o for o in orders}
@@ -393,7 +402,7 @@ class Replan:
     def problem(self, keep: bool) -> Problem:
         """The plan's orders with their material releases (``keep``: see `_releases`)."""
         answers = self.materials.explain(self.orders, _first_starts(self.plan.assignments))
-        return self.model.problem(self.orders, releases=_releases(answers, self.plan, self.now, keep))
+        return self.model.problem(self.orders, releases=_releases(answers, self.plan, self.now, keep), plan=self.plan)
 
     def late_steps(self, held: Mapping[str, int] | None = None) -> dict[str, int]:
         """Routing steps not yet started whose materials are ready only after the plan starts them.
@@ -774,7 +783,7 @@ def promise(ctx: Context, actor: Actor, order_id: int, time_limit: float = 1.0) 
         if not jobs:
             raise errors.ValidationFailed("the order's products have no routing", code="planning.no_routing",
                                           fields={"lines": "no_routing"})
-        problem = model.problem(planned, releases=_releases(materials, plan, now, keep=True))
+        problem = model.problem(planned, releases=_releases(materials, plan, now, keep=True), plan=plan)
         current = _current(accepted, problem, now)
         loaded = LoadedPlan(problem, current)
         gap = [loaded.earliest_completion(j) for j in jobs]
