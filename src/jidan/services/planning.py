@@ -165,14 +165,16 @@ class PlantModel:
         self.shift_minutes = min(end - start for start, end in ctx.shifts)
 
     def problem(self, orders: list[Order], release: dict[int, int] | None = None,
-                releases: Mapping[str, int] | None = None, plan: Schedule | None = None) -> Problem:
+                releases: Mapping[str, int] | None = None, plan: Schedule | None = None,
+                floor_tasks: Mapping[int, list[dict]] | None = None) -> Problem:
         """Jobs of the orders; ``release`` by order id, ``releases`` by job id (the later wins).
 
         Of the orders on the floor, steps the floor has finished are not planned again, started
         ones stay on their work center and last what ``plan`` (the plan in force) gives them, or
-        without one what is left of them now; open rework and replacement work is planned too."""
+        without one what is left of them now; open rework and replacement work is planned too.
+        ``floor_tasks``: the orders' tasks if the caller has read them already."""
         release = release or {}
-        floor_tasks = self.floor_tasks(orders)
+        floor_tasks = self.floor_tasks(orders) if floor_tasks is None else floor_tasks
         kept = {a.operation: a.end - a.start for a in plan.assignments} if plan else {}
         jobs = [j for o in orders
                 for j in order_jobs(o, self.origin, self.groups, self.shift_minutes, release.get(o.id, 0),
@@ -183,9 +185,9 @@ class PlantModel:
         """The tasks of the orders on the floor, by order id."""
         return {o.id: self.uow.tasks.for_order(o.id) for o in orders if o.status in ON_FLOOR}
 
-    def running(self, orders: list[Order]) -> set[str]:
-        """The production steps of the orders that the floor is working on now."""
-        return {op for tasks in self.floor_tasks(orders).values() for op in Floor.of(tasks, self.now).running}
+    def running(self, floor_tasks: Mapping[int, list[dict]]) -> set[str]:
+        """The production steps the floor is working on now, of the tasks by order."""
+        return {op for tasks in floor_tasks.values() for op in Floor.of(tasks, self.now).running}
 
     def rework_jobs(self, orders: list[Order], release: Mapping[int, int],
                     floor_tasks: Mapping[int, list[dict]]) -> list[Job]:
@@ -335,8 +337,10 @@ def propose_full(ctx: Context, actor: Actor, time_limit: float = 5.0) -> dict:
             old = [Assignment(a["job"], a["operation"], a["resource"], a["start"] + shift, a["end"] + shift)
                    for a in previous["schedule"]["assignments"]]
         materials = MaterialPlan(uow, model, 0).explain(orders, {j: max(0, s) for j, s in _first_starts(old).items()})
-        problem, under_way_now = under_way(model.problem(orders, releases=_releases(materials, None, 0, keep=False)),
-                                           model.running(orders))
+        floor_tasks = model.floor_tasks(orders)
+        problem, under_way_now = under_way(
+            model.problem(orders, releases=_releases(materials, None, 0, keep=False), floor_tasks=floor_tasks),
+            model.running(floor_tasks))
         schedule = solve(problem, "weighted-tardiness", time_limit, workers=2, frozen=under_way_now)
         slips, moves = [], []
         if previous:
