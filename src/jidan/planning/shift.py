@@ -70,8 +70,6 @@ def right_shift(
     return placed
 
 
-
-
 def under_way(problem: Problem, operations: Iterable[str], now: int = 0) -> tuple[Problem, dict[str, Assignment]]:
     """Operations the floor is working on, each booked from `now` at its earliest on its resource,
     ahead of everything else there: a machine busy with a job cannot start another before it.
