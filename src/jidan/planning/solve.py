@@ -84,14 +84,7 @@ def _whole(problem, objective, hint, frozen, budget, workers, seed) -> cpsat.Out
     two workers the full search keeps one of them on the tree search, which rarely improves a
     plan of a hard instance, so the neighbourhood search gets twice the work (docs/benchmarks.md).
     """
-    spread = sum(j.work for j in problem.jobs) if objective == "weighted-tardiness" else 0
-    area = cpsat.Neighbourhood(fixed=frozen, horizon=makespan(problem, hint) + spread)
-    plan = cpsat.build(problem, area)
-    target = cpsat.objective_expression(plan, objective)
-    if objective == "makespan":
-        plan.model.add(target >= trivial_lower_bound(problem, objective))
-    plan.model.minimize(target)
-    cpsat.add_hint(plan, hint)
+    plan = whole_model(problem, objective, hint, frozen)
     clock = time.monotonic()
     proof = cpsat.run(plan, full_search_seconds(budget, problem.operation_count - len(frozen)), workers, seed)
     left = budget - (proof.seconds_charged if workers == 1 and seed is not None else time.monotonic() - clock)
@@ -105,6 +98,19 @@ def _whole(problem, objective, hint, frozen, budget, workers, seed) -> cpsat.Out
         return proof
     value = evaluate(problem, search.assignments, objective)
     return cpsat.Outcome(search.assignments, proof.bound, value <= proof.bound, proof.deterministic_time + search.deterministic_time)
+
+
+def whole_model(problem, objective, hint, frozen) -> cpsat.PlanModel:
+    """Every movable operation in one model, within the hint's makespan (plus the total work when
+    lateness is the objective), the makespan cut by the machine loads, started from `hint`."""
+    spread = sum(j.work for j in problem.jobs) if objective == "weighted-tardiness" else 0
+    plan = cpsat.build(problem, cpsat.Neighbourhood(fixed=frozen, horizon=makespan(problem, hint) + spread))
+    target = cpsat.objective_expression(plan, objective)
+    if objective == "makespan":
+        plan.model.add(target >= trivial_lower_bound(problem, objective))
+    plan.model.minimize(target)
+    cpsat.add_hint(plan, hint)
+    return plan
 
 
 FULL_SEARCH_SECONDS = 30.0
