@@ -1,7 +1,7 @@
 """Planning wired to the plant: promise at intake, what-if insertion, accept, release guard (B2, C2–C7, D1)."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -193,3 +193,38 @@ def test_c3_c7_steps_the_floor_finished_are_not_planned_again_and_started_ones_k
     repaired = api.get(f"/api/v1/planning/runs/{down.json()['id']}?schedule=true", "pmc").json()["assignments"]
     ops = {a["operation"] for a in repaired}
     assert first["operation"] not in ops and left <= ops
+
+
+def test_c4_c7_a_step_the_floor_starts_ahead_of_the_plan_goes_on_now_in_repairs_and_insertions_and_stays_there(
+        api, clock):
+    from tests.e2e.execution_support import approved, plan_all, report, tasks
+
+    oid = approved(api, "FLOOR-5")
+    plan = plan_all(api)
+    assert api.act(oid, "release", "pmc").status_code == 200
+    steps = sorted((t for t in tasks(api, oid) if t["kind"] == "production"), key=lambda t: (t["step_seq"], t["lot"]))
+    origin = datetime.fromisoformat(plan["origin"])
+    planned = {a["operation"]: a for a in api.get(f"/api/v1/planning/runs/{plan['id']}?schedule=true", "pmc")
+               .json()["assignments"]}
+    # The floor does the first step at once and starts the next, which the plan has later.
+    assert report(api, steps[0]["id"], "start").status_code == 200
+    assert report(api, steps[0]["id"], "finish").status_code == 200
+    ahead = steps[1]
+    assert report(api, ahead["id"], "start").status_code == 200
+    now = int((clock.now() - origin).total_seconds() // 60)
+    assert planned[ahead["operation"]]["start"] > now + 30
+
+    down = api.post("/api/v1/planning/runs", "pmc", json={
+        "kind": "repair", "work_center": steps[0]["work_center"], "down_from": "2026-11-26T08:00",
+        "down_until": "2026-11-26T12:00", "time_limit": 0.5})
+    assert down.status_code == 201, down.text
+    hot = approved(api, "FLOOR-6", lines=[{"product": "SCB-200", "quantity": 50}])
+    insertion = api.post("/api/v1/planning/runs", "pmc", json={"kind": "insert", "order_id": hot, "time_limit": 1})
+    assert insertion.status_code == 201, insertion.text
+    for run in (down.json(), insertion.json()):
+        got = api.get(f"/api/v1/planning/runs/{run['id']}?schedule=true", "pmc").json()["assignments"]
+        mine = next(a for a in got if a["operation"] == ahead["operation"])
+        assert now <= mine["start"] < planned[ahead["operation"]]["start"]  # planned from now, not from the old plan
+        assert mine["resource"] == ahead["work_center"]
+        later = [a for a in got if a["resource"] == mine["resource"] and a["start"] >= now and a is not mine]
+        assert all(a["start"] >= mine["end"] for a in later)  # nothing else goes on its machine before it is done

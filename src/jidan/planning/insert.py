@@ -1,7 +1,8 @@
 """Urgent insertion (急单插单): the urgent order goes first, the rest of the plan moves as little as it can.
 
 Operations that start before the urgent order's release are frozen: they are on the shop floor
-(or about to be) and never move. The trade-off between a fast urgent order and a calm plan is an
+(or about to be) and never move; so are those the caller names as started, wherever the plan has
+them (the floor may start a step ahead of its plan). The trade-off between a fast urgent order and a calm plan is an
 explicit `InsertionPolicy`, so planners can see and tune it.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from jidan.planning import cpsat, neighbourhoods
@@ -65,31 +67,32 @@ class Insertion:
     tardiness_after: int
 
 
-def frozen_part(current: Schedule, release: int) -> dict[str, Assignment]:
-    """Work that starts before the urgent order may start stays exactly as planned."""
-    return {a.operation: a for a in current.assignments if a.start < release}
+def frozen_part(current: Schedule, release: int, started: Collection[str] = ()) -> dict[str, Assignment]:
+    """Work that starts before the urgent order may start stays exactly as planned, and so does
+    work `started` on the floor."""
+    return {a.operation: a for a in current.assignments if a.start < release or a.operation in started}
 
 
-def earliest_possible(problem: Problem, current: Schedule, job_id: str) -> int:
+def earliest_possible(problem: Problem, current: Schedule, job_id: str, started: Collection[str] = ()) -> int:
     """The urgent order's completion if only frozen work stood in its way."""
     urgent = problem.job(job_id)
-    frozen = frozen_part(current, urgent.release)
+    frozen = frozen_part(current, urgent.release, started)
     return place_job(timeline_with(problem, frozen.values()), urgent, urgent.release)[-1].end
 
 
-def push_later(problem: Problem, current: Schedule, job_id: str) -> tuple[Assignment, ...]:
+def push_later(problem: Problem, current: Schedule, job_id: str, started: Collection[str] = ()) -> tuple[Assignment, ...]:
     """Baseline: urgent order first at its earliest, every other operation kept on its resource
     and in its order, shifted later as needed."""
-    return _urgent_first(problem, current, job_id, keep_order=True)
+    return _urgent_first(problem, current, job_id, frozen_part(current, problem.job(job_id).release, started),
+                         keep_order=True)
 
 
 def _urgent_first(
-    problem: Problem, current: Schedule, job_id: str, keep_order: bool, delay: int = 0
+    problem: Problem, current: Schedule, job_id: str, frozen: dict[str, Assignment], keep_order: bool, delay: int = 0
 ) -> tuple[Assignment, ...]:
     """Urgent order at its earliest (from `delay` after its release), the rest right-shifted;
     without `keep_order` displaced work may drop into earlier gaps or onto a faster alternative."""
     urgent = problem.job(job_id)
-    frozen = frozen_part(current, urgent.release)
     timeline = timeline_with(problem, frozen.values())
     placed = place_job(timeline, urgent, urgent.release + delay)
     ready = {a.job: a.end for a in sorted(frozen.values(), key=lambda a: a.end)}
@@ -106,8 +109,10 @@ def insert(
     policy: InsertionPolicy = InsertionPolicy(),
     workers: int = 2,
     seed: int | None = None,
+    started: Collection[str] = (),
 ) -> Insertion:
-    """Insert urgent job `job_id` (in `problem`, not in `current`) into the current plan."""
+    """Insert urgent job `job_id` (in `problem`, not in `current`) into the current plan;
+    `started`: operations on the floor, frozen where `current` has them."""
     clock = time.monotonic()
     urgent = problem.job(job_id)
     current = Schedule(
@@ -119,18 +124,19 @@ def insert(
         current.seconds,
     )
     check(problem.without_job(job_id), current.assignments)
-    problem = problem.from_now(urgent.release, frozen_part(current, urgent.release))
-    fastest = earliest_possible(problem, current, job_id)
+    frozen = frozen_part(current, urgent.release, started)
+    problem = problem.from_now(urgent.release, frozen)
+    fastest = earliest_possible(problem, current, job_id, started)
     limit = urgent.release + int(policy.max_stretch * (fastest - urgent.release))
     score = _Score(problem, current, job_id, policy)
     deterministic = workers == 1 and seed is not None
     rounds = BOOST_ROUNDS if time_limit > 0 else 1
     deadline = None if deterministic else clock + START_SHARE * time_limit
-    baseline = min(_starts(problem, current, job_id, fastest, limit, score, rounds, deadline), key=score.cost)
+    baseline = min(_starts(problem, current, job_id, frozen, fastest, limit, score, rounds, deadline), key=score.cost)
     best = baseline
     if time_limit > 0:
         budget = time_limit if deterministic else time_limit - (time.monotonic() - clock)
-        found = _optimise(problem, current, job_id, baseline, limit, policy, max(budget, 0.1), workers, seed, score)
+        found = _optimise(problem, current, job_id, frozen, baseline, limit, policy, max(budget, 0.1), workers, seed, score)
         if found is not None and not violations(problem, found) and score.cost(found) <= score.cost(best):
             best = found
     check(problem, best)
@@ -158,6 +164,7 @@ def _starts(
     problem: Problem,
     current: Schedule,
     job_id: str,
+    frozen: dict[str, Assignment],
     fastest: int,
     limit: int,
     score: _Score,
@@ -171,16 +178,16 @@ def _starts(
     bringing forward the orders still newly late, most promising first until `deadline` (or, in
     a reproducible run, for the `BOOSTED` most promising). Only plans that keep the urgent order
     within the limit count, push-later aside."""
-    plans = [push_later(problem, current, job_id), _urgent_first(problem, current, job_id, keep_order=False)]
+    plans = [_urgent_first(problem, current, job_id, frozen, keep_order=True),
+             _urgent_first(problem, current, job_id, frozen, keep_order=False)]
     urgent = problem.job(job_id)
     gaps = place_job(timeline_with(problem, current.assignments), urgent, urgent.release)
     plans.append((*current.assignments, *gaps))
     for share in START_DELAYS:
         delay = int(share * (limit - fastest))
         if delay > 0:
-            plans.append(_urgent_first(problem, current, job_id, keep_order=False, delay=delay))
+            plans.append(_urgent_first(problem, current, job_id, frozen, keep_order=False, delay=delay))
     within = [plan for plan in plans[1:] if completions(plan)[job_id] <= limit]
-    frozen = frozen_part(current, urgent.release)
     tried = []
     for plan in within:
         fixed = {**frozen, **{a.operation: a for a in plan if a.job == job_id}}
@@ -261,15 +268,13 @@ class _Score:
         )
 
 
-def _optimise(problem, current, job_id, baseline, limit, policy, time_limit, workers, seed, score):
+def _optimise(problem, current, job_id, frozen, baseline, limit, policy, time_limit, workers, seed, score):
     """Large-neighbourhood search on the policy's cost, starting from the baseline.
 
     Small plans are one CP-SAT model. Larger ones are re-solved a neighbourhood at a time, most
     often around an order that became late (its machines before its end: the work in its way may
     give way or change machine), else around an order that slipped, the urgent order, or at random.
     """
-    urgent = problem.job(job_id)
-    frozen = frozen_part(current, urgent.release)
     if problem.operation_count - len(frozen) <= WHOLE_MODEL_LIMIT:
         plan = _model(problem, current, job_id, cpsat.Neighbourhood(fixed=frozen, horizon=2 * makespan(problem, baseline)), limit, policy, score)
         cpsat.add_hint(plan, baseline)

@@ -2,12 +2,13 @@
 
 The quick answer is a right-shift of the current plan: everything the disturbance does not touch
 keeps its place, the rest moves just far enough (or to a faster alternative). With a time limit,
-CP-SAT then improves it, with work already started (before `now`) left where it is.
+CP-SAT then improves it, with work already started (before `now`, or named as started) left where it is.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from jidan.planning.errors import InvalidProblem
@@ -84,8 +85,10 @@ def repair(
     now: int = 0,
     time_limit: float = 0.0,
     objective: str = "weighted-tardiness",
+    started: Collection[str] = (),
 ) -> Repair:
-    """Right-shift repair of `current` for `disturbance`; improved by CP-SAT if `time_limit` > 0."""
+    """Right-shift repair of `current` for `disturbance`; improved by CP-SAT if `time_limit` > 0.
+    `started`: operations the floor has begun, which CP-SAT leaves where the right-shift put them."""
     clock = time.monotonic()
     changed = disturbance.apply(problem)
     replaced = disturbance.job.id if isinstance(disturbance, OrderChanged) else None
@@ -95,7 +98,7 @@ def repair(
     if replaced is not None:
         assignments += place_job(timeline, changed.job(replaced), now)
     if time_limit > 0:
-        started = _leading(changed, {a.operation: a for a in assignments if a.start < now})
+        started = _leading(changed, {a.operation: a for a in assignments if a.start < now or a.operation in started})
         improved = solve(changed.from_now(now, started), objective, time_limit, frozen=started, start=tuple(assignments))
         assignments = list(improved.assignments)
     check(changed, assignments)

@@ -5,7 +5,7 @@ Used for the push-later baseline of urgent insertion and for fast repair after a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from jidan.planning.problem import Job, Problem, Resource
 from jidan.planning.result import Assignment
@@ -70,27 +70,52 @@ def right_shift(
     return placed
 
 
-def under_way(problem: Problem, operations: Iterable[str], now: int = 0) -> tuple[Problem, dict[str, Assignment]]:
+def under_way(
+    problem: Problem, operations: Iterable[str], now: int = 0, booked: Iterable[Assignment] = ()
+) -> tuple[Problem, dict[str, Assignment]]:
     """Operations the floor is working on, each booked from `now` at its earliest on its resource,
-    ahead of everything else there: a machine busy with a job cannot start another before it.
+    ahead of everything else there but the `booked` work: a machine busy with a job cannot start
+    another before it.
 
-    Returns the problem with each such resource held from `now` until its first of them can go
-    on (a step runs uninterrupted in the plan, so it may have to wait for the next open stretch),
-    and the booked steps, to be passed as `frozen` to `solve`. Only a job's first remaining
-    operation can be under way; others are left to the planner.
+    Returns the problem with each such resource held from `now` (or the end of the booked work
+    there) until its first of them can go on (a step runs uninterrupted in the plan, so it may
+    have to wait for the next open stretch), and the booked steps, to be passed as `frozen` to
+    `solve`. Only a job's first remaining operation can be under way; others are left to the
+    planner.
     """
     wanted = set(operations)
-    timeline = Timeline(problem)
-    booked: dict[str, Assignment] = {}
+    booked = list(booked)
+    timeline = timeline_with(problem, booked)
+    placed: dict[str, Assignment] = {}
     for job in problem.jobs:
         op = job.operations[0]
         if op.id in wanted:
             resource, start = timeline.best_placement(op, job.earliest(0, now))
             timeline.book(resource, start, start + op.duration)
-            booked[op.id] = Assignment(job.id, op.id, resource, start, start + op.duration)
+            placed[op.id] = Assignment(job.id, op.id, resource, start, start + op.duration)
     first: dict[str, int] = {}
-    for a in booked.values():
+    for a in placed.values():
         first[a.resource] = min(first.get(a.resource, a.start), a.start)
-    resources = tuple(Resource(r.id, (*r.unavailable, (now, first[r.id]))) if first.get(r.id, now) > now else r
-                      for r in problem.resources)
-    return problem.with_resources(resources), booked
+    free = {r: max([now, *(a.end for a in booked if a.resource == r and a.end <= start)]) for r, start in first.items()}
+    resources = tuple(Resource(r.id, (*r.unavailable, (free[r.id], first[r.id]))) if first.get(r.id, now) > free.get(r.id, now)
+                      else r for r in problem.resources)
+    return problem.with_resources(resources), placed
+
+
+def bring_forward(
+    problem: Problem, plan: Iterable[Assignment], operations: Collection[str], now: int
+) -> tuple[Problem, list[Assignment]]:
+    """A plan the floor has run ahead of: each of `operations` (steps under way) that the plan
+    starts at `now` or later goes on now instead, as `under_way` books it, and the work it
+    displaces on its resource moves later, in its order. Work the plan starts before `now` stays.
+
+    Returns the problem with the machines held as `under_way` holds them, and the plan."""
+    plan = list(plan)
+    stays = [a for a in plan if a.start < now]
+    problem, placed = under_way(problem, {a.operation for a in plan if a.start >= now} & set(operations), now, stays)
+    timeline = timeline_with(problem, [*stays, *placed.values()])
+    ready: dict[str, int] = {}
+    for a in [*stays, *placed.values()]:
+        ready[a.job] = max(ready.get(a.job, 0), a.end)
+    rest = [a for a in plan if a.start >= now and a.operation not in placed]
+    return problem, [*stays, *placed.values(), *right_shift(problem, timeline, rest, ready, keep_order=True)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -31,7 +31,7 @@ from jidan.planning.problem import Job, Operation, Problem, Resource
 from jidan.planning.promise import LoadedPlan
 from jidan.planning.repair import MachineDown, MaterialLate, OrderChanged, repair
 from jidan.planning.result import Assignment, Schedule, impact as compare
-from jidan.planning.shift import place_job, right_shift, timeline_with, under_way
+from jidan.planning.shift import bring_forward, place_job, right_shift, timeline_with, under_way
 from jidan.planning.solve import solve
 from jidan.services import audit
 from jidan.services.calendar import effective_calendar
@@ -365,9 +365,12 @@ def propose_insertion(ctx: Context, actor: Actor, order_id: int, time_limit: flo
         now = _minute_of(ctx.now(), model.origin)
         plan = _plan_of(accepted)
         materials = MaterialPlan(uow, model, now).explain(orders, _first_starts(plan.assignments), last=urgent)
-        problem = model.problem(orders + [urgent], {urgent.id: now}, _releases(materials, plan, now, keep=True), plan)
-        current = _current(accepted, problem, now, skip=_jobs_of(urgent, problem))
-        result = _insert_lines(problem, current, urgent, model, time_limit)
+        floor_tasks = model.floor_tasks(orders + [urgent])
+        running = model.running(floor_tasks)
+        problem = model.problem(orders + [urgent], {urgent.id: now}, _releases(materials, plan, now, keep=True), plan,
+                                floor_tasks)
+        problem, current = _current(accepted, problem, now, skip=_jobs_of(urgent, problem), running=running)
+        result = _insert_lines(problem, current, urgent, model, time_limit, running)
         numbers = {o.number: o for o in orders}
         extra = {"slipped": _slips(model, result["impact"], numbers), "moved": len(result["impact"].moved),
                  "urgent_completion": model.at(result["completion"]),
@@ -390,6 +393,8 @@ class Replan:
         self.orders = _plannable(uow, self.accepted["order_ids"])
         self.now = _minute_of(ctx.now(), self.model.origin)
         self.plan = _plan_of(self.accepted)
+        self.floor_tasks = self.model.floor_tasks(self.orders)
+        self.running = self.model.running(self.floor_tasks)
         self.refresh_materials()
 
     @classmethod
@@ -406,7 +411,8 @@ class Replan:
     def problem(self, keep: bool) -> Problem:
         """The plan's orders with their material releases (``keep``: see `_releases`)."""
         answers = self.materials.explain(self.orders, _first_starts(self.plan.assignments))
-        return self.model.problem(self.orders, releases=_releases(answers, self.plan, self.now, keep), plan=self.plan)
+        return self.model.problem(self.orders, releases=_releases(answers, self.plan, self.now, keep), plan=self.plan,
+                                  floor_tasks=self.floor_tasks)
 
     def late_steps(self, held: Mapping[str, int] | None = None) -> dict[str, int]:
         """Routing steps not yet started whose materials are ready only after the plan starts them.
@@ -420,13 +426,17 @@ class Replan:
 
     def run(self, uow, ctx, actor, problem: Problem, disturbances, time_limit: float, extra: dict,
             current: Schedule | None = None) -> int:
-        """Applies the disturbances one after the other, the last one with the time limit."""
-        schedule = current or _current(self.accepted, problem, self.now)
+        """Applies the disturbances one after the other, the last one with the time limit; steps
+        under way stay where the floor has them (see `_current`), which ``current`` must respect."""
+        if current is None:
+            problem, current = _current(self.accepted, problem, self.now, running=self.running)
+        schedule = current
         for k, disturbance in enumerate(disturbances):
             last = k == len(disturbances) - 1
             if isinstance(disturbance, OrderChanged):
                 problem = problem.with_job(disturbance.job)
-            result = repair(problem, schedule, disturbance, now=self.now, time_limit=time_limit if last else 0)
+            result = repair(problem, schedule, disturbance, now=self.now, time_limit=time_limit if last else 0,
+                            started=self.running)
             problem, schedule = result.problem, result.schedule
         imp = compare(problem, self.plan.assignments, schedule.assignments)
         extra = {"slipped": _slips(self.model, imp, {o.number: o for o in self.orders}), "moved": len(imp.moved),
@@ -514,7 +524,7 @@ def propose_order_changed(ctx: Context, actor: Actor, order_id: int, time_limit:
         problem = replan.problem(keep=False)
         own = _jobs_of(order, problem)
         others = Problem(problem.resources, tuple(j for j in problem.jobs if j.id not in own))
-        current = _current(replan.accepted, others, replan.now)
+        others, current = _current(replan.accepted, others, replan.now, running=replan.running)
         changed = [OrderChanged(_not_before(problem.job(j), replan.now)) for j in sorted(own)]
         run_id = replan.run(uow, ctx, actor, others, changed, time_limit,
                             {"disturbance": {"kind": "order_changed", "order_id": order.id, "order": order.number}},
@@ -527,15 +537,17 @@ def _not_before(job: Job, minute: int) -> Job:
     return Job(job.id, job.operations, max(job.release, minute), job.due, job.weight)
 
 
-def _insert_lines(problem: Problem, current: Schedule, order: Order, model: PlantModel, time_limit: float) -> dict:
-    """Each line of the urgent order in turn; the impact is against the plan before the first."""
+def _insert_lines(problem: Problem, current: Schedule, order: Order, model: PlantModel, time_limit: float,
+                  running: Collection[str] = ()) -> dict:
+    """Each line of the urgent order in turn; the impact is against the plan before the first.
+    ``running``: steps under way, which stay where ``current`` has them."""
     jobs = [j for j in problem.jobs if j.id.startswith(order.number + "/")]
     before, schedule = current, current
     completion = earliest = 0
     for job in jobs:
         partial = Problem(problem.resources, tuple(j for j in problem.jobs if not j.id.startswith(order.number + "/"))
                           + tuple(j for j in jobs if j is job or any(a.job == j.id for a in schedule.assignments)))
-        result = insert(partial, schedule, job.id, time_limit / max(1, len(jobs)))
+        result = insert(partial, schedule, job.id, time_limit / max(1, len(jobs)), started=running)
         schedule = result.schedule
         completion = max(completion, result.urgent_completion)
         earliest = max(earliest, result.earliest_possible)
@@ -787,13 +799,16 @@ def promise(ctx: Context, actor: Actor, order_id: int, time_limit: float = 1.0) 
         if not jobs:
             raise errors.ValidationFailed("the order's products have no routing", code="planning.no_routing",
                                           fields={"lines": "no_routing"})
-        problem = model.problem(planned, releases=_releases(materials, plan, now, keep=True), plan=plan)
-        current = _current(accepted, problem, now)
+        floor_tasks = model.floor_tasks(planned)
+        running = model.running(floor_tasks)
+        problem = model.problem(planned, releases=_releases(materials, plan, now, keep=True), plan=plan,
+                                floor_tasks=floor_tasks)
+        problem, current = _current(accepted, problem, now, running=running)
         loaded = LoadedPlan(problem, current)
         gap = [loaded.earliest_completion(j) for j in jobs]
         without = max(p.completion for p in gap)
         inserted = _insert_lines(Problem(problem.resources, problem.jobs + tuple(jobs)), current, order, model,
-                                 time_limit)
+                                 time_limit, running)
         # Insertion was computed above for all lines; the levers add the other ways.
         levers = [o.to_dict() | {"completion": model.at(o.completion)}
                   for o in options(problem, current, jobs[0], with_insertion=False)] if len(jobs) == 1 else []
@@ -871,12 +886,15 @@ def _jobs_of(order: Order, problem: Problem) -> set[str]:
     return {j.id for j in problem.jobs if j.id.startswith(order.number + "/")}
 
 
-def _current(accepted: dict | None, problem: Problem, now: int = 0, skip: set[str] = frozenset()) -> Schedule:
+def _current(accepted: dict | None, problem: Problem, now: int = 0, skip: set[str] = frozenset(),
+             running: Collection[str] = ()) -> tuple[Problem, Schedule]:
     """The accepted plan as a valid plan of ``problem``: the open work it holds, nothing else.
 
     Finished orders and finished steps drop out. Kept work is pushed later only where the problem no longer allows
     it (a day closed since, material later); a line the plan no longer matches (the order changed
     since) or lacks is placed again after now. Jobs in ``skip`` are left for the caller to place.
+    Steps ``running`` on the floor ahead of the plan go on now, before what the plan had next on
+    their machine (`bring_forward`); the problem comes back with those machines held until then.
     """
     plan = _plan_of(accepted)
     by_job: dict[str, dict[str, Assignment]] = {}
@@ -896,8 +914,9 @@ def _current(accepted: dict | None, problem: Problem, now: int = 0, skip: set[st
     assignments = right_shift(problem, timeline, kept, {}, keep_order=False, reroute=True)
     for job in missing:
         assignments += place_job(timeline, job, now)
-    return Schedule(plan.status, plan.objective, plan.value, plan.lower_bound,
-                    tuple(sorted(assignments, key=lambda a: (a.start, a.operation))), plan.seconds)
+    problem, assignments = bring_forward(problem, assignments, running, now)
+    return problem, Schedule(plan.status, plan.objective, plan.value, plan.lower_bound,
+                             tuple(sorted(assignments, key=lambda a: (a.start, a.operation))), plan.seconds)
 
 
 def _accepted(uow) -> dict:
