@@ -112,3 +112,26 @@ def test_f1_finished_rework_leaves_planning_s_problem(api, ctx, rework):
     run = _propose(api, kind="full")
     planned = {a["operation"] for a in _schedule(api, run["id"])}
     assert not planned & {t["operation"] for t in _rework_rows(ctx, rework["order_id"])}
+
+
+def test_f1_c3_a_running_rework_task_keeps_its_work_center_goes_on_first_there_and_later_runs_leave_it(
+        api, ctx, clock, rework):
+    assert api.post(f"/api/v1/planning/runs/{rework['proposal']}/accept", "pmc").status_code == 200
+    smt = next(t for t in _rework_rows(ctx, rework["order_id"]) if t["step_seq"] == 10)
+    assert smt["planned_minutes"] > 5
+    assert report(api, smt["id"], "start").status_code == 200
+    clock.advance(minutes=5)
+    full = _propose(api, kind="full")
+    placed = {a["operation"]: a for a in _schedule(api, full["id"])}
+    mine = placed[smt["operation"]]
+    assert mine["resource"] == smt["work_center_code"]
+    assert mine["end"] - mine["start"] == smt["planned_minutes"] - 5  # what is left of it
+    assert min(a["start"] for a in placed.values() if a["resource"] == mine["resource"]) == mine["start"]
+    assert api.post(f"/api/v1/planning/runs/{full['id']}/accept", "pmc").status_code == 200
+
+    other = next(a["resource"] for a in placed.values() if a["resource"] != mine["resource"])
+    start = clock.now().replace(second=0, microsecond=0)
+    repaired = _propose(api, kind="repair", disturbance="machine_down", work_center=other,
+                        down_from=start.isoformat(), down_until=(start + timedelta(hours=3)).isoformat())
+    kept = next(a for a in _schedule(api, repaired["id"]) if a["operation"] == smt["operation"])
+    assert (kept["resource"], kept["start"], kept["end"]) == (mine["resource"], mine["start"], mine["end"])

@@ -88,8 +88,9 @@ def _due(order: Order, origin: datetime) -> int:
 
 @dataclass(frozen=True)
 class Floor:
-    """What the shop floor reports of its production tasks: the operations finished, and the
-    work center each started one runs on (a started task stays where it started)."""
+    """What the shop floor reports of its tasks: the production operations finished, and the work
+    center each started task runs on (a started task stays where it started), rework and
+    replacement tasks included."""
 
     done: frozenset[str] = frozenset()
     started: Mapping[str, str] = field(default_factory=dict)
@@ -103,8 +104,9 @@ class Floor:
         """``kept``: each step's minutes in the plan in force. A started step keeps them, so that
         the plan still matches the problem; one no plan has yet lasts what is left of it ``now``."""
         kept = kept or {}
+        tasks = list(tasks)
         production = [t for t in tasks if t["kind"] == "production"]
-        started = [t for t in production if t["status"] in (TaskState.RUNNING, TaskState.PAUSED)]
+        started = [t for t in tasks if t["status"] in (TaskState.RUNNING, TaskState.PAUSED)]
         return cls(frozenset(t["operation"] for t in production if t["status"] == TaskState.DONE),
                    {t["operation"]: t["work_center_code"] for t in started},
                    frozenset(t["operation"] for t in started if t["status"] == TaskState.RUNNING),
@@ -176,10 +178,11 @@ class PlantModel:
         release = release or {}
         floor_tasks = self.floor_tasks(orders) if floor_tasks is None else floor_tasks
         kept = {a.operation: a.end - a.start for a in plan.assignments} if plan else {}
+        floors = {o.id: Floor.of(floor_tasks.get(o.id, ()), self.now, kept) for o in orders}
         jobs = [j for o in orders
                 for j in order_jobs(o, self.origin, self.groups, self.shift_minutes, release.get(o.id, 0),
-                                    releases, Floor.of(floor_tasks.get(o.id, ()), self.now, kept))]
-        return Problem(self.resources, tuple(jobs + self.rework_jobs(orders, release, floor_tasks)))
+                                    releases, floors[o.id])]
+        return Problem(self.resources, tuple(jobs + self.rework_jobs(orders, release, floor_tasks, floors)))
 
     def floor_tasks(self, orders: list[Order]) -> dict[int, list[dict]]:
         """The tasks of the orders on the floor, by order id."""
@@ -190,18 +193,22 @@ class PlantModel:
         return {op for tasks in floor_tasks.values() for op in Floor.of(tasks, self.now).running}
 
     def rework_jobs(self, orders: list[Order], release: Mapping[int, int],
-                    floor_tasks: Mapping[int, list[dict]]) -> list[Job]:
+                    floor_tasks: Mapping[int, list[dict]], floors: Mapping[int, Floor]) -> list[Job]:
         """Open rework and replacement work of the orders on the floor (F1, F2): each failed
         quantity's steps again, a job of its order with its tasks' work centers and remaining
-        minutes, so that every run plans it with the rest instead of dropping it."""
+        minutes, so that every run plans it with the rest instead of dropping it. A started task
+        stays on its work center and lasts as the ``floors`` say, like a started production step."""
         jobs = []
         for order in orders:
+            floor = floors[order.id]
             open_tasks: dict[str, list[dict]] = {}
             for task in floor_tasks.get(order.id, ()):
                 if task["kind"] != "production" and task["status"] != TaskState.DONE:
                     open_tasks.setdefault(task["job"], []).append(task)
             for job_id, tasks in sorted(open_tasks.items()):
-                ops = tuple(Operation(t["operation"], max(1, t["planned_minutes"] - t["worked_minutes"]),
+                ops = tuple(Operation(t["operation"], floor.minutes[t["operation"]], (floor.started[t["operation"]],))
+                            if t["operation"] in floor.started else
+                            Operation(t["operation"], max(1, t["planned_minutes"] - t["worked_minutes"]),
                                       tuple(self.groups.get(_group(t["work_center_code"]), [t["work_center_code"]])))
                             for t in sorted(tasks, key=lambda t: (t["step_seq"], t["lot"], t["id"])))
                 jobs.append(Job(job_id, ops, release.get(order.id, 0), _due(order, self.origin),
