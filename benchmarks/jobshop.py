@@ -8,6 +8,11 @@ its threads) beside the wall seconds; the summary gives their totals.
     python benchmarks/jobshop.py --time-limit 10                 # the twelve 10x10 instances
     python benchmarks/jobshop.py --time-limit 10 --set 15x15     # ta01-ta10, la36-la40
     python benchmarks/jobshop.py --time-limit 60 ft10 orb03 ...  # named instances
+    python benchmarks/jobshop.py --time-limit 60 --wide-plain 8 ...  # and the plain model with 8 workers
+
+From 30 s on ours runs CP-SAT with a wider portfolio (`solve.PORTFOLIO_WORKERS` threads sharing
+the cores); `--wide-plain N` adds the plain model run the same way, to tell the portfolio's share
+of the difference from our model's.
 """
 
 from __future__ import annotations
@@ -81,15 +86,18 @@ def main() -> None:
     parser.add_argument("--set", choices=sorted(SETS), default="10x10")
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--wide-plain", type=int, default=0, metavar="N", help="also the plain model with N workers")
     args = parser.parse_args()
-    ours, plain, cpu = [], [], {"ours": 0.0, "plain": 0.0}
+    ours, plain, wide, cpu = [], [], [], {"ours": 0.0, "plain": 0.0, "wide": 0.0}
     for index, name in enumerate(args.instances or SETS[args.set]):
         problem, best = load(name)
         runs = {
             "ours": lambda problem=problem: solve(problem, "makespan", args.time_limit, args.workers),
             "plain": lambda problem=problem: textbook(problem, args.time_limit, args.workers),
         }
-        order = ("ours", "plain") if index % 2 == 0 else ("plain", "ours")
+        if args.wide_plain:
+            runs["wide"] = lambda problem=problem: textbook(problem, args.time_limit, args.wide_plain)
+        order = tuple(runs) if index % 2 == 0 else tuple(reversed(runs))
         got = {who: timed(runs[who]) for who in order}
         schedule, seconds, ours_cpu = got["ours"]
         base, base_seconds, plain_cpu = got["plain"]
@@ -97,14 +105,21 @@ def main() -> None:
         cpu["plain"] += plain_cpu
         ours.append(100 * (schedule.value - best) / best)
         plain.append(100 * (base - best) / best)
+        also = ""
+        if args.wide_plain:
+            value, wide_seconds, wide_cpu = got["wide"]
+            cpu["wide"] += wide_cpu
+            wide.append(100 * (value - best) / best)
+            also = f" plain/{args.wide_plain} {value:5} ({wide[-1]:5.2f}%, {wide_seconds:4.1f}s, cpu {wide_cpu:4.1f}s)"
         print(
             f"{name:6} {len(problem.jobs)}x{len(problem.resources)} best {best:5} ours {schedule.value:5} "
             f"({ours[-1]:5.2f}%, lb {schedule.lower_bound}, {seconds:4.1f}s, cpu {ours_cpu:4.1f}s) plain {base:5} "
-            f"({plain[-1]:5.2f}%, {base_seconds:4.1f}s, cpu {plain_cpu:4.1f}s) first {order[0]}",
+            f"({plain[-1]:5.2f}%, {base_seconds:4.1f}s, cpu {plain_cpu:4.1f}s){also} first {order[0]}",
             flush=True,
         )
+    also = f"  plain/{args.wide_plain} {statistics.mean(wide):.2f}% (CPU s {cpu['wide']:.0f})" if wide else ""
     print(
-        f"mean gap to best known: ours {statistics.mean(ours):.2f}%  plain {statistics.mean(plain):.2f}%  "
+        f"mean gap to best known: ours {statistics.mean(ours):.2f}%  plain {statistics.mean(plain):.2f}%{also}  "
         f"({len(ours)} instances, {args.time_limit:g}s, {args.workers} workers; CPU seconds ours "
         f"{cpu['ours']:.0f}, plain {cpu['plain']:.0f})"
     )

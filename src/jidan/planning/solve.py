@@ -77,7 +77,8 @@ def _whole(problem, objective, hint, frozen, budget, workers, seed) -> cpsat.Out
     """One model of every movable operation, warm-started from `hint`, its makespan bounded
     below by the machine loads (a redundant cut: the plain model has none).
 
-    With `FULL_SEARCH_SECONDS` or more, all of it goes to CP-SAT's full search. Below, a first
+    With `FULL_SEARCH_SECONDS` or more, all of it goes to CP-SAT's full search, with a wider
+    portfolio (`portfolio_workers`). Below, a first
     share of the time (at most `PROOF_SECONDS` on larger models) goes to CP-SAT's full
     search, which proves small plans optimal and gives the bound; if it has not proven its
     plan, the rest goes to CP-SAT's neighbourhood search alone from the best plan so far. With
@@ -86,7 +87,8 @@ def _whole(problem, objective, hint, frozen, budget, workers, seed) -> cpsat.Out
     """
     plan = whole_model(problem, objective, hint, frozen)
     clock = time.monotonic()
-    proof = cpsat.run(plan, full_search_seconds(budget, problem.operation_count - len(frozen)), workers, seed)
+    proof = cpsat.run(plan, full_search_seconds(budget, problem.operation_count - len(frozen)),
+                      portfolio_workers(budget, workers), seed)
     left = budget - (proof.seconds_charged if workers == 1 and seed is not None else time.monotonic() - clock)
     if proof.optimal or left < 0.1:
         return proof
@@ -120,6 +122,18 @@ PROOF_SHARE, PROOF_SECONDS, SMALL_MODEL = 0.25, 2.0, 150
 """Share of a whole-model solve given to CP-SAT's full search before its neighbourhood search
 alone; above `SMALL_MODEL` movable operations (15x15 job shops), where a proof within the limit
 is unlikely, at most `PROOF_SECONDS` of it. 10x10 job shops are mostly proven within the share."""
+
+
+PORTFOLIO_WORKERS = 8
+"""CP-SAT workers of a full search from `FULL_SEARCH_SECONDS` on, sharing the cores asked for:
+with a minute, a wider portfolio (more kinds of neighbourhood and of tree search) finds better
+15x15 job-shop plans than two workers with the same CPU time (docs/benchmarks.md)."""
+
+
+def portfolio_workers(budget: float, workers: int) -> int:
+    """How many CP-SAT workers a whole-model full search of `budget` seconds runs: one stays one
+    (a reproducible run), and short runs keep the `workers` asked for."""
+    return max(workers, PORTFOLIO_WORKERS) if workers > 1 and budget >= FULL_SEARCH_SECONDS else workers
 
 
 def full_search_seconds(budget: float, movable: int) -> float:
