@@ -437,7 +437,7 @@ class Replan:
         under way stay where the floor has them (see `_current`), which ``current`` must respect."""
         if current is None:
             problem, current = _current(self.accepted, problem, self.now, running=self.running)
-        schedule = current
+        schedule = current  # each disturbance repairs the plan the one before left
         for k, disturbance in enumerate(disturbances):
             last = k == len(disturbances) - 1
             if isinstance(disturbance, OrderChanged):
