@@ -2,8 +2,8 @@
 
 Operations that start before the urgent order's release are frozen: they are on the shop floor
 (or about to be) and never move; so are those the caller names as started, wherever the plan has
-them (the floor may start a step ahead of its plan). The trade-off between a fast urgent order and a calm plan is an
-explicit `InsertionPolicy`, so planners can see and tune it.
+them (the floor may start a step ahead of its plan). The trade-off between a fast urgent order
+and a calm plan is an explicit `InsertionPolicy`, so planners can see and tune it.
 """
 
 from __future__ import annotations

@@ -98,8 +98,8 @@ def repair(
     if replaced is not None:
         assignments += place_job(timeline, changed.job(replaced), now)
     if time_limit > 0:
-        started = _leading(changed, {a.operation: a for a in assignments if a.start < now or a.operation in started})
-        improved = solve(changed.from_now(now, started), objective, time_limit, frozen=started, start=tuple(assignments))
+        pinned = _leading(changed, {a.operation: a for a in assignments if a.start < now or a.operation in started})
+        improved = solve(changed.from_now(now, pinned), objective, time_limit, frozen=pinned, start=tuple(assignments))
         assignments = list(improved.assignments)
     check(changed, assignments)
     value = evaluate(changed, assignments, objective)
