@@ -114,8 +114,6 @@ def bring_forward(
     stays = [a for a in plan if a.start < now]
     problem, placed = under_way(problem, {a.operation for a in plan if a.start >= now} & set(operations), now, stays)
     timeline = timeline_with(problem, [*stays, *placed.values()])
-    ready: dict[str, int] = {}
-    for a in [*stays, *placed.values()]:
-        ready[a.job] = max(ready.get(a.job, 0), a.end)
+    ready = {a.job: a.end for a in sorted([*stays, *placed.values()], key=lambda a: a.end)}
     rest = [a for a in plan if a.start >= now and a.operation not in placed]
     return problem, [*stays, *placed.values(), *right_shift(problem, timeline, rest, ready, keep_order=True)]

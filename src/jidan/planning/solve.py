@@ -126,8 +126,9 @@ is unlikely, at most `PROOF_SECONDS` of it. 10x10 job shops are mostly proven wi
 
 PORTFOLIO_WORKERS = 8
 """CP-SAT workers of a full search from `FULL_SEARCH_SECONDS` on, sharing the cores asked for:
-with a minute, a wider portfolio (more kinds of neighbourhood and of tree search) finds better
-15x15 job-shop plans than two workers with the same CPU time (docs/benchmarks.md)."""
+with a minute, a wider portfolio (more kinds of neighbourhood and of tree search) proves 10x10
+job shops optimal sooner than two workers with the same CPU time; on 15x15 and 20x15 it is level
+with them (docs/benchmarks.md)."""
 
 
 def portfolio_workers(budget: float, workers: int) -> int:

@@ -8,10 +8,12 @@ from jidan.planning.problem import Job, Operation, Problem, Resource
 from jidan.planning.result import Assignment, evaluate, weighted_tardiness
 from jidan.planning.solve import (
     FULL_SEARCH_SECONDS,
+    PORTFOLIO_WORKERS,
     PROOF_SECONDS,
     PROOF_SHARE,
     SMALL_MODEL,
     full_search_seconds,
+    portfolio_workers,
     solve,
 )
 from jidan.planning.validate import violations
@@ -94,6 +96,13 @@ def test_c3_from_thirty_seconds_on_the_whole_budget_goes_to_the_full_search():
     assert full_search_seconds(FULL_SEARCH_SECONDS, 225) == FULL_SEARCH_SECONDS
     assert full_search_seconds(60, 225) == 60
     assert full_search_seconds(60, 100) == 60
+
+
+def test_c3_from_thirty_seconds_on_the_full_search_runs_a_wider_portfolio_but_a_reproducible_run_stays_one_worker():
+    assert PORTFOLIO_WORKERS > 2
+    assert portfolio_workers(FULL_SEARCH_SECONDS, 2) == PORTFOLIO_WORKERS
+    assert portfolio_workers(FULL_SEARCH_SECONDS - 1, 2) == 2
+    assert portfolio_workers(60, 1) == 1
 
 
 def test_c3_below_thirty_seconds_a_small_model_gets_a_share_and_a_large_one_at_most_the_proof_cap():
