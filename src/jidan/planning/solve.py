@@ -75,31 +75,13 @@ def solve(
 
 def _whole(problem, objective, hint, frozen, budget, workers, seed) -> cpsat.Outcome:
     """One model of every movable operation, warm-started from `hint`, its makespan bounded
-    below by the machine loads (a redundant cut: the plain model has none).
+    below by the machine loads (a redundant cut: the plain model has none), the whole budget
+    given to CP-SAT's full search; from `FULL_SEARCH_SECONDS` on with a wider portfolio.
 
-    With `FULL_SEARCH_SECONDS` or more, all of it goes to CP-SAT's full search, with a wider
-    portfolio (`portfolio_workers`). Below, a first
-    share of the time (at most `PROOF_SECONDS` on larger models) goes to CP-SAT's full
-    search, which proves small plans optimal and gives the bound; if it has not proven its
-    plan, the rest goes to CP-SAT's neighbourhood search alone from the best plan so far. With
-    two workers the full search keeps one of them on the tree search, which rarely improves a
-    plan of a hard instance, so the neighbourhood search gets twice the work (docs/benchmarks.md).
-    """
+    Giving most of a short budget to CP-SAT's neighbourhood search alone looked better while the
+    machine was busy, and lost to the full search on an idle one (docs/benchmarks.md)."""
     plan = whole_model(problem, objective, hint, frozen)
-    clock = time.monotonic()
-    proof = cpsat.run(plan, full_search_seconds(budget, problem.operation_count - len(frozen)),
-                      portfolio_workers(budget, workers), seed)
-    left = budget - (proof.seconds_charged if workers == 1 and seed is not None else time.monotonic() - clock)
-    if proof.optimal or left < 0.1:
-        return proof
-    best = proof.assignments if proof.assignments is not None else hint
-    plan.model.clear_hints()
-    cpsat.add_hint(plan, best)
-    search = cpsat.run(plan, left, workers, seed, lns_only=True)
-    if search.assignments is None or evaluate(problem, search.assignments, objective) > evaluate(problem, best, objective):
-        return proof
-    value = evaluate(problem, search.assignments, objective)
-    return cpsat.Outcome(search.assignments, proof.bound, value <= proof.bound, proof.deterministic_time + search.deterministic_time)
+    return cpsat.run(plan, budget, portfolio_workers(budget, workers), seed)
 
 
 def whole_model(problem, objective, hint, frozen) -> cpsat.PlanModel:
@@ -116,12 +98,7 @@ def whole_model(problem, objective, hint, frozen) -> cpsat.PlanModel:
 
 
 FULL_SEARCH_SECONDS = 30.0
-"""From this budget on, the whole time goes to CP-SAT's full search (both workers' portfolio):
-at 60 s it beat the neighbourhood search alone on 15x15 job shops (docs/benchmarks.md)."""
-PROOF_SHARE, PROOF_SECONDS, SMALL_MODEL = 0.25, 2.0, 150
-"""Share of a whole-model solve given to CP-SAT's full search before its neighbourhood search
-alone; above `SMALL_MODEL` movable operations (15x15 job shops), where a proof within the limit
-is unlikely, at most `PROOF_SECONDS` of it. 10x10 job shops are mostly proven within the share."""
+"""From this budget on, the full search runs the wider portfolio (`portfolio_workers`)."""
 
 
 PORTFOLIO_WORKERS = 8
@@ -135,17 +112,6 @@ def portfolio_workers(budget: float, workers: int) -> int:
     """How many CP-SAT workers a whole-model full search of `budget` seconds runs: one stays one
     (a reproducible run), and short runs keep the `workers` asked for."""
     return max(workers, PORTFOLIO_WORKERS) if workers > 1 and budget >= FULL_SEARCH_SECONDS else workers
-
-
-def full_search_seconds(budget: float, movable: int) -> float:
-    """How much of a whole-model solve's `budget` goes to CP-SAT's full search (the rest to its
-    neighbourhood search alone): all of it from `FULL_SEARCH_SECONDS` on, else a share, capped
-    at `PROOF_SECONDS` on models of more than `SMALL_MODEL` movable operations."""
-    if budget >= FULL_SEARCH_SECONDS:
-        return budget
-    if movable <= SMALL_MODEL:
-        return PROOF_SHARE * budget
-    return min(PROOF_SHARE * budget, PROOF_SECONDS)
 
 
 def _ordered(assignments) -> tuple[Assignment, ...]:

@@ -74,10 +74,9 @@ def test_c3_weighted_latest_start_puts_a_heavy_long_order_before_a_light_short_o
     assert (rule.startswith("lst"), value) == (True, 10)
 
 
-def test_c3_after_the_proof_share_the_neighbourhood_phase_keeps_a_valid_plan_and_an_honest_bound(monkeypatch):
+def test_c3_a_whole_model_solve_cut_short_keeps_a_valid_plan_and_an_honest_bound():
     from jidan.planning import solve as solve_module
 
-    monkeypatch.setattr(solve_module, "PROOF_SHARE", 0.02)
     rng = random.Random(8)
     machines = [f"M{m}" for m in range(6)]
     jobs = tuple(

@@ -9,10 +9,6 @@ from jidan.planning.result import Assignment, evaluate, weighted_tardiness
 from jidan.planning.solve import (
     FULL_SEARCH_SECONDS,
     PORTFOLIO_WORKERS,
-    PROOF_SECONDS,
-    PROOF_SHARE,
-    SMALL_MODEL,
-    full_search_seconds,
     portfolio_workers,
     solve,
 )
@@ -92,24 +88,11 @@ def test_c3_schedule_round_trips_through_its_json_shape():
     assert evaluate(parse_orlib(FT06), again.assignments, "makespan") == schedule.value
 
 
-def test_c3_from_thirty_seconds_on_the_whole_budget_goes_to_the_full_search():
-    assert full_search_seconds(FULL_SEARCH_SECONDS, 225) == FULL_SEARCH_SECONDS
-    assert full_search_seconds(60, 225) == 60
-    assert full_search_seconds(60, 100) == 60
-
-
 def test_c3_from_thirty_seconds_on_the_full_search_runs_a_wider_portfolio_but_a_reproducible_run_stays_one_worker():
     assert PORTFOLIO_WORKERS > 2
     assert portfolio_workers(FULL_SEARCH_SECONDS, 2) == PORTFOLIO_WORKERS
     assert portfolio_workers(FULL_SEARCH_SECONDS - 1, 2) == 2
     assert portfolio_workers(60, 1) == 1
-
-
-def test_c3_below_thirty_seconds_a_small_model_gets_a_share_and_a_large_one_at_most_the_proof_cap():
-    assert full_search_seconds(10, SMALL_MODEL) == PROOF_SHARE * 10
-    assert full_search_seconds(10, SMALL_MODEL + 1) == min(PROOF_SHARE * 10, PROOF_SECONDS) == PROOF_SECONDS
-    assert full_search_seconds(29.9, 225) == PROOF_SECONDS
-    assert full_search_seconds(4, 225) == PROOF_SHARE * 4
 
 
 def test_c7_a_given_plan_as_good_as_the_rules_is_kept_as_it_is():
