@@ -194,6 +194,26 @@ def objective_expression(plan: PlanModel, objective: str):
     return weighted_tardiness_objective(plan)
 
 
+def moved_literals(plan: PlanModel, reference: Iterable[Assignment]) -> list:
+    """One literal per operation of `reference` the model may move, true when it does not stay
+    exactly where `reference` has it (start and resource): what a calm plan keeps few of."""
+    moved = []
+    for a in reference:
+        if a.operation not in plan.starts:
+            continue
+        stays = plan.derive(
+            plan.model.new_bool_var(f"stays[{a.operation}]"),
+            lambda placed, done, a=a: int(placed.get(a.operation) == a),
+        )
+        plan.model.add(plan.starts[a.operation] == a.start).only_enforce_if(stays)
+        if a.resource in plan.choices[a.operation]:
+            plan.model.add_implication(stays, plan.choices[a.operation][a.resource])
+        else:
+            plan.model.add(stays == 0)
+        moved.append(~stays)
+    return moved
+
+
 def add_hint(plan: PlanModel, assignments: Iterable[Assignment]) -> None:
     """Start the search from a known plan (usually the greedy one), every helper variable included."""
     assignments = tuple(assignments)

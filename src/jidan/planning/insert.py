@@ -24,6 +24,7 @@ from jidan.planning.result import (
     impact,
     late_jobs,
     makespan,
+    moved_count,
     weighted_tardiness,
 )
 from jidan.planning.shift import place_job, right_shift, timeline_with
@@ -257,7 +258,7 @@ class _Score:
 
     def cost(self, plan) -> int:
         old, policy = self.old, self.policy
-        moved = sum(1 for a in plan if a.operation in old and old[a.operation] != a)
+        moved = moved_count(old, plan)
         newly_late = len(self.newly_late(plan))
         return (
             policy.urgent_weight * completions(plan)[self.job_id]
@@ -353,20 +354,7 @@ def _model(problem, current, job_id, area, limit, policy, score):
     model = plan.model
     if not isinstance(plan.completions[job_id], int):
         model.add(plan.completions[job_id] <= limit)
-    moved = []
-    for a in current.assignments:
-        if a.operation in area.fixed:
-            continue
-        stays = plan.derive(
-            model.new_bool_var(f"stays[{a.operation}]"),
-            lambda placed, done, a=a: int(placed.get(a.operation) == a),
-        )
-        model.add(plan.starts[a.operation] == a.start).only_enforce_if(stays)
-        if a.resource in plan.choices[a.operation]:
-            model.add_implication(stays, plan.choices[a.operation][a.resource])
-        else:
-            model.add(stays == 0)
-        moved.append(~stays)
+    moved = cpsat.moved_literals(plan, current.assignments)
     was_late = score.was_late
     newly_late = []
     for job in problem.jobs:

@@ -7,6 +7,10 @@ change machine), or a slice of time on every machine ending at it; sometimes a r
 so the search does not stay in one place. Each kind of neighbourhood grows while its solves
 finish proven and shrinks while they time out. A better (or equal) plan replaces the current
 one, so the result is never worse than the start.
+
+Given a reference plan (the one in force before a disturbance), the search calms the plan
+instead: with the objective never worse, it brings operations back to where the reference has
+them, freeing the work around operations that moved.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from collections.abc import Mapping
 
 from jidan.planning import cpsat, neighbourhoods
 from jidan.planning.problem import Problem
-from jidan.planning.result import Assignment, completions, evaluate
+from jidan.planning.result import Assignment, completions, evaluate, moved_count
 
 STEP_SECONDS = 0.3
 START_SIZE, MIN_SIZE, MAX_SIZE = 80, 30, 600
@@ -35,23 +39,33 @@ def improve(
     time_limit: float,
     workers: int = 2,
     seed: int | None = None,
+    reference: tuple[Assignment, ...] | None = None,
 ) -> tuple[Assignment, ...]:
-    """Improve `start` within `time_limit`; frozen operations never move."""
+    """Improve `start` within `time_limit`; frozen operations never move. With a `reference`,
+    fewer operations moved from it counts as better once the objective is no worse."""
     rng = random.Random(seed)
     deterministic = workers == 1 and seed is not None
     deadline = time.monotonic() + time_limit
     spent = 0.0
-    current, value = start, evaluate(problem, start, objective)
+    old = {a.operation: a for a in reference or ()}
+    current = start
+
+    def score(plan) -> tuple[int, int]:
+        return evaluate(problem, plan, objective), moved_count(old, plan)
+
+    value = score(current)
     sizes = {"machines": START_SIZE, "time": START_SIZE, "random": START_SIZE}
     while True:
         left = time_limit - spent if deterministic else deadline - time.monotonic()
-        if left < 0.05 or value == 0:
+        if left < 0.05 or value == (0, 0):
             return current
-        kind, area = _next_area(problem, objective, current, frozen, sizes, rng)
+        if reference is None:
+            kind, area = _next_area(problem, objective, current, frozen, sizes, rng)
+        else:
+            kind, area = _calming_area(current, old, frozen, sizes, rng)
         if area is None:
             return current
-        plan = cpsat.build(problem, area)
-        plan.model.minimize(cpsat.objective_expression(plan, objective))
+        plan = _model(problem, objective, area, reference, value[0])
         cpsat.add_hint(plan, current)
         step = min(STEP_SECONDS, left)
         outcome = cpsat.run(plan, step, workers, seed)
@@ -59,9 +73,33 @@ def improve(
         grown = int(sizes[kind] * 1.2) if outcome.optimal else int(sizes[kind] * 0.85)
         sizes[kind] = min(MAX_SIZE, max(MIN_SIZE, grown))
         if outcome.assignments is not None:
-            candidate = evaluate(problem, outcome.assignments, objective)
+            candidate = score(outcome.assignments)
             if candidate <= value:
                 current, value = outcome.assignments, candidate
+
+
+def _model(problem, objective, area, reference, ceiling) -> cpsat.PlanModel:
+    """The neighbourhood's model: the objective; or with a `reference`, the operations moved from
+    it, with the objective held at `ceiling` or below."""
+    plan = cpsat.build(problem, area)
+    target = cpsat.objective_expression(plan, objective)
+    if reference is None:
+        plan.model.minimize(target)
+    else:
+        plan.model.add(target <= ceiling)
+        plan.model.minimize(sum(cpsat.moved_literals(plan, reference)))
+    return plan
+
+
+def _calming_area(current, old, frozen, sizes, rng) -> tuple[str, cpsat.Neighbourhood | None]:
+    """A slice of time ending a little after an operation that moved (what keeps it from its old
+    place lies before it), or at random now and then."""
+    moved = [a.operation for a in current if a.operation in old and old[a.operation] != a and a.operation not in frozen]
+    if not moved:
+        return "random", None
+    if rng.random() < TARGETED:
+        return "time", neighbourhoods.time_window(current, frozen, sizes["time"], rng, rng.choice(moved))
+    return "random", neighbourhoods.time_window(current, frozen, sizes["random"], rng)
 
 
 def _next_area(problem, objective, current, frozen, sizes, rng) -> tuple[str, cpsat.Neighbourhood | None]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +87,12 @@ def completions(assignments: Iterable[Assignment]) -> dict[str, int]:
         if a.end > done.get(a.job, -1):
             done[a.job] = a.end
     return done
+
+
+def moved_count(old: Mapping[str, Assignment], plan: Iterable[Assignment]) -> int:
+    """How many operations of `plan` are not where `old` (by operation) has them: another start,
+    end or resource. Operations `old` does not have are new, not moved."""
+    return sum(1 for a in plan if a.operation in old and old[a.operation] != a)
 
 
 def makespan(problem: Problem, assignments: Iterable[Assignment]) -> int:

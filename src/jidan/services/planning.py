@@ -443,7 +443,7 @@ class Replan:
             if isinstance(disturbance, OrderChanged):
                 problem = problem.with_job(disturbance.job)
             result = repair(problem, schedule, disturbance, now=self.now, time_limit=time_limit if last else 0,
-                            started=self.running)
+                            started=self.running, reference=current)
             problem, schedule = result.problem, result.schedule
         imp = compare(problem, self.plan.assignments, schedule.assignments)
         extra = {"slipped": _slips(self.model, imp, {o.number: o for o in self.orders}), "moved": len(imp.moved),

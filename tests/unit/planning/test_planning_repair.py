@@ -1,10 +1,11 @@
 import pytest
 
+from jidan.planning import lns
 from jidan.planning.errors import UnknownJob
 from jidan.planning.generate import generate_plant
 from jidan.planning.problem import Job, Operation, Problem, Resource
 from jidan.planning.repair import MachineDown, MaterialLate, OrderChanged, repair
-from jidan.planning.result import Assignment, Schedule, weighted_tardiness
+from jidan.planning.result import Assignment, Schedule, moved_count, weighted_tardiness
 from jidan.planning.solve import solve
 from jidan.planning.validate import violations
 
@@ -53,3 +54,23 @@ def test_c7_a_repair_starts_nothing_in_the_past_even_where_it_would_cut_lateness
     current = Schedule("feasible", "weighted-tardiness", 60, 0, (Assignment("SO-3/1", "SO-3/1-10", "WC11", 100, 110),))
     result = repair(problem, current, MachineDown("WC11", 200, 210), now=40, time_limit=1)
     assert [(a.start, a.end) for a in result.schedule.assignments] == [(40, 50)]
+
+
+def test_c7_calming_brings_work_that_moved_for_nothing_back_to_the_plan_in_force_at_no_cost_in_lateness():
+    reference = solve(PLANT, "weighted-tardiness", time_limit=0).assignments
+    # the same plan with the last operation of orders with room to spare pushed a little later
+    jobs = PLANT.job_by_id
+
+    def room(a):
+        later = Assignment(a.job, a.operation, a.resource, a.start + 7, a.end + 7)
+        clear = all(b.resource != a.resource or b == a or b.end <= later.start or b.start >= later.end for b in reference)
+        return clear and a.operation == jobs[a.job].operations[-1].id and later.end <= jobs[a.job].due
+
+    fidgety = tuple(Assignment(a.job, a.operation, a.resource, a.start + 7, a.end + 7) if room(a) else a for a in reference)
+    assert violations(PLANT, fidgety) == []
+    moved_before = moved_count({a.operation: a for a in reference}, fidgety)
+    assert moved_before > 0
+    calm = lns.improve(PLANT, "weighted-tardiness", fidgety, {}, 2.0, workers=1, seed=3, reference=reference)
+    assert violations(PLANT, calm) == []
+    assert weighted_tardiness(PLANT, calm) <= weighted_tardiness(PLANT, fidgety)
+    assert moved_count({a.operation: a for a in reference}, calm) < moved_before
