@@ -18,10 +18,11 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 
 from jidan.planning import cpsat, neighbourhoods
 from jidan.planning.problem import Problem
-from jidan.planning.result import Assignment, completions, evaluate, moved_count
+from jidan.planning.result import Assignment, completions, evaluate, moved_count, moved_operations
 
 STEP_SECONDS = 0.3
 START_SIZE, MIN_SIZE, MAX_SIZE = 80, 30, 600
@@ -94,12 +95,18 @@ def _model(problem, objective, area, reference, ceiling) -> cpsat.PlanModel:
 def _calming_area(current, old, frozen, sizes, rng) -> tuple[str, cpsat.Neighbourhood | None]:
     """A slice of time ending a little after an operation that moved (what keeps it from its old
     place lies before it), or at random now and then."""
-    moved = [a.operation for a in current if a.operation in old and old[a.operation] != a and a.operation not in frozen]
+    moved = [a.operation for a in moved_operations(old, current) if a.operation not in frozen]
     if not moved:
         return "random", None
     if rng.random() < TARGETED:
-        return "time", neighbourhoods.time_window(current, frozen, sizes["time"], rng, rng.choice(moved))
-    return "random", neighbourhoods.time_window(current, frozen, sizes["random"], rng)
+        kind, area = "time", neighbourhoods.time_window(current, frozen, sizes["time"], rng, rng.choice(moved))
+    else:
+        kind, area = "random", neighbourhoods.time_window(current, frozen, sizes["random"], rng)
+    if area is None:
+        return kind, None
+    back = [old[o] for o in old if o not in area.fixed]
+    # widened to where the reference has the operations the area may move, so they can go back there
+    return kind, replace(area, earliest=min(area.earliest, *(a.start for a in back)), horizon=max(area.horizon, *(a.end for a in back)))
 
 
 def _next_area(problem, objective, current, frozen, sizes, rng) -> tuple[str, cpsat.Neighbourhood | None]:

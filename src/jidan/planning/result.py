@@ -89,10 +89,14 @@ def completions(assignments: Iterable[Assignment]) -> dict[str, int]:
     return done
 
 
-def moved_count(old: Mapping[str, Assignment], plan: Iterable[Assignment]) -> int:
-    """How many operations of `plan` are not where `old` (by operation) has them: another start,
+def moved_operations(old: Mapping[str, Assignment], plan: Iterable[Assignment]) -> list[Assignment]:
+    """The operations of `plan` that are not where `old` (by operation) has them: another start,
     end or resource. Operations `old` does not have are new, not moved."""
-    return sum(1 for a in plan if a.operation in old and old[a.operation] != a)
+    return [a for a in plan if a.operation in old and old[a.operation] != a]
+
+
+def moved_count(old: Mapping[str, Assignment], plan: Iterable[Assignment]) -> int:
+    return len(moved_operations(old, plan))
 
 
 def makespan(problem: Problem, assignments: Iterable[Assignment]) -> int:

@@ -74,3 +74,16 @@ def test_c7_calming_brings_work_that_moved_for_nothing_back_to_the_plan_in_force
     assert violations(PLANT, calm) == []
     assert weighted_tardiness(PLANT, calm) <= weighted_tardiness(PLANT, fidgety)
     assert moved_count({a.operation: a for a in reference}, calm) < moved_before
+
+
+def test_c7_a_repair_with_time_calms_its_plan_toward_the_plan_in_force_where_lateness_allows():
+    problem = Problem(
+        (Resource("WC11"), Resource("WC12")),
+        (Job("SO-4/1", (Operation("SO-4/1-10", 10, ("WC12",)),), due=1000),),
+    )
+    current = Schedule("feasible", "weighted-tardiness", 0, 0, (Assignment("SO-4/1", "SO-4/1-10", "WC12", 50, 60),))
+    in_force = Schedule("feasible", "weighted-tardiness", 0, 0, (Assignment("SO-4/1", "SO-4/1-10", "WC12", 200, 210),))
+    quick = repair(problem, current, MachineDown("WC11", 0, 30), time_limit=0, reference=in_force)
+    calmed = repair(problem, current, MachineDown("WC11", 0, 30), time_limit=1, reference=in_force)
+    assert [a.start for a in quick.schedule.assignments] == [50]
+    assert [a.start for a in calmed.schedule.assignments] == [200]
