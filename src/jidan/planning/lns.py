@@ -104,9 +104,11 @@ def _calming_area(current, old, frozen, sizes, rng) -> tuple[str, cpsat.Neighbou
         kind, area = "random", neighbourhoods.time_window(current, frozen, sizes["random"], rng)
     if area is None:
         return kind, None
-    back = [old[o] for o in old if o not in area.fixed]
     # widened to where the reference has the operations the area may move, so they can go back there
-    return kind, replace(area, earliest=min(area.earliest, *(a.start for a in back)), horizon=max(area.horizon, *(a.end for a in back)))
+    back = [a for o, a in old.items() if o not in area.fixed]
+    earliest = min(area.earliest, *(a.start for a in back))
+    horizon = max(area.horizon, *(a.end for a in back))
+    return kind, replace(area, earliest=earliest, horizon=horizon)
 
 
 def _next_area(problem, objective, current, frozen, sizes, rng) -> tuple[str, cpsat.Neighbourhood | None]:
