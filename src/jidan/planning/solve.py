@@ -6,7 +6,7 @@ import math
 import time
 from collections.abc import Mapping
 
-from jidan.planning import cpsat, lns
+from jidan.planning import cpsat, lns, tabu
 from jidan.planning.dispatch import best_dispatch, classic_rules, rules_for
 from jidan.planning.problem import Problem
 from jidan.planning.result import (
@@ -54,7 +54,14 @@ def solve(
     # a reproducible run counts CP-SAT's work only: the seconds dispatch took vary with the load
     deterministic = workers == 1 and seed is not None
     budget = time_limit if deterministic else time_limit - (time.monotonic() - clock)
-    if time_limit > 0 and budget > 0 and value > bound:  # at the bound there is nothing to gain
+    if objective == "makespan" and time_limit > 0 and budget > 0 and value > bound and tabu.applies(problem, frozen):
+        share = tabu_share(problem) * budget
+        searched = tabu.improve(problem, best, share, seed, deterministic)
+        searched_value = evaluate(problem, searched, objective)
+        if searched_value < value and not violations(problem, searched):
+            best, value = searched, searched_value
+        budget = budget - share if deterministic else time_limit - (time.monotonic() - clock)
+    if time_limit > 0 and budget > MIN_SOLVE_SECONDS and value > bound:  # at the bound there is nothing to gain
         if problem.operation_count - len(frozen) <= FULL_MODEL_LIMIT:
             outcome = _whole(problem, objective, best, frozen, budget, workers, seed)
             if outcome.assignments is not None and not violations(problem, outcome.assignments):
@@ -71,6 +78,18 @@ def solve(
     bound = min(bound, value)
     status = "optimal" if optimal or value == bound else "feasible"
     return Schedule(status, objective, value, bound, _ordered(best), time.monotonic() - clock)
+
+
+TABU_ALONE_FROM = 600
+"""Operations from which a makespan search gives its whole budget to the tabu search."""
+MIN_SOLVE_SECONDS = 0.05
+
+
+def tabu_share(problem: Problem) -> float:
+    """The share of a makespan search's budget the tabu search gets first, CP-SAT the rest: it
+    grows with the size of the job shop, because CP-SAT proves small ones optimal and gets
+    nowhere on large ones within seconds, where the tabu search is strong (docs/benchmarks.md)."""
+    return min(1.0, problem.operation_count / TABU_ALONE_FROM)
 
 
 def _whole(problem, objective, hint, frozen, budget, workers, seed) -> cpsat.Outcome:

@@ -1,0 +1,92 @@
+"""The tabu search on machine sequences (C3): valid, never worse, reproducible, and strong."""
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jidan.planning import tabu
+from jidan.planning.dispatch import best_dispatch
+from jidan.planning.formats import parse_orlib
+from jidan.planning.problem import Job, Operation, Problem, Resource
+from jidan.planning.result import Assignment, makespan
+from jidan.planning.solve import TABU_ALONE_FROM, solve, tabu_share
+from jidan.planning.validate import violations
+from tests.planning_instances import FT06
+
+FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def job_shop(seed: int) -> Problem:
+    """Up to 8 jobs on up to 5 machines without downtime: alternatives, releases of jobs and of
+    single steps, and steps that take no time."""
+    rng = random.Random(seed)
+    names = [f"M{i}" for i in range(rng.randint(1, 5))]
+    jobs = []
+    for j in range(rng.randint(1, 8)):
+        ops = tuple(
+            Operation(
+                f"J{j}-{k}",
+                rng.choice([0, rng.randint(1, 40)]) if rng.random() < 0.1 else rng.randint(1, 40),
+                tuple(rng.sample(names, rng.randint(1, min(2, len(names))))),
+                rng.randint(1, 60) if rng.random() < 0.2 else 0,
+            )
+            for k in range(rng.randint(1, 5))
+        )
+        jobs.append(Job(f"J{j}", ops, rng.randint(0, 30), 500))
+    return Problem(tuple(Resource(n) for n in names), tuple(jobs))
+
+
+shops = st.integers(0, 10**6).map(job_shop)
+
+
+@FAST
+@given(shops, st.integers(0, 1000))
+def test_c3_the_tabu_search_returns_a_valid_plan_no_longer_than_its_start_with_every_step_on_its_machine(problem, seed):
+    _, start, length = best_dispatch(problem, "makespan")
+    plan = tabu.improve(problem, start, 0.01, seed=seed, deterministic=True)
+    assert violations(problem, plan) == []
+    assert makespan(problem, plan) <= length
+    assert {a.operation: a.resource for a in plan} == {a.operation: a.resource for a in start}
+
+
+@FAST
+@given(shops, st.integers(0, 1000))
+def test_c3_the_tabu_search_with_a_seed_and_counted_work_makes_the_same_plan_twice(problem, seed):
+    _, start, _ = best_dispatch(problem, "makespan")
+    first = tabu.improve(problem, start, 0.01, seed=seed, deterministic=True)
+    assert tabu.improve(problem, start, 0.01, seed=seed, deterministic=True) == first
+
+
+@FAST
+@given(shops, st.integers(0, 1000))
+def test_c3_a_makespan_solve_of_a_job_shop_is_valid_never_worse_than_greedy_and_reproducible(problem, seed):
+    _, _, greedy = best_dispatch(problem, "makespan")
+    first = solve(problem, "makespan", time_limit=0.2, workers=1, seed=seed)
+    assert violations(problem, first.assignments) == []
+    assert first.lower_bound <= first.value <= greedy
+    assert solve(problem, "makespan", time_limit=0.2, workers=1, seed=seed).assignments == first.assignments
+
+
+def test_c3_the_tabu_search_alone_finds_the_ft06_optimum_from_the_greedy_plan():
+    problem = parse_orlib(FT06)
+    _, start, length = best_dispatch(problem, "makespan")
+    assert length > 55
+    plan = tabu.improve(problem, start, 1.0, seed=1, deterministic=True)
+    assert makespan(problem, plan) == 55
+
+
+def test_c3_the_tabu_search_stays_out_of_plans_with_downtime_or_frozen_work():
+    shop = parse_orlib(FT06)
+    assert tabu.applies(shop, {})
+    down = shop.with_resources((Resource("M0", ((10, 20),)),) + shop.resources[1:])
+    assert not tabu.applies(down, {})
+    first = shop.jobs[0].operations[0]
+    assert not tabu.applies(shop, {first.id: Assignment(shop.jobs[0].id, first.id, "M2", 0, 1)})
+
+
+@pytest.mark.parametrize(("operations", "share"), [(60, 0.1), (300, 0.5), (TABU_ALONE_FROM, 1.0), (2000, 1.0)])
+def test_c3_the_tabu_search_gets_a_larger_share_of_a_makespan_search_the_larger_the_job_shop(operations, share):
+    jobs = tuple(Job(f"J{j}", tuple(Operation(f"J{j}-{k}", 5, ("M0",)) for k in range(10))) for j in range(operations // 10))
+    assert tabu_share(Problem((Resource("M0"),), jobs)) == pytest.approx(share)
