@@ -8,6 +8,7 @@ its threads) beside the wall seconds; the summary gives their totals.
     python benchmarks/jobshop.py --time-limit 10                 # the twelve 10x10 instances
     python benchmarks/jobshop.py --time-limit 10 --set 15x15     # ta01-ta10, la36-la40
     python benchmarks/jobshop.py --time-limit 60 --set 20x15     # ta11-ta20
+    python benchmarks/jobshop.py --time-limit 10 --set large     # 30x15 to 100x20: ta31-34, ta41-44 ... ta71-74
     python benchmarks/jobshop.py --time-limit 60 ft10 orb03 ...  # named instances
     python benchmarks/jobshop.py --time-limit 60 --wide-plain 8 ...  # and the plain model with 8 workers
 
@@ -33,6 +34,7 @@ SETS = {
     "10x10": ["ft10", "la16", "la17", "la18", "la19", "la20", "abz5", "abz6", "orb01", "orb02", "orb03", "orb04"],
     "15x15": [f"ta{i:02d}" for i in range(1, 11)] + [f"la{i}" for i in range(36, 41)],
     "20x15": [f"ta{i}" for i in range(11, 21)],
+    "large": [f"ta{i}" for first in (31, 41, 51, 61, 71) for i in range(first, first + 4)],
 }
 SETS["all"] = SETS["10x10"] + SETS["15x15"]
 
