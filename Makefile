@@ -35,6 +35,7 @@ bench: install
 	$(BIN)/python benchmarks/repair.py
 	$(BIN)/python benchmarks/ctp.py
 	$(BIN)/python benchmarks/jobshop.py
+	$(BIN)/python benchmarks/jobshop.py --set large
 
 clean:
 	rm -rf $(VENV) jidan.db jidan.db-wal jidan.db-shm

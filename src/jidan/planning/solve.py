@@ -54,8 +54,8 @@ def solve(
     # a reproducible run counts CP-SAT's work only: the seconds dispatch took vary with the load
     deterministic = workers == 1 and seed is not None
     budget = time_limit if deterministic else time_limit - (time.monotonic() - clock)
-    if objective == "makespan" and time_limit > 0 and budget > 0 and value > bound and tabu.applies(problem, frozen):
-        share = tabu_share(problem) * budget
+    share = tabu_share(problem) * budget if objective == "makespan" and tabu.applies(problem, frozen) else 0
+    if share > 0 and value > bound:
         searched = tabu.improve(problem, best, share, seed, deterministic)
         searched_value = evaluate(problem, searched, objective)
         if searched_value < value and not violations(problem, searched):
@@ -80,16 +80,19 @@ def solve(
     return Schedule(status, objective, value, bound, _ordered(best), time.monotonic() - clock)
 
 
-TABU_ALONE_FROM = 600
-"""Operations from which a makespan search gives its whole budget to the tabu search."""
+TABU_FROM, TABU_ALONE_FROM = 150, 600
+"""Operations from which a makespan search gives the tabu search a share of its budget, and
+from which it gives it all."""
 MIN_SOLVE_SECONDS = 0.05
 
 
 def tabu_share(problem: Problem) -> float:
-    """The share of a makespan search's budget the tabu search gets first, CP-SAT the rest: it
-    grows with the size of the job shop, because CP-SAT proves small ones optimal and gets
-    nowhere on large ones within seconds, where the tabu search is strong (docs/benchmarks.md)."""
-    return min(1.0, problem.operation_count / TABU_ALONE_FROM)
+    """The share of a makespan search's budget the tabu search gets first, CP-SAT the rest. None
+    up to `TABU_FROM` operations, where CP-SAT proves job shops optimal in seconds (10x10), then
+    growing to all of it at `TABU_ALONE_FROM`: from 30 jobs up CP-SAT gets nowhere in seconds
+    and the tabu search is strong (docs/benchmarks.md)."""
+    share = (problem.operation_count - TABU_FROM) / (TABU_ALONE_FROM - TABU_FROM)
+    return min(1.0, max(0.0, share))
 
 
 def _whole(problem, objective, hint, frozen, budget, workers, seed) -> cpsat.Outcome:
