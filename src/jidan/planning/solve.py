@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Mapping
 
@@ -50,33 +51,27 @@ def solve(
     if start is not None and not violations(problem, start) and evaluate(problem, start, objective) <= value:
         best, value = start, evaluate(problem, start, objective)
     bound = trivial_lower_bound(problem, objective)
-    optimal = False
     # a reproducible run counts CP-SAT's work only: the seconds dispatch took vary with the load
     deterministic = workers == 1 and seed is not None
     budget = time_limit if deterministic else time_limit - (time.monotonic() - clock)
     share = tabu_share(problem) * budget if objective == "makespan" and tabu.applies(problem, frozen) else 0
     if share > 0 and value > bound:
-        searched = tabu.improve(problem, best, share, seed, deterministic)
-        searched_value = evaluate(problem, searched, objective)
-        if searched_value < value and not violations(problem, searched):
-            best, value = searched, searched_value
+        searched, beside = _tabu_phase(problem, best, share, workers, seed, deterministic)
+        best, value = _better(problem, objective, best, value, searched)
+        if beside is not None:
+            best, value = _better(problem, objective, best, value, beside.assignments)
+            bound = _raised(bound, beside)
         budget = budget - share if deterministic else time_limit - (time.monotonic() - clock)
     if time_limit > 0 and budget > MIN_SOLVE_SECONDS and value > bound:  # at the bound there is nothing to gain
         if problem.operation_count - len(frozen) <= FULL_MODEL_LIMIT:
             outcome = _whole(problem, objective, best, frozen, budget, workers, seed)
-            if outcome.assignments is not None and not violations(problem, outcome.assignments):
-                candidate = evaluate(problem, outcome.assignments, objective)
-                if candidate < value:  # on a tie the plan we had stays: it moves less
-                    best, value = outcome.assignments, candidate
-                optimal = outcome.optimal and candidate <= value
-            bound = max(bound, math.ceil(outcome.bound - 1e-6)) if outcome.assignments is not None else bound
+            best, value = _better(problem, objective, best, value, outcome.assignments)
+            bound = _raised(bound, outcome)
         else:
-            improved = lns.improve(problem, objective, best, frozen, budget, workers, seed)
-            if not violations(problem, improved):
-                best, value = improved, evaluate(problem, improved, objective)
+            best, value = _better(problem, objective, best, value, lns.improve(problem, objective, best, frozen, budget, workers, seed))
     check(problem, best)
     bound = min(bound, value)
-    status = "optimal" if optimal or value == bound else "feasible"
+    status = "optimal" if value == bound else "feasible"
     return Schedule(status, objective, value, bound, _ordered(best), time.monotonic() - clock)
 
 
@@ -93,6 +88,49 @@ def tabu_share(problem: Problem) -> float:
     and the tabu search is strong (docs/benchmarks.md)."""
     share = (problem.operation_count - TABU_FROM) / (TABU_ALONE_FROM - TABU_FROM)
     return min(1.0, max(0.0, share))
+
+
+def _tabu_phase(problem, start, seconds, workers, seed, deterministic) -> tuple[tuple[Assignment, ...], cpsat.Outcome | None]:
+    """The tabu search for `seconds` and, with two workers or more, CP-SAT's full search beside it
+    on the others (CP-SAT lets go of the interpreter while it solves), so no core waits; the
+    tabu search stops early if CP-SAT proves its plan optimal."""
+    if workers < 2 or deterministic or problem.operation_count > FULL_MODEL_LIMIT:
+        return tabu.improve(problem, start, seconds, seed, deterministic), None
+    found: list = []
+    enough = threading.Event()
+
+    def search() -> None:
+        try:
+            found.append(tabu.improve(problem, start, seconds, seed, stop=enough))
+        except BaseException as error:  # raised again in the caller's thread
+            found.append(error)
+
+    thread = threading.Thread(target=search, name="tabu")
+    thread.start()
+    outcome = None
+    try:
+        outcome = cpsat.run(whole_model(problem, "makespan", start, {}), seconds, workers - 1, seed)
+    finally:
+        if outcome is None or outcome.optimal:  # an error, or nothing left to find
+            enough.set()
+        thread.join()
+    if isinstance(found[0], BaseException):
+        raise found[0]
+    return found[0], outcome
+
+
+def _better(problem, objective, best, value, candidate) -> tuple[tuple[Assignment, ...], int]:
+    """`candidate` if it is a valid plan better than `best`; on a tie the plan we had stays (it
+    moves less)."""
+    if candidate is None or violations(problem, candidate):
+        return best, value
+    candidate_value = evaluate(problem, candidate, objective)
+    return (candidate, candidate_value) if candidate_value < value else (best, value)
+
+
+def _raised(bound: int, outcome: cpsat.Outcome) -> int:
+    """The lower bound, raised to what a CP-SAT run proved."""
+    return max(bound, math.ceil(outcome.bound - 1e-6)) if outcome.assignments is not None else bound
 
 
 def _whole(problem, objective, hint, frozen, budget, workers, seed) -> cpsat.Outcome:

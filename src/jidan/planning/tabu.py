@@ -17,11 +17,12 @@ gave it, and it applies only when no resource has downtime and nothing is frozen
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Mapping
 
 from jidan.planning.problem import Problem
-from jidan.planning.result import Assignment
+from jidan.planning.result import Assignment, makespan
 
 TENURE = (8, 14)
 """A reversed swap stays tabu for this many steps, drawn at random each time."""
@@ -60,13 +61,14 @@ class _Graph:
                 if previous >= 0:
                     self.job_next[previous] = o
                 previous = o
-        step = {op.id: k for job in problem.jobs for k, op in enumerate(job.operations)}
-        by_resource: dict[str, list[tuple[int, int, int, int]]] = {}
-        for a in start:  # steps that take no time may share a minute: earlier routing steps first
-            by_resource.setdefault(a.resource, []).append((a.start, a.end, step[a.operation], index[a.operation]))
-        self.resources = list(by_resource)
-        self.sequences = [[o for *_, o in sorted(by_resource[r])] for r in self.resources]
-        self.machine = [0] * len(self.ids)
+        self.resource = [""] * len(self.ids)
+        by_resource: dict[str, list[tuple[int, int]]] = {}
+        for a in start:
+            self.resource[index[a.operation]] = a.resource
+            if a.end > a.start:  # a step that takes no time holds no machine
+                by_resource.setdefault(a.resource, []).append((a.start, index[a.operation]))
+        self.sequences = [[o for _, o in sorted(queue)] for queue in by_resource.values()]
+        self.machine = [-1] * len(self.ids)
         for m, sequence in enumerate(self.sequences):
             for o in sequence:
                 self.machine[o] = m
@@ -80,7 +82,7 @@ class _Graph:
 
     def times(self):
         """Machine neighbours, heads (earliest starts) and tails (longest path after the end);
-        None when the sequences make a cycle, which swapping steps that take no time can."""
+        None when the sequences make a cycle, which a swap next to steps that take no time can."""
         n, p, jp, js = len(self.ids), self.duration, self.job_prev, self.job_next
         mp, ms = [-1] * n, [-1] * n
         for sequence in self.sequences:
@@ -128,10 +130,11 @@ def improve(
     time_limit: float,
     seed: int | None = None,
     deterministic: bool = False,
+    stop: threading.Event | None = None,
 ) -> tuple[Assignment, ...]:
     """The best plan found from `start` within `time_limit`, never worse than `start`; each
     operation stays on the resource `start` gives it. `deterministic` counts work instead of
-    seconds, so the same seed gives the same plan."""
+    seconds, so the same seed gives the same plan; `stop` ends the search early when set."""
     rng = random.Random(seed)
     graph = _Graph(problem, start)
     p, n = graph.duration, len(graph.ids)
@@ -145,6 +148,8 @@ def improve(
     deadline, work, allowed = time.monotonic() + time_limit, 0, time_limit * WORK_PER_SECOND
     step = stalled = 0
     while (work < allowed) if deterministic else (time.monotonic() < deadline):
+        if stop is not None and stop.is_set():
+            break
         step += 1
         stalled += 1
         work += n
@@ -167,10 +172,12 @@ def improve(
             mp, ms, head, tail = _shake(graph, best_sequences, rng)
             tabu.clear()
             stalled = 0
+    if best >= makespan(problem, start):
+        return start
     graph.restore(best_sequences)
     head = graph.times()[2]
     return tuple(
-        Assignment(graph.jobs[o], graph.ids[o], graph.resources[graph.machine[o]], head[o], head[o] + p[o]) for o in range(n)
+        Assignment(graph.jobs[o], graph.ids[o], graph.resource[o], head[o], head[o] + p[o]) for o in range(n)
     )
 
 

@@ -1,6 +1,8 @@
 """The tabu search on machine sequences (C3): valid, never worse, reproducible, and strong."""
 
 import random
+import threading
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -92,14 +94,18 @@ def test_c3_the_tabu_search_gets_no_share_of_a_small_job_shop_search_and_a_large
     assert tabu_share(Problem((Resource("M0"),), jobs)) == pytest.approx(share)
 
 
-def test_c3_a_makespan_solve_of_a_larger_job_shop_is_at_least_as_good_as_its_tabu_phase_and_reproducible():
+def _thirty_jobs() -> Problem:
     rng = random.Random(7)
     machines = [f"M{i}" for i in range(8)]
     jobs = tuple(
         Job(f"J{j}", tuple(Operation(f"J{j}-{k}", rng.randint(1, 50), (m,)) for k, m in enumerate(rng.sample(machines, 8))))
         for j in range(30)
     )
-    problem = Problem(tuple(Resource(m) for m in machines), jobs)
+    return Problem(tuple(Resource(m) for m in machines), jobs)
+
+
+def test_c3_a_makespan_solve_of_a_larger_job_shop_is_at_least_as_good_as_its_tabu_phase_and_reproducible():
+    problem = _thirty_jobs()
     _, start, greedy = best_dispatch(problem, "makespan", {}, rules_for(problem, "makespan"))
     phase = tabu.improve(problem, start, tabu_share(problem) * 0.5, seed=3, deterministic=True)
     assert 0 < tabu_share(problem) < 1 and makespan(problem, phase) < greedy
@@ -107,3 +113,21 @@ def test_c3_a_makespan_solve_of_a_larger_job_shop_is_at_least_as_good_as_its_tab
     assert violations(problem, first.assignments) == []
     assert first.value <= makespan(problem, phase)
     assert solve(problem, "makespan", time_limit=0.5, workers=1, seed=3).assignments == first.assignments
+
+
+def test_c3_with_two_workers_cpsat_searches_beside_the_tabu_search_and_the_plan_is_valid_and_no_worse_than_greedy():
+    problem = _thirty_jobs()
+    _, _, greedy = best_dispatch(problem, "makespan", {}, rules_for(problem, "makespan"))
+    schedule = solve(problem, "makespan", time_limit=1.0, workers=2)
+    assert violations(problem, schedule.assignments) == []
+    assert schedule.lower_bound <= schedule.value < greedy
+
+
+def test_c3_the_tabu_search_stops_at_once_when_told_to():
+    problem = _thirty_jobs()
+    _, start, _ = best_dispatch(problem, "makespan")
+    enough = threading.Event()
+    enough.set()
+    clock = time.monotonic()
+    assert tabu.improve(problem, start, 60.0, stop=enough) == start
+    assert time.monotonic() - clock < 5
