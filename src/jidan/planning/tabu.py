@@ -145,6 +145,7 @@ def improve(
     value = graph.makespan(head)
     best, best_sequences = value, [list(s) for s in graph.sequences]
     tabu: dict[tuple[int, int], int] = {}
+    refused: set[tuple[int, int]] = set()  # swaps that made a cycle, until a swap is made
     deadline, work, allowed = time.monotonic() + time_limit, 0, time_limit * WORK_PER_SECOND
     step = stalled = 0
     while (work < allowed) if deterministic else (time.monotonic() < deadline):
@@ -153,17 +154,21 @@ def improve(
         step += 1
         stalled += 1
         work += n
-        candidates = _moves(_critical_blocks(graph, mp, head))
-        if not candidates:
+        moves = _moves(_critical_blocks(graph, mp, head))
+        if not moves:
             break  # the critical path is one block: no swap shortens it (optimal without releases)
+        candidates = [move for move in moves if move not in refused]
+        if not candidates:
+            break  # every swap left would make a cycle
         u, v = _best_allowed(graph, candidates, mp, ms, head, tail, tabu, step, best) or rng.choice(candidates)
         graph.swap(u, v)
         tabu[(v, u)] = step + rng.randint(*TENURE)
         timed = graph.times()
-        if timed is None:  # a cycle through steps that take no time: undo, and not again soon
+        if timed is None:  # a cycle through steps that take no time: undo, and not again from here
             graph.swap(v, u)
-            tabu[(u, v)] = step + rng.randint(*TENURE)
+            refused.add((u, v))
             continue
+        refused.clear()
         mp, ms, head, tail = timed
         value = graph.makespan(head)
         if value < best:
