@@ -1,18 +1,19 @@
-"""Tabu search on machine sequences for the makespan (Nowicki and Smutnicki's N5 moves).
+"""Tabu search on machine sequences for the makespan (N6 moves of Balas and Vazacopoulos).
 
 A plan is a sequence of operations on each machine; its earliest times follow from the longest
 paths through the routings and those sequences. The makespan only shrinks if the critical path
-changes, and the one cheap change that can shorten it is to swap the first two or the last two
-operations of a block of critical operations on one machine. Each step makes the best such swap
-(judged by an estimate from heads and tails) that is not tabu, so the search climbs out of local
-optima instead of stopping in the first.
+changes, and the cheap changes that can shorten it move an operation of a block of critical
+operations on one machine to the block's first or last place, or its first or last operation
+into it. Each step makes the best such move (judged by an estimate from heads and tails) that is
+not tabu, so the search climbs out of local optima instead of stopping in the first. After a
+move only the times it can change are computed again: the topological order is mended where
+the move broke it (Pearce and Kelly), heads from the moved operations on, tails back from them.
 
 CP-SAT proves small job shops optimal; on large ones (30 jobs and more) it finds little within
 seconds, where this search gets within a few per cent of the best known plans
 (docs/benchmarks.md). It sequences only: each operation keeps the resource the starting plan
 gave it, and it applies only when no resource has downtime and nothing is frozen
-(`applies`): the longest paths cannot see a window.
-"""
+(`applies`): the longest paths cannot see a window."""
 
 from __future__ import annotations
 
@@ -25,13 +26,16 @@ from jidan.planning.problem import Problem
 from jidan.planning.result import Assignment, makespan
 
 TENURE = (8, 14)
-"""A reversed swap stays tabu for this many steps, drawn at random each time."""
+"""The orders a move reversed stay tabu for this many steps, drawn at random each time."""
 STALL_STEPS = 2500
 """Steps without a new best plan before the search restarts from the best, slightly shaken."""
-SHAKE_SWAPS = 3
-WORK_PER_SECOND = 1_200_000
-"""Operations re-timed per second on our machines: with one worker and a seed, the budget is
-counted in this work instead of seconds, so a rerun makes the same steps."""
+SHAKE_MOVES = 3
+ESTIMATE_WORK = 8
+"""A move estimated counts as this many operations re-timed."""
+WORK_PER_SECOND = 5_000_000
+"""Operations re-timed per second on our machines (moves estimated counted by `ESTIMATE_WORK`):
+with one worker and a seed, the budget is counted in this work instead of seconds, so a rerun
+makes the same steps."""
 
 
 def applies(problem: Problem, frozen: Mapping[str, Assignment]) -> bool:
@@ -74,50 +78,152 @@ class _Graph:
                 self.machine[o] = m
         self.position = [0] * len(self.ids)
         self._index_positions()
+        self.job_ends = [o for o in range(len(self.ids)) if self.job_next[o] < 0]
+        """The last operation of each job: the plan ends with one of them."""
 
     def _index_positions(self) -> None:
         for sequence in self.sequences:
             for k, o in enumerate(sequence):
                 self.position[o] = k
 
-    def times(self):
-        """Machine neighbours, heads (earliest starts) and tails (longest path after the end);
-        None when the sequences make a cycle, which a swap next to steps that take no time can."""
-        n, p, jp, js = len(self.ids), self.duration, self.job_prev, self.job_next
-        mp, ms = [-1] * n, [-1] * n
+    def times(self) -> bool:
+        """Machine neighbours, a topological order, heads (earliest starts) and tails (longest
+        path after the end) from scratch; False when the sequences make a cycle, which a move
+        next to steps that take no time can."""
+        n = len(self.ids)
+        self.mp, self.ms = [-1] * n, [-1] * n
         for sequence in self.sequences:
-            for a, b in zip(sequence, sequence[1:]):
-                ms[a], mp[b] = b, a
+            self._link(sequence, 0, len(sequence) - 1)
+        self.rank, self.head, self.tail = [0] * n, [0] * n, [0] * n
+        if not self._order():
+            return False
+        self._heads(0)
+        self._tails(n)
+        return True
+
+    def retime(self, m: int, i: int, j: int) -> int:
+        """Heads and tails again after a move among places `i` to `j` of machine `m`: the
+        topological order mended where the move broke it, heads from the first moved operation in
+        it on, tails from the last back; how many operations were re-timed, or -1 on a cycle."""
+        sequence = self.sequences[m]
+        self._link(sequence, i, j)
+        moved = sequence[i : j + 1]
+        first, last = min(moved, key=self.rank.__getitem__), max(moved, key=self.rank.__getitem__)
+        if not self._reorder(last, first):
+            return -1
+        low, high = min(self.rank[o] for o in moved), max(self.rank[o] for o in moved)
+        self._heads(low)
+        self._tails(high + 1)
+        return len(self.order) - low + high + 1
+
+    def _reorder(self, x: int, y: int) -> bool:
+        """Pearce and Kelly's repair of the topological order for a new arc `x` -> `y` with `y`
+        before `x`: what `y` reaches before `x`'s place goes after what reaches `x` from `y`'s
+        place on, in the places they held. False when `y` reaches `x`: a cycle."""
+        rank, jp, js, mp, ms = self.rank, self.job_prev, self.job_next, self.mp, self.ms
+        low, high = rank[y], rank[x]
+        reached, stack, seen = [], [y], {y}
+        while stack:
+            o = stack.pop()
+            reached.append(o)
+            for s in (js[o], ms[o]):
+                if s == x:
+                    return False
+                if s >= 0 and rank[s] < high and s not in seen:
+                    seen.add(s)
+                    stack.append(s)
+        reaching, stack, seen = [], [x], {x}
+        while stack:
+            o = stack.pop()
+            reaching.append(o)
+            for a in (jp[o], mp[o]):
+                if a >= 0 and rank[a] > low and a not in seen:
+                    seen.add(a)
+                    stack.append(a)
+        reaching.sort(key=rank.__getitem__)
+        reached.sort(key=rank.__getitem__)
+        places = sorted(rank[o] for o in reaching + reached)
+        for o, k in zip(reaching + reached, places):
+            rank[o] = k
+            self.order[k] = o
+        return True
+
+    def _heads(self, first: int) -> None:
+        """Heads of the operations from place `first` of the topological order on."""
+        p, jp, mp, head, release, order = self.duration, self.job_prev, self.mp, self.head, self.release, self.order
+        for k in range(first, len(order)):
+            o = order[k]
+            a, b = jp[o], mp[o]
+            h = release[o]
+            if a >= 0 and head[a] + p[a] > h:
+                h = head[a] + p[a]
+            if b >= 0 and head[b] + p[b] > h:
+                h = head[b] + p[b]
+            head[o] = h
+
+    def _tails(self, end: int) -> None:
+        """Tails of the operations before place `end` of the topological order."""
+        p, js, ms, tail, order = self.duration, self.job_next, self.ms, self.tail, self.order
+        for k in range(end - 1, -1, -1):
+            o = order[k]
+            a, b = js[o], ms[o]
+            t = 0
+            if a >= 0:
+                t = tail[a] + p[a]
+            if b >= 0 and tail[b] + p[b] > t:
+                t = tail[b] + p[b]
+            tail[o] = t
+
+    def _link(self, sequence: list[int], i: int, j: int) -> None:
+        """Machine neighbours of the operations at places `i` to `j` (and of theirs)."""
+        mp, ms = self.mp, self.ms
+        for k in range(max(i, 1), min(j + 2, len(sequence))):
+            ms[sequence[k - 1]], mp[sequence[k]] = sequence[k], sequence[k - 1]
+        if i == 0 and sequence:
+            mp[sequence[0]] = -1
+        if j >= len(sequence) - 1 and sequence:
+            ms[sequence[-1]] = -1
+
+    def _order(self) -> bool:
+        """A topological order from scratch (Kahn); False on a cycle."""
+        n, jp, js, mp, ms = len(self.ids), self.job_prev, self.job_next, self.mp, self.ms
         waiting = [(jp[o] >= 0) + (mp[o] >= 0) for o in range(n)]
         order = [o for o in range(n) if not waiting[o]]
-        head = list(self.release)
-        for o in order:  # the list grows as operations become ready: a topological order
-            end = head[o] + p[o]
+        for o in order:  # the list grows as operations become ready
             for s in (js[o], ms[o]):
                 if s >= 0:
-                    if end > head[s]:
-                        head[s] = end
                     waiting[s] -= 1
                     if not waiting[s]:
                         order.append(s)
-        if len(order) < n:
-            return None
-        tail = [0] * n
-        for o in reversed(order):
-            after = tail[o] + p[o]
-            for a in (jp[o], mp[o]):
-                if a >= 0 and after > tail[a]:
-                    tail[a] = after
-        return mp, ms, head, tail
+        self.order = order
+        for k, o in enumerate(order):
+            self.rank[o] = k
+        return len(order) == n
 
-    def makespan(self, head: list[int]) -> int:
-        return max(h + d for h, d in zip(head, self.duration))
+    def last(self) -> int:
+        """The operation that ends last."""
+        p, head = self.duration, self.head
+        return max(self.job_ends, key=lambda o: head[o] + p[o])
 
-    def swap(self, u: int, v: int) -> None:
-        """`u` directly before `v` on one machine becomes `v` before `u`."""
-        sequence, k = self.sequences[self.machine[u]], self.position[u]
-        sequence[k], sequence[k + 1] = v, u
-        self.position[v], self.position[u] = k, k + 1
+    def makespan(self) -> int:
+        o = self.last()
+        return self.head[o] + self.duration[o]
+
+    def shift(self, u: int, v: int, forward: bool) -> tuple[int, int, list[int]]:
+        """Make the move (`Move`); returns what `unshift` needs to take it back."""
+        m = self.machine[u]
+        sequence, i, j = self.sequences[m], self.position[u], self.position[v]
+        before = sequence[i : j + 1]
+        sequence[i : j + 1] = before[1:] + [u] if forward else [v] + before[:-1]
+        for k in range(i, j + 1):
+            self.position[sequence[k]] = k
+        return m, i, before
+
+    def unshift(self, m: int, i: int, before: list[int]) -> None:
+        sequence = self.sequences[m]
+        sequence[i : i + len(before)] = before
+        for k, o in enumerate(before, i):
+            self.position[o] = k
 
     def restore(self, sequences: list[list[int]]) -> None:
         self.sequences = [list(s) for s in sequences]
@@ -138,14 +244,11 @@ def improve(
     rng = random.Random(seed)
     graph = _Graph(problem, start)
     p, n = graph.duration, len(graph.ids)
-    timed = graph.times()
-    if timed is None:
+    if not graph.times():
         return start
-    mp, ms, head, tail = timed
-    value = graph.makespan(head)
-    best, best_sequences = value, [list(s) for s in graph.sequences]
+    best, best_sequences = graph.makespan(), [list(s) for s in graph.sequences]
     tabu: dict[tuple[int, int], int] = {}
-    refused: set[tuple[int, int]] = set()  # swaps that made a cycle, until a swap is made
+    refused: set[Move] = set()  # moves that made a cycle, until a move is made
     deadline, work, allowed = time.monotonic() + time_limit, 0, time_limit * WORK_PER_SECOND
     step = stalled = 0
     while (work < allowed) if deterministic else (time.monotonic() < deadline):
@@ -153,43 +256,47 @@ def improve(
             break
         step += 1
         stalled += 1
-        work += n
-        moves = _moves(_critical_blocks(graph, mp, head))
-        if not moves:
-            break  # the critical path is one block: no swap shortens it (optimal without releases)
-        candidates = [move for move in moves if move not in refused]
+        candidates = [move for move in _moves(graph, _critical_blocks(graph)) if move not in refused]
+        work += ESTIMATE_WORK * len(candidates)
         if not candidates:
-            break  # every swap left would make a cycle
-        u, v = _best_allowed(graph, candidates, mp, ms, head, tail, tabu, step, best) or rng.choice(candidates)
-        graph.swap(u, v)
-        tabu[(v, u)] = step + rng.randint(*TENURE)
-        timed = graph.times()
-        if timed is None:  # a cycle through steps that take no time: undo, and not again from here
-            graph.swap(v, u)
-            refused.add((u, v))
+            break  # no move can shorten the critical path (or every one left makes a cycle)
+        move = _best_allowed(graph, candidates, tabu, step, best) or rng.choice(candidates)
+        m, i, before = graph.shift(*move)
+        retimed = graph.retime(m, i, i + len(before) - 1)
+        if retimed < 0:  # a cycle through steps that take no time: undo, and not again from here
+            graph.unshift(m, i, before)
+            graph.times()
+            refused.add(move)
             continue
+        work += retimed
         refused.clear()
-        mp, ms, head, tail = timed
-        value = graph.makespan(head)
+        _forbid_return(tabu, move, before, step + rng.randint(*TENURE))
+        value = graph.makespan()
         if value < best:
             best, best_sequences, stalled = value, [list(s) for s in graph.sequences], 0
         elif stalled > STALL_STEPS:
-            mp, ms, head, tail = _shake(graph, best_sequences, rng)
+            _shake(graph, best_sequences, rng)
             tabu.clear()
             stalled = 0
     if best >= makespan(problem, start):
         return start
     graph.restore(best_sequences)
-    head = graph.times()[2]
+    graph.times()
+    head = graph.head
     return tuple(
         Assignment(graph.jobs[o], graph.ids[o], graph.resource[o], head[o], head[o] + p[o]) for o in range(n)
     )
 
 
-def _critical_blocks(graph: _Graph, mp, head) -> list[list[int]]:
+Move = tuple[int, int, bool]
+"""(u, v, forward): `u` before `v` on one machine; forward moves `u` right after `v`, backward
+moves `v` right before `u`."""
+
+
+def _critical_blocks(graph: _Graph) -> list[list[int]]:
     """One critical path, cut into blocks of operations that follow each other on one machine."""
-    p, jp = graph.duration, graph.job_prev
-    o = max(range(len(p)), key=lambda o: head[o] + p[o])
+    p, jp, mp, head = graph.duration, graph.job_prev, graph.mp, graph.head
+    o = graph.last()
     path = [o]
     while True:
         a, x = mp[o], jp[o]
@@ -210,63 +317,113 @@ def _critical_blocks(graph: _Graph, mp, head) -> list[list[int]]:
     return blocks
 
 
-def _moves(blocks: list[list[int]]) -> list[tuple[int, int]]:
-    """N5: swap the first two operations of each block but the first, and the last two of each
-    but the last; other swaps inside a block cannot shorten the path."""
-    moves = []
+def _moves(graph: _Graph, blocks: list[list[int]]) -> list[Move]:
+    """N6 (Balas and Vazacopoulos): move an operation of a critical block to the block's first or
+    last place, or its first or last operation into the block; a move that leaves both ends in
+    place keeps the path's length. In the first block only moves with its last operation count
+    (the path starts at the first whatever the order), in the last block only those with its
+    first. A move whose acyclicity the heads and tails cannot vouch for is left out."""
+    p, jp, js, head, tail = graph.duration, graph.job_prev, graph.job_next, graph.head, graph.tail
+    moves: list[Move] = []
     last = len(blocks) - 1
+    if last == 0:
+        return moves  # one block: the path is one machine's load
     for k, block in enumerate(blocks):
-        if len(block) < 2:
-            continue
-        if k > 0:
-            moves.append((block[0], block[1]))
-        if k < last and (len(block) > 2 or k == 0):
-            moves.append((block[-2], block[-1]))
+        end = len(block) - 1
+        for i in range(end):
+            for j in range(i + 1, end + 1):
+                if not ((i == 0 and k > 0) or (j == end and k < last)):
+                    continue
+                u, v = block[i], block[j]
+                x = js[u]
+                if x < 0 or tail[v] + p[v] >= tail[x] + p[x]:
+                    moves.append((u, v, True))
+                x = jp[v]
+                if x < 0 or head[u] + p[u] >= head[x] + p[x]:
+                    moves.append((u, v, False))
     return moves
 
 
-def _best_allowed(graph, candidates, mp, ms, head, tail, tabu, step, best) -> tuple[int, int] | None:
-    """The swap with the lowest estimated makespan that is not tabu, or that would beat the best
+def _best_allowed(graph, candidates, tabu, step, best) -> Move | None:
+    """The move with the lowest estimated makespan that is not tabu, or that would beat the best
     plan found (aspiration)."""
     chosen, lowest = None, None
-    for u, v in candidates:
-        estimate = _estimate(graph, u, v, mp, ms, head, tail)
-        if tabu.get((u, v), 0) >= step and estimate >= best:
+    for move in candidates:
+        before = _segment(graph, move)
+        estimate = _estimate(graph, _moved(move, before), graph.mp[before[0]], graph.ms[before[-1]])
+        if estimate >= best and _is_tabu(tabu, move, before, step):
             continue
         if lowest is None or estimate < lowest:
-            chosen, lowest = (u, v), estimate
+            chosen, lowest = move, estimate
     return chosen
 
 
-def _estimate(graph: _Graph, u: int, v: int, mp, ms, head, tail) -> int:
-    """The longest path through `u` and `v` once swapped, from the old heads and tails (exact
-    for those two, a close lower estimate of the new makespan)."""
-    p, jp, js, release = graph.duration, graph.job_prev, graph.job_next, graph.release
-    before, after = mp[u], ms[v]
-    x = jp[v]
-    head_v = max(release[v], head[x] + p[x] if x >= 0 else 0, head[before] + p[before] if before >= 0 else 0)
-    x = jp[u]
-    head_u = max(release[u], head[x] + p[x] if x >= 0 else 0, head_v + p[v])
-    x = js[u]
-    tail_u = max(tail[x] + p[x] if x >= 0 else 0, tail[after] + p[after] if after >= 0 else 0)
-    x = js[v]
-    tail_v = max(tail[x] + p[x] if x >= 0 else 0, tail_u + p[u])
-    return max(head_v + p[v] + tail_v, head_u + p[u] + tail_u)
+def _segment(graph: _Graph, move: Move) -> list[int]:
+    """The operations from `u` to `v` on their machine."""
+    u, v, _ = move
+    return graph.sequences[graph.machine[u]][graph.position[u] : graph.position[v] + 1]
 
 
-def _shake(graph: _Graph, sequences, rng):
-    """Back to the best sequences with a few random critical swaps, to search elsewhere."""
+def _moved(move: Move, before: list[int]) -> list[int]:
+    """The segment in its order after the move."""
+    u, v, forward = move
+    return before[1:] + [u] if forward else [v] + before[:-1]
+
+
+def _is_tabu(tabu, move: Move, before: list[int], step: int) -> bool:
+    """Whether the move puts back an order between two operations that a recent move undid."""
+    u, v, forward = move
+    if forward:
+        return any(tabu.get((x, u), 0) >= step for x in before[1:])
+    return any(tabu.get((v, x), 0) >= step for x in before[:-1])
+
+
+def _forbid_return(tabu, move: Move, before: list[int], until: int) -> None:
+    """After a move, the orders it reversed stay forbidden for a while."""
+    u, v, forward = move
+    if forward:
+        for x in before[1:]:
+            tabu[(u, x)] = until
+    else:
+        for x in before[:-1]:
+            tabu[(x, v)] = until
+
+
+def _estimate(graph: _Graph, after: list[int], first: int, last: int) -> int:
+    """The longest path through the moved operations `after` (in their new order, between the
+    machine neighbours `first` and `last`), from the old heads and tails: exact for those, a close
+    lower estimate of the new makespan."""
+    p, jp, js, release, head, tail = graph.duration, graph.job_prev, graph.job_next, graph.release, graph.head, graph.tail
+    heads, earlier = [], (head[first] + p[first] if first >= 0 else 0)
+    for o in after:
+        h, x = release[o], jp[o]
+        if x >= 0 and head[x] + p[x] > h:
+            h = head[x] + p[x]
+        if earlier > h:
+            h = earlier
+        heads.append(h)
+        earlier = h + p[o]
+    longest, later = 0, (tail[last] + p[last] if last >= 0 else 0)
+    for k in range(len(after) - 1, -1, -1):
+        o = after[k]
+        x = js[o]
+        if x >= 0 and tail[x] + p[x] > later:
+            later = tail[x] + p[x]
+        if heads[k] + p[o] + later > longest:
+            longest = heads[k] + p[o] + later
+        later += p[o]
+    return longest
+
+
+def _shake(graph: _Graph, sequences, rng) -> None:
+    """Back to the best sequences with a few random critical moves, to search elsewhere."""
     graph.restore(sequences)
-    timed = graph.times()
-    for _ in range(SHAKE_SWAPS):
-        moves = _moves(_critical_blocks(graph, timed[0], timed[2]))
+    graph.times()
+    for _ in range(SHAKE_MOVES):
+        moves = _moves(graph, _critical_blocks(graph))
         if not moves:
             break
-        u, v = rng.choice(moves)
-        graph.swap(u, v)
-        shaken = graph.times()
-        if shaken is None:
-            graph.swap(v, u)
-        else:
-            timed = shaken
-    return timed
+        m, i, before = graph.shift(*rng.choice(moves))
+        if graph.retime(m, i, i + len(before) - 1) < 0:
+            graph.unshift(m, i, before)
+            graph.times()

@@ -71,6 +71,37 @@ def test_c3_a_makespan_solve_of_a_job_shop_is_valid_never_worse_than_greedy_and_
     assert solve(problem, "makespan", time_limit=0.2, workers=1, seed=seed).assignments == first.assignments
 
 
+@FAST
+@given(shops, st.integers(0, 1000))
+def test_c3_after_each_move_the_mended_order_heads_and_tails_equal_those_computed_from_scratch(problem, seed):
+    rng = random.Random(seed)
+    _, start, _ = best_dispatch(problem, "makespan")
+    graph = tabu._Graph(problem, start)
+    assert graph.times()
+    for _ in range(30):
+        moves = tabu._moves(graph, tabu._critical_blocks(graph))
+        if not moves:
+            break
+        m, i, before = graph.shift(*rng.choice(moves))
+        if graph.retime(m, i, i + len(before) - 1) < 0:  # a cycle: the search takes the move back
+            graph.unshift(m, i, before)
+            assert graph.times()
+            continue
+        assert all(graph.rank[a] < graph.rank[b] for a, b in _arcs(graph))
+        mended = (list(graph.head), list(graph.tail))
+        assert graph.times()
+        assert mended == (graph.head, graph.tail)
+
+
+def _arcs(graph):
+    """Every routing and machine arc of the graph's current sequences."""
+    for o, after in enumerate(graph.job_next):
+        if after >= 0:
+            yield o, after
+    for sequence in graph.sequences:
+        yield from zip(sequence, sequence[1:])
+
+
 def test_c3_the_tabu_search_alone_finds_the_ft06_optimum_from_the_greedy_plan():
     problem = parse_orlib(FT06)
     _, start, length = best_dispatch(problem, "makespan")
