@@ -7,6 +7,8 @@ To compare two revisions side by side, run the same command once per revision at
     git worktree add /tmp/before <revision>
     PYTHONPATH=/tmp/before/src python benchmarks/tabu_alone.py --time-limit 10 ta41 ta11 > before.txt &
     PYTHONPATH=src python benchmarks/tabu_alone.py --time-limit 10 ta41 ta11 > after.txt
+
+`--stall-steps` and `--tenure` try other settings of the search's constants the same way.
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ def main() -> None:
     parser.add_argument("--set", choices=sorted(SETS), default="20x15")
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--stall-steps", type=int, default=tabu.STALL_STEPS, help="try another restart setting")
+    parser.add_argument("--tenure", type=int, nargs=2, default=tabu.TENURE, metavar=("LOW", "HIGH"), help="try another tenure")
     args = parser.parse_args()
+    tabu.STALL_STEPS, tabu.TENURE = args.stall_steps, tuple(args.tenure)
     gaps = []
     for name in args.instances or SETS[args.set]:
         problem, best = load(name)
