@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import math
-import multiprocessing
 import threading
 import time
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
 
 from jidan.planning import cpsat, lns, tabu
 from jidan.planning.dispatch import best_dispatch, classic_rules, rules_for
@@ -95,12 +93,9 @@ def tabu_share(problem: Problem) -> float:
 def _tabu_phase(problem, start, seconds, workers, seed, deterministic) -> tuple[tuple[Assignment, ...], cpsat.Outcome | None]:
     """The tabu search for `seconds` and, with two workers or more, CP-SAT's full search beside it
     on the others (CP-SAT lets go of the interpreter while it solves), so no core waits; the
-    tabu search stops early if CP-SAT proves its plan optimal. Where the tabu search gets the
-    whole budget CP-SAT finds nothing in it, so a second tabu search takes the other core."""
-    if workers < 2 or deterministic:
+    tabu search stops early if CP-SAT proves its plan optimal."""
+    if workers < 2 or deterministic or problem.operation_count > FULL_MODEL_LIMIT:
         return tabu.improve(problem, start, seconds, seed, deterministic), None
-    if problem.operation_count >= TABU_ALONE_FROM:
-        return _two_tabu_searches(problem, start, seconds, seed), None
     found: list = []
     enough = threading.Event()
 
@@ -122,35 +117,6 @@ def _tabu_phase(problem, start, seconds, workers, seed, deterministic) -> tuple[
     if isinstance(found[0], BaseException):
         raise found[0]
     return found[0], outcome
-
-
-def _two_tabu_searches(problem, start, seconds, seed) -> tuple[Assignment, ...]:
-    """Two tabu searches from `start` with different seeds, one in another process (a second
-    thread would wait for the interpreter), for the same `seconds`; the better plan. If the other
-    process cannot run, this one's plan alone."""
-    until = time.monotonic() + seconds
-    other_seed = None if seed is None else seed + 1
-    try:
-        pool = ProcessPoolExecutor(1, mp_context=_forkserver())
-        other = pool.submit(tabu.improve_until, problem, start, until, other_seed)
-    except (OSError, RuntimeError, ValueError):  # no processes here: one search
-        return tabu.improve(problem, start, seconds, seed)
-    with pool:
-        mine = tabu.improve_until(problem, start, until, seed)
-        try:
-            theirs = other.result()
-        except (OSError, RuntimeError):  # the other process died: this search's plan stands
-            return mine
-    return theirs if makespan(problem, theirs) < makespan(problem, mine) else mine
-
-
-def _forkserver():
-    """Processes forked from a clean server that has imported only the tabu search: forking this
-    process (threads of CP-SAT and of a web server) is unsafe, and spawning would run the
-    caller's main script again."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["jidan.planning.tabu"])
-    return context
 
 
 def _better(problem, objective, best, value, candidate) -> tuple[tuple[Assignment, ...], int]:

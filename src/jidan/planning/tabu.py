@@ -288,13 +288,6 @@ def improve(
     )
 
 
-def improve_until(problem: Problem, start: tuple[Assignment, ...], until: float, seed: int | None) -> tuple[Assignment, ...]:
-    """`improve` until the monotonic clock reads `until`: for a search in another process, whose
-    start-up counts against the same budget (on Linux that clock is the machine's, shared by
-    every process)."""
-    return improve(problem, start, max(0.0, until - time.monotonic()), seed)
-
-
 Move = tuple[int, int, bool]
 """(u, v, forward): `u` before `v` on one machine; forward moves `u` right after `v`, backward
 moves `v` right before `u`."""
