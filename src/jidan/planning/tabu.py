@@ -13,7 +13,8 @@ CP-SAT proves small job shops optimal; on large ones (30 jobs and more) it finds
 seconds, where this search gets within a few per cent of the best known plans
 (docs/benchmarks.md). It sequences only: each operation keeps the resource the starting plan
 gave it, and it applies only when no resource has downtime and nothing is frozen
-(`applies`): the longest paths cannot see a window."""
+(`applies`): the longest paths cannot see a window.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +37,11 @@ WORK_PER_SECOND = 5_000_000
 """Operations re-timed per second on our machines (moves estimated counted by `ESTIMATE_WORK`):
 with one worker and a seed, the budget is counted in this work instead of seconds, so a rerun
 makes the same steps."""
+
+
+Move = tuple[int, int, bool]
+"""(u, v, forward): `u` before `v` on one machine; forward moves `u` right after `v`, backward
+moves `v` right before `u`."""
 
 
 def applies(problem: Problem, frozen: Mapping[str, Assignment]) -> bool:
@@ -266,6 +272,7 @@ def improve(
         if retimed < 0:  # a cycle through steps that take no time: undo, and not again from here
             graph.unshift(m, i, before)
             graph.times()
+            work += n
             refused.add(move)
             continue
         work += retimed
@@ -286,11 +293,6 @@ def improve(
     return tuple(
         Assignment(graph.jobs[o], graph.ids[o], graph.resource[o], head[o], head[o] + p[o]) for o in range(n)
     )
-
-
-Move = tuple[int, int, bool]
-"""(u, v, forward): `u` before `v` on one machine; forward moves `u` right after `v`, backward
-moves `v` right before `u`."""
 
 
 def _critical_blocks(graph: _Graph) -> list[list[int]]:
