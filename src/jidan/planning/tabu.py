@@ -215,6 +215,18 @@ class _Graph:
         o = self.last()
         return self.head[o] + self.duration[o]
 
+    def apply(self, move: Move) -> tuple[list[int] | None, int]:
+        """Make the move and time the plan again: the operations from `u` to `v` as they were
+        (None when the move made a cycle, which is then taken back), and how many operations were
+        re-timed."""
+        m, i, before = self.shift(*move)
+        retimed = self.retime(m, i, i + len(before) - 1)
+        if retimed >= 0:
+            return before, retimed
+        self.unshift(m, i, before)
+        self.times()
+        return None, len(self.ids)
+
     def shift(self, u: int, v: int, forward: bool) -> tuple[int, int, list[int]]:
         """Make the move (`Move`); returns what `unshift` needs to take it back."""
         m = self.machine[u]
@@ -267,15 +279,11 @@ def improve(
         if not candidates:
             break  # no move can shorten the critical path (or every one left makes a cycle)
         move = _best_allowed(graph, candidates, tabu, step, best) or rng.choice(candidates)
-        m, i, before = graph.shift(*move)
-        retimed = graph.retime(m, i, i + len(before) - 1)
-        if retimed < 0:  # a cycle through steps that take no time: undo, and not again from here
-            graph.unshift(m, i, before)
-            graph.times()
-            work += n
+        before, retimed = graph.apply(move)
+        work += retimed
+        if before is None:  # a cycle through steps that take no time: not again from here
             refused.add(move)
             continue
-        work += retimed
         refused.clear()
         _forbid_return(tabu, move, before, step + rng.randint(*TENURE))
         value = graph.makespan()
@@ -425,7 +433,4 @@ def _shake(graph: _Graph, sequences, rng) -> None:
         moves = _moves(graph, _critical_blocks(graph))
         if not moves:
             break
-        m, i, before = graph.shift(*rng.choice(moves))
-        if graph.retime(m, i, i + len(before) - 1) < 0:
-            graph.unshift(m, i, before)
-            graph.times()
+        graph.apply(rng.choice(moves))
