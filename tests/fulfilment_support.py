@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from jidan.services import orders, planning
-from jidan.services.orders import NewLine, NewOrder
+from jidan.services.orders import lifecycle as orders
+
+from jidan.services.planning import runs as planning
+from jidan.services.orders.lifecycle import NewLine, NewOrder
 
 
 def new_order(ctx, actors, *, urgent: bool = True, po: str = "HD-2026-0042") -> int:

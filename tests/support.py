@@ -9,8 +9,9 @@ from decimal import Decimal
 
 from jidan.domain.model import Actor, Department, WorkCenter
 from jidan.domain.roles import Role
-from jidan.services import auth, masterdata
-from jidan.services.masterdata import NewCustomer, NewProduct, NewStep
+from jidan.services import auth
+from jidan.services.masterdata import catalogue as masterdata
+from jidan.services.masterdata.catalogue import NewCustomer, NewProduct, NewStep
 
 #: Day 1 of the golden scenario: Tuesday 2026-11-24, 09:10 factory time.
 DAY1 = datetime(2026, 11, 24, 9, 10)

@@ -46,7 +46,7 @@ def migrate() -> None:
 def demo(if_empty: Annotated[bool, typer.Option("--if-empty", help="Skip when users exist.")] = False,
          orders: int = 150, seed: int = 7) -> None:
     """Load the demo factory: users for every role (password demo), plant, products, orders."""
-    from jidan.services.demo import PASSWORD, USERS, load_demo
+    from jidan.services.demo.factory import PASSWORD, USERS, load_demo
     ctx = _ctx()
     with ctx.uow() as uow:
         if uow.users.list():
@@ -86,7 +86,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 def import_file(file: Path, user: Annotated[str, typer.Option(help="Who enters the orders.")] = "sales") -> None:
     """Import orders from .xlsx or .csv: all rows or none."""
     from jidan.domain.model import Actor
-    from jidan.services.importing import import_orders
+    from jidan.services.orders.importing import import_orders
     ctx = _ctx()
     with ctx.uow() as uow:
         found = uow.users.by_username(user)

@@ -12,8 +12,10 @@ import signal
 import threading
 from dataclasses import dataclass, field
 
-from jidan.services import outbox, timers
-from jidan.services.notify import settings_of
+from jidan.services.notices import outbox
+
+from jidan.services.notices import timers
+from jidan.services.notices.notify import settings_of
 
 log = logging.getLogger("jidan.worker")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 
-from jidan.services.demo import PASSWORD as DEMO_PASSWORD
+from jidan.services.demo.factory import PASSWORD as DEMO_PASSWORD
 from tests.support import web_session
 
 CHROMIUM = "/usr/bin/chromium"

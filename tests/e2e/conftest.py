@@ -15,7 +15,7 @@ from jidan.adapters.db.migrate import upgrade
 from jidan.api.app import create_app
 from jidan.bootstrap import build
 from jidan.config import Settings
-from jidan.services.demo import load_demo
+from jidan.services.demo.factory import load_demo
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support import FastHasher
 

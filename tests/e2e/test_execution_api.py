@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from jidan.services import timers
+from jidan.services.notices import timers
 from tests.e2e.execution_support import approved, plan_all, plan_operations, released, report, tasks
 
 pytestmark = pytest.mark.xdist_group("db")

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from jidan.services import orders, timers
+from jidan.services.orders import lifecycle as orders
+
+from jidan.services.notices import timers
 from jidan.services.audit import verify
 from tests.fulfilment_support import new_order
 

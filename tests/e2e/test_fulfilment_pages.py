@@ -9,10 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from jidan.api.app import create_app
-from jidan.services import shipping, warehouse
+from jidan.services.fulfilment import shipping
+from jidan.services.fulfilment import warehouse
 from jidan.services.audit import verify
-from jidan.services.shipping import NewShipment
-from jidan.services.warehouse import NewDocument, NewReceipt
+from jidan.services.fulfilment.shipping import NewShipment
+from jidan.services.fulfilment.warehouse import NewDocument, NewReceipt
 from tests.fulfilment_support import inspected, new_order
 from tests.support import web_session
 

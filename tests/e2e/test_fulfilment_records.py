@@ -7,12 +7,17 @@ from decimal import Decimal
 import pytest
 
 from jidan.domain.fulfilment import Deadline, accountability, holder_at
-from jidan.services import execution, incidents, orders, shipping, timers, warehouse
+from jidan.services.execution import floor as execution
+from jidan.services.fulfilment import incidents
+from jidan.services.orders import lifecycle as orders
+from jidan.services.fulfilment import shipping
+from jidan.services.notices import timers
+from jidan.services.fulfilment import warehouse
 from jidan.services.audit import verify
-from jidan.services.execution import Report
-from jidan.services.incidents import NewIncident
-from jidan.services.shipping import NewShipment
-from jidan.services.warehouse import NewDocument, NewReceipt
+from jidan.services.execution.floor import Report
+from jidan.services.fulfilment.incidents import NewIncident
+from jidan.services.fulfilment.shipping import NewShipment
+from jidan.services.fulfilment.warehouse import NewDocument, NewReceipt
 from tests.fulfilment_support import released
 from tests.support import web_session
 

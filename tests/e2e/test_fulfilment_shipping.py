@@ -7,9 +7,11 @@ import pytest
 
 from jidan.adapters.notify import senders_from_settings
 from jidan.domain import errors
-from jidan.services import hooks, outbox, warehouse
+from jidan.services import hooks
+from jidan.services.notices import outbox
+from jidan.services.fulfilment import warehouse
 from jidan.services.audit import verify
-from jidan.services.warehouse import NewReceipt
+from jidan.services.fulfilment.warehouse import NewReceipt
 from tests.delivery_receivers import SmtpServer
 from tests.fulfilment_support import inspected
 

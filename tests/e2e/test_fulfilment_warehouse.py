@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from jidan.services import timers
+from jidan.services.notices import timers
 from jidan.services.audit import verify
 from tests.fulfilment_support import inspected, released
 

@@ -20,10 +20,14 @@ from jidan.adapters.notify import senders_from_settings
 from jidan.api.app import create_app
 from jidan.domain.delivery import next_level
 from jidan.domain.model import Department, WorkCenter
-from jidan.services import auth, demo, masterdata, outbox, timers
+from jidan.services import auth
+from jidan.services.demo import factory as demo
+from jidan.services.masterdata import catalogue as masterdata
+from jidan.services.notices import outbox
+from jidan.services.notices import timers
 from jidan.services.audit import verify
-from jidan.services.masterdata import NewCustomer, NewProduct, NewStep
-from jidan.services.notify import policy
+from jidan.services.masterdata.catalogue import NewCustomer, NewProduct, NewStep
+from jidan.services.notices.notify import policy
 from tests.conftest import Api, urgent_order_payload
 from tests.delivery_receivers import SmtpServer
 from tests.support import web_session

@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 
 from jidan.api.app import create_app
 from jidan.domain.roles import Role
-from jidan.services import timers
-from jidan.services.notify import ACK_OVERDUE, notify
+from jidan.services.notices import timers
+from jidan.services.notices.notify import ACK_OVERDUE, notify
 from tests.support import PASSWORD
 
 
@@ -140,7 +140,7 @@ def test_a3_an_inbox_item_about_an_urgent_order_carries_the_badge(api, ctx):
 
 
 def test_d2_the_demo_fills_the_inboxes_with_a_release_an_exception_and_a_report(api, ctx):
-    from jidan.services.inbox import demo_notices
+    from jidan.services.notices.inbox import demo_notices
     from tests.conftest import urgent_order_payload
     order = api.post("/api/v1/orders", "sales", json=urgent_order_payload()).json()
     assert demo_notices(ctx, order) == 3

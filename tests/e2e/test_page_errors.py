@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from jidan import i18n
-from jidan.adapters.db.repositories import OrderFilter
+from jidan.services.ports import OrderFilter
 from jidan.domain import errors
-from jidan.services import delegations, orders
-from jidan.services.notify import notify
-from jidan.services.orders import NewLine, NewOrder
+from jidan.services.approvals import delegations
+from jidan.services.orders import lifecycle as orders
+from jidan.services.notices.notify import notify
+from jidan.services.orders.lifecycle import NewLine, NewOrder
 from jidan.web.routes import Page
 from tests.support import web_session
 

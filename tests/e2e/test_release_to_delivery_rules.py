@@ -11,10 +11,14 @@ from decimal import Decimal
 import pytest
 
 from jidan.adapters.notify import senders_from_settings
-from jidan.services import execution, orders, outbox, shipping, warehouse
+from jidan.services.execution import floor as execution
+from jidan.services.orders import lifecycle as orders
+from jidan.services.notices import outbox
+from jidan.services.fulfilment import shipping
+from jidan.services.fulfilment import warehouse
 from jidan.services.audit import verify
-from jidan.services.shipping import NewShipment
-from jidan.services.warehouse import NewReceipt
+from jidan.services.fulfilment.shipping import NewShipment
+from jidan.services.fulfilment.warehouse import NewReceipt
 from tests.delivery_receivers import SmtpServer
 from tests.e2e.execution_support import INSPECTED_PRODUCT, report, tasks
 from tests.e2e.execution_support import released as released_by_api

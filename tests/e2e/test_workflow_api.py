@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from jidan.adapters.notify import senders_from_settings
-from jidan.services import outbox
+from jidan.services.notices import outbox
 from tests.conftest import urgent_order_payload
 from tests.delivery_receivers import SmtpServer
 from tests.support import PASSWORD

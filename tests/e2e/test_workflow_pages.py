@@ -6,9 +6,15 @@ from datetime import date
 
 import pytest
 
-from jidan.services import approval_chains, approvals, confirmations, orders
-from jidan.services.approvals import Decision
-from jidan.services.orders import NewLine, NewOrder
+from jidan.services.approvals import chains as approval_chains
+
+from jidan.services.approvals import review as approvals
+
+from jidan.services.approvals import letters as confirmations
+
+from jidan.services.orders import lifecycle as orders
+from jidan.services.approvals.review import Decision
+from jidan.services.orders.lifecycle import NewLine, NewOrder
 from tests.support import PASSWORD, web_session
 
 pytestmark = pytest.mark.xdist_group("db")

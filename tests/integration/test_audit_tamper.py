@@ -6,8 +6,8 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from jidan.cli import app
-from jidan.services import orders
-from jidan.services.orders import NewLine, NewOrder
+from jidan.services.orders import lifecycle as orders
+from jidan.services.orders.lifecycle import NewLine, NewOrder
 from tests.support import DAY1
 
 pytestmark = pytest.mark.xdist_group("db")

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from jidan.domain import errors
-from jidan.services import orders
-from jidan.services.orders import NewLine, NewOrder, OrderEdit
+from jidan.services.orders import lifecycle as orders
+from jidan.services.orders.lifecycle import NewLine, NewOrder, OrderEdit
 from tests.support import DAY1
 
 pytestmark = pytest.mark.xdist_group("db")

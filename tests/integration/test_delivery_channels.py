@@ -8,8 +8,8 @@ import pytest
 
 from jidan.adapters.notify import senders_from_settings
 from jidan.domain.roles import Role
-from jidan.services import outbox
-from jidan.services.notify import notify
+from jidan.services.notices import outbox
+from jidan.services.notices.notify import notify
 from jidan.worker import Worker
 from tests.conftest import make_ctx
 from tests.delivery_receivers import Receiver, SmtpServer

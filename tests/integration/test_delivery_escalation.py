@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from jidan.domain.roles import Role
-from jidan.services import calendar, timers
-from jidan.services.notify import ACK_OVERDUE, notify
+from jidan.services.masterdata import calendar
+from jidan.services.notices import timers
+from jidan.services.notices.notify import ACK_OVERDUE, notify
 
 
 def release(ctx, **kw):
@@ -48,7 +49,7 @@ def test_e6_an_unacknowledged_notice_escalates_level_by_level_up_to_management(c
 
 
 def test_e6_an_acknowledgement_in_time_stops_the_escalation(ctx, actors, clock):
-    from jidan.services import inbox
+    from jidan.services.notices import inbox
     release(ctx, ack_hours=2)
     [notice] = inbox_of(ctx, "manufacturing")
     clock.advance(hours=1)
@@ -59,7 +60,7 @@ def test_e6_an_acknowledgement_in_time_stops_the_escalation(ctx, actors, clock):
 
 
 def test_e6_a_late_acknowledgement_at_a_lower_level_stops_further_levels(ctx, actors, clock):
-    from jidan.services import inbox
+    from jidan.services.notices import inbox
     release(ctx, ack_hours=2)
     clock.advance(hours=2)
     timers.fire_due(ctx)  # pmc told

@@ -7,8 +7,8 @@ import pytest
 
 from jidan.domain import errors
 from jidan.domain.roles import Role
-from jidan.services import timers
-from jidan.services.notify import ACK_OVERDUE, notify, send_email
+from jidan.services.notices import timers
+from jidan.services.notices.notify import ACK_OVERDUE, notify, send_email
 
 
 def test_a6_send_email_queues_one_row_and_nothing_survives_a_rollback(ctx, actors):
@@ -63,7 +63,7 @@ def test_d2_other_kinds_stay_in_app_unless_critical(ctx, actors):
 
 def test_n1_without_a_context_the_deadline_still_runs_on_the_factory_calendar(ctx, actors, clock):
     from datetime import date
-    from jidan.services import calendar
+    from jidan.services.masterdata import calendar
     calendar.set_day(ctx, actors["admin"], date(2026, 11, 30), False, "盘点 / stocktaking")
     clock.current = datetime(2026, 11, 27, 21, 0)  # Friday evening; Monday closed by the site
     with ctx.uow() as uow:
@@ -76,7 +76,7 @@ def test_n1_without_a_context_the_deadline_still_runs_on_the_factory_calendar(ct
 
 
 def test_d2_email_kinds_match_exactly_or_by_prefix(ctx):
-    from jidan.services.notify import policy
+    from jidan.services.notices.notify import policy
     ctx.settings = ctx.settings.model_copy(update={"email_kinds": "release, exception*"})
     rules = policy(ctx)
     assert rules.emails("release") and rules.emails("exception") and rules.emails("exception_application")

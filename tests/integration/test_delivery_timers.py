@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from jidan.services import timers
-from jidan.services.notify import notify
+from jidan.services.notices import timers
+from jidan.services.notices.notify import notify
 from tests.conftest import make_ctx
 
 CALLS: list[tuple[int, str]] = []

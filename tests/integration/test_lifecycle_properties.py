@@ -11,9 +11,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from jidan.domain import errors
 from jidan.domain.states import ACTIONS, PREVIOUS, TRANSITIONS, OrderState
-from jidan.services import orders
+from jidan.services.orders import lifecycle as orders
 from jidan.services.audit import verify
-from jidan.services.orders import NewLine, NewOrder
+from jidan.services.orders.lifecycle import NewLine, NewOrder
 from tests.conftest import make_ctx
 from tests.support import DAY1, USERNAMES, seed
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from jidan.domain.roles import Role
-from jidan.services.notify import notify
+from jidan.services.notices.notify import notify
 
 
 def test_d2_a_notice_reaches_every_user_of_the_role_and_the_order_owner_once(ctx, actors):

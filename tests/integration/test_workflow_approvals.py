@@ -10,9 +10,15 @@ from jidan.domain import errors
 from jidan.domain.approval import ChainRule, Conditions, Opinion, Phase, StepRule
 from jidan.domain.model import Actor
 from jidan.domain.roles import Role
-from jidan.services import approval_chains, approvals, auth, confirmations, delegations, orders, timers
-from jidan.services.approvals import Decision, Proof
-from jidan.services.orders import NewLine, NewOrder, OrderEdit
+from jidan.services import auth
+from jidan.services.approvals import chains as approval_chains
+from jidan.services.approvals import review as approvals
+from jidan.services.approvals import letters as confirmations
+from jidan.services.approvals import delegations
+from jidan.services.orders import lifecycle as orders
+from jidan.services.notices import timers
+from jidan.services.approvals.review import Decision, Proof
+from jidan.services.orders.lifecycle import NewLine, NewOrder, OrderEdit
 from tests.support import DAY1, PASSWORD
 
 pytestmark = pytest.mark.xdist_group("db")

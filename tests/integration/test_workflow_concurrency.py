@@ -11,10 +11,13 @@ from jidan.domain import errors
 from jidan.domain.approval import ChainRule, Conditions, Phase, StepRule
 from jidan.domain.model import Actor
 from jidan.domain.roles import Role
-from jidan.services import approval_chains, approvals, auth, orders
-from jidan.services.approvals import Decision
+from jidan.services import auth
+from jidan.services.approvals import chains as approval_chains
+from jidan.services.approvals import review as approvals
+from jidan.services.orders import lifecycle as orders
+from jidan.services.approvals.review import Decision
 from jidan.services.audit import verify
-from jidan.services.orders import NewLine, NewOrder
+from jidan.services.orders.lifecycle import NewLine, NewOrder
 from tests.support import PASSWORD
 
 pytestmark = pytest.mark.xdist_group("db")

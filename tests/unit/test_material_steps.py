@@ -3,7 +3,7 @@ goes into, else the first step."""
 from decimal import Decimal
 
 from jidan.domain.model import BomItem, Product, RoutingStep
-from jidan.services.material_plan import consuming_step
+from jidan.services.materials.material_plan import consuming_step
 
 
 def board(code: str, bom: list[BomItem]) -> Product:

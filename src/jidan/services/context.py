@@ -3,24 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, Protocol
+from typing import Callable
 
 from jidan.domain.calendar import WorkCalendar
 from jidan.domain.urgency import UrgencyPolicy
-
-
-class Clock(Protocol):
-    def now(self) -> datetime: ...
-
-
-class PasswordHasher(Protocol):
-    def hash(self, password: str) -> str: ...
-    def verify(self, password: str, hashed: str) -> bool: ...
+from jidan.services.ports import Clock, PasswordHasher, UnitOfWork
 
 
 @dataclass
 class Context:
-    uow: Callable[[], object]  # returns a fresh unit of work
+    uow: Callable[[], UnitOfWork]  # returns a fresh unit of work
     clock: Clock
     hasher: PasswordHasher
     policy: UrgencyPolicy

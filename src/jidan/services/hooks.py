@@ -14,27 +14,27 @@ Hook = Callable[..., None]
 
 #: action → "module:function" of the checks that run before the transition.
 BEFORE: dict[str, tuple[str, ...]] = {
-    "release": ("jidan.services.planning:check_release",),
-    "receive": ("jidan.services.quality:check_receipt",),  # execution (issue 6): F2
-    "ship": ("jidan.services.shipping:check_ship",),  # fulfilment (issue 6): G3, G4
+    "release": ("jidan.services.planning.runs:check_release",),
+    "receive": ("jidan.services.execution.quality:check_receipt",),  # execution (issue 6): F2
+    "ship": ("jidan.services.fulfilment.shipping:check_ship",),  # fulfilment (issue 6): G3, G4
 }
 #: action → "module:function" of the work that runs after it, in the same transaction.
 AFTER: dict[str, tuple[str, ...]] = {
-    "release": ("jidan.services.execution:create_tasks",),  # execution (issue 6): D1, D2
-    "inspect": ("jidan.services.quality:record_final_by_action",),  # execution (issue 6): F2
-    "receive": ("jidan.services.warehouse:after_receive",),  # fulfilment (issue 6): G2, L2
-    "confirm_delivery": ("jidan.services.shipping:after_delivery",),  # fulfilment (issue 6): I1
-    "close": ("jidan.services.records:freeze_on_close",),  # fulfilment (issue 6): M2, M4
-    "cancel": ("jidan.services.approvals:after_cancel",),  # approvals (issue 5): B1
+    "release": ("jidan.services.execution.floor:create_tasks",),  # execution (issue 6): D1, D2
+    "inspect": ("jidan.services.execution.quality:record_final_by_action",),  # execution (issue 6): F2
+    "receive": ("jidan.services.fulfilment.warehouse:after_receive",),  # fulfilment (issue 6): G2, L2
+    "confirm_delivery": ("jidan.services.fulfilment.shipping:after_delivery",),  # fulfilment (issue 6): I1
+    "close": ("jidan.services.fulfilment.records:freeze_on_close",),  # fulfilment (issue 6): M2, M4
+    "cancel": ("jidan.services.approvals.review:after_cancel",),  # approvals (issue 5): B1
 }
 
 # execution (issue 6): the customer's progress e-mail at the configured milestones (E3).
 PROGRESS_MILESTONES = ("release", "start_production", "inspect", "receive")
 for _action in PROGRESS_MILESTONES:
-    AFTER[_action] = AFTER.get(_action, ()) + ("jidan.services.execution:progress_at_milestone",)
+    AFTER[_action] = AFTER.get(_action, ()) + ("jidan.services.execution.floor:progress_at_milestone",)
 
 # materials (issue 4): a released order's materials leave free stock (C6).
-AFTER["release"] = AFTER.get("release", ()) + ("jidan.services.materials:issue_for_order",)
+AFTER["release"] = AFTER.get("release", ()) + ("jidan.services.materials.purchasing:issue_for_order",)
 
 
 def _resolve(path: str) -> Hook:

@@ -18,10 +18,14 @@ from jidan.domain.fulfilment import (
     COMPENSATION_KINDS, DELAY_CAUSES, DOCUMENT_KINDS, EMERGENCY_GROUPS, INCIDENT_TYPES, TRANSPORT_MODES,
 )
 from jidan.domain.roles import Role
-from jidan.services import incidents, orders, records, shipping, warehouse
-from jidan.services.incidents import CONTACT_CHANNELS, NewIncident
-from jidan.services.shipping import NewShipment
-from jidan.services.warehouse import NewDocument, NewReceipt
+from jidan.services.fulfilment import incidents
+from jidan.services.orders import lifecycle as orders
+from jidan.services.fulfilment import records
+from jidan.services.fulfilment import shipping
+from jidan.services.fulfilment import warehouse
+from jidan.services.fulfilment.incidents import CONTACT_CHANNELS, NewIncident
+from jidan.services.fulfilment.shipping import NewShipment
+from jidan.services.fulfilment.warehouse import NewDocument, NewReceipt
 from jidan.web.forms import FormReader, typed_values, whole_number
 from jidan.web.routes import (
     AnyPage, Form, OrderId, Page, UserPage, WebRoute, check_csrf, redirect, render, safe_next, templates,

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path as PathParam
 
 from jidan.api.errors import status_of
 from jidan.domain import errors
-from jidan.services import inbox
+from jidan.services.notices import inbox
 from jidan.web.forms import FormReader
 from jidan.web.routes import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
 

@@ -17,9 +17,10 @@ from jidan.domain.material import (
     BUYERS, DELAY_DECIDERS, DELAY_REQUESTERS, PURCHASE_REQUEST_STATUSES, RECEIVERS, REQUEST_BUYERS, REQUEST_VIEWERS,
 )
 from jidan.domain.roles import Role
-from jidan.services import materials, purchase_requests
-from jidan.services.materials import STOCK_VIEWERS, NewPurchaseOrder
-from jidan.services.purchase_requests import OrderRequest
+from jidan.services.materials import purchasing as materials
+from jidan.services.materials import purchase_requests
+from jidan.services.materials.purchasing import STOCK_VIEWERS, NewPurchaseOrder
+from jidan.services.materials.purchase_requests import OrderRequest
 from jidan.web.forms import FormReader, typed_values
 from jidan.web.routes import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
 

@@ -24,7 +24,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
 from jidan import i18n
-from jidan.adapters.db.repositories import OrderFilter
+from jidan.services.ports import OrderFilter
 from jidan.api.deps import SESSION_COOKIE
 from jidan.api.errors import status_of
 from jidan.api.schemas import Channel
@@ -32,9 +32,11 @@ from jidan.domain import errors
 from jidan.domain.model import Actor
 from jidan.domain.roles import ORDER_ENTRY
 from jidan.domain.states import ACTIONS, MAIN_PATH, TRANSITIONS, OrderState
-from jidan.services import auth, masterdata, orders
+from jidan.services import auth
+from jidan.services.masterdata import catalogue as masterdata
+from jidan.services.orders import lifecycle as orders
 from jidan.services.context import Context
-from jidan.services.orders import NewLine, NewOrder
+from jidan.services.orders.lifecycle import NewLine, NewOrder
 from jidan.web.forms import FormReader, typed_values, whole_number
 
 LANG_COOKIE = "jidan_lang"

@@ -16,9 +16,14 @@ from jidan.domain.approval import (
     CHANGEABLE_STATES, INSTRUCTION_LEVERS, ChainRule, Conditions, Opinion, Phase, StepRule,
 )
 from jidan.domain.roles import ORDER_ENTRY, ORDER_VIEWERS, Role
-from jidan.services import approval_chains, approvals, changes, confirmations, delegations, orders
-from jidan.services.approvals import Decision, Proof
-from jidan.services.changes import ChangeInput
+from jidan.services.approvals import chains as approval_chains
+from jidan.services.approvals import review as approvals
+from jidan.services.approvals import changes
+from jidan.services.approvals import letters as confirmations
+from jidan.services.approvals import delegations
+from jidan.services.orders import lifecycle as orders
+from jidan.services.approvals.review import Decision, Proof
+from jidan.services.approvals.changes import ChangeInput
 from jidan.web.forms import FormReader, typed_values
 from jidan.web.routes import (
     Form, Page, UserPage, WebRoute, check_csrf, line_rows, parse_lines, redirect, render, row_fields, templates,
@@ -150,7 +155,7 @@ def _change_form(page: Page, order_id: int, status: int = 200, form=None, rows=N
         values = {"requested_date": order["requested_date"], "special_requirements": order["special_requirements"] or ""}
         rows = [{"product": ln["product"], "quantity": str(ln["quantity"]), "unit_price": ln["unit_price"]}
                 for ln in order["lines"]]
-    from jidan.services import masterdata
+    from jidan.services.masterdata import catalogue as masterdata
     return render(page, "workflow/change_new.html", status, order=order, values=values, rows=rows,
                   fields=fields or {}, error=error,
                   products=masterdata.list_products(page.ctx, page.actor, kind="finished"))

@@ -16,6 +16,7 @@ from jidan.adapters.db import tables as t
 from jidan.domain.audit import GENESIS, event_hash
 from jidan.domain.model import Customer, Department, Product, User, WorkCenter
 from jidan.domain.order import Order
+from jidan.services.ports import OrderFilter
 
 
 class _Repository:
@@ -122,16 +123,6 @@ class PlantRepository:
 
     def work_center(self, code: str) -> WorkCenter | None:
         return self.session.scalars(select(WorkCenter).filter_by(code=code)).one_or_none()
-
-
-@dataclass(frozen=True)
-class OrderFilter:
-    status: str | None = None
-    urgent: bool | None = None
-    customer_code: str | None = None
-    text: str | None = None
-    limit: int = 50
-    offset: int = 0
 
 
 class OrderRepository(_Repository):

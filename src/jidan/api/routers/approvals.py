@@ -12,10 +12,14 @@ from jidan.api.deps import SESSION_COOKIE, ActorDep, CtxDep, bearer
 from jidan.api.schemas import Code, LineIn, Strict
 from jidan.domain.approval import INSTRUCTION_LEVERS, ChainRule, Conditions, Opinion, Phase, StepRule
 from jidan.domain.roles import Role
-from jidan.services import approval_chains, approvals, changes, confirmations, delegations
-from jidan.services.approvals import Decision, Proof
-from jidan.services.changes import ChangeInput
-from jidan.services.orders import NewLine
+from jidan.services.approvals import chains as approval_chains
+from jidan.services.approvals import review as approvals
+from jidan.services.approvals import changes
+from jidan.services.approvals import letters as confirmations
+from jidan.services.approvals import delegations
+from jidan.services.approvals.review import Decision, Proof
+from jidan.services.approvals.changes import ChangeInput
+from jidan.services.orders.lifecycle import NewLine
 
 router = APIRouter(tags=["approvals"])
 

@@ -10,7 +10,9 @@ from pydantic import Field
 
 from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.schemas import Code, Strict
-from jidan.services import exceptions, execution, quality
+from jidan.services.execution import exceptions
+from jidan.services.execution import floor as execution
+from jidan.services.execution import quality
 
 router = APIRouter(tags=["execution"])
 

@@ -9,10 +9,13 @@ from pydantic import Field, NaiveDatetime
 
 from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.schemas import Strict
-from jidan.services import incidents, records, shipping, warehouse
-from jidan.services.incidents import NewIncident
-from jidan.services.shipping import NewShipment
-from jidan.services.warehouse import NewDocument, NewReceipt
+from jidan.services.fulfilment import incidents
+from jidan.services.fulfilment import records
+from jidan.services.fulfilment import shipping
+from jidan.services.fulfilment import warehouse
+from jidan.services.fulfilment.incidents import NewIncident
+from jidan.services.fulfilment.shipping import NewShipment
+from jidan.services.fulfilment.warehouse import NewDocument, NewReceipt
 
 router = APIRouter(tags=["fulfilment"])
 #: The customer's feedback link: no login, the signed token is the permission.

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.schemas import Strict
-from jidan.services import inbox
+from jidan.services.notices import inbox
 
 router = APIRouter(tags=["inbox"])
 

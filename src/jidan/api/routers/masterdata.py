@@ -8,8 +8,10 @@ from fastapi import APIRouter, Query
 
 from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.schemas import CalendarDayIn, CustomerIn, ProductIn
-from jidan.services import audit, calendar, masterdata
-from jidan.services.masterdata import NewBomItem, NewCustomer, NewProduct, NewStep
+from jidan.services import audit
+from jidan.services.masterdata import calendar
+from jidan.services.masterdata import catalogue as masterdata
+from jidan.services.masterdata.catalogue import NewBomItem, NewCustomer, NewProduct, NewStep
 
 router = APIRouter(tags=["master data"])
 

@@ -11,9 +11,10 @@ from pydantic import Field
 
 from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.schemas import Code, Strict
-from jidan.services import materials, purchase_requests
-from jidan.services.materials import NewPurchaseOrder
-from jidan.services.purchase_requests import OrderRequest
+from jidan.services.materials import purchasing as materials
+from jidan.services.materials import purchase_requests
+from jidan.services.materials.purchasing import NewPurchaseOrder
+from jidan.services.materials.purchase_requests import OrderRequest
 
 router = APIRouter(tags=["materials"])
 

@@ -6,13 +6,14 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 
-from jidan.adapters.db.repositories import OrderFilter
+from jidan.services.ports import OrderFilter
 from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.schemas import ActionIn, LineIn, OrderEditIn, OrderIn, OwnerIn
 from jidan.domain import errors
 from jidan.domain.states import ACTIONS, OrderState
-from jidan.services import importing, orders
-from jidan.services.orders import NewLine, NewOrder, OrderEdit
+from jidan.services.orders import importing
+from jidan.services.orders import lifecycle as orders
+from jidan.services.orders.lifecycle import NewLine, NewOrder, OrderEdit
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 

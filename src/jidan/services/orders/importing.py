@@ -10,14 +10,14 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from jidan.adapters.db.repositories import OrderFilter
+from jidan.services.ports import OrderFilter
 from jidan.adapters.excel.sheets import COLUMNS, read_rows, write_rows
 from jidan.domain import errors
 from jidan.domain.model import Actor
 from jidan.domain.order import CHANNELS
 from jidan.domain.roles import ORDER_ENTRY
 from jidan.services.context import Context
-from jidan.services.orders import NewLine, NewOrder, enter_order, list_orders
+from jidan.services.orders.lifecycle import NewLine, NewOrder, enter_order, list_orders
 from jidan.services.permissions import require_role
 
 MAX_ROWS = 5000

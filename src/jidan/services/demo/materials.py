@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from jidan.adapters.db.repositories import OrderFilter
+from jidan.services.ports import OrderFilter
 from jidan.domain.model import Actor
 from jidan.domain.roles import Role
-from jidan.services import auth, materials
+from jidan.services import auth
+from jidan.services.materials import purchasing as materials
 from jidan.services.context import Context
-from jidan.services.material_plan import WAITING_STATES
-from jidan.services.materials import NewPurchaseOrder
+from jidan.services.materials.material_plan import WAITING_STATES
+from jidan.services.materials.purchasing import NewPurchaseOrder
 
 GOLDEN_MATERIAL = "M-CONN-40"
 #: Free stock beyond what the planned orders need, per material (the connector's is small on purpose).

@@ -16,12 +16,13 @@ from jidan.domain.order import Order
 from jidan.domain.roles import Role
 from jidan.domain.states import OrderState
 from jidan.planning.repair import OrderChanged
-from jidan.services import audit, orders
+from jidan.services import audit
+from jidan.services.orders import lifecycle as orders
 from jidan.services.context import Context
-from jidan.services.execution import add_task, notify_groups, split_lots
-from jidan.services.notify import notify
+from jidan.services.execution.floor import add_task, notify_groups, split_lots
+from jidan.services.notices.notify import notify
 from jidan.services.permissions import load_order, require_role
-from jidan.services.planning import Replan, order_jobs
+from jidan.services.planning.runs import Replan, order_jobs
 
 
 @dataclass(frozen=True)

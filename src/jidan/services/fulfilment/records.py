@@ -16,9 +16,9 @@ from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.services import audit
 from jidan.services.context import Context
-from jidan.services.execution import due_at
+from jidan.services.execution.floor import due_at
 from jidan.services.permissions import load_order
-from jidan.services.warehouse import iso
+from jidan.services.fulfilment.warehouse import iso
 
 
 def _minutes(start: datetime | None, end: datetime | None) -> int | None:

@@ -10,10 +10,13 @@ from decimal import Decimal
 from jidan.domain.model import Actor, Department, WorkCenter
 from jidan.domain.roles import Role
 from jidan.domain.states import MAIN_PATH, OrderState
-from jidan.services import auth, masterdata, orders, planning
+from jidan.services import auth
+from jidan.services.masterdata import catalogue as masterdata
+from jidan.services.orders import lifecycle as orders
+from jidan.services.planning import runs as planning
 from jidan.services.context import Context
-from jidan.services.masterdata import NewBomItem, NewCustomer, NewProduct, NewStep
-from jidan.services.orders import NewLine, NewOrder
+from jidan.services.masterdata.catalogue import NewBomItem, NewCustomer, NewProduct, NewStep
+from jidan.services.orders.lifecycle import NewLine, NewOrder
 
 PASSWORD = "demo"
 
@@ -93,19 +96,19 @@ def load_demo(ctx: Context, seed: int = 7, orders_count: int = 150,
     made = _orders(ctx, rnd, users, products, orders_count, tick)
     golden = golden_order(ctx, _actor(users["sales"]))
     # demo: materials (issue 4)
-    from jidan.services import materials_demo
+    from jidan.services.demo import materials as materials_demo
     materials_demo.load(ctx, PASSWORD)
     # demo: workflow (issue 5)
-    from jidan.services.approvals import demo as demo_approvals
+    from jidan.services.approvals.review import demo as demo_approvals
     demo_approvals(ctx, golden)
-    from jidan.services.inbox import demo_notices
+    from jidan.services.notices.inbox import demo_notices
     demo_notices(ctx, golden)
     # demo: execution (issue 6)
-    from jidan.services.execution import demo_group_leaders
+    from jidan.services.execution.floor import demo_group_leaders
     demo_group_leaders(ctx)
     # demo: fulfilment (issue 6)
-    from jidan.services.incidents import demo_organisation
-    from jidan.services.warehouse import demo_documents
+    from jidan.services.fulfilment.incidents import demo_organisation
+    from jidan.services.fulfilment.warehouse import demo_documents
     demo_documents(ctx, golden)
     demo_organisation(ctx)
     return {"golden_order": golden["number"], "users": len(users), "customers": len(CUSTOMERS), "products": len(products),
@@ -201,7 +204,7 @@ def _advance(ctx: Context, users: dict, view: dict, seller: Actor, target: Order
         action = NEXT_ACTION[state]
         actor = seller if action == "close" else _actor(users[STEP_ACTOR[action]])
         if action == "ship":  # demo: fulfilment (issue 6): goods leave on a dispatched shipment (G3, G4)
-            from jidan.services.shipping import demo_ship
+            from jidan.services.fulfilment.shipping import demo_ship
             state = demo_ship(ctx, actor, view["id"])
             continue
         state = OrderState(orders.act(ctx, actor, view["id"], action)["status"])

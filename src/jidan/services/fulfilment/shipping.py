@@ -16,18 +16,19 @@ from decimal import Decimal
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from jidan.adapters.db.repositories import OrderFilter
+from jidan.services.ports import OrderFilter
 from jidan.domain import errors
 from jidan.domain.fulfilment import RATINGS, TRANSPORT_MODES, slower_than_suggested, suggested_mode
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import Role
 from jidan.domain.states import OrderState
-from jidan.services import audit, orders
+from jidan.services import audit
+from jidan.services.orders import lifecycle as orders
 from jidan.services.context import Context
-from jidan.services.notify import notify, send_email
+from jidan.services.notices.notify import notify, send_email
 from jidan.services.permissions import load_order, require_order_access, require_role
-from jidan.services.warehouse import check_version, iso
+from jidan.services.fulfilment.warehouse import check_version, iso
 
 #: 由经营课安排出货: sales arranges shipment, logistics books and sends it (the ``ship`` roles).
 SHIPPERS = frozenset({Role.LOGISTICS, Role.SALES})

@@ -20,14 +20,14 @@ log = logging.getLogger(__name__)
 #: the transaction that marks the timer fired. A handler that raises is retried with backoff.
 HANDLERS: dict[str, str] = {
     # timers: workflow (issue 5)
-    "notice.ack_overdue": "jidan.services.escalation:on_ack_overdue",
+    "notice.ack_overdue": "jidan.services.notices.escalation:on_ack_overdue",
     # timers: approvals and order changes (issue 5)
-    "approval.step_due": "jidan.services.approvals:on_step_due",
+    "approval.step_due": "jidan.services.approvals.review:on_step_due",
     # timers: execution (issue 6)
-    "execution.progress_check": "jidan.services.execution:on_progress_check",
+    "execution.progress_check": "jidan.services.execution.floor:on_progress_check",
     # timers: fulfilment (issue 6)
-    "drawing.return_due": "jidan.services.warehouse:on_return_due",
-    "incident.solution_due": "jidan.services.incidents:on_solution_due",
+    "drawing.return_due": "jidan.services.fulfilment.warehouse:on_return_due",
+    "incident.solution_due": "jidan.services.fulfilment.incidents:on_solution_due",
     # timers: materials (issue 4)
 }
 

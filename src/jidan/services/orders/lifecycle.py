@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from jidan.adapters.db.repositories import OrderFilter
+from jidan.services.ports import OrderFilter
 from jidan.domain import errors
 from jidan.domain.model import Actor
 from jidan.domain.order import CHANNELS, Order, OrderLine
@@ -17,10 +17,10 @@ from jidan.domain.states import APPROVED_STATES, OrderState
 from jidan.domain.calendar import WorkCalendar
 from jidan.domain.urgency import UrgencyPolicy, assess_urgency
 from jidan.services import audit, hooks
-from jidan.services.calendar import effective_calendar
+from jidan.services.masterdata.calendar import effective_calendar
 from jidan.services.context import Context
 from jidan.services.permissions import load_order, require_order_access, require_role
-from jidan.services.planning import in_accepted_plan
+from jidan.services.planning.runs import in_accepted_plan
 
 
 @dataclass(frozen=True)
@@ -224,7 +224,7 @@ def act(ctx: Context, actor: Actor, order_id: int, action: str, reason: str | No
     when the chain's steps are satisfied (``services.approvals``; ``proof`` is its ``Proof``).
     """
     if action in SIGNED_ACTIONS:
-        from jidan.services import approvals  # approvals builds on this module
+        from jidan.services.approvals import review as approvals  # approvals builds on this module
         return approvals.act(ctx, actor, order_id, action, reason, expected_version, proof)
     with ctx.uow() as uow:
         order = load_order(uow, actor, order_id)
@@ -279,7 +279,7 @@ def edit_order(ctx: Context, actor: Actor, order_id: int, edit: OrderEdit) -> di
     Once someone has signed the order's review, an edit makes a new revision and the review
     starts over: a signature never counts for content its signer did not see.
     """
-    from jidan.services import approvals  # approvals builds on this module
+    from jidan.services.approvals import review as approvals  # approvals builds on this module
     with ctx.uow() as uow:
         order = load_order(uow, actor, order_id)
         check_version(order, edit.version)

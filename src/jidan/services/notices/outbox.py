@@ -16,7 +16,7 @@ from typing import Callable
 
 from jidan.domain.delivery import backoff, release_time
 from jidan.services import audit
-from jidan.services.notify import policy
+from jidan.services.notices.notify import policy
 
 log = logging.getLogger(__name__)
 

@@ -20,11 +20,18 @@ from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import ORDER_ENTRY, Role
 from jidan.domain.states import OrderState
-from jidan.services import approvals, audit, confirmations, delegations, notify, orders, planning, timers
-from jidan.services.approvals import Decision, Proof
+from jidan.services import audit
+from jidan.services.approvals import review as approvals
+from jidan.services.approvals import letters as confirmations
+from jidan.services.approvals import delegations
+from jidan.services.notices import notify
+from jidan.services.orders import lifecycle as orders
+from jidan.services.planning import runs as planning
+from jidan.services.notices import timers
+from jidan.services.approvals.review import Decision, Proof
 from jidan.services.names import display_name, urgent_mark
 from jidan.services.context import Context
-from jidan.services.orders import NewLine, OrderEdit
+from jidan.services.orders.lifecycle import NewLine, OrderEdit
 from jidan.services.permissions import load_order, require_order_access, require_role
 
 #: Before approval the order is simply edited by the person who entered it.

@@ -23,10 +23,12 @@ from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import Role
 from jidan.domain.states import ON_FLOOR, TRANSITIONS, OrderState
-from jidan.services import audit, hooks, orders, timers
-from jidan.services.calendar import effective_calendar
+from jidan.services import audit, hooks
+from jidan.services.orders import lifecycle as orders
+from jidan.services.notices import timers
+from jidan.services.masterdata.calendar import effective_calendar
 from jidan.services.context import Context
-from jidan.services.notify import notify, send_email
+from jidan.services.notices.notify import notify, send_email
 from jidan.services.permissions import load_order, require_order_access, require_role
 
 #: Orders whose tasks are on the floor.

@@ -28,12 +28,18 @@ from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import ORDER_ENTRY, Role
 from jidan.domain.states import OrderState
-from jidan.services import approval_chains, audit, auth, notify, orders, planning, timers
-from jidan.services.confirmations import letter_view, make_letter
+from jidan.services import audit, auth
+from jidan.services.approvals import chains as approval_chains
+from jidan.services.notices import notify
+from jidan.services.orders import lifecycle as orders
+from jidan.services.planning import runs as planning
+from jidan.services.notices import timers
+from jidan.services.approvals.letters import letter_view, make_letter
 from jidan.services.context import Context
-from jidan.services.delegations import add_delegation, deputies, principals, signer_of
+from jidan.services.approvals.delegations import add_delegation, deputies, principals, signer_of
 from jidan.services.names import display_name, urgent_mark
 from jidan.services.permissions import load_order, require_order_access, require_role
+from jidan.services.ports import OrderFilter
 
 S = OrderState
 #: The timer that chases a step (or change-request review) past its deadline.
@@ -540,14 +546,13 @@ def pending(ctx: Context, actor: Actor) -> dict:
         items = []
         if roles:
             items += _pending_reviews(uow, actor, roles, names)
-            from jidan.services import changes
+            from jidan.services.approvals import changes
             items += changes.pending_changes(uow, actor, roles, names)
         items.sort(key=lambda i: (not i["urgent"], i["priority_rank"], i["due_at"] or "9999", i["order_id"]))
         return {"items": items, "count": len(items)}
 
 
 def _pending_reviews(uow, actor: Actor, roles: dict, names: dict) -> list[dict]:
-    from jidan.adapters.db.repositories import OrderFilter
     found = []
     for state in PHASE_OF_STATE:
         found += uow.orders.list(OrderFilter(status=state.value, limit=100_000))[0]
@@ -591,7 +596,7 @@ def on_step_due(uow, ctx, timer: dict) -> None:
     subject, step_key = timer["payload"]["subject"], timer["payload"]["step"]
     kind, _, row_id = subject.partition(":")
     if kind == "change":
-        from jidan.services import changes
+        from jidan.services.approvals import changes
         changes.on_review_due(uow, ctx, int(row_id), step_key)
         return
     review = uow.reviews.get(int(row_id))
@@ -627,8 +632,7 @@ def after_cancel(uow, ctx, actor: Actor, order: Order, reason: str | None) -> No
 def demo(ctx: Context, golden: dict) -> None:
     """The demo's review state: the golden order's review convened by sales with planning's
     answer attached (scenario step 4), a deputy named for next week, and a pending date change."""
-    from jidan.adapters.db.repositories import OrderFilter
-    from jidan.services import changes
+    from jidan.services.approvals import changes
 
     def actor(username: str) -> Actor:
         with ctx.uow() as uow:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from jidan.domain.delivery import next_level
 from jidan.domain.roles import Role
 from jidan.services import audit
-from jidan.services.notify import _notify, policy
+from jidan.services.notices.notify import _notify, policy
 
 
 def on_ack_overdue(uow, ctx, timer: dict) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from jidan.adapters.db.repositories import OrderFilter
+from jidan.services.ports import OrderFilter
 from jidan.domain import errors
 from jidan.domain.fulfilment import (
     COMPENSATION_APPROVERS, DELAY_CAUSES, EMERGENCY_GROUPS, EMERGENCY_TEAM_ROLES, INCIDENT_OPENERS,
@@ -21,11 +21,12 @@ from jidan.domain.fulfilment import (
 )
 from jidan.domain.model import Actor
 from jidan.domain.roles import ORDER_VIEWERS, Role
-from jidan.services import audit, timers
+from jidan.services import audit
+from jidan.services.notices import timers
 from jidan.services.context import Context
-from jidan.services.notify import notify, send_email
+from jidan.services.notices.notify import notify, send_email
 from jidan.services.permissions import require_order_access, require_role
-from jidan.services.warehouse import check_version, iso
+from jidan.services.fulfilment.warehouse import check_version, iso
 
 SOLUTION_TIMER = "incident.solution_due"
 CONTACT_CHANNELS = ("phone", "email", "visit", "other")

@@ -19,9 +19,10 @@ from jidan.domain.material import (
 from jidan.domain.model import Actor
 from jidan.domain.roles import Role
 from jidan.domain.states import ON_FLOOR, OrderState
-from jidan.services import audit, planning
+from jidan.services import audit
+from jidan.services.planning import runs as planning
 from jidan.services.context import Context
-from jidan.services.notify import notify
+from jidan.services.notices.notify import notify
 from jidan.services.permissions import require_role
 
 #: Who sees the plant's stock: everyone who sees purchase orders but the suppliers.

@@ -20,7 +20,7 @@ from jidan.domain.calendar import WorkCalendar
 from jidan.domain.delivery import Window, add_working_hours, parse_ladder, release_time
 from jidan.domain.model import Actor
 from jidan.domain.roles import Role
-from jidan.services import timers
+from jidan.services.notices import timers
 
 #: The timer that escalates an unacknowledged notice (handler in services.escalation).
 ACK_OVERDUE = "notice.ack_overdue"
@@ -96,7 +96,7 @@ def _national(country: str, rest: str, shifts: str) -> tuple[WorkCalendar, tuple
 def working_time(uow, ctx=None) -> tuple[WorkCalendar, tuple[Window, ...]]:
     """The factory calendar in force and its working hours (N1), for acknowledgement deadlines."""
     if ctx is not None and getattr(ctx, "national_calendar", None) is not None:
-        from jidan.services.calendar import effective_calendar
+        from jidan.services.masterdata.calendar import effective_calendar
         return effective_calendar(uow, ctx), ctx.shifts
     s = settings_of(None)
     national, shifts = _national(s.calendar_country, s.rest_weekdays, s.shifts)

@@ -10,9 +10,10 @@ from datetime import datetime
 from jidan.domain import errors
 from jidan.domain.model import Actor
 from jidan.domain.roles import ORDER_VIEWERS
-from jidan.services import audit, timers
+from jidan.services import audit
+from jidan.services.notices import timers
 from jidan.services.context import Context
-from jidan.services.notify import ACK_OVERDUE
+from jidan.services.notices.notify import ACK_OVERDUE
 
 
 def view(notice: dict, now: datetime) -> dict:
@@ -112,7 +113,7 @@ def mark_read(ctx: Context, actor: Actor, notice_id: int, version: int | None = 
 def demo_notices(ctx: Context, order: dict) -> int:
     """A few notices for the demo factory, so every inbox shows what it is for (jidan demo)."""
     from jidan.domain.roles import Role
-    from jidan.services.notify import notify
+    from jidan.services.notices.notify import notify
     now = ctx.now()
     with ctx.uow() as uow:
         notify(uow, now, kind="release", subject=f"急单生产通知 {order['number']}",

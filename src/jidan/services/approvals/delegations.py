@@ -11,7 +11,8 @@ from jidan.domain import errors
 from jidan.domain.approval import APPROVER_ROLES, Delegation, check_delegation
 from jidan.domain.model import Actor
 from jidan.domain.roles import Role
-from jidan.services import audit, notify
+from jidan.services import audit
+from jidan.services.notices import notify
 from jidan.services.context import Context
 from jidan.services.names import display_name
 from jidan.services.permissions import require_role

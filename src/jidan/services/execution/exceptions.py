@@ -17,10 +17,11 @@ from jidan.domain.execution import (
 from jidan.domain.model import Actor
 from jidan.domain.roles import Role
 from jidan.domain.states import ON_FLOOR
-from jidan.services import audit, planning
+from jidan.services import audit
+from jidan.services.planning import runs as planning
 from jidan.services.context import Context
-from jidan.services.execution import PlanIndex, due_at, order_forecast
-from jidan.services.notify import notify, send_email
+from jidan.services.execution.floor import PlanIndex, due_at, order_forecast
+from jidan.services.notices.notify import notify, send_email
 from jidan.services.permissions import load_order, require_order_access, require_role
 
 

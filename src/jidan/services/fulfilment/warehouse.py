@@ -19,10 +19,12 @@ from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import ORDER_VIEWERS, Role
 from jidan.domain.states import OPEN_STATES, OrderState
-from jidan.services import audit, orders, timers
-from jidan.adapters.db.repositories import OrderFilter
+from jidan.services import audit
+from jidan.services.orders import lifecycle as orders
+from jidan.services.notices import timers
+from jidan.services.ports import OrderFilter
 from jidan.services.context import Context
-from jidan.services.notify import notify
+from jidan.services.notices.notify import notify
 from jidan.services.permissions import load_order, require_order_access, require_role
 
 RECEIVERS = frozenset({Role.WAREHOUSE})

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from jidan.adapters.db.repositories import OrderFilter
+from jidan.services.ports import OrderFilter
 from jidan.domain import errors
 from jidan.domain.calendar import WorkCalendar
 from jidan.domain.execution import TaskState, TaskTiming
@@ -34,10 +34,10 @@ from jidan.planning.result import Assignment, Schedule, impact as compare
 from jidan.planning.shift import bring_forward, place_job, right_shift, timeline_with, under_way
 from jidan.planning.solve import solve
 from jidan.services import audit
-from jidan.services.calendar import effective_calendar
+from jidan.services.masterdata.calendar import effective_calendar
 from jidan.services.context import Context
-from jidan.services.material_plan import MaterialPlan, OrderMaterials, job_key, step_key
-from jidan.services.notify import notify
+from jidan.services.materials.material_plan import MaterialPlan, OrderMaterials, job_key, step_key
+from jidan.services.notices.notify import notify
 from jidan.services.permissions import load_order, require_role
 
 PLANNED_STATES = (OrderState.APPROVED, OrderState.PLANNED, OrderState.RELEASED,
@@ -613,7 +613,7 @@ def accept(ctx: Context, actor: Actor, run_id: int, version: int | None = None) 
                      {"status": "accepted", "affected_orders": sorted({s["order"] for s in run["impact"]["slipped"]})})
         uow.flush()
         # Imported here: purchase requests place purchase orders through materials, which re-plans.
-        from jidan.services import purchase_requests
+        from jidan.services.materials import purchase_requests
         raised = purchase_requests.raise_for_plan(uow, ctx, actor, run_id, shortfalls(uow, ctx, run))
         view = run_view(uow.planning_runs.get(run_id))  # as this accept left it, not as a later one did
         uow.commit()
@@ -666,7 +666,7 @@ def _move_tasks(uow, ctx: Context, actor: Actor, run: dict, order_ids: list[int]
 def shortfalls(uow, ctx: Context, run: dict) -> list:
     """What the plan's waiting orders still lack after stock and open purchase orders: one entry
     per material and the day the plan first needs it, with the orders it serves (C6)."""
-    from jidan.services.purchase_requests import Shortfall
+    from jidan.services.materials.purchase_requests import Shortfall
     model = PlantModel(uow, ctx, run["origin"])
     now = _minute_of(ctx.now(), model.origin)
     orders = {o.id: o for o in _plannable(uow, run["order_ids"])}

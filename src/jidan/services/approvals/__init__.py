@@ -1,0 +1,1 @@
+"""Review and approval (B1–B7): the review record, signing, chains, deputies, changes, letters."""

@@ -1,0 +1,1 @@
+"""The demo factory (`jidan demo`)."""

@@ -1,0 +1,1 @@
+"""Master data: customers, products, routings, the plant and its calendar (N1)."""

@@ -1,0 +1,1 @@
+"""Materials (C6): stock and purchasing, delays, purchase requests, the material plan."""

@@ -1,0 +1,1 @@
+"""Notices (D2, E6): notify, the outbox, timers, escalation, the inbox."""
