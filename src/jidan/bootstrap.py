@@ -11,6 +11,7 @@ from jidan.adapters.calendar import national_calendar
 from jidan.adapters.db.engine import make_engine
 from jidan.adapters.db.orm import start_mappers
 from jidan.adapters.db.uow import SqlUnitOfWork
+from jidan import i18n
 from jidan.config import Settings, get_settings
 from jidan.domain.urgency import UrgencyPolicy
 from jidan.services.context import Context
@@ -37,6 +38,16 @@ class Argon2Hasher:
         return self._hash.verify(password, hashed)
 
 
+class CatalogueMessages:
+    """The message catalogue in the factory's language (zh-CN unless configured)."""
+
+    def __init__(self, lang: str = i18n.DEFAULT_LANGUAGE):
+        self.lang = lang
+
+    def text(self, key: str, **values: object) -> str:
+        return i18n.t(key, self.lang, **values)
+
+
 def parse_shifts(text: str) -> tuple[tuple[int, int], ...]:
     """"08:00-12:00,13:00-17:00" → ((480, 720), (780, 1020))."""
     def minutes(hhmm: str) -> int:
@@ -56,6 +67,7 @@ def build(settings: Settings | None = None, clock=None) -> Context:
         uow=lambda: SqlUnitOfWork(factory),
         clock=clock or SystemClock(settings.timezone),
         hasher=Argon2Hasher(),
+        messages=CatalogueMessages(),
         policy=UrgencyPolicy(settings.urgent_lead_time_rule, settings.urgent_amount_threshold,
                              settings.urgent_key_customer_rule),
         national_calendar=national_calendar(settings.calendar_country, rest,

@@ -7,7 +7,7 @@ from typing import Callable
 
 from jidan.domain.calendar import WorkCalendar
 from jidan.domain.urgency import UrgencyPolicy
-from jidan.services.ports import Clock, PasswordHasher, UnitOfWork
+from jidan.services.ports import Clock, Messages, PasswordHasher, UnitOfWork
 
 
 @dataclass
@@ -17,6 +17,7 @@ class Context:
     hasher: PasswordHasher
     policy: UrgencyPolicy
     national_calendar: WorkCalendar
+    messages: Messages
     session_hours: int = 12
     #: Working windows of a working day in minutes after midnight (the planner's shifts).
     shifts: tuple[tuple[int, int], ...] = ((480, 720), (780, 1020), (1080, 1320))

@@ -20,6 +20,12 @@ class PasswordHasher(Protocol):
     def verify(self, password: str, hashed: str) -> bool: ...
 
 
+class Messages(Protocol):
+    """Words for people from the message catalogue: services hold keys and values, never text."""
+
+    def text(self, key: str, **values: object) -> str: ...
+
+
 @dataclass(frozen=True)
 class OrderFilter:
     """Which orders a list shows: by status, urgency, customer or free text, one page at a time."""
@@ -31,13 +37,30 @@ class OrderFilter:
     offset: int = 0
 
 
+# ---------------------------------------------------------------------------------------------
+# Repositories by area. Each area declares the records and repository protocols it reads here,
+# in its own section; the unit of work at the end names them.
+# ---------------------------------------------------------------------------------------------
+
+# --- orders, master data, users, audit -------------------------------------------------------
+
+
+# --- approvals and notices -------------------------------------------------------------------
+
+
+# --- planning and materials ------------------------------------------------------------------
+
+
+# --- execution and fulfilment ----------------------------------------------------------------
+
+
 class UnitOfWork(Protocol):
     """One transaction and its repositories: ``with ctx.uow() as uow: …; uow.commit()``.
 
-    Nothing commits anywhere else; leaving the block without a commit rolls back. The
-    repositories are the collections the use cases read and write.
+    Nothing commits anywhere else; leaving the block without a commit rolls back.
     """
 
+    # orders, master data, users, audit
     orders: Any
     customers: Any
     products: Any
@@ -47,21 +70,27 @@ class UnitOfWork(Protocol):
     idempotency: Any
     auth_sessions: Any
     calendar: Any
-    planning_runs: Any
-    notices: Any
-    outbox: Any
-    timers: Any
-    stock: Any
-    purchase_orders: Any
-    delay_requests: Any
-    purchase_requests: Any
-    shortages: Any
-    run_history: Any
+
+    # approvals and notices
     chains: Any
     delegations: Any
     reviews: Any
     change_requests: Any
     letters: Any
+    notices: Any
+    outbox: Any
+    timers: Any
+
+    # planning and materials
+    planning_runs: Any
+    run_history: Any
+    stock: Any
+    purchase_orders: Any
+    delay_requests: Any
+    purchase_requests: Any
+    shortages: Any
+
+    # execution and fulfilment
     tasks: Any
     floor: Any
     process_exceptions: Any
