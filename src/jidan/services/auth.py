@@ -44,14 +44,6 @@ def session_user(ctx: Context, token: str) -> tuple[Actor, dict]:
         return Actor(user.id, user.username, user.role, user.display_name), row
 
 
-def verify_password(ctx: Context, actor: Actor, password: str) -> None:
-    """Re-entered password for signed acts (approval)."""
-    with ctx.uow() as uow:
-        user = uow.users.get(actor.user_id)
-        if not ctx.hasher.verify(password or "", user.password_hash):
-            raise errors.ValidationFailed("the password is wrong", fields={"password": "wrong_password"})
-
-
 def logout(ctx: Context, token: str) -> None:
     with ctx.uow() as uow:
         uow.auth_sessions.delete(_digest(token))

@@ -18,8 +18,3 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str) -> None:
     command.upgrade(alembic_config(url), "head")
-
-
-def autogenerate(url: str, message: str) -> None:
-    """Developer helper: writes a new migration from the difference to the tables."""
-    command.revision(alembic_config(url), message=message, autogenerate=True)

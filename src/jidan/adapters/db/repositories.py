@@ -884,10 +884,6 @@ class FeedbackStore(_RowStore):
 
     table = t.feedback_requests
 
-    def by_nonce(self, nonce: str) -> dict | None:
-        row = self.session.execute(select(self.table).where(self.table.c.nonce == nonce)).one_or_none()
-        return dict(row._mapping) if row else None
-
     def for_order(self, order_id: int) -> list[dict]:
         return self._rows(select(self.table).where(self.table.c.order_id == order_id)
                           .order_by(self.table.c.id))
