@@ -3,23 +3,52 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from typer.core import TyperGroup
 
 from jidan.config import get_settings
 from jidan.domain import errors
+from jidan.planning.errors import PlanningError
+from jidan.planning.result import OBJECTIVES
 
-app = typer.Typer(help="jidan 急单 — urgent orders end to end.", no_args_is_help=True)
+
+class OneLineErrors(TyperGroup):
+    """Every command's failure as one line on stderr and exit status 2, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except errors.JidanError as exc:
+            fields = ", ".join(f"{field}: {code}" for field, code in exc.fields.items())
+            _fail(exc.code, f"{exc.detail} ({fields})" if fields else exc.detail)
+        except PlanningError as exc:
+            _fail(exc.code, exc.message)
+        except SQLAlchemyError as exc:
+            cause = exc.orig if isinstance(exc, DBAPIError) else exc
+            _fail("database.error", str(cause).splitlines()[0])
+        except OSError as exc:
+            _fail("file.error", str(exc))
+
+
+Objective = Enum("Objective", [(name, name) for name in OBJECTIVES], type=str)
+"""The planner's objectives as the choices of `--objective`."""
+
+app = typer.Typer(cls=OneLineErrors, help="jidan 急单 — urgent orders end to end.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail.")
 users_app = typer.Typer(help="Users and roles.")
 app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="users")
 console = Console()
+errors_console = Console(stderr=True, soft_wrap=True)
 
 
 def _ctx():
@@ -27,34 +56,37 @@ def _ctx():
     return build()
 
 
-def _fail(exc: errors.JidanError) -> None:
-    console.print(f"[red]{exc.code}[/red]: {exc.detail}")
-    for field, code in exc.fields.items():
-        console.print(f"  {field}: {code}")
+def _fail(code: str, detail: str) -> None:
+    errors_console.print(f"[red]{code}[/red]: {escape(detail)}", highlight=False)
     raise typer.Exit(2)
+
+
+def _upgrade() -> None:
+    from jidan.adapters.db.migrate import upgrade
+    upgrade(get_settings().database_url)
 
 
 @app.command()
 def migrate() -> None:
     """Create or upgrade the database schema (Alembic)."""
-    from jidan.adapters.db.migrate import upgrade
-    upgrade(get_settings().database_url)
+    _upgrade()
     console.print("database is up to date")
 
 
 @app.command()
 def demo(if_empty: Annotated[bool, typer.Option("--if-empty", help="Skip when users exist.")] = False,
          orders: int = 150, seed: int = 7) -> None:
-    """Load the demo factory: users for every role (password demo), plant, products, orders."""
-    from jidan.services.demo.factory import PASSWORD, USERS, load_demo
+    """Load the demo factory: users for every role (password demo), plant, products, orders.
+    Migrates the database first, so it works on a new one."""
+    from jidan.services.demo.factory import PASSWORD, USERS, has_users, load_demo
+    _upgrade()
     ctx = _ctx()
-    with ctx.uow() as uow:
-        if uow.users.list():
-            if if_empty:
-                console.print("demo data already loaded")
-                return
-            console.print("[red]the database is not empty[/red]")
-            raise typer.Exit(1)
+    if has_users(ctx):
+        if if_empty:
+            console.print("demo data already loaded")
+            return
+        errors_console.print("[red]demo.not_empty[/red]: the database already has users")
+        raise typer.Exit(1)
     with Progress(console=console) as progress:
         tasks: dict[str, int] = {}
 
@@ -85,23 +117,14 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 @app.command("import")
 def import_file(file: Path, user: Annotated[str, typer.Option(help="Who enters the orders.")] = "sales") -> None:
     """Import orders from .xlsx or .csv: all rows or none."""
-    from jidan.domain.model import Actor
+    from jidan.services.auth import console_actor
     from jidan.services.orders.importing import import_orders
     ctx = _ctx()
-    with ctx.uow() as uow:
-        found = uow.users.by_username(user)
-        if found is None:
-            console.print(f"[red]unknown user {user}[/red]")
-            raise typer.Exit(2)
-        actor = Actor(found.id, found.username, found.role)
+    actor = console_actor(ctx, user)
     with Progress(console=console) as progress:
         task = progress.add_task(f"importing {file.name}", total=None)
-        try:
-            report = import_orders(ctx, actor, file.name, file.read_bytes(),
-                                   lambda done, total: progress.update(task, completed=done, total=total))
-        except errors.JidanError as exc:
-            progress.stop()
-            _fail(exc)
+        report = import_orders(ctx, actor, file.name, file.read_bytes(),
+                               lambda done, total: progress.update(task, completed=done, total=total))
     console.print(report)
 
 
@@ -123,31 +146,27 @@ def users_add(username: str, role: str, password: Annotated[str, typer.Option(pr
               name: str = "", email: Optional[str] = None) -> None:
     """Add a user with a role (one of the 14 roles)."""
     from jidan.services.auth import add_user
-    try:
-        view = add_user(_ctx(), None, username, name, role, password, email)
-    except errors.JidanError as exc:
-        _fail(exc)
+    view = add_user(_ctx(), None, username, name, role, password, email)
     console.print(f"added {view['username']} ({view['role']})")
 
 
 @users_app.command("list")
 def users_list() -> None:
     """List users and their roles."""
-    ctx = _ctx()
-    with ctx.uow() as uow:
-        for u in uow.users.list():
-            console.print(f"{u.username:20} {u.role.value:18} {u.display_name}")
+    from jidan.services.auth import list_users
+    for u in list_users(_ctx(), None):
+        console.print(f"{u['username']:20} {u['role']:18} {u['display_name']}")
 
 
 @app.command()
 def solve(problem: Path,
-          objective: Annotated[str, typer.Option(help="makespan | weighted-tardiness")] = "weighted-tardiness",
+          objective: Objective = Objective("weighted-tardiness"),
           time_limit: Annotated[float, typer.Option(help="Seconds; 0 gives the greedy schedule.")] = 10.0,
           out: Annotated[Path, typer.Option(help="Where to write the schedule JSON.")] = Path("schedule.json"),
           workers: int = 2, seed: Optional[int] = None) -> None:
     """Plan a problem file (JSON or OR-Library job-shop text); print a one-line JSON summary."""
     from jidan.planning.commands import solve_command
-    _planning(lambda: solve_command(problem, objective, time_limit, out, workers, seed))
+    _planning(lambda: solve_command(problem, objective.value, time_limit, out, workers, seed))
 
 
 @app.command()
@@ -165,14 +184,9 @@ def insert(problem: Path,
 def _planning(run) -> None:
     """Runs a planning command with a spinner; prints its summary as one JSON line."""
     import time
-    from jidan.planning.errors import PlanningError
     started = time.perf_counter()
-    try:
-        with console.status("planning…"):
-            summary = run()
-    except (PlanningError, OSError) as exc:
-        console.print(f"[red]{getattr(exc, 'code', 'planning.error')}[/red]: {exc}")
-        raise typer.Exit(2)
+    with console.status("planning…"):
+        summary = run()
     summary.setdefault("seconds", round(time.perf_counter() - started, 3))
     print(json.dumps(summary, ensure_ascii=False))
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from jidan.planning.problem import Job, Operation, Problem
-from jidan.planning.result import Assignment
+from jidan.planning.result import Assignment, unknown_objective
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,9 @@ def weighted_tardiness_objective(plan: PlanModel):
 def objective_expression(plan: PlanModel, objective: str):
     if objective == "makespan":
         return makespan_objective(plan)
-    return weighted_tardiness_objective(plan)
+    if objective == "weighted-tardiness":
+        return weighted_tardiness_objective(plan)
+    raise unknown_objective(objective)
 
 
 def moved_literals(plan: PlanModel, reference: Iterable[Assignment]) -> list:

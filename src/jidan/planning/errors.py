@@ -3,7 +3,8 @@
     PlanningError                 planning.error
     ├── InvalidProblem            planning.invalid_problem
     ├── InvalidSchedule           planning.invalid_schedule
-    └── UnknownJob                planning.unknown_job
+    ├── UnknownJob                planning.unknown_job
+    └── UnknownObjective          planning.unknown_objective
 """
 
 
@@ -34,3 +35,9 @@ class UnknownJob(PlanningError):
     """A job id given by the caller is not in the problem or the schedule."""
 
     code = "planning.unknown_job"
+
+
+class UnknownObjective(PlanningError, ValueError):
+    """The objective named is none of `result.OBJECTIVES`."""
+
+    code = "planning.unknown_objective"

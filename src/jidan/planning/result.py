@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jidan.planning.errors import InvalidSchedule
+from jidan.planning.errors import InvalidSchedule, UnknownObjective
 from jidan.planning.problem import Problem
 
 OBJECTIVES = ("makespan", "weighted-tardiness")
@@ -119,7 +119,12 @@ def evaluate(problem: Problem, assignments: Iterable[Assignment], objective: str
         return makespan(problem, assignments)
     if objective == "weighted-tardiness":
         return weighted_tardiness(problem, assignments)
-    raise ValueError(f"unknown objective {objective!r}; expected one of {OBJECTIVES}")
+    raise unknown_objective(objective)
+
+
+def unknown_objective(objective: str) -> UnknownObjective:
+    """What every switch on the objective raises past its known names: none falls back silently."""
+    return UnknownObjective(f"unknown objective {objective!r}; expected one of {', '.join(OBJECTIVES)}", "objective")
 
 
 def trivial_lower_bound(problem: Problem, objective: str) -> int:
@@ -127,8 +132,10 @@ def trivial_lower_bound(problem: Problem, objective: str) -> int:
     materials' included) plus its work; for the makespan, each machine also needs its load
     after the earliest its work can arrive (the least head) and before the least tail of work
     that follows it."""
-    if objective != "makespan":
+    if objective == "weighted-tardiness":
         return sum(j.weight * max(0, j.earliest_finish - j.due) for j in problem.jobs)
+    if objective != "makespan":
+        raise unknown_objective(objective)
     jobs = 0
     load: dict[str, int] = {}
     head: dict[str, int] = {}

@@ -17,6 +17,7 @@ from jidan.planning.result import (
     evaluate,
     makespan,
     trivial_lower_bound,
+    unknown_objective,
 )
 from jidan.planning.validate import check, violations
 
@@ -43,7 +44,7 @@ def solve(
     it is no worse (on a tie the caller's plan wins: it is the calmer one).
     """
     if objective not in OBJECTIVES:
-        raise ValueError(f"unknown objective {objective!r}; expected one of {OBJECTIVES}")
+        raise unknown_objective(objective)
     clock = time.monotonic()
     frozen = dict(frozen or {})
     rules = classic_rules(problem, objective) if time_limit <= 0 else rules_for(problem, objective)

@@ -84,7 +84,18 @@ def add_user(ctx: Context, actor: Actor | None, username: str, display_name: str
         return view
 
 
-def list_users(ctx: Context, actor: Actor) -> list[dict]:
-    require_role(actor, {Role.ADMIN, Role.MANAGEMENT})
+def list_users(ctx: Context, actor: Actor | None) -> list[dict]:
+    """Admins and management list users; ``actor`` None is the console (``jidan users list``)."""
+    if actor is not None:
+        require_role(actor, {Role.ADMIN, Role.MANAGEMENT})
     with ctx.uow() as uow:
         return [user_view(u) for u in uow.users.list()]
+
+
+def console_actor(ctx: Context, username: str) -> Actor:
+    """The user a console command acts as (``jidan import --user``)."""
+    with ctx.uow() as uow:
+        user = uow.users.by_username(username)
+        if user is None:
+            raise errors.NotFound(f"unknown user {username}", code="user.not_found", fields={"user": "unknown"})
+        return Actor(user.id, user.username, user.role, user.display_name)

@@ -2,15 +2,17 @@ import pytest
 
 from jidan.planning import solve as solve_module
 from jidan.planning.dispatch import best_dispatch
+from jidan.planning.errors import UnknownObjective
 from jidan.planning.formats import parse_orlib
 from jidan.planning.generate import generate_plant
 from jidan.planning.problem import Job, Operation, Problem, Resource
-from jidan.planning.result import Assignment, evaluate, weighted_tardiness
+from jidan.planning.result import Assignment, evaluate, trivial_lower_bound, weighted_tardiness
 from jidan.planning.solve import (
     FULL_SEARCH_SECONDS,
     PORTFOLIO_WORKERS,
     portfolio_workers,
     solve,
+    whole_model,
 )
 from jidan.planning.validate import violations
 from tests.planning_instances import FT06
@@ -71,6 +73,14 @@ def test_c3_large_plans_use_neighbourhood_search_and_stay_valid(monkeypatch):
 def test_c3_unknown_objective_is_refused():
     with pytest.raises(ValueError, match="objective"):
         solve(parse_orlib(FT06), "cheapest", time_limit=0)
+
+
+def test_c3_no_objective_switch_falls_back_on_an_unknown_name():
+    problem = parse_orlib(FT06)
+    with pytest.raises(UnknownObjective, match="makespan, weighted-tardiness"):
+        trivial_lower_bound(problem, "cheapest")
+    with pytest.raises(UnknownObjective):
+        whole_model(problem, "cheapest", solve(problem, "makespan", time_limit=0).assignments, {})
 
 
 def test_c3_schedule_round_trips_through_its_json_shape():

@@ -75,6 +75,12 @@ FAMILIES = [
 ]
 
 
+def has_users(ctx: Context) -> bool:
+    """The demo loads into a database without users only."""
+    with ctx.uow() as uow:
+        return bool(uow.users.list())
+
+
 def load_demo(ctx: Context, seed: int = 7, orders_count: int = 150,
               progress: Callable[[str, int, int], None] | None = None) -> dict:
     """Fills an empty database; returns what it made. Deterministic for a given seed."""
