@@ -14,7 +14,7 @@ from jidan.services.approvals import delegations
 from jidan.services.orders import lifecycle as orders
 from jidan.services.notices.notify import notify
 from jidan.services.orders.lifecycle import NewLine, NewOrder
-from jidan.web.routes import Page
+from jidan.web.pages import Page
 from tests.support import web_session
 
 pytestmark = pytest.mark.xdist_group("db")

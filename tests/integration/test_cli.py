@@ -60,7 +60,7 @@ def test_a_domain_error_is_its_code_detail_and_fields_on_one_line(jidan):
 def test_import_as_an_unknown_user_is_refused_in_one_line(jidan, tmp_path):
     jidan("migrate")
     line = one_line_error(jidan("import", tmp_path / "orders.csv", "--user", "nobody"))
-    assert line.startswith("user.not_found:")
+    assert line == "user.not_found: unknown user nobody"
 
 
 def test_demo_migrates_a_new_database_first_and_then_refuses_to_load_twice(jidan):

@@ -12,7 +12,7 @@ from jidan.api import errors
 from jidan.api.deps import CtxDep
 from jidan.api.routers import masterdata, orders, planning, users
 from jidan.services.context import Context
-from jidan.web.routes import router as web_router
+from jidan.web import orders as orders_web, pages as pages_web
 
 STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
 
@@ -92,7 +92,8 @@ def create_app(ctx: Context) -> FastAPI:
             return JSONResponse({"status": "error", "database": str(exc)[:200]}, status_code=503)
         return {"status": "ok", "database": "ok"}
 
-    app.include_router(web_router)
+    app.include_router(pages_web.router)
+    app.include_router(orders_web.router)
     # web pages of each area, one router module each (web/<area>.py)
     # web: planning (issue 4)
     from jidan.web import materials as materials_web, planning as planning_web

@@ -123,6 +123,7 @@ ERRORS = {
     "customer.duplicate": ("客户代码已存在", "Customer code exists"),
     "product.duplicate": ("产品代码已存在", "Product code exists"),
     "user.duplicate": ("用户名已存在", "Username exists"),
+    "user.not_found": ("找不到该用户", "User not found"),
     "import.unreadable": ("文件无法读取", "The file cannot be read"),
     "import.empty": ("文件没有数据", "The file has no rows"),
     "import.missing_columns": ("文件缺少必需的列", "The file misses required columns"),

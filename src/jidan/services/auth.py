@@ -97,5 +97,5 @@ def console_actor(ctx: Context, username: str) -> Actor:
     with ctx.uow() as uow:
         user = uow.users.by_username(username)
         if user is None:
-            raise errors.NotFound(f"unknown user {username}", code="user.not_found", fields={"user": "unknown"})
+            raise errors.NotFound(f"unknown user {username}", code="user.not_found")
         return Actor(user.id, user.username, user.role, user.display_name)

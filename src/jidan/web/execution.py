@@ -20,7 +20,7 @@ from jidan.services.execution import floor as execution
 from jidan.services.orders import lifecycle as orders
 from jidan.services.execution import quality
 from jidan.web.forms import FormReader, typed_values, whole_number
-from jidan.web.routes import Form, OrderId, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
+from jidan.web.pages import Form, OrderId, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 RowId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]

@@ -27,7 +27,7 @@ from jidan.services.fulfilment.incidents import CONTACT_CHANNELS, NewIncident
 from jidan.services.fulfilment.shipping import NewShipment
 from jidan.services.fulfilment.warehouse import NewDocument, NewReceipt
 from jidan.web.forms import FormReader, typed_values, whole_number
-from jidan.web.routes import (
+from jidan.web.pages import (
     AnyPage, Form, OrderId, Page, UserPage, WebRoute, check_csrf, redirect, render, safe_next, templates,
 )
 

@@ -13,7 +13,7 @@ from jidan.api.errors import status_of
 from jidan.domain import errors
 from jidan.services.notices import inbox
 from jidan.web.forms import FormReader
-from jidan.web.routes import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
+from jidan.web.pages import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 NoticeId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]

@@ -22,7 +22,7 @@ from jidan.services.materials import purchase_requests
 from jidan.services.materials.purchasing import STOCK_VIEWERS, NewPurchaseOrder
 from jidan.services.materials.purchase_requests import OrderRequest
 from jidan.web.forms import FormReader, typed_values
-from jidan.web.routes import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
+from jidan.web.pages import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 RowId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]

@@ -21,7 +21,7 @@ from jidan.domain import errors
 from jidan.services.planning import runs as planning
 from jidan.services.materials.purchasing import amount
 from jidan.web.forms import FormReader
-from jidan.web.routes import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
+from jidan.web.pages import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 RowId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]

@@ -25,9 +25,8 @@ from jidan.services.orders import lifecycle as orders
 from jidan.services.approvals.review import Decision, Proof
 from jidan.services.approvals.changes import ChangeInput
 from jidan.web.forms import FormReader, typed_values
-from jidan.web.routes import (
-    Form, Page, UserPage, WebRoute, check_csrf, line_rows, parse_lines, redirect, render, row_fields, templates,
-)
+from jidan.web.orders import line_rows, parse_lines, row_fields
+from jidan.web.pages import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 templates.env.globals["workflow_nav"] = lambda actor: actor is not None and actor.role in ORDER_VIEWERS
