@@ -34,7 +34,7 @@ class OneLineErrors(TyperGroup):
             _fail(exc.code, exc.message)
         except SQLAlchemyError as exc:
             cause = exc.orig if isinstance(exc, DBAPIError) else exc
-            _fail("database.error", str(cause).splitlines()[0])
+            _fail("database.error", next(iter(str(cause).splitlines()), type(cause).__name__))
         except OSError as exc:
             _fail("file.error", str(exc))
 
