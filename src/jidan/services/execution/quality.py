@@ -22,7 +22,8 @@ from jidan.services.context import Context
 from jidan.services.execution.floor import add_task, notify_groups, split_lots
 from jidan.services.notices.notify import notify
 from jidan.services.permissions import load_order, require_role
-from jidan.services.planning.runs import Replan, order_jobs
+from jidan.services.planning.plant import order_jobs
+from jidan.services.planning.runs import Replan
 
 
 @dataclass(frozen=True)

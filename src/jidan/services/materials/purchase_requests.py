@@ -20,7 +20,8 @@ from jidan.domain.model import Actor
 from jidan.domain.roles import Role
 from jidan.services import audit
 from jidan.services.context import Context
-from jidan.services.materials.purchasing import NewPurchaseOrder, amount, place_purchase_order
+from jidan.services.materials.purchasing import NewPurchaseOrder, place_purchase_order
+from jidan.services.materials.views import amount
 from jidan.services.notices.notify import notify
 from jidan.services.permissions import require_role
 
