@@ -169,7 +169,7 @@ def _send_back(uow, ctx: Context, actor: Actor, order: Order, line, redo: list, 
         "kind": kind, "order_id": order.id, "order": order.number, "inspection_id": inspection_id,
         "job": job.id, "quantity": cmd.failed_qty}})
     run = uow.planning_runs.get(run_id)
-    placed = {a["operation"]: a for a in run["schedule"]["assignments"] if a["job"] == job.id}
+    placed = {a["operation"]: a for a in run.schedule["assignments"] if a["job"] == job.id}
     steps = {s.seq: s for s in redo}
     counts: dict[int, int] = {}
     for op in job.operations:

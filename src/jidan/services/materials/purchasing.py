@@ -13,7 +13,8 @@ from decimal import Decimal
 from jidan.adapters.excel.sheets import write_rows
 from jidan.domain import errors
 from jidan.domain.material import (
-    BUYERS, MATERIAL_VIEWERS, PURCHASE_ORDER_FLOW, RECEIVERS, next_status, quantity_problem,
+    BUYERS, MATERIAL_VIEWERS, PURCHASE_ORDER_FLOW, RECEIVERS, DelayRequest, MaterialShortage, MaterialStock,
+    PurchaseOrder, next_status, quantity_problem,
 )
 from jidan.domain.model import Actor
 from jidan.domain.roles import Role
@@ -40,19 +41,19 @@ class NewPurchaseOrder:
     note: str | None = None
 
 
-def own_purchase_order(uow, actor: Actor, po_id: int, lock: bool = False) -> dict:
+def own_purchase_order(uow, actor: Actor, po_id: int, lock: bool = False) -> PurchaseOrder:
     """The purchase order if the actor may see it; a supplier's view of others' orders is 404."""
     require_role(actor, PO_VIEWERS)
     row = uow.purchase_orders.get(po_id, lock=lock)
-    if row is None or (actor.role == Role.SUPPLIER and row["supplier_id"] != actor.user_id):
+    if row is None or (actor.role == Role.SUPPLIER and row.supplier_id != actor.user_id):
         raise errors.NotFound(f"purchase order {po_id} not found", code="purchase_order.not_found")
     return row
 
 
-def check_version(row: dict, expected: int | None) -> None:
+def check_version(row: PurchaseOrder | DelayRequest | MaterialStock, expected: int | None) -> None:
     """A stale version (someone changed the record since it was read) is a 409."""
-    if expected is not None and expected != row["version"]:
-        raise errors.StaleVersion("the record changed; reload it", current_version=row["version"])
+    if expected is not None and expected != row.version:
+        raise errors.StaleVersion("the record changed; reload it", current_version=row.version)
 
 
 # ---------------------------------------------------------------- stock
@@ -61,25 +62,25 @@ def list_stock(ctx: Context, actor: Actor) -> list[dict]:
     order and when the next lot comes, and what open purchase requests still ask for."""
     require_role(actor, STOCK_VIEWERS)
     with ctx.uow() as uow:
-        stock = {r["material_code"]: r for r in uow.stock.all()}
+        stock = {r.material_code: r for r in uow.stock.all()}
         open_orders = uow.purchase_orders.list(status="open")
         requested: dict[str, Decimal] = {}
         for pr in uow.purchase_requests.list(status="open"):
-            requested[pr["material_code"]] = requested.get(pr["material_code"], Decimal(0)) + Decimal(pr["quantity"])
+            requested[pr.material_code] = requested.get(pr.material_code, Decimal(0)) + Decimal(pr.quantity)
         owed: dict[str, Decimal] = {}
         for row in _owed(uow):
-            owed[row["material_code"]] = owed.get(row["material_code"], Decimal(0)) + Decimal(row["quantity"])
+            owed[row.material_code] = owed.get(row.material_code, Decimal(0)) + Decimal(row.quantity)
         out = []
         for product in uow.products.list(kind="material"):
             row = stock.get(product.code)
-            mine = [po for po in open_orders if po["material_code"] == product.code]
+            mine = [po for po in open_orders if po.material_code == product.code]
             out.append({"material": product.code, "name": product.name, "unit": product.unit,
                         "lead_days": product.standard_lead_days,
-                        "on_hand": amount(row["on_hand"]) if row else None,
+                        "on_hand": amount(row.on_hand) if row else None,
                         "owed": amount(owed.get(product.code, Decimal(0))),
-                        "version": row["version"] if row else None,
-                        "on_order": amount(sum((po["quantity"] for po in mine), Decimal(0))),
-                        "next_due": mine[0]["due_date"].isoformat() if mine else None,
+                        "version": row.version if row else None,
+                        "on_order": amount(sum((po.quantity for po in mine), Decimal(0))),
+                        "next_due": mine[0].due_date.isoformat() if mine else None,
                         "requested": amount(requested.get(product.code, Decimal(0)))})
         return out
 
@@ -100,9 +101,9 @@ def set_stock(ctx: Context, actor: Actor, material: str, on_hand: Decimal, versi
             uow.stock.add(material, on_hand, ctx.now())
         else:
             check_version(row, version)
-            uow.stock.update(material, row["version"], on_hand, ctx.now())
+            uow.stock.update(material, row.version, on_hand, ctx.now())
         audit.record(uow, ctx, actor, "material_stock", material, "set_stock",
-                     {"on_hand": amount(row["on_hand"])} if row else None, {"on_hand": amount(on_hand)}, reason)
+                     {"on_hand": amount(row.on_hand)} if row else None, {"on_hand": amount(on_hand)}, reason)
         _settle(uow, ctx, actor, material, "stock count")
         uow.commit()
     return next(s for s in list_stock(ctx, actor) if s["material"] == material)
@@ -112,12 +113,12 @@ def _add_stock(uow, ctx: Context, actor: Actor | None, material: str, delta: Dec
                reason: str) -> None:
     """Moves free stock by ``delta`` (never below zero), audited."""
     row = uow.stock.get(material)
-    before = Decimal(row["on_hand"]) if row else Decimal(0)
+    before = Decimal(row.on_hand) if row else Decimal(0)
     after = max(Decimal(0), before + delta)
     if row is None:
         uow.stock.add(material, after, ctx.now())
     else:
-        uow.stock.update(material, row["version"], after, ctx.now())
+        uow.stock.update(material, row.version, after, ctx.now())
     audit.record(uow, ctx, actor, "material_stock", material, action, {"on_hand": amount(before)},
                  {"on_hand": amount(after)}, reason)
 
@@ -128,8 +129,8 @@ def issue_for_order(uow, ctx: Context, actor: Actor, order, reason: str | None) 
     What stock cannot cover is owed to the order (欠料): it is issued to the order as it comes in,
     and until then the planner keeps the step that consumes it waiting for its purchase orders.
     """
-    free = {r["material_code"]: Decimal(r["on_hand"]) for r in uow.stock.all()}
-    tracked = set(free) | {po["material_code"] for po in uow.purchase_orders.list(status="open")}
+    free = {r.material_code: Decimal(r.on_hand) for r in uow.stock.all()}
+    tracked = set(free) | {po.material_code for po in uow.purchase_orders.list(status="open")}
     for line in order.lines:
         for item in line.product.bom:
             code = item.component_code
@@ -153,25 +154,25 @@ def _owe(uow, ctx: Context, actor: Actor, order, line_no: int, material: str, qu
                  f"released {order.number} short of {material}")
 
 
-def _owed(uow, material: str | None = None) -> list[dict]:
+def _owed(uow, material: str | None = None) -> list[MaterialShortage]:
     """What orders on the floor are still owed, oldest first (a finished or cancelled order is owed nothing)."""
     return [row for row in uow.shortages.open(material_code=material)
-            if OrderState(uow.orders.get(row["order_id"]).status) in ON_FLOOR]
+            if OrderState(uow.orders.get(row.order_id).status) in ON_FLOOR]
 
 
 def _settle(uow, ctx: Context, actor: Actor, material: str, why: str) -> None:
     """Stock that came in goes first to the released orders owed it, oldest first (发放欠料)."""
     row = uow.stock.get(material)
-    free = Decimal(row["on_hand"]) if row else Decimal(0)
+    free = Decimal(row.on_hand) if row else Decimal(0)
     for owed in _owed(uow, material):
         if free <= 0:
             break
-        order = uow.orders.get(owed["order_id"])
-        before = Decimal(owed["quantity"])
+        order = uow.orders.get(owed.order_id)
+        before = Decimal(owed.quantity)
         take = min(free, before)
         _add_stock(uow, ctx, actor, material, -take, "issue", f"{why}: owed to {order.number}")
-        uow.shortages.update(owed["id"], owed["version"], quantity=before - take, updated_at=ctx.now())
-        audit.record(uow, ctx, actor, "material_shortage", owed["id"], "issue", {"quantity": amount(before)},
+        uow.shortages.update(owed.id, owed.version, quantity=before - take, updated_at=ctx.now())
+        audit.record(uow, ctx, actor, "material_shortage", owed.id, "issue", {"quantity": amount(before)},
                      {"quantity": amount(before - take)}, why)
         free -= take
 
@@ -191,10 +192,10 @@ def list_purchase_orders(ctx: Context, actor: Actor, status: str | None = None,
     with ctx.uow() as uow:
         rows = uow.purchase_orders.list(status=status, material_code=material,
                                         supplier_id=actor.user_id if actor.role == Role.SUPPLIER else None)
-        names = user_names(uow, [r["supplier_id"] for r in rows] + [r["created_by"] for r in rows])
+        names = user_names(uow, [r.supplier_id for r in rows] + [r.created_by for r in rows])
         products = {p.code: p for p in uow.products.list(kind="material")}
-        pending = {r["purchase_order_id"] for r in uow.delay_requests.list(status="pending")}
-        return [po_view(uow, r, names, products) | {"pending_delay": r["id"] in pending} for r in rows]
+        pending = {r.purchase_order_id for r in uow.delay_requests.list(status="pending")}
+        return [po_view(uow, r, names, products) | {"pending_delay": r.id in pending} for r in rows]
 
 
 def get_purchase_order(ctx: Context, actor: Actor, po_id: int) -> dict:
@@ -244,10 +245,10 @@ def place_purchase_order(uow, ctx: Context, actor: Actor, cmd: NewPurchaseOrder)
                                     created_by=actor.user_id, created_at=ctx.now())
     row = uow.purchase_orders.get(po_id)
     audit.record(uow, ctx, actor, "purchase_order", po_id, "create", None,
-                 {"number": row["number"], "material": cmd.material, "quantity": amount(cmd.quantity),
+                 {"number": row.number, "material": cmd.material, "quantity": amount(cmd.quantity),
                   "due_date": cmd.due_date, "supplier": supplier.username})
     notify(uow, ctx.now(), ctx=ctx, kind="purchase_order", users=[supplier.id], ref=f"purchase_order:{po_id}",
-           subject=f"采购订单 {row['number']}：{cmd.material} × {amount(cmd.quantity)}，交期 {cmd.due_date}")
+           subject=f"采购订单 {row.number}：{cmd.material} × {amount(cmd.quantity)}，交期 {cmd.due_date}")
     return po_id
 
 
@@ -258,8 +259,8 @@ def edit_purchase_order(ctx: Context, actor: Actor, po_id: int, version: int, qu
     with ctx.uow() as uow:
         row = own_purchase_order(uow, actor, po_id, lock=True)
         check_version(row, version)
-        if row["status"] != "open":
-            raise errors.Conflict(f"the purchase order is {row['status']}", code="purchase_order.not_open")
+        if row.status != "open":
+            raise errors.Conflict(f"the purchase order is {row.status}", code="purchase_order.not_open")
         fields, values = {}, {}
         if quantity is not None:
             problem = quantity_problem(quantity)
@@ -274,11 +275,11 @@ def edit_purchase_order(ctx: Context, actor: Actor, po_id: int, version: int, qu
             values["note"] = note or None
         if fields:
             raise errors.ValidationFailed("the change is not valid", fields=fields)
-        if due_date is not None and due_date > row["due_date"]:
+        if due_date is not None and due_date > row.due_date:
             raise errors.Conflict("a later date needs a material delivery delay request",
                                   code="purchase_order.delay_requires_request")
-        old, new = audit.changed({k: row[k] for k in values}, values)
-        uow.purchase_orders.update(po_id, row["version"], **values)
+        old, new = audit.changed({k: getattr(row, k) for k in values}, values)
+        uow.purchase_orders.update(po_id, row.version, **values)
         audit.record(uow, ctx, actor, "purchase_order", po_id, "edit", old, new)
         uow.commit()
         return po_view(uow, uow.purchase_orders.get(po_id))
@@ -290,13 +291,13 @@ def receive_purchase_order(ctx: Context, actor: Actor, po_id: int, version: int 
     with ctx.uow() as uow:
         row = own_purchase_order(uow, actor, po_id, lock=True)
         check_version(row, version)
-        status = next_status(PURCHASE_ORDER_FLOW, row["status"], "receive", "purchase_order")
+        status = next_status(PURCHASE_ORDER_FLOW, row.status, "receive", "purchase_order")
         _close_pending(uow, ctx, actor, po_id, "the purchase order was received")
-        uow.purchase_orders.update(po_id, row["version"], status=status, closed_at=ctx.now())
-        audit.record(uow, ctx, actor, "purchase_order", po_id, "receive", {"status": row["status"]},
+        uow.purchase_orders.update(po_id, row.version, status=status, closed_at=ctx.now())
+        audit.record(uow, ctx, actor, "purchase_order", po_id, "receive", {"status": row.status},
                      {"status": status})
-        _add_stock(uow, ctx, actor, row["material_code"], Decimal(row["quantity"]), "receive", row["number"])
-        _settle(uow, ctx, actor, row["material_code"], f"received {row['number']}")
+        _add_stock(uow, ctx, actor, row.material_code, Decimal(row.quantity), "receive", row.number)
+        _settle(uow, ctx, actor, row.material_code, f"received {row.number}")
         uow.commit()
         return po_view(uow, uow.purchase_orders.get(po_id))
 
@@ -308,13 +309,13 @@ def cancel_purchase_order(ctx: Context, actor: Actor, po_id: int, reason: str, v
     with ctx.uow() as uow:
         row = own_purchase_order(uow, actor, po_id, lock=True)
         check_version(row, version)
-        status = next_status(PURCHASE_ORDER_FLOW, row["status"], "cancel", "purchase_order")
+        status = next_status(PURCHASE_ORDER_FLOW, row.status, "cancel", "purchase_order")
         _close_pending(uow, ctx, actor, po_id, "the purchase order was cancelled")
-        uow.purchase_orders.update(po_id, row["version"], status=status, closed_at=ctx.now())
-        audit.record(uow, ctx, actor, "purchase_order", po_id, "cancel", {"status": row["status"]},
+        uow.purchase_orders.update(po_id, row.version, status=status, closed_at=ctx.now())
+        audit.record(uow, ctx, actor, "purchase_order", po_id, "cancel", {"status": row.status},
                      {"status": status}, reason)
-        notify(uow, ctx.now(), ctx=ctx, kind="purchase_order", users=[row["supplier_id"]], exclude=actor,
-               ref=f"purchase_order:{po_id}", subject=f"采购订单 {row['number']} 已取消：{reason}"[:200])
+        notify(uow, ctx.now(), ctx=ctx, kind="purchase_order", users=[row.supplier_id], exclude=actor,
+               ref=f"purchase_order:{po_id}", subject=f"采购订单 {row.number} 已取消：{reason}"[:200])
         uow.commit()
         return po_view(uow, uow.purchase_orders.get(po_id))
 
@@ -322,9 +323,9 @@ def cancel_purchase_order(ctx: Context, actor: Actor, po_id: int, reason: str, v
 def _close_pending(uow, ctx, actor, po_id: int, why: str) -> None:
     """A delay request on an order that is no longer open has nothing left to decide."""
     for req in uow.delay_requests.list(status="pending", purchase_order_id=po_id):
-        uow.delay_requests.update(req["id"], req["version"], status="rejected", decided_by=actor.user_id,
+        uow.delay_requests.update(req.id, req.version, status="rejected", decided_by=actor.user_id,
                                   decided_at=ctx.now(), decision_note=why)
-        audit.record(uow, ctx, actor, "material_delay_request", req["id"], "reject", {"status": "pending"},
+        audit.record(uow, ctx, actor, "material_delay_request", req.id, "reject", {"status": "pending"},
                      {"status": "rejected"}, why)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Collection
 
 from jidan.domain import errors
 from jidan.domain.order import Order
+from jidan.domain.planning_run import PlanningRun
 from jidan.planning.problem import Problem
 from jidan.planning.result import Assignment, Schedule
 from jidan.planning.shift import bring_forward, place_job, right_shift, timeline_with
@@ -49,11 +50,11 @@ def step_releases(materials: dict[int, OrderMaterials], current: Schedule | None
     return out
 
 
-def plan_of(accepted: dict | None) -> Schedule:
+def plan_of(accepted: PlanningRun | None) -> Schedule:
     """The run's schedule; an empty one when there is no plan yet."""
     if accepted is None:
         return Schedule("feasible", "weighted-tardiness", 0, 0, ())
-    return Schedule.from_dict(accepted["schedule"])
+    return Schedule.from_dict(accepted.schedule)
 
 
 def jobs_of(order: Order, problem: Problem) -> set[str]:
@@ -61,7 +62,7 @@ def jobs_of(order: Order, problem: Problem) -> set[str]:
     return {j.id for j in problem.jobs if j.id.startswith(order.number + "/")}
 
 
-def current_plan(accepted: dict | None, problem: Problem, now: int = 0, skip: set[str] = frozenset(),
+def current_plan(accepted: PlanningRun | None, problem: Problem, now: int = 0, skip: set[str] = frozenset(),
                  running: Collection[str] = ()) -> tuple[Problem, Schedule]:
     """The accepted plan as a valid plan of ``problem``: the open work it holds, nothing else.
 
@@ -94,7 +95,7 @@ def current_plan(accepted: dict | None, problem: Problem, now: int = 0, skip: se
                              tuple(sorted(assignments, key=lambda a: (a.start, a.operation))), plan.seconds)
 
 
-def accepted_run(uow) -> dict:
+def accepted_run(uow) -> PlanningRun:
     """The plan in force; a conflict when there is none to work from."""
     accepted = uow.planning_runs.accepted()
     if accepted is None:

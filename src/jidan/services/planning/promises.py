@@ -28,9 +28,9 @@ def promise(ctx: Context, actor: Actor, order_id: int, time_limit: float = 1.0) 
     with ctx.uow() as uow:
         order = load_order(uow, actor, order_id)
         accepted = uow.planning_runs.accepted()
-        origin = accepted["origin"] if accepted else ctx.now().replace(second=0, microsecond=0)
+        origin = accepted.origin if accepted else ctx.now().replace(second=0, microsecond=0)
         model = PlantModel(uow, ctx, origin)
-        planned = plannable(uow, accepted["order_ids"]) if accepted else []
+        planned = plannable(uow, accepted.order_ids) if accepted else []
         planned = [o for o in planned if o.id != order.id]
         now = plan_minute(ctx.now(), origin)
         plan = plan_of(accepted)
@@ -74,12 +74,12 @@ def order_plan(ctx: Context, actor: Actor, order_id: int) -> dict:
         order = load_order(uow, actor, order_id)
         accepted = uow.planning_runs.accepted()
         view = {"order_id": order.id, "order": order.number, "urgent": order.urgent, "in_plan": False,
-                "run_id": accepted["id"] if accepted else None, "planned_start": None, "planned_end": None,
+                "run_id": accepted.id if accepted else None, "planned_start": None, "planned_end": None,
                 "promise": None}
-        if accepted and order.id in accepted["order_ids"]:
-            mine = [a for a in accepted["schedule"]["assignments"] if a["job"].split("/")[0] == order.number]
+        if accepted and order.id in accepted.order_ids:
+            mine = [a for a in accepted.schedule["assignments"] if a["job"].split("/")[0] == order.number]
             if mine:
-                origin = accepted["origin"]
+                origin = accepted.origin
                 view.update(in_plan=True, planned_start=time_at(origin, min(a["start"] for a in mine)),
                             planned_end=time_at(origin, max(a["end"] for a in mine)))
         promisable = OrderState(order.status) in PROMISABLE and any(ln.product.routing for ln in order.lines)

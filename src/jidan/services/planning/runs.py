@@ -15,7 +15,7 @@ from decimal import Decimal
 from jidan.domain import errors
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
-from jidan.domain.planning_run import PLANNERS
+from jidan.domain.planning_run import PLANNERS, PlanningRun
 from jidan.domain.roles import Role
 from jidan.domain.states import ON_FLOOR, OrderState
 from jidan.planning.insert import insert
@@ -48,9 +48,9 @@ def propose_full(ctx: Context, actor: Actor, time_limit: float = 5.0) -> dict:
         previous = uow.planning_runs.accepted()
         old = []
         if previous:
-            shift = int((previous["origin"] - origin).total_seconds() // 60)
+            shift = int((previous.origin - origin).total_seconds() // 60)
             old = [Assignment(a["job"], a["operation"], a["resource"], a["start"] + shift, a["end"] + shift)
-                   for a in previous["schedule"]["assignments"]]
+                   for a in previous.schedule["assignments"]]
         materials = MaterialPlan(uow, model, 0).explain(orders, {j: max(0, s) for j, s in first_starts(old).items()})
         floor_tasks = model.floor_tasks(orders)
         problem, under_way_now = under_way(
@@ -61,7 +61,7 @@ def propose_full(ctx: Context, actor: Actor, time_limit: float = 5.0) -> dict:
         if previous:
             imp = compare(problem, old, schedule.assignments)
             slips, moves = slipped_view(model, imp, {o.number: o for o in orders}), moved_view(model, imp)
-        extra = {"slipped": slips, "moved": len(moves), "compared_with": previous["id"] if previous else None}
+        extra = {"slipped": slips, "moved": len(moves), "compared_with": previous.id if previous else None}
         run_id = _store(uow, ctx, actor, "full", origin, schedule, [o.id for o in orders], None, extra, moves)
         uow.commit()
         return run_view(uow.planning_runs.get(run_id))
@@ -73,10 +73,10 @@ def propose_insertion(ctx: Context, actor: Actor, order_id: int, time_limit: flo
     with ctx.uow() as uow:
         accepted = accepted_run(uow)
         urgent = load_order(uow, actor, order_id)
-        if order_id in accepted["order_ids"]:
+        if order_id in accepted.order_ids:
             raise errors.Conflict("the order is already in the accepted plan", code="planning.already_planned")
-        model = PlantModel(uow, ctx, accepted["origin"])
-        orders = plannable(uow, accepted["order_ids"])
+        model = PlantModel(uow, ctx, accepted.origin)
+        orders = plannable(uow, accepted.order_ids)
         now = plan_minute(ctx.now(), model.origin)
         plan = plan_of(accepted)
         materials = MaterialPlan(uow, model, now).explain(orders, first_starts(plan.assignments), last=urgent)
@@ -91,7 +91,7 @@ def propose_insertion(ctx: Context, actor: Actor, order_id: int, time_limit: flo
                  "urgent_completion": model.at(result["completion"]),
                  "earliest_possible": model.at(result["earliest"]),
                  "material_ready": model.at(max(now, materials[urgent.id].ready_at)),
-                 "based_on": accepted["id"]}
+                 "based_on": accepted.id}
         run_id = _store(uow, ctx, actor, "insert", model.origin, result["schedule"],
                         [o.id for o in orders] + [urgent.id], urgent.id, extra, moved_view(model, result["impact"]))
         uow.commit()
@@ -101,11 +101,11 @@ def propose_insertion(ctx: Context, actor: Actor, order_id: int, time_limit: flo
 class Replan:
     """What every repair needs: the accepted plan, the plant at its origin, its orders, now."""
 
-    def __init__(self, uow, ctx: Context, accepted: dict | None = None):
+    def __init__(self, uow, ctx: Context, accepted: PlanningRun | None = None):
         self.uow = uow
         self.accepted = accepted or accepted_run(uow)
-        self.model = PlantModel(uow, ctx, self.accepted["origin"])
-        self.orders = plannable(uow, self.accepted["order_ids"])
+        self.model = PlantModel(uow, ctx, self.accepted.origin)
+        self.orders = plannable(uow, self.accepted.order_ids)
         self.now = plan_minute(ctx.now(), self.model.origin)
         self.plan = plan_of(self.accepted)
         self.floor_tasks = self.model.floor_tasks(self.orders)
@@ -155,7 +155,7 @@ class Replan:
             problem, schedule = result.problem, result.schedule
         imp = compare(problem, self.plan.assignments, schedule.assignments)
         extra = {"slipped": slipped_view(self.model, imp, {o.number: o for o in self.orders}), "moved": len(imp.moved),
-                 "based_on": self.accepted["id"], **extra}
+                 "based_on": self.accepted.id, **extra}
         return _store(uow, ctx, actor, "repair", self.model.origin, schedule, [o.id for o in self.orders],
                       None, extra, moved_view(self.model, imp))
 
@@ -192,7 +192,7 @@ def propose_material_late(ctx: Context, actor: Actor, available_from: datetime, 
         minute = plan_minute(available_from, replan.model.origin)
         if order_id is not None:
             order = load_order(uow, actor, order_id)
-            if order_id not in replan.accepted["order_ids"]:
+            if order_id not in replan.accepted.order_ids:
                 raise errors.Conflict("the order is not in the accepted plan", code="planning.not_in_plan")
             late = {f"{order.number}/{ln.line_no}": minute for ln in order.lines}
         else:
@@ -234,7 +234,7 @@ def propose_order_changed(ctx: Context, actor: Actor, order_id: int, time_limit:
     with ctx.uow() as uow:
         replan = Replan(uow, ctx)
         order = load_order(uow, actor, order_id)
-        if order_id not in replan.accepted["order_ids"] or order.id not in {o.id for o in replan.orders}:
+        if order_id not in replan.accepted.order_ids or order.id not in {o.id for o in replan.orders}:
             raise errors.Conflict("the order is not in the accepted plan", code="planning.not_in_plan")
         problem = replan.problem(keep=False)
         own = jobs_of(order, problem)
@@ -293,20 +293,20 @@ def accept(ctx: Context, actor: Actor, run_id: int, version: int | None = None) 
         run = uow.planning_runs.get(run_id, lock=True)
         if run is None:
             raise errors.NotFound(f"planning run {run_id} not found", code="planning.run_not_found")
-        if version is not None and version != run["version"]:
-            raise errors.StaleVersion("the run changed; reload it", current_version=run["version"])
-        if run["status"] != "proposed":
-            raise errors.Conflict(f"the run is {run['status']}, not proposed", code="planning.not_proposed")
+        if version is not None and version != run.version:
+            raise errors.StaleVersion("the run changed; reload it", current_version=run.version)
+        if run.status != "proposed":
+            raise errors.Conflict(f"the run is {run.status}, not proposed", code="planning.not_proposed")
         current = uow.planning_runs.accepted()
-        based_on = run["summary"].get("based_on")
-        if based_on is not None and (current is None or current["id"] != based_on):
+        based_on = run.summary.get("based_on")
+        if based_on is not None and (current is None or current.id != based_on):
             raise errors.Conflict("the plan changed since this what-if; run it again",
                                   code="planning.plan_changed")
         uow.planning_runs.supersede_accepted()
-        uow.planning_runs.set_status(run_id, run["version"], status="accepted", accepted_by=actor.user_id,
+        uow.planning_runs.set_status(run_id, run.version, status="accepted", accepted_by=actor.user_id,
                                      accepted_at=ctx.now())
         on_floor = []
-        for order_id in run["order_ids"]:
+        for order_id in run.order_ids:
             order = uow.orders.get(order_id)
             if order.status == OrderState.APPROVED and actor.role == Role.PMC:
                 order.apply("plan", actor)
@@ -318,7 +318,7 @@ def accept(ctx: Context, actor: Actor, run_id: int, version: int | None = None) 
         _move_tasks(uow, ctx, actor, run, on_floor)
         _tell_slipped_owners(uow, ctx, actor, run)
         audit.record(uow, ctx, actor, "planning_run", run_id, "accept", {"status": "proposed"},
-                     {"status": "accepted", "affected_orders": sorted({s["order"] for s in run["impact"]["slipped"]})})
+                     {"status": "accepted", "affected_orders": sorted({s["order"] for s in run.impact["slipped"]})})
         uow.flush()
         raised = raise_for_plan(uow, ctx, actor, run_id, shortfalls(uow, ctx, run))
         view = run_view(uow.planning_runs.get(run_id))  # as this accept left it, not as a later one did
@@ -326,11 +326,11 @@ def accept(ctx: Context, actor: Actor, run_id: int, version: int | None = None) 
         return view | {"purchase_requests": raised}
 
 
-def _tell_slipped_owners(uow, ctx: Context, actor: Actor, run: dict) -> None:
+def _tell_slipped_owners(uow, ctx: Context, actor: Actor, run: PlanningRun) -> None:
     """Each order the accepted plan finishes later is one notice to its owner (专人, else the
     salesperson who took it) with the old and new completion and the due date (C4, C7)."""
     latest: dict[str, dict] = {}
-    for slip in run["impact"].get("slipped", []):
+    for slip in run.impact.get("slipped", []):
         if slip.get("order_id") is None:
             continue
         seen = latest.get(slip["order"])
@@ -340,9 +340,9 @@ def _tell_slipped_owners(uow, ctx: Context, actor: Actor, run: dict) -> None:
         late = "，将晚于交期" if slip["newly_late"] or slip["new_end"] > slip["due"] else ""
         notify(uow, ctx.now(), ctx=ctx, kind="plan.slipped", order_id=slip["order_id"],
                users=[slip["owner_id"]] if slip.get("owner_id") else (), exclude=actor,
-               ref=f"planning_run:{run['id']}:{number}", critical=bool(late),
+               ref=f"planning_run:{run.id}:{number}", critical=bool(late),
                subject=f"订单 {number} 完工推迟{late}"[:200],
-               body=(f"排产方案 #{run['id']} 已生效：订单 {number} 预计完工由 {_hm(slip['old_end'])} "
+               body=(f"排产方案 #{run.id} 已生效：订单 {number} 预计完工由 {_hm(slip['old_end'])} "
                      f"改为 {_hm(slip['new_end'])}（交期 {_hm(slip['due'])}）。"))
 
 
@@ -351,32 +351,32 @@ def _hm(value) -> str:
     return str(value).replace("T", " ")[:16]
 
 
-def _move_tasks(uow, ctx: Context, actor: Actor, run: dict, order_ids: list[int]) -> None:
+def _move_tasks(uow, ctx: Context, actor: Actor, run: PlanningRun, order_ids: list[int]) -> None:
     """Tasks not started yet take their work center and times from the plan just accepted, rework
     and replacement tasks among them (F1): what the floor and the records read is the plan in force."""
-    placed = {a["operation"]: a for a in run["schedule"]["assignments"]}
+    placed = {a["operation"]: a for a in run.schedule["assignments"]}
     for order_id in order_ids:
         for task in uow.tasks.for_order(order_id):
             a = placed.get(task["operation"])
             if a is None or task["status"] != "planned":
                 continue
-            new = {"work_center_code": a["resource"], "planned_start": run["origin"] + timedelta(minutes=a["start"]),
-                   "planned_end": run["origin"] + timedelta(minutes=a["end"]), "planned_minutes": a["end"] - a["start"]}
+            new = {"work_center_code": a["resource"], "planned_start": run.origin + timedelta(minutes=a["start"]),
+                   "planned_end": run.origin + timedelta(minutes=a["end"]), "planned_minutes": a["end"] - a["start"]}
             old = {k: task[k] for k in new}
             if old != new:
                 uow.tasks.update(task["id"], task["version"], **new)
                 audit.record(uow, ctx, actor, "production_task", task["id"], "replan", old, new,
-                             f"planning run {run['id']}")
+                             f"planning run {run.id}")
 
 
-def shortfalls(uow, ctx: Context, run: dict) -> list[Shortfall]:
+def shortfalls(uow, ctx: Context, run: PlanningRun) -> list[Shortfall]:
     """What the plan's waiting orders still lack after stock and open purchase orders: one entry
     per material and the day the plan first needs it, with the orders it serves (C6)."""
-    model = PlantModel(uow, ctx, run["origin"])
+    model = PlantModel(uow, ctx, run.origin)
     now = plan_minute(ctx.now(), model.origin)
-    orders = {o.id: o for o in plannable(uow, run["order_ids"])}
+    orders = {o.id: o for o in plannable(uow, run.order_ids)}
     answers = MaterialPlan(uow, model, now).explain(list(orders.values()),
-                                                    first_starts(Schedule.from_dict(run["schedule"]).assignments))
+                                                    first_starts(Schedule.from_dict(run.schedule).assignments))
     short: dict[tuple[str, date], tuple[float, set[int]]] = {}
     for order_id, answer in answers.items():
         for need in answer.needs:
@@ -393,7 +393,7 @@ def shortfalls(uow, ctx: Context, run: dict) -> list[Shortfall]:
 def in_accepted_plan(uow, order_id: int) -> bool:
     """Whether the plan in force holds the order."""
     accepted = uow.planning_runs.accepted()
-    return accepted is not None and order_id in accepted["order_ids"]
+    return accepted is not None and order_id in accepted.order_ids
 
 
 def check_release(uow, ctx, actor, order, reason) -> None:

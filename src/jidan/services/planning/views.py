@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from jidan.domain import errors
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
-from jidan.domain.planning_run import VIEWERS
+from jidan.domain.planning_run import VIEWERS, PlanningRun
 from jidan.services.context import Context
 from jidan.services.materials.material_plan import OrderMaterials
 from jidan.services.permissions import load_order, require_role
@@ -33,13 +34,13 @@ def moved_view(model: PlantModel, imp) -> list[dict]:
              "old_resource": m.old_resource, "new_resource": m.new_resource} for m in imp.moved]
 
 
-def run_view(run: dict) -> dict:
+def run_view(run: PlanningRun) -> dict:
     """A run as the API and pages show it (without its schedule)."""
-    view = {k: run[k] for k in ("id", "kind", "status", "objective", "urgent_order_id", "order_ids",
-                                "summary", "impact", "created_by", "accepted_by", "version")}
-    view["origin"] = run["origin"].isoformat(timespec="minutes")
-    view["created_at"] = run["created_at"].isoformat(timespec="seconds")
-    view["accepted_at"] = run["accepted_at"].isoformat(timespec="seconds") if run["accepted_at"] else None
+    view = {k: getattr(run, k) for k in ("id", "kind", "status", "objective", "urgent_order_id", "order_ids",
+                                         "summary", "impact", "created_by", "accepted_by", "version")}
+    view["origin"] = run.origin.isoformat(timespec="minutes")
+    view["created_at"] = run.created_at.isoformat(timespec="seconds")
+    view["accepted_at"] = run.accepted_at.isoformat(timespec="seconds") if run.accepted_at else None
     return view
 
 
@@ -78,11 +79,11 @@ def get_run(ctx: Context, actor: Actor, run_id: int, with_schedule: bool = False
             raise errors.NotFound(f"planning run {run_id} not found", code="planning.run_not_found")
         view = run_view(run)
         if with_schedule:
-            origin = run["origin"]
+            origin = run.origin
             view["assignments"] = [
                 {**a, "start_at": (origin + timedelta(minutes=a["start"])).isoformat(timespec="minutes"),
                  "end_at": (origin + timedelta(minutes=a["end"])).isoformat(timespec="minutes")}
-                for a in run["schedule"]["assignments"]]
+                for a in run.schedule["assignments"]]
         return view
 
 
@@ -99,11 +100,11 @@ def chart(ctx: Context, actor: Actor, run_id: int | None = None) -> dict:
             return {"run": None, "origin": ctx.now().replace(second=0, microsecond=0), "operations": [],
                     "work_centers": [{"code": w.code, "name": w.name} for w in centers], "closed": [],
                     "downtime": {}, "orders": [], "now": ctx.now()}
-        model = PlantModel(uow, ctx, run["origin"])
-        orders = {o.number: o for o in (uow.orders.get(i) for i in run["order_ids"]) if o is not None}
-        moved = {m["operation"]: m for m in (run["impact"] or {}).get("moved", [])}
+        model = PlantModel(uow, ctx, run.origin)
+        orders = {o.number: o for o in (uow.orders.get(i) for i in run.order_ids) if o is not None}
+        moved = {m["operation"]: m for m in (run.impact or {}).get("moved", [])}
         operations = []
-        for a in run["schedule"]["assignments"]:
+        for a in run.schedule["assignments"]:
             number = a["job"].split("/")[0]
             order = orders.get(number)
             operations.append({
@@ -111,7 +112,7 @@ def chart(ctx: Context, actor: Actor, run_id: int | None = None) -> dict:
                 "urgent": bool(order and order.urgent), "priority": order.priority if order else "normal",
                 "name": _step_name(order, a["operation"]), "start_at": model.at(a["start"]),
                 "end_at": model.at(a["end"]), "moved": moved.get(a["operation"])})
-        disturbance = (run["summary"] or {}).get("disturbance") or {}
+        disturbance = (run.summary or {}).get("disturbance") or {}
         downtime = {}
         if disturbance.get("kind", "machine_down") == "machine_down" and disturbance.get("work_center"):
             window = tuple(plan_minute(datetime.fromisoformat(disturbance[k]), model.origin) for k in ("start", "end"))
@@ -148,8 +149,8 @@ def recent_runs(ctx: Context, actor: Actor, limit: int = 15) -> list[dict]:
     """The latest runs, newest first, for the planning page."""
     require_role(actor, VIEWERS)
     with ctx.uow() as uow:
-        return [{**r, "origin": r["origin"].isoformat(timespec="minutes"),
-                 "created_at": r["created_at"].isoformat(timespec="minutes")}
+        return [asdict(r) | {"origin": r.origin.isoformat(timespec="minutes"),
+                             "created_at": r.created_at.isoformat(timespec="minutes")}
                 for r in uow.run_history.recent(limit)]
 
 
@@ -171,9 +172,9 @@ def load(ctx: Context, actor: Actor, days: int = 10) -> dict:
         origin = ctx.now().replace(hour=0, minute=0, second=0, microsecond=0)
         model = PlantModel(uow, ctx, origin)
         closed = model.resources[0].unavailable if model.resources else ()
-        shift = int((accepted["origin"] - origin).total_seconds() // 60) if accepted else 0
+        shift = int((accepted.origin - origin).total_seconds() // 60) if accepted else 0
         booked: dict[tuple[str, int], int] = {}
-        for a in (accepted["schedule"]["assignments"] if accepted else []):
+        for a in (accepted.schedule["assignments"] if accepted else []):
             start, end = a["start"] + shift, a["end"] + shift
             for d in range(max(0, start // 1440), min(days, (end - 1) // 1440 + 1)):
                 overlap = min(end, (d + 1) * 1440) - max(start, d * 1440)
@@ -189,6 +190,6 @@ def load(ctx: Context, actor: Actor, days: int = 10) -> dict:
             rows.append({"work_center": r.id, "days": cells,
                          "utilisation": round(sum(c["booked"] for c in cells) / total_cap, 3)})
         bottleneck = max(rows, key=lambda r: r["utilisation"])["work_center"] if rows else None
-        return {"run_id": accepted["id"] if accepted else None, "bottleneck": bottleneck, "work_centers": rows}
+        return {"run_id": accepted.id if accepted else None, "bottleneck": bottleneck, "work_centers": rows}
 
 
