@@ -58,8 +58,9 @@ def request_delay(ctx: Context, actor: Actor, po_id: int, new_date: date, reason
                       "old_date": row.due_date, "new_date": new_date}, reason)
         notify(uow, ctx.now(), ctx=ctx, kind="material_delay_request", roles=[Role.PMC], exclude=actor,
                ref=f"delay_request:{request_id}",
-               subject=f"材料交期延迟申请 {req.number}：{row.material_code} {row.number} "
-                       f"{row.due_date} → {new_date}", body=reason)
+               subject=ctx.messages.text("ui.materials.msg.delay_requested", number=req.number,
+                                         material=row.material_code, purchase_order=row.number,
+                                         old_date=row.due_date, new_date=new_date), body=reason)
         uow.commit()
         return request_view(uow, uow.delay_requests.get(request_id), actor)
 
@@ -131,19 +132,22 @@ def _move_purchase_order(uow, ctx: Context, actor: Actor, req: DelayRequest, po:
 def _tell(uow, ctx: Context, actor: Actor, req: DelayRequest, po: PurchaseOrder, approve: bool, note: str | None,
           affected: list, run_id: int | None) -> None:
     """The requester and the supplier hear the decision; on approval pmc and the affected orders' sales too."""
-    verdict = "已批准" if approve else "已驳回"
-    subject = (f"材料交期延迟申请 {req.number} {verdict}：{req.material_code} {po.number} "
-               f"{req.old_date} → {req.new_date}")
+    text = ctx.messages.text
+    verdict = text("ui.materials.msg.approved" if approve else "ui.materials.msg.rejected")
+    subject = text("ui.materials.msg.delay_decided", number=req.number, verdict=verdict, material=req.material_code,
+                   purchase_order=po.number, old_date=req.old_date, new_date=req.new_date)
     notify(uow, ctx.now(), ctx=ctx, kind="material_delay_decision", users=[req.requested_by, po.supplier_id],
            exclude=actor, ref=f"delay_request:{req.id}", subject=subject, body=note or "")
     if not approve:
         return
-    orders = "、".join(o.number for o in affected) or "无"
-    plan = f"；待采纳的重排方案 #{run_id}" if run_id else ""
+    orders = text("ui.materials.msg.list_separator").join(o.number for o in affected) or text("ui.materials.msg.none")
+    plan = text("ui.materials.msg.repair_run", run=run_id) if run_id else ""
     notify(uow, ctx.now(), ctx=ctx, kind="material_delay_approved", roles=[Role.PMC], exclude=actor,
-           ref=f"delay_request:{req.id}", subject=f"{subject}；受影响订单：{orders}{plan}"[:200])
+           ref=f"delay_request:{req.id}",
+           subject=text("ui.materials.msg.delay_affects", subject=subject, orders=orders, plan=plan)[:200])
     for order in affected:
         notify(uow, ctx.now(), ctx=ctx, kind="material_delay_approved", order_id=order.id,
                users=[order.created_by], exclude=actor, ref=f"delay_request:{req.id}",
-               subject=f"{'【急单】' if order.urgent else ''}{order.number} 的材料 {req.material_code} "
-                       f"交期推迟至 {req.new_date}，计划将重排{plan}"[:200])
+               subject=text("ui.materials.msg.delay_for_order",
+                            urgent=text("ui.materials.msg.urgent_tag") if order.urgent else "", order=order.number,
+                            material=req.material_code, new_date=req.new_date, plan=plan)[:200])

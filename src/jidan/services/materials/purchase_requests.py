@@ -78,7 +78,7 @@ def raise_for_plan(uow, ctx: Context, actor: Actor, run_id: int, shortfalls: lis
                          f"planning run {run_id}")
             changed.append(row.id)
     for row in current.values():
-        reason = f"计划 #{run_id} 不再缺此料"
+        reason = ctx.messages.text("ui.materials.msg.pr_not_needed", run=run_id)
         uow.purchase_requests.update(row.id, row.version, status=next_status(
             PURCHASE_REQUEST_FLOW, row.status, "cancel", "purchase_request"),
             closed_by=actor.user_id, closed_at=now, cancel_reason=reason, planning_run_id=run_id, updated_at=now)
@@ -96,12 +96,15 @@ def _tell_purchasing(uow, ctx: Context, row: PurchaseRequest, run_id: int) -> No
     served = [o for o in (uow.orders.get(i) for i in row.order_ids) if o is not None]
     numbers = [o.number for o in served]
     owners = [o.owner_id for o in served if o.owner_id]
+    text = ctx.messages.text
     notify(uow, ctx.now(), ctx=ctx, kind="purchase_request", roles=[Role.PURCHASING], users=owners,
            critical=row.urgent,
            ref=f"purchase_request:{row.id}",
-           subject=(f"{'【急单】' if row.urgent else ''}请购 {row.number}：{row.material_code} {product.name} × "
-                    f"{amount(row.quantity)} {product.unit}，需用日期 {row.need_by}")[:200],
-           body=f"排产方案 #{run_id} 缺料；用于订单 {'、'.join(numbers)}。请下采购单或取消。")
+           subject=text("ui.materials.msg.pr_raised", urgent=text("ui.materials.msg.urgent_tag") if row.urgent else "",
+                        number=row.number, material=row.material_code, name=product.name,
+                        quantity=amount(row.quantity), unit=product.unit, need_by=row.need_by)[:200],
+           body=text("ui.materials.msg.pr_raised_body", run=run_id,
+                     orders=text("ui.materials.msg.list_separator").join(numbers)))
 
 
 # ---------------------------------------------------------------- views
@@ -162,7 +165,7 @@ def order_request(ctx: Context, actor: Actor, request_id: int, cmd: OrderRequest
         _check_version(row, version)
         status = next_status(PURCHASE_REQUEST_FLOW, row.status, "order", "purchase_request")
         quantity = cmd.quantity if cmd.quantity is not None else Decimal(row.quantity)
-        note = "\n".join(filter(None, (f"请购 {row.number}", cmd.note)))
+        note = "\n".join(filter(None, (ctx.messages.text("ui.materials.msg.pr_note", number=row.number), cmd.note)))
         po_id = place_purchase_order(uow, ctx, actor, NewPurchaseOrder(
             row.material_code, quantity, cmd.due_date, cmd.supplier, note))
         uow.purchase_requests.update(request_id, row.version, status=status, purchase_order_id=po_id,

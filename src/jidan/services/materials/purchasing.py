@@ -248,7 +248,8 @@ def place_purchase_order(uow, ctx: Context, actor: Actor, cmd: NewPurchaseOrder)
                  {"number": row.number, "material": cmd.material, "quantity": amount(cmd.quantity),
                   "due_date": cmd.due_date, "supplier": supplier.username})
     notify(uow, ctx.now(), ctx=ctx, kind="purchase_order", users=[supplier.id], ref=f"purchase_order:{po_id}",
-           subject=f"采购订单 {row.number}：{cmd.material} × {amount(cmd.quantity)}，交期 {cmd.due_date}")
+           subject=ctx.messages.text("ui.materials.msg.po_placed", number=row.number, material=cmd.material,
+                                     quantity=amount(cmd.quantity), due_date=cmd.due_date))
     return po_id
 
 
@@ -315,7 +316,8 @@ def cancel_purchase_order(ctx: Context, actor: Actor, po_id: int, reason: str, v
         audit.record(uow, ctx, actor, "purchase_order", po_id, "cancel", {"status": row.status},
                      {"status": status}, reason)
         notify(uow, ctx.now(), ctx=ctx, kind="purchase_order", users=[row.supplier_id], exclude=actor,
-               ref=f"purchase_order:{po_id}", subject=f"采购订单 {row.number} 已取消：{reason}"[:200])
+               ref=f"purchase_order:{po_id}",
+               subject=ctx.messages.text("ui.materials.msg.po_cancelled", number=row.number, reason=reason)[:200])
         uow.commit()
         return po_view(uow, uow.purchase_orders.get(po_id))
 

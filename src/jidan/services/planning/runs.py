@@ -336,14 +336,16 @@ def _tell_slipped_owners(uow, ctx: Context, actor: Actor, run: PlanningRun) -> N
         seen = latest.get(slip["order"])
         if seen is None or slip["new_end"] > seen["new_end"]:
             latest[slip["order"]] = slip | {"old_end": min(slip["old_end"], (seen or slip)["old_end"])}
+    text = ctx.messages.text
     for number, slip in sorted(latest.items()):
-        late = "，将晚于交期" if slip["newly_late"] or slip["new_end"] > slip["due"] else ""
+        late = slip["newly_late"] or slip["new_end"] > slip["due"]
         notify(uow, ctx.now(), ctx=ctx, kind="plan.slipped", order_id=slip["order_id"],
                users=[slip["owner_id"]] if slip.get("owner_id") else (), exclude=actor,
-               ref=f"planning_run:{run.id}:{number}", critical=bool(late),
-               subject=f"订单 {number} 完工推迟{late}"[:200],
-               body=(f"排产方案 #{run.id} 已生效：订单 {number} 预计完工由 {_hm(slip['old_end'])} "
-                     f"改为 {_hm(slip['new_end'])}（交期 {_hm(slip['due'])}）。"))
+               ref=f"planning_run:{run.id}:{number}", critical=late,
+               subject=text("ui.planning.msg.slipped", order=number,
+                            late=text("ui.planning.msg.later_than_due") if late else "")[:200],
+               body=text("ui.planning.msg.slipped_body", run=run.id, order=number, old=_hm(slip["old_end"]),
+                         new=_hm(slip["new_end"]), due=_hm(slip["due"])))
 
 
 def _hm(value) -> str:

@@ -12,6 +12,7 @@ from jidan.domain.planning_run import VIEWERS, PlanningRun
 from jidan.services.context import Context
 from jidan.services.materials.material_plan import OrderMaterials
 from jidan.services.permissions import load_order, require_role
+from jidan.services.ports import Messages
 from jidan.services.planning.plant import PlantModel, plan_minute
 
 
@@ -110,7 +111,7 @@ def chart(ctx: Context, actor: Actor, run_id: int | None = None) -> dict:
             operations.append({
                 **a, "order": number, "order_id": order.id if order else None,
                 "urgent": bool(order and order.urgent), "priority": order.priority if order else "normal",
-                "name": _step_name(order, a["operation"]), "start_at": model.at(a["start"]),
+                "name": _step_name(ctx.messages, order, a["operation"]), "start_at": model.at(a["start"]),
                 "end_at": model.at(a["end"]), "moved": moved.get(a["operation"])})
         disturbance = (run.summary or {}).get("disturbance") or {}
         downtime = {}
@@ -129,10 +130,10 @@ def chart(ctx: Context, actor: Actor, run_id: int | None = None) -> dict:
 
 
 #: Rework (RW) and replacement (RP) jobs of a failed inspection, as their tasks name them (F1, F2).
-_REDO = {"RW": "返工", "RP": "补产"}
+_REDO = {"RW": "ui.ex.task.kind.rework", "RP": "ui.ex.task.kind.replacement"}
 
 
-def _step_name(order: Order | None, operation: str) -> str:
+def _step_name(messages: Messages, order: Order | None, operation: str) -> str:
     """The routing step's name of an operation id such as SO-1/1-20.2 (or SO-1/1-RW7-20 for rework)."""
     match = re.search(r"/(\d+)(?:-(RW|RP)\d+)?-(\d+)(?:\.\d+)?$", operation)
     if order is None or match is None:
@@ -141,7 +142,7 @@ def _step_name(order: Order | None, operation: str) -> str:
     for line in order.lines:
         if line.line_no == line_no:
             name = next((s.name for s in line.product.routing if s.seq == seq), "")
-            return f"{_REDO[redo]} {name}" if redo and name else name
+            return f"{messages.text(_REDO[redo])} {name}" if redo and name else name
     return ""
 
 
