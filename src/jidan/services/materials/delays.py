@@ -108,7 +108,8 @@ def decide_delay(ctx: Context, actor: Actor, request_id: int, approve: bool, not
         return request_view(uow, uow.delay_requests.get(request_id), actor)
 
 
-def _move_purchase_order(uow, ctx: Context, actor: Actor, req: DelayRequest, po: PurchaseOrder, time_limit: float):
+def _move_purchase_order(uow, ctx: Context, actor: Actor, req: DelayRequest, po: PurchaseOrder,
+                         time_limit: float):
     """The new date into the purchase order; the orders it makes late get a proposed repair (C7)."""
     replan = Replan.start(uow, ctx)
     before = replan.late_steps() if replan else {}
@@ -129,8 +130,8 @@ def _move_purchase_order(uow, ctx: Context, actor: Actor, req: DelayRequest, po:
     return affected, run_id
 
 
-def _tell(uow, ctx: Context, actor: Actor, req: DelayRequest, po: PurchaseOrder, approve: bool, note: str | None,
-          affected: list, run_id: int | None) -> None:
+def _tell(uow, ctx: Context, actor: Actor, req: DelayRequest, po: PurchaseOrder, approve: bool,
+          note: str | None, affected: list, run_id: int | None) -> None:
     """The requester and the supplier hear the decision; on approval pmc and the affected orders' sales too."""
     text = ctx.messages.text
     verdict = text("ui.materials.msg.approved" if approve else "ui.materials.msg.rejected")

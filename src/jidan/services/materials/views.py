@@ -24,7 +24,8 @@ def user_names(uow, ids) -> dict[int, str]:
     return out
 
 
-def po_view(uow, row: PurchaseOrder, names: dict[int, str] | None = None, products: dict | None = None) -> dict:
+def po_view(uow, row: PurchaseOrder, names: dict[int, str] | None = None,
+            products: dict | None = None) -> dict:
     """A purchase order as the API and pages show it."""
     names = names if names is not None else user_names(uow, [row.supplier_id, row.created_by])
     product = (products or {}).get(row.material_code) or uow.products.by_code(row.material_code)

@@ -62,8 +62,8 @@ def jobs_of(order: Order, problem: Problem) -> set[str]:
     return {j.id for j in problem.jobs if j.id.startswith(order.number + "/")}
 
 
-def current_plan(accepted: PlanningRun | None, problem: Problem, now: int = 0, skip: set[str] = frozenset(),
-                 running: Collection[str] = ()) -> tuple[Problem, Schedule]:
+def current_plan(accepted: PlanningRun | None, problem: Problem, now: int = 0,
+                 skip: set[str] = frozenset(), running: Collection[str] = ()) -> tuple[Problem, Schedule]:
     """The accepted plan as a valid plan of ``problem``: the open work it holds, nothing else.
 
     Finished orders and finished steps drop out. Kept work is pushed later only where the problem no longer allows
