@@ -5,7 +5,7 @@ from datetime import date
 
 from jidan.services.orders import lifecycle as orders
 
-from jidan.services.planning import runs as planning
+from jidan.services import planning
 from jidan.services.orders.lifecycle import NewLine, NewOrder
 
 

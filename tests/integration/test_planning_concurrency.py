@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from jidan.domain import errors
-from jidan.services.planning import runs as planning
+from jidan.services import planning
 
 pytestmark = pytest.mark.xdist_group("db")
 

@@ -7,7 +7,7 @@ from itertools import pairwise
 
 import pytest
 
-from jidan.services.planning import runs as planning
+from jidan.services import planning
 from tests.e2e.execution_support import INSPECTED_PRODUCT, approved, released, report, tasks
 
 pytestmark = pytest.mark.xdist_group("db")

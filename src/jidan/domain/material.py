@@ -5,7 +5,8 @@ Stock is the free quantity on hand: what is issued to a released order has left 
 """
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 from jidan.domain import errors
@@ -83,3 +84,91 @@ PURCHASE_REQUEST_STATUSES = ("open", "ordered", "cancelled")
 #: Purchasing acts on purchase requests; pmc, who raised them by accepting the plan, reads them.
 REQUEST_BUYERS = frozenset({Role.PURCHASING, Role.ADMIN})
 REQUEST_VIEWERS = REQUEST_BUYERS | {Role.PMC}
+
+
+@dataclass(frozen=True)
+class MaterialStock:
+    """Free stock on hand of one material (库存)."""
+
+    id: int
+    material_code: str
+    on_hand: Decimal
+    updated_at: datetime
+    version: int
+
+
+@dataclass(frozen=True)
+class MaterialShortage:
+    """What a released order line is still owed of a material (欠料)."""
+
+    id: int
+    order_id: int
+    line_no: int
+    material_code: str
+    quantity: Decimal
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+@dataclass(frozen=True)
+class PurchaseOrder:
+    """A purchase of a material from a supplier (采购订单): open | received | cancelled."""
+
+    id: int
+    number: str
+    material_code: str
+    quantity: Decimal
+    due_date: date
+    supplier_id: int
+    status: str
+    note: str | None
+    created_by: int
+    created_at: datetime
+    closed_at: datetime | None
+    version: int
+
+
+@dataclass(frozen=True)
+class DelayRequest:
+    """A material delivery delay request (材料交期延迟申请单): pending | approved | rejected."""
+
+    id: int
+    number: str
+    purchase_order_id: int
+    material_code: str
+    old_date: date
+    new_date: date
+    reason: str
+    status: str
+    requested_by: int
+    requested_at: datetime
+    decided_by: int | None
+    decided_at: datetime | None
+    decision_note: str | None
+    affected_orders: list[str] | None  # order numbers whose material date moved
+    repair_run_id: int | None
+    version: int
+
+
+@dataclass(frozen=True)
+class PurchaseRequest:
+    """A purchase request (请购) raised by an accepted plan: open | ordered | cancelled."""
+
+    id: int
+    number: str
+    material_code: str
+    quantity: Decimal
+    need_by: date
+    order_ids: list[int]  # the orders it serves
+    urgent: bool  # an urgent order needs it
+    status: str
+    planning_run_id: int | None  # the accepted plan that last set it
+    created_by: int
+    created_at: datetime
+    updated_at: datetime
+    closed_by: int | None
+    closed_at: datetime | None
+    cancel_reason: str | None
+    purchase_order_id: int | None
+    version: int

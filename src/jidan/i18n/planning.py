@@ -257,4 +257,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "materials.done.pr_cancel": ("请购已取消", "The request was cancelled"),
     "planning.err.purchase_request.not_found": ("找不到该请购单", "Purchase request not found"),
     "planning.err.purchase_request.invalid_transition": ("请购单已下单或已取消", "The request was ordered or cancelled already"),
+    # notices the planning services send (services/planning)
+    "planning.msg.slipped": ("订单 {order} 完工推迟{late}", "Order {order} finishes later{late}"),
+    "planning.msg.later_than_due": ("，将晚于交期", ", after its due date"),
+    "planning.msg.slipped_body": ("排产方案 #{run} 已生效：订单 {order} 预计完工由 {old} 改为 {new}（交期 {due}）。",
+                                  "Planning run #{run} is in force: order {order} now finishes {new} instead of "
+                                  "{old} (due {due})."),
 }

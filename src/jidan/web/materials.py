@@ -17,7 +17,7 @@ from jidan.domain.material import (
     BUYERS, DELAY_DECIDERS, DELAY_REQUESTERS, PURCHASE_REQUEST_STATUSES, RECEIVERS, REQUEST_BUYERS, REQUEST_VIEWERS,
 )
 from jidan.domain.roles import Role
-from jidan.services.materials import purchasing as materials
+from jidan.services.materials import delays, purchasing as materials
 from jidan.services.materials import purchase_requests
 from jidan.services.materials.purchasing import STOCK_VIEWERS, NewPurchaseOrder
 from jidan.services.materials.purchase_requests import OrderRequest
@@ -133,7 +133,7 @@ def purchase_order_action(page: UserPage, form: Form, po_id: RowId, action: str)
         elif action == "delay":
             new_date, reason = read.date("new_date", required=True), read.text("reason", 2000, required=True)
             read.check("the delay request is not valid")
-            request = materials.request_delay(page.ctx, page.actor, po_id, new_date, reason)
+            request = delays.request_delay(page.ctx, page.actor, po_id, new_date, reason)
             return redirect(f"/material-delay-requests/{request['id']}?done=request")
         else:
             raise errors.NotFound("no such action", code="not_found")
@@ -147,7 +147,7 @@ def _request_list(page: Page, status: int = 200, error: errors.JidanError | None
     wanted = page.request.query_params.get("status")
     wanted = wanted if wanted in ("pending", "approved", "rejected") else None
     return render(page, "materials/delay_requests.html", status, error=error, wanted=wanted,
-                  requests=materials.list_delay_requests(page.ctx, page.actor, wanted),
+                  requests=delays.list_delay_requests(page.ctx, page.actor, wanted),
                   can_decide=page.actor.role in DELAY_DECIDERS)
 
 
@@ -158,7 +158,7 @@ def delay_requests_page(page: UserPage):
 
 def _request_page(page: Page, request_id: int, status: int = 200, error: errors.JidanError | None = None,
                   form: FormData | None = None):
-    request = materials.get_delay_request(page.ctx, page.actor, request_id)
+    request = delays.get_delay_request(page.ctx, page.actor, request_id)
     done = page.request.query_params.get("done")
     return render(page, "materials/delay_request.html", status, req=request, error=error,
                   fields=error.fields if error else {}, values=typed_values(form),
@@ -176,7 +176,7 @@ def delay_request_page(page: UserPage, request_id: RowId):
 def delay_request_print(page: UserPage, request_id: RowId):
     """材料交期延迟申请单, laid out for paper."""
     return render(page, "materials/delay_request_print.html",
-                  req=materials.get_delay_request(page.ctx, page.actor, request_id))
+                  req=delays.get_delay_request(page.ctx, page.actor, request_id))
 
 
 @router.post("/material-delay-requests/{request_id}/decision")
@@ -188,7 +188,7 @@ def decide(page: UserPage, form: Form, request_id: RowId):
         decision = read.choice("decision", ("approve", "reject"), required=True, code="unknown_action")
         note = read.text("note", 2000)
         read.check("approve or reject")
-        materials.decide_delay(page.ctx, page.actor, request_id, decision == "approve", note or None, read.version())
+        delays.decide_delay(page.ctx, page.actor, request_id, decision == "approve", note or None, read.version())
     except errors.JidanError as exc:
         if back == "list":
             return _request_list(page, status_of(exc), exc)

@@ -18,8 +18,8 @@ from starlette.datastructures import FormData
 
 from jidan.api.errors import status_of
 from jidan.domain import errors
-from jidan.services.planning import runs as planning
-from jidan.services.materials.purchasing import amount
+from jidan.services import planning
+from jidan.services.materials.views import amount
 from jidan.web.forms import FormReader
 from jidan.web.pages import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
 

@@ -14,8 +14,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from jidan.adapters.db import tables as t
 from jidan.domain.audit import GENESIS, event_hash
+from jidan.domain.material import DelayRequest, MaterialShortage, MaterialStock, PurchaseOrder, PurchaseRequest
 from jidan.domain.model import Customer, Department, Product, User, WorkCenter
 from jidan.domain.order import Order
+from jidan.domain.planning_run import PlanningRun, RunSummary
 from jidan.services.ports import OrderFilter
 
 
@@ -287,10 +289,10 @@ class PlanningRunStore:
     def add(self, **values) -> int:
         return self.session.execute(t.planning_runs.insert().values(version=1, **values)).inserted_primary_key[0]
 
-    def get(self, run_id: int, lock: bool = False) -> dict | None:
+    def get(self, run_id: int, lock: bool = False) -> PlanningRun | None:
         q = select(t.planning_runs).where(t.planning_runs.c.id == run_id)
         row = self.session.execute(q.with_for_update() if lock else q).one_or_none()
-        return dict(row._mapping) if row else None
+        return PlanningRun(**row._mapping) if row else None
 
     def lock_plan(self) -> None:
         """One plan change at a time: two accepts (and the purchase requests they raise) must
@@ -299,11 +301,11 @@ class PlanningRunStore:
         if _dialect(self.session) == "postgresql":
             self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLAN_LOCK_KEY})
 
-    def accepted(self) -> dict | None:
+    def accepted(self) -> PlanningRun | None:
         row = self.session.execute(
             select(t.planning_runs).where(t.planning_runs.c.status == "accepted")
             .order_by(t.planning_runs.c.id.desc()).limit(1)).one_or_none()
-        return dict(row._mapping) if row else None
+        return PlanningRun(**row._mapping) if row else None
 
     def set_status(self, run_id: int, version: int, **values) -> None:
         """Compare-and-set on the version: a concurrent accept finds 0 rows and loses."""
@@ -497,9 +499,17 @@ class TimerStore:
 
 # --- materials (issue 4) ----------------------------------------------------------------------
 class _NumberedRows(_TableStore):
-    """Rows with a document number made from the id (PO-00012)."""
+    """Rows with a document number made from the id (PO-00012), read as ``record``s."""
 
     prefix: str
+    record: type
+
+    def get(self, row_id: int, lock: bool = False):
+        row = super().get(row_id, lock)
+        return self.record(**row) if row else None
+
+    def _records(self, query) -> list:
+        return [self.record(**row) for row in self._rows(query)]
 
     def add(self, **values) -> int:
         row_id = self.session.execute(self.table.insert().values(
@@ -512,10 +522,10 @@ class _NumberedRows(_TableStore):
 class PurchaseOrderStore(_NumberedRows):
     """Purchase orders of materials (采购订单)."""
 
-    table, prefix = t.purchase_orders, "PO"
+    table, prefix, record = t.purchase_orders, "PO", PurchaseOrder
 
     def list(self, status: str | None = None, supplier_id: int | None = None,
-             material_code: str | None = None) -> list[dict]:
+             material_code: str | None = None) -> list[PurchaseOrder]:
         q = select(self.table)
         if status:
             q = q.where(self.table.c.status == status)
@@ -523,17 +533,16 @@ class PurchaseOrderStore(_NumberedRows):
             q = q.where(self.table.c.supplier_id == supplier_id)
         if material_code:
             q = q.where(self.table.c.material_code == material_code)
-        q = q.order_by(self.table.c.due_date, self.table.c.id)
-        return [dict(r._mapping) for r in self.session.execute(q)]
+        return self._records(q.order_by(self.table.c.due_date, self.table.c.id))
 
 
 class DelayRequestStore(_NumberedRows):
     """Material delivery delay requests (材料交期延迟申请单)."""
 
-    table, prefix = t.material_delay_requests, "MD"
+    table, prefix, record = t.material_delay_requests, "MD", DelayRequest
 
     def list(self, status: str | None = None, supplier_id: int | None = None,
-             purchase_order_id: int | None = None) -> list[dict]:
+             purchase_order_id: int | None = None) -> list[DelayRequest]:
         q = select(self.table)
         if status:
             q = q.where(self.table.c.status == status)
@@ -542,16 +551,15 @@ class DelayRequestStore(_NumberedRows):
         if supplier_id is not None:
             q = q.join(t.purchase_orders, t.purchase_orders.c.id == self.table.c.purchase_order_id).where(
                 t.purchase_orders.c.supplier_id == supplier_id)
-        q = q.order_by(self.table.c.status != "pending", self.table.c.id.desc())
-        return [dict(r._mapping) for r in self.session.execute(q)]
+        return self._records(q.order_by(self.table.c.status != "pending", self.table.c.id.desc()))
 
 
 class PurchaseRequestStore(_NumberedRows):
     """Purchase requests (请购) raised from the shortages of accepted plans."""
 
-    table, prefix = t.purchase_requests, "PR"
+    table, prefix, record = t.purchase_requests, "PR", PurchaseRequest
 
-    def list(self, status: str | None = None, material_code: str | None = None) -> list[dict]:
+    def list(self, status: str | None = None, material_code: str | None = None) -> list[PurchaseRequest]:
         """Open first, then soonest needed first."""
         c = self.table.c
         q = select(self.table)
@@ -559,7 +567,7 @@ class PurchaseRequestStore(_NumberedRows):
             q = q.where(c.status == status)
         if material_code:
             q = q.where(c.material_code == material_code)
-        return self._rows(q.order_by(c.status != "open", c.need_by, c.id))
+        return self._records(q.order_by(c.status != "open", c.need_by, c.id))
 
 
 class MaterialStockStore:
@@ -568,14 +576,14 @@ class MaterialStockStore:
     def __init__(self, session: Session):
         self.session = session
 
-    def all(self) -> list[dict]:
+    def all(self) -> list[MaterialStock]:
         q = select(t.material_stock).order_by(t.material_stock.c.material_code)
-        return [dict(r._mapping) for r in self.session.execute(q)]
+        return [MaterialStock(**r._mapping) for r in self.session.execute(q)]
 
-    def get(self, material_code: str) -> dict | None:
+    def get(self, material_code: str) -> MaterialStock | None:
         row = self.session.execute(select(t.material_stock).where(
             t.material_stock.c.material_code == material_code)).one_or_none()
-        return dict(row._mapping) if row else None
+        return MaterialStock(**row._mapping) if row else None
 
     def add(self, material_code: str, on_hand, at: datetime) -> None:
         self.session.execute(t.material_stock.insert().values(
@@ -594,14 +602,19 @@ class MaterialShortageStore(_TableStore):
 
     table = t.material_shortages
 
-    def open(self, material_code: str | None = None, order_ids: Iterable[int] | None = None) -> list[dict]:
+    def get(self, row_id: int, lock: bool = False) -> MaterialShortage | None:
+        row = super().get(row_id, lock)
+        return MaterialShortage(**row) if row else None
+
+    def open(self, material_code: str | None = None,
+             order_ids: Iterable[int] | None = None) -> list[MaterialShortage]:
         c = self.table.c
         q = select(self.table).where(c.quantity > 0)
         if material_code:
             q = q.where(c.material_code == material_code)
         if order_ids is not None:
             q = q.where(c.order_id.in_(list(order_ids)))
-        return self._rows(q.order_by(c.id))
+        return [MaterialShortage(**row) for row in self._rows(q.order_by(c.id))]
 
 
 class RunHistory:
@@ -610,12 +623,12 @@ class RunHistory:
     def __init__(self, session: Session):
         self.session = session
 
-    def recent(self, limit: int = 20) -> list[dict]:
+    def recent(self, limit: int = 20) -> list[RunSummary]:
         c = t.planning_runs.c
         q = (select(c.id, c.kind, c.status, c.origin, c.urgent_order_id, c.summary, c.created_by,
                     c.created_at, c.accepted_at, c.version)
              .order_by(c.id.desc()).limit(limit))
-        return [dict(r._mapping) for r in self.session.execute(q)]
+        return [RunSummary(**r._mapping) for r in self.session.execute(q)]
 
 
 # --- approvals and order changes (issue 5) ----------------------------------------------------

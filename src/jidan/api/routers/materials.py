@@ -11,7 +11,7 @@ from pydantic import Field
 
 from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.schemas import Code, Strict
-from jidan.services.materials import purchasing as materials
+from jidan.services.materials import delays, purchasing as materials
 from jidan.services.materials import purchase_requests
 from jidan.services.materials.purchasing import NewPurchaseOrder
 from jidan.services.materials.purchase_requests import OrderRequest
@@ -124,22 +124,22 @@ def cancel_purchase_order(po_id: RowId, body: CancelIn, ctx: CtxDep, actor: Acto
 @router.get("/material-delay-requests")
 def list_delay_requests(ctx: CtxDep, actor: ActorDep,
                         status: Annotated[RequestStatus | None, Query()] = None) -> list[dict]:
-    return materials.list_delay_requests(ctx, actor, status)
+    return delays.list_delay_requests(ctx, actor, status)
 
 
 @router.post("/material-delay-requests", status_code=201)
 def request_delay(body: DelayRequestIn, ctx: CtxDep, actor: ActorDep) -> dict:
-    return materials.request_delay(ctx, actor, body.purchase_order_id, body.new_date, body.reason)
+    return delays.request_delay(ctx, actor, body.purchase_order_id, body.new_date, body.reason)
 
 
 @router.get("/material-delay-requests/{request_id}")
 def get_delay_request(request_id: RowId, ctx: CtxDep, actor: ActorDep) -> dict:
-    return materials.get_delay_request(ctx, actor, request_id)
+    return delays.get_delay_request(ctx, actor, request_id)
 
 
 @router.post("/material-delay-requests/{request_id}/decision")
 def decide_delay(request_id: RowId, body: DecisionIn, ctx: CtxDep, actor: ActorDep) -> dict:
-    return materials.decide_delay(ctx, actor, request_id, body.decision == "approve", body.note, body.version)
+    return delays.decide_delay(ctx, actor, request_id, body.decision == "approve", body.note, body.version)
 
 
 # ---------------------------------------------------------------- purchase requests (请购, C6)

@@ -10,7 +10,7 @@ from pydantic import Field
 from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.schemas import Code, Strict
 from jidan.domain import errors
-from jidan.services.planning import runs as planning
+from jidan.services import planning
 
 router = APIRouter(prefix="/planning", tags=["planning"])
 RunId = Annotated[int, Path(ge=1, le=2**31 - 1)]

@@ -26,7 +26,7 @@ from jidan.services.approvals import letters as confirmations
 from jidan.services.approvals import delegations
 from jidan.services.notices import notify
 from jidan.services.orders import lifecycle as orders
-from jidan.services.planning import runs as planning
+from jidan.services import planning
 from jidan.services.notices import timers
 from jidan.services.approvals.review import Decision, Proof
 from jidan.services.names import display_name, urgent_mark

@@ -32,7 +32,7 @@ from jidan.services import audit, auth
 from jidan.services.approvals import chains as approval_chains
 from jidan.services.notices import notify
 from jidan.services.orders import lifecycle as orders
-from jidan.services.planning import runs as planning
+from jidan.services import planning
 from jidan.services.notices import timers
 from jidan.services.approvals.letters import letter_view, make_letter
 from jidan.services.context import Context

@@ -13,7 +13,7 @@ from jidan.domain.states import MAIN_PATH, OrderState
 from jidan.services import auth
 from jidan.services.masterdata import catalogue as masterdata
 from jidan.services.orders import lifecycle as orders
-from jidan.services.planning import runs as planning
+from jidan.services import planning
 from jidan.services.context import Context
 from jidan.services.masterdata.catalogue import NewBomItem, NewCustomer, NewProduct, NewStep
 from jidan.services.orders.lifecycle import NewLine, NewOrder

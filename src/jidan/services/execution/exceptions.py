@@ -18,7 +18,7 @@ from jidan.domain.model import Actor
 from jidan.domain.roles import Role
 from jidan.domain.states import ON_FLOOR
 from jidan.services import audit
-from jidan.services.planning import runs as planning
+from jidan.services import planning
 from jidan.services.context import Context
 from jidan.services.execution.floor import PlanIndex, due_at, order_forecast
 from jidan.services.notices.notify import notify, send_email

@@ -21,6 +21,7 @@ from jidan.domain.execution import (
 )
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
+from jidan.domain.planning_run import PlanningRun
 from jidan.domain.roles import Role
 from jidan.domain.states import ON_FLOOR, TRANSITIONS, OrderState
 from jidan.services import audit, hooks
@@ -65,12 +66,12 @@ def working_time(uow, ctx: Context) -> WorkingTime:
 class PlanIndex:
     """The accepted plan's operations by id, in wall-clock times."""
 
-    def __init__(self, plan: dict | None):
+    def __init__(self, plan: PlanningRun | None):
         self.plan = plan
-        self.ops = {a["operation"]: a for a in plan["schedule"]["assignments"]} if plan else {}
+        self.ops = {a["operation"]: a for a in plan.schedule["assignments"]} if plan else {}
 
     def at(self, minute: int) -> datetime:
-        return self.plan["origin"] + timedelta(minutes=minute)
+        return self.plan.origin + timedelta(minutes=minute)
 
     def effective(self, task: dict) -> dict:
         """The task with its plan-in-force work center and times while it has not started."""

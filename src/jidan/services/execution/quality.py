@@ -22,7 +22,8 @@ from jidan.services.context import Context
 from jidan.services.execution.floor import add_task, notify_groups, split_lots
 from jidan.services.notices.notify import notify
 from jidan.services.permissions import load_order, require_role
-from jidan.services.planning.runs import Replan, order_jobs
+from jidan.services.planning.plant import order_jobs
+from jidan.services.planning.runs import Replan
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ def _send_back(uow, ctx: Context, actor: Actor, order: Order, line, redo: list, 
         "kind": kind, "order_id": order.id, "order": order.number, "inspection_id": inspection_id,
         "job": job.id, "quantity": cmd.failed_qty}})
     run = uow.planning_runs.get(run_id)
-    placed = {a["operation"]: a for a in run["schedule"]["assignments"] if a["job"] == job.id}
+    placed = {a["operation"]: a for a in run.schedule["assignments"] if a["job"] == job.id}
     steps = {s.seq: s for s in redo}
     counts: dict[int, int] = {}
     for op in job.operations:

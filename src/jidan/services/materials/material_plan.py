@@ -64,9 +64,9 @@ class MaterialPlan:
 
     def __init__(self, uow, model, now: int):
         self.uow, self.model, self.now = uow, model, now
-        self.stock = {r["material_code"]: float(r["on_hand"]) for r in uow.stock.all()}
+        self.stock = {r.material_code: float(r.on_hand) for r in uow.stock.all()}
         self.orders = uow.purchase_orders.list(status="open")
-        self.tracked = set(self.stock) | {po["material_code"] for po in self.orders}
+        self.tracked = set(self.stock) | {po.material_code for po in self.orders}
 
     def arrival(self, day: date) -> int:
         """Material due on a day is there for its first shift (never before now)."""
@@ -93,12 +93,12 @@ class MaterialPlan:
         demands, owner = [], {}
         cursor = self.now - len(owed) - 1  # distinct need dates tell the demands apart
         for row in owed:
-            order = floor[row["order_id"]]
-            line = next((ln for ln in order.lines if ln.line_no == row["line_no"]), None)
+            order = floor[row.order_id]
+            line = next((ln for ln in order.lines if ln.line_no == row.line_no), None)
             if line is None:
                 continue
             cursor += 1
-            demands.append(Demand(row["material_code"], float(row["quantity"]), cursor))
+            demands.append(Demand(row.material_code, float(row.quantity), cursor))
             owner[cursor] = (order, line)
         for base, _, _, _, order, line in lines:
             if not line.product.bom:
@@ -106,13 +106,13 @@ class MaterialPlan:
             cursor = max(cursor + 1, base)
             demands.append(Demand(line.product.code, float(line.quantity), cursor))
             owner[cursor] = (order, line)
-        answers = {o.id: OrderMaterials(o.id) for o in waiting + [floor[r["order_id"]] for r in owed]
+        answers = {o.id: OrderMaterials(o.id) for o in waiting + [floor[r.order_id] for r in owed]
                    + ([last] if last else [])}
         if not demands:
             return answers
         bom, products = self._bom({d.item for d in demands})
-        arrivals = [PurchaseOrder(po["material_code"], float(po["quantity"]),
-                                  max(self.arrival(po["due_date"]), late.get(po["material_code"], 0)))
+        arrivals = [PurchaseOrder(po.material_code, float(po.quantity),
+                                  max(self.arrival(po.due_date), late.get(po.material_code, 0)))
                     for po in self.orders]
         leads = {code: self._lead(p) for code, p in products.items() if p.kind == "material"}
         result = explode(demands, bom, self.stock, arrivals, leads, now=self.now)
@@ -130,8 +130,8 @@ class MaterialPlan:
             product = products[req.item]
             answer.needs.append(MaterialNeed(
                 req.item, product.name, product.unit, req.quantity, req.from_stock, req.from_orders,
-                req.uncovered, ready, tuple(po["number"] for po in self.orders
-                                            if po["material_code"] == req.item and self.now < self.arrival(po["due_date"]) <= ready),
+                req.uncovered, ready, tuple(po.number for po in self.orders
+                                            if po.material_code == req.item and self.now < self.arrival(po.due_date) <= ready),
                 req.need_by))
         return answers
 

@@ -1,8 +1,8 @@
-"""Materials (C6): stock, purchase orders, and the material delivery delay request (材料交期延迟申请单).
+"""Materials (C6): stock and purchase orders (采购订单).
 
-Purchasing (or pmc) keeps stock and buys; a supplier sees only its own purchase orders and asks
-for a later date on them; pmc decides. An approved delay moves the purchase order's date and
-proposes a material-late repair of the plan for the orders it makes late, whose people are told.
+Purchasing (or pmc) keeps stock and buys; a supplier sees only its own purchase orders. Stock is
+issued to an order on release and what it lacks is owed (欠料) until a lot comes in. A later date
+on a purchase order goes through a delay request (`delays`).
 """
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ from decimal import Decimal
 from jidan.adapters.excel.sheets import write_rows
 from jidan.domain import errors
 from jidan.domain.material import (
-    BUYERS, DELAY_REQUEST_FLOW, DELAY_REQUESTERS, MATERIAL_VIEWERS, PURCHASE_ORDER_FLOW, RECEIVERS,
-    check_decider, check_delay, next_status, quantity_problem,
+    BUYERS, MATERIAL_VIEWERS, PURCHASE_ORDER_FLOW, RECEIVERS, DelayRequest, MaterialShortage, MaterialStock,
+    PurchaseOrder, next_status, quantity_problem,
 )
 from jidan.domain.model import Actor
 from jidan.domain.roles import Role
 from jidan.domain.states import ON_FLOOR, OrderState
 from jidan.services import audit
-from jidan.services.planning import runs as planning
 from jidan.services.context import Context
+from jidan.services.materials.views import amount, po_view, request_view, user_names
 from jidan.services.notices.notify import notify
 from jidan.services.permissions import require_role
 
@@ -41,86 +41,19 @@ class NewPurchaseOrder:
     note: str | None = None
 
 
-def amount(value) -> int | float:
-    """A stored quantity as JSON shows it: whole numbers without decimals."""
-    value = Decimal(value)
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-# ---------------------------------------------------------------- views
-def _names(uow, ids) -> dict[int, str]:
-    out = {}
-    for user_id in {i for i in ids if i}:
-        user = uow.users.get(user_id)
-        out[user_id] = (user.display_name or user.username) if user else str(user_id)
-    return out
-
-
-def _po_view(uow, row: dict, names: dict[int, str] | None = None, products: dict | None = None) -> dict:
-    names = names if names is not None else _names(uow, [row["supplier_id"], row["created_by"]])
-    product = (products or {}).get(row["material_code"]) or uow.products.by_code(row["material_code"])
-    return {"id": row["id"], "number": row["number"], "material": row["material_code"],
-            "material_name": product.name, "unit": product.unit, "quantity": amount(row["quantity"]),
-            "due_date": row["due_date"].isoformat(), "supplier_id": row["supplier_id"],
-            "supplier": names.get(row["supplier_id"]), "status": row["status"], "note": row["note"],
-            "created_by": names.get(row["created_by"], row["created_by"]),
-            "created_at": row["created_at"].isoformat(timespec="minutes"),
-            "closed_at": row["closed_at"].isoformat(timespec="minutes") if row["closed_at"] else None,
-            "version": row["version"]}
-
-
-def _request_view(uow, row: dict, actor: Actor) -> dict:
-    """The request as pages show it; a supplier does not see which customer orders it touches."""
-    names = _names(uow, [row["requested_by"], row["decided_by"]])
-    po = uow.purchase_orders.get(row["purchase_order_id"])
-    product = uow.products.by_code(row["material_code"])
-    requester = uow.users.get(row["requested_by"])
-    return {"id": row["id"], "number": row["number"], "purchase_order_id": po["id"],
-            "purchase_order": po["number"], "supplier_id": po["supplier_id"],
-            "supplier": _names(uow, [po["supplier_id"]]).get(po["supplier_id"]),
-            "material": row["material_code"], "material_name": product.name, "unit": product.unit,
-            "quantity": amount(po["quantity"]), "old_date": row["old_date"].isoformat(),
-            "new_date": row["new_date"].isoformat(), "delay_days": (row["new_date"] - row["old_date"]).days,
-            "reason": row["reason"], "status": row["status"],
-            "requested_by": names.get(row["requested_by"]), "requested_by_id": row["requested_by"],
-            "requested_by_role": str(requester.role) if requester else None,
-            "requested_at": row["requested_at"].isoformat(timespec="minutes"),
-            "decided_by": names.get(row["decided_by"]) if row["decided_by"] else None,
-            "decided_at": row["decided_at"].isoformat(timespec="minutes") if row["decided_at"] else None,
-            "decision_note": row["decision_note"], "version": row["version"], **_touched(uow, row, actor)}
-
-
-def _touched(uow, row: dict, actor: Actor) -> dict:
-    if actor.role == Role.SUPPLIER:
-        return {"affected_orders": [], "urgent_orders": [], "repair_run_id": None}
-    numbers = row["affected_orders"] or []
-    urgent = [n for n in numbers if (o := uow.orders.by_number(n)) is not None and o.urgent]
-    return {"affected_orders": numbers, "urgent_orders": urgent, "repair_run_id": row["repair_run_id"]}
-
-
-def _own_purchase_order(uow, actor: Actor, po_id: int, lock: bool = False) -> dict:
+def own_purchase_order(uow, actor: Actor, po_id: int, lock: bool = False) -> PurchaseOrder:
     """The purchase order if the actor may see it; a supplier's view of others' orders is 404."""
     require_role(actor, PO_VIEWERS)
     row = uow.purchase_orders.get(po_id, lock=lock)
-    if row is None or (actor.role == Role.SUPPLIER and row["supplier_id"] != actor.user_id):
+    if row is None or (actor.role == Role.SUPPLIER and row.supplier_id != actor.user_id):
         raise errors.NotFound(f"purchase order {po_id} not found", code="purchase_order.not_found")
     return row
 
 
-def _own_request(uow, actor: Actor, request_id: int, lock: bool = False) -> dict:
-    require_role(actor, PO_VIEWERS)
-    row = uow.delay_requests.get(request_id, lock=lock)
-    if row is not None and actor.role == Role.SUPPLIER:
-        po = uow.purchase_orders.get(row["purchase_order_id"])
-        row = row if po["supplier_id"] == actor.user_id else None
-    if row is None:
-        raise errors.NotFound(f"delay request {request_id} not found", code="delay_request.not_found")
-    return row
-
-
-def _check_version(row: dict, expected: int | None) -> None:
-    if expected is not None and expected != row["version"]:
-        raise errors.StaleVersion("the record changed; reload it", current_version=row["version"])
+def check_version(row: PurchaseOrder | DelayRequest | MaterialStock, expected: int | None) -> None:
+    """A stale version (someone changed the record since it was read) is a 409."""
+    if expected is not None and expected != row.version:
+        raise errors.StaleVersion("the record changed; reload it", current_version=row.version)
 
 
 # ---------------------------------------------------------------- stock
@@ -129,25 +62,25 @@ def list_stock(ctx: Context, actor: Actor) -> list[dict]:
     order and when the next lot comes, and what open purchase requests still ask for."""
     require_role(actor, STOCK_VIEWERS)
     with ctx.uow() as uow:
-        stock = {r["material_code"]: r for r in uow.stock.all()}
+        stock = {r.material_code: r for r in uow.stock.all()}
         open_orders = uow.purchase_orders.list(status="open")
         requested: dict[str, Decimal] = {}
         for pr in uow.purchase_requests.list(status="open"):
-            requested[pr["material_code"]] = requested.get(pr["material_code"], Decimal(0)) + Decimal(pr["quantity"])
+            requested[pr.material_code] = requested.get(pr.material_code, Decimal(0)) + Decimal(pr.quantity)
         owed: dict[str, Decimal] = {}
         for row in _owed(uow):
-            owed[row["material_code"]] = owed.get(row["material_code"], Decimal(0)) + Decimal(row["quantity"])
+            owed[row.material_code] = owed.get(row.material_code, Decimal(0)) + Decimal(row.quantity)
         out = []
         for product in uow.products.list(kind="material"):
             row = stock.get(product.code)
-            mine = [po for po in open_orders if po["material_code"] == product.code]
+            mine = [po for po in open_orders if po.material_code == product.code]
             out.append({"material": product.code, "name": product.name, "unit": product.unit,
                         "lead_days": product.standard_lead_days,
-                        "on_hand": amount(row["on_hand"]) if row else None,
+                        "on_hand": amount(row.on_hand) if row else None,
                         "owed": amount(owed.get(product.code, Decimal(0))),
-                        "version": row["version"] if row else None,
-                        "on_order": amount(sum((po["quantity"] for po in mine), Decimal(0))),
-                        "next_due": mine[0]["due_date"].isoformat() if mine else None,
+                        "version": row.version if row else None,
+                        "on_order": amount(sum((po.quantity for po in mine), Decimal(0))),
+                        "next_due": mine[0].due_date.isoformat() if mine else None,
                         "requested": amount(requested.get(product.code, Decimal(0)))})
         return out
 
@@ -167,10 +100,10 @@ def set_stock(ctx: Context, actor: Actor, material: str, on_hand: Decimal, versi
         if row is None:
             uow.stock.add(material, on_hand, ctx.now())
         else:
-            _check_version(row, version)
-            uow.stock.update(material, row["version"], on_hand, ctx.now())
+            check_version(row, version)
+            uow.stock.update(material, row.version, on_hand, ctx.now())
         audit.record(uow, ctx, actor, "material_stock", material, "set_stock",
-                     {"on_hand": amount(row["on_hand"])} if row else None, {"on_hand": amount(on_hand)}, reason)
+                     {"on_hand": amount(row.on_hand)} if row else None, {"on_hand": amount(on_hand)}, reason)
         _settle(uow, ctx, actor, material, "stock count")
         uow.commit()
     return next(s for s in list_stock(ctx, actor) if s["material"] == material)
@@ -180,12 +113,12 @@ def _add_stock(uow, ctx: Context, actor: Actor | None, material: str, delta: Dec
                reason: str) -> None:
     """Moves free stock by ``delta`` (never below zero), audited."""
     row = uow.stock.get(material)
-    before = Decimal(row["on_hand"]) if row else Decimal(0)
+    before = Decimal(row.on_hand) if row else Decimal(0)
     after = max(Decimal(0), before + delta)
     if row is None:
         uow.stock.add(material, after, ctx.now())
     else:
-        uow.stock.update(material, row["version"], after, ctx.now())
+        uow.stock.update(material, row.version, after, ctx.now())
     audit.record(uow, ctx, actor, "material_stock", material, action, {"on_hand": amount(before)},
                  {"on_hand": amount(after)}, reason)
 
@@ -196,8 +129,8 @@ def issue_for_order(uow, ctx: Context, actor: Actor, order, reason: str | None) 
     What stock cannot cover is owed to the order (欠料): it is issued to the order as it comes in,
     and until then the planner keeps the step that consumes it waiting for its purchase orders.
     """
-    free = {r["material_code"]: Decimal(r["on_hand"]) for r in uow.stock.all()}
-    tracked = set(free) | {po["material_code"] for po in uow.purchase_orders.list(status="open")}
+    free = {r.material_code: Decimal(r.on_hand) for r in uow.stock.all()}
+    tracked = set(free) | {po.material_code for po in uow.purchase_orders.list(status="open")}
     for line in order.lines:
         for item in line.product.bom:
             code = item.component_code
@@ -221,25 +154,25 @@ def _owe(uow, ctx: Context, actor: Actor, order, line_no: int, material: str, qu
                  f"released {order.number} short of {material}")
 
 
-def _owed(uow, material: str | None = None) -> list[dict]:
+def _owed(uow, material: str | None = None) -> list[MaterialShortage]:
     """What orders on the floor are still owed, oldest first (a finished or cancelled order is owed nothing)."""
     return [row for row in uow.shortages.open(material_code=material)
-            if OrderState(uow.orders.get(row["order_id"]).status) in ON_FLOOR]
+            if OrderState(uow.orders.get(row.order_id).status) in ON_FLOOR]
 
 
 def _settle(uow, ctx: Context, actor: Actor, material: str, why: str) -> None:
     """Stock that came in goes first to the released orders owed it, oldest first (发放欠料)."""
     row = uow.stock.get(material)
-    free = Decimal(row["on_hand"]) if row else Decimal(0)
+    free = Decimal(row.on_hand) if row else Decimal(0)
     for owed in _owed(uow, material):
         if free <= 0:
             break
-        order = uow.orders.get(owed["order_id"])
-        before = Decimal(owed["quantity"])
+        order = uow.orders.get(owed.order_id)
+        before = Decimal(owed.quantity)
         take = min(free, before)
         _add_stock(uow, ctx, actor, material, -take, "issue", f"{why}: owed to {order.number}")
-        uow.shortages.update(owed["id"], owed["version"], quantity=before - take, updated_at=ctx.now())
-        audit.record(uow, ctx, actor, "material_shortage", owed["id"], "issue", {"quantity": amount(before)},
+        uow.shortages.update(owed.id, owed.version, quantity=before - take, updated_at=ctx.now())
+        audit.record(uow, ctx, actor, "material_shortage", owed.id, "issue", {"quantity": amount(before)},
                      {"quantity": amount(before - take)}, why)
         free -= take
 
@@ -259,17 +192,17 @@ def list_purchase_orders(ctx: Context, actor: Actor, status: str | None = None,
     with ctx.uow() as uow:
         rows = uow.purchase_orders.list(status=status, material_code=material,
                                         supplier_id=actor.user_id if actor.role == Role.SUPPLIER else None)
-        names = _names(uow, [r["supplier_id"] for r in rows] + [r["created_by"] for r in rows])
+        names = user_names(uow, [r.supplier_id for r in rows] + [r.created_by for r in rows])
         products = {p.code: p for p in uow.products.list(kind="material")}
-        pending = {r["purchase_order_id"] for r in uow.delay_requests.list(status="pending")}
-        return [_po_view(uow, r, names, products) | {"pending_delay": r["id"] in pending} for r in rows]
+        pending = {r.purchase_order_id for r in uow.delay_requests.list(status="pending")}
+        return [po_view(uow, r, names, products) | {"pending_delay": r.id in pending} for r in rows]
 
 
 def get_purchase_order(ctx: Context, actor: Actor, po_id: int) -> dict:
     with ctx.uow() as uow:
-        row = _own_purchase_order(uow, actor, po_id)
-        view = _po_view(uow, row)
-        view["delay_requests"] = [_request_view(uow, r, actor) for r in uow.delay_requests.list(purchase_order_id=po_id)]
+        row = own_purchase_order(uow, actor, po_id)
+        view = po_view(uow, row)
+        view["delay_requests"] = [request_view(uow, r, actor) for r in uow.delay_requests.list(purchase_order_id=po_id)]
         view["pending_delay"] = any(r["status"] == "pending" for r in view["delay_requests"])
         return view
 
@@ -301,7 +234,7 @@ def create_purchase_order(ctx: Context, actor: Actor, cmd: NewPurchaseOrder) -> 
     with ctx.uow() as uow:
         po_id = place_purchase_order(uow, ctx, actor, cmd)
         uow.commit()
-        return _po_view(uow, uow.purchase_orders.get(po_id))
+        return po_view(uow, uow.purchase_orders.get(po_id))
 
 
 def place_purchase_order(uow, ctx: Context, actor: Actor, cmd: NewPurchaseOrder) -> int:
@@ -312,10 +245,11 @@ def place_purchase_order(uow, ctx: Context, actor: Actor, cmd: NewPurchaseOrder)
                                     created_by=actor.user_id, created_at=ctx.now())
     row = uow.purchase_orders.get(po_id)
     audit.record(uow, ctx, actor, "purchase_order", po_id, "create", None,
-                 {"number": row["number"], "material": cmd.material, "quantity": amount(cmd.quantity),
+                 {"number": row.number, "material": cmd.material, "quantity": amount(cmd.quantity),
                   "due_date": cmd.due_date, "supplier": supplier.username})
     notify(uow, ctx.now(), ctx=ctx, kind="purchase_order", users=[supplier.id], ref=f"purchase_order:{po_id}",
-           subject=f"采购订单 {row['number']}：{cmd.material} × {amount(cmd.quantity)}，交期 {cmd.due_date}")
+           subject=ctx.messages.text("ui.materials.msg.po_placed", number=row.number, material=cmd.material,
+                                     quantity=amount(cmd.quantity), due_date=cmd.due_date))
     return po_id
 
 
@@ -324,10 +258,10 @@ def edit_purchase_order(ctx: Context, actor: Actor, po_id: int, version: int, qu
     """Quantity, note, or an earlier date; a later date goes through a delay request (C6, B7)."""
     require_role(actor, BUYERS)
     with ctx.uow() as uow:
-        row = _own_purchase_order(uow, actor, po_id, lock=True)
-        _check_version(row, version)
-        if row["status"] != "open":
-            raise errors.Conflict(f"the purchase order is {row['status']}", code="purchase_order.not_open")
+        row = own_purchase_order(uow, actor, po_id, lock=True)
+        check_version(row, version)
+        if row.status != "open":
+            raise errors.Conflict(f"the purchase order is {row.status}", code="purchase_order.not_open")
         fields, values = {}, {}
         if quantity is not None:
             problem = quantity_problem(quantity)
@@ -342,31 +276,31 @@ def edit_purchase_order(ctx: Context, actor: Actor, po_id: int, version: int, qu
             values["note"] = note or None
         if fields:
             raise errors.ValidationFailed("the change is not valid", fields=fields)
-        if due_date is not None and due_date > row["due_date"]:
+        if due_date is not None and due_date > row.due_date:
             raise errors.Conflict("a later date needs a material delivery delay request",
                                   code="purchase_order.delay_requires_request")
-        old, new = audit.changed({k: row[k] for k in values}, values)
-        uow.purchase_orders.update(po_id, row["version"], **values)
+        old, new = audit.changed({k: getattr(row, k) for k in values}, values)
+        uow.purchase_orders.update(po_id, row.version, **values)
         audit.record(uow, ctx, actor, "purchase_order", po_id, "edit", old, new)
         uow.commit()
-        return _po_view(uow, uow.purchase_orders.get(po_id))
+        return po_view(uow, uow.purchase_orders.get(po_id))
 
 
 def receive_purchase_order(ctx: Context, actor: Actor, po_id: int, version: int | None = None) -> dict:
     """The lot arrives (到料): the order is received and its quantity joins free stock."""
     require_role(actor, RECEIVERS)
     with ctx.uow() as uow:
-        row = _own_purchase_order(uow, actor, po_id, lock=True)
-        _check_version(row, version)
-        status = next_status(PURCHASE_ORDER_FLOW, row["status"], "receive", "purchase_order")
+        row = own_purchase_order(uow, actor, po_id, lock=True)
+        check_version(row, version)
+        status = next_status(PURCHASE_ORDER_FLOW, row.status, "receive", "purchase_order")
         _close_pending(uow, ctx, actor, po_id, "the purchase order was received")
-        uow.purchase_orders.update(po_id, row["version"], status=status, closed_at=ctx.now())
-        audit.record(uow, ctx, actor, "purchase_order", po_id, "receive", {"status": row["status"]},
+        uow.purchase_orders.update(po_id, row.version, status=status, closed_at=ctx.now())
+        audit.record(uow, ctx, actor, "purchase_order", po_id, "receive", {"status": row.status},
                      {"status": status})
-        _add_stock(uow, ctx, actor, row["material_code"], Decimal(row["quantity"]), "receive", row["number"])
-        _settle(uow, ctx, actor, row["material_code"], f"received {row['number']}")
+        _add_stock(uow, ctx, actor, row.material_code, Decimal(row.quantity), "receive", row.number)
+        _settle(uow, ctx, actor, row.material_code, f"received {row.number}")
         uow.commit()
-        return _po_view(uow, uow.purchase_orders.get(po_id))
+        return po_view(uow, uow.purchase_orders.get(po_id))
 
 
 def cancel_purchase_order(ctx: Context, actor: Actor, po_id: int, reason: str, version: int | None = None) -> dict:
@@ -374,143 +308,29 @@ def cancel_purchase_order(ctx: Context, actor: Actor, po_id: int, reason: str, v
     if not reason or not reason.strip():
         raise errors.ValidationFailed("a cancellation says why", fields={"reason": "required"})
     with ctx.uow() as uow:
-        row = _own_purchase_order(uow, actor, po_id, lock=True)
-        _check_version(row, version)
-        status = next_status(PURCHASE_ORDER_FLOW, row["status"], "cancel", "purchase_order")
+        row = own_purchase_order(uow, actor, po_id, lock=True)
+        check_version(row, version)
+        status = next_status(PURCHASE_ORDER_FLOW, row.status, "cancel", "purchase_order")
         _close_pending(uow, ctx, actor, po_id, "the purchase order was cancelled")
-        uow.purchase_orders.update(po_id, row["version"], status=status, closed_at=ctx.now())
-        audit.record(uow, ctx, actor, "purchase_order", po_id, "cancel", {"status": row["status"]},
+        uow.purchase_orders.update(po_id, row.version, status=status, closed_at=ctx.now())
+        audit.record(uow, ctx, actor, "purchase_order", po_id, "cancel", {"status": row.status},
                      {"status": status}, reason)
-        notify(uow, ctx.now(), ctx=ctx, kind="purchase_order", users=[row["supplier_id"]], exclude=actor,
-               ref=f"purchase_order:{po_id}", subject=f"采购订单 {row['number']} 已取消：{reason}"[:200])
+        notify(uow, ctx.now(), ctx=ctx, kind="purchase_order", users=[row.supplier_id], exclude=actor,
+               ref=f"purchase_order:{po_id}",
+               subject=ctx.messages.text("ui.materials.msg.po_cancelled", number=row.number, reason=reason)[:200])
         uow.commit()
-        return _po_view(uow, uow.purchase_orders.get(po_id))
+        return po_view(uow, uow.purchase_orders.get(po_id))
 
 
 def _close_pending(uow, ctx, actor, po_id: int, why: str) -> None:
     """A delay request on an order that is no longer open has nothing left to decide."""
     for req in uow.delay_requests.list(status="pending", purchase_order_id=po_id):
-        uow.delay_requests.update(req["id"], req["version"], status="rejected", decided_by=actor.user_id,
+        uow.delay_requests.update(req.id, req.version, status="rejected", decided_by=actor.user_id,
                                   decided_at=ctx.now(), decision_note=why)
-        audit.record(uow, ctx, actor, "material_delay_request", req["id"], "reject", {"status": "pending"},
+        audit.record(uow, ctx, actor, "material_delay_request", req.id, "reject", {"status": "pending"},
                      {"status": "rejected"}, why)
 
 
 def export_purchase_orders(ctx: Context, actor: Actor) -> bytes:
     """The purchase orders the actor may see, as an Excel sheet."""
     return write_rows(list_purchase_orders(ctx, actor), EXPORT_COLUMNS)
-
-
-# ---------------------------------------------------------------- delay requests (材料交期延迟申请单)
-def request_delay(ctx: Context, actor: Actor, po_id: int, new_date: date, reason: str) -> dict:
-    """Purchasing, or the supplier of the order, asks for a later date; pmc is told (C6)."""
-    require_role(actor, DELAY_REQUESTERS)
-    with ctx.uow() as uow:
-        row = _own_purchase_order(uow, actor, po_id, lock=True)
-        if len(reason) > 2000:
-            raise errors.ValidationFailed("the reason is too long", fields={"reason": "too_long"})
-        check_delay(row["due_date"], new_date, reason or "")
-        if row["status"] != "open":
-            raise errors.Conflict(f"the purchase order is {row['status']}", code="purchase_order.not_open")
-        if uow.delay_requests.list(status="pending", purchase_order_id=po_id):
-            raise errors.Conflict("a delay request for this purchase order is already waiting",
-                                  code="delay_request.already_pending")
-        request_id = uow.delay_requests.add(
-            purchase_order_id=po_id, material_code=row["material_code"], old_date=row["due_date"],
-            new_date=new_date, reason=reason.strip(), status="pending", requested_by=actor.user_id,
-            requested_at=ctx.now())
-        req = uow.delay_requests.get(request_id)
-        audit.record(uow, ctx, actor, "material_delay_request", request_id, "request", None,
-                     {"number": req["number"], "purchase_order": row["number"], "material": row["material_code"],
-                      "old_date": row["due_date"], "new_date": new_date}, reason)
-        notify(uow, ctx.now(), ctx=ctx, kind="material_delay_request", roles=[Role.PMC], exclude=actor,
-               ref=f"delay_request:{request_id}",
-               subject=f"材料交期延迟申请 {req['number']}：{row['material_code']} {row['number']} "
-                       f"{row['due_date']} → {new_date}", body=reason)
-        uow.commit()
-        return _request_view(uow, uow.delay_requests.get(request_id), actor)
-
-
-def list_delay_requests(ctx: Context, actor: Actor, status: str | None = None) -> list[dict]:
-    """Pending first, newest first; a supplier gets only those on its own orders."""
-    require_role(actor, PO_VIEWERS)
-    with ctx.uow() as uow:
-        rows = uow.delay_requests.list(status=status,
-                                       supplier_id=actor.user_id if actor.role == Role.SUPPLIER else None)
-        return [_request_view(uow, r, actor) for r in rows]
-
-
-def get_delay_request(ctx: Context, actor: Actor, request_id: int) -> dict:
-    with ctx.uow() as uow:
-        return _request_view(uow, _own_request(uow, actor, request_id), actor)
-
-
-def decide_delay(ctx: Context, actor: Actor, request_id: int, approve: bool, note: str | None = None,
-                 version: int | None = None, time_limit: float = 0.0) -> dict:
-    """pmc approves (the date moves, the plan is repaired as a proposal, people are told) or rejects."""
-    with ctx.uow() as uow:
-        req = _own_request(uow, actor, request_id, lock=True)
-        check_decider(actor.role, req["requested_by"], actor.user_id)
-        _check_version(req, version)
-        note = (note or "").strip() or None
-        if not approve and not note:
-            raise errors.ValidationFailed("a rejection says why", fields={"note": "required"})
-        status = next_status(DELAY_REQUEST_FLOW, req["status"], "approve" if approve else "reject", "delay_request")
-        po = uow.purchase_orders.get(req["purchase_order_id"], lock=True)
-        affected, run_id = [], None
-        if approve:
-            if po["status"] != "open":
-                raise errors.Conflict(f"the purchase order is {po['status']}", code="purchase_order.not_open")
-            affected, run_id = _move_purchase_order(uow, ctx, actor, req, po, time_limit)
-        uow.delay_requests.update(request_id, req["version"], status=status, decided_by=actor.user_id,
-                                  decided_at=ctx.now(), decision_note=note,
-                                  affected_orders=[o.number for o in affected], repair_run_id=run_id)
-        audit.record(uow, ctx, actor, "material_delay_request", request_id, "approve" if approve else "reject",
-                     {"status": req["status"]},
-                     {"status": status, "affected_orders": [o.number for o in affected], "repair_run_id": run_id},
-                     note)
-        _tell(uow, ctx, actor, req, po, approve, note, affected, run_id)
-        uow.commit()
-        return _request_view(uow, uow.delay_requests.get(request_id), actor)
-
-
-def _move_purchase_order(uow, ctx: Context, actor: Actor, req: dict, po: dict, time_limit: float):
-    """The new date into the purchase order; the orders it makes late get a proposed repair (C7)."""
-    replan = planning.Replan.start(uow, ctx)
-    before = replan.late_steps() if replan else {}
-    uow.purchase_orders.update(po["id"], po["version"], due_date=req["new_date"])
-    audit.record(uow, ctx, actor, "purchase_order", po["id"], "delay", {"due_date": po["due_date"]},
-                 {"due_date": req["new_date"]}, f"{req['number']}: {req['reason']}")
-    if replan is None:
-        return [], None
-    replan.refresh_materials()
-    late = {step: ready for step, ready in replan.late_steps().items() if ready > before.get(step, -1)}
-    if not late:
-        return [], None
-    numbers = {job.split("/")[0] for job in late}
-    affected = [o for o in replan.orders if o.number in numbers]
-    run_id = planning.material_late_run(uow, ctx, actor, replan, late, time_limit, {
-        "kind": "material_late", "material": req["material_code"], "purchase_order": po["number"],
-        "delay_request": req["number"], "available_from": req["new_date"].isoformat()})
-    return affected, run_id
-
-
-def _tell(uow, ctx: Context, actor: Actor, req: dict, po: dict, approve: bool, note: str | None,
-          affected: list, run_id: int | None) -> None:
-    """The requester and the supplier hear the decision; on approval pmc and the affected orders' sales too."""
-    verdict = "已批准" if approve else "已驳回"
-    subject = (f"材料交期延迟申请 {req['number']} {verdict}：{req['material_code']} {po['number']} "
-               f"{req['old_date']} → {req['new_date']}")
-    notify(uow, ctx.now(), ctx=ctx, kind="material_delay_decision", users=[req["requested_by"], po["supplier_id"]],
-           exclude=actor, ref=f"delay_request:{req['id']}", subject=subject, body=note or "")
-    if not approve:
-        return
-    orders = "、".join(o.number for o in affected) or "无"
-    plan = f"；待采纳的重排方案 #{run_id}" if run_id else ""
-    notify(uow, ctx.now(), ctx=ctx, kind="material_delay_approved", roles=[Role.PMC], exclude=actor,
-           ref=f"delay_request:{req['id']}", subject=f"{subject}；受影响订单：{orders}{plan}"[:200])
-    for order in affected:
-        notify(uow, ctx.now(), ctx=ctx, kind="material_delay_approved", order_id=order.id,
-               users=[order.created_by], exclude=actor, ref=f"delay_request:{req['id']}",
-               subject=f"{'【急单】' if order.urgent else ''}{order.number} 的材料 {req['material_code']} "
-                       f"交期推迟至 {req['new_date']}，计划将重排{plan}"[:200])

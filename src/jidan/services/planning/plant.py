@@ -1,0 +1,222 @@
+"""The plant as a planning problem (B2, C1): work centers, working windows and the orders' jobs.
+
+Times inside a run are minutes after the run's origin (its minute 0). Work centers of one kind
+stand in for each other; work is split into lots that fit a shift; what the floor has finished is
+not planned again and what it has started stays on its work center.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from jidan.domain.calendar import WorkCalendar
+from jidan.domain.execution import TaskState, TaskTiming
+from jidan.domain.order import Order
+from jidan.domain.states import ON_FLOOR, OrderState
+from jidan.planning.problem import Job, Operation, Problem, Resource
+from jidan.planning.result import Schedule
+from jidan.services.context import Context
+from jidan.services.masterdata.calendar import effective_calendar
+from jidan.services.materials.material_plan import job_key, step_key
+from jidan.services.ports import OrderFilter
+
+PLANNED_STATES = (OrderState.APPROVED, OrderState.PLANNED, OrderState.RELEASED,
+                  OrderState.IN_PRODUCTION, OrderState.ON_HOLD)
+WEIGHT = {"key": 10, "urgent": 5, "normal": 1}
+
+
+def closed_windows(calendar: WorkCalendar, origin: datetime, days: int,
+                   shifts: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    """Minutes outside the shifts of working days, from the origin over the horizon."""
+    midnight = origin.replace(hour=0, minute=0, second=0, microsecond=0)
+    offset = int((origin - midnight).total_seconds() // 60)
+    closed, cursor = [], 0
+    for d in range(days):
+        base = d * 1440
+        if calendar.is_working_day((midnight + timedelta(days=d)).date()):
+            for start, end in shifts:
+                if base + start > cursor:
+                    closed.append((cursor, base + start))
+                cursor = base + end
+    closed.append((cursor, days * 1440))
+    return tuple((max(s - offset, 0), e - offset) for s, e in closed if e - offset > 0 and e > s)
+
+
+def _group(code: str) -> str:
+    """Work centers of one kind (SMT1…SMT4) can stand in for each other."""
+    return re.match(r"[A-Za-z]+", code).group(0)
+
+
+def _chunks(total: int, most: int) -> list[int]:
+    """Splits work into lots that each fit in one shift; the planner does not interrupt operations."""
+    count = max(1, math.ceil(total / most))
+    return [total // count + (1 if k < total % count else 0) for k in range(count)]
+
+
+def _due(order: Order, origin: datetime) -> int:
+    """The end of the promised (else requested) day, in plan minutes."""
+    due_day = order.promised_date or order.requested_date
+    return int((datetime.combine(due_day + timedelta(days=1), datetime.min.time()) - origin).total_seconds() // 60)
+
+
+@dataclass(frozen=True)
+class Floor:
+    """What the shop floor reports of its tasks: the production operations finished, and the work
+    center each started task runs on (a started task stays where it started), rework and
+    replacement tasks included."""
+
+    done: frozenset[str] = frozenset()
+    started: Mapping[str, str] = field(default_factory=dict)
+    running: frozenset[str] = frozenset()
+    """Started and not paused: the work center is busy with it now."""
+    minutes: Mapping[str, int] = field(default_factory=dict)
+    """How long each started step lasts in the plan."""
+
+    @classmethod
+    def of(cls, tasks: Iterable[dict], now: datetime, kept: Mapping[str, int] | None = None) -> Floor:
+        """``kept``: each step's minutes in the plan in force. A started step keeps them, so that
+        the plan still matches the problem; one no plan has yet lasts what is left of it ``now``."""
+        kept = kept or {}
+        tasks = list(tasks)
+        production = [t for t in tasks if t["kind"] == "production"]
+        started = [t for t in tasks if t["status"] in (TaskState.RUNNING, TaskState.PAUSED)]
+        return cls(frozenset(t["operation"] for t in production if t["status"] == TaskState.DONE),
+                   {t["operation"]: t["work_center_code"] for t in started},
+                   frozenset(t["operation"] for t in started if t["status"] == TaskState.RUNNING),
+                   {t["operation"]: kept.get(t["operation"], max(1, TaskTiming.of(t).left(now))) for t in started})
+
+
+def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shift_minutes: int,
+               release: int = 0, releases: Mapping[str, int] | None = None, floor: Floor = Floor()) -> list[Job]:
+    """One job per order line: its routing, the due date's end of day, weight by priority.
+
+    ``releases`` gives a routing step's own release (its materials), by step key ("SO-1/1-30"):
+    every lot of the step waits for it, the steps before it do not. Of the ``floor``'s
+    operations, finished ones are left out (a line with nothing left has no job) and started
+    ones keep their work center and wait for no material (theirs is at the machine).
+    """
+    due = _due(order, origin)
+    releases = releases or {}
+    jobs = []
+    for line in order.lines:
+        ops = []
+        for step in line.product.routing:
+            minutes = step.setup_minutes + math.ceil(step.minutes_per_unit * line.quantity)
+            lots = _chunks(minutes, shift_minutes)
+            resources = tuple(groups.get(_group(step.work_center_code), [step.work_center_code]))
+            key = step_key(order, line, step.seq)
+            for k, duration in enumerate(lots, start=1):
+                suffix = f".{k}" if len(lots) > 1 else ""
+                op_id = f"{key}{suffix}"
+                if op_id in floor.started:
+                    ops.append(Operation(op_id, floor.minutes.get(op_id, duration), (floor.started[op_id],)))
+                elif op_id not in floor.done:
+                    ops.append(Operation(op_id, duration, resources, release=releases.get(key, 0)))
+        if ops:
+            jobs.append(Job(job_key(order, line), tuple(ops), release, due, WEIGHT[order.priority]))
+    return jobs
+
+
+def step_of(operation: str) -> str:
+    """The step key of an operation: its id without the lot suffix ("SO-1/1-30.2" → "SO-1/1-30")."""
+    return re.sub(r"\.\d+$", "", operation)
+
+
+class PlantModel:
+    """Resources and their working windows for one origin; builds jobs for orders."""
+
+    def __init__(self, uow, ctx: Context, origin: datetime):
+        self.uow = uow
+        self.origin = origin
+        self.now = ctx.now()
+        centers = [w.code for w in uow.plant.work_centers()]
+        self.groups: dict[str, list[str]] = {}
+        for code in centers:
+            self.groups.setdefault(_group(code), []).append(code)
+        self.calendar = effective_calendar(uow, ctx)
+        self.shifts = ctx.shifts
+        self.closed = closed_windows(self.calendar, origin, ctx.horizon_days, ctx.shifts)
+        self.resources = tuple(Resource(code, self.closed) for code in centers)
+        self.shift_minutes = min(end - start for start, end in ctx.shifts)
+
+    def problem(self, orders: list[Order], release: dict[int, int] | None = None,
+                releases: Mapping[str, int] | None = None, plan: Schedule | None = None,
+                floor_tasks: Mapping[int, list[dict]] | None = None) -> Problem:
+        """Jobs of the orders; ``release`` by order id, ``releases`` by job id (the later wins).
+
+        Of the orders on the floor, steps the floor has finished are not planned again, started
+        ones stay on their work center and last what ``plan`` (the plan in force) gives them, or
+        without one what is left of them now; open rework and replacement work is planned too.
+        ``floor_tasks``: the orders' tasks if the caller has read them already."""
+        release = release or {}
+        floor_tasks = self.floor_tasks(orders) if floor_tasks is None else floor_tasks
+        kept = {a.operation: a.end - a.start for a in plan.assignments} if plan else {}
+        floors = {o.id: Floor.of(floor_tasks.get(o.id, ()), self.now, kept) for o in orders}
+        jobs = [j for o in orders
+                for j in order_jobs(o, self.origin, self.groups, self.shift_minutes, release.get(o.id, 0),
+                                    releases, floors[o.id])]
+        return Problem(self.resources, tuple(jobs + self.rework_jobs(orders, release, floor_tasks, floors)))
+
+    def floor_tasks(self, orders: list[Order]) -> dict[int, list[dict]]:
+        """The tasks of the orders on the floor, by order id."""
+        return {o.id: self.uow.tasks.for_order(o.id) for o in orders if o.status in ON_FLOOR}
+
+    def running(self, floor_tasks: Mapping[int, list[dict]]) -> set[str]:
+        """The production steps the floor is working on now, of the tasks by order."""
+        return {op for tasks in floor_tasks.values() for op in Floor.of(tasks, self.now).running}
+
+    def rework_jobs(self, orders: list[Order], release: Mapping[int, int],
+                    floor_tasks: Mapping[int, list[dict]], floors: Mapping[int, Floor]) -> list[Job]:
+        """Open rework and replacement work of the orders on the floor (F1, F2): each failed
+        quantity's steps again, a job of its order with its tasks' work centers and remaining
+        minutes, so that every run plans it with the rest instead of dropping it. A started task
+        stays on its work center and lasts as the ``floors`` say, like a started production step."""
+        jobs = []
+        for order in orders:
+            floor = floors[order.id]
+            open_tasks: dict[str, list[dict]] = {}
+            for task in floor_tasks.get(order.id, ()):
+                if task["kind"] != "production" and task["status"] != TaskState.DONE:
+                    open_tasks.setdefault(task["job"], []).append(task)
+            for job_id, tasks in sorted(open_tasks.items()):
+                ops = tuple(Operation(t["operation"], floor.minutes[t["operation"]], (floor.started[t["operation"]],))
+                            if t["operation"] in floor.started else
+                            Operation(t["operation"], max(1, t["planned_minutes"] - t["worked_minutes"]),
+                                      tuple(self.groups.get(_group(t["work_center_code"]), [t["work_center_code"]])))
+                            for t in sorted(tasks, key=lambda t: (t["step_seq"], t["lot"], t["id"])))
+                jobs.append(Job(job_id, ops, release.get(order.id, 0), _due(order, self.origin),
+                                WEIGHT[order.priority]))
+        return jobs
+
+    def at(self, minute: int) -> str:
+        return time_at(self.origin, minute)
+
+    def minute_of(self, day: date) -> int:
+        """The start of the day's first shift, in plan minutes (negative before the origin)."""
+        start = datetime.combine(day, time()) + timedelta(minutes=self.shifts[0][0])
+        return int((start - self.origin).total_seconds() // 60)
+
+    def day_of(self, minute: int) -> date:
+        return (self.origin + timedelta(minutes=minute)).date()
+
+
+def time_at(origin: datetime, minute: int) -> str:
+    """A plan minute as the clock time it is ("2026-12-07T08:30")."""
+    return (origin + timedelta(minutes=minute)).isoformat(timespec="minutes")
+
+
+def plan_minute(now: datetime, origin: datetime) -> int:
+    """A moment as plan minutes after the origin (0 before it)."""
+    return max(0, int((now - origin).total_seconds() // 60))
+
+
+def plannable(uow, ids: list[int] | None = None) -> list[Order]:
+    """The orders a plan holds (approved up to on the floor), all of them or those of ``ids``."""
+    found = []
+    for state in PLANNED_STATES:
+        found += uow.orders.list(OrderFilter(status=state.value, limit=100_000))[0]
+    return [o for o in found if ids is None or o.id in ids]
+
