@@ -630,7 +630,7 @@ def the_record_and_the_audit_trail(api, ctx, oid: int, ids: dict) -> None:
         [review] = uow.reviews.for_order(oid)
         [letter] = uow.letters.for_order(oid)
         record = uow.order_records.by_order(oid)
-        task_ids = [t["id"] for t in uow.tasks.for_order(oid)]
+        task_ids = [t.id for t in uow.tasks.for_order(oid)]
         everything = list(uow.audit.all())
 
     def trail(entity: str, entity_id) -> list[tuple[str, str]]:

@@ -18,6 +18,21 @@ S = OrderState
 
 # --- 成品入库单 (G1) ---------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Receipt:
+    """成品入库单: what the warehouse took in per order line, where, from whom."""
+
+    id: int
+    number: str
+    order_id: int
+    lines: list[dict]  # [{line_no, product, product_name, unit, ordered, received}]
+    location: str  # 仓位
+    handed_over_by: str | None  # 交库人
+    note: str | None
+    received_by: int
+    received_at: datetime
+    version: int
+
 
 def check_receipt(ordered: dict[int, int], received: dict[int, int]) -> dict[str, str]:
     """Field errors of a receipt (``quantities.<line_no>``): a quantity for every order line,
@@ -51,6 +66,36 @@ def drawing_due(received_at: datetime) -> datetime:
 
 
 # --- shipment (G3–G5) --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Shipment:
+    """Packing, transport and tracking of an order's goods, who told the customer, who signed."""
+
+    id: int
+    number: str
+    order_id: int
+    status: str  # booked | dispatched | delivered
+    packages: int
+    weight_kg: Decimal
+    transport_mode: str
+    mode_reason: str | None  # why an urgent order goes slower than suggested
+    carrier: str
+    tracking_no: str
+    expected_arrival: datetime
+    freight_cost: Decimal | None
+    note: str | None
+    booked_by: int
+    booked_at: datetime
+    customer_told_at: datetime | None
+    customer_told_how: str | None  # email | phone
+    customer_told_note: str | None
+    dispatched_by: int | None
+    dispatched_at: datetime | None
+    delivered_at: datetime | None
+    delivered_confirmed_by: int | None
+    signed_by: str | None
+    version: int
+
 
 #: Transport modes, fastest first: the first is suggested for urgent orders (G3: 航空运输).
 TRANSPORT_MODES = ("air", "express", "truck")

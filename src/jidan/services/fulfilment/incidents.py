@@ -13,20 +13,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from jidan.services.ports import OrderFilter
 from jidan.domain import errors
 from jidan.domain.fulfilment import (
-    COMPENSATION_APPROVERS, DELAY_CAUSES, EMERGENCY_GROUPS, EMERGENCY_TEAM_ROLES, INCIDENT_OPENERS,
-    INCIDENT_ROLES, INCIDENT_TYPES, check_compensation, closing_gaps, incident_may_act,
+    COMPENSATION_APPROVERS, DELAY_CAUSES, INCIDENT_OPENERS, INCIDENT_ROLES, INCIDENT_TYPES, check_compensation,
+    closing_gaps, incident_may_act,
 )
 from jidan.domain.model import Actor
 from jidan.domain.roles import ORDER_VIEWERS, Role
 from jidan.services import audit
-from jidan.services.notices import timers
 from jidan.services.context import Context
+from jidan.services.notices import timers
 from jidan.services.notices.notify import notify, send_email
 from jidan.services.permissions import require_order_access, require_role
-from jidan.services.fulfilment.warehouse import check_version, iso
+from jidan.services.ports import OrderFilter
+from jidan.services.fulfilment.common import check_version, iso
+from jidan.services.fulfilment.organisation import add_member, leadership_ids, member_ids
 
 SOLUTION_TIMER = "incident.solution_due"
 CONTACT_CHANNELS = ("phone", "email", "visit", "other")
@@ -60,10 +61,6 @@ def incident_view(uow, row: dict, with_followups: bool = False) -> dict:
         view["followups"] = [{"note": f["note"], "by": f["by"], "at": iso(f["at"])}
                              for f in uow.incidents.followups(row["id"])]
     return view
-
-
-def _members(uow) -> list[int]:
-    return [m["user_id"] for m in uow.emergency_org.members() if m["active"]]
 
 
 def open_incident(ctx: Context, actor: Actor, cmd: NewIncident) -> dict:
@@ -101,7 +98,7 @@ def open_incident(ctx: Context, actor: Actor, cmd: NewIncident) -> dict:
         now = ctx.now()
         values = {"type": kind.code, "status": "open", "order_id": order.id,
                   "customer_id": order.customer_id, "product_id": product_id,
-                  "carrier": (cmd.carrier or "").strip() or (shipment["carrier"] if shipment else None),
+                  "carrier": (cmd.carrier or "").strip() or (shipment.carrier if shipment else None),
                   "cause": cmd.cause or None, "description": description,
                   "lead_role": kind.lead.value, "support_role": kind.support.value,
                   "compensation_status": "none", "opened_by": actor.user_id, "opened_at": now}
@@ -110,8 +107,9 @@ def open_incident(ctx: Context, actor: Actor, cmd: NewIncident) -> dict:
         uow.incidents.update(incident_id, 1, number=number)
         audit.record(uow, ctx, actor, "incident", incident_id, "open", None, {"number": number, **values})
         notify(uow, now, kind="incident", order_id=order.id, ref=f"incident:{incident_id}",
-               roles=[kind.lead, kind.support], users=_members(uow), critical=True, exclude=actor,
-               subject=f"订单应急：{number} · {order.number} · {order.customer.name}",
+               roles=[kind.lead, kind.support], users=member_ids(uow), critical=True, exclude=actor,
+               subject=ctx.messages.text("ui.ff.mail.incident_subject", incident=number, number=order.number,
+                                         customer=order.customer.name),
                body=description, ctx=ctx)
         view = incident_view(uow, uow.incidents.get(incident_id), with_followups=True)
         uow.commit()
@@ -168,8 +166,9 @@ def set_solution(ctx: Context, actor: Actor, incident_id: int, solution: str, ow
         timers.schedule(uow, now, kind=SOLUTION_TIMER, ref=f"incident:{row['id']}", due_at=due_at,
                         payload={"incident_id": row["id"]})
         notify(uow, now, kind="incident_solution", order_id=row["order_id"], ref=f"incident:{row['id']}",
-               users=[user.id], needs_ack=True, subject=f"应急处理由您负责：{row['number']}",
-               body=f"{solution.strip()}\n期限：{due_at:%Y-%m-%d %H:%M}", ctx=ctx)
+               users=[user.id], needs_ack=True,
+               subject=ctx.messages.text("ui.ff.mail.solution_subject", incident=row["number"]),
+               body=ctx.messages.text("ui.ff.mail.solution_body", solution=solution.strip(), due=due_at), ctx=ctx)
         old = {k: row[k] for k in ("solution", "solution_owner_id", "solution_due_at")}
         return _done(uow, ctx, actor, row, "set_solution", old,
                      {"solution": solution.strip(), "solution_owner_id": user.id, "solution_due_at": due_at})
@@ -215,7 +214,9 @@ def inform_customer(ctx: Context, actor: Actor, incident_id: int, how: str, note
         now = ctx.now()
         if how == "email":
             send_email(uow, now, to=[order.customer.email], kind="incident_notice", order_id=order.id,
-                       ref=f"incident:{row['id']}", subject=f"关于订单 {order.number} 的说明 · {row['number']}",
+                       ref=f"incident:{row['id']}",
+                       subject=ctx.messages.text("ui.ff.mail.incident_customer_subject", number=order.number,
+                                                 incident=row["number"]),
                        body=note)
         uow.incidents.add_followup(incident_id=row["id"], note=f"[{how}] {note}", by_id=actor.user_id, at=now)
         return _done(uow, ctx, actor, row, "inform_customer", {"customer_informed_at": iso(row["customer_informed_at"])},
@@ -239,7 +240,9 @@ def propose_compensation(ctx: Context, actor: Actor, incident_id: int, kind: str
         order = uow.orders.get(row["order_id"])
         notify(uow, ctx.now(), kind="compensation", order_id=order.id, ref=f"incident:{row['id']}",
                roles=sorted(COMPENSATION_APPROVERS), needs_ack=True, exclude=actor,
-               subject=f"补偿待批：{row['number']} · {kind} ¥{amount:.2f}", body=note or "", ctx=ctx)
+               subject=ctx.messages.text("ui.ff.mail.compensation_subject", incident=row["number"], kind=kind,
+                                         amount=amount),
+               body=note or "", ctx=ctx)
         return _done(uow, ctx, actor, row, "propose_compensation",
                      {"compensation_status": row["compensation_status"]},
                      {"compensation_status": "proposed", "compensation_kind": kind,
@@ -288,11 +291,11 @@ def on_solution_due(uow, ctx: Context, timer: dict) -> None:
     row = uow.incidents.get(timer["payload"]["incident_id"])
     if row is None or row["status"] != "open":
         return
-    leaders = [m["user_id"] for m in uow.emergency_org.members() if m["group_name"] == "leadership"]
     notify(uow, ctx.now(), kind="incident_overdue", order_id=row["order_id"], ref=f"incident:{row['id']}",
-           roles=[Role(row["lead_role"])], users=[row["solution_owner_id"], *leaders], critical=True,
-           subject=f"应急处理逾期：{row['number']}",
-           body=f"{row['solution']}\n期限：{row['solution_due_at']:%Y-%m-%d %H:%M}", ctx=ctx)
+           roles=[Role(row["lead_role"])], users=[row["solution_owner_id"], *leadership_ids(uow)], critical=True,
+           subject=ctx.messages.text("ui.ff.mail.overdue_subject", incident=row["number"]),
+           body=ctx.messages.text("ui.ff.mail.solution_body", solution=row["solution"], due=row["solution_due_at"]),
+           ctx=ctx)
     audit.record(uow, ctx, None, "incident", row["id"], "overdue", None,
                  {"solution_due_at": row["solution_due_at"], "solution_owner_id": row["solution_owner_id"]})
 
@@ -306,58 +309,6 @@ def list_incidents(ctx: Context, actor: Actor, status: str | None = None, order_
     require_order_access(actor)
     with ctx.uow() as uow:
         return [incident_view(uow, r) for r in uow.incidents.list(status, order_id)]
-
-
-# --- 应急组织机构 (I5) --------------------------------------------------------------------------
-
-def organisation(ctx: Context, actor: Actor) -> dict:
-    require_order_access(actor)
-    with ctx.uow() as uow:
-        members = [{k: iso(v) for k, v in m.items()} for m in uow.emergency_org.members()]
-    return {group: [m for m in members if m["group_name"] == group] for group in EMERGENCY_GROUPS}
-
-
-def add_member(ctx: Context, actor: Actor, username: str, group: str, duty: str) -> dict:
-    """Admin names who is in the leadership group (总经理 + 各部门负责人) or the emergency team."""
-    require_role(actor, {Role.ADMIN})
-    with ctx.uow() as uow:
-        fields = {}
-        user = uow.users.by_username(username) if username else None
-        if user is None or not user.active:
-            fields["username"] = "unknown_user" if username else "required"
-        elif group == "team" and user.role not in EMERGENCY_TEAM_ROLES:
-            fields["username"] = "not_team_role"
-        if group not in EMERGENCY_GROUPS:
-            fields["group"] = "unknown_group"
-        duty = (duty or "").strip()
-        if not duty:
-            fields["duty"] = "required"
-        elif len(duty) > 100:
-            fields["duty"] = "too_long"
-        if fields:
-            raise errors.ValidationFailed("the member is not complete", fields=fields)
-        if uow.emergency_org.by_user(user.id):
-            raise errors.Duplicate(f"{username} is a member already", fields={"username": "duplicate"})
-        values = {"user_id": user.id, "group_name": group, "duty": duty, "added_by": actor.user_id,
-                  "added_at": ctx.now()}
-        member_id = uow.emergency_org.add(**values)
-        audit.record(uow, ctx, actor, "emergency_member", member_id, "add", None,
-                     {**values, "username": username})
-        uow.commit()
-        return {"id": member_id, "username": username, **{k: iso(v) for k, v in values.items()}}
-
-
-def remove_member(ctx: Context, actor: Actor, member_id: int, version: int | None = None) -> None:
-    require_role(actor, {Role.ADMIN})
-    with ctx.uow() as uow:
-        row = uow.emergency_org.get(member_id)
-        if row is None:
-            raise errors.NotFound(f"member {member_id} not found", code="not_found")
-        check_version(row["version"], version, "member")
-        uow.emergency_org.remove(member_id, row["version"])
-        audit.record(uow, ctx, actor, "emergency_member", member_id, "remove",
-                     {k: iso(v) for k, v in row.items()}, None)
-        uow.commit()
 
 
 def demo_organisation(ctx: Context) -> None:

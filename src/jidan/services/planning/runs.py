@@ -105,12 +105,12 @@ class Floor:
         the plan still matches the problem; one no plan has yet lasts what is left of it ``now``."""
         kept = kept or {}
         tasks = list(tasks)
-        production = [t for t in tasks if t["kind"] == "production"]
-        started = [t for t in tasks if t["status"] in (TaskState.RUNNING, TaskState.PAUSED)]
-        return cls(frozenset(t["operation"] for t in production if t["status"] == TaskState.DONE),
-                   {t["operation"]: t["work_center_code"] for t in started},
-                   frozenset(t["operation"] for t in started if t["status"] == TaskState.RUNNING),
-                   {t["operation"]: kept.get(t["operation"], max(1, TaskTiming.of(t).left(now))) for t in started})
+        production = [t for t in tasks if t.kind == "production"]
+        started = [t for t in tasks if t.status in (TaskState.RUNNING, TaskState.PAUSED)]
+        return cls(frozenset(t.operation for t in production if t.status == TaskState.DONE),
+                   {t.operation: t.work_center_code for t in started},
+                   frozenset(t.operation for t in started if t.status == TaskState.RUNNING),
+                   {t.operation: kept.get(t.operation, max(1, TaskTiming.of(t).left(now))) for t in started})
 
 
 def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shift_minutes: int,
@@ -203,14 +203,14 @@ class PlantModel:
             floor = floors[order.id]
             open_tasks: dict[str, list[dict]] = {}
             for task in floor_tasks.get(order.id, ()):
-                if task["kind"] != "production" and task["status"] != TaskState.DONE:
-                    open_tasks.setdefault(task["job"], []).append(task)
+                if task.kind != "production" and task.status != TaskState.DONE:
+                    open_tasks.setdefault(task.job, []).append(task)
             for job_id, tasks in sorted(open_tasks.items()):
-                ops = tuple(Operation(t["operation"], floor.minutes[t["operation"]], (floor.started[t["operation"]],))
-                            if t["operation"] in floor.started else
-                            Operation(t["operation"], max(1, t["planned_minutes"] - t["worked_minutes"]),
-                                      tuple(self.groups.get(_group(t["work_center_code"]), [t["work_center_code"]])))
-                            for t in sorted(tasks, key=lambda t: (t["step_seq"], t["lot"], t["id"])))
+                ops = tuple(Operation(t.operation, floor.minutes[t.operation], (floor.started[t.operation],))
+                            if t.operation in floor.started else
+                            Operation(t.operation, max(1, t.planned_minutes - t.worked_minutes),
+                                      tuple(self.groups.get(_group(t.work_center_code), [t.work_center_code])))
+                            for t in sorted(tasks, key=lambda t: (t.step_seq, t.lot, t.id)))
                 jobs.append(Job(job_id, ops, release.get(order.id, 0), _due(order, self.origin),
                                 WEIGHT[order.priority]))
         return jobs
@@ -651,15 +651,15 @@ def _move_tasks(uow, ctx: Context, actor: Actor, run: dict, order_ids: list[int]
     placed = {a["operation"]: a for a in run["schedule"]["assignments"]}
     for order_id in order_ids:
         for task in uow.tasks.for_order(order_id):
-            a = placed.get(task["operation"])
-            if a is None or task["status"] != "planned":
+            a = placed.get(task.operation)
+            if a is None or task.status != "planned":
                 continue
             new = {"work_center_code": a["resource"], "planned_start": run["origin"] + timedelta(minutes=a["start"]),
                    "planned_end": run["origin"] + timedelta(minutes=a["end"]), "planned_minutes": a["end"] - a["start"]}
-            old = {k: task[k] for k in new}
+            old = {k: getattr(task, k) for k in new}
             if old != new:
-                uow.tasks.update(task["id"], task["version"], **new)
-                audit.record(uow, ctx, actor, "production_task", task["id"], "replan", old, new,
+                uow.tasks.update(task.id, task.version, **new)
+                audit.record(uow, ctx, actor, "production_task", task.id, "replan", old, new,
                              f"planning run {run['id']}")
 
 

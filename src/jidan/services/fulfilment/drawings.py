@@ -1,10 +1,6 @@
-"""Finished goods receipt (成品入库单, G1, G2) and the temporary drawings lent out with an order
-(临时图纸 / 工程资料, L1, L2, M4).
-
-The receipt is written and the order's ``receive`` action fired in one transaction. What must
-follow any receipt — sales told at once for an urgent order, lent documents due back to
-engineering within 24 hours — runs as the ``receive`` AFTER hook, so it happens whichever way
-the order was received.
+"""Temporary drawings and engineering data lent out with an order (临时图纸 / 工程资料, L1, L2,
+M4): issued by engineering, handed on along the flow, collected with the goods by the warehouse,
+due back within 24 hours of the receipt; a late return counts against the department holding it.
 """
 from __future__ import annotations
 
@@ -12,162 +8,27 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from jidan.domain import errors
-from jidan.domain.fulfilment import (
-    DOCUMENT_KINDS, check_receipt, drawing_due,
-)
+from jidan.domain.fulfilment import DOCUMENT_KINDS, drawing_due
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import ORDER_VIEWERS, Role
 from jidan.domain.states import OPEN_STATES, OrderState
 from jidan.services import audit
-from jidan.services.orders import lifecycle as orders
-from jidan.services.notices import timers
-from jidan.services.ports import OrderFilter
 from jidan.services.context import Context
+from jidan.services.notices import timers
 from jidan.services.notices.notify import notify
 from jidan.services.permissions import load_order, require_order_access, require_role
+from jidan.services.fulfilment.common import check_version, iso
 
-RECEIVERS = frozenset({Role.WAREHOUSE})
 ISSUERS = frozenset({Role.ENGINEERING})
+#: 仓库成品收料人员: the finished-goods clerks, who take documents back with the goods.
+COLLECTORS = frozenset({Role.WAREHOUSE})
 #: Who passes a lent document on along the flow (随流程流动).
 HANDLERS = frozenset({Role.ENGINEERING, Role.PMC, Role.MANUFACTURING, Role.QUALITY, Role.WAREHOUSE})
 #: Orders that may still take lent documents: not yet received.
 ISSUE_STATES = OPEN_STATES | {OrderState.INSPECTED}
 RETURN_TIMER = "drawing.return_due"
 
-
-def check_version(current: int, expected: int | None, what: str) -> None:
-    if expected is not None and expected != current:
-        raise errors.StaleVersion(f"{what} is at version {current}, not {expected}; reload it",
-                                  current_version=current)
-
-
-def iso(value):
-    return value.isoformat() if isinstance(value, datetime) else value
-
-
-# --- 成品入库单 (G1, G2) ------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class NewReceipt:
-    """What the clerk fills in: the quantity taken in per order line, where it is put."""
-
-    quantities: dict[int, int]
-    location: str
-    handed_over_by: str | None = None
-    note: str | None = None
-    collect: tuple[int, ...] = ()  # lent documents handed to the clerk with the goods (L1)
-    version: int | None = None  # the order's version the clerk saw
-
-
-def receipt_view(row: dict, order: Order, uow) -> dict:
-    clerk = uow.users.get(row["received_by"])
-    inspection = next((e for e in reversed(uow.audit.for_entity("order", order.id))
-                       if e["action"] == "inspect"), None)
-    return {
-        "id": row["id"], "number": row["number"], "order_id": order.id, "order_number": order.number,
-        "urgent": order.urgent, "customer": {"code": order.customer.code, "name": order.customer.name},
-        "lines": row["lines"], "location": row["location"], "handed_over_by": row["handed_over_by"],
-        "note": row["note"], "received_by": clerk.username, "received_by_name": clerk.display_name,
-        "received_at": iso(row["received_at"]),
-        "inspected_by": inspection["actor"] if inspection else None,
-        "inspected_at": iso(inspection["at"]) if inspection else None,
-        "version": row["version"],
-    }
-
-
-def receive_goods(ctx: Context, actor: Actor, order_id: int, cmd: NewReceipt) -> dict:
-    """The warehouse takes an inspected order in: receipt, collected documents, ``receive``."""
-    require_role(actor, RECEIVERS)
-    with ctx.uow() as uow:
-        order = load_order(uow, actor, order_id)
-        check_version(order.version, cmd.version, "order")
-        order.check("receive", actor)
-        ordered = {ln.line_no: ln.quantity for ln in order.lines}
-        fields = check_receipt(ordered, cmd.quantities)
-        location = (cmd.location or "").strip()
-        if not location:
-            fields["location"] = "required"
-        docs = []
-        for i, doc_id in enumerate(cmd.collect):
-            doc = uow.drawings.get(doc_id)
-            if doc is None or doc["order_id"] != order.id or doc["status"] != "out":
-                fields[f"collect.{i}"] = "unknown_document"
-            docs.append(doc)
-        if fields:
-            raise errors.ValidationFailed("the receipt is not complete", fields=fields)
-        receipt_id = _add_receipt(uow, ctx, actor, order, cmd.quantities, location,
-                                  cmd.handed_over_by, cmd.note)
-        for doc in docs:
-            _collect(uow, ctx, actor, doc)
-        orders.transition(uow, ctx, actor, order, "receive")
-        view = receipt_view(uow.receipts.get(receipt_id), order, uow)
-        uow.commit()
-        return view
-
-
-def _add_receipt(uow, ctx, actor, order: Order, quantities: dict[int, int], location: str,
-                 handed_over_by: str | None, note: str | None) -> int:
-    now = ctx.now()
-    lines = [{"line_no": ln.line_no, "product": ln.product.code, "product_name": ln.product.name,
-              "unit": ln.product.unit, "ordered": ln.quantity, "received": quantities[ln.line_no]}
-             for ln in order.lines]
-    receipt_id = uow.receipts.add(number=f"TMP-{order.id}", order_id=order.id, lines=lines,
-                                  location=location, handed_over_by=handed_over_by or None,
-                                  note=note or None, received_by=actor.user_id, received_at=now)
-    number = f"GR-{now:%y%m}-{receipt_id:05d}"
-    row = uow.receipts.get(receipt_id)
-    uow.receipts.update(receipt_id, row["version"], number=number)
-    audit.record(uow, ctx, actor, "goods_receipt", receipt_id, "create", None,
-                 {"number": number, "order_id": order.id, "lines": lines, "location": location,
-                  "handed_over_by": handed_over_by, "note": note})
-    return receipt_id
-
-
-def after_receive(uow, ctx: Context, actor: Actor, order: Order, reason: str | None) -> None:
-    """Follow-ups of every receipt: the 成品入库单 exists, sales arranges shipment (G2), lent
-    documents fall due to engineering (L2)."""
-    now = ctx.now()
-    if uow.receipts.by_order(order.id) is None:
-        # Received with the plain action button: the whole order, no location given.
-        _add_receipt(uow, ctx, actor, order, {ln.line_no: ln.quantity for ln in order.lines}, "",
-                     None, reason)
-    # 仓库收到生产紧急订单成品入库时，必须立即知会经营课负责人，由经营课安排出货 (G2).
-    urgent = "急单" if order.urgent else ""
-    notify(uow, now, kind="goods_received", order_id=order.id, roles=[Role.SALES],
-           users=[order.created_by], critical=order.urgent, needs_ack=order.urgent,
-           ack_hours=ctx.settings.urgent_receipt_ack_hours if order.urgent else None, exclude=actor,
-           subject=f"{urgent}成品已入库，请安排出货 {order.number}".strip(),
-           body=f"{order.customer.name} · {order.number} 已入库，请立即安排出货。", ctx=ctx)
-    for doc in uow.drawings.for_order(order.id):
-        if doc["status"] == "returned":
-            continue
-        due = drawing_due(now)
-        uow.drawings.update(doc["id"], doc["version"], due_at=due)
-        timers.schedule(uow, now, kind=RETURN_TIMER, ref=f"drawing:{doc['id']}", due_at=due,
-                        payload={"drawing_id": doc["id"]})
-        audit.record(uow, ctx, actor, "engineering_document", doc["id"], "due",
-                     {"due_at": doc["due_at"]}, {"due_at": due})
-
-
-def get_receipt(ctx: Context, actor: Actor, order_id: int) -> dict:
-    with ctx.uow() as uow:
-        order = load_order(uow, actor, order_id)
-        row = uow.receipts.by_order(order.id)
-        if row is None:
-            raise errors.NotFound(f"order {order.number} has no goods receipt", code="not_found")
-        return receipt_view(row, order, uow)
-
-
-def orders_to_receive(ctx: Context, actor: Actor) -> list[dict]:
-    """Inspected orders waiting for the warehouse, urgent first."""
-    require_order_access(actor)
-    with ctx.uow() as uow:
-        found, _ = uow.orders.list(OrderFilter(status=OrderState.INSPECTED.value, limit=200))
-        return [orders.order_view(o) for o in found]
-
-
-# --- 临时图纸 / 工程资料 (L1, L2, M4) -------------------------------------------------------------
 
 @dataclass(frozen=True)
 class NewDocument:
@@ -275,7 +136,19 @@ def hand_over(ctx: Context, actor: Actor, doc_id: int, department: str | None, u
         return view
 
 
-def _collect(uow, ctx, actor: Actor, doc: dict) -> None:
+def to_collect(uow, order: Order, doc_ids: tuple[int, ...]) -> tuple[list[dict], dict[str, str]]:
+    """The documents the clerk takes with the goods (L1), and field errors for any that is not
+    out on the floor with this order."""
+    docs, fields = [], {}
+    for i, doc_id in enumerate(doc_ids):
+        doc = uow.drawings.get(doc_id)
+        if doc is None or doc["order_id"] != order.id or doc["status"] != "out":
+            fields[f"collect.{i}"] = "unknown_document"
+        docs.append(doc)
+    return docs, fields
+
+
+def collect(uow, ctx, actor: Actor, doc: dict) -> None:
     new = {"status": "collected", "holder_department": Role.WAREHOUSE.value,
            "holder_id": actor.user_id, "collected_by": actor.user_id, "collected_at": ctx.now()}
     uow.drawings.update(doc["id"], doc["version"], **new)
@@ -286,13 +159,13 @@ def _collect(uow, ctx, actor: Actor, doc: dict) -> None:
 
 def collect_document(ctx: Context, actor: Actor, doc_id: int, version: int | None = None) -> dict:
     """仓库成品收料人员收回: the finished-goods clerk takes a document back from the floor (L1)."""
-    require_role(actor, RECEIVERS)
+    require_role(actor, COLLECTORS)
     with ctx.uow() as uow:
         doc = _load_document(uow, actor, doc_id)
         check_version(doc["version"], version, "document")
         if doc["status"] != "out":
             raise errors.Conflict("the document is not out on the floor", code="document.not_out")
-        _collect(uow, ctx, actor, doc)
+        collect(uow, ctx, actor, doc)
         view = drawing_view(uow.drawings.get(doc_id), ctx.now(), uow)
         uow.commit()
         return view
@@ -320,6 +193,19 @@ def return_document(ctx: Context, actor: Actor, doc_id: int, version: int | None
         return view
 
 
+def fall_due(uow, ctx: Context, actor: Actor, order: Order, received_at: datetime) -> None:
+    """On receipt, every document not back yet falls due to engineering within 24 hours (L2)."""
+    for doc in uow.drawings.for_order(order.id):
+        if doc["status"] == "returned":
+            continue
+        due = drawing_due(received_at)
+        uow.drawings.update(doc["id"], doc["version"], due_at=due)
+        timers.schedule(uow, received_at, kind=RETURN_TIMER, ref=f"drawing:{doc['id']}", due_at=due,
+                        payload={"drawing_id": doc["id"]})
+        audit.record(uow, ctx, actor, "engineering_document", doc["id"], "due",
+                     {"due_at": doc["due_at"]}, {"due_at": due})
+
+
 def on_return_due(uow, ctx: Context, timer: dict) -> None:
     """Timer: 24 hours after receipt the document is not back — it counts against the
     department holding it, and engineering, that department and management are told (L2, M4)."""
@@ -335,8 +221,9 @@ def on_return_due(uow, ctx: Context, timer: dict) -> None:
     notify(uow, now, kind="drawing_overdue", order_id=order.id, ref=f"drawing:{doc['id']}",
            roles=[Role.ENGINEERING, Role.MANAGEMENT, *department_roles(uow, department)],
            users=[doc["holder_id"]] if doc["holder_id"] else (), critical=True,
-           subject=f"临时图纸逾期未交回 {doc['doc_no']} · {order.number}",
-           body=f"{doc['title']} 应于 {doc['due_at']:%Y-%m-%d %H:%M} 前交回技术课，现由 {department} 持有。",
+           subject=ctx.messages.text("ui.ff.mail.drawing_overdue_subject", doc_no=doc["doc_no"], number=order.number),
+           body=ctx.messages.text("ui.ff.mail.drawing_overdue_body", title=doc["title"], due=doc["due_at"],
+                                  department=department),
            ctx=ctx)
 
 
