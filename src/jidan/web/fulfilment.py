@@ -91,7 +91,7 @@ def _panel_error(page: Page, order_id: int, exc: errors.JidanError, form: FormDa
 
 @router.get("/warehouse")
 def warehouse_page(page: UserPage):
-    return _page(page, "drawings.html", to_receive=receipts.orders_to_receive(page.ctx, page.actor),
+    return _page(page, "warehouse.html", to_receive=receipts.orders_to_receive(page.ctx, page.actor),
                  documents=drawings.documents_out(page.ctx, page.actor))
 
 
