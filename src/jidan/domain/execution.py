@@ -234,6 +234,28 @@ class Disposition(StrEnum):
 INSPECTORS = frozenset({Role.QUALITY})
 
 
+@dataclass(frozen=True)
+class Inspection:
+    """One inspection result (F1, F2): where, how many passed and failed, where the failed go."""
+
+    id: int
+    order_id: int
+    task_id: int | None
+    stage: str
+    line_no: int
+    step_seq: int | None
+    result: str  # pass | fail
+    passed_qty: int
+    failed_qty: int
+    defects: list[dict]  # [{code, count}]
+    note: str | None
+    disposition: str | None
+    rework_from_seq: int | None
+    planning_run_id: int | None  # the re-plan the failure caused
+    inspector_id: int
+    inspected_at: datetime
+
+
 def inspection_result(passed: int, failed: int) -> str:
     return "pass" if failed == 0 else "fail"
 

@@ -61,6 +61,30 @@ DRAWING_RETURN_HOURS = 24
 DOCUMENT_KINDS = ("drawing", "engineering_data")
 
 
+@dataclass(frozen=True)
+class Drawing:
+    """A temporary drawing or engineering data lent out with an order, and who holds it."""
+
+    id: int
+    order_id: int
+    doc_no: str
+    title: str
+    kind: str  # one of DOCUMENT_KINDS
+    status: str  # out | collected | returned
+    holder_department: str  # department code or role
+    holder_id: int | None
+    issued_by: int
+    issued_at: datetime
+    collected_by: int | None
+    collected_at: datetime | None
+    due_at: datetime | None
+    returned_to: int | None
+    returned_at: datetime | None
+    overdue_department: str | None  # who held it when it fell due (M4)
+    escalated_at: datetime | None
+    version: int
+
+
 def drawing_due(received_at: datetime) -> datetime:
     return received_at + timedelta(hours=DRAWING_RETURN_HOURS)
 
@@ -118,6 +142,22 @@ def slower_than_suggested(urgent: bool, mode: str) -> bool:
 RATINGS = range(1, 6)
 
 
+@dataclass(frozen=True)
+class FeedbackRequest:
+    """One feedback link sent after delivery, and the customer's answer once they give it."""
+
+    id: int
+    order_id: int
+    nonce: str  # the link's secret, compared in constant time
+    sent_to: str | None
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+    rating: int | None
+    comment: str | None
+    version: int
+
+
 # --- incidents (I2–I5) ------------------------------------------------------------------------
 
 #: 延误原因 (I2): 配送员路线、交通拥堵、库存错误、物流处理不当 … and production, other.
@@ -157,20 +197,57 @@ EMERGENCY_GROUPS = ("leadership", "team")
 EMERGENCY_TEAM_ROLES = frozenset({R.CUSTOMER_SERVICE, R.SALES, R.LOGISTICS, R.WAREHOUSE})
 
 
+@dataclass(frozen=True)
+class Incident:
+    """One incident after delivery (I2–I4): what went wrong, the solution with its owner and
+    deadline, that the customer was told, and the compensation with who proposed and decided it."""
+
+    id: int
+    number: str
+    type: str  # one of INCIDENT_TYPES
+    status: str  # open | closed
+    order_id: int
+    customer_id: int
+    product_id: int | None
+    carrier: str | None
+    cause: str | None  # one of DELAY_CAUSES
+    description: str
+    lead_role: str
+    support_role: str
+    solution: str | None
+    solution_owner_id: int | None
+    solution_due_at: datetime | None
+    customer_informed_at: datetime | None
+    customer_informed_by: int | None
+    customer_informed_how: str | None
+    compensation_status: str  # none | proposed | approved | rejected
+    compensation_kind: str | None  # one of COMPENSATION_KINDS
+    compensation_amount: Decimal | None
+    compensation_note: str | None
+    compensation_proposed_by: int | None
+    compensation_decided_by: int | None
+    compensation_decided_at: datetime | None
+    opened_by: int
+    opened_at: datetime
+    closed_by: int | None
+    closed_at: datetime | None
+    version: int
+
+
 def incident_may_act(role: Role, incident_type: str) -> bool:
     """The lead and supporting departments of the case, and management, work on an incident."""
     kind = INCIDENT_TYPES[incident_type]
     return role in (kind.lead, kind.support, R.MANAGEMENT)
 
 
-def closing_gaps(incident: dict) -> dict[str, str]:
+def closing_gaps(incident: Incident) -> dict[str, str]:
     """What still stops an incident from being closed (I2, I3), as field errors."""
     gaps = {}
-    if not incident.get("solution"):
+    if not incident.solution:
         gaps["solution"] = "required"
-    if not incident.get("customer_informed_at"):
+    if not incident.customer_informed_at:
         gaps["customer_informed"] = "required"
-    if incident.get("compensation_status") == "proposed":
+    if incident.compensation_status == "proposed":
         gaps["compensation"] = "undecided"
     return gaps
 

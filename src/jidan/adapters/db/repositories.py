@@ -14,8 +14,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from jidan.adapters.db import tables as t
 from jidan.domain.audit import GENESIS, event_hash
-from jidan.domain.execution import OrderProgress, ProcessException, Task
-from jidan.domain.fulfilment import Receipt, Shipment
+from jidan.domain.execution import Inspection, OrderProgress, ProcessException, Task
+from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, Receipt, Shipment
 from jidan.domain.model import Customer, Department, Product, User, WorkCenter
 from jidan.domain.order import Order
 from jidan.services.ports import OrderFilter
@@ -831,12 +831,13 @@ class ProcessExceptionStore(_RecordStore):
         return self._rows(select(self.table).where(c.status != "closed").order_by(c.id.desc()).limit(limit))
 
 
-class InspectionStore(_TableStore):
+class InspectionStore(_RecordStore):
     """Inspection results (F1, F2); written once, and the re-plan they caused filled in once."""
 
     table = t.inspections
+    record = Inspection
 
-    def for_order(self, order_id: int) -> list[dict]:
+    def for_order(self, order_id: int) -> list[Inspection]:
         c = self.table.c
         return self._rows(select(self.table).where(c.order_id == order_id).order_by(c.id))
 
@@ -868,23 +869,26 @@ class DrawingStore(_RowStore):
     """Temporary drawings and engineering data lent out with orders (L1, L2)."""
 
     table = t.engineering_documents
+    record = Drawing
 
-    def for_order(self, order_id: int) -> list[dict]:
+    def for_order(self, order_id: int) -> list[Drawing]:
         return self._rows(select(self.table).where(self.table.c.order_id == order_id)
                           .order_by(self.table.c.id))
 
-    def find(self, order_id: int, doc_no: str) -> dict | None:
+    def find(self, order_id: int, doc_no: str) -> Drawing | None:
         return self._one(self.session.execute(select(self.table).where(
             self.table.c.order_id == order_id, self.table.c.doc_no == doc_no)).one_or_none())
 
-    def not_returned(self) -> list[dict]:
-        """Every document still away from engineering, overdue first, then by due time."""
+    def not_returned(self) -> list[tuple[Drawing, str, bool]]:
+        """(document, order number, urgent) of every document still away from engineering,
+        overdue first, then by due time."""
         c = self.table.c
-        return self._rows(select(self.table, t.orders.c.number.label("order_number"),
-                                 t.orders.c.urgent.label("order_urgent"))
-                          .join(t.orders, t.orders.c.id == c.order_id)
-                          .where(c.status != "returned")
-                          .order_by(c.overdue_department.is_(None), c.due_at.is_(None), c.due_at, c.id))
+        rows = self.session.execute(select(self.table, t.orders.c.number.label("order_number"),
+                                           t.orders.c.urgent.label("order_urgent"))
+                                    .join(t.orders, t.orders.c.id == c.order_id)
+                                    .where(c.status != "returned")
+                                    .order_by(c.overdue_department.is_(None), c.due_at.is_(None), c.due_at, c.id))
+        return [(Drawing(**{k: r._mapping[k] for k in c.keys()}), r.order_number, r.order_urgent) for r in rows]
 
 
 class ShipmentStore(_RowStore):
@@ -908,8 +912,9 @@ class FeedbackStore(_RowStore):
     """Feedback requests and the answers to them (I1)."""
 
     table = t.feedback_requests
+    record = FeedbackRequest
 
-    def for_order(self, order_id: int) -> list[dict]:
+    def for_order(self, order_id: int) -> list[FeedbackRequest]:
         return self._rows(select(self.table).where(self.table.c.order_id == order_id)
                           .order_by(self.table.c.id))
 
@@ -918,13 +923,12 @@ class IncidentStore(_RowStore):
     """Delay and emergency-plan incidents with their follow-ups (I2–I4)."""
 
     table = t.incidents
+    record = Incident
 
-    def list(self, status: str | None = None, order_id: int | None = None, limit: int = 200) -> list[dict]:
+    def list(self, status: str | None = None, order_id: int | None = None, limit: int = 200) -> list[Incident]:
+        """Open ones first, by the solution's deadline, newest first."""
         c = self.table.c
-        q = (select(self.table, t.orders.c.number.label("order_number"),
-                    t.orders.c.urgent.label("order_urgent"), t.customers.c.name.label("customer_name"))
-             .join(t.orders, t.orders.c.id == c.order_id)
-             .join(t.customers, t.customers.c.id == c.customer_id))
+        q = select(self.table)
         if status:
             q = q.where(c.status == status)
         if order_id is not None:
@@ -937,8 +941,9 @@ class IncidentStore(_RowStore):
 
     def followups(self, incident_id: int) -> list[dict]:
         f = t.incident_followups
-        return self._rows(select(f, t.users.c.username.label("by")).join(t.users, t.users.c.id == f.c.by_id)
-                          .where(f.c.incident_id == incident_id).order_by(f.c.at, f.c.id))
+        return [dict(r._mapping) for r in self.session.execute(
+            select(f, t.users.c.username.label("by")).join(t.users, t.users.c.id == f.c.by_id)
+            .where(f.c.incident_id == incident_id).order_by(f.c.at, f.c.id))]
 
 
 class EmergencyOrganisation(_RowStore):

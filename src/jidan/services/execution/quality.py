@@ -10,7 +10,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from jidan.domain import errors
-from jidan.domain.execution import INSPECTORS, Disposition, Stage, Task, TaskState, inspection_result
+from jidan.domain.execution import INSPECTORS, Disposition, Inspection, Stage, Task, TaskState, inspection_result
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import Role
@@ -47,8 +47,8 @@ def _final_passed(uow, order_id: int) -> dict[int, int]:
     """Quantity passed at final inspection, by order line."""
     passed: dict[int, int] = {}
     for r in uow.inspections.for_order(order_id):
-        if r["stage"] == Stage.FINAL:
-            passed[r["line_no"]] = passed.get(r["line_no"], 0) + r["passed_qty"]
+        if r.stage == Stage.FINAL:
+            passed[r.line_no] = passed.get(r.line_no, 0) + r.passed_qty
     return passed
 
 
@@ -141,7 +141,7 @@ def record_inspection(ctx: Context, actor: Actor, cmd: NewInspection, time_limit
             uow.inspections.set_run(inspection_id, run_id)
         row = uow.inspections.get(inspection_id)
         audit.record(uow, ctx, actor, "inspection", inspection_id, "record", None,
-                     {k: row[k] for k in ("order_id", "task_id", "stage", "line_no", "step_seq", "result",
+                     {k: getattr(row, k) for k in ("order_id", "task_id", "stage", "line_no", "step_seq", "result",
                                           "passed_qty", "failed_qty", "defects", "disposition",
                                           "rework_from_seq", "planning_run_id")}, cmd.note)
         if cmd.stage == Stage.FINAL and all(
@@ -233,17 +233,17 @@ def check_receipt(uow, ctx, actor, order, reason) -> None:
 
 
 # ---------------------------------------------------------------- views
-def inspection_view(uow, row: dict) -> dict:
-    inspector = uow.users.get(row["inspector_id"])
-    task = uow.tasks.get(row["task_id"]) if row["task_id"] else None
-    view = {k: row[k] for k in ("id", "order_id", "task_id", "stage", "line_no", "step_seq", "result",
-                                "passed_qty", "failed_qty", "defects", "note", "disposition", "rework_from_seq",
-                                "planning_run_id")}
+def inspection_view(uow, row: Inspection) -> dict:
+    inspector = uow.users.get(row.inspector_id)
+    task = uow.tasks.get(row.task_id) if row.task_id else None
+    view = {k: getattr(row, k) for k in (
+        "id", "order_id", "task_id", "stage", "line_no", "step_seq", "result", "passed_qty", "failed_qty",
+        "defects", "note", "disposition", "rework_from_seq", "planning_run_id")}
     view.update(inspector=inspector.display_name or inspector.username,
-                inspected_at=row["inspected_at"].isoformat(timespec="minutes"),
+                inspected_at=row.inspected_at.isoformat(timespec="minutes"),
                 operation=task.operation if task else None, operation_name=task.name if task else None,
-                rework_tasks=[t.id for t in uow.tasks.for_order(row["order_id"])
-                              if t.source == f"inspection:{row['id']}"])
+                rework_tasks=[t.id for t in uow.tasks.for_order(row.order_id)
+                              if t.source == f"inspection:{row.id}"])
     return view
 
 

@@ -4,11 +4,11 @@ due back within 24 hours of the receipt; a late return counts against the depart
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from jidan.domain import errors
-from jidan.domain.fulfilment import DOCUMENT_KINDS, drawing_due
+from jidan.domain.fulfilment import DOCUMENT_KINDS, Drawing, drawing_due
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import ORDER_VIEWERS, Role
@@ -65,12 +65,12 @@ def _resolve_holder(uow, department: str | None, username: str | None) -> tuple[
     return department or "", user.id if user else None, fields
 
 
-def drawing_view(row: dict, now: datetime, uow=None) -> dict:
-    view = {k: iso(v) for k, v in row.items()}
-    view["overdue"] = row["status"] != "returned" and row["due_at"] is not None and now > row["due_at"]
-    view["returned_late"] = bool(row["returned_at"] and row["due_at"] and row["returned_at"] > row["due_at"])
-    if uow is not None and row["holder_id"]:
-        view["holder"] = uow.users.get(row["holder_id"]).username
+def drawing_view(row: Drawing, now: datetime, uow=None) -> dict:
+    view = {k: iso(v) for k, v in asdict(row).items()}
+    view["overdue"] = row.status != "returned" and row.due_at is not None and now > row.due_at
+    view["returned_late"] = bool(row.returned_at and row.due_at and row.returned_at > row.due_at)
+    if uow is not None and row.holder_id:
+        view["holder"] = uow.users.get(row.holder_id).username
     return view
 
 
@@ -106,7 +106,7 @@ def issue_document(ctx: Context, actor: Actor, order_id: int, cmd: NewDocument) 
         return view
 
 
-def _load_document(uow, actor: Actor, doc_id: int) -> dict:
+def _load_document(uow, actor: Actor, doc_id: int) -> Drawing:
     require_order_access(actor)
     doc = uow.drawings.get(doc_id)
     if doc is None:
@@ -120,41 +120,41 @@ def hand_over(ctx: Context, actor: Actor, doc_id: int, department: str | None, u
     require_role(actor, HANDLERS)
     with ctx.uow() as uow:
         doc = _load_document(uow, actor, doc_id)
-        check_version(doc["version"], version, "document")
-        if doc["status"] != "out":
+        check_version(doc.version, version, "document")
+        if doc.status != "out":
             raise errors.Conflict("only a document out on the floor is handed over",
                                   code="document.not_out")
         new_department, holder_id, fields = _resolve_holder(uow, department, username)
         if fields:
             raise errors.ValidationFailed("say who takes the document", fields=fields)
-        old = {"holder_department": doc["holder_department"], "holder_id": doc["holder_id"]}
+        old = {"holder_department": doc.holder_department, "holder_id": doc.holder_id}
         new = {"holder_department": new_department, "holder_id": holder_id}
-        uow.drawings.update(doc["id"], doc["version"], **new)
-        audit.record(uow, ctx, actor, "engineering_document", doc["id"], "hand_over", old, new)
+        uow.drawings.update(doc.id, doc.version, **new)
+        audit.record(uow, ctx, actor, "engineering_document", doc.id, "hand_over", old, new)
         view = drawing_view(uow.drawings.get(doc_id), ctx.now(), uow)
         uow.commit()
         return view
 
 
-def to_collect(uow, order: Order, doc_ids: tuple[int, ...]) -> tuple[list[dict], dict[str, str]]:
+def to_collect(uow, order: Order, doc_ids: tuple[int, ...]) -> tuple[list[Drawing], dict[str, str]]:
     """The documents the clerk takes with the goods (L1), and field errors for any that is not
     out on the floor with this order."""
     docs, fields = [], {}
     for i, doc_id in enumerate(doc_ids):
         doc = uow.drawings.get(doc_id)
-        if doc is None or doc["order_id"] != order.id or doc["status"] != "out":
+        if doc is None or doc.order_id != order.id or doc.status != "out":
             fields[f"collect.{i}"] = "unknown_document"
         docs.append(doc)
     return docs, fields
 
 
-def collect(uow, ctx, actor: Actor, doc: dict) -> None:
+def collect(uow, ctx, actor: Actor, doc: Drawing) -> None:
     new = {"status": "collected", "holder_department": Role.WAREHOUSE.value,
            "holder_id": actor.user_id, "collected_by": actor.user_id, "collected_at": ctx.now()}
-    uow.drawings.update(doc["id"], doc["version"], **new)
-    audit.record(uow, ctx, actor, "engineering_document", doc["id"], "collect",
-                 {"status": doc["status"], "holder_department": doc["holder_department"],
-                  "holder_id": doc["holder_id"]}, new)
+    uow.drawings.update(doc.id, doc.version, **new)
+    audit.record(uow, ctx, actor, "engineering_document", doc.id, "collect",
+                 {"status": doc.status, "holder_department": doc.holder_department,
+                  "holder_id": doc.holder_id}, new)
 
 
 def collect_document(ctx: Context, actor: Actor, doc_id: int, version: int | None = None) -> dict:
@@ -162,8 +162,8 @@ def collect_document(ctx: Context, actor: Actor, doc_id: int, version: int | Non
     require_role(actor, COLLECTORS)
     with ctx.uow() as uow:
         doc = _load_document(uow, actor, doc_id)
-        check_version(doc["version"], version, "document")
-        if doc["status"] != "out":
+        check_version(doc.version, version, "document")
+        if doc.status != "out":
             raise errors.Conflict("the document is not out on the floor", code="document.not_out")
         collect(uow, ctx, actor, doc)
         view = drawing_view(uow.drawings.get(doc_id), ctx.now(), uow)
@@ -177,17 +177,17 @@ def return_document(ctx: Context, actor: Actor, doc_id: int, version: int | None
     require_role(actor, ISSUERS)
     with ctx.uow() as uow:
         doc = _load_document(uow, actor, doc_id)
-        check_version(doc["version"], version, "document")
-        if doc["status"] == "returned":
+        check_version(doc.version, version, "document")
+        if doc.status == "returned":
             raise errors.Conflict("the document is back already", code="document.returned")
         now = ctx.now()
         new = {"status": "returned", "returned_to": actor.user_id, "returned_at": now}
-        if doc["due_at"] and now > doc["due_at"] and not doc["overdue_department"]:
-            new["overdue_department"] = doc["holder_department"]
-        uow.drawings.update(doc["id"], doc["version"], **new)
-        timers.cancel(uow, RETURN_TIMER, f"drawing:{doc['id']}")
-        audit.record(uow, ctx, actor, "engineering_document", doc["id"], "return",
-                     {"status": doc["status"], "holder_department": doc["holder_department"]}, new)
+        if doc.due_at and now > doc.due_at and not doc.overdue_department:
+            new["overdue_department"] = doc.holder_department
+        uow.drawings.update(doc.id, doc.version, **new)
+        timers.cancel(uow, RETURN_TIMER, f"drawing:{doc.id}")
+        audit.record(uow, ctx, actor, "engineering_document", doc.id, "return",
+                     {"status": doc.status, "holder_department": doc.holder_department}, new)
         view = drawing_view(uow.drawings.get(doc_id), now, uow)
         uow.commit()
         return view
@@ -196,33 +196,33 @@ def return_document(ctx: Context, actor: Actor, doc_id: int, version: int | None
 def fall_due(uow, ctx: Context, actor: Actor, order: Order, received_at: datetime) -> None:
     """On receipt, every document not back yet falls due to engineering within 24 hours (L2)."""
     for doc in uow.drawings.for_order(order.id):
-        if doc["status"] == "returned":
+        if doc.status == "returned":
             continue
         due = drawing_due(received_at)
-        uow.drawings.update(doc["id"], doc["version"], due_at=due)
-        timers.schedule(uow, received_at, kind=RETURN_TIMER, ref=f"drawing:{doc['id']}", due_at=due,
-                        payload={"drawing_id": doc["id"]})
-        audit.record(uow, ctx, actor, "engineering_document", doc["id"], "due",
-                     {"due_at": doc["due_at"]}, {"due_at": due})
+        uow.drawings.update(doc.id, doc.version, due_at=due)
+        timers.schedule(uow, received_at, kind=RETURN_TIMER, ref=f"drawing:{doc.id}", due_at=due,
+                        payload={"drawing_id": doc.id})
+        audit.record(uow, ctx, actor, "engineering_document", doc.id, "due",
+                     {"due_at": doc.due_at}, {"due_at": due})
 
 
 def on_return_due(uow, ctx: Context, timer: dict) -> None:
     """Timer: 24 hours after receipt the document is not back — it counts against the
     department holding it, and engineering, that department and management are told (L2, M4)."""
     doc = uow.drawings.get(timer["payload"]["drawing_id"])
-    if doc is None or doc["status"] == "returned":
+    if doc is None or doc.status == "returned":
         return
     now = ctx.now()
-    department = doc["holder_department"]
-    uow.drawings.update(doc["id"], doc["version"], overdue_department=department, escalated_at=now)
-    audit.record(uow, ctx, None, "engineering_document", doc["id"], "overdue",
-                 {"overdue_department": None}, {"overdue_department": department, "due_at": doc["due_at"]})
-    order = uow.orders.get(doc["order_id"])
-    notify(uow, now, kind="drawing_overdue", order_id=order.id, ref=f"drawing:{doc['id']}",
+    department = doc.holder_department
+    uow.drawings.update(doc.id, doc.version, overdue_department=department, escalated_at=now)
+    audit.record(uow, ctx, None, "engineering_document", doc.id, "overdue",
+                 {"overdue_department": None}, {"overdue_department": department, "due_at": doc.due_at})
+    order = uow.orders.get(doc.order_id)
+    notify(uow, now, kind="drawing_overdue", order_id=order.id, ref=f"drawing:{doc.id}",
            roles=[Role.ENGINEERING, Role.MANAGEMENT, *department_roles(uow, department)],
-           users=[doc["holder_id"]] if doc["holder_id"] else (), critical=True,
-           subject=ctx.messages.text("ui.ff.mail.drawing_overdue_subject", doc_no=doc["doc_no"], number=order.number),
-           body=ctx.messages.text("ui.ff.mail.drawing_overdue_body", title=doc["title"], due=doc["due_at"],
+           users=[doc.holder_id] if doc.holder_id else (), critical=True,
+           subject=ctx.messages.text("ui.ff.mail.drawing_overdue_subject", doc_no=doc.doc_no, number=order.number),
+           body=ctx.messages.text("ui.ff.mail.drawing_overdue_body", title=doc.title, due=doc.due_at,
                                   department=department),
            ctx=ctx)
 
@@ -253,7 +253,8 @@ def documents_out(ctx: Context, actor: Actor) -> list[dict]:
     """Every document not yet back with engineering, overdue first (the warehouse page)."""
     require_order_access(actor)
     with ctx.uow() as uow:
-        return [drawing_view(d, ctx.now(), uow) for d in uow.drawings.not_returned()]
+        return [{**drawing_view(d, ctx.now(), uow), "order_number": number, "order_urgent": urgent}
+                for d, number, urgent in uow.drawings.not_returned()]
 
 
 def demo_documents(ctx: Context, golden: dict) -> None:

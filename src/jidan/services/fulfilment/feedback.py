@@ -9,7 +9,7 @@ from datetime import timedelta
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from jidan.domain import errors
-from jidan.domain.fulfilment import RATINGS
+from jidan.domain.fulfilment import RATINGS, FeedbackRequest
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import Role
@@ -61,21 +61,21 @@ def request_feedback(ctx: Context, actor: Actor, order_id: int) -> dict:
         return asked
 
 
-def _open_request(uow, ctx: Context, token: str) -> tuple[dict, Order]:
+def _open_request(uow, ctx: Context, token: str) -> tuple[FeedbackRequest, Order]:
     """The request a link names, if the signature holds; used or expired links are refused."""
     try:
         data = _signer(ctx).loads(token)
         row = uow.feedback.get(int(data["id"]))
-        good = row is not None and secrets.compare_digest(str(data["n"]), row["nonce"])
+        good = row is not None and secrets.compare_digest(str(data["n"]), row.nonce)
     except (BadSignature, KeyError, TypeError, ValueError):
         good = False
     if not good:
         raise errors.NotFound("this feedback link is not valid", code="feedback.invalid")
-    if row["used_at"] is not None:
+    if row.used_at is not None:
         raise errors.Conflict("this feedback link was used already", code="feedback.used")
-    if ctx.now() > row["expires_at"]:
+    if ctx.now() > row.expires_at:
         raise errors.Conflict("this feedback link has expired", code="feedback.expired")
-    return row, uow.orders.get(row["order_id"])
+    return row, uow.orders.get(row.order_id)
 
 
 def feedback_form(ctx: Context, token: str) -> dict:
@@ -87,7 +87,7 @@ def feedback_form(ctx: Context, token: str) -> dict:
                 "customer": order.customer.name,
                 "lines": [{"product": ln.product.name, "quantity": ln.quantity} for ln in order.lines],
                 "delivered_at": iso(shipment.delivered_at) if shipment else None,
-                "expires_at": iso(row["expires_at"])}
+                "expires_at": iso(row.expires_at)}
 
 
 def submit_feedback(ctx: Context, token: str, rating: int | None, comment: str | None) -> dict:
@@ -106,10 +106,10 @@ def submit_feedback(ctx: Context, token: str, rating: int | None, comment: str |
             raise errors.ValidationFailed("the feedback is not complete", fields=fields)
         now = ctx.now()
         new = {"used_at": now, "rating": rating, "comment": comment or None}
-        uow.feedback.update(row["id"], row["version"], **new)
-        audit.record(uow, ctx, None, "feedback", row["id"], "answer", None,
+        uow.feedback.update(row.id, row.version, **new)
+        audit.record(uow, ctx, None, "feedback", row.id, "answer", None,
                      {**new, "by": f"customer {order.customer.code}"})
-        notify(uow, now, kind="feedback", order_id=order.id, ref=f"feedback:{row['id']}",
+        notify(uow, now, kind="feedback", order_id=order.id, ref=f"feedback:{row.id}",
                roles=[Role.CUSTOMER_SERVICE], users=[order.created_by], critical=rating <= UNHAPPY,
                subject=ctx.messages.text("ui.ff.mail.rating_subject", rating=rating, number=order.number),
                body=comment, ctx=ctx)
@@ -120,8 +120,8 @@ def submit_feedback(ctx: Context, token: str, rating: int | None, comment: str |
 def feedback_for_order(ctx: Context, actor: Actor, order_id: int) -> list[dict]:
     with ctx.uow() as uow:
         order = load_order(uow, actor, order_id)
-        return [{"id": r["id"], "sent_to": r["sent_to"], "created_at": iso(r["created_at"]),
-                 "expires_at": iso(r["expires_at"]), "used_at": iso(r["used_at"]),
-                 "rating": r["rating"], "comment": r["comment"]} for r in uow.feedback.for_order(order.id)]
+        return [{"id": r.id, "sent_to": r.sent_to, "created_at": iso(r.created_at),
+                 "expires_at": iso(r.expires_at), "used_at": iso(r.used_at),
+                 "rating": r.rating, "comment": r.comment} for r in uow.feedback.for_order(order.id)]
 
 

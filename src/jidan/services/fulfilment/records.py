@@ -60,9 +60,9 @@ def _resources(operations: list[dict]) -> list[dict]:
 
 
 def _quality(uow, order: Order) -> dict:
-    inspections = [{"stage": i["stage"], "line_no": i["line_no"], "result": i["result"],
-                    "passed": i["passed_qty"], "failed": i["failed_qty"], "defects": i["defects"],
-                    "disposition": i["disposition"], "at": iso(i["inspected_at"])}
+    inspections = [{"stage": i.stage, "line_no": i.line_no, "result": i.result,
+                    "passed": i.passed_qty, "failed": i.failed_qty, "defects": i.defects,
+                    "disposition": i.disposition, "at": iso(i.inspected_at)}
                    for i in uow.inspections.for_order(order.id)]
     return {"inspections": inspections,
             "failed_quantity": sum(i["failed"] for i in inspections),
@@ -75,9 +75,9 @@ def _delays(uow, order: Order) -> list[dict]:
               "description": e.description, "estimated_delay_minutes": e.estimated_delay_minutes,
               "measure": e.measure, "at": iso(e.reported_at)}
              for e in uow.process_exceptions.for_order(order.id)]
-    found += [{"source": "incident", "kind": i["type"], "cause": i["cause"], "description": i["description"],
-               "number": i["number"], "compensation": i["compensation_kind"] if i["compensation_status"] == "approved"
-               else None, "at": iso(i["opened_at"])}
+    found += [{"source": "incident", "kind": i.type, "cause": i.cause, "description": i.description,
+               "number": i.number, "compensation": i.compensation_kind if i.compensation_status == "approved"
+               else None, "at": iso(i.opened_at)}
               for i in uow.incidents.list(order_id=order.id)]
     return found
 
@@ -98,19 +98,19 @@ def build_record(uow, ctx: Context, order: Order) -> dict:
                                   "logistics"))
     documents = uow.drawings.for_order(order.id)
     for doc in documents:
-        if doc["due_at"]:
-            deadlines.append(Deadline("drawing_return", doc["doc_no"], doc["due_at"], doc["returned_at"],
-                                      doc["overdue_department"] or doc["holder_department"]))
+        if doc.due_at:
+            deadlines.append(Deadline("drawing_return", doc.doc_no, doc.due_at, doc.returned_at,
+                                      doc.overdue_department or doc.holder_department))
     incidents = uow.incidents.list(order_id=order.id)
     for inc in incidents:
-        if inc["solution_due_at"]:
-            owner = uow.users.get(inc["solution_owner_id"])
-            deadlines.append(Deadline("incident_solution", inc["number"], inc["solution_due_at"],
-                                      inc["closed_at"], str(owner.role) if owner else inc["lead_role"]))
-    compensation = sum((i["compensation_amount"] for i in incidents
-                        if i["compensation_status"] == "approved"), Decimal(0))
+        if inc.solution_due_at:
+            owner = uow.users.get(inc.solution_owner_id)
+            deadlines.append(Deadline("incident_solution", inc.number, inc.solution_due_at,
+                                      inc.closed_at, str(owner.role) if owner else inc.lead_role))
+    compensation = sum((i.compensation_amount for i in incidents
+                        if i.compensation_status == "approved"), Decimal(0))
     freight = shipment.freight_cost if shipment and shipment.freight_cost is not None else Decimal(0)
-    feedback = [f for f in uow.feedback.for_order(order.id) if f["rating"] is not None]
+    feedback = [f for f in uow.feedback.for_order(order.id) if f.rating is not None]
     missing = []
     if not operations:
         missing.append("operations")  # released before tasks were kept, or never released
@@ -139,11 +139,11 @@ def build_record(uow, ctx: Context, order: Order) -> dict:
             "mode": shipment.transport_mode, "carrier": shipment.carrier,
             "dispatched_at": iso(shipment.dispatched_at), "expected_arrival": iso(shipment.expected_arrival),
             "delivered_at": iso(delivered)},
-        "documents": [{"doc_no": d["doc_no"], "due_at": iso(d["due_at"]), "returned_at": iso(d["returned_at"]),
-                       "overdue_department": d["overdue_department"]} for d in documents],
+        "documents": [{"doc_no": d.doc_no, "due_at": iso(d.due_at), "returned_at": iso(d.returned_at),
+                       "overdue_department": d.overdue_department} for d in documents],
         "cost_of_urgency": {"freight": f"{freight:.2f}", "compensation": f"{compensation:.2f}",
                             "total": f"{freight + compensation:.2f}"},
-        "feedback": [{"rating": f["rating"], "comment": f["comment"]} for f in feedback],
+        "feedback": [{"rating": f.rating, "comment": f.comment} for f in feedback],
         "deadlines": [d.as_dict(now) for d in deadlines],
         "missed_by_department": accountability(deadlines, now),
         "missing": missing,
