@@ -190,6 +190,20 @@ class ProcessException:
     version: int
 
 
+@dataclass(frozen=True)
+class Downtime:
+    """A window in which a work center is down (E5), from an equipment failure report."""
+
+    id: int
+    work_center_code: str
+    down_from: datetime
+    down_until: datetime
+    reason: str
+    exception_id: int | None
+    created_by: int
+    created_at: datetime
+
+
 def exception_step(state: str, action: str, actor: Actor, applicant_id: int | None) -> ExceptionState:
     """The exception's state after ``action`` by ``actor``: role first, then state, then B7."""
     rows = [step for (_, a), step in EXCEPTION_STEPS.items() if a == action]

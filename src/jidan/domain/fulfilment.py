@@ -292,6 +292,16 @@ def holder_at(moment: datetime, history: list[tuple[datetime, str]]) -> str | No
 
 
 @dataclass(frozen=True)
+class OrderRecord:
+    """The record of a completed order (M2, M4), frozen when it closed: JSON-safe."""
+
+    id: int
+    order_id: int
+    record: dict
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class Deadline:
     """One dated promise in an order's life and who held it (M4); judged at ``as_of``."""
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from jidan.domain.execution import Inspection, OrderProgress, ProcessException, Task
-from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, Receipt, Shipment
+from jidan.domain.execution import Downtime, Inspection, OrderProgress, ProcessException, Task
+from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, OrderRecord, Receipt, Shipment
 
 
 class Clock(Protocol):
@@ -55,9 +55,8 @@ class OrderFilter:
 
 
 # --- execution and fulfilment ----------------------------------------------------------------
-# Rows are the records of domain.execution and domain.fulfilment; the floor's leaders and
-# downtimes, task reports, incident follow-ups, the emergency organisation and the frozen order
-# records are still dicts by column name.
+# Rows are the records of domain.execution and domain.fulfilment; task reports, incident
+# follow-ups and the emergency organisation's members are still dicts by column name.
 
 class TaskRepository(Protocol):
     def add(self, **values: Any) -> int: ...
@@ -75,7 +74,7 @@ class FloorRepository(Protocol):
     def leaders(self) -> dict[str, int]: ...
     def set_leader(self, department_code: str, user_id: int) -> int | None: ...
     def add_downtime(self, **values: Any) -> int: ...
-    def downtimes(self, until_after: datetime, work_center: str | None = None) -> list[dict]: ...
+    def downtimes(self, until_after: datetime, work_center: str | None = None) -> list[Downtime]: ...
 
 
 class ProcessExceptionRepository(Protocol):
@@ -143,7 +142,7 @@ class EmergencyOrganisationRepository(Protocol):
 
 class OrderRecordRepository(Protocol):
     def add(self, **values: Any) -> int: ...
-    def by_order(self, order_id: int) -> dict | None: ...
+    def by_order(self, order_id: int) -> OrderRecord | None: ...
 
 
 

@@ -14,8 +14,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from jidan.adapters.db import tables as t
 from jidan.domain.audit import GENESIS, event_hash
-from jidan.domain.execution import Inspection, OrderProgress, ProcessException, Task
-from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, Receipt, Shipment
+from jidan.domain.execution import Downtime, Inspection, OrderProgress, ProcessException, Task
+from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, OrderRecord, Receipt, Shipment
 from jidan.domain.model import Customer, Department, Product, User, WorkCenter
 from jidan.domain.order import Order
 from jidan.services.ports import OrderFilter
@@ -807,13 +807,13 @@ class FloorStore:
     def add_downtime(self, **values) -> int:
         return self.session.execute(t.work_center_downtimes.insert().values(**values)).inserted_primary_key[0]
 
-    def downtimes(self, until_after: datetime, work_center: str | None = None) -> list[dict]:
+    def downtimes(self, until_after: datetime, work_center: str | None = None) -> list[Downtime]:
         """Downtimes that have not ended by ``until_after``."""
         d = t.work_center_downtimes.c
         q = select(t.work_center_downtimes).where(d.down_until > until_after)
         if work_center:
             q = q.where(d.work_center_code == work_center)
-        return [dict(r._mapping) for r in self.session.execute(q.order_by(d.down_from, d.id))]
+        return [Downtime(**r._mapping) for r in self.session.execute(q.order_by(d.down_from, d.id))]
 
 
 class ProcessExceptionStore(_RecordStore):
@@ -972,3 +972,4 @@ class OrderRecordStore(_RowStore):
     """Records of completed orders (M2, M4), written once when the order closes."""
 
     table = t.order_records
+    record = OrderRecord

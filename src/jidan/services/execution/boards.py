@@ -20,7 +20,7 @@ def work_centers(ctx: Context, actor: Actor) -> list[dict]:
     with ctx.uow() as uow:
         now = ctx.now()
         board = _today(uow, now)
-        down = {d["work_center_code"] for d in uow.floor.downtimes(now) if d["down_from"] <= now}
+        down = {d.work_center_code for d in uow.floor.downtimes(now) if d.down_from <= now}
         return [{"code": w.code, "name": w.name, "department": w.department_code,
                  "open": sum(1 for t, _ in board.get(w.code, []) if t.status != TaskState.DONE),
                  "running": sum(1 for t, _ in board.get(w.code, []) if t.status == TaskState.RUNNING),
@@ -40,8 +40,8 @@ def work_center_board(ctx: Context, actor: Actor, code: str) -> dict:
         tasks.sort(key=lambda to: (to[0].status == TaskState.DONE, not to[1].urgent, to[0].planned_start, to[0].id))
         return {"code": center.code, "name": center.name, "department": center.department_code,
                 "day": now.date().isoformat(), "now": iso(now),
-                "down": [{"from": iso(d["down_from"]), "until": iso(d["down_until"]), "reason": d["reason"],
-                          "exception_id": d["exception_id"], "now": d["down_from"] <= now}
+                "down": [{"from": iso(d.down_from), "until": iso(d.down_until), "reason": d.reason,
+                          "exception_id": d.exception_id, "now": d.down_from <= now}
                          for d in uow.floor.downtimes(now, code)],
                 "tasks": [task_view(t, o) for t, o in tasks]}
 

@@ -167,5 +167,5 @@ def order_record(ctx: Context, actor: Actor, order_id: int) -> dict:
         order = load_order(uow, actor, order_id)
         frozen = uow.order_records.by_order(order.id)
         if frozen is not None:
-            return {**frozen["record"], "frozen_at": iso(frozen["created_at"])}
+            return {**frozen.record, "frozen_at": iso(frozen.created_at)}
         return {**audit.plain(build_record(uow, ctx, order)), "frozen_at": None}
