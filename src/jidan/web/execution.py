@@ -16,7 +16,7 @@ from jidan.domain.execution import (
 )
 from jidan.domain.roles import Role
 from jidan.services.execution import exceptions
-from jidan.services.execution import boards, customer_updates, leaders, reports
+from jidan.services.execution import boards, customer_updates, reports
 from jidan.services.execution import production_notice as notice
 from jidan.services.execution import progress as order_progress
 from jidan.services.orders import lifecycle as orders
