@@ -75,6 +75,13 @@ def build(settings: Settings | None = None, clock=None) -> Context:
         session_hours=settings.session_hours,
         shifts=parse_shifts(settings.shifts),
         horizon_days=settings.planning_horizon_days,
+        release_ack_hours=settings.release_ack_hours,
+        exception_ack_hours=settings.exception_ack_hours,
+        urgent_receipt_ack_hours=settings.urgent_receipt_ack_hours,
+        progress_milestones=frozenset(m.strip() for m in settings.progress_milestones.split(",") if m.strip()),
+        feedback_secret=settings.feedback_secret,
+        feedback_link_days=settings.feedback_link_days,
+        public_url=settings.public_url,
     )
     ctx.engine = engine
     ctx.settings = settings

@@ -10,10 +10,13 @@ from fastapi.testclient import TestClient
 
 from jidan.api.app import create_app
 from jidan.services.fulfilment import shipping
-from jidan.services.fulfilment import warehouse
+from jidan.services.fulfilment import receipts
+from jidan.services.fulfilment import drawings
+from jidan.services.fulfilment import feedback
 from jidan.services.audit import verify
 from jidan.services.fulfilment.shipping import NewShipment
-from jidan.services.fulfilment.warehouse import NewDocument, NewReceipt
+from jidan.services.fulfilment.drawings import NewDocument
+from jidan.services.fulfilment.receipts import NewReceipt
 from tests.fulfilment_support import inspected, new_order
 from tests.support import web_session
 
@@ -51,7 +54,7 @@ def test_g1_the_printed_receipt_of_an_urgent_order_says_急单_top_right_and_a_n
 
 def test_g1_l1_the_receipt_form_marks_bad_fields_collects_drawings_and_needs_the_csrf_token(ctx, actors):
     oid = inspected(ctx, actors)
-    warehouse.issue_document(ctx, actors["engineering"], oid, NewDocument("TD-0042", "临时图纸", holder="manufacturing"))
+    drawings.issue_document(ctx, actors["engineering"], oid, NewDocument("TD-0042", "临时图纸", holder="manufacturing"))
     clerk, csrf = web_session(ctx, "warehouse")
     form = clerk.get(f"/orders/{oid}/receipt/new").text
     assert 'name="collect" value="1" checked' in form and "TD-0042" in form
@@ -67,7 +70,7 @@ def test_g1_l1_the_receipt_form_marks_bad_fields_collects_drawings_and_needs_the
 
     r = clerk.post(f"/orders/{oid}/receipt/new", data=_receipt_form(oid, csrf, collect="1"), follow_redirects=False)
     assert r.status_code == 303
-    assert warehouse.documents_for_order(ctx, actors["warehouse"], oid)[0]["status"] == "collected"
+    assert drawings.documents_for_order(ctx, actors["warehouse"], oid)[0]["status"] == "collected"
     operator, op_csrf = web_session(ctx, "manufacturing")
     assert operator.get(f"/orders/{oid}/receipt/new").status_code == 200  # may look, not receive
     r = operator.post(f"/orders/{oid}/receipt/new", data=_receipt_form(oid, op_csrf))
@@ -89,7 +92,7 @@ def test_g1_g3_i2_i5_each_role_sees_the_pages_of_its_part_in_the_navigation(ctx,
 
 def test_g1_l1_the_order_page_loads_the_fulfilment_panel_with_the_actions_of_the_role(ctx, actors):
     oid = inspected(ctx, actors)
-    warehouse.issue_document(ctx, actors["engineering"], oid, NewDocument("TD-0042", "临时图纸", holder_department="SMT"))
+    drawings.issue_document(ctx, actors["engineering"], oid, NewDocument("TD-0042", "临时图纸", holder_department="SMT"))
     clerk, _ = web_session(ctx, "warehouse")
     order_page = clerk.get(f"/orders/{oid}").text
     assert f'hx-get="/orders/{oid}/fulfilment"' in order_page and f'href="/orders/{oid}/fulfilment"' in order_page
@@ -114,12 +117,12 @@ def test_g1_l1_the_order_page_loads_the_fulfilment_panel_with_the_actions_of_the
     r = engineer.post("/documents/2/hand-over", data={"csrf_token": csrf, "holder_department": "ASM",
                                                       "next": f"/orders/{oid}/fulfilment"}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/orders/{oid}/fulfilment"
-    assert warehouse.get_document(ctx, actors["pmc"], 2)["holder_department"] == "ASM"
+    assert drawings.get_document(ctx, actors["pmc"], 2)["holder_department"] == "ASM"
 
 
 def test_g3_g4_logistics_books_prints_and_ships_from_the_pages(ctx, actors):
     oid = inspected(ctx, actors)
-    warehouse.receive_goods(ctx, actors["warehouse"], oid, NewReceipt({1: 300}, "A-01"))
+    receipts.receive_goods(ctx, actors["warehouse"], oid, NewReceipt({1: 300}, "A-01"))
     logistics, csrf = web_session(ctx, "logistics")
     board = logistics.get("/logistics").text
     assert f'href="/orders/{oid}/shipment/new"' in board and "航空" in board
@@ -163,12 +166,12 @@ def test_g3_g4_logistics_books_prints_and_ships_from_the_pages(ctx, actors):
 
 def test_i1_the_feedback_page_speaks_english_too_and_needs_no_session(ctx, actors):
     oid = inspected(ctx, actors)
-    warehouse.receive_goods(ctx, actors["warehouse"], oid, NewReceipt({1: 300}, "A-01"))
+    receipts.receive_goods(ctx, actors["warehouse"], oid, NewReceipt({1: 300}, "A-01"))
     s = shipping.book_shipment(ctx, actors["logistics"], oid, NewShipment(
         1, Decimal(5), "air", "顺丰", "SF2", datetime(2026, 11, 26, 9)))
     shipping.dispatch(ctx, actors["logistics"], s["id"])
     shipping.confirm_delivery(ctx, actors["logistics"], s["id"], "李")
-    link = shipping.request_feedback(ctx, actors["customer_service"], oid)["link"]
+    link = feedback.request_feedback(ctx, actors["customer_service"], oid)["link"]
     path = link.split("8000", 1)[1]
     customer = TestClient(create_app(ctx))
     page = customer.get(path + "?lang=en")

@@ -7,17 +7,19 @@ from decimal import Decimal
 import pytest
 
 from jidan.domain.fulfilment import Deadline, accountability, holder_at
-from jidan.services.execution import floor as execution
+from jidan.services.execution import reports as execution
 from jidan.services.fulfilment import incidents
 from jidan.services.orders import lifecycle as orders
 from jidan.services.fulfilment import shipping
 from jidan.services.notices import timers
-from jidan.services.fulfilment import warehouse
+from jidan.services.fulfilment import receipts
+from jidan.services.fulfilment import drawings
 from jidan.services.audit import verify
-from jidan.services.execution.floor import Report
+from jidan.services.execution.reports import Report
 from jidan.services.fulfilment.incidents import NewIncident
 from jidan.services.fulfilment.shipping import NewShipment
-from jidan.services.fulfilment.warehouse import NewDocument, NewReceipt
+from jidan.services.fulfilment.drawings import NewDocument
+from jidan.services.fulfilment.receipts import NewReceipt
 from tests.fulfilment_support import released
 from tests.support import web_session
 
@@ -43,7 +45,7 @@ def test_m4_the_department_holding_the_order_when_its_date_passed_answers_for_it
 def test_m2_m4_a_closed_order_keeps_its_record_of_times_quality_delays_cost_and_missed_deadlines(
         api, ctx, actors, clock):
     oid = released(ctx, actors)
-    warehouse.issue_document(ctx, actors["engineering"], oid, NewDocument("TD-0042", "临时图纸", holder_department="SMT"))
+    drawings.issue_document(ctx, actors["engineering"], oid, NewDocument("TD-0042", "临时图纸", holder_department="SMT"))
     tasks = api.get(f"/api/v1/orders/{oid}/record", "pmc").json()["operations"]
     assert tasks and all(t["actual_start"] is None for t in tasks)
 
@@ -51,14 +53,14 @@ def test_m2_m4_a_closed_order_keeps_its_record_of_times_quality_delays_cost_and_
     with ctx.uow() as uow:
         task_rows = uow.tasks.for_order(oid)
     for i, task in enumerate(task_rows):
-        clock.current = max(clock.current, task["planned_start"])
-        execution.report(ctx, actors["manufacturing"], task["id"], Report("start"))
+        clock.current = max(clock.current, task.planned_start)
+        execution.report(ctx, actors["manufacturing"], task.id, Report("start"))
         late = 90 if i == len(task_rows) - 1 else 0
-        clock.current = max(clock.current, task["planned_end"] + timedelta(minutes=late))
-        execution.report(ctx, actors["manufacturing"], task["id"], Report(
-            "finish", good_qty=task["quantity"] - (1 if i == 0 else 0), scrap_qty=1 if i == 0 else 0))
+        clock.current = max(clock.current, task.planned_end + timedelta(minutes=late))
+        execution.report(ctx, actors["manufacturing"], task.id, Report(
+            "finish", good_qty=task.quantity - (1 if i == 0 else 0), scrap_qty=1 if i == 0 else 0))
     orders.act(ctx, actors["quality"], oid, "inspect")
-    warehouse.receive_goods(ctx, actors["warehouse"], oid, NewReceipt({1: 299}, "A-01", note="1 件报废"))
+    receipts.receive_goods(ctx, actors["warehouse"], oid, NewReceipt({1: 299}, "A-01", note="1 件报废"))
     clock.advance(hours=2)
     s = shipping.book_shipment(ctx, actors["logistics"], oid, NewShipment(
         6, Decimal("84.5"), "air", "顺丰航空", "SF1", clock.current.replace(hour=23), Decimal("1860.00")))
@@ -82,7 +84,7 @@ def test_m2_m4_a_closed_order_keeps_its_record_of_times_quality_delays_cost_and_
     assert len(ops) == len(task_rows) and all(o["actual_end"] for o in ops)
     assert ops[-1]["finish_delay_minutes"] == 90 and ops[0]["scrap"] == 1
     assert record["totals"]["scrap"] == 1 and record["totals"]["worked_hours"] > 0
-    assert {r["work_center"] for r in record["resources"]} == {t["work_center_code"] for t in task_rows}
+    assert {r["work_center"] for r in record["resources"]} == {t.work_center_code for t in task_rows}
     assert record["quality"]["final_passed"] is True
     assert record["shipment"]["mode"] == "air"
     assert record["cost_of_urgency"] == {"freight": "1860.00", "compensation": "500.00", "total": "2360.00"}

@@ -9,9 +9,9 @@ from jidan.adapters.notify import senders_from_settings
 from jidan.domain import errors
 from jidan.services import hooks
 from jidan.services.notices import outbox
-from jidan.services.fulfilment import warehouse
+from jidan.services.fulfilment import receipts
 from jidan.services.audit import verify
-from jidan.services.fulfilment.warehouse import NewReceipt
+from jidan.services.fulfilment.receipts import NewReceipt
 from tests.delivery_receivers import SmtpServer
 from tests.fulfilment_support import inspected
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.xdist_group("db")
 def received(ctx, actors, **kw) -> int:
     oid = inspected(ctx, actors, **kw)
     lines = {1: 300} if kw.get("urgent", True) else {1: 20, 2: 5}
-    warehouse.receive_goods(ctx, actors["warehouse"], oid, NewReceipt(lines, "A-01"))
+    receipts.receive_goods(ctx, actors["warehouse"], oid, NewReceipt(lines, "A-01"))
     return oid
 
 

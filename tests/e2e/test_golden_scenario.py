@@ -630,7 +630,7 @@ def the_record_and_the_audit_trail(api, ctx, oid: int, ids: dict) -> None:
         [review] = uow.reviews.for_order(oid)
         [letter] = uow.letters.for_order(oid)
         record = uow.order_records.by_order(oid)
-        task_ids = [t["id"] for t in uow.tasks.for_order(oid)]
+        task_ids = [t.id for t in uow.tasks.for_order(oid)]
         everything = list(uow.audit.all())
 
     def trail(entity: str, entity_id) -> list[tuple[str, str]]:
@@ -663,7 +663,7 @@ def the_record_and_the_audit_trail(api, ctx, oid: int, ids: dict) -> None:
     assert trail("shipment", ids["shipment"]) == [("logistics", "book"), ("logistics", "dispatch"),
                                                   ("logistics", "deliver")]
     assert trail("feedback", ids["feedback"]) == [("logistics", "request"), ("system", "answer")]
-    assert [a for _, a in trail("order_record", record["id"])] == ["freeze"]
+    assert [a for _, a in trail("order_record", record.id)] == ["freeze"]
     assert trail("incident", ids["incident"]) == [
         ("customer_service", "open"), ("logistics", "set_solution"), ("customer_service", "inform_customer"),
         ("customer_service", "propose_compensation"), ("management", "decide_compensation"), ("logistics", "close")]

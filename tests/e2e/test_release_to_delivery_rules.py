@@ -11,14 +11,15 @@ from decimal import Decimal
 import pytest
 
 from jidan.adapters.notify import senders_from_settings
-from jidan.services.execution import floor as execution
+from jidan.services.execution import customer_updates
+from jidan.services.execution import progress as order_progress
 from jidan.services.orders import lifecycle as orders
 from jidan.services.notices import outbox
 from jidan.services.fulfilment import shipping
-from jidan.services.fulfilment import warehouse
+from jidan.services.fulfilment import receipts
 from jidan.services.audit import verify
 from jidan.services.fulfilment.shipping import NewShipment
-from jidan.services.fulfilment.warehouse import NewReceipt
+from jidan.services.fulfilment.receipts import NewReceipt
 from tests.delivery_receivers import SmtpServer
 from tests.e2e.execution_support import INSPECTED_PRODUCT, report, tasks
 from tests.e2e.execution_support import released as released_by_api
@@ -32,7 +33,7 @@ BUYER = "buyer@c001.example.com"
 
 def received(ctx, actors, **kw) -> int:
     oid = inspected(ctx, actors, **kw)
-    warehouse.receive_goods(ctx, actors["warehouse"], oid, NewReceipt({1: 300}, "A-01"))
+    receipts.receive_goods(ctx, actors["warehouse"], oid, NewReceipt({1: 300}, "A-01"))
     return oid
 
 
@@ -107,7 +108,7 @@ def test_e3_the_customer_is_emailed_the_progress_at_each_milestone_once(ctx, act
         audited = [e for e in uow.audit.for_entity("order_progress", oid) if e["action"] == "milestone_update"]
         order = uow.orders.get(oid)
         # The hook fires again at the same milestone (a retried step): nothing new is sent.
-        execution.progress_at_milestone(uow, ctx, actors["warehouse"], order, None)
+        customer_updates.progress_at_milestone(uow, ctx, actors["warehouse"], order, None)
         uow.commit()
     assert [(e["new"]["milestone"], e["actor"]) for e in audited] == [
         ("start_production", "manufacturing"), ("inspect", "quality"), ("receive", "warehouse")]
@@ -127,18 +128,18 @@ def test_e3_the_customer_is_emailed_the_progress_at_each_milestone_once(ctx, act
 
 
 def test_e3_milestones_are_configured_and_an_empty_setting_turns_them_off(ctx, actors):
-    ctx.settings = ctx.settings.model_copy(update={"progress_milestones": ""})
+    ctx.progress_milestones = frozenset()
     quiet = received(ctx, actors)
     assert progress_mails(ctx) == []
 
-    ctx.settings = ctx.settings.model_copy(update={"progress_milestones": "release, receive"})
+    ctx.progress_milestones = frozenset({"release", "receive"})
     oid = released(ctx, actors, po="HD-2026-0043")
     assert [r["ref"] for r in progress_mails(ctx)] == [f"progress:{oid}:release"]
     orders.act(ctx, actors["manufacturing"], oid, "start_production")
     orders.act(ctx, actors["quality"], oid, "inspect")
     assert len(progress_mails(ctx)) == 1  # neither start_production nor inspect is configured now
     # Sales may still send one on request whatever the setting (E3).
-    sent = execution.send_progress_update(ctx, actors["sales"], quiet)
+    sent = customer_updates.send_progress_update(ctx, actors["sales"], quiet)
     assert [r["ref"] for r in progress_mails(ctx)][-1] == f"progress:{quiet}" and sent["to"] == BUYER
 
 
@@ -347,7 +348,7 @@ def assert_translated(r, *codes: str) -> None:
 
 def test_e1_g1_g3_i2_a_422_on_the_floor_warehouse_logistics_and_incident_pages_reads_in_chinese(ctx, actors):
     oid = released(ctx, actors)
-    task = execution.progress(ctx, actors["pmc"], oid)["tasks"][0]
+    task = order_progress.progress(ctx, actors["pmc"], oid)["tasks"][0]
     floor, csrf = web_session(ctx, "manufacturing")
     path = f"/workcenters/{task['work_center']}/tasks/{task['id']}"
     assert floor.post(f"{path}/start", data={"csrf_token": csrf}, follow_redirects=False).status_code == 303

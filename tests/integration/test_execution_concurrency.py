@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from jidan.domain import errors
-from jidan.services.execution import floor as execution
+from jidan.services.execution import reports as execution
 from tests.e2e.execution_support import released, tasks
 
 pytestmark = pytest.mark.xdist_group("db")

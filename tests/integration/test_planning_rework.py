@@ -2,6 +2,7 @@
 insertion or repair, plans it with the rest, and accepting a plan moves its tasks."""
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import timedelta
 from itertools import pairwise
 
@@ -31,7 +32,7 @@ def rework(api):
 
 def _rework_rows(ctx, order_id) -> list[dict]:
     with ctx.uow() as uow:
-        return [t for t in uow.tasks.for_order(order_id) if t["kind"] == "rework"]
+        return [asdict(t) for t in uow.tasks.for_order(order_id) if t.kind == "rework"]
 
 
 def _schedule(api, run_id) -> list[dict]:

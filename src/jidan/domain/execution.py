@@ -6,7 +6,7 @@ table does not hold is an error with a stable code, never a silent no-op.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -44,6 +44,51 @@ TASK_REFUSALS: dict[TaskState, str] = {
 OPERATORS = frozenset({Role.MANUFACTURING})
 #: Kinds of task: planned from the routing, or added when an inspection failed (F2).
 TASK_KINDS = ("production", "rework", "replacement")
+
+
+@dataclass(frozen=True)
+class Task:
+    """One planned operation lot on the floor (D1, E1), as the floor reports it."""
+
+    id: int
+    order_id: int
+    operation: str  # the plan's operation id: "<order>/<line>-<seq>[.<lot>]"
+    job: str
+    line_no: int
+    step_seq: int
+    lot: int
+    kind: str  # one of TASK_KINDS
+    name: str
+    work_center_code: str
+    quantity: int
+    inspection: bool
+    urgent: bool
+    planned_start: datetime
+    planned_end: datetime
+    planned_minutes: int
+    status: str
+    started_at: datetime | None
+    resumed_at: datetime | None  # start of the running stretch
+    finished_at: datetime | None
+    worked_minutes: int
+    good_qty: int | None
+    scrap_qty: int | None
+    source: str  # "release" | "inspection:<id>"
+    created_at: datetime
+    version: int
+
+
+@dataclass(frozen=True)
+class OrderProgress:
+    """An order's last forecast (E2): whether it is late, and when pmc was told."""
+
+    id: int
+    order_id: int
+    predicted_completion: datetime | None
+    late: bool
+    alerted_at: datetime | None
+    checked_at: datetime
+    version: int
 
 
 def next_task_state(state: str, action: str) -> TaskState:
@@ -111,6 +156,54 @@ EXCEPTION_ACTIONS = tuple(dict.fromkeys(action for _, action in EXCEPTION_STEPS)
 EXCEPTION_REPORTERS = frozenset({Role.MANUFACTURING, Role.QUALITY, Role.PMC})
 
 
+@dataclass(frozen=True)
+class ProcessException:
+    """紧急订单制程异常申报单 (E4): what happened, the re-plan, the application, the decision."""
+
+    id: int
+    order_id: int
+    task_id: int | None
+    work_center_code: str | None
+    kind: str
+    description: str
+    estimated_delay_minutes: int
+    status: str
+    reported_by: int
+    reported_at: datetime
+    down_from: datetime | None
+    down_until: datetime | None
+    planning_run_id: int | None
+    impact: dict | None
+    application: str | None
+    requested_measure: str | None
+    applied_by: int | None
+    applied_at: datetime | None
+    measure: str | None
+    new_date: date | None
+    decision_note: str | None
+    decided_by: int | None
+    decided_at: datetime | None
+    customer_message: str | None
+    customer_informed_by: int | None
+    customer_informed_at: datetime | None
+    closed_at: datetime | None
+    version: int
+
+
+@dataclass(frozen=True)
+class Downtime:
+    """A window in which a work center is down (E5), from an equipment failure report."""
+
+    id: int
+    work_center_code: str
+    down_from: datetime
+    down_until: datetime
+    reason: str
+    exception_id: int | None
+    created_by: int
+    created_at: datetime
+
+
 def exception_step(state: str, action: str, actor: Actor, applicant_id: int | None) -> ExceptionState:
     """The exception's state after ``action`` by ``actor``: role first, then state, then B7."""
     rows = [step for (_, a), step in EXCEPTION_STEPS.items() if a == action]
@@ -153,6 +246,28 @@ class Disposition(StrEnum):
 
 
 INSPECTORS = frozenset({Role.QUALITY})
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """One inspection result (F1, F2): where, how many passed and failed, where the failed go."""
+
+    id: int
+    order_id: int
+    task_id: int | None
+    stage: str
+    line_no: int
+    step_seq: int | None
+    result: str  # pass | fail
+    passed_qty: int
+    failed_qty: int
+    defects: list[dict]  # [{code, count}]
+    note: str | None
+    disposition: str | None
+    rework_from_seq: int | None
+    planning_run_id: int | None  # the re-plan the failure caused
+    inspector_id: int
+    inspected_at: datetime
 
 
 def inspection_result(passed: int, failed: int) -> str:
@@ -219,10 +334,9 @@ class TaskTiming:
     worked_minutes: int = 0
 
     @classmethod
-    def of(cls, task: Mapping) -> TaskTiming:
-        """From a task record (its columns by name)."""
-        return cls(task["planned_start"], task["planned_end"], task["planned_minutes"], T(task["status"]),
-                   task["started_at"], task["resumed_at"], task["finished_at"], task["worked_minutes"])
+    def of(cls, task: Task) -> TaskTiming:
+        return cls(task.planned_start, task.planned_end, task.planned_minutes, T(task.status),
+                   task.started_at, task.resumed_at, task.finished_at, task.worked_minutes)
 
     def worked(self, now: datetime) -> int:
         """Minutes worked so far, the running stretch included."""

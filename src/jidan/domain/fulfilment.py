@@ -18,6 +18,21 @@ S = OrderState
 
 # --- 成品入库单 (G1) ---------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Receipt:
+    """成品入库单: what the warehouse took in per order line, where, from whom."""
+
+    id: int
+    number: str
+    order_id: int
+    lines: list[dict]  # [{line_no, product, product_name, unit, ordered, received}]
+    location: str  # 仓位
+    handed_over_by: str | None  # 交库人
+    note: str | None
+    received_by: int
+    received_at: datetime
+    version: int
+
 
 def check_receipt(ordered: dict[int, int], received: dict[int, int]) -> dict[str, str]:
     """Field errors of a receipt (``quantities.<line_no>``): a quantity for every order line,
@@ -46,11 +61,65 @@ DRAWING_RETURN_HOURS = 24
 DOCUMENT_KINDS = ("drawing", "engineering_data")
 
 
+@dataclass(frozen=True)
+class Drawing:
+    """A temporary drawing or engineering data lent out with an order, and who holds it."""
+
+    id: int
+    order_id: int
+    doc_no: str
+    title: str
+    kind: str  # one of DOCUMENT_KINDS
+    status: str  # out | collected | returned
+    holder_department: str  # department code or role
+    holder_id: int | None
+    issued_by: int
+    issued_at: datetime
+    collected_by: int | None
+    collected_at: datetime | None
+    due_at: datetime | None
+    returned_to: int | None
+    returned_at: datetime | None
+    overdue_department: str | None  # who held it when it fell due (M4)
+    escalated_at: datetime | None
+    version: int
+
+
 def drawing_due(received_at: datetime) -> datetime:
     return received_at + timedelta(hours=DRAWING_RETURN_HOURS)
 
 
 # --- shipment (G3–G5) --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Shipment:
+    """Packing, transport and tracking of an order's goods, who told the customer, who signed."""
+
+    id: int
+    number: str
+    order_id: int
+    status: str  # booked | dispatched | delivered
+    packages: int
+    weight_kg: Decimal
+    transport_mode: str
+    mode_reason: str | None  # why an urgent order goes slower than suggested
+    carrier: str
+    tracking_no: str
+    expected_arrival: datetime
+    freight_cost: Decimal | None
+    note: str | None
+    booked_by: int
+    booked_at: datetime
+    customer_told_at: datetime | None
+    customer_told_how: str | None  # email | phone
+    customer_told_note: str | None
+    dispatched_by: int | None
+    dispatched_at: datetime | None
+    delivered_at: datetime | None
+    delivered_confirmed_by: int | None
+    signed_by: str | None
+    version: int
+
 
 #: Transport modes, fastest first: the first is suggested for urgent orders (G3: 航空运输).
 TRANSPORT_MODES = ("air", "express", "truck")
@@ -71,6 +140,22 @@ def slower_than_suggested(urgent: bool, mode: str) -> bool:
 # --- customer feedback (I1) --------------------------------------------------------------------
 
 RATINGS = range(1, 6)
+
+
+@dataclass(frozen=True)
+class FeedbackRequest:
+    """One feedback link sent after delivery, and the customer's answer once they give it."""
+
+    id: int
+    order_id: int
+    nonce: str  # the link's secret, compared in constant time
+    sent_to: str | None
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+    rating: int | None
+    comment: str | None
+    version: int
 
 
 # --- incidents (I2–I5) ------------------------------------------------------------------------
@@ -112,20 +197,57 @@ EMERGENCY_GROUPS = ("leadership", "team")
 EMERGENCY_TEAM_ROLES = frozenset({R.CUSTOMER_SERVICE, R.SALES, R.LOGISTICS, R.WAREHOUSE})
 
 
+@dataclass(frozen=True)
+class Incident:
+    """One incident after delivery (I2–I4): what went wrong, the solution with its owner and
+    deadline, that the customer was told, and the compensation with who proposed and decided it."""
+
+    id: int
+    number: str
+    type: str  # one of INCIDENT_TYPES
+    status: str  # open | closed
+    order_id: int
+    customer_id: int
+    product_id: int | None
+    carrier: str | None
+    cause: str | None  # one of DELAY_CAUSES
+    description: str
+    lead_role: str
+    support_role: str
+    solution: str | None
+    solution_owner_id: int | None
+    solution_due_at: datetime | None
+    customer_informed_at: datetime | None
+    customer_informed_by: int | None
+    customer_informed_how: str | None
+    compensation_status: str  # none | proposed | approved | rejected
+    compensation_kind: str | None  # one of COMPENSATION_KINDS
+    compensation_amount: Decimal | None
+    compensation_note: str | None
+    compensation_proposed_by: int | None
+    compensation_decided_by: int | None
+    compensation_decided_at: datetime | None
+    opened_by: int
+    opened_at: datetime
+    closed_by: int | None
+    closed_at: datetime | None
+    version: int
+
+
 def incident_may_act(role: Role, incident_type: str) -> bool:
     """The lead and supporting departments of the case, and management, work on an incident."""
     kind = INCIDENT_TYPES[incident_type]
     return role in (kind.lead, kind.support, R.MANAGEMENT)
 
 
-def closing_gaps(incident: dict) -> dict[str, str]:
+def closing_gaps(incident: Incident) -> dict[str, str]:
     """What still stops an incident from being closed (I2, I3), as field errors."""
     gaps = {}
-    if not incident.get("solution"):
+    if not incident.solution:
         gaps["solution"] = "required"
-    if not incident.get("customer_informed_at"):
+    if not incident.customer_informed_at:
         gaps["customer_informed"] = "required"
-    if incident.get("compensation_status") == "proposed":
+    if incident.compensation_status == "proposed":
         gaps["compensation"] = "undecided"
     return gaps
 
@@ -167,6 +289,16 @@ def holder_at(moment: datetime, history: list[tuple[datetime, str]]) -> str | No
     state = state_at(moment, history)
     holder = STATE_HOLDER.get(OrderState(state)) if state else None
     return holder.value if holder else None
+
+
+@dataclass(frozen=True)
+class OrderRecord:
+    """The record of a completed order (M2, M4), frozen when it closed: JSON-safe."""
+
+    id: int
+    order_id: int
+    record: dict
+    created_at: datetime
 
 
 @dataclass(frozen=True)

@@ -226,4 +226,88 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ex.err.unknown_step": ("工艺路线中没有该工序", "No such step in the routing"),
     "ex.err.invalid_datetime": ("时间格式不正确", "Not a valid date and time"),
     "ex.err.unknown_choice": ("无效选项", "Not a valid choice"),
+    # notices and e-mails the execution services write (issue 19)
+    "ex.mail.urgent_tag": ("【急单】", "[URGENT] "),
+    "ex.mail.rework_title": ("返工通知", "Rework notice"),
+    "ex.mail.rework_title_urgent": ("急单返工通知", "Urgent rework notice"),
+    "ex.mail.notice_subject": ("{tag}{title} {number} · {department}", "{tag}{title} {number} · {department}"),
+    "ex.mail.notice_line": ("{step}{lot} {name} · {work_center} · {quantity} · "
+                            "{start:%m-%d %H:%M}–{end:%m-%d %H:%M} · {hours:.1f} h",
+                            "{step}{lot} {name} · {work_center} · {quantity} · "
+                            "{start:%m-%d %H:%M}–{end:%m-%d %H:%M} · {hours:.1f} h"),
+    "ex.mail.late_subject": ("{tag}{number} 预计完工晚于交期 {hours:.1f} 工时",
+                             "{tag}{number} is forecast to finish {hours:.1f} working hours late"),
+    "ex.mail.late_body": ("预计完工 {predicted:%Y-%m-%d %H:%M}，交期 {due:%Y-%m-%d}；"
+                          "已完成工序 {done}/{total}，剩余工作 {minutes} 分钟。",
+                          "Forecast completion {predicted:%Y-%m-%d %H:%M}, due {due:%Y-%m-%d}; "
+                          "{done}/{total} operations done, {minutes} minutes of work left."),
+    "ex.mail.first_start": ("首道工序开工：{operation}", "First operation started: {operation}"),
+    "ex.mail.progress_subject": ("{tag}订单进度 {po} / Order progress", "{tag}Order progress {po}"),
+    "ex.mail.progress_body": ("{customer}：\n\n您的订单 {po}（我司单号 {number}）目前处于「{stage}」阶段，"
+                              "已完成工序 {done}/{total}，预计完成日期 {expected:%Y-%m-%d}。{note}"
+                              "\n\nDear {customer}, your order {po} ({number}) is {stage_en}; "
+                              "{done} of {total} operations are done and we expect to complete it on "
+                              "{expected:%Y-%m-%d}.",
+                              "Dear {customer},\n\nyour order {po} ({number}) is {stage}; "
+                              "{done} of {total} operations are done and we expect to complete it on "
+                              "{expected:%Y-%m-%d}.{note}"),
+    # the order's stage as the customer reads it; the Chinese e-mail carries the English too
+    "ex.mail.stage.approved": ("已确认，待排产", "confirmed and waiting to be scheduled"),
+    "ex.mail.stage.planned": ("已排产", "scheduled"),
+    "ex.mail.stage.released": ("已下达生产", "released to production"),
+    "ex.mail.stage.in_production": ("生产中", "in production"),
+    "ex.mail.stage.on_hold": ("暂停中", "on hold"),
+    "ex.mail.stage.inspected": ("已完成终检", "through final inspection"),
+    "ex.mail.stage.received": ("已入库，待发货", "in our warehouse, ready to ship"),
+    "ex.mail.stage.shipped": ("已发货", "shipped"),
+    "ex.mail.stage.delivered": ("已交付", "delivered"),
+    "ex.mail.stage.other": ("处理中", "in progress"),
+    "ex.mail.stage_en.approved": ("confirmed and waiting to be scheduled", "confirmed and waiting to be scheduled"),
+    "ex.mail.stage_en.planned": ("scheduled", "scheduled"),
+    "ex.mail.stage_en.released": ("released to production", "released to production"),
+    "ex.mail.stage_en.in_production": ("in production", "in production"),
+    "ex.mail.stage_en.on_hold": ("on hold", "on hold"),
+    "ex.mail.stage_en.inspected": ("through final inspection", "through final inspection"),
+    "ex.mail.stage_en.received": ("in our warehouse, ready to ship", "in our warehouse, ready to ship"),
+    "ex.mail.stage_en.shipped": ("shipped", "shipped"),
+    "ex.mail.stage_en.delivered": ("delivered", "delivered"),
+    "ex.mail.stage_en.other": ("in progress", "in progress"),
+    "ex.mail.exception_subject": ("{tag}制程异常申报 EX-{id:05d} {number}", "{tag}Process exception EX-{id:05d} {number}"),
+    "ex.mail.exception_body": ("{kind} · {work_center} · 预计延误 {minutes} 分钟\n{description}",
+                               "{kind} · {work_center} · expected delay {minutes} min\n{description}"),
+    "ex.mail.application_subject": ("{tag}制程异常影响交期，申请批示 EX-{id:05d} {number}",
+                                    "{tag}A process exception threatens the due date: decision asked EX-{id:05d} {number}"),
+    "ex.mail.new_date_reason": ("总经办批准制程异常 EX-{id:05d} 的新交期",
+                                "Management approved the new date of process exception EX-{id:05d}"),
+    "ex.mail.approved_new_date": ("，新交期 {date}", ", new date {date}"),
+    "ex.mail.approved_subject": ("{tag}制程异常批示：{measure} EX-{id:05d} {number}",
+                                 "{tag}Decision on a process exception: {measure} EX-{id:05d} {number}"),
+    "ex.mail.approved_body": ("{description}\n总经办批示：{measure}{new_date}{note}\n请通知客户。",
+                              "{description}\nManagement decided: {measure}{new_date}{note}\nPlease tell the customer."),
+    "ex.mail.rejected_subject": ("{tag}制程异常申请未获批准 EX-{id:05d} {number}",
+                                 "{tag}Process exception application refused EX-{id:05d} {number}"),
+    "ex.mail.customer_subject": ("订单进度说明 {po} / Order update", "Order update {po}"),
+    "ex.mail.customer_body": ("{customer}：\n\n您的订单 {po}（我司单号 {number}）生产中出现异常，我司已采取措施（{measure}），"
+                              "预计交期 {expected:%Y-%m-%d}。{message}"
+                              "\n\nDear {customer}, a production problem affected your order {po} ({number}). "
+                              "We have taken action ({measure_code}); the expected date is {expected:%Y-%m-%d}.",
+                              "Dear {customer},\n\na production problem affected your order {po} ({number}). "
+                              "We have taken action ({measure}); the expected date is {expected:%Y-%m-%d}.{message}"),
+    # the measure as the customer reads it
+    "ex.mail.measure.overtime": ("加班赶工", "overtime"),
+    "ex.mail.measure.outside_processing": ("外协加工", "outside processing"),
+    "ex.mail.measure.new_date": ("调整交期", "a new date"),
+    "ex.mail.redo_name.rework": ("返工 {name}", "Rework {name}"),
+    "ex.mail.redo_name.replacement": ("补产 {name}", "Replacement {name}"),
+    "ex.mail.inspection_failed_subject.rework": ("{tag}检验不合格 {quantity} 件转返工 {number}，重排方案 #{run} 待采纳",
+                                                 "{tag}{quantity} failed inspection, to rework: {number}, "
+                                                 "plan #{run} waits to be accepted"),
+    "ex.mail.inspection_failed_subject.replacement": ("{tag}检验不合格 {quantity} 件转报废补产 {number}，重排方案 #{run} 待采纳",
+                                                      "{tag}{quantity} failed inspection, scrapped and made again: "
+                                                      "{number}, plan #{run} waits to be accepted"),
+    "ex.mail.inspection_failed_body": ("{note}\n{tasks} 个工序任务已加入；请查看并采纳排产方案 #{run}。",
+                                       "{note}\n{tasks} operation tasks were added; review and accept plan #{run}."),
+    "ex.mail.final_passed": ("终检合格（检验记录 #{inspection}）", "Final inspection passed (inspection #{inspection})"),
+    "ex.mail.final_by_action_note": ("终检通过（订单操作）", "Final inspection passed (order action)"),
+    "ex.mail.final_by_action_reason": ("订单页终检通过", "Final inspection passed on the order page"),
 }

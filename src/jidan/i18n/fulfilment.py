@@ -300,4 +300,38 @@ TEXTS: dict[str, tuple[str, str]] = {
                                   "Before closing: a solution, the customer told, compensation decided"),
     "ff.err.incident.compensation_exists": ("已有待批或已批准的补偿", "A compensation is already proposed or approved"),
     "ff.err.incident.no_compensation": ("没有待审批的补偿", "No compensation awaits a decision"),
+    # notices and e-mails the fulfilment services write (issue 19)
+    "ff.mail.received_subject": ("成品已入库，请安排出货 {number}", "Goods received, please arrange shipment {number}"),
+    "ff.mail.received_subject_urgent": ("急单成品已入库，请安排出货 {number}",
+                                        "Urgent order's goods received, please arrange shipment {number}"),
+    "ff.mail.received_body": ("{customer} · {number} 已入库，请立即安排出货。",
+                              "{customer} · {number} is in the warehouse; please arrange shipment now."),
+    "ff.mail.drawing_overdue_subject": ("临时图纸逾期未交回 {doc_no} · {number}",
+                                        "Temporary drawing not returned in time {doc_no} · {number}"),
+    "ff.mail.drawing_overdue_body": ("{title} 应于 {due:%Y-%m-%d %H:%M} 前交回技术课，现由 {department} 持有。",
+                                     "{title} was due back to engineering by {due:%Y-%m-%d %H:%M}; "
+                                     "{department} holds it."),
+    "ff.mail.shipping_subject": ("发货通知 Shipping notice · {number}", "Shipping notice · {number}"),
+    "ff.mail.shipping_body": ("{customer}：\n\n您的订单 {number}（贵司订单号 {po}）即将发货：\n{lines}\n\n"
+                              "运输方式 Mode: {mode}\n承运商 Carrier: {carrier}\n运单号 Tracking no.: {tracking_no}\n"
+                              "件数 Packages: {packages}\n预计到达 Expected arrival: {arrival:%Y-%m-%d %H:%M}\n",
+                              "Dear {customer},\n\nyour order {number} (your order no. {po}) is about to ship:\n"
+                              "{lines}\n\nMode: {mode}\nCarrier: {carrier}\nTracking no.: {tracking_no}\n"
+                              "Packages: {packages}\nExpected arrival: {arrival:%Y-%m-%d %H:%M}\n"),
+    "ff.mail.feedback_subject": ("请评价本次交付 How did we do? · {number}", "How did we do? · {number}"),
+    "ff.mail.feedback_body": ("{customer}：\n\n订单 {number} 已交付。请用一分钟为本次交付打分（1–5）并留言，无需登录："
+                              "\n{link}\n\n链接 {days} 天内有效，仅可使用一次。\n"
+                              "Please rate this delivery (1–5): {link}\n",
+                              "Dear {customer},\n\norder {number} was delivered. Please take a minute to rate this "
+                              "delivery (1–5) and leave a comment, no login needed:\n{link}\n\n"
+                              "The link works once, for {days} days.\n"),
+    "ff.mail.rating_subject": ("客户评价 {rating}/5 · {number}", "Customer rating {rating}/5 · {number}"),
+    "ff.mail.incident_subject": ("订单应急：{incident} · {number} · {customer}",
+                                 "Order incident: {incident} · {number} · {customer}"),
+    "ff.mail.solution_subject": ("应急处理由您负责：{incident}", "You carry out the solution of {incident}"),
+    "ff.mail.solution_body": ("{solution}\n期限：{due:%Y-%m-%d %H:%M}", "{solution}\nDue: {due:%Y-%m-%d %H:%M}"),
+    "ff.mail.overdue_subject": ("应急处理逾期：{incident}", "Incident solution overdue: {incident}"),
+    "ff.mail.incident_customer_subject": ("关于订单 {number} 的说明 · {incident}", "About your order {number} · {incident}"),
+    "ff.mail.compensation_subject": ("补偿待批：{incident} · {kind} ¥{amount:.2f}",
+                                     "Compensation to decide: {incident} · {kind} ¥{amount:.2f}"),
 }

@@ -22,6 +22,15 @@ class Context:
     #: Working windows of a working day in minutes after midnight (the planner's shifts).
     shifts: tuple[tuple[int, int], ...] = ((480, 720), (780, 1020), (1080, 1320))
     horizon_days: int = 120
+    # execution and fulfilment: acknowledgement deadlines in working hours, the milestones
+    # that e-mail the customer (E3), and the feedback links (I1)
+    release_ack_hours: float = 0.5
+    exception_ack_hours: float = 1.0
+    urgent_receipt_ack_hours: float = 1.0
+    progress_milestones: frozenset[str] = frozenset({"start_production", "inspect", "receive"})
+    feedback_secret: str = "jidan-feedback-links"
+    feedback_link_days: int = 14
+    public_url: str = "http://127.0.0.1:8000"
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -20,9 +20,9 @@ BEFORE: dict[str, tuple[str, ...]] = {
 }
 #: action → "module:function" of the work that runs after it, in the same transaction.
 AFTER: dict[str, tuple[str, ...]] = {
-    "release": ("jidan.services.execution.floor:create_tasks",),  # execution (issue 6): D1, D2
+    "release": ("jidan.services.execution.release:create_tasks",),  # execution (issue 6): D1, D2
     "inspect": ("jidan.services.execution.quality:record_final_by_action",),  # execution (issue 6): F2
-    "receive": ("jidan.services.fulfilment.warehouse:after_receive",),  # fulfilment (issue 6): G2, L2
+    "receive": ("jidan.services.fulfilment.receipts:after_receive",),  # fulfilment (issue 6): G2, L2
     "confirm_delivery": ("jidan.services.fulfilment.shipping:after_delivery",),  # fulfilment (issue 6): I1
     "close": ("jidan.services.fulfilment.records:freeze_on_close",),  # fulfilment (issue 6): M2, M4
     "cancel": ("jidan.services.approvals.review:after_cancel",),  # approvals (issue 5): B1
@@ -31,7 +31,7 @@ AFTER: dict[str, tuple[str, ...]] = {
 # execution (issue 6): the customer's progress e-mail at the configured milestones (E3).
 PROGRESS_MILESTONES = ("release", "start_production", "inspect", "receive")
 for _action in PROGRESS_MILESTONES:
-    AFTER[_action] = AFTER.get(_action, ()) + ("jidan.services.execution.floor:progress_at_milestone",)
+    AFTER[_action] = AFTER.get(_action, ()) + ("jidan.services.execution.customer_updates:progress_at_milestone",)
 
 # materials (issue 4): a released order's materials leave free stock (C6).
 AFTER["release"] = AFTER.get("release", ()) + ("jidan.services.materials.purchasing:issue_for_order",)

@@ -16,7 +16,9 @@ from jidan.domain.execution import (
 )
 from jidan.domain.roles import Role
 from jidan.services.execution import exceptions
-from jidan.services.execution import floor as execution
+from jidan.services.execution import boards, customer_updates, reports
+from jidan.services.execution import production_notice as notice
+from jidan.services.execution import progress as order_progress
 from jidan.services.orders import lifecycle as orders
 from jidan.services.execution import quality
 from jidan.web.forms import FormReader, typed_values, whole_number
@@ -34,7 +36,7 @@ NAV = {
 }
 templates.env.globals["execution_nav"] = NAV
 ROLES = {"operators": OPERATORS, "reporters": EXCEPTION_REPORTERS, "inspectors": INSPECTORS,
-         "contacts": execution.CUSTOMER_CONTACTS}
+         "contacts": customer_updates.CUSTOMER_CONTACTS}
 CHOICES = {"kinds": [k.value for k in ExceptionKind], "measures": [m.value for m in Measure],
            "stages": [s.value for s in Stage], "dispositions": [d.value for d in Disposition]}
 REPORTS = ("start", "pause", "resume", "finish")
@@ -54,7 +56,7 @@ def _done(page: Page, allowed) -> str | None:
 
 @router.get("/workcenters")
 def work_centers(page: UserPage):
-    centers = execution.work_centers(page.ctx, page.actor)
+    centers = boards.work_centers(page.ctx, page.actor)
     groups: dict[str, list[dict]] = {}
     for c in centers:
         groups.setdefault(c["department"], []).append(c)
@@ -63,7 +65,7 @@ def work_centers(page: UserPage):
 
 def _board(page: Page, code: str, status: int = 200, error: errors.JidanError | None = None,
            task_id: int | None = None, form: FormData | None = None, fragment: bool = False):
-    board = execution.work_center_board(page.ctx, page.actor, code)
+    board = boards.work_center_board(page.ctx, page.actor, code)
     name = "_board_tasks.html" if fragment else "board.html"
     return _page(page, name, status, board=board, error=error, error_task=task_id, values=typed_values(form),
                  done=_done(page, REPORTS))
@@ -91,7 +93,7 @@ def report(page: UserPage, form: Form, code: CenterCode, task_id: RowId, action:
         hours = read.decimal("hours", below=10**6)
         note = read.text("note", 500) or None
         read.check()
-        execution.report(page.ctx, page.actor, task_id, execution.Report(
+        reports.report(page.ctx, page.actor, task_id, reports.Report(
             action, good, scrap, hours if action == "finish" else None, note, read.version()))
     except errors.JidanError as exc:
         return _board(page, code, status_of(exc), exc, task_id, form)
@@ -103,7 +105,7 @@ def report(page: UserPage, form: Form, code: CenterCode, task_id: RowId, action:
 def _panel_data(page: Page, order_id: int) -> dict:
     ctx, actor = page.ctx, page.actor
     return {"order": orders.get_order(ctx, actor, order_id),
-            "progress": execution.progress(ctx, actor, order_id),
+            "progress": order_progress.progress(ctx, actor, order_id),
             "exceptions": exceptions.for_order(ctx, actor, order_id),
             "quality": quality.for_order(ctx, actor, order_id)}
 
@@ -124,7 +126,7 @@ def progress_update(page: UserPage, form: Form, order_id: OrderId):
     try:
         note = read.text("note", 1000) or None
         read.check()
-        execution.send_progress_update(page.ctx, page.actor, order_id, note)
+        customer_updates.send_progress_update(page.ctx, page.actor, order_id, note)
     except errors.JidanError as exc:
         return _page(page, "order_page.html", status_of(exc), error=exc, fields=exc.fields,
                      values=typed_values(form), **_panel_data(page, order_id))
@@ -134,7 +136,7 @@ def progress_update(page: UserPage, form: Form, order_id: OrderId):
 @router.get("/orders/{order_id}/production-notice")
 def production_notice(page: UserPage, order_id: OrderId):
     """紧急订单生产通知单, printable."""
-    return _page(page, "notice_print.html", notice=execution.production_notice(page.ctx, page.actor, order_id))
+    return _page(page, "notice_print.html", notice=notice.production_notice(page.ctx, page.actor, order_id))
 
 
 # --- process exceptions (E4, E5) --------------------------------------------------------------
@@ -142,7 +144,7 @@ def production_notice(page: UserPage, order_id: OrderId):
 def _exception_form(page: Page, order_id: int, status: int = 200, form: FormData | None = None,
                     error: errors.JidanError | None = None):
     values = typed_values(form) or {k: page.request.query_params.get(k, "") for k in ("task_id", "work_center", "kind")}
-    progress = execution.progress(page.ctx, page.actor, order_id)
+    progress = order_progress.progress(page.ctx, page.actor, order_id)
     return _page(page, "exception_form.html", status, order=orders.get_order(page.ctx, page.actor, order_id),
                  tasks=progress["tasks"], values=values, fields=error.fields if error else {}, error=error,
                  now=page.ctx.now().isoformat(timespec="minutes"))

@@ -22,10 +22,14 @@ from jidan.services.fulfilment import incidents
 from jidan.services.orders import lifecycle as orders
 from jidan.services.fulfilment import records
 from jidan.services.fulfilment import shipping
-from jidan.services.fulfilment import warehouse
+from jidan.services.fulfilment import receipts
+from jidan.services.fulfilment import drawings
+from jidan.services.fulfilment import feedback
+from jidan.services.fulfilment import organisation
 from jidan.services.fulfilment.incidents import CONTACT_CHANNELS, NewIncident
 from jidan.services.fulfilment.shipping import NewShipment
-from jidan.services.fulfilment.warehouse import NewDocument, NewReceipt
+from jidan.services.fulfilment.drawings import NewDocument
+from jidan.services.fulfilment.receipts import NewReceipt
 from jidan.web.forms import FormReader, typed_values, whole_number
 from jidan.web.pages import (
     AnyPage, Form, OrderId, Page, UserPage, WebRoute, check_csrf, redirect, render, safe_next, templates,
@@ -58,15 +62,15 @@ def _panel_data(page: Page, order_id: int) -> dict:
     ctx, actor = page.ctx, page.actor
     order = orders.get_order(ctx, actor, order_id)
     try:
-        receipt = warehouse.get_receipt(ctx, actor, order_id)
+        receipt = receipts.get_receipt(ctx, actor, order_id)
     except errors.NotFound:
         receipt = None
     return {"order": order, "receipt": receipt,
-            "documents": warehouse.documents_for_order(ctx, actor, order_id),
+            "documents": drawings.documents_for_order(ctx, actor, order_id),
             "shipment": shipping.shipment_for_order(ctx, actor, order_id),
-            "feedback": shipping.feedback_for_order(ctx, actor, order_id),
+            "feedback": feedback.feedback_for_order(ctx, actor, order_id),
             "incidents": incidents.list_incidents(ctx, actor, order_id=order_id),
-            "holders": warehouse.holder_choices(ctx, actor), "now": ctx.now().isoformat()}
+            "holders": drawings.holder_choices(ctx, actor), "now": ctx.now().isoformat()}
 
 
 @router.get("/orders/{order_id}/fulfilment")
@@ -87,14 +91,14 @@ def _panel_error(page: Page, order_id: int, exc: errors.JidanError, form: FormDa
 
 @router.get("/warehouse")
 def warehouse_page(page: UserPage):
-    return _page(page, "warehouse.html", to_receive=warehouse.orders_to_receive(page.ctx, page.actor),
-                 documents=warehouse.documents_out(page.ctx, page.actor))
+    return _page(page, "warehouse.html", to_receive=receipts.orders_to_receive(page.ctx, page.actor),
+                 documents=drawings.documents_out(page.ctx, page.actor))
 
 
 def _receipt_form(page: Page, order_id: int, status: int = 200, form: FormData | None = None,
                   fields: dict | None = None, error: errors.JidanError | None = None):
     order = orders.get_order(page.ctx, page.actor, order_id)
-    documents = [d for d in warehouse.documents_for_order(page.ctx, page.actor, order_id) if d["status"] == "out"]
+    documents = [d for d in drawings.documents_for_order(page.ctx, page.actor, order_id) if d["status"] == "out"]
     values = typed_values(form) or {f"qty_{ln['line_no']}": str(ln["quantity"]) for ln in order["lines"]}
     collect = set(form.getlist("collect")) if form else {str(d["id"]) for d in documents}
     return _page(page, "receipt_form.html", status, order=order, documents=documents, values=values,
@@ -128,7 +132,7 @@ def receive(page: UserPage, form: Form, order_id: OrderId):
             read.fail(f"collect.{i}", "unknown_document")
     try:
         read.check("the receipt is not complete")
-        warehouse.receive_goods(page.ctx, page.actor, order_id, NewReceipt(
+        receipts.receive_goods(page.ctx, page.actor, order_id, NewReceipt(
             quantities, location, handed_over_by or None, note or None, tuple(collect), read.version()))
     except errors.JidanError as exc:
         shown = {re.sub(r"^quantities(\.|$)", lambda m: "qty_" if m.group(1) else "lines", k): v
@@ -140,9 +144,9 @@ def receive(page: UserPage, form: Form, order_id: OrderId):
 @router.get("/orders/{order_id}/receipt")
 def receipt_print(page: UserPage, order_id: OrderId):
     """成品入库单, printable; 急单 in the top-right corner of an urgent order's (G1)."""
-    receipt = warehouse.get_receipt(page.ctx, page.actor, order_id)
+    receipt = receipts.get_receipt(page.ctx, page.actor, order_id)
     return _page(page, "receipt_print.html", receipt=receipt,
-                 documents=warehouse.documents_for_order(page.ctx, page.actor, order_id))
+                 documents=drawings.documents_for_order(page.ctx, page.actor, order_id))
 
 
 @router.post("/orders/{order_id}/documents")
@@ -154,7 +158,7 @@ def issue_document(page: UserPage, form: Form, order_id: OrderId):
                       read.text("holder", 50) or None)
     try:
         read.check("the document is not complete")
-        warehouse.issue_document(page.ctx, page.actor, order_id, cmd)
+        drawings.issue_document(page.ctx, page.actor, order_id, cmd)
     except errors.JidanError as exc:
         return _panel_error(page, order_id, exc, form, "issue_document")
     return redirect(f"/orders/{order_id}#fulfilment")
@@ -164,19 +168,19 @@ def issue_document(page: UserPage, form: Form, order_id: OrderId):
 def document_action(page: UserPage, form: Form, doc_id: RowId, action: str):
     """collect (warehouse), return (engineering) or hand-over of one lent document."""
     check_csrf(page, form)
-    doc = warehouse.get_document(page.ctx, page.actor, doc_id)
+    doc = drawings.get_document(page.ctx, page.actor, doc_id)
     read = FormReader(form)
     version = read.version()
     try:
         if action == "collect":
-            warehouse.collect_document(page.ctx, page.actor, doc_id, version)
+            drawings.collect_document(page.ctx, page.actor, doc_id, version)
         elif action == "return":
-            warehouse.return_document(page.ctx, page.actor, doc_id, version)
+            drawings.return_document(page.ctx, page.actor, doc_id, version)
         elif action == "hand-over":
             department = read.text("holder_department", 30) or None
             holder = read.text("holder", 50) or None
             read.check("say who takes the document")
-            warehouse.hand_over(page.ctx, page.actor, doc_id, department, holder, version)
+            drawings.hand_over(page.ctx, page.actor, doc_id, department, holder, version)
         else:
             raise errors.NotFound(f"no action {action!r}", code="not_found")
     except errors.ValidationFailed as exc:
@@ -287,7 +291,7 @@ def record_page(page: UserPage, order_id: OrderId):
 @router.post("/orders/{order_id}/feedback-requests")
 def ask_feedback(page: UserPage, form: Form, order_id: OrderId):
     check_csrf(page, form)
-    shipping.request_feedback(page.ctx, page.actor, order_id)
+    feedback.request_feedback(page.ctx, page.actor, order_id)
     return redirect(f"/orders/{order_id}/fulfilment")
 
 
@@ -296,7 +300,7 @@ def ask_feedback(page: UserPage, form: Form, order_id: OrderId):
 @router.get("/feedback/{token}")
 def feedback_page(page: AnyPage, token: Token):
     try:
-        delivery = shipping.feedback_form(page.ctx, token)
+        delivery = feedback.feedback_form(page.ctx, token)
     except errors.JidanError as exc:
         return _page(page, "feedback.html", status_of(exc), refused=exc, token=token)
     return _page(page, "feedback.html", delivery=delivery, token=token, values={}, fields={})
@@ -310,12 +314,12 @@ def feedback_answer(page: AnyPage, form: Form, token: Token):
     comment = read.text("comment", 2000)
     try:
         if read.fields:
-            shipping.feedback_form(page.ctx, token)  # a dead link says so before any field error
+            feedback.feedback_form(page.ctx, token)  # a dead link says so before any field error
             read.check("the feedback is not complete")
-        shipping.submit_feedback(page.ctx, token, rating, comment)
+        feedback.submit_feedback(page.ctx, token, rating, comment)
     except errors.JidanError as exc:
         if isinstance(exc, errors.ValidationFailed):
-            return _page(page, "feedback.html", 422, delivery=shipping.feedback_form(page.ctx, token),
+            return _page(page, "feedback.html", 422, delivery=feedback.feedback_form(page.ctx, token),
                          token=token, values=typed_values(form), fields=exc.fields, error=exc)
         return _page(page, "feedback.html", status_of(exc), refused=exc, token=token)
     return _page(page, "feedback.html", thanks=True, rating=rating, token=token)
@@ -421,7 +425,7 @@ def incident_action(page: UserPage, form: Form, incident_id: RowId, action: str)
 
 def _emergency(page: Page, status: int = 200, form: FormData | None = None,
                error: errors.JidanError | None = None):
-    return _page(page, "emergency.html", status, organisation=incidents.organisation(page.ctx, page.actor),
+    return _page(page, "emergency.html", status, organisation=organisation.organisation(page.ctx, page.actor),
                  values=typed_values(form), fields=error.fields if error else {}, error=error)
 
 
@@ -439,13 +443,13 @@ def emergency_change(page: UserPage, form: Form):
         if member:
             if (member_id := whole_number(member)) is None:
                 raise errors.NotFound("no such member", code="not_found")
-            incidents.remove_member(page.ctx, page.actor, member_id, read.version())
+            organisation.remove_member(page.ctx, page.actor, member_id, read.version())
         else:
             username = read.text("username", 50)
             group = read.text("group", 12)
             duty = read.text("duty", 100)
             read.check("the member is not complete")
-            incidents.add_member(page.ctx, page.actor, username, group, duty)
+            organisation.add_member(page.ctx, page.actor, username, group, duty)
     except (errors.ValidationFailed, errors.Duplicate) as exc:
         return _emergency(page, status_of(exc), form, exc)
     return redirect("/emergency-organisation")

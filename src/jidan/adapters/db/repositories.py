@@ -14,6 +14,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from jidan.adapters.db import tables as t
 from jidan.domain.audit import GENESIS, event_hash
+from jidan.domain.execution import Downtime, Inspection, OrderProgress, ProcessException, Task
+from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, OrderRecord, Receipt, Shipment
 from jidan.domain.material import DelayRequest, MaterialShortage, MaterialStock, PurchaseOrder, PurchaseRequest
 from jidan.domain.model import Customer, Department, Product, User, WorkCenter
 from jidan.domain.order import Order
@@ -732,17 +734,36 @@ class LetterStore(_TableStore):
 
 
 # --- execution (issue 6) ----------------------------------------------------------------------
-class TaskStore(_TableStore):
+class _RecordStore(_TableStore):
+    """Rows of one table as the domain's frozen ``record``s (dicts where a store names none)."""
+
+    record: type | None = None
+
+    def _one(self, row):
+        if row is None:
+            return None
+        return self.record(**row._mapping) if self.record else dict(row._mapping)
+
+    def _rows(self, query) -> list:
+        return [self._one(r) for r in self.session.execute(query)]
+
+    def get(self, row_id: int, lock: bool = False):
+        q = select(self.table).where(self.table.c.id == row_id)
+        return self._one(self.session.execute(q.with_for_update() if lock else q).one_or_none())
+
+
+class TaskStore(_RecordStore):
     """Production tasks (D1, E1), the operators' reports and each order's last forecast (E2)."""
 
     table = t.production_tasks
+    record = Task
 
-    def for_order(self, order_id: int) -> list[dict]:
+    def for_order(self, order_id: int) -> list[Task]:
         c = self.table.c
         return self._rows(select(self.table).where(c.order_id == order_id)
                           .order_by(c.line_no, c.planned_start, c.step_seq, c.lot, c.id))
 
-    def on_floor(self, since: datetime) -> list[dict]:
+    def on_floor(self, since: datetime) -> list[Task]:
         """Every task not done yet, and those finished since ``since`` (the floor screens)."""
         c = self.table.c
         return self._rows(select(self.table).where(or_(c.status != "done", c.finished_at >= since))
@@ -753,21 +774,22 @@ class TaskStore(_TableStore):
 
     def reports(self, task_id: int) -> list[dict]:
         r = t.task_reports.c
-        return self._rows(select(t.task_reports).where(r.task_id == task_id).order_by(r.id))
+        return [dict(row._mapping) for row in self.session.execute(
+            select(t.task_reports).where(r.task_id == task_id).order_by(r.id))]
 
-    def progress(self, order_id: int) -> dict | None:
+    def progress(self, order_id: int) -> OrderProgress | None:
         row = self.session.execute(select(t.order_progress).where(
             t.order_progress.c.order_id == order_id)).one_or_none()
-        return dict(row._mapping) if row else None
+        return OrderProgress(**row._mapping) if row else None
 
-    def save_progress(self, order_id: int, current: dict | None, **values) -> None:
+    def save_progress(self, order_id: int, current: OrderProgress | None, **values) -> None:
         """Inserts the first forecast of an order, or compare-and-sets the one read as ``current``."""
         p = t.order_progress
         if current is None:
             self.session.execute(p.insert().values(order_id=order_id, version=1, **values))
             return
-        done = self.session.execute(p.update().where(p.c.id == current["id"], p.c.version == current["version"])
-                                    .values(version=current["version"] + 1, **values))
+        done = self.session.execute(p.update().where(p.c.id == current.id, p.c.version == current.version)
+                                    .values(version=current.version + 1, **values))
         if done.rowcount != 1:
             raise StaleDataError("order progress changed")
 
@@ -798,35 +820,37 @@ class FloorStore:
     def add_downtime(self, **values) -> int:
         return self.session.execute(t.work_center_downtimes.insert().values(**values)).inserted_primary_key[0]
 
-    def downtimes(self, until_after: datetime, work_center: str | None = None) -> list[dict]:
+    def downtimes(self, until_after: datetime, work_center: str | None = None) -> list[Downtime]:
         """Downtimes that have not ended by ``until_after``."""
         d = t.work_center_downtimes.c
         q = select(t.work_center_downtimes).where(d.down_until > until_after)
         if work_center:
             q = q.where(d.work_center_code == work_center)
-        return [dict(r._mapping) for r in self.session.execute(q.order_by(d.down_from, d.id))]
+        return [Downtime(**r._mapping) for r in self.session.execute(q.order_by(d.down_from, d.id))]
 
 
-class ProcessExceptionStore(_TableStore):
+class ProcessExceptionStore(_RecordStore):
     """紧急订单制程异常申报单 (E4)."""
 
     table = t.process_exceptions
+    record = ProcessException
 
-    def for_order(self, order_id: int) -> list[dict]:
+    def for_order(self, order_id: int) -> list[ProcessException]:
         c = self.table.c
         return self._rows(select(self.table).where(c.order_id == order_id).order_by(c.id))
 
-    def open(self, limit: int = 200) -> list[dict]:
+    def open(self, limit: int = 200) -> list[ProcessException]:
         c = self.table.c
         return self._rows(select(self.table).where(c.status != "closed").order_by(c.id.desc()).limit(limit))
 
 
-class InspectionStore(_TableStore):
+class InspectionStore(_RecordStore):
     """Inspection results (F1, F2); written once, and the re-plan they caused filled in once."""
 
     table = t.inspections
+    record = Inspection
 
-    def for_order(self, order_id: int) -> list[dict]:
+    def for_order(self, order_id: int) -> list[Inspection]:
         c = self.table.c
         return self._rows(select(self.table).where(c.order_id == order_id).order_by(c.id))
 
@@ -839,65 +863,71 @@ class InspectionStore(_TableStore):
 
 
 # --- fulfilment (issue 6) ---------------------------------------------------------------------
-class _RowStore(_TableStore):
+class _RowStore(_RecordStore):
     """Rows that belong to an order, the latest one first."""
 
-    def by_order(self, order_id: int) -> dict | None:
-        row = self.session.execute(select(self.table).where(self.table.c.order_id == order_id)
-                                   .order_by(self.table.c.id.desc()).limit(1)).one_or_none()
-        return dict(row._mapping) if row else None
+    def by_order(self, order_id: int):
+        return self._one(self.session.execute(select(self.table).where(self.table.c.order_id == order_id)
+                                              .order_by(self.table.c.id.desc()).limit(1)).one_or_none())
 
 
 class ReceiptStore(_RowStore):
     """成品入库单 (G1)."""
 
     table = t.goods_receipts
+    record = Receipt
 
 
 class DrawingStore(_RowStore):
     """Temporary drawings and engineering data lent out with orders (L1, L2)."""
 
     table = t.engineering_documents
+    record = Drawing
 
-    def for_order(self, order_id: int) -> list[dict]:
+    def for_order(self, order_id: int) -> list[Drawing]:
         return self._rows(select(self.table).where(self.table.c.order_id == order_id)
                           .order_by(self.table.c.id))
 
-    def find(self, order_id: int, doc_no: str) -> dict | None:
-        row = self.session.execute(select(self.table).where(
-            self.table.c.order_id == order_id, self.table.c.doc_no == doc_no)).one_or_none()
-        return dict(row._mapping) if row else None
+    def find(self, order_id: int, doc_no: str) -> Drawing | None:
+        return self._one(self.session.execute(select(self.table).where(
+            self.table.c.order_id == order_id, self.table.c.doc_no == doc_no)).one_or_none())
 
-    def not_returned(self) -> list[dict]:
-        """Every document still away from engineering, overdue first, then by due time."""
+    def not_returned(self) -> list[tuple[Drawing, str, bool]]:
+        """(document, order number, urgent) of every document still away from engineering,
+        overdue first, then by due time."""
         c = self.table.c
-        return self._rows(select(self.table, t.orders.c.number.label("order_number"),
-                                 t.orders.c.urgent.label("order_urgent"))
-                          .join(t.orders, t.orders.c.id == c.order_id)
-                          .where(c.status != "returned")
-                          .order_by(c.overdue_department.is_(None), c.due_at.is_(None), c.due_at, c.id))
+        rows = self.session.execute(select(self.table, t.orders.c.number.label("order_number"),
+                                           t.orders.c.urgent.label("order_urgent"))
+                                    .join(t.orders, t.orders.c.id == c.order_id)
+                                    .where(c.status != "returned")
+                                    .order_by(c.overdue_department.is_(None), c.due_at.is_(None), c.due_at, c.id))
+        return [(Drawing(**{k: r._mapping[k] for k in c.keys()}), r.order_number, r.order_urgent) for r in rows]
 
 
 class ShipmentStore(_RowStore):
     """Shipments (G3–G5)."""
 
     table = t.shipments
+    record = Shipment
 
-    def by_status(self, status: str, limit: int = 200) -> list[dict]:
+    def by_status(self, status: str, limit: int = 200) -> list[tuple[Shipment, str, bool]]:
+        """(shipment, order number, urgent) of the shipments in ``status``, urgent first."""
         c = self.table.c
-        return self._rows(select(self.table, t.orders.c.number.label("order_number"),
-                                 t.orders.c.urgent.label("order_urgent"))
-                          .join(t.orders, t.orders.c.id == c.order_id)
-                          .where(c.status == status)
-                          .order_by(t.orders.c.urgent.desc(), c.expected_arrival, c.id).limit(limit))
+        rows = self.session.execute(select(self.table, t.orders.c.number.label("order_number"),
+                                           t.orders.c.urgent.label("order_urgent"))
+                                    .join(t.orders, t.orders.c.id == c.order_id)
+                                    .where(c.status == status)
+                                    .order_by(t.orders.c.urgent.desc(), c.expected_arrival, c.id).limit(limit))
+        return [(Shipment(**{k: r._mapping[k] for k in c.keys()}), r.order_number, r.order_urgent) for r in rows]
 
 
 class FeedbackStore(_RowStore):
     """Feedback requests and the answers to them (I1)."""
 
     table = t.feedback_requests
+    record = FeedbackRequest
 
-    def for_order(self, order_id: int) -> list[dict]:
+    def for_order(self, order_id: int) -> list[FeedbackRequest]:
         return self._rows(select(self.table).where(self.table.c.order_id == order_id)
                           .order_by(self.table.c.id))
 
@@ -906,13 +936,12 @@ class IncidentStore(_RowStore):
     """Delay and emergency-plan incidents with their follow-ups (I2–I4)."""
 
     table = t.incidents
+    record = Incident
 
-    def list(self, status: str | None = None, order_id: int | None = None, limit: int = 200) -> list[dict]:
+    def list(self, status: str | None = None, order_id: int | None = None, limit: int = 200) -> list[Incident]:
+        """Open ones first, by the solution's deadline, newest first."""
         c = self.table.c
-        q = (select(self.table, t.orders.c.number.label("order_number"),
-                    t.orders.c.urgent.label("order_urgent"), t.customers.c.name.label("customer_name"))
-             .join(t.orders, t.orders.c.id == c.order_id)
-             .join(t.customers, t.customers.c.id == c.customer_id))
+        q = select(self.table)
         if status:
             q = q.where(c.status == status)
         if order_id is not None:
@@ -925,8 +954,9 @@ class IncidentStore(_RowStore):
 
     def followups(self, incident_id: int) -> list[dict]:
         f = t.incident_followups
-        return self._rows(select(f, t.users.c.username.label("by")).join(t.users, t.users.c.id == f.c.by_id)
-                          .where(f.c.incident_id == incident_id).order_by(f.c.at, f.c.id))
+        return [dict(r._mapping) for r in self.session.execute(
+            select(f, t.users.c.username.label("by")).join(t.users, t.users.c.id == f.c.by_id)
+            .where(f.c.incident_id == incident_id).order_by(f.c.at, f.c.id))]
 
 
 class EmergencyOrganisation(_RowStore):
@@ -955,3 +985,4 @@ class OrderRecordStore(_RowStore):
     """Records of completed orders (M2, M4), written once when the order closes."""
 
     table = t.order_records
+    record = OrderRecord

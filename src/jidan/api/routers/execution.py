@@ -11,7 +11,9 @@ from pydantic import Field
 from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.schemas import Code, Strict
 from jidan.services.execution import exceptions
-from jidan.services.execution import floor as execution
+from jidan.services.execution import boards, customer_updates, leaders, reports
+from jidan.services.execution import production_notice as notice
+from jidan.services.execution import progress as order_progress
 from jidan.services.execution import quality
 
 router = APIRouter(tags=["execution"])
@@ -44,43 +46,43 @@ class ProgressUpdateIn(Strict):
 def report(task_id: Id, action: Literal["start", "pause", "resume", "finish"], ctx: CtxDep, actor: ActorDep,
            body: ReportIn | None = None) -> dict:
     body = body or ReportIn()
-    return execution.report(ctx, actor, task_id, execution.Report(
+    return reports.report(ctx, actor, task_id, reports.Report(
         action, body.good_qty, body.scrap_qty, body.hours, body.note, body.version))
 
 
 @router.get("/orders/{order_id}/progress")
 def progress(order_id: Id, ctx: CtxDep, actor: ActorDep) -> dict:
-    return execution.progress(ctx, actor, order_id)
+    return order_progress.progress(ctx, actor, order_id)
 
 
 @router.get("/orders/{order_id}/production-notice")
 def production_notice(order_id: Id, ctx: CtxDep, actor: ActorDep) -> dict:
-    return execution.production_notice(ctx, actor, order_id)
+    return notice.production_notice(ctx, actor, order_id)
 
 
 @router.post("/orders/{order_id}/progress-update", status_code=201)
 def progress_update(order_id: Id, ctx: CtxDep, actor: ActorDep, body: ProgressUpdateIn | None = None) -> dict:
-    return execution.send_progress_update(ctx, actor, order_id, (body or ProgressUpdateIn()).note)
+    return customer_updates.send_progress_update(ctx, actor, order_id, (body or ProgressUpdateIn()).note)
 
 
 @router.get("/workcenters")
 def work_centers(ctx: CtxDep, actor: ActorDep) -> list[dict]:
-    return execution.work_centers(ctx, actor)
+    return boards.work_centers(ctx, actor)
 
 
 @router.get("/workcenters/{code}")
 def work_center(code: Code, ctx: CtxDep, actor: ActorDep) -> dict:
-    return execution.work_center_board(ctx, actor, code)
+    return boards.work_center_board(ctx, actor, code)
 
 
 @router.get("/workgroups")
 def groups(ctx: CtxDep, actor: ActorDep) -> list[dict]:
-    return execution.group_leaders(ctx, actor)
+    return leaders.group_leaders(ctx, actor)
 
 
 @router.put("/workgroups/{department}/leader")
 def set_leader(department: Code, body: LeaderIn, ctx: CtxDep, actor: ActorDep) -> dict:
-    return execution.set_group_leader(ctx, actor, department, body.username)
+    return leaders.set_group_leader(ctx, actor, department, body.username)
 
 
 # ---------------------------------------------------------------- process exceptions (E4, E5)

@@ -12,10 +12,14 @@ from jidan.api.schemas import Strict
 from jidan.services.fulfilment import incidents
 from jidan.services.fulfilment import records
 from jidan.services.fulfilment import shipping
-from jidan.services.fulfilment import warehouse
+from jidan.services.fulfilment import receipts
+from jidan.services.fulfilment import drawings
+from jidan.services.fulfilment import feedback
+from jidan.services.fulfilment import organisation
 from jidan.services.fulfilment.incidents import NewIncident
 from jidan.services.fulfilment.shipping import NewShipment
-from jidan.services.fulfilment.warehouse import NewDocument, NewReceipt
+from jidan.services.fulfilment.drawings import NewDocument
+from jidan.services.fulfilment.receipts import NewReceipt
 
 router = APIRouter(tags=["fulfilment"])
 #: The customer's feedback link: no login, the signed token is the permission.
@@ -148,49 +152,49 @@ def _shipment(body: ShipmentIn) -> NewShipment:
 def receive(order_id: Id, body: ReceiptIn, ctx: CtxDep, actor: ActorDep) -> dict:
     cmd = NewReceipt({ln.line_no: ln.quantity for ln in body.lines}, body.location, body.handed_over_by,
                      body.note, tuple(body.collect), body.version)
-    return warehouse.receive_goods(ctx, actor, order_id, cmd)
+    return receipts.receive_goods(ctx, actor, order_id, cmd)
 
 
 @router.get("/orders/{order_id}/receipt")
 def receipt(order_id: Id, ctx: CtxDep, actor: ActorDep) -> dict:
-    return warehouse.get_receipt(ctx, actor, order_id)
+    return receipts.get_receipt(ctx, actor, order_id)
 
 
 @router.get("/warehouse/to-receive")
 def to_receive(ctx: CtxDep, actor: ActorDep) -> list[dict]:
-    return warehouse.orders_to_receive(ctx, actor)
+    return receipts.orders_to_receive(ctx, actor)
 
 
 @router.post("/orders/{order_id}/documents", status_code=201)
 def issue_document(order_id: Id, body: DocumentIn, ctx: CtxDep, actor: ActorDep) -> dict:
     cmd = NewDocument(body.doc_no, body.title, body.kind, body.holder_department, body.holder)
-    return warehouse.issue_document(ctx, actor, order_id, cmd)
+    return drawings.issue_document(ctx, actor, order_id, cmd)
 
 
 @router.get("/orders/{order_id}/documents")
 def order_documents(order_id: Id, ctx: CtxDep, actor: ActorDep) -> list[dict]:
-    return warehouse.documents_for_order(ctx, actor, order_id)
+    return drawings.documents_for_order(ctx, actor, order_id)
 
 
 @router.get("/documents")
 def documents_out(ctx: CtxDep, actor: ActorDep) -> list[dict]:
     """Every temporary drawing or engineering data not yet back with engineering, overdue first."""
-    return warehouse.documents_out(ctx, actor)
+    return drawings.documents_out(ctx, actor)
 
 
 @router.post("/documents/{doc_id}/hand-over")
 def hand_over(doc_id: Id, body: HandOverIn, ctx: CtxDep, actor: ActorDep) -> dict:
-    return warehouse.hand_over(ctx, actor, doc_id, body.holder_department, body.holder, body.version)
+    return drawings.hand_over(ctx, actor, doc_id, body.holder_department, body.holder, body.version)
 
 
 @router.post("/documents/{doc_id}/collect")
 def collect(doc_id: Id, ctx: CtxDep, actor: ActorDep, body: VersionIn | None = None) -> dict:
-    return warehouse.collect_document(ctx, actor, doc_id, (body or VersionIn()).version)
+    return drawings.collect_document(ctx, actor, doc_id, (body or VersionIn()).version)
 
 
 @router.post("/documents/{doc_id}/return")
 def return_document(doc_id: Id, ctx: CtxDep, actor: ActorDep, body: VersionIn | None = None) -> dict:
-    return warehouse.return_document(ctx, actor, doc_id, (body or VersionIn()).version)
+    return drawings.return_document(ctx, actor, doc_id, (body or VersionIn()).version)
 
 
 # --- shipping -----------------------------------------------------------------------------------
@@ -234,22 +238,22 @@ def deliver(shipment_id: Id, body: DeliveryIn, ctx: CtxDep, actor: ActorDep) -> 
 
 @router.get("/orders/{order_id}/feedback")
 def order_feedback(order_id: Id, ctx: CtxDep, actor: ActorDep) -> list[dict]:
-    return shipping.feedback_for_order(ctx, actor, order_id)
+    return feedback.feedback_for_order(ctx, actor, order_id)
 
 
 @router.post("/orders/{order_id}/feedback-requests", status_code=201)
 def ask_feedback(order_id: Id, ctx: CtxDep, actor: ActorDep) -> dict:
-    return shipping.request_feedback(ctx, actor, order_id)
+    return feedback.request_feedback(ctx, actor, order_id)
 
 
 @public.get("/feedback/{token}")
 def feedback_form(token: Annotated[str, Path(max_length=500)], ctx: CtxDep) -> dict:
-    return shipping.feedback_form(ctx, token)
+    return feedback.feedback_form(ctx, token)
 
 
 @public.post("/feedback/{token}")
 def give_feedback(token: Annotated[str, Path(max_length=500)], body: FeedbackIn, ctx: CtxDep) -> dict:
-    return shipping.submit_feedback(ctx, token, body.rating, body.comment)
+    return feedback.submit_feedback(ctx, token, body.rating, body.comment)
 
 
 # --- incidents and the emergency organisation ---------------------------------------------------
@@ -305,18 +309,18 @@ def close_incident(incident_id: Id, ctx: CtxDep, actor: ActorDep, body: VersionI
 
 @router.get("/emergency-organisation")
 def emergency_organisation(ctx: CtxDep, actor: ActorDep) -> dict:
-    return incidents.organisation(ctx, actor)
+    return organisation.organisation(ctx, actor)
 
 
 @router.post("/emergency-organisation/members", status_code=201)
 def add_member(body: MemberIn, ctx: CtxDep, actor: ActorDep) -> dict:
-    return incidents.add_member(ctx, actor, body.username, body.group, body.duty)
+    return organisation.add_member(ctx, actor, body.username, body.group, body.duty)
 
 
 @router.delete("/emergency-organisation/members/{member_id}", status_code=204)
 def remove_member(member_id: Id, ctx: CtxDep, actor: ActorDep,
                   version: Annotated[int | None, Query(ge=1)] = None) -> Response:
-    incidents.remove_member(ctx, actor, member_id, version)
+    organisation.remove_member(ctx, actor, member_id, version)
     return Response(status_code=204)
 
 

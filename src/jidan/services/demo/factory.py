@@ -110,11 +110,11 @@ def load_demo(ctx: Context, seed: int = 7, orders_count: int = 150,
     from jidan.services.notices.inbox import demo_notices
     demo_notices(ctx, golden)
     # demo: execution (issue 6)
-    from jidan.services.execution.floor import demo_group_leaders
+    from jidan.services.execution.leaders import demo_group_leaders
     demo_group_leaders(ctx)
     # demo: fulfilment (issue 6)
     from jidan.services.fulfilment.incidents import demo_organisation
-    from jidan.services.fulfilment.warehouse import demo_documents
+    from jidan.services.fulfilment.drawings import demo_documents
     demo_documents(ctx, golden)
     demo_organisation(ctx)
     return {"golden_order": golden["number"], "users": len(users), "customers": len(CUSTOMERS), "products": len(products),

@@ -12,7 +12,8 @@ from datetime import date, datetime, timedelta
 
 from jidan.domain import errors
 from jidan.domain.execution import (
-    EXCEPTION_REPORTERS, ExceptionKind, ExceptionState, Measure, exception_actions, exception_step,
+    EXCEPTION_REPORTERS, ExceptionKind, ExceptionState, Measure, ProcessException, Task, exception_actions,
+    exception_step,
 )
 from jidan.domain.model import Actor
 from jidan.domain.roles import Role
@@ -20,19 +21,10 @@ from jidan.domain.states import ON_FLOOR
 from jidan.services import audit
 from jidan.services import planning
 from jidan.services.context import Context
-from jidan.services.execution.floor import PlanIndex, due_at, order_forecast
 from jidan.services.notices.notify import notify, send_email
 from jidan.services.permissions import load_order, require_order_access, require_role
-
-
-def _iso(value) -> str | None:
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="minutes")
-    return value.isoformat() if isinstance(value, date) else None
-
-
-def _ack_hours(ctx) -> float:
-    return getattr(getattr(ctx, "settings", None), "exception_ack_hours", 1.0)
+from jidan.services.execution.progress import order_forecast
+from jidan.services.execution.tasks import PlanIndex, due_at, iso, urgent_tag
 
 
 @dataclass(frozen=True)
@@ -49,7 +41,7 @@ class NewException:
     down_until: datetime | None = None
 
 
-def _load(uow, actor: Actor, exception_id: int) -> dict:
+def _load(uow, actor: Actor, exception_id: int) -> ProcessException:
     require_order_access(actor)
     row = uow.process_exceptions.get(exception_id)
     if row is None:
@@ -57,7 +49,7 @@ def _load(uow, actor: Actor, exception_id: int) -> dict:
     return row
 
 
-def _check_new(uow, cmd: NewException, now: datetime) -> tuple[dict | None, str | None, datetime | None, datetime | None]:
+def _check_new(uow, cmd: NewException, now: datetime) -> tuple[Task | None, str | None, datetime | None, datetime | None]:
     """(task, work center, down from, down until) of a new report, or a field-level 422."""
     fields = {}
     if cmd.kind not in ExceptionKind.__members__.values():
@@ -67,9 +59,9 @@ def _check_new(uow, cmd: NewException, now: datetime) -> tuple[dict | None, str 
     if cmd.estimated_delay_minutes < 0:
         fields["estimated_delay_minutes"] = "must_not_be_negative"
     task = uow.tasks.get(cmd.task_id) if cmd.task_id is not None else None
-    if cmd.task_id is not None and (task is None or task["order_id"] != cmd.order_id):
+    if cmd.task_id is not None and (task is None or task.order_id != cmd.order_id):
         fields["task_id"] = "unknown_task"
-    center = cmd.work_center or (task["work_center_code"] if task else None)
+    center = cmd.work_center or (task.work_center_code if task else None)
     if cmd.work_center and uow.plant.work_center(cmd.work_center) is None:
         fields["work_center"] = "unknown_work_center"
     start = until = None
@@ -102,7 +94,7 @@ def report_exception(ctx: Context, actor: Actor, cmd: NewException) -> dict:
             raise errors.Conflict(f"the order is {order.status}, not on the floor",
                                   code="exception.order_not_in_production")
         exception_id = uow.process_exceptions.add(
-            order_id=order.id, task_id=task["id"] if task else None, work_center_code=center, kind=cmd.kind,
+            order_id=order.id, task_id=task.id if task else None, work_center_code=center, kind=cmd.kind,
             description=cmd.description.strip(), estimated_delay_minutes=cmd.estimated_delay_minutes,
             status=ExceptionState.REPORTED.value, reported_by=actor.user_id, reported_at=now,
             down_from=start, down_until=until)
@@ -111,29 +103,31 @@ def report_exception(ctx: Context, actor: Actor, cmd: NewException) -> dict:
                                    reason=cmd.description.strip()[:200], exception_id=exception_id,
                                    created_by=actor.user_id, created_at=now)
         notify(uow, now, kind="exception", ctx=ctx, roles=[Role.PMC], order_id=order.id,
-               ref=f"exception:{exception_id}", needs_ack=True, ack_hours=_ack_hours(ctx),
+               ref=f"exception:{exception_id}", needs_ack=True, ack_hours=ctx.exception_ack_hours,
                critical=order.urgent, exclude=actor,
-               subject=f"{'【急单】' if order.urgent else ''}制程异常申报 EX-{exception_id:05d} {order.number}",
-               body=f"{cmd.kind} · {center or ''} · 预计延误 {cmd.estimated_delay_minutes} 分钟\n{cmd.description}")
+               subject=ctx.messages.text("ui.ex.mail.exception_subject", tag=urgent_tag(ctx, order.urgent),
+                                         id=exception_id, number=order.number),
+               body=ctx.messages.text("ui.ex.mail.exception_body", kind=cmd.kind, work_center=center or "",
+                                      minutes=cmd.estimated_delay_minutes, description=cmd.description))
         row = uow.process_exceptions.get(exception_id)
         audit.record(uow, ctx, actor, "process_exception", exception_id, "report", None,
-                     {k: row[k] for k in ("order_id", "task_id", "work_center_code", "kind", "description",
+                     {k: getattr(row, k) for k in ("order_id", "task_id", "work_center_code", "kind", "description",
                                           "estimated_delay_minutes", "down_from", "down_until")})
         uow.commit()
         return exception_view(uow, row, actor)
 
 
-def _advance(uow, ctx: Context, actor: Actor, row: dict, action: str, version: int | None,
-             reason: str | None = None, **values) -> dict:
+def _advance(uow, ctx: Context, actor: Actor, row: ProcessException, action: str, version: int | None,
+             reason: str | None = None, **values) -> ProcessException:
     """One step of the report's life from the table, compare-and-set and audited."""
-    target = exception_step(row["status"], action, actor, row["applied_by"])
-    if version is not None and version != row["version"]:
-        raise errors.StaleVersion("the exception report changed; reload it", current_version=row["version"])
+    target = exception_step(row.status, action, actor, row.applied_by)
+    if version is not None and version != row.version:
+        raise errors.StaleVersion("the exception report changed; reload it", current_version=row.version)
     values["status"] = target.value
-    uow.process_exceptions.update(row["id"], row["version"], **values)
-    audit.record(uow, ctx, actor, "process_exception", row["id"], action, {"status": row["status"]},
+    uow.process_exceptions.update(row.id, row.version, **values)
+    audit.record(uow, ctx, actor, "process_exception", row.id, action, {"status": row.status},
                  {k: v for k, v in values.items() if k not in ("impact",)}, reason)
-    return uow.process_exceptions.get(row["id"])
+    return uow.process_exceptions.get(row.id)
 
 
 def replan(ctx: Context, actor: Actor, exception_id: int, time_limit: float = 2.0,
@@ -142,20 +136,20 @@ def replan(ctx: Context, actor: Actor, exception_id: int, time_limit: float = 2.
     before accepting the run (C7, E5); the run is accepted through planning as any other."""
     with ctx.uow() as uow:
         row = _load(uow, actor, exception_id)
-        exception_step(row["status"], "replan", actor, row["applied_by"])
-        if row["kind"] != ExceptionKind.EQUIPMENT_FAILURE:
+        exception_step(row.status, "replan", actor, row.applied_by)
+        if row.kind != ExceptionKind.EQUIPMENT_FAILURE:
             raise errors.Conflict("only an equipment failure takes a work center down to re-plan around",
                                   code="exception.nothing_to_replan")
-    run = planning.propose_repair(ctx, actor, row["work_center_code"], row["down_from"], row["down_until"],
+    run = planning.propose_repair(ctx, actor, row.work_center_code, row.down_from, row.down_until,
                                   time_limit)
     with ctx.uow() as uow:
         row = _load(uow, actor, exception_id)
-        order = uow.orders.get(row["order_id"])
+        order = uow.orders.get(row.order_id)
         result, _ = order_forecast(uow, ctx, order, PlanIndex(uow.planning_runs.get(run["id"])))
         due = due_at(order)
         impact = {"run_id": run["id"], "moved": run["summary"].get("moved"),
-                  "slipped": run["impact"]["slipped"], "predicted_completion": _iso(result.predicted),
-                  "due": _iso(due), "late": bool(result.predicted and result.predicted > due),
+                  "slipped": run["impact"]["slipped"], "predicted_completion": iso(result.predicted),
+                  "due": iso(due), "late": bool(result.predicted and result.predicted > due),
                   "late_minutes": max(0, int((result.predicted - due).total_seconds() // 60)) if result.predicted else 0}
         row = _advance(uow, ctx, actor, row, "replan", version, None, planning_run_id=run["id"], impact=impact)
         uow.commit()
@@ -167,7 +161,7 @@ def apply_to_management(ctx: Context, actor: Actor, exception_id: int, applicati
     """The due date is threatened: pmc applies in writing to management for a measure (E4)."""
     with ctx.uow() as uow:
         row = _load(uow, actor, exception_id)
-        exception_step(row["status"], "apply", actor, row["applied_by"])
+        exception_step(row.status, "apply", actor, row.applied_by)
         fields = {}
         if not application.strip():
             fields["application"] = "required"
@@ -175,14 +169,16 @@ def apply_to_management(ctx: Context, actor: Actor, exception_id: int, applicati
             fields["requested_measure"] = "unknown_measure"
         if fields:
             raise errors.ValidationFailed("the application is not complete", fields=fields)
-        order = uow.orders.get(row["order_id"])
+        order = uow.orders.get(row.order_id)
         now = ctx.now()
         row = _advance(uow, ctx, actor, row, "apply", version, application.strip(),
                        application=application.strip(), requested_measure=requested_measure,
                        applied_by=actor.user_id, applied_at=now)
         notify(uow, now, kind="exception_application", ctx=ctx, roles=[Role.MANAGEMENT], order_id=order.id,
-               ref=f"exception:{exception_id}", needs_ack=True, ack_hours=_ack_hours(ctx), critical=order.urgent,
-               subject=f"{'【急单】' if order.urgent else ''}制程异常影响交期，申请批示 EX-{exception_id:05d} {order.number}",
+               ref=f"exception:{exception_id}", needs_ack=True, ack_hours=ctx.exception_ack_hours,
+               critical=order.urgent,
+               subject=ctx.messages.text("ui.ex.mail.application_subject", tag=urgent_tag(ctx, order.urgent),
+                                         id=exception_id, number=order.number),
                body=application.strip())
         uow.commit()
         return exception_view(uow, row, actor)
@@ -195,7 +191,7 @@ def decide(ctx: Context, actor: Actor, exception_id: int, approve: bool, measure
     action = "approve" if approve else "reject"
     with ctx.uow() as uow:
         row = _load(uow, actor, exception_id)
-        exception_step(row["status"], action, actor, row["applied_by"])
+        exception_step(row.status, action, actor, row.applied_by)
         now = ctx.now()
         fields = {}
         if approve and measure not in Measure.__members__.values():
@@ -211,31 +207,37 @@ def decide(ctx: Context, actor: Actor, exception_id: int, approve: bool, measure
             fields["note"] = "required"
         if fields:
             raise errors.ValidationFailed("the decision is not complete", fields=fields)
-        order = uow.orders.get(row["order_id"])
+        order = uow.orders.get(row.order_id)
         values = {"decided_by": actor.user_id, "decided_at": now, "decision_note": (note or "").strip() or None}
         if approve:
             values.update(measure=measure, new_date=new_date if measure == Measure.NEW_DATE else None)
         row = _advance(uow, ctx, actor, row, action, version, note, **values)
-        tag = "【急单】" if order.urgent else ""
+        tag = urgent_tag(ctx, order.urgent)
         if approve:
             if measure == Measure.NEW_DATE:
                 old = order.promised_date
                 order.promised_date = new_date
                 uow.flush()
                 audit.record(uow, ctx, actor, "order", order.id, "edit", {"promised_date": old},
-                             {"promised_date": new_date}, f"总经办批准制程异常 EX-{exception_id:05d} 的新交期")
+                             {"promised_date": new_date},
+                             ctx.messages.text("ui.ex.mail.new_date_reason", id=exception_id))
             # 总经办批示后的报告及时分发通知经营课: the approved report goes to sales.
+            new_date_text = (ctx.messages.text("ui.ex.mail.approved_new_date", date=new_date)
+                             if new_date and measure == Measure.NEW_DATE else "")
             notify(uow, now, kind="exception_approved", ctx=ctx, roles=[Role.SALES],
                    users=[order.created_by], order_id=order.id, ref=f"exception:{exception_id}",
-                   needs_ack=True, ack_hours=_ack_hours(ctx), critical=order.urgent, exclude=actor,
-                   subject=f"{tag}制程异常批示：{measure} EX-{exception_id:05d} {order.number}",
-                   body=f"{row['description']}\n总经办批示：{measure}"
-                        + (f"，新交期 {new_date}" if new_date and measure == Measure.NEW_DATE else "")
-                        + (f"\n{note}" if note else "") + "\n请通知客户。")
+                   needs_ack=True, ack_hours=ctx.exception_ack_hours, critical=order.urgent, exclude=actor,
+                   subject=ctx.messages.text("ui.ex.mail.approved_subject", tag=tag, measure=measure,
+                                             id=exception_id, number=order.number),
+                   body=ctx.messages.text("ui.ex.mail.approved_body", description=row.description,
+                                          measure=measure, new_date=new_date_text,
+                                          note=f"\n{note}" if note else ""))
         else:
-            notify(uow, now, kind="exception_rejected", ctx=ctx, users=[row["applied_by"]], order_id=order.id,
+            notify(uow, now, kind="exception_rejected", ctx=ctx, users=[row.applied_by], order_id=order.id,
                    ref=f"exception:{exception_id}", critical=order.urgent, exclude=actor,
-                   subject=f"{tag}制程异常申请未获批准 EX-{exception_id:05d} {order.number}", body=note or "")
+                   subject=ctx.messages.text("ui.ex.mail.rejected_subject", tag=tag, id=exception_id,
+                                             number=order.number),
+                   body=note or "")
         uow.commit()
         return exception_view(uow, row, actor)
 
@@ -245,19 +247,20 @@ def inform_customer(ctx: Context, actor: Actor, exception_id: int, message: str 
     """Sales tell the customer what happened and what was decided, by e-mail (E4)."""
     with ctx.uow() as uow:
         row = _load(uow, actor, exception_id)
-        exception_step(row["status"], "inform_customer", actor, row["applied_by"])
-        order = uow.orders.get(row["order_id"])
+        exception_step(row.status, "inform_customer", actor, row.applied_by)
+        order = uow.orders.get(row.order_id)
         if not order.customer.email:
             raise errors.Conflict("the customer has no e-mail address", code="customer.no_email",
                                   fields={"email": "required"})
         now = ctx.now()
         expected = order.promised_date or order.requested_date
-        body = (f"{order.customer.name}：\n\n您的订单 {order.customer_po}（我司单号 {order.number}）生产中出现异常，"
-                f"我司已采取措施（{MEASURE_TEXT.get(row['measure'], row['measure'])}），"
-                f"预计交期 {expected:%Y-%m-%d}。" + (f"\n\n{message}" if message else "")
-                + f"\n\nDear {order.customer.name}, a production problem affected your order {order.customer_po} "
-                  f"({order.number}). We have taken action ({row['measure']}); the expected date is {expected:%Y-%m-%d}.")
-        mail_id = send_email(uow, now, to=[order.customer.email], subject=f"订单进度说明 {order.customer_po} / Order update",
+        measure = (ctx.messages.text(f"ui.ex.mail.measure.{row.measure}")
+                   if row.measure in Measure.__members__.values() else row.measure)
+        body = ctx.messages.text("ui.ex.mail.customer_body", customer=order.customer.name, po=order.customer_po,
+                                 number=order.number, measure=measure, measure_code=row.measure,
+                                 expected=expected, message=f"\n\n{message}" if message else "")
+        mail_id = send_email(uow, now, to=[order.customer.email],
+                             subject=ctx.messages.text("ui.ex.mail.customer_subject", po=order.customer_po),
                              body=body, kind="exception_customer", order_id=order.id, ref=f"exception:{exception_id}")
         row = _advance(uow, ctx, actor, row, "inform_customer", version, message,
                        customer_message=(message or "").strip() or None, customer_informed_by=actor.user_id,
@@ -277,34 +280,30 @@ def close(ctx: Context, actor: Actor, exception_id: int, note: str | None, versi
         return exception_view(uow, row, actor)
 
 
-#: The measure as the customer reads it.
-MEASURE_TEXT = {"overtime": "加班赶工", "outside_processing": "外协加工", "new_date": "调整交期"}
-
-
 # ---------------------------------------------------------------- views
-def exception_view(uow, row: dict, actor: Actor | None = None) -> dict:
+def exception_view(uow, row: ProcessException, actor: Actor | None = None) -> dict:
     """The report with its order, people's names and what ``actor`` may do with it now."""
-    order = uow.orders.get(row["order_id"])
-    task = uow.tasks.get(row["task_id"]) if row["task_id"] else None
+    order = uow.orders.get(row.order_id)
+    task = uow.tasks.get(row.task_id) if row.task_id else None
 
     def name(user_id):
         user = uow.users.get(user_id) if user_id else None
         return (user.display_name or user.username) if user else None
 
-    view = {k: row[k] for k in ("id", "order_id", "task_id", "kind", "description", "estimated_delay_minutes",
+    view = {k: getattr(row, k) for k in ("id", "order_id", "task_id", "kind", "description", "estimated_delay_minutes",
                                 "status", "planning_run_id", "impact", "application", "requested_measure",
                                 "measure", "decision_note", "customer_message", "version")}
     view.update(
-        number=f"EX-{row['id']:05d}", order_number=order.number, urgent=order.urgent,
+        number=f"EX-{row.id:05d}", order_number=order.number, urgent=order.urgent,
         customer=order.customer.name, due=(order.promised_date or order.requested_date).isoformat(),
         products=", ".join(f"{ln.product.code} × {ln.quantity}" for ln in order.lines),
-        work_center=row["work_center_code"], operation=task["operation"] if task else None,
-        operation_name=task["name"] if task else None,
-        reported_by=name(row["reported_by"]), applied_by=name(row["applied_by"]), decided_by=name(row["decided_by"]),
-        customer_informed_by=name(row["customer_informed_by"]),
-        **{k: _iso(row[k]) for k in ("reported_at", "down_from", "down_until", "applied_at", "decided_at",
+        work_center=row.work_center_code, operation=task.operation if task else None,
+        operation_name=task.name if task else None,
+        reported_by=name(row.reported_by), applied_by=name(row.applied_by), decided_by=name(row.decided_by),
+        customer_informed_by=name(row.customer_informed_by),
+        **{k: iso(getattr(row, k)) for k in ("reported_at", "down_from", "down_until", "applied_at", "decided_at",
                                      "customer_informed_at", "closed_at", "new_date")})
-    view["actions"] = exception_actions(row["status"], actor, row["applied_by"]) if actor else []
+    view["actions"] = exception_actions(row.status, actor, row.applied_by) if actor else []
     return view
 
 

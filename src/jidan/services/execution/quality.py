@@ -10,7 +10,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from jidan.domain import errors
-from jidan.domain.execution import INSPECTORS, Disposition, Stage, TaskState, inspection_result
+from jidan.domain.execution import INSPECTORS, Disposition, Inspection, Stage, Task, TaskState, inspection_result
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import Role
@@ -19,11 +19,12 @@ from jidan.planning.repair import OrderChanged
 from jidan.services import audit
 from jidan.services.orders import lifecycle as orders
 from jidan.services.context import Context
-from jidan.services.execution.floor import add_task, notify_groups, split_lots
 from jidan.services.notices.notify import notify
 from jidan.services.permissions import load_order, require_role
 from jidan.services.planning.plant import order_jobs
 from jidan.services.planning.runs import Replan
+from jidan.services.execution.production_notice import notify_groups
+from jidan.services.execution.tasks import add_task, split_lots, urgent_tag
 
 
 @dataclass(frozen=True)
@@ -47,12 +48,12 @@ def _final_passed(uow, order_id: int) -> dict[int, int]:
     """Quantity passed at final inspection, by order line."""
     passed: dict[int, int] = {}
     for r in uow.inspections.for_order(order_id):
-        if r["stage"] == Stage.FINAL:
-            passed[r["line_no"]] = passed.get(r["line_no"], 0) + r["passed_qty"]
+        if r.stage == Stage.FINAL:
+            passed[r.line_no] = passed.get(r.line_no, 0) + r.passed_qty
     return passed
 
 
-def _check(uow, order: Order, cmd: NewInspection) -> tuple[dict | None, object, list]:
+def _check(uow, order: Order, cmd: NewInspection) -> tuple[Task | None, object, list]:
     """(inspected task, order line, steps the failed quantity goes through again), or a 422/409."""
     fields: dict[str, str] = {}
     if cmd.stage not in Stage.__members__.values():
@@ -76,13 +77,13 @@ def _check(uow, order: Order, cmd: NewInspection) -> tuple[dict | None, object, 
         task = uow.tasks.get(cmd.task_id) if cmd.task_id is not None else None
         if cmd.task_id is None:
             fields["task_id"] = "required"
-        elif task is None or task["order_id"] != order.id:
+        elif task is None or task.order_id != order.id:
             fields["task_id"] = "unknown_task"
-        elif not task["inspection"]:
+        elif not task.inspection:
             fields["task_id"] = "not_an_inspection_point"
         else:
-            line = lines.get(task["line_no"])
-            if cmd.passed_qty + cmd.failed_qty > task["quantity"]:
+            line = lines.get(task.line_no)
+            if cmd.passed_qty + cmd.failed_qty > task.quantity:
                 fields["passed_qty"] = "exceeds_quantity"
     else:
         if cmd.task_id is not None:
@@ -96,7 +97,7 @@ def _check(uow, order: Order, cmd: NewInspection) -> tuple[dict | None, object, 
     redo = []
     if line is not None and cmd.failed_qty > 0:
         routing = list(line.product.routing)
-        upto = task["step_seq"] if task else routing[-1].seq
+        upto = task.step_seq if task else routing[-1].seq
         if cmd.disposition == Disposition.SCRAP:
             redo = [s for s in routing if s.seq <= upto]
         else:
@@ -112,9 +113,9 @@ def _check(uow, order: Order, cmd: NewInspection) -> tuple[dict | None, object, 
     if order.status != OrderState.IN_PRODUCTION:
         raise errors.Conflict(f"the order is {order.status}, not in production",
                               code="inspection.order_not_in_production")
-    if task is not None and task["status"] == TaskState.PLANNED:
+    if task is not None and task.status == TaskState.PLANNED:
         raise errors.Conflict("the inspected operation has not started", code="inspection.operation_not_started")
-    if cmd.stage == Stage.FINAL and any(t["status"] != TaskState.DONE for t in uow.tasks.for_order(order.id)):
+    if cmd.stage == Stage.FINAL and any(t.status != TaskState.DONE for t in uow.tasks.for_order(order.id)):
         raise errors.Conflict("operations of the order are still open", code="inspection.operations_open")
     return task, line, redo
 
@@ -129,8 +130,8 @@ def record_inspection(ctx: Context, actor: Actor, cmd: NewInspection, time_limit
         now = ctx.now()
         result = inspection_result(cmd.passed_qty, cmd.failed_qty)
         inspection_id = uow.inspections.add(
-            order_id=order.id, task_id=task["id"] if task else None, stage=cmd.stage, line_no=line.line_no,
-            step_seq=task["step_seq"] if task else None, result=result, passed_qty=cmd.passed_qty,
+            order_id=order.id, task_id=task.id if task else None, stage=cmd.stage, line_no=line.line_no,
+            step_seq=task.step_seq if task else None, result=result, passed_qty=cmd.passed_qty,
             failed_qty=cmd.failed_qty, defects=[{"code": c, "count": n} for c, n in cmd.defects],
             note=cmd.note, disposition=cmd.disposition,
             rework_from_seq=redo[0].seq if redo and cmd.disposition == Disposition.REWORK else None,
@@ -141,7 +142,7 @@ def record_inspection(ctx: Context, actor: Actor, cmd: NewInspection, time_limit
             uow.inspections.set_run(inspection_id, run_id)
         row = uow.inspections.get(inspection_id)
         audit.record(uow, ctx, actor, "inspection", inspection_id, "record", None,
-                     {k: row[k] for k in ("order_id", "task_id", "stage", "line_no", "step_seq", "result",
+                     {k: getattr(row, k) for k in ("order_id", "task_id", "stage", "line_no", "step_seq", "result",
                                           "passed_qty", "failed_qty", "defects", "disposition",
                                           "rework_from_seq", "planning_run_id")}, cmd.note)
         if cmd.stage == Stage.FINAL and all(
@@ -181,7 +182,8 @@ def _send_back(uow, ctx: Context, actor: Actor, order: Order, line, redo: list, 
         seq, lot = int(seq_lot[0]), int(seq_lot[1]) if len(seq_lot) > 1 else 1
         a, step = placed[op.id], steps[seq]
         made.append(add_task(uow, order, ctx.now(), operation=op.id, job=job.id, line_no=line.line_no,
-                              step_seq=seq, lot=lot, kind=kind, name=f"{'返工' if kind == 'rework' else '补产'} {step.name}",
+                              step_seq=seq, lot=lot, kind=kind,
+                              name=ctx.messages.text(f"ui.ex.mail.redo_name.{kind}", name=step.name),
                               work_center_code=a["resource"], quantity=split_lots(cmd.failed_qty, counts[seq])[lot - 1],
                               inspection=step.inspection, planned_start=replan.model.origin + timedelta(minutes=a["start"]),
                               planned_end=replan.model.origin + timedelta(minutes=a["end"]),
@@ -189,15 +191,17 @@ def _send_back(uow, ctx: Context, actor: Actor, order: Order, line, redo: list, 
     notify_groups(uow, ctx, actor, order, made, kind="rework")
     notify(uow, ctx.now(), kind="inspection_failed", ctx=ctx, roles=[Role.PMC], order_id=order.id,
            ref=f"inspection:{inspection_id}", critical=order.urgent,
-           subject=f"{'【急单】' if order.urgent else ''}检验不合格 {cmd.failed_qty} 件转{'返工' if kind == 'rework' else '报废补产'} "
-                   f"{order.number}，重排方案 #{run_id} 待采纳",
-           body=f"{cmd.note or ''}\n{len(made)} 个工序任务已加入；请查看并采纳排产方案 #{run_id}。")
+           subject=ctx.messages.text(f"ui.ex.mail.inspection_failed_subject.{kind}", tag=urgent_tag(ctx, order.urgent),
+                                     quantity=cmd.failed_qty, number=order.number, run=run_id),
+           body=ctx.messages.text("ui.ex.mail.inspection_failed_body", note=cmd.note or "", tasks=len(made),
+                                  run=run_id))
     return run_id
 
 
 def _fire_inspect(uow, ctx: Context, actor: Actor, order: Order, inspection_id: int) -> None:
     """The whole order passed its final inspection: its ``inspect`` step, as the order page fires it."""
-    orders.transition(uow, ctx, actor, order, "inspect", f"终检合格（检验记录 #{inspection_id}）")
+    orders.transition(uow, ctx, actor, order, "inspect",
+                      ctx.messages.text("ui.ex.mail.final_passed", inspection=inspection_id))
 
 
 # ---------------------------------------------------------------- order hooks
@@ -211,11 +215,12 @@ def record_final_by_action(uow, ctx, actor, order, reason) -> None:
             continue
         inspection_id = uow.inspections.add(
             order_id=order.id, task_id=None, stage=Stage.FINAL.value, line_no=ln.line_no, step_seq=None,
-            result="pass", passed_qty=left, failed_qty=0, defects=[], note=reason or "终检通过（订单操作）",
+            result="pass", passed_qty=left, failed_qty=0, defects=[],
+            note=reason or ctx.messages.text("ui.ex.mail.final_by_action_note"),
             disposition=None, rework_from_seq=None, inspector_id=actor.user_id, inspected_at=ctx.now())
         audit.record(uow, ctx, actor, "inspection", inspection_id, "record", None,
                      {"order_id": order.id, "stage": "final", "line_no": ln.line_no, "result": "pass",
-                      "passed_qty": left, "failed_qty": 0}, "订单页终检通过")
+                      "passed_qty": left, "failed_qty": 0}, ctx.messages.text("ui.ex.mail.final_by_action_reason"))
 
 
 def check_receipt(uow, ctx, actor, order, reason) -> None:
@@ -229,17 +234,17 @@ def check_receipt(uow, ctx, actor, order, reason) -> None:
 
 
 # ---------------------------------------------------------------- views
-def inspection_view(uow, row: dict) -> dict:
-    inspector = uow.users.get(row["inspector_id"])
-    task = uow.tasks.get(row["task_id"]) if row["task_id"] else None
-    view = {k: row[k] for k in ("id", "order_id", "task_id", "stage", "line_no", "step_seq", "result",
-                                "passed_qty", "failed_qty", "defects", "note", "disposition", "rework_from_seq",
-                                "planning_run_id")}
+def inspection_view(uow, row: Inspection) -> dict:
+    inspector = uow.users.get(row.inspector_id)
+    task = uow.tasks.get(row.task_id) if row.task_id else None
+    view = {k: getattr(row, k) for k in (
+        "id", "order_id", "task_id", "stage", "line_no", "step_seq", "result", "passed_qty", "failed_qty",
+        "defects", "note", "disposition", "rework_from_seq", "planning_run_id")}
     view.update(inspector=inspector.display_name or inspector.username,
-                inspected_at=row["inspected_at"].isoformat(timespec="minutes"),
-                operation=task["operation"] if task else None, operation_name=task["name"] if task else None,
-                rework_tasks=[t["id"] for t in uow.tasks.for_order(row["order_id"])
-                              if t["source"] == f"inspection:{row['id']}"])
+                inspected_at=row.inspected_at.isoformat(timespec="minutes"),
+                operation=task.operation if task else None, operation_name=task.name if task else None,
+                rework_tasks=[t.id for t in uow.tasks.for_order(row.order_id)
+                              if t.source == f"inspection:{row.id}"])
     return view
 
 
@@ -249,8 +254,8 @@ def for_order(ctx: Context, actor: Actor, order_id: int) -> dict:
         order = load_order(uow, actor, order_id)
         passed = _final_passed(uow, order.id)
         return {"order_id": order.id, "status": str(order.status),
-                "points": [{"task_id": t["id"], "operation": t["operation"], "name": t["name"], "status": t["status"],
-                            "quantity": t["quantity"]} for t in uow.tasks.for_order(order.id) if t["inspection"]],
+                "points": [{"task_id": t.id, "operation": t.operation, "name": t.name, "status": t.status,
+                            "quantity": t.quantity} for t in uow.tasks.for_order(order.id) if t.inspection],
                 "final": [{"line_no": ln.line_no, "product": ln.product.code, "quantity": ln.quantity,
                            "passed": passed.get(ln.line_no, 0)} for ln in order.lines],
                 "final_passed": all(passed.get(ln.line_no, 0) >= ln.quantity for ln in order.lines),

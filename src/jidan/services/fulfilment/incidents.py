@@ -9,24 +9,25 @@ proposed by the departments, decided by management, never by the one who propose
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from jidan.services.ports import OrderFilter
 from jidan.domain import errors
 from jidan.domain.fulfilment import (
-    COMPENSATION_APPROVERS, DELAY_CAUSES, EMERGENCY_GROUPS, EMERGENCY_TEAM_ROLES, INCIDENT_OPENERS,
-    INCIDENT_ROLES, INCIDENT_TYPES, check_compensation, closing_gaps, incident_may_act,
+    COMPENSATION_APPROVERS, DELAY_CAUSES, INCIDENT_OPENERS, INCIDENT_ROLES, INCIDENT_TYPES, Incident,
+    check_compensation, closing_gaps, incident_may_act,
 )
 from jidan.domain.model import Actor
 from jidan.domain.roles import ORDER_VIEWERS, Role
 from jidan.services import audit
-from jidan.services.notices import timers
 from jidan.services.context import Context
+from jidan.services.notices import timers
 from jidan.services.notices.notify import notify, send_email
 from jidan.services.permissions import require_order_access, require_role
-from jidan.services.fulfilment.warehouse import check_version, iso
+from jidan.services.ports import OrderFilter
+from jidan.services.fulfilment.common import check_version, iso
+from jidan.services.fulfilment.organisation import add_member, leadership_ids, member_ids
 
 SOLUTION_TIMER = "incident.solution_due"
 CONTACT_CHANNELS = ("phone", "email", "visit", "other")
@@ -43,27 +44,24 @@ class NewIncident:
     order_number: str | None = None  # instead of the id, as people quote it
 
 
-def incident_view(uow, row: dict, with_followups: bool = False) -> dict:
-    order = uow.orders.get(row["order_id"])
-    view = {k: iso(v) for k, v in row.items()}
-    view["compensation_amount"] = (None if row["compensation_amount"] is None
-                                   else f"{row['compensation_amount']:.2f}")
+def incident_view(uow, row: Incident, with_followups: bool = False) -> dict:
+    order = uow.orders.get(row.order_id)
+    view = {k: iso(v) for k, v in asdict(row).items()}
+    view["compensation_amount"] = (None if row.compensation_amount is None
+                                   else f"{row.compensation_amount:.2f}")
     view.update(order_number=order.number, urgent=order.urgent,
                 customer={"code": order.customer.code, "name": order.customer.name},
-                product=next((ln.product.code for ln in order.lines if ln.product_id == row["product_id"]), None),
-                gaps=closing_gaps(row) if row["status"] == "open" else {})
+                product=next((ln.product.code for ln in order.lines if ln.product_id == row.product_id), None),
+                gaps=closing_gaps(row) if row.status == "open" else {})
     for key in ("solution_owner_id", "opened_by", "compensation_proposed_by", "compensation_decided_by",
                 "customer_informed_by", "closed_by"):
-        user = uow.users.get(row[key]) if row[key] else None
+        user_id = getattr(row, key)
+        user = uow.users.get(user_id) if user_id else None
         view[key.removesuffix("_id") + "_name"] = user.username if user else None
     if with_followups:
         view["followups"] = [{"note": f["note"], "by": f["by"], "at": iso(f["at"])}
-                             for f in uow.incidents.followups(row["id"])]
+                             for f in uow.incidents.followups(row.id)]
     return view
-
-
-def _members(uow) -> list[int]:
-    return [m["user_id"] for m in uow.emergency_org.members() if m["active"]]
 
 
 def open_incident(ctx: Context, actor: Actor, cmd: NewIncident) -> dict:
@@ -101,7 +99,7 @@ def open_incident(ctx: Context, actor: Actor, cmd: NewIncident) -> dict:
         now = ctx.now()
         values = {"type": kind.code, "status": "open", "order_id": order.id,
                   "customer_id": order.customer_id, "product_id": product_id,
-                  "carrier": (cmd.carrier or "").strip() or (shipment["carrier"] if shipment else None),
+                  "carrier": (cmd.carrier or "").strip() or (shipment.carrier if shipment else None),
                   "cause": cmd.cause or None, "description": description,
                   "lead_role": kind.lead.value, "support_role": kind.support.value,
                   "compensation_status": "none", "opened_by": actor.user_id, "opened_at": now}
@@ -110,8 +108,9 @@ def open_incident(ctx: Context, actor: Actor, cmd: NewIncident) -> dict:
         uow.incidents.update(incident_id, 1, number=number)
         audit.record(uow, ctx, actor, "incident", incident_id, "open", None, {"number": number, **values})
         notify(uow, now, kind="incident", order_id=order.id, ref=f"incident:{incident_id}",
-               roles=[kind.lead, kind.support], users=_members(uow), critical=True, exclude=actor,
-               subject=f"订单应急：{number} · {order.number} · {order.customer.name}",
+               roles=[kind.lead, kind.support], users=member_ids(uow), critical=True, exclude=actor,
+               subject=ctx.messages.text("ui.ff.mail.incident_subject", incident=number, number=order.number,
+                                         customer=order.customer.name),
                body=description, ctx=ctx)
         view = incident_view(uow, uow.incidents.get(incident_id), with_followups=True)
         uow.commit()
@@ -119,27 +118,27 @@ def open_incident(ctx: Context, actor: Actor, cmd: NewIncident) -> dict:
 
 
 def _load(uow, actor: Actor, incident_id: int, version: int | None = None, *,
-          must_be_open: bool = True) -> dict:
+          must_be_open: bool = True) -> Incident:
     require_order_access(actor)
     row = uow.incidents.get(incident_id)
     if row is None:
         raise errors.NotFound(f"incident {incident_id} not found", code="not_found")
-    check_version(row["version"], version, "incident")
-    if must_be_open and row["status"] != "open":
-        raise errors.Conflict(f"incident {row['number']} is closed", code="incident.closed")
+    check_version(row.version, version, "incident")
+    if must_be_open and row.status != "open":
+        raise errors.Conflict(f"incident {row.number} is closed", code="incident.closed")
     return row
 
 
-def _may_work_on(actor: Actor, row: dict) -> None:
-    if not incident_may_act(actor.role, row["type"]):
+def _may_work_on(actor: Actor, row: Incident) -> None:
+    if not incident_may_act(actor.role, row.type):
         raise errors.Forbidden(f"role {actor.role} is not a department of this incident",
                                code="auth.role_not_allowed")
 
 
-def _done(uow, ctx: Context, actor: Actor, row: dict, action: str, old: dict, new: dict) -> dict:
-    uow.incidents.update(row["id"], row["version"], **new)
-    audit.record(uow, ctx, actor, "incident", row["id"], action, old, new)
-    view = incident_view(uow, uow.incidents.get(row["id"]), with_followups=True)
+def _done(uow, ctx: Context, actor: Actor, row: Incident, action: str, old: dict, new: dict) -> dict:
+    uow.incidents.update(row.id, row.version, **new)
+    audit.record(uow, ctx, actor, "incident", row.id, action, old, new)
+    view = incident_view(uow, uow.incidents.get(row.id), with_followups=True)
     uow.commit()
     return view
 
@@ -164,13 +163,14 @@ def set_solution(ctx: Context, actor: Actor, incident_id: int, solution: str, ow
             fields["due_at"] = "in_past"
         if fields:
             raise errors.ValidationFailed("the solution is not complete", fields=fields)
-        timers.cancel(uow, SOLUTION_TIMER, f"incident:{row['id']}")
-        timers.schedule(uow, now, kind=SOLUTION_TIMER, ref=f"incident:{row['id']}", due_at=due_at,
-                        payload={"incident_id": row["id"]})
-        notify(uow, now, kind="incident_solution", order_id=row["order_id"], ref=f"incident:{row['id']}",
-               users=[user.id], needs_ack=True, subject=f"应急处理由您负责：{row['number']}",
-               body=f"{solution.strip()}\n期限：{due_at:%Y-%m-%d %H:%M}", ctx=ctx)
-        old = {k: row[k] for k in ("solution", "solution_owner_id", "solution_due_at")}
+        timers.cancel(uow, SOLUTION_TIMER, f"incident:{row.id}")
+        timers.schedule(uow, now, kind=SOLUTION_TIMER, ref=f"incident:{row.id}", due_at=due_at,
+                        payload={"incident_id": row.id})
+        notify(uow, now, kind="incident_solution", order_id=row.order_id, ref=f"incident:{row.id}",
+               users=[user.id], needs_ack=True,
+               subject=ctx.messages.text("ui.ff.mail.solution_subject", incident=row.number),
+               body=ctx.messages.text("ui.ff.mail.solution_body", solution=solution.strip(), due=due_at), ctx=ctx)
+        old = {k: getattr(row, k) for k in ("solution", "solution_owner_id", "solution_due_at")}
         return _done(uow, ctx, actor, row, "set_solution", old,
                      {"solution": solution.strip(), "solution_owner_id": user.id, "solution_due_at": due_at})
 
@@ -186,8 +186,8 @@ def add_followup(ctx: Context, actor: Actor, incident_id: int, note: str) -> dic
         if len(note) > 2000:
             raise errors.ValidationFailed("the note is too long", fields={"note": "too_long"})
         now = ctx.now()
-        followup_id = uow.incidents.add_followup(incident_id=row["id"], note=note, by_id=actor.user_id, at=now)
-        audit.record(uow, ctx, actor, "incident", row["id"], "follow_up", None,
+        followup_id = uow.incidents.add_followup(incident_id=row.id, note=note, by_id=actor.user_id, at=now)
+        audit.record(uow, ctx, actor, "incident", row.id, "follow_up", None,
                      {"followup_id": followup_id, "note": note})
         view = incident_view(uow, row, with_followups=True)
         uow.commit()
@@ -207,7 +207,7 @@ def inform_customer(ctx: Context, actor: Actor, incident_id: int, how: str, note
             fields["how"] = "unknown_channel"
         if not note:
             fields["note"] = "required"
-        order = uow.orders.get(row["order_id"])
+        order = uow.orders.get(row.order_id)
         if how == "email" and not order.customer.email:
             fields["how"] = "no_customer_email"
         if fields:
@@ -215,10 +215,12 @@ def inform_customer(ctx: Context, actor: Actor, incident_id: int, how: str, note
         now = ctx.now()
         if how == "email":
             send_email(uow, now, to=[order.customer.email], kind="incident_notice", order_id=order.id,
-                       ref=f"incident:{row['id']}", subject=f"关于订单 {order.number} 的说明 · {row['number']}",
+                       ref=f"incident:{row.id}",
+                       subject=ctx.messages.text("ui.ff.mail.incident_customer_subject", number=order.number,
+                                                 incident=row.number),
                        body=note)
-        uow.incidents.add_followup(incident_id=row["id"], note=f"[{how}] {note}", by_id=actor.user_id, at=now)
-        return _done(uow, ctx, actor, row, "inform_customer", {"customer_informed_at": iso(row["customer_informed_at"])},
+        uow.incidents.add_followup(incident_id=row.id, note=f"[{how}] {note}", by_id=actor.user_id, at=now)
+        return _done(uow, ctx, actor, row, "inform_customer", {"customer_informed_at": iso(row.customer_informed_at)},
                      {"customer_informed_at": now, "customer_informed_by": actor.user_id,
                       "customer_informed_how": how})
 
@@ -230,18 +232,20 @@ def propose_compensation(ctx: Context, actor: Actor, incident_id: int, kind: str
     with ctx.uow() as uow:
         row = _load(uow, actor, incident_id, version)
         _may_work_on(actor, row)
-        if row["compensation_status"] in ("proposed", "approved"):
+        if row.compensation_status in ("proposed", "approved"):
             raise errors.Conflict("a compensation is already proposed or approved",
                                   code="incident.compensation_exists")
         fields = check_compensation(kind, amount)
         if fields:
             raise errors.ValidationFailed("the compensation is not complete", fields=fields)
-        order = uow.orders.get(row["order_id"])
-        notify(uow, ctx.now(), kind="compensation", order_id=order.id, ref=f"incident:{row['id']}",
+        order = uow.orders.get(row.order_id)
+        notify(uow, ctx.now(), kind="compensation", order_id=order.id, ref=f"incident:{row.id}",
                roles=sorted(COMPENSATION_APPROVERS), needs_ack=True, exclude=actor,
-               subject=f"补偿待批：{row['number']} · {kind} ¥{amount:.2f}", body=note or "", ctx=ctx)
+               subject=ctx.messages.text("ui.ff.mail.compensation_subject", incident=row.number, kind=kind,
+                                         amount=amount),
+               body=note or "", ctx=ctx)
         return _done(uow, ctx, actor, row, "propose_compensation",
-                     {"compensation_status": row["compensation_status"]},
+                     {"compensation_status": row.compensation_status},
                      {"compensation_status": "proposed", "compensation_kind": kind,
                       "compensation_amount": amount, "compensation_note": (note or "").strip() or None,
                       "compensation_proposed_by": actor.user_id, "compensation_decided_by": None,
@@ -254,10 +258,10 @@ def decide_compensation(ctx: Context, actor: Actor, incident_id: int, approve: b
     require_role(actor, COMPENSATION_APPROVERS)
     with ctx.uow() as uow:
         row = _load(uow, actor, incident_id, version)
-        if row["compensation_status"] != "proposed":
+        if row.compensation_status != "proposed":
             raise errors.Conflict("there is no compensation waiting for a decision",
                                   code="incident.no_compensation")
-        if row["compensation_proposed_by"] == actor.user_id:
+        if row.compensation_proposed_by == actor.user_id:
             raise errors.SelfApproval("nobody approves their own proposal")
         status = "approved" if approve else "rejected"
         return _done(uow, ctx, actor, row, "decide_compensation", {"compensation_status": "proposed"},
@@ -270,14 +274,14 @@ def close_incident(ctx: Context, actor: Actor, incident_id: int, version: int | 
     require_role(actor, INCIDENT_ROLES)
     with ctx.uow() as uow:
         row = _load(uow, actor, incident_id, version)
-        if actor.role not in (Role(row["lead_role"]), Role.MANAGEMENT):
+        if actor.role not in (Role(row.lead_role), Role.MANAGEMENT):
             raise errors.Forbidden("the lead department or management closes an incident",
                                    code="auth.role_not_allowed")
         gaps = closing_gaps(row)
         if gaps:
             raise errors.ValidationFailed("the incident is not ready to close", code="incident.not_ready",
                                           fields=gaps)
-        timers.cancel(uow, SOLUTION_TIMER, f"incident:{row['id']}")
+        timers.cancel(uow, SOLUTION_TIMER, f"incident:{row.id}")
         return _done(uow, ctx, actor, row, "close", {"status": "open"},
                      {"status": "closed", "closed_by": actor.user_id, "closed_at": ctx.now()})
 
@@ -286,15 +290,15 @@ def on_solution_due(uow, ctx: Context, timer: dict) -> None:
     """Timer: the solution's deadline passed with the incident still open — the owner, the lead
     department and the emergency leadership hear of it."""
     row = uow.incidents.get(timer["payload"]["incident_id"])
-    if row is None or row["status"] != "open":
+    if row is None or row.status != "open":
         return
-    leaders = [m["user_id"] for m in uow.emergency_org.members() if m["group_name"] == "leadership"]
-    notify(uow, ctx.now(), kind="incident_overdue", order_id=row["order_id"], ref=f"incident:{row['id']}",
-           roles=[Role(row["lead_role"])], users=[row["solution_owner_id"], *leaders], critical=True,
-           subject=f"应急处理逾期：{row['number']}",
-           body=f"{row['solution']}\n期限：{row['solution_due_at']:%Y-%m-%d %H:%M}", ctx=ctx)
-    audit.record(uow, ctx, None, "incident", row["id"], "overdue", None,
-                 {"solution_due_at": row["solution_due_at"], "solution_owner_id": row["solution_owner_id"]})
+    notify(uow, ctx.now(), kind="incident_overdue", order_id=row.order_id, ref=f"incident:{row.id}",
+           roles=[Role(row.lead_role)], users=[row.solution_owner_id, *leadership_ids(uow)], critical=True,
+           subject=ctx.messages.text("ui.ff.mail.overdue_subject", incident=row.number),
+           body=ctx.messages.text("ui.ff.mail.solution_body", solution=row.solution, due=row.solution_due_at),
+           ctx=ctx)
+    audit.record(uow, ctx, None, "incident", row.id, "overdue", None,
+                 {"solution_due_at": row.solution_due_at, "solution_owner_id": row.solution_owner_id})
 
 
 def get_incident(ctx: Context, actor: Actor, incident_id: int) -> dict:
@@ -305,59 +309,14 @@ def get_incident(ctx: Context, actor: Actor, incident_id: int) -> dict:
 def list_incidents(ctx: Context, actor: Actor, status: str | None = None, order_id: int | None = None) -> list[dict]:
     require_order_access(actor)
     with ctx.uow() as uow:
-        return [incident_view(uow, r) for r in uow.incidents.list(status, order_id)]
+        return [_listed(uow, r) for r in uow.incidents.list(status, order_id)]
 
 
-# --- 应急组织机构 (I5) --------------------------------------------------------------------------
-
-def organisation(ctx: Context, actor: Actor) -> dict:
-    require_order_access(actor)
-    with ctx.uow() as uow:
-        members = [{k: iso(v) for k, v in m.items()} for m in uow.emergency_org.members()]
-    return {group: [m for m in members if m["group_name"] == group] for group in EMERGENCY_GROUPS}
-
-
-def add_member(ctx: Context, actor: Actor, username: str, group: str, duty: str) -> dict:
-    """Admin names who is in the leadership group (总经理 + 各部门负责人) or the emergency team."""
-    require_role(actor, {Role.ADMIN})
-    with ctx.uow() as uow:
-        fields = {}
-        user = uow.users.by_username(username) if username else None
-        if user is None or not user.active:
-            fields["username"] = "unknown_user" if username else "required"
-        elif group == "team" and user.role not in EMERGENCY_TEAM_ROLES:
-            fields["username"] = "not_team_role"
-        if group not in EMERGENCY_GROUPS:
-            fields["group"] = "unknown_group"
-        duty = (duty or "").strip()
-        if not duty:
-            fields["duty"] = "required"
-        elif len(duty) > 100:
-            fields["duty"] = "too_long"
-        if fields:
-            raise errors.ValidationFailed("the member is not complete", fields=fields)
-        if uow.emergency_org.by_user(user.id):
-            raise errors.Duplicate(f"{username} is a member already", fields={"username": "duplicate"})
-        values = {"user_id": user.id, "group_name": group, "duty": duty, "added_by": actor.user_id,
-                  "added_at": ctx.now()}
-        member_id = uow.emergency_org.add(**values)
-        audit.record(uow, ctx, actor, "emergency_member", member_id, "add", None,
-                     {**values, "username": username})
-        uow.commit()
-        return {"id": member_id, "username": username, **{k: iso(v) for k, v in values.items()}}
-
-
-def remove_member(ctx: Context, actor: Actor, member_id: int, version: int | None = None) -> None:
-    require_role(actor, {Role.ADMIN})
-    with ctx.uow() as uow:
-        row = uow.emergency_org.get(member_id)
-        if row is None:
-            raise errors.NotFound(f"member {member_id} not found", code="not_found")
-        check_version(row["version"], version, "member")
-        uow.emergency_org.remove(member_id, row["version"])
-        audit.record(uow, ctx, actor, "emergency_member", member_id, "remove",
-                     {k: iso(v) for k, v in row.items()}, None)
-        uow.commit()
+def _listed(uow, row: Incident) -> dict:
+    """An incident in a list: its view with the order's urgency and the customer's name."""
+    view = incident_view(uow, row)
+    order = uow.orders.get(row.order_id)
+    return view | {"order_urgent": order.urgent, "customer_name": order.customer.name}
 
 
 def demo_organisation(ctx: Context) -> None:

@@ -16,9 +16,9 @@ from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.services import audit
 from jidan.services.context import Context
-from jidan.services.execution.floor import due_at
+from jidan.services.execution.tasks import due_at
 from jidan.services.permissions import load_order
-from jidan.services.fulfilment.warehouse import iso
+from jidan.services.fulfilment.common import iso
 
 
 def _minutes(start: datetime | None, end: datetime | None) -> int | None:
@@ -31,19 +31,19 @@ def _operations(uow, order: Order) -> tuple[list[dict], list[Deadline]]:
     workshop = {wc.code: wc.department_code for wc in uow.plant.work_centers()}
     rows, deadlines = [], []
     for task in uow.tasks.for_order(order.id):
-        department = workshop.get(task["work_center_code"])
+        department = workshop.get(task.work_center_code)
         rows.append({
-            "operation": task["name"], "kind": task["kind"], "line_no": task["line_no"],
-            "work_center": task["work_center_code"], "department": department,
-            "quantity": task["quantity"], "status": task["status"],
-            "planned_start": iso(task["planned_start"]), "planned_end": iso(task["planned_end"]),
-            "planned_minutes": task["planned_minutes"],
-            "actual_start": iso(task["started_at"]), "actual_end": iso(task["finished_at"]),
-            "worked_minutes": task["worked_minutes"], "good": task["good_qty"], "scrap": task["scrap_qty"],
-            "finish_delay_minutes": _minutes(task["planned_end"], task["finished_at"]),
+            "operation": task.name, "kind": task.kind, "line_no": task.line_no,
+            "work_center": task.work_center_code, "department": department,
+            "quantity": task.quantity, "status": task.status,
+            "planned_start": iso(task.planned_start), "planned_end": iso(task.planned_end),
+            "planned_minutes": task.planned_minutes,
+            "actual_start": iso(task.started_at), "actual_end": iso(task.finished_at),
+            "worked_minutes": task.worked_minutes, "good": task.good_qty, "scrap": task.scrap_qty,
+            "finish_delay_minutes": _minutes(task.planned_end, task.finished_at),
         })
-        deadlines.append(Deadline("operation", f"{task['name']} @{task['work_center_code']}",
-                                  task["planned_end"], task["finished_at"], department))
+        deadlines.append(Deadline("operation", f"{task.name} @{task.work_center_code}",
+                                  task.planned_end, task.finished_at, department))
     return rows, deadlines
 
 
@@ -60,9 +60,9 @@ def _resources(operations: list[dict]) -> list[dict]:
 
 
 def _quality(uow, order: Order) -> dict:
-    inspections = [{"stage": i["stage"], "line_no": i["line_no"], "result": i["result"],
-                    "passed": i["passed_qty"], "failed": i["failed_qty"], "defects": i["defects"],
-                    "disposition": i["disposition"], "at": iso(i["inspected_at"])}
+    inspections = [{"stage": i.stage, "line_no": i.line_no, "result": i.result,
+                    "passed": i.passed_qty, "failed": i.failed_qty, "defects": i.defects,
+                    "disposition": i.disposition, "at": iso(i.inspected_at)}
                    for i in uow.inspections.for_order(order.id)]
     return {"inspections": inspections,
             "failed_quantity": sum(i["failed"] for i in inspections),
@@ -71,13 +71,13 @@ def _quality(uow, order: Order) -> dict:
 
 def _delays(uow, order: Order) -> list[dict]:
     """Process exceptions (制程异常) and incidents after delivery, with their causes."""
-    found = [{"source": "process_exception", "kind": e["kind"], "cause": e["kind"],
-              "description": e["description"], "estimated_delay_minutes": e["estimated_delay_minutes"],
-              "measure": e["measure"], "at": iso(e["reported_at"])}
+    found = [{"source": "process_exception", "kind": e.kind, "cause": e.kind,
+              "description": e.description, "estimated_delay_minutes": e.estimated_delay_minutes,
+              "measure": e.measure, "at": iso(e.reported_at)}
              for e in uow.process_exceptions.for_order(order.id)]
-    found += [{"source": "incident", "kind": i["type"], "cause": i["cause"], "description": i["description"],
-               "number": i["number"], "compensation": i["compensation_kind"] if i["compensation_status"] == "approved"
-               else None, "at": iso(i["opened_at"])}
+    found += [{"source": "incident", "kind": i.type, "cause": i.cause, "description": i.description,
+               "number": i.number, "compensation": i.compensation_kind if i.compensation_status == "approved"
+               else None, "at": iso(i.opened_at)}
               for i in uow.incidents.list(order_id=order.id)]
     return found
 
@@ -90,27 +90,27 @@ def build_record(uow, ctx: Context, order: Order) -> dict:
     operations, deadlines = _operations(uow, order)
     receipt = uow.receipts.by_order(order.id)
     shipment = uow.shipments.by_order(order.id)
-    delivered = shipment["delivered_at"] if shipment else None
+    delivered = shipment.delivered_at if shipment else None
     due = due_at(order)
     deadlines.insert(0, Deadline("delivery_date", order.number, due, delivered, holder_at(due, history)))
-    if shipment and shipment["dispatched_at"]:
-        deadlines.append(Deadline("arrival", shipment["number"], shipment["expected_arrival"], delivered,
+    if shipment and shipment.dispatched_at:
+        deadlines.append(Deadline("arrival", shipment.number, shipment.expected_arrival, delivered,
                                   "logistics"))
     documents = uow.drawings.for_order(order.id)
     for doc in documents:
-        if doc["due_at"]:
-            deadlines.append(Deadline("drawing_return", doc["doc_no"], doc["due_at"], doc["returned_at"],
-                                      doc["overdue_department"] or doc["holder_department"]))
+        if doc.due_at:
+            deadlines.append(Deadline("drawing_return", doc.doc_no, doc.due_at, doc.returned_at,
+                                      doc.overdue_department or doc.holder_department))
     incidents = uow.incidents.list(order_id=order.id)
     for inc in incidents:
-        if inc["solution_due_at"]:
-            owner = uow.users.get(inc["solution_owner_id"])
-            deadlines.append(Deadline("incident_solution", inc["number"], inc["solution_due_at"],
-                                      inc["closed_at"], str(owner.role) if owner else inc["lead_role"]))
-    compensation = sum((i["compensation_amount"] for i in incidents
-                        if i["compensation_status"] == "approved"), Decimal(0))
-    freight = shipment["freight_cost"] if shipment and shipment["freight_cost"] is not None else Decimal(0)
-    feedback = [f for f in uow.feedback.for_order(order.id) if f["rating"] is not None]
+        if inc.solution_due_at:
+            owner = uow.users.get(inc.solution_owner_id)
+            deadlines.append(Deadline("incident_solution", inc.number, inc.solution_due_at,
+                                      inc.closed_at, str(owner.role) if owner else inc.lead_role))
+    compensation = sum((i.compensation_amount for i in incidents
+                        if i.compensation_status == "approved"), Decimal(0))
+    freight = shipment.freight_cost if shipment and shipment.freight_cost is not None else Decimal(0)
+    feedback = [f for f in uow.feedback.for_order(order.id) if f.rating is not None]
     missing = []
     if not operations:
         missing.append("operations")  # released before tasks were kept, or never released
@@ -122,7 +122,7 @@ def build_record(uow, ctx: Context, order: Order) -> dict:
         "order": {"id": order.id, "number": order.number, "customer": order.customer.name,
                   "urgent": order.urgent, "priority": order.priority, "status": str(order.status),
                   "due": due.isoformat(), "created_at": iso(order.created_at),
-                  "received_at": iso(receipt["received_at"]) if receipt else None,
+                  "received_at": iso(receipt.received_at) if receipt else None,
                   "delivered_at": iso(delivered),
                   "lead_time_hours": round((delivered - order.created_at).total_seconds() / 3600, 1)
                   if delivered else None,
@@ -136,14 +136,14 @@ def build_record(uow, ctx: Context, order: Order) -> dict:
         "quality": _quality(uow, order),
         "delays": _delays(uow, order),
         "shipment": None if shipment is None else {
-            "mode": shipment["transport_mode"], "carrier": shipment["carrier"],
-            "dispatched_at": iso(shipment["dispatched_at"]), "expected_arrival": iso(shipment["expected_arrival"]),
+            "mode": shipment.transport_mode, "carrier": shipment.carrier,
+            "dispatched_at": iso(shipment.dispatched_at), "expected_arrival": iso(shipment.expected_arrival),
             "delivered_at": iso(delivered)},
-        "documents": [{"doc_no": d["doc_no"], "due_at": iso(d["due_at"]), "returned_at": iso(d["returned_at"]),
-                       "overdue_department": d["overdue_department"]} for d in documents],
+        "documents": [{"doc_no": d.doc_no, "due_at": iso(d.due_at), "returned_at": iso(d.returned_at),
+                       "overdue_department": d.overdue_department} for d in documents],
         "cost_of_urgency": {"freight": f"{freight:.2f}", "compensation": f"{compensation:.2f}",
                             "total": f"{freight + compensation:.2f}"},
-        "feedback": [{"rating": f["rating"], "comment": f["comment"]} for f in feedback],
+        "feedback": [{"rating": f.rating, "comment": f.comment} for f in feedback],
         "deadlines": [d.as_dict(now) for d in deadlines],
         "missed_by_department": accountability(deadlines, now),
         "missing": missing,
@@ -167,5 +167,5 @@ def order_record(ctx: Context, actor: Actor, order_id: int) -> dict:
         order = load_order(uow, actor, order_id)
         frozen = uow.order_records.by_order(order.id)
         if frozen is not None:
-            return {**frozen["record"], "frozen_at": iso(frozen["created_at"])}
+            return {**frozen.record, "frozen_at": iso(frozen.created_at)}
         return {**audit.plain(build_record(uow, ctx, order)), "frozen_at": None}

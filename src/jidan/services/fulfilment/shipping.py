@@ -1,41 +1,35 @@
-"""Shipment (G3–G5) and the customer's feedback after delivery (I1).
+"""Shipment (G3–G5): booking, the shipping notice to the customer, dispatch and delivery.
 
 Logistics books the shipment (packing, transport mode, carrier, tracking number, expected
 arrival); dispatching it queues the 发货通知 e-mail to the customer and then fires ``ship``, in
 one transaction, so the order never leaves without the customer having been told (G4); the plain
 ``ship`` order action is refused (``check_ship``).
-Delivery confirmation fires ``confirm_delivery``; its AFTER hook asks the customer for feedback
-with a signed, single-use, expiring link that needs no login.
+Delivery confirmation fires ``confirm_delivery``; its AFTER hook asks the customer for feedback.
 """
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from itsdangerous import BadSignature, URLSafeSerializer
-
-from jidan.services.ports import OrderFilter
 from jidan.domain import errors
-from jidan.domain.fulfilment import RATINGS, TRANSPORT_MODES, slower_than_suggested, suggested_mode
+from jidan.domain.fulfilment import TRANSPORT_MODES, Shipment, slower_than_suggested, suggested_mode
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import Role
 from jidan.domain.states import OrderState
 from jidan.services import audit
-from jidan.services.orders import lifecycle as orders
 from jidan.services.context import Context
-from jidan.services.notices.notify import notify, send_email
+from jidan.services.notices.notify import send_email
+from jidan.services.orders import lifecycle as orders
 from jidan.services.permissions import load_order, require_order_access, require_role
-from jidan.services.fulfilment.warehouse import check_version, iso
+from jidan.services.ports import OrderFilter
+from jidan.services.fulfilment.common import check_version, iso
+from jidan.services.fulfilment.feedback import ask_feedback
 
 #: 由经营课安排出货: sales arranges shipment, logistics books and sends it (the ``ship`` roles).
 SHIPPERS = frozenset({Role.LOGISTICS, Role.SALES})
 DELIVERY_CONFIRMERS = frozenset({Role.LOGISTICS, Role.SALES, Role.CUSTOMER_SERVICE})
-FEEDBACK_ASKERS = frozenset({Role.SALES, Role.CUSTOMER_SERVICE})
-#: A rating this low is a complaint in the making: customer service hears of it at once.
-UNHAPPY = 2
 
 
 @dataclass(frozen=True)
@@ -51,10 +45,11 @@ class NewShipment:
     note: str | None = None
 
 
-def shipment_view(row: dict, order: Order | None = None) -> dict:
-    view = {k: iso(v) for k, v in row.items()}
+def shipment_view(row: Shipment, order: Order | None = None) -> dict:
+    view = {k: iso(v) for k, v in asdict(row).items()}
     for key in ("weight_kg", "freight_cost"):
-        view[key] = None if row.get(key) is None else f"{row[key]:.2f}"
+        value = getattr(row, key)
+        view[key] = None if value is None else f"{value:.2f}"
     if order is not None:
         view.update(order_number=order.number, urgent=order.urgent,
                     suggested_mode=suggested_mode(order.urgent),
@@ -120,12 +115,12 @@ def book_shipment(ctx: Context, actor: Actor, order_id: int, cmd: NewShipment) -
         return view
 
 
-def _load(uow, actor: Actor, shipment_id: int) -> tuple[dict, Order]:
+def _load(uow, actor: Actor, shipment_id: int) -> tuple[Shipment, Order]:
     require_order_access(actor)
     row = uow.shipments.get(shipment_id)
     if row is None:
         raise errors.NotFound(f"shipment {shipment_id} not found", code="not_found")
-    return row, load_order(uow, actor, row["order_id"])
+    return row, load_order(uow, actor, row.order_id)
 
 
 def update_shipment(ctx: Context, actor: Actor, shipment_id: int, cmd: NewShipment,
@@ -134,31 +129,29 @@ def update_shipment(ctx: Context, actor: Actor, shipment_id: int, cmd: NewShipme
     require_role(actor, SHIPPERS)
     with ctx.uow() as uow:
         row, order = _load(uow, actor, shipment_id)
-        if row["status"] != "booked":
+        if row.status != "booked":
             raise errors.Conflict("the shipment has left; it can no longer change", code="shipment.dispatched")
-        check_version(row["version"], version, "shipment")
+        check_version(row.version, version, "shipment")
         fields = _check_shipment(order, cmd, ctx.now())
         if fields:
             raise errors.ValidationFailed("the shipment is not complete", fields=fields)
         new = _values(cmd)
-        old, new = audit.changed({k: row[k] for k in new}, new)
-        uow.shipments.update(row["id"], row["version"], **new)
-        audit.record(uow, ctx, actor, "shipment", row["id"], "edit", old, new)
-        view = shipment_view(uow.shipments.get(row["id"]), order)
+        old, new = audit.changed({k: getattr(row, k) for k in new}, new)
+        uow.shipments.update(row.id, row.version, **new)
+        audit.record(uow, ctx, actor, "shipment", row.id, "edit", old, new)
+        view = shipment_view(uow.shipments.get(row.id), order)
         uow.commit()
         return view
 
 
-def _notice_text(order: Order, row: dict) -> tuple[str, str]:
+def _notice_text(ctx: Context, order: Order, row: Shipment) -> tuple[str, str]:
     """发货通知 (G4): carrier, tracking number and expected arrival, before the goods leave."""
-    subject = f"发货通知 Shipping notice · {order.number}"
+    subject = ctx.messages.text("ui.ff.mail.shipping_subject", number=order.number)
     lines = "\n".join(f"  {ln.product.code} {ln.product.name} × {ln.quantity} {ln.product.unit}"
                       for ln in order.lines)
-    body = (f"{order.customer.name}：\n\n"
-            f"您的订单 {order.number}（贵司订单号 {order.customer_po}）即将发货：\n{lines}\n\n"
-            f"运输方式 Mode: {row['transport_mode']}\n承运商 Carrier: {row['carrier']}\n"
-            f"运单号 Tracking no.: {row['tracking_no']}\n件数 Packages: {row['packages']}\n"
-            f"预计到达 Expected arrival: {row['expected_arrival']:%Y-%m-%d %H:%M}\n")
+    body = ctx.messages.text("ui.ff.mail.shipping_body", customer=order.customer.name, number=order.number,
+                             po=order.customer_po, lines=lines, mode=row.transport_mode, carrier=row.carrier,
+                             tracking_no=row.tracking_no, packages=row.packages, arrival=row.expected_arrival)
     return subject, body
 
 
@@ -168,16 +161,16 @@ def dispatch(ctx: Context, actor: Actor, shipment_id: int, version: int | None =
     require_role(actor, SHIPPERS)
     with ctx.uow() as uow:
         row, order = _load(uow, actor, shipment_id)
-        if row["status"] != "booked":
+        if row.status != "booked":
             raise errors.Conflict("the shipment has left already", code="shipment.dispatched")
-        check_version(row["version"], version, "shipment")
+        check_version(row.version, version, "shipment")
         order.check("ship", actor)
         now = ctx.now()
         told = {"customer_told_at": now}
         if order.customer.email:
-            subject, body = _notice_text(order, row)
+            subject, body = _notice_text(ctx, order, row)
             send_email(uow, now, to=[order.customer.email], subject=subject, body=body,
-                       kind="shipping_notice", order_id=order.id, ref=f"shipment:{row['id']}")
+                       kind="shipping_notice", order_id=order.id, ref=f"shipment:{row.id}")
             told.update(customer_told_how="email", customer_told_note=order.customer.email)
         elif (phone_note or "").strip():
             told.update(customer_told_how="phone", customer_told_note=phone_note.strip())
@@ -186,11 +179,11 @@ def dispatch(ctx: Context, actor: Actor, shipment_id: int, version: int | None =
                 "the customer has no e-mail address: tell them by phone and note it",
                 fields={"phone_note": "required"})
         new = {"status": "dispatched", "dispatched_by": actor.user_id, "dispatched_at": now, **told}
-        uow.shipments.update(row["id"], row["version"], **new)
-        audit.record(uow, ctx, actor, "shipment", row["id"], "dispatch", {"status": "booked"}, new)
+        uow.shipments.update(row.id, row.version, **new)
+        audit.record(uow, ctx, actor, "shipment", row.id, "dispatch", {"status": "booked"}, new)
         # After the row says who told the customer how: ``check_ship`` lets only that through.
         orders.transition(uow, ctx, actor, order, "ship")
-        view = shipment_view(uow.shipments.get(row["id"]), order)
+        view = shipment_view(uow.shipments.get(row.id), order)
         uow.commit()
         return view
 
@@ -199,7 +192,7 @@ def check_ship(uow, ctx: Context, actor: Actor, order: Order, reason: str | None
     """Before ``ship``: goods leave only on a booked shipment being dispatched, after the customer
     was told (G3, G4); the plain order action would skip both, so it is refused."""
     row = uow.shipments.by_order(order.id)
-    if row is None or row["status"] != "dispatched" or row["customer_told_at"] is None:
+    if row is None or row.status != "dispatched" or row.customer_told_at is None:
         raise errors.InvalidTransition(
             f"order {order.number} ships only by dispatching its shipment: book the shipment, "
             "then dispatch it (the customer is told first)", code="order.ship_via_shipment")
@@ -211,8 +204,8 @@ def confirm_delivery(ctx: Context, actor: Actor, shipment_id: int, signed_by: st
     require_role(actor, DELIVERY_CONFIRMERS)
     with ctx.uow() as uow:
         row, order = _load(uow, actor, shipment_id)
-        check_version(row["version"], version, "shipment")
-        if row["status"] != "dispatched":
+        check_version(row.version, version, "shipment")
+        if row.status != "dispatched":
             raise errors.Conflict("only a shipment on its way can be delivered", code="shipment.not_dispatched")
         now = ctx.now()
         at = delivered_at or now
@@ -221,16 +214,16 @@ def confirm_delivery(ctx: Context, actor: Actor, shipment_id: int, signed_by: st
             fields["signed_by"] = "required"
         if at > now:
             fields["delivered_at"] = "in_future"
-        elif at < row["dispatched_at"]:
+        elif at < row.dispatched_at:
             fields["delivered_at"] = "before_dispatch"
         if fields:
             raise errors.ValidationFailed("the delivery is not complete", fields=fields)
         new = {"status": "delivered", "delivered_at": at, "delivered_confirmed_by": actor.user_id,
                "signed_by": signed_by.strip()}
-        uow.shipments.update(row["id"], row["version"], **new)
-        audit.record(uow, ctx, actor, "shipment", row["id"], "deliver", {"status": "dispatched"}, new)
+        uow.shipments.update(row.id, row.version, **new)
+        audit.record(uow, ctx, actor, "shipment", row.id, "deliver", {"status": "dispatched"}, new)
         orders.transition(uow, ctx, actor, order, "confirm_delivery")
-        view = shipment_view(uow.shipments.get(row["id"]), order)
+        view = shipment_view(uow.shipments.get(row.id), order)
         uow.commit()
         return view
 
@@ -239,11 +232,11 @@ def after_delivery(uow, ctx: Context, actor: Actor, order: Order, reason: str | 
     """Follow-ups of every delivery: the shipment is closed out and the customer asked for
     feedback (I1, 收集反馈信息，了解客户满意度)."""
     row = uow.shipments.by_order(order.id)
-    if row is not None and row["status"] == "dispatched":
+    if row is not None and row.status == "dispatched":
         new = {"status": "delivered", "delivered_at": ctx.now(), "delivered_confirmed_by": actor.user_id}
-        uow.shipments.update(row["id"], row["version"], **new)
-        audit.record(uow, ctx, actor, "shipment", row["id"], "deliver", {"status": "dispatched"}, new)
-    _ask_feedback(uow, ctx, actor, order)
+        uow.shipments.update(row.id, row.version, **new)
+        audit.record(uow, ctx, actor, "shipment", row.id, "deliver", {"status": "dispatched"}, new)
+    ask_feedback(uow, ctx, actor, order)
 
 
 def get_shipment(ctx: Context, actor: Actor, shipment_id: int) -> dict:
@@ -265,109 +258,12 @@ def logistics_board(ctx: Context, actor: Actor) -> dict:
     with ctx.uow() as uow:
         to_ship, _ = uow.orders.list(OrderFilter(status=OrderState.RECEIVED.value, limit=200))
         return {"to_ship": [orders.order_view(o) | {"suggested_mode": suggested_mode(o.urgent)} for o in to_ship],
-                "booked": [shipment_view(r) for r in uow.shipments.by_status("booked")],
-                "in_transit": [shipment_view(r) for r in uow.shipments.by_status("dispatched")]}
+                "booked": _board_rows(uow, "booked"), "in_transit": _board_rows(uow, "dispatched")}
 
 
-# --- customer feedback (I1) -------------------------------------------------------------------
-
-def _signer(ctx: Context) -> URLSafeSerializer:
-    return URLSafeSerializer(ctx.settings.feedback_secret, salt="jidan.feedback")
-
-
-def _ask_feedback(uow, ctx: Context, actor: Actor, order: Order) -> dict:
-    now = ctx.now()
-    nonce = secrets.token_urlsafe(24)
-    email = order.customer.email
-    request_id = uow.feedback.add(order_id=order.id, nonce=nonce, sent_to=email, created_at=now,
-                                  expires_at=now + timedelta(days=ctx.settings.feedback_link_days))
-    token = _signer(ctx).dumps({"id": request_id, "n": nonce})
-    link = f"{ctx.settings.public_url.rstrip('/')}/feedback/{token}"
-    if email:
-        send_email(uow, now, to=[email], kind="feedback_request", order_id=order.id,
-                   ref=f"feedback:{request_id}",
-                   subject=f"请评价本次交付 How did we do? · {order.number}",
-                   body=(f"{order.customer.name}：\n\n订单 {order.number} 已交付。请用一分钟为本次交付打分"
-                         f"（1–5）并留言，无需登录：\n{link}\n\n链接 {ctx.settings.feedback_link_days} 天内有效，"
-                         f"仅可使用一次。\nPlease rate this delivery (1–5): {link}\n"))
-    audit.record(uow, ctx, actor, "feedback", request_id, "request", None,
-                 {"order_id": order.id, "sent_to": email})
-    return {"id": request_id, "link": link, "sent_to": email}
-
-
-def request_feedback(ctx: Context, actor: Actor, order_id: int) -> dict:
-    """Sales or customer service asks again (a lost or expired link): a new link."""
-    require_role(actor, FEEDBACK_ASKERS)
-    with ctx.uow() as uow:
-        order = load_order(uow, actor, order_id)
-        if order.status not in (OrderState.DELIVERED, OrderState.CLOSED):
-            raise errors.InvalidTransition(f"order {order.number} is not delivered yet")
-        asked = _ask_feedback(uow, ctx, actor, order)
-        uow.commit()
-        return asked
-
-
-def _open_request(uow, ctx: Context, token: str) -> tuple[dict, Order]:
-    """The request a link names, if the signature holds; used or expired links are refused."""
-    try:
-        data = _signer(ctx).loads(token)
-        row = uow.feedback.get(int(data["id"]))
-        good = row is not None and secrets.compare_digest(str(data["n"]), row["nonce"])
-    except (BadSignature, KeyError, TypeError, ValueError):
-        good = False
-    if not good:
-        raise errors.NotFound("this feedback link is not valid", code="feedback.invalid")
-    if row["used_at"] is not None:
-        raise errors.Conflict("this feedback link was used already", code="feedback.used")
-    if ctx.now() > row["expires_at"]:
-        raise errors.Conflict("this feedback link has expired", code="feedback.expired")
-    return row, uow.orders.get(row["order_id"])
-
-
-def feedback_form(ctx: Context, token: str) -> dict:
-    """What the customer sees behind the link: which delivery they are rating."""
-    with ctx.uow() as uow:
-        row, order = _open_request(uow, ctx, token)
-        shipment = uow.shipments.by_order(order.id)
-        return {"order_number": order.number, "customer_po": order.customer_po,
-                "customer": order.customer.name,
-                "lines": [{"product": ln.product.name, "quantity": ln.quantity} for ln in order.lines],
-                "delivered_at": iso(shipment["delivered_at"]) if shipment else None,
-                "expires_at": iso(row["expires_at"])}
-
-
-def submit_feedback(ctx: Context, token: str, rating: int | None, comment: str | None) -> dict:
-    """The customer's answer, once per link (I1); a low rating reaches customer service at once."""
-    comment = (comment or "").strip()
-    fields = {}
-    if rating is None:
-        fields["rating"] = "required"
-    elif rating not in RATINGS:
-        fields["rating"] = "out_of_range"
-    if len(comment) > 2000:
-        fields["comment"] = "too_long"
-    with ctx.uow() as uow:
-        row, order = _open_request(uow, ctx, token)
-        if fields:
-            raise errors.ValidationFailed("the feedback is not complete", fields=fields)
-        now = ctx.now()
-        new = {"used_at": now, "rating": rating, "comment": comment or None}
-        uow.feedback.update(row["id"], row["version"], **new)
-        audit.record(uow, ctx, None, "feedback", row["id"], "answer", None,
-                     {**new, "by": f"customer {order.customer.code}"})
-        notify(uow, now, kind="feedback", order_id=order.id, ref=f"feedback:{row['id']}",
-               roles=[Role.CUSTOMER_SERVICE], users=[order.created_by], critical=rating <= UNHAPPY,
-               subject=f"客户评价 {rating}/5 · {order.number}", body=comment, ctx=ctx)
-        uow.commit()
-        return {"order_number": order.number, "rating": rating}
-
-
-def feedback_for_order(ctx: Context, actor: Actor, order_id: int) -> list[dict]:
-    with ctx.uow() as uow:
-        order = load_order(uow, actor, order_id)
-        return [{"id": r["id"], "sent_to": r["sent_to"], "created_at": iso(r["created_at"]),
-                 "expires_at": iso(r["expires_at"]), "used_at": iso(r["used_at"]),
-                 "rating": r["rating"], "comment": r["comment"]} for r in uow.feedback.for_order(order.id)]
+def _board_rows(uow, status: str) -> list[dict]:
+    return [shipment_view(row) | {"order_number": number, "order_urgent": urgent}
+            for row, number, urgent in uow.shipments.by_status(status)]
 
 
 def demo_ship(ctx: Context, actor: Actor, order_id: int) -> OrderState:

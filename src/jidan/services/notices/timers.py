@@ -24,9 +24,9 @@ HANDLERS: dict[str, str] = {
     # timers: approvals and order changes (issue 5)
     "approval.step_due": "jidan.services.approvals.review:on_step_due",
     # timers: execution (issue 6)
-    "execution.progress_check": "jidan.services.execution.floor:on_progress_check",
+    "execution.progress_check": "jidan.services.execution.progress:on_progress_check",
     # timers: fulfilment (issue 6)
-    "drawing.return_due": "jidan.services.fulfilment.warehouse:on_return_due",
+    "drawing.return_due": "jidan.services.fulfilment.drawings:on_return_due",
     "incident.solution_due": "jidan.services.fulfilment.incidents:on_solution_due",
     # timers: materials (issue 4)
 }

@@ -81,12 +81,12 @@ class Floor:
         the plan still matches the problem; one no plan has yet lasts what is left of it ``now``."""
         kept = kept or {}
         tasks = list(tasks)
-        production = [t for t in tasks if t["kind"] == "production"]
-        started = [t for t in tasks if t["status"] in (TaskState.RUNNING, TaskState.PAUSED)]
-        return cls(frozenset(t["operation"] for t in production if t["status"] == TaskState.DONE),
-                   {t["operation"]: t["work_center_code"] for t in started},
-                   frozenset(t["operation"] for t in started if t["status"] == TaskState.RUNNING),
-                   {t["operation"]: kept.get(t["operation"], max(1, TaskTiming.of(t).left(now))) for t in started})
+        production = [t for t in tasks if t.kind == "production"]
+        started = [t for t in tasks if t.status in (TaskState.RUNNING, TaskState.PAUSED)]
+        return cls(frozenset(t.operation for t in production if t.status == TaskState.DONE),
+                   {t.operation: t.work_center_code for t in started},
+                   frozenset(t.operation for t in started if t.status == TaskState.RUNNING),
+                   {t.operation: kept.get(t.operation, max(1, TaskTiming.of(t).left(now))) for t in started})
 
 
 def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shift_minutes: int,
@@ -179,14 +179,14 @@ class PlantModel:
             floor = floors[order.id]
             open_tasks: dict[str, list[dict]] = {}
             for task in floor_tasks.get(order.id, ()):
-                if task["kind"] != "production" and task["status"] != TaskState.DONE:
-                    open_tasks.setdefault(task["job"], []).append(task)
+                if task.kind != "production" and task.status != TaskState.DONE:
+                    open_tasks.setdefault(task.job, []).append(task)
             for job_id, tasks in sorted(open_tasks.items()):
-                ops = tuple(Operation(t["operation"], floor.minutes[t["operation"]], (floor.started[t["operation"]],))
-                            if t["operation"] in floor.started else
-                            Operation(t["operation"], max(1, t["planned_minutes"] - t["worked_minutes"]),
-                                      tuple(self.groups.get(_group(t["work_center_code"]), [t["work_center_code"]])))
-                            for t in sorted(tasks, key=lambda t: (t["step_seq"], t["lot"], t["id"])))
+                ops = tuple(Operation(t.operation, floor.minutes[t.operation], (floor.started[t.operation],))
+                            if t.operation in floor.started else
+                            Operation(t.operation, max(1, t.planned_minutes - t.worked_minutes),
+                                      tuple(self.groups.get(_group(t.work_center_code), [t.work_center_code])))
+                            for t in sorted(tasks, key=lambda t: (t.step_seq, t.lot, t.id)))
                 jobs.append(Job(job_id, ops, release.get(order.id, 0), _due(order, self.origin),
                                 WEIGHT[order.priority]))
         return jobs

@@ -359,15 +359,15 @@ def _move_tasks(uow, ctx: Context, actor: Actor, run: PlanningRun, order_ids: li
     placed = {a["operation"]: a for a in run.schedule["assignments"]}
     for order_id in order_ids:
         for task in uow.tasks.for_order(order_id):
-            a = placed.get(task["operation"])
-            if a is None or task["status"] != "planned":
+            a = placed.get(task.operation)
+            if a is None or task.status != "planned":
                 continue
             new = {"work_center_code": a["resource"], "planned_start": run.origin + timedelta(minutes=a["start"]),
                    "planned_end": run.origin + timedelta(minutes=a["end"]), "planned_minutes": a["end"] - a["start"]}
-            old = {k: task[k] for k in new}
+            old = {k: getattr(task, k) for k in new}
             if old != new:
-                uow.tasks.update(task["id"], task["version"], **new)
-                audit.record(uow, ctx, actor, "production_task", task["id"], "replan", old, new,
+                uow.tasks.update(task.id, task.version, **new)
+                audit.record(uow, ctx, actor, "production_task", task.id, "replan", old, new,
                              f"planning run {run.id}")
 
 
