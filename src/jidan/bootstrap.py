@@ -14,6 +14,7 @@ from jidan.adapters.db.uow import SqlUnitOfWork
 from jidan import i18n
 from jidan.config import Settings, get_settings
 from jidan.domain.urgency import UrgencyPolicy
+from jidan.services import wiring
 from jidan.services.context import Context
 
 
@@ -75,7 +76,9 @@ def build(settings: Settings | None = None, clock=None) -> Context:
         session_hours=settings.session_hours,
         shifts=parse_shifts(settings.shifts),
         horizon_days=settings.planning_horizon_days,
+        hooks=wiring.order_hooks(),
     )
+    wiring.register_timers()
     ctx.engine = engine
     ctx.settings = settings
     return ctx

@@ -1,12 +1,13 @@
 """What the use cases need from outside, declared as small ports and wired in bootstrap."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
 from jidan.domain.calendar import WorkCalendar
 from jidan.domain.urgency import UrgencyPolicy
+from jidan.services.hooks import Hooks
 from jidan.services.ports import Clock, Messages, PasswordHasher, UnitOfWork
 
 
@@ -22,6 +23,8 @@ class Context:
     #: Working windows of a working day in minutes after midnight (the planner's shifts).
     shifts: tuple[tuple[int, int], ...] = ((480, 720), (780, 1020), (1080, 1320))
     horizon_days: int = 120
+    #: What the lifecycle asks of the other areas (services/wiring.py); none in a bare Context.
+    hooks: Hooks = field(default_factory=Hooks)
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -17,7 +17,7 @@ from jidan.domain.execution import (
 from jidan.domain.roles import Role
 from jidan.services.execution import exceptions
 from jidan.services.execution import floor as execution
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import views as orders
 from jidan.services.execution import quality
 from jidan.web.forms import FormReader, typed_values, whole_number
 from jidan.web.routes import Form, OrderId, Page, UserPage, WebRoute, check_csrf, redirect, render, templates

@@ -25,13 +25,14 @@ from jidan.services.approvals import review as approvals
 from jidan.services.approvals import letters as confirmations
 from jidan.services.approvals import delegations
 from jidan.services.notices import notify
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import views as orders
+from jidan.services.orders import intake, lifecycle
 from jidan.services.planning import runs as planning
 from jidan.services.notices import timers
 from jidan.services.approvals.review import Decision, Proof
 from jidan.services.names import display_name, urgent_mark
 from jidan.services.context import Context
-from jidan.services.orders.lifecycle import NewLine, OrderEdit
+from jidan.services.orders.intake import NewLine, OrderEdit
 from jidan.services.permissions import load_order, require_order_access, require_role
 
 #: Before approval the order is simply edited by the person who entered it.
@@ -92,7 +93,7 @@ def request_change(ctx: Context, actor: Actor, order_id: int, change: ChangeInpu
     with ctx.uow() as uow:
         uow.reviews.lock_order(order_id)
         order = load_order(uow, actor, order_id)
-        orders.check_version(order, change.order_version)
+        lifecycle.check_version(order, change.order_version)
         if order.status in EDITABLE_STATES:
             raise errors.Conflict("before approval the order is edited directly", code="change.edit_directly")
         if order.status not in CHANGEABLE_STATES:
@@ -110,7 +111,7 @@ def request_change(ctx: Context, actor: Actor, order_id: int, change: ChangeInpu
         if change.lines is not None:
             proposed["lines"] = [{"product": ln.product.code, "product_name": ln.product.name,
                                   "quantity": ln.quantity, "unit_price": f"{ln.unit_price:.2f}"}
-                                 for ln in orders.build_lines(uow, change.lines)]
+                                 for ln in intake.build_lines(uow, change.lines)]
         if change.special_requirements is not None:
             proposed["special_requirements"] = change.special_requirements.strip() or None
         kinds = change_kinds(_as_content(previous), _as_content(proposed))
@@ -210,7 +211,7 @@ def _apply(uow, ctx, signer: Actor, order: Order, row: dict, sigs: list[dict], d
     suggested = [s["suggested_date"] for s in sigs if s["suggested_date"]]
     if decision.suggested_date:
         suggested.append(decision.suggested_date)
-    orders.revise(uow, ctx, order, edit)
+    intake.revise(uow, ctx, order, edit)
     order.revision = row["base_revision"] + 1
     if "date" in row["kinds"] or suggested:
         order.promised_date = max(suggested) if suggested else order.requested_date

@@ -32,6 +32,7 @@ from jidan.services import audit, auth
 from jidan.services.approvals import chains as approval_chains
 from jidan.services.notices import notify
 from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import views
 from jidan.services.planning import runs as planning
 from jidan.services.notices import timers
 from jidan.services.approvals.letters import letter_view, make_letter
@@ -241,7 +242,7 @@ def act(ctx: Context, actor: Actor, order_id: int, action: str, reason: str | No
     """The lifecycle buttons review / approve / reject as signed opinions; returns the order."""
     opinion = Opinion.DISAGREE if action == "reject" else Opinion.AGREE
     _sign(ctx, actor, order_id, Decision(opinion, reason), proof, expected_version, action)
-    return orders.get_order(ctx, actor, order_id)
+    return views.get_order(ctx, actor, order_id)
 
 
 def sign(ctx: Context, actor: Actor, order_id: int, decision: Decision, proof: Proof | None = None,
@@ -525,7 +526,7 @@ def review_record(ctx: Context, actor: Actor, order_id: int) -> dict:
             preview = {"chain_code": chain.code, "chain_name": chain.name,
                        "steps": approval_chains.frozen_steps(chain, order)} if chain else None
         return {
-            "order": orders.order_view(order, actor),
+            "order": views.current_view(uow, ctx, order, actor),
             "review": _review_view(uow, current, order, names, now) if current else None,
             "preview": preview,
             "history": [_review_view(uow, r, order, names, now) for r in rounds

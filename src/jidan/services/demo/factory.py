@@ -12,11 +12,12 @@ from jidan.domain.roles import Role
 from jidan.domain.states import MAIN_PATH, OrderState
 from jidan.services import auth
 from jidan.services.masterdata import catalogue as masterdata
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import intake as orders
+from jidan.services.orders import lifecycle, views
 from jidan.services.planning import runs as planning
 from jidan.services.context import Context
 from jidan.services.masterdata.catalogue import NewBomItem, NewCustomer, NewProduct, NewStep
-from jidan.services.orders.lifecycle import NewLine, NewOrder
+from jidan.services.orders.intake import NewLine, NewOrder
 
 PASSWORD = "demo"
 
@@ -194,7 +195,7 @@ def _orders(ctx: Context, rnd: random.Random, users: dict, products: list[str], 
     run = planning.propose_full(ctx, pmc, time_limit=2.0)
     planning.accept(ctx, pmc, run["id"])
     for view, seller, target in made:
-        _advance(ctx, users, orders.get_order(ctx, seller, view["id"]), seller, target)
+        _advance(ctx, users, views.get_order(ctx, seller, view["id"]), seller, target)
     return count
 
 
@@ -207,9 +208,9 @@ def _advance(ctx: Context, users: dict, view: dict, seller: Actor, target: Order
             from jidan.services.fulfilment.shipping import demo_ship
             state = demo_ship(ctx, actor, view["id"])
             continue
-        state = OrderState(orders.act(ctx, actor, view["id"], action)["status"])
+        state = OrderState(lifecycle.act(ctx, actor, view["id"], action)["status"])
         if action == "review" and state == OrderState.SUBMITTED:  # a large order: finance reviews too (B3)
-            state = OrderState(orders.act(ctx, _actor(users["finance"]), view["id"], action)["status"])
+            state = OrderState(lifecycle.act(ctx, _actor(users["finance"]), view["id"], action)["status"])
 
 
 def golden_order(ctx: Context, sales: Actor) -> dict:

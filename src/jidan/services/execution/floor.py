@@ -23,7 +23,7 @@ from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import Role
 from jidan.domain.states import ON_FLOOR, TRANSITIONS, OrderState
-from jidan.services import audit, hooks
+from jidan.services import audit
 from jidan.services.orders import lifecycle as orders
 from jidan.services.notices import timers
 from jidan.services.masterdata.calendar import effective_calendar
@@ -521,8 +521,10 @@ def _progress_mail(uow, ctx: Context, order: Order, note: str | None, ref: str) 
             "outbox_id": mail_id}
 
 
+#: The customer's progress e-mail goes out after these actions (E3), wired in services/wiring.py.
+PROGRESS_MILESTONES = ("release", "start_production", "inspect", "receive")
 #: The state each milestone action leads to: how the hook knows which milestone it is at.
-MILESTONE_OF_STATE = {t.target: t.action for t in TRANSITIONS.values() if t.action in hooks.PROGRESS_MILESTONES}
+MILESTONE_OF_STATE = {t.target: t.action for t in TRANSITIONS.values() if t.action in PROGRESS_MILESTONES}
 
 
 def milestones(ctx: Context) -> frozenset[str]:

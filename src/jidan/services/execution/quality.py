@@ -217,14 +217,11 @@ def record_final_by_action(uow, ctx, actor, order, reason) -> None:
                       "passed_qty": left, "failed_qty": 0}, "订单页终检通过")
 
 
-def check_receipt(uow, ctx, actor, order, reason) -> None:
-    """Before ``receive``: the goods enter the warehouse only after the final inspection passed
-    them all (F2)."""
+def final_inspection_passed(uow, order) -> bool:
+    """The fact receive's guard reads: the goods enter the warehouse only after the final
+    inspection passed them all (F2)."""
     passed = _final_passed(uow, order.id)
-    short = [ln.line_no for ln in order.lines if passed.get(ln.line_no, 0) < ln.quantity]
-    if short:
-        raise errors.Conflict("the final inspection has not passed the order's goods yet",
-                              code="quality.final_inspection_required")
+    return all(passed.get(ln.line_no, 0) >= ln.quantity for ln in order.lines)
 
 
 # ---------------------------------------------------------------- views

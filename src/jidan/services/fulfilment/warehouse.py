@@ -21,6 +21,7 @@ from jidan.domain.roles import ORDER_VIEWERS, Role
 from jidan.domain.states import OPEN_STATES, OrderState
 from jidan.services import audit
 from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import views
 from jidan.services.notices import timers
 from jidan.services.ports import OrderFilter
 from jidan.services.context import Context
@@ -164,7 +165,7 @@ def orders_to_receive(ctx: Context, actor: Actor) -> list[dict]:
     require_order_access(actor)
     with ctx.uow() as uow:
         found, _ = uow.orders.list(OrderFilter(status=OrderState.INSPECTED.value, limit=200))
-        return [orders.order_view(o) for o in found]
+        return [views.order_view(o) for o in found]
 
 
 # --- 临时图纸 / 工程资料 (L1, L2, M4) -------------------------------------------------------------

@@ -17,7 +17,8 @@ from jidan.domain.model import Actor
 from jidan.domain.order import CHANNELS
 from jidan.domain.roles import ORDER_ENTRY
 from jidan.services.context import Context
-from jidan.services.orders.lifecycle import NewLine, NewOrder, enter_order, list_orders
+from jidan.services.orders.intake import NewLine, NewOrder, enter_order
+from jidan.services.orders.views import list_orders
 from jidan.services.permissions import require_role
 
 MAX_ROWS = 5000
