@@ -6,6 +6,7 @@ The functions live in their areas; only the wiring is here.
 """
 from __future__ import annotations
 
+from jidan.domain.execution import PROGRESS_MILESTONES
 from jidan.services.approvals import review
 from jidan.services.execution import floor, quality
 from jidan.services.fulfilment import incidents, records, shipping, warehouse
@@ -37,7 +38,7 @@ def order_hooks() -> Hooks:
     after["confirm_delivery"] = [shipping.after_delivery]  # I1
     after["close"] = [records.freeze_on_close]  # M2, M4
     after["cancel"] = [review.after_cancel]  # the open review stops (B1)
-    for action in floor.PROGRESS_MILESTONES:  # the customer's progress e-mail (E3)
+    for action in PROGRESS_MILESTONES:  # the customer's progress e-mail (E3)
         after.setdefault(action, []).append(floor.progress_at_milestone)
     after["release"].append(purchasing.issue_for_order)  # materials leave free stock (C6)
     return hooks

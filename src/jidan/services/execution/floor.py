@@ -16,8 +16,8 @@ from decimal import Decimal
 
 from jidan.domain import errors
 from jidan.domain.execution import (
-    OPERATORS, TASK_STEPS, Forecast, TaskState, TaskTiming, WorkingTime, crosses_due, forecast,
-    next_task_state,
+    OPERATORS, PROGRESS_MILESTONES, TASK_STEPS, Forecast, TaskState, TaskTiming, WorkingTime, crosses_due,
+    forecast, next_task_state,
 )
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
@@ -521,8 +521,6 @@ def _progress_mail(uow, ctx: Context, order: Order, note: str | None, ref: str) 
             "outbox_id": mail_id}
 
 
-#: The customer's progress e-mail goes out after these actions (E3), wired in services/wiring.py.
-PROGRESS_MILESTONES = ("release", "start_production", "inspect", "receive")
 #: The state each milestone action leads to: how the hook knows which milestone it is at.
 MILESTONE_OF_STATE = {t.target: t.action for t in TRANSITIONS.values() if t.action in PROGRESS_MILESTONES}
 
