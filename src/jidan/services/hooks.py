@@ -3,31 +3,38 @@
 ``services/wiring.py`` fills it, called once from bootstrap: a reader opens that one module to see
 what runs after each action, how each guard's fact is found out, and which actions another area
 takes. The lifecycle calls through these, so the areas may import ``orders`` and never the other
-way round. A Context built without them (a unit test) runs the order's own rules alone.
+way round. A Context built without them (a unit test) has none: nothing runs after an action,
+no outside fact holds, and every action goes through the plain transition.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 
-if TYPE_CHECKING:
-    from jidan.services.context import Context
-
+# ``ctx`` is the Context that holds these hooks (typed Any: context.py imports this module).
 #: Work after an action, in its unit of work: ``hook(uow, ctx, actor, order, reason)``.
-Hook = Callable[[Any, "Context", Actor, Order, "str | None"], None]
+Hook = Callable[[Any, Any, Actor, Order, "str | None"], None]
 #: How one ``OrderFacts`` field is found out: ``fact(uow, order) -> bool``.
 Fact = Callable[[Any, Order], bool]
-#: An action another area takes: ``take(ctx, actor, order_id, action, reason, expected_version, proof)``.
-Taker = Callable[..., dict]
 #: After an edit made a new revision: ``revised(uow, ctx, actor, order)``.
-Revised = Callable[[Any, "Context", Actor, Order], None]
+Revised = Callable[[Any, Any, Actor, Order], None]
 
 
 def _never(uow, order: Order) -> bool:
     return False
+
+
+@dataclass(frozen=True)
+class Taker:
+    """An action another area takes instead of the plain transition (the signed ones)."""
+
+    #: ``take(ctx, actor, order_id, action, reason, expected_version, proof) -> order view``.
+    take: Callable[..., dict]
+    #: ``offers(uow, ctx, order, actor, action)``: whether it would take it now, so it is offered.
+    offers: Callable[[Any, Any, Order, Actor, str], bool]
 
 
 @dataclass
@@ -39,7 +46,7 @@ class Hooks:
     signed_for: Fact = _never
     revised: list[Revised] = field(default_factory=list)
 
-    def run_after(self, uow, ctx: Context, actor: Actor, order: Order, action: str,
+    def run_after(self, uow, ctx, actor: Actor, order: Order, action: str,
                   reason: str | None) -> None:
         for hook in self.after.get(action, ()):
             hook(uow, ctx, actor, order, reason)

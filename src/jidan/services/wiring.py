@@ -10,7 +10,7 @@ from jidan.domain.execution import PROGRESS_MILESTONES
 from jidan.services.approvals import review
 from jidan.services.execution import floor, quality
 from jidan.services.fulfilment import incidents, records, shipping, warehouse
-from jidan.services.hooks import Hooks
+from jidan.services.hooks import Hooks, Taker
 from jidan.services.materials import purchasing
 from jidan.services.notices import escalation, notify, timers
 from jidan.services.planning import runs
@@ -18,9 +18,10 @@ from jidan.services.planning import runs
 
 def order_hooks() -> Hooks:
     hooks = Hooks()
-    # Review, approve and reject are signed opinions on the order's approval chain (B1–B7).
+    # Review, approve and reject are signed opinions on the order's approval chain (B1–B7),
+    # offered when the chain has an open step for the actor.
     for action in ("review", "approve", "reject"):
-        hooks.taken_by[action] = review.act
+        hooks.taken_by[action] = Taker(review.act, review.may_sign)
     # An edit after someone signed makes a new revision; the old revision's review stops (B7).
     hooks.signed_for = review.review_started
     hooks.revised.append(review.supersede)

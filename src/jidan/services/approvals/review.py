@@ -512,6 +512,32 @@ def _can(uow, ctx, actor: Actor, order: Order, review: dict | None) -> dict:
     return can
 
 
+def may_sign(uow, ctx: Context, order: Order, actor: Actor, action: str) -> bool:
+    """Whether the order button ``action`` (review, approve, reject) would be signed now in the
+    actor's own name, as ``_sign`` decides: the chain has an open step for them (B1–B7). The
+    lifecycle offers a signed action only when this says so (services/wiring.py)."""
+    review, role = _current_review(uow, order), Role(actor.role)
+    if order.status == S.REJECTED:
+        return action == "approve" and review is not None and any(
+            s["phase"] == Phase.APPROVE and s["role"] == role.value for s in review["steps"])
+    phase = PHASE_OF_STATE.get(OrderState(order.status))
+    if phase is None or action not in (PHASE_ACTION[phase], "reject"):
+        return False
+    if review is None or review["status"] != "open":
+        chain = approval_chains.chain_for(uow, order)
+        if chain is None:
+            return False
+        review, sigs = {"steps": approval_chains.frozen_steps(chain, order)}, []
+    else:
+        sigs = uow.reviews.signatures([_subject(review)])
+    try:
+        _find_step(review, sigs, counts(sigs, order.revision), role, actor.user_id, phase,
+                   action == "reject")
+    except errors.JidanError:
+        return False
+    return True
+
+
 def review_record(ctx: Context, actor: Actor, order_id: int) -> dict:
     """The order's review record: chain progress, every opinion, planning's answer, the decision."""
     with ctx.uow() as uow:

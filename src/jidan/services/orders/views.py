@@ -2,20 +2,16 @@
 from __future__ import annotations
 
 from jidan.domain.model import Actor
-from jidan.domain.order import Order, OrderFacts
+from jidan.domain.order import Order
 from jidan.services.context import Context
-from jidan.services.orders import facts
+from jidan.services.orders.guards import allowed_actions
 from jidan.services.permissions import load_order, require_order_access
 from jidan.services.ports import OrderFilter
 
 
-def order_view(order: Order, actor: Actor | None = None, known: OrderFacts = OrderFacts()) -> dict:
-    """The order as every screen and the API show it; with an actor, what they may do now.
-
-    ``known`` are the guards' facts (``facts.gather``): without them no action that needs one
-    is offered.
-    """
-    view = {
+def order_view(order: Order) -> dict:
+    """The order as every screen and the API show it."""
+    return {
         "id": order.id, "number": order.number,
         "customer": {"code": order.customer.code, "name": order.customer.name,
                      "priority_class": order.customer.priority_class},
@@ -37,14 +33,11 @@ def order_view(order: Order, actor: Actor | None = None, known: OrderFacts = Ord
         "created_by": order.created_by, "owner_id": order.owner_id,
         "created_at": order.created_at.isoformat() if order.created_at else None,
     }
-    if actor is not None:
-        view["allowed_actions"] = order.allowed_actions(actor, known)
-    return view
 
 
 def current_view(uow, ctx: Context, order: Order, actor: Actor) -> dict:
-    """The order's view for this actor, with the guards' facts as they stand in ``uow``."""
-    return order_view(order, actor, facts.gather(uow, ctx, order))
+    """The order for this actor, with what they may do now as it stands in ``uow``."""
+    return order_view(order) | {"allowed_actions": allowed_actions(uow, ctx, order, actor)}
 
 
 def snapshot(order: Order) -> dict:
