@@ -20,7 +20,7 @@ CHANNELS = frozenset({"phone", "online", "email", "fax", "visit", "edi", "import
 class OrderFacts:
     """What the guards read beyond the order itself; each is asked of the area that knows it.
 
-    ``services.orders.lifecycle`` gathers only the facts a row leaving the order's state reads;
+    ``services.orders.guards`` gathers only the facts a row leaving the order's state reads;
     a fact not gathered stays False (not known to hold), so it is never offered on a guess.
     """
 
