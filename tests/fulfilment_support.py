@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import intake, lifecycle
 
 from jidan.services import planning
-from jidan.services.orders.lifecycle import NewLine, NewOrder
+from jidan.services.orders.intake import NewLine, NewOrder
 
 
 def new_order(ctx, actors, *, urgent: bool = True, po: str = "HD-2026-0042") -> int:
@@ -15,25 +15,25 @@ def new_order(ctx, actors, *, urgent: bool = True, po: str = "HD-2026-0042") -> 
         cmd = NewOrder("C001", po, date(2026, 12, 1), (NewLine("SCB-200", 300),))
     else:
         cmd = NewOrder("C002", po, date(2027, 3, 1), (NewLine("P002", 20), NewLine("SCB-200", 5)))
-    return orders.create_order(ctx, actors["sales"], cmd)["id"]
+    return intake.create_order(ctx, actors["sales"], cmd)["id"]
 
 
 def released(ctx, actors, **kw) -> int:
     """An order reviewed, approved, planned in an accepted run and released."""
     oid = new_order(ctx, actors, **kw)
-    orders.act(ctx, actors["pmc"], oid, "review")
-    orders.act(ctx, actors["management"], oid, "approve")
+    lifecycle.act(ctx, actors["pmc"], oid, "review")
+    lifecycle.act(ctx, actors["management"], oid, "approve")
     run = planning.propose_full(ctx, actors["pmc"], time_limit=0.2)
     planning.accept(ctx, actors["pmc"], run["id"])
-    orders.act(ctx, actors["pmc"], oid, "release")
+    lifecycle.act(ctx, actors["pmc"], oid, "release")
     return oid
 
 
 def inspected(ctx, actors, **kw) -> int:
     """An order through production and its final inspection, ready for the warehouse."""
     oid = released(ctx, actors, **kw)
-    orders.act(ctx, actors["manufacturing"], oid, "start_production")
-    orders.act(ctx, actors["quality"], oid, "inspect")
+    lifecycle.act(ctx, actors["manufacturing"], oid, "start_production")
+    lifecycle.act(ctx, actors["quality"], oid, "inspect")
     return oid
 
 

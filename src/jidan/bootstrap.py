@@ -14,6 +14,7 @@ from jidan.adapters.db.uow import SqlUnitOfWork
 from jidan import i18n
 from jidan.config import Settings, get_settings
 from jidan.domain.urgency import UrgencyPolicy
+from jidan.services import wiring
 from jidan.services.context import Context
 
 
@@ -82,7 +83,9 @@ def build(settings: Settings | None = None, clock=None) -> Context:
         feedback_secret=settings.feedback_secret,
         feedback_link_days=settings.feedback_link_days,
         public_url=settings.public_url,
+        hooks=wiring.order_hooks(),
     )
+    wiring.register_timers()
     ctx.engine = engine
     ctx.settings = settings
     return ctx

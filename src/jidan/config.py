@@ -94,7 +94,7 @@ class Settings(BaseSettings):
     @classmethod
     def _known_milestones(cls, value: str) -> str:
         """A misspelt milestone would never send: refuse it when the settings are read."""
-        from jidan.services.hooks import PROGRESS_MILESTONES
+        from jidan.domain.execution import PROGRESS_MILESTONES
         unknown = sorted({m.strip() for m in value.split(",") if m.strip()} - set(PROGRESS_MILESTONES))
         if unknown:
             raise ValueError(f"unknown progress milestones {', '.join(unknown)}; "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import lifecycle
 
 from jidan.services.notices import timers
 from jidan.services.audit import verify
@@ -214,7 +214,7 @@ def test_i5_the_admin_keeps_the_emergency_organisation(api, ctx, actors):
 
 def test_i2_an_incident_can_be_opened_on_any_order_the_role_may_see(api, ctx, actors):
     oid = new_order(ctx, actors)
-    orders.act(ctx, actors["pmc"], oid, "reject", "做不了")
+    lifecycle.act(ctx, actors["pmc"], oid, "reject", "做不了")
     r = api.post("/api/v1/incidents", "sales", json=incident_body(oid, type="order_error", cause=None,
                                                                    carrier=None, description="订单数量录错"))
     assert r.status_code == 201 and r.json()["carrier"] is None

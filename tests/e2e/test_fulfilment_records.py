@@ -9,7 +9,7 @@ import pytest
 from jidan.domain.fulfilment import Deadline, accountability, holder_at
 from jidan.services.execution import reports as execution
 from jidan.services.fulfilment import incidents
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import lifecycle
 from jidan.services.fulfilment import shipping
 from jidan.services.notices import timers
 from jidan.services.fulfilment import receipts
@@ -59,7 +59,7 @@ def test_m2_m4_a_closed_order_keeps_its_record_of_times_quality_delays_cost_and_
         clock.current = max(clock.current, task.planned_end + timedelta(minutes=late))
         execution.report(ctx, actors["manufacturing"], task.id, Report(
             "finish", good_qty=task.quantity - (1 if i == 0 else 0), scrap_qty=1 if i == 0 else 0))
-    orders.act(ctx, actors["quality"], oid, "inspect")
+    lifecycle.act(ctx, actors["quality"], oid, "inspect")
     receipts.receive_goods(ctx, actors["warehouse"], oid, NewReceipt({1: 299}, "A-01", note="1 件报废"))
     clock.advance(hours=2)
     s = shipping.book_shipment(ctx, actors["logistics"], oid, NewShipment(
@@ -76,7 +76,7 @@ def test_m2_m4_a_closed_order_keeps_its_record_of_times_quality_delays_cost_and_
     api.tokens.clear()
     live = api.get(f"/api/v1/orders/{oid}/record", "pmc").json()
     assert live["frozen_at"] is None
-    assert orders.act(ctx, actors["sales"], oid, "close")["status"] == "closed"
+    assert lifecycle.act(ctx, actors["sales"], oid, "close")["status"] == "closed"
     record = api.get(f"/api/v1/orders/{oid}/record", "management").json()
     assert record["frozen_at"] is not None
 

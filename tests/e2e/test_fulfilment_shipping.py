@@ -7,7 +7,6 @@ import pytest
 
 from jidan.adapters.notify import senders_from_settings
 from jidan.domain import errors
-from jidan.services import hooks
 from jidan.services.notices import outbox
 from jidan.services.fulfilment import receipts
 from jidan.services.audit import verify
@@ -93,7 +92,7 @@ seen_at_ship: list[int] = []
 
 
 def count_shipping_notices(uow, ctx, actor, order, reason) -> None:
-    """A BEFORE hook for the test: what the outbox holds when ``ship`` is about to fire."""
+    """A hook on ``ship`` for the test: what the outbox holds when ``ship`` fires."""
     seen_at_ship.append(len([r for r in uow.outbox.list() if r["kind"] == "shipping_notice"
                              and r["order_id"] == order.id]))
 
@@ -107,14 +106,14 @@ def test_g4_the_customer_email_is_queued_before_the_ship_transition_and_not_at_a
     oid = received(ctx, actors)
     shipment = api.post(f"/api/v1/orders/{oid}/shipment", "logistics", json=shipment_body()).json()
 
-    monkeypatch.setitem(hooks.BEFORE, "ship", (f"{__name__}:refuse",))
+    monkeypatch.setitem(ctx.hooks.after, "ship", [refuse])
     r = api.post(f"/api/v1/shipments/{shipment['id']}/dispatch", "logistics")
     assert r.status_code == 409 and r.json()["code"] == "test.refused"
     assert outbox_rows(ctx, "shipping_notice") == []  # rolled back with the refused transition
     assert api.get(f"/api/v1/shipments/{shipment['id']}", "logistics").json()["status"] == "booked"
 
     seen_at_ship.clear()
-    monkeypatch.setitem(hooks.BEFORE, "ship", (f"{__name__}:count_shipping_notices",))
+    monkeypatch.setitem(ctx.hooks.after, "ship", [count_shipping_notices])
     assert api.post(f"/api/v1/shipments/{shipment['id']}/dispatch", "sales").status_code == 200
     assert seen_at_ship == [1]
 

@@ -11,9 +11,9 @@ from jidan import i18n
 from jidan.services.ports import OrderFilter
 from jidan.domain import errors
 from jidan.services.approvals import delegations
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import intake, views
 from jidan.services.notices.notify import notify
-from jidan.services.orders.lifecycle import NewLine, NewOrder
+from jidan.services.orders.intake import NewLine, NewOrder
 from jidan.web.pages import Page
 from tests.support import web_session
 
@@ -51,7 +51,7 @@ def test_a1_an_error_code_no_table_knows_shows_the_text_of_its_kind_never_the_co
 
 def test_a1_the_new_order_form_marks_each_unreadable_field_and_writes_nothing(ctx, actors):
     sales, csrf = web_session(ctx, "sales")
-    before = orders.list_orders(ctx, actors["sales"], OrderFilter())["total"]
+    before = views.list_orders(ctx, actors["sales"], OrderFilter())["total"]
     r = sales.post("/orders/new", data={
         "csrf_token": csrf, "customer": "C001", "customer_po": "P" * 61, "requested_date": "2026-13-01",
         "channel": "phone", "product": ["SCB-200", ""], "quantity": ["1.5", "3"], "unit_price": ["", "x"]})
@@ -59,22 +59,22 @@ def test_a1_the_new_order_form_marks_each_unreadable_field_and_writes_nothing(ct
     assert field_errors(r.text) == {"customer_po": "内容过长", "requested_date": "日期格式不正确",
                                     "lines-0-quantity": "请输入整数", "lines-1-product": "必填",
                                     "lines-1-unit_price": "请输入数字"}
-    assert orders.list_orders(ctx, actors["sales"], OrderFilter())["total"] == before
+    assert views.list_orders(ctx, actors["sales"], OrderFilter())["total"] == before
 
 
 def test_a1_an_order_action_with_an_unreadable_version_is_refused_with_its_field(ctx, actors):
-    order = orders.create_order(ctx, actors["sales"], NewOrder(
+    order = intake.create_order(ctx, actors["sales"], NewOrder(
         "C001", "CLEAN-1", date(2026, 12, 1), (NewLine("SCB-200", 30),)))
     sales, csrf = web_session(ctx, "sales")
     r = sales.post(f"/orders/{order['id']}/actions/cancel?lang=en",
                    data={"csrf_token": csrf, "version": "v1", "reason": "客户取消"})
     assert r.status_code == 422 and "Enter a whole number" in r.text
-    after = orders.get_order(ctx, actors["sales"], order["id"])
+    after = views.get_order(ctx, actors["sales"], order["id"])
     assert (after["status"], after["version"]) == (order["status"], order["version"])
 
 
 def test_a6_a_missing_confirmation_letter_shows_its_own_text_on_the_shared_error_page(ctx, actors):
-    oid = orders.create_order(ctx, actors["sales"], NewOrder(
+    oid = intake.create_order(ctx, actors["sales"], NewOrder(
         "C001", "CLEAN-2", date(2026, 12, 1), (NewLine("SCB-200", 30),)))["id"]
     sales, _ = web_session(ctx, "sales")
     r = sales.get(f"/orders/{oid}/letters/999")

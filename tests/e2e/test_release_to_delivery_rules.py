@@ -13,7 +13,7 @@ import pytest
 from jidan.adapters.notify import senders_from_settings
 from jidan.services.execution import customer_updates
 from jidan.services.execution import progress as order_progress
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import lifecycle, views
 from jidan.services.notices import outbox
 from jidan.services.fulfilment import shipping
 from jidan.services.fulfilment import receipts
@@ -91,10 +91,10 @@ def test_g3_the_order_page_leads_the_ship_button_to_the_shipment_and_explains_a_
     assert re.search(rf'<a [^>]*href="/orders/{oid}/fulfilment[^"]*" data-action="ship"', page)
     assert f'action="/orders/{oid}/actions/ship"' not in page
     assert f'href="/orders/{oid}/shipment/new"' in client.get(f"/orders/{oid}/fulfilment").text
-    version = orders.get_order(ctx, actors["logistics"], oid)["version"]
+    version = views.get_order(ctx, actors["logistics"], oid)["version"]
     r = client.post(f"/orders/{oid}/actions/ship", data={"csrf_token": csrf, "version": str(version)})
     assert r.status_code == 409 and "发货须先登记发货单" in r.text and "order.ship_via_shipment" in r.text
-    assert orders.get_order(ctx, actors["logistics"], oid)["status"] == "received"
+    assert views.get_order(ctx, actors["logistics"], oid)["status"] == "received"
 
 
 # ---------------------------------------------------------------- progress e-mail at milestones (E3)
@@ -135,8 +135,8 @@ def test_e3_milestones_are_configured_and_an_empty_setting_turns_them_off(ctx, a
     ctx.progress_milestones = frozenset({"release", "receive"})
     oid = released(ctx, actors, po="HD-2026-0043")
     assert [r["ref"] for r in progress_mails(ctx)] == [f"progress:{oid}:release"]
-    orders.act(ctx, actors["manufacturing"], oid, "start_production")
-    orders.act(ctx, actors["quality"], oid, "inspect")
+    lifecycle.act(ctx, actors["manufacturing"], oid, "start_production")
+    lifecycle.act(ctx, actors["quality"], oid, "inspect")
     assert len(progress_mails(ctx)) == 1  # neither start_production nor inspect is configured now
     # Sales may still send one on request whatever the setting (E3).
     sent = customer_updates.send_progress_update(ctx, actors["sales"], quiet)
@@ -154,7 +154,7 @@ def test_e3_a_misspelt_milestone_is_refused_when_the_settings_are_read():
 
 def test_e3_a_customer_without_email_gets_no_milestone_mail_and_nothing_fails(ctx, actors):
     oid = inspected(ctx, actors, urgent=False, po="N-7")  # 南方电气 has no e-mail address
-    assert orders.get_order(ctx, actors["sales"], oid)["status"] == "inspected"
+    assert views.get_order(ctx, actors["sales"], oid)["status"] == "inspected"
     assert progress_mails(ctx) == []
 
 

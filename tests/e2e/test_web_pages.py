@@ -13,7 +13,7 @@ from jidan.domain.roles import Role
 from jidan.domain.states import ACTIONS, OrderState
 from jidan.domain.urgency import PRIORITY_RANK
 from jidan.services import auth
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import views as orders
 from tests.e2e.browser import DEMO_PASSWORD, client_login
 
 

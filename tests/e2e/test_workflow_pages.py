@@ -12,9 +12,9 @@ from jidan.services.approvals import review as approvals
 
 from jidan.services.approvals import letters as confirmations
 
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import intake, views
 from jidan.services.approvals.review import Decision
-from jidan.services.orders.lifecycle import NewLine, NewOrder
+from jidan.services.orders.intake import NewLine, NewOrder
 from tests.support import PASSWORD, web_session
 
 pytestmark = pytest.mark.xdist_group("db")
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.xdist_group("db")
 
 
 def golden(ctx, actors, po="HD-2026-0042") -> int:
-    return orders.create_order(ctx, actors["sales"], NewOrder(
+    return intake.create_order(ctx, actors["sales"], NewOrder(
         "C001", po, date(2026, 12, 1), (NewLine("SCB-200", 300),)))["id"]
 
 
@@ -62,7 +62,7 @@ def test_b7_signing_in_the_page_needs_the_token_and_a_right_password(ctx, actors
     assert r.status_code == 303
     page = text_of(pmc.get(f"/orders/{oid}/review").text)
     assert "有条件同意 pmc" in page and "密码签署" in page and "建议交期 2026-12-02" in page
-    assert orders.get_order(ctx, actors["sales"], oid)["status"] == "reviewed"
+    assert views.get_order(ctx, actors["sales"], oid)["status"] == "reviewed"
 
 
 def test_m5_the_printable_review_record_carries_the_form_title_the_opinions_and_急单(ctx, actors):
@@ -133,7 +133,7 @@ def test_h1_h3_sales_requests_a_change_in_a_form_and_pmc_approves_it_in_the_page
     assert "已批准" in page and "已生效：订单第 2 版" in page
     printed = pmc.get(change_url + "/print").text
     assert "<h1>变更申请表</h1>" in printed and "急单" in printed and "张经理 11-24 电话确认" in printed
-    assert orders.get_order(ctx, actors["sales"], oid)["requested_date"] == "2026-12-08"
+    assert views.get_order(ctx, actors["sales"], oid)["requested_date"] == "2026-12-08"
 
 
 def test_b5_admin_edits_a_chain_in_the_page_and_others_only_read_it(ctx, actors):

@@ -6,8 +6,8 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from jidan.cli import app
-from jidan.services.orders import lifecycle as orders
-from jidan.services.orders.lifecycle import NewLine, NewOrder
+from jidan.services.orders import intake, lifecycle
+from jidan.services.orders.intake import NewLine, NewOrder
 from tests.support import DAY1
 
 pytestmark = pytest.mark.xdist_group("db")
@@ -16,10 +16,10 @@ pytestmark = pytest.mark.xdist_group("db")
 @pytest.fixture
 def trail(ctx, actors, database_url, monkeypatch):
     """A few audited changes, and the CLI pointed at the same database."""
-    view = orders.create_order(ctx, actors["sales"], NewOrder("C001", "PO-T", DAY1.date().replace(day=30),
+    view = intake.create_order(ctx, actors["sales"], NewOrder("C001", "PO-T", DAY1.date().replace(day=30),
                                                               (NewLine("SCB-200", 5),)))
-    orders.act(ctx, actors["pmc"], view["id"], "review")
-    orders.act(ctx, actors["management"], view["id"], "approve")
+    lifecycle.act(ctx, actors["pmc"], view["id"], "review")
+    lifecycle.act(ctx, actors["management"], view["id"], "approve")
     monkeypatch.setenv("JIDAN_DATABASE_URL", database_url)
     from jidan.config import get_settings
     get_settings.cache_clear()

@@ -28,8 +28,8 @@ def explode(uow, ctx, timer):
 @pytest.fixture(autouse=True)
 def test_handlers(monkeypatch):
     CALLS.clear()
-    monkeypatch.setitem(timers.HANDLERS, "test.remember", f"{__name__}:remember")
-    monkeypatch.setitem(timers.HANDLERS, "test.explode", f"{__name__}:explode")
+    monkeypatch.setitem(timers.HANDLERS, "test.remember", remember)
+    monkeypatch.setitem(timers.HANDLERS, "test.explode", explode)
 
 
 def schedule(ctx, kind, ref, after):

@@ -11,9 +11,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from jidan.domain import errors
 from jidan.domain.states import ACTIONS, PREVIOUS, TRANSITIONS, OrderState
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import intake, lifecycle, views
 from jidan.services.audit import verify
-from jidan.services.orders.lifecycle import NewLine, NewOrder
+from jidan.services.orders.intake import NewLine, NewOrder
 from tests.conftest import make_ctx
 from tests.support import DAY1, USERNAMES, seed
 
@@ -33,7 +33,7 @@ def test_m1_random_action_sequences_keep_the_lifecycle_invariants(world):
         @initialize()
         def new_order(self):
             Lifecycle.n = getattr(Lifecycle, "n", 0) + 1
-            view = orders.create_order(ctx, actors["sales"], NewOrder(
+            view = intake.create_order(ctx, actors["sales"], NewOrder(
                 "C001", f"PO-H{Lifecycle.n}", DAY1.date().replace(day=30), (NewLine("SCB-200", 3),)))
             self.id, self.state, self.held_from = view["id"], OrderState(view["status"]), None
             self.events = 1
@@ -43,7 +43,7 @@ def test_m1_random_action_sequences_keep_the_lifecycle_invariants(world):
         def fire(self, action, user, reason):
             rule_ = TRANSITIONS.get((self.state, action))
             try:
-                view = orders.act(ctx, actors[user], self.id, action, reason)
+                view = lifecycle.act(ctx, actors[user], self.id, action, reason)
             except errors.JidanError as exc:
                 assert isinstance(exc, (errors.InvalidTransition, errors.Forbidden, errors.ValidationFailed,
                                         errors.NotFound)) or exc.code == "order.not_in_accepted_plan"
@@ -69,7 +69,7 @@ def test_m1_random_action_sequences_keep_the_lifecycle_invariants(world):
 
         @invariant()
         def one_event_per_change_and_chain_intact(self):
-            events = orders.order_events(ctx, actors["management"], self.id)
+            events = views.order_events(ctx, actors["management"], self.id)
             assert len(events) == self.events
             if events[1:]:
                 assert events[-1]["new"]["status"] == self.state.value

@@ -15,10 +15,10 @@ from jidan.services.approvals import chains as approval_chains
 from jidan.services.approvals import review as approvals
 from jidan.services.approvals import letters as confirmations
 from jidan.services.approvals import delegations
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import intake, lifecycle, views
 from jidan.services.notices import timers
 from jidan.services.approvals.review import Decision, Proof
-from jidan.services.orders.lifecycle import NewLine, NewOrder, OrderEdit
+from jidan.services.orders.intake import NewLine, NewOrder, OrderEdit
 from tests.support import DAY1, PASSWORD
 
 pytestmark = pytest.mark.xdist_group("db")
@@ -26,12 +26,12 @@ pytestmark = pytest.mark.xdist_group("db")
 
 def golden(ctx, actors, po="HD-2026-0042", qty=300) -> int:
     """The scenario's order: key customer, 300 × SCB-200 (¥135,000) due in 5 working days: urgent."""
-    return orders.create_order(ctx, actors["sales"], NewOrder(
+    return intake.create_order(ctx, actors["sales"], NewOrder(
         "C001", po, date(2026, 12, 1), (NewLine("SCB-200", qty),)))["id"]
 
 
 def calm(ctx, actors, po="N-1") -> int:
-    return orders.create_order(ctx, actors["sales2"], NewOrder(
+    return intake.create_order(ctx, actors["sales2"], NewOrder(
         "C002", po, date(2027, 3, 1), (NewLine("P002", 20),)))["id"]
 
 
@@ -53,7 +53,7 @@ def sign(ctx, actor, oid, opinion=Opinion.AGREE, comment=None, proof=None, **kw)
 
 
 def status(ctx, actors, oid) -> str:
-    return orders.get_order(ctx, actors["sales"], oid)["status"]
+    return views.get_order(ctx, actors["sales"], oid)["status"]
 
 
 def test_b3_b4_b5_finance_and_pmc_review_in_parallel_then_management_approves(ctx, actors):
@@ -63,20 +63,20 @@ def test_b3_b4_b5_finance_and_pmc_review_in_parallel_then_management_approves(ct
     assert record["review"]["chain_code"] == "urgent" and status(ctx, actors, oid) == "submitted"
     assert [s["key"] for s in record["review"]["steps"] if s["open"]] == ["1.pmc"]
     with pytest.raises(errors.InvalidTransition):  # the order is not reviewed yet
-        orders.act(ctx, actors["management"], oid, "approve")
+        lifecycle.act(ctx, actors["management"], oid, "approve")
     record = sign(ctx, actors["pmc"], oid, Opinion.AGREE_WITH_CONDITIONS, "SMT2 加班两晚",
                   suggested_date=date(2026, 12, 2))
     assert status(ctx, actors, oid) == "reviewed"
     assert [s["key"] for s in record["review"]["steps"] if s["open"]] == ["2.management"]
     record = sign(ctx, actors["management"], oid, comment="同意")
-    order = orders.get_order(ctx, actors["sales"], oid)
+    order = views.get_order(ctx, actors["sales"], oid)
     assert order["status"] == "approved" and order["promised_date"] == "2026-12-02"  # the latest suggested date
     review = record["review"]
     assert (review["status"], review["decision"], review["committed_date"]) == ("approved", "approved", "2026-12-02")
     opinions = [(g["role"], g["opinion"], g["meaning"], g["revision"]) for g in review["signatures"]]
     assert opinions == [("finance", "agree", "reviewed", 1), ("pmc", "agree_with_conditions", "reviewed", 1),
                         ("management", "agree", "approved", 1)]
-    events = [e["action"] for e in orders.order_events(ctx, actors["sales"], oid)]
+    events = [e["action"] for e in views.order_events(ctx, actors["sales"], oid)]
     assert events == ["create", "review", "approve"]  # one order event per transition, signatures apart
 
 
@@ -110,8 +110,8 @@ def test_b7_an_approval_of_an_old_revision_does_not_count_for_the_new_one(ctx, a
     configure(ctx, actors)
     oid = golden(ctx, actors)
     sign(ctx, actors["pmc"], oid)
-    before = orders.get_order(ctx, actors["sales"], oid)
-    edited = orders.edit_order(ctx, actors["sales"], oid, OrderEdit(before["version"], special_requirements="加三防漆"))
+    before = views.get_order(ctx, actors["sales"], oid)
+    edited = intake.edit_order(ctx, actors["sales"], oid, OrderEdit(before["version"], special_requirements="加三防漆"))
     assert edited["revision"] == 2
     sign(ctx, actors["finance"], oid)
     assert status(ctx, actors, oid) == "submitted"  # pmc signed revision 1 only
@@ -125,9 +125,9 @@ def test_b7_an_approval_of_an_old_revision_does_not_count_for_the_new_one(ctx, a
 def test_b7_a_reviewed_order_is_not_edited_behind_the_final_approver(ctx, actors):
     oid = golden(ctx, actors)
     sign(ctx, actors["pmc"], oid)
-    view = orders.get_order(ctx, actors["sales"], oid)
+    view = views.get_order(ctx, actors["sales"], oid)
     with pytest.raises(errors.Conflict) as caught:
-        orders.edit_order(ctx, actors["sales"], oid, OrderEdit(view["version"], special_requirements="x"))
+        intake.edit_order(ctx, actors["sales"], oid, OrderEdit(view["version"], special_requirements="x"))
     assert caught.value.code == "order.edit_after_review"
 
 
@@ -139,7 +139,7 @@ def test_b7_signing_needs_the_password_unless_the_login_is_fresh(ctx, actors, cl
         sign(ctx, actors["pmc"], oid, proof=Proof(session_token=token))
     assert caught.value.code == "approval.signature_required" and caught.value.fields == {"password": "required"}
     with pytest.raises(errors.ValidationFailed):  # the order buttons: the newest login counts
-        orders.act(ctx, actors["pmc"], oid, "review")
+        lifecycle.act(ctx, actors["pmc"], oid, "review")
     with pytest.raises(errors.ValidationFailed) as caught:
         sign(ctx, actors["pmc"], oid, proof=Proof(password="wrong"))
     assert caught.value.fields == {"password": "wrong_password"}
@@ -179,7 +179,7 @@ def test_b7_a_deputy_signs_for_the_approver_during_the_period_only(ctx, actors, 
     signed = record["review"]["signatures"][-1]
     assert (signed["user"], signed["on_behalf_of"], signed["role"]) == ("manufacturing", "management", "management")
     assert status(ctx, actors, oid) == "approved"
-    approve = orders.order_events(ctx, actors["sales"], oid)[-1]
+    approve = views.order_events(ctx, actors["sales"], oid)[-1]
     assert (approve["actor"], approve["role"]) == ("manufacturing", "management")
 
 
@@ -194,7 +194,7 @@ def test_b6_production_rejection_goes_back_to_sales_at_once_with_the_alternative
         [notice] = [n for n in uow.notices.for_recipient(actors["sales"].user_id) if n["kind"] == "approval.rejected"]
     assert "5 天内不挪动其他订单做不出" in notice["body"] and "可选方案" in notice["body"]
     assert "加班" in notice["body"] and notice["critical"]  # urgent: past quiet hours too
-    events = orders.order_events(ctx, actors["sales"], oid)
+    events = views.order_events(ctx, actors["sales"], oid)
     assert events[-1]["action"] == "reject" and events[-1]["reason"].startswith("5 天内")
 
 
@@ -214,7 +214,7 @@ def test_b6_management_pushes_a_must_take_order_through_with_an_instruction(ctx,
     with ctx.uow() as uow:
         [notice] = [n for n in uow.notices.for_recipient(actors["pmc"].user_id) if n["kind"] == "approval.approved"]
     assert notice["needs_ack"] and "加班" in notice["body"]
-    assert [e["action"] for e in orders.order_events(ctx, actors["sales"], oid)][-2:] == ["reject", "approve"]
+    assert [e["action"] for e in views.order_events(ctx, actors["sales"], oid)][-2:] == ["reject", "approve"]
 
 
 def test_b1_an_overdue_step_reminds_its_approvers_and_escalates_on_the_working_calendar(ctx, actors, clock):
@@ -270,7 +270,7 @@ def test_a6_approval_makes_the_confirmation_letter_from_the_approved_revision(ct
 def test_b1_cancelling_an_order_under_review_stops_its_review_and_deadlines(ctx, actors, clock):
     oid = golden(ctx, actors)
     approvals.open_review(ctx, actors["sales"], oid)
-    orders.act(ctx, actors["sales"], oid, "cancel", reason="客户取消")
+    lifecycle.act(ctx, actors["sales"], oid, "cancel", reason="客户取消")
     assert approvals.review_record(ctx, actors["sales"], oid)["review"]["status"] == "cancelled"
     clock.advance(days=2)
     assert timers.fire_due(ctx) == 0
@@ -324,10 +324,10 @@ def test_b6_a_reviewer_may_take_the_agreement_back_before_the_final_approval(ctx
     sign(ctx, actors["pmc"], oid)
     assert status(ctx, actors, oid) == "reviewed"
     with pytest.raises(errors.InvalidTransition):  # the review button does not push a rejected order through
-        orders.act(ctx, actors["pmc"], oid, "review")
+        lifecycle.act(ctx, actors["pmc"], oid, "review")
     record = sign(ctx, actors["pmc"], oid, Opinion.DISAGREE, "SMT2 回流焊故障，无法保证交期")
     assert status(ctx, actors, oid) == "rejected"
     step = next(s for s in record["review"]["steps"] if s["key"] == "1.pmc")
     assert [g["meaning"] for g in step["signatures"]] == ["reviewed", "rejected"]
     with pytest.raises(errors.InvalidTransition):
-        orders.act(ctx, actors["management"], oid, "review", reason="必接")
+        lifecycle.act(ctx, actors["management"], oid, "review", reason="必接")

@@ -14,10 +14,10 @@ from jidan.domain.roles import Role
 from jidan.services import auth
 from jidan.services.approvals import chains as approval_chains
 from jidan.services.approvals import review as approvals
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import intake, views
 from jidan.services.approvals.review import Decision
 from jidan.services.audit import verify
-from jidan.services.orders.lifecycle import NewLine, NewOrder
+from jidan.services.orders.intake import NewLine, NewOrder
 from tests.support import PASSWORD
 
 pytestmark = pytest.mark.xdist_group("db")
@@ -32,7 +32,7 @@ def test_b5_twenty_approvers_at_once_on_a_three_of_m_step_exactly_three_count(ct
         current["version"])
     planners = [Actor(auth.add_user(ctx, None, f"pmc{i:02d}", f"计划员 {i}", "pmc", PASSWORD)["id"], f"pmc{i:02d}",
                       Role.PMC) for i in range(SIGNERS)]
-    oid = orders.create_order(ctx, actors["sales"], NewOrder(
+    oid = intake.create_order(ctx, actors["sales"], NewOrder(
         "C001", "HD-N-OF-M", date(2026, 12, 1), (NewLine("SCB-200", 300),)))["id"]
     approvals.open_review(ctx, actors["sales"], oid)  # planning's answer first, so the race is only the signing
     barrier = threading.Barrier(SIGNERS)
@@ -54,6 +54,6 @@ def test_b5_twenty_approvers_at_once_on_a_three_of_m_step_exactly_three_count(ct
     assert (step["count"], step["done"]) == (NEEDED, True)
     assert len(record["review"]["signatures"]) == NEEDED
     assert record["order"]["status"] == "reviewed"
-    reviews = [e for e in orders.order_events(ctx, actors["sales"], oid) if e["action"] == "review"]
+    reviews = [e for e in views.order_events(ctx, actors["sales"], oid) if e["action"] == "review"]
     assert len(reviews) == 1
     assert verify(ctx)[1] == []

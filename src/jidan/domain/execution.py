@@ -15,6 +15,10 @@ from jidan.domain import errors
 from jidan.domain.model import Actor
 from jidan.domain.roles import Role
 
+#: Order actions after which the customer may be e-mailed the progress update by itself (E3);
+#: the settings choose among them, services/wiring.py hooks the e-mail after each.
+PROGRESS_MILESTONES = ("release", "start_production", "inspect", "receive")
+
 
 # ---------------------------------------------------------------- operation tasks (E1)
 class TaskState(StrEnum):

@@ -1,17 +1,32 @@
 """The customer order (订单) and its lifecycle rules."""
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Callable
 
 from jidan.domain import errors
 from jidan.domain.model import Actor
-from jidan.domain.states import PREVIOUS, TRANSITIONS, OrderState, Transition
+from jidan.domain.states import PREVIOUS, TRANSITIONS, OrderState, Transition, leaving
 from jidan.domain.urgency import PRIORITY_RANK
 
 
 #: How an order reached us (A1).
 CHANNELS = frozenset({"phone", "online", "email", "fax", "visit", "edi", "import"})
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    """What the guards read beyond the order itself; each is asked of the area that knows it.
+
+    ``services.orders.guards`` gathers only the facts a row leaving the order's state reads;
+    a fact not gathered stays False (not known to hold), so it is never offered on a guess.
+    """
+
+    in_accepted_plan: bool = False         # planning: the accepted plan includes the order (D1)
+    final_inspection_passed: bool = False  # quality: every line passed its final inspection (F2)
+    shipment_dispatched: bool = False      # fulfilment: its shipment left, the customer told (G3, G4)
 
 
 class OrderLine:
@@ -61,49 +76,96 @@ class Order:
             )
         return rule
 
-    def check(self, action: str, actor: Actor, reason: str | None = None) -> Transition:
-        """Every precondition of ``action``; raises the matching domain error."""
+    def check(self, action: str, actor: Actor, reason: str | None = None,
+              facts: OrderFacts | None = None) -> Transition:
+        """Every precondition of ``action``; raises the matching domain error.
+
+        Without ``facts`` only what the order itself shows is checked (state, role, requester,
+        reason): a service asks that before the work that makes an outside fact true, e.g. a
+        shipment's dispatch before ``ship``. The lifecycle's transition always passes them.
+        """
         rule = self.transition_for(action)
         if actor.role not in rule.roles:
             raise errors.Forbidden(f"role {actor.role} may not {action} an order", code="auth.role_not_allowed")
-        for guard in rule.guards:
-            GUARDS[guard](self, actor)
+        for name in rule.guards:
+            guard = GUARDS[name]
+            if facts is not None or guard.reads is None:
+                guard.check(self, actor, facts or OrderFacts())
         if rule.reason_required and not (reason and reason.strip()):
             raise errors.ValidationFailed("a reason is required", fields={"reason": "required"})
         return rule
 
-    def apply(self, action: str, actor: Actor, reason: str | None = None) -> tuple[OrderState, OrderState]:
+    def apply(self, action: str, actor: Actor, reason: str | None = None,
+              facts: OrderFacts | None = None) -> tuple[OrderState, OrderState]:
         """Fire ``action``; returns (old, new) state. Illegal actions raise, never no-op."""
-        rule = self.check(action, actor, reason)
+        rule = self.check(action, actor, reason, facts)
         old = OrderState(self.status)
         new = OrderState(self.held_from) if rule.target == PREVIOUS else OrderState(rule.target)
         self.held_from = old.value if new == OrderState.ON_HOLD else None
         self.status = new
         return old, new
 
-    def allowed_actions(self, actor: Actor) -> list[str]:
-        """Actions this actor may take now (reason requirements aside)."""
+    def allowed_actions(self, actor: Actor, facts: OrderFacts = OrderFacts()) -> list[str]:
+        """Actions this actor may take now (reason requirements aside), every guard checked."""
         allowed = []
-        for (state, action), _rule in TRANSITIONS.items():
-            if state != self.status:
-                continue
+        for rule in leaving(self.status):
             try:
-                self.check(action, actor, reason="-")
+                self.check(rule.action, actor, reason="-", facts=facts)
             except errors.JidanError:
                 continue
-            allowed.append(action)
+            allowed.append(rule.action)
         return allowed
 
 
-def check_not_requester(order: Order, actor: Actor) -> None:
+def facts_read_from(state: OrderState) -> frozenset[str]:
+    """The ``OrderFacts`` fields the guards of the rows leaving ``state`` read."""
+    return frozenset(GUARDS[name].reads for rule in leaving(state) for name in rule.guards
+                     if GUARDS[name].reads)
+
+
+def check_not_requester(order: Order, actor: Actor, facts: OrderFacts) -> None:
     if actor.user_id == order.created_by:
         raise errors.SelfApproval("nobody reviews or approves their own order")
 
 
-def check_is_requester(order: Order, actor: Actor) -> None:
+def check_is_requester(order: Order, actor: Actor, facts: OrderFacts) -> None:
     if actor.user_id != order.created_by:
         raise errors.Forbidden("only the person who entered the order may submit it",
                                code="order.not_requester")
 
 
-GUARDS = {"check_not_requester": check_not_requester, "check_is_requester": check_is_requester}
+def check_in_accepted_plan(order: Order, actor: Actor, facts: OrderFacts) -> None:
+    if not facts.in_accepted_plan:
+        raise errors.Conflict("the order is not in the accepted plan; plan it first",
+                              code="order.not_in_accepted_plan")
+
+
+def check_final_inspection_passed(order: Order, actor: Actor, facts: OrderFacts) -> None:
+    if not facts.final_inspection_passed:
+        raise errors.Conflict("the final inspection has not passed the order's goods yet",
+                              code="quality.final_inspection_required")
+
+
+def check_shipment_dispatched(order: Order, actor: Actor, facts: OrderFacts) -> None:
+    if not facts.shipment_dispatched:
+        raise errors.InvalidTransition(
+            f"order {order.number} ships only by dispatching its shipment: book the shipment, "
+            "then dispatch it (the customer is told first)", code="order.ship_via_shipment")
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A precondition named on transition rows; ``reads`` is the ``OrderFacts`` field it needs."""
+
+    check: Callable[[Order, Actor, OrderFacts], None]
+    reads: str | None = None
+
+
+GUARDS: dict[str, Guard] = {
+    "check_not_requester": Guard(check_not_requester),
+    "check_is_requester": Guard(check_is_requester),
+    "check_in_accepted_plan": Guard(check_in_accepted_plan, "in_accepted_plan"),
+    "check_final_inspection_passed": Guard(check_final_inspection_passed, "final_inspection_passed"),
+    "check_shipment_dispatched": Guard(check_shipment_dispatched, "shipment_dispatched"),
+}
+assert all(g.reads in {f.name for f in fields(OrderFacts)} for g in GUARDS.values() if g.reads)

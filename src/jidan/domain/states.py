@@ -60,12 +60,16 @@ class Transition:
     source: OrderState
     target: OrderState | str
     roles: frozenset[Role]
+    #: Names in ``domain.order.GUARDS``: every precondition of the action beyond state and role.
     guards: tuple[str, ...] = field(default=())
     reason_required: bool = False
+    #: The document the action is taken through, when it is never fired on its own (the order
+    #: page links there instead of offering a button): ship goes with its shipment (G3, G4).
+    via: str | None = None
 
 
-def _rows(action, sources, target, roles, guards=(), reason=False) -> list[Transition]:
-    return [Transition(action, s, target, frozenset(roles), tuple(guards), reason) for s in sources]
+def _rows(action, sources, target, roles, guards=(), reason=False, via=None) -> list[Transition]:
+    return [Transition(action, s, target, frozenset(roles), tuple(guards), reason, via) for s in sources]
 
 
 _HOLDABLE = (S.APPROVED, S.PLANNED, S.RELEASED, S.IN_PRODUCTION)
@@ -84,12 +88,16 @@ _TABLE: list[Transition] = [
            ["check_not_requester"], reason=True),
     *_rows("resubmit", [S.REJECTED], S.SUBMITTED, [R.SALES, R.CUSTOMER_SERVICE], ["check_is_requester"]),
     *_rows("plan", [S.APPROVED], S.PLANNED, [R.PMC]),
-    *_rows("release", [S.PLANNED], S.RELEASED, [R.PMC]),
+    # 下达: only an order in the accepted plan (D1).
+    *_rows("release", [S.PLANNED], S.RELEASED, [R.PMC], ["check_in_accepted_plan"]),
     *_rows("start_production", [S.RELEASED], S.IN_PRODUCTION, [R.MANUFACTURING]),
     # 终检 with the quality department before receipt (F2).
     *_rows("inspect", [S.IN_PRODUCTION], S.INSPECTED, [R.QUALITY]),
-    *_rows("receive", [S.INSPECTED], S.RECEIVED, [R.WAREHOUSE]),
-    *_rows("ship", [S.RECEIVED], S.SHIPPED, [R.LOGISTICS, R.SALES]),
+    # 成品入库 only after the final inspection passed every line (F2).
+    *_rows("receive", [S.INSPECTED], S.RECEIVED, [R.WAREHOUSE], ["check_final_inspection_passed"]),
+    # Goods leave only on a dispatched shipment, the customer told first (G3, G4).
+    *_rows("ship", [S.RECEIVED], S.SHIPPED, [R.LOGISTICS, R.SALES], ["check_shipment_dispatched"],
+           via="shipment"),
     *_rows("confirm_delivery", [S.SHIPPED], S.DELIVERED, [R.LOGISTICS, R.SALES, R.CUSTOMER_SERVICE]),
     *_rows("close", [S.DELIVERED], S.CLOSED, [R.SALES, R.CUSTOMER_SERVICE]),
     *_rows("hold", _HOLDABLE, S.ON_HOLD, [R.PMC, R.MANAGEMENT], reason=True),
@@ -105,3 +113,13 @@ for _t in _TABLE:
     TRANSITIONS[(_t.source, _t.action)] = _t
 
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in _TABLE))
+
+
+def leaving(state: OrderState) -> list[Transition]:
+    """The rows whose source is ``state``, in table order."""
+    return [t for t in _TABLE if t.source == state]
+
+
+def taken_via(state: OrderState, role: Role) -> list[Transition]:
+    """The actions this role takes from ``state`` through another document, not on the order."""
+    return [t for t in leaving(state) if t.via and role in t.roles]

@@ -1,12 +1,13 @@
 """What the use cases need from outside, declared as small ports and wired in bootstrap."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
 from jidan.domain.calendar import WorkCalendar
 from jidan.domain.urgency import UrgencyPolicy
+from jidan.services.hooks import Hooks
 from jidan.services.ports import Clock, Messages, PasswordHasher, UnitOfWork
 
 
@@ -31,6 +32,8 @@ class Context:
     feedback_secret: str = "jidan-feedback-links"
     feedback_link_days: int = 14
     public_url: str = "http://127.0.0.1:8000"
+    #: What the lifecycle asks of the other areas (services/wiring.py); none in a bare Context.
+    hooks: Hooks = field(default_factory=Hooks)
 
     def now(self) -> datetime:
         return self.clock.now()

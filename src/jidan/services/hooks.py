@@ -1,48 +1,52 @@
-"""What else happens when an order action fires, as one table read by ``orders.act``.
+"""What the order lifecycle asks of the other areas, as function references on ``Context.hooks``.
 
-Each area owns its checks (``BEFORE``: may refuse the action) and its follow-ups (``AFTER``:
-tasks, notices, records), written in the same unit of work as the state change. A hook is
-``hook(uow, ctx, actor, order, reason)``; the modules are imported when first needed so that
-the areas may import ``orders`` themselves.
+``services/wiring.py`` fills it, called once from bootstrap: a reader opens that one module to see
+what runs after each action, how each guard's fact is found out, and which actions another area
+takes. The lifecycle calls through these, so the areas may import ``orders`` and never the other
+way round. A Context built without them (a unit test) has none: nothing runs after an action,
+no outside fact holds, and every action goes through the plain transition.
 """
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
-Hook = Callable[..., None]
+from jidan.domain.model import Actor
+from jidan.domain.order import Order
 
-#: action → "module:function" of the checks that run before the transition.
-BEFORE: dict[str, tuple[str, ...]] = {
-    "release": ("jidan.services.planning.runs:check_release",),
-    "receive": ("jidan.services.execution.quality:check_receipt",),  # execution (issue 6): F2
-    "ship": ("jidan.services.fulfilment.shipping:check_ship",),  # fulfilment (issue 6): G3, G4
-}
-#: action → "module:function" of the work that runs after it, in the same transaction.
-AFTER: dict[str, tuple[str, ...]] = {
-    "release": ("jidan.services.execution.release:create_tasks",),  # execution (issue 6): D1, D2
-    "inspect": ("jidan.services.execution.quality:record_final_by_action",),  # execution (issue 6): F2
-    "receive": ("jidan.services.fulfilment.receipts:after_receive",),  # fulfilment (issue 6): G2, L2
-    "confirm_delivery": ("jidan.services.fulfilment.shipping:after_delivery",),  # fulfilment (issue 6): I1
-    "close": ("jidan.services.fulfilment.records:freeze_on_close",),  # fulfilment (issue 6): M2, M4
-    "cancel": ("jidan.services.approvals.review:after_cancel",),  # approvals (issue 5): B1
-}
-
-# execution (issue 6): the customer's progress e-mail at the configured milestones (E3).
-PROGRESS_MILESTONES = ("release", "start_production", "inspect", "receive")
-for _action in PROGRESS_MILESTONES:
-    AFTER[_action] = AFTER.get(_action, ()) + ("jidan.services.execution.customer_updates:progress_at_milestone",)
-
-# materials (issue 4): a released order's materials leave free stock (C6).
-AFTER["release"] = AFTER.get("release", ()) + ("jidan.services.materials.purchasing:issue_for_order",)
+# ``ctx`` is the Context that holds these hooks (typed Any: context.py imports this module).
+#: Work after an action, in its unit of work: ``hook(uow, ctx, actor, order, reason)``.
+Hook = Callable[[Any, Any, Actor, Order, "str | None"], None]
+#: How one ``OrderFacts`` field is found out: ``fact(uow, order) -> bool``.
+Fact = Callable[[Any, Order], bool]
+#: After an edit made a new revision: ``revised(uow, ctx, actor, order)``.
+Revised = Callable[[Any, Any, Actor, Order], None]
 
 
-def _resolve(path: str) -> Hook:
-    module, name = path.split(":")
-    return getattr(import_module(module), name)
+def _never(uow, order: Order) -> bool:
+    return False
 
 
-def run(table: dict[str, tuple[str, ...]], uow, ctx, actor, order, action: str,
-        reason: str | None) -> None:
-    for path in table.get(action, ()):
-        _resolve(path)(uow, ctx, actor, order, reason)
+@dataclass(frozen=True)
+class Taker:
+    """An action another area takes instead of the plain transition (the signed ones)."""
+
+    #: ``take(ctx, actor, order_id, action, reason, expected_version, proof) -> order view``.
+    take: Callable[..., dict]
+    #: ``offers(uow, ctx, order, actor, action)``: whether it would take it now, so it is offered.
+    offers: Callable[[Any, Any, Order, Actor, str], bool]
+
+
+@dataclass
+class Hooks:
+    after: dict[str, list[Hook]] = field(default_factory=dict)
+    facts: dict[str, Fact] = field(default_factory=dict)
+    taken_by: dict[str, Taker] = field(default_factory=dict)
+    #: Whether anyone has signed for the order's current content (an edit then makes a new revision).
+    signed_for: Fact = _never
+    revised: list[Revised] = field(default_factory=list)
+
+    def run_after(self, uow, ctx, actor: Actor, order: Order, action: str,
+                  reason: str | None) -> None:
+        for hook in self.after.get(action, ()):
+            hook(uow, ctx, actor, order, reason)

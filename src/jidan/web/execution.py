@@ -19,7 +19,7 @@ from jidan.services.execution import exceptions
 from jidan.services.execution import boards, customer_updates, reports
 from jidan.services.execution import production_notice as notice
 from jidan.services.execution import progress as order_progress
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import views
 from jidan.services.execution import quality
 from jidan.web.forms import FormReader, typed_values, whole_number
 from jidan.web.pages import Form, OrderId, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
@@ -104,7 +104,7 @@ def report(page: UserPage, form: Form, code: CenterCode, task_id: RowId, action:
 
 def _panel_data(page: Page, order_id: int) -> dict:
     ctx, actor = page.ctx, page.actor
-    return {"order": orders.get_order(ctx, actor, order_id),
+    return {"order": views.get_order(ctx, actor, order_id),
             "progress": order_progress.progress(ctx, actor, order_id),
             "exceptions": exceptions.for_order(ctx, actor, order_id),
             "quality": quality.for_order(ctx, actor, order_id)}
@@ -145,7 +145,7 @@ def _exception_form(page: Page, order_id: int, status: int = 200, form: FormData
                     error: errors.JidanError | None = None):
     values = typed_values(form) or {k: page.request.query_params.get(k, "") for k in ("task_id", "work_center", "kind")}
     progress = order_progress.progress(page.ctx, page.actor, order_id)
-    return _page(page, "exception_form.html", status, order=orders.get_order(page.ctx, page.actor, order_id),
+    return _page(page, "exception_form.html", status, order=views.get_order(page.ctx, page.actor, order_id),
                  tasks=progress["tasks"], values=values, fields=error.fields if error else {}, error=error,
                  now=page.ctx.now().isoformat(timespec="minutes"))
 
@@ -241,7 +241,7 @@ def _inspection_form(page: Page, order_id: int, status: int = 200, form: FormDat
                                "task_id": params.get("task_id", ""), "failed_qty": "0"}
     rows = list(zip(form.getlist("defect_code"), form.getlist("defect_count"))) if form else []
     rows = [(str(c), str(n)) for c, n in rows][:DEFECT_ROWS] + [("", "")] * max(0, DEFECT_ROWS - len(rows))
-    return _page(page, "inspection_form.html", status, order=orders.get_order(page.ctx, page.actor, order_id),
+    return _page(page, "inspection_form.html", status, order=views.get_order(page.ctx, page.actor, order_id),
                  quality=quality.for_order(page.ctx, page.actor, order_id), values=values, defect_rows=rows,
                  fields=error.fields if error else {}, error=error)
 

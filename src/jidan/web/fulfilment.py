@@ -19,7 +19,7 @@ from jidan.domain.fulfilment import (
 )
 from jidan.domain.roles import Role
 from jidan.services.fulfilment import incidents
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import views as orders
 from jidan.services.fulfilment import records
 from jidan.services.fulfilment import shipping
 from jidan.services.fulfilment import receipts

@@ -14,11 +14,12 @@ from jidan.services.ports import OrderFilter
 from jidan.api.errors import status_of
 from jidan.api.schemas import Channel
 from jidan.domain import errors
+from jidan.domain.model import Actor
 from jidan.domain.roles import ORDER_ENTRY
-from jidan.domain.states import ACTIONS, MAIN_PATH, TRANSITIONS, OrderState
+from jidan.domain.states import ACTIONS, MAIN_PATH, TRANSITIONS, OrderState, taken_via
 from jidan.services.masterdata import catalogue as masterdata
-from jidan.services.orders import lifecycle as orders
-from jidan.services.orders.lifecycle import NewLine, NewOrder
+from jidan.services.orders import intake, lifecycle, views
+from jidan.services.orders.intake import NewLine, NewOrder
 from jidan.web.forms import FormReader, typed_values, whole_number
 from jidan.web.pages import Form, OrderId, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
 
@@ -28,6 +29,8 @@ MAX_LINE_ROWS = 50
 CHANNELS = get_args(Channel)
 #: Actions that undo or stop work: drawn as red buttons.
 DANGER_ACTIONS = {"reject", "cancel", "hold"}
+#: Where the order page leads for an action taken through another document (a row's ``via``).
+VIA_PAGES = {"shipment": "/orders/{id}/fulfilment#fulfilment"}
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 templates.env.globals["order_entry_roles"] = ORDER_ENTRY
@@ -56,7 +59,7 @@ def _order_list(page: Page) -> dict:
     query = _list_query(page.request)
     f = OrderFilter(status=query["status"] or None, urgent=True if query["urgent"] else None,
                     text=query["q"] or None, limit=PAGE_SIZE, offset=(query["page"] - 1) * PAGE_SIZE)
-    result = orders.list_orders(page.ctx, page.actor, f)
+    result = views.list_orders(page.ctx, page.actor, f)
     pages = max(1, math.ceil(result["total"] / PAGE_SIZE))
     return {"result": result, "query": query, "pages": pages, "states": list(OrderState),
             "qs": lambda **over: _query_string(query, **over)}
@@ -162,7 +165,7 @@ def new_order(page: UserPage, form: Form):
         return _order_form(page, 422, form, rows, fields, errors.ValidationFailed("form not valid"))
     key = str(form.get("idempotency_key", ""))[:100] or None
     try:
-        order = orders.create_order(page.ctx, page.actor, cmd, key)
+        order = intake.create_order(page.ctx, page.actor, cmd, key)
     except errors.JidanError as exc:
         return _order_form(page, status_of(exc), form, rows, row_fields(exc.fields, row_of), exc)
     return redirect(f"/orders/{order['id']}")
@@ -179,18 +182,22 @@ def _progress(order: dict) -> list[dict]:
             for i, s in enumerate(path)]
 
 
-def _actions(order: dict) -> list[dict]:
+def _actions(order: dict, actor: Actor) -> list[dict]:
+    """A button per action the order offers, and a link for each taken through another document."""
     state = OrderState(order["status"])
-    return [{"name": a, "reason_required": TRANSITIONS[(state, a)].reason_required,
-             "danger": a in DANGER_ACTIONS} for a in order.get("allowed_actions", [])]
+    buttons = [{"name": a, "reason_required": TRANSITIONS[(state, a)].reason_required,
+                "danger": a in DANGER_ACTIONS} for a in order.get("allowed_actions", [])]
+    links = [{"name": t.action, "href": VIA_PAGES[t.via].format(id=order["id"])}
+             for t in taken_via(state, actor.role)]
+    return buttons + links
 
 
 def _order_page(page: Page, order_id: int, status: int = 200, error: errors.JidanError | None = None,
                 reasons: dict | None = None) -> HTMLResponse:
-    order = orders.get_order(page.ctx, page.actor, order_id)
+    order = views.get_order(page.ctx, page.actor, order_id)
     done = page.request.query_params.get("done")
-    return render(page, "order.html", status, order=order, actions=_actions(order),
-                  progress=_progress(order), events=orders.order_events(page.ctx, page.actor, order_id),
+    return render(page, "order.html", status, order=order, actions=_actions(order, page.actor),
+                  progress=_progress(order), events=views.order_events(page.ctx, page.actor, order_id),
                   error=error, reasons=reasons or {}, done=done if done in ACTIONS else None)
 
 
@@ -209,7 +216,7 @@ def order_action(page: UserPage, form: Form, order_id: OrderId, action: str):
             raise errors.ValidationFailed(f"unknown action {action!r}", fields={"action": "unknown_action"})
         version = read.integer("version")
         read.check()
-        orders.act(page.ctx, page.actor, order_id, action, reason, version)
+        lifecycle.act(page.ctx, page.actor, order_id, action, reason, version)
     except errors.JidanError as exc:
         return _order_page(page, order_id, status_of(exc), exc, {action: reason or ""})
     return redirect(f"/orders/{order_id}?done={action}")

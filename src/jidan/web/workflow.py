@@ -21,7 +21,7 @@ from jidan.services.approvals import review as approvals
 from jidan.services.approvals import changes
 from jidan.services.approvals import letters as confirmations
 from jidan.services.approvals import delegations
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import views as orders
 from jidan.services.approvals.review import Decision, Proof
 from jidan.services.approvals.changes import ChangeInput
 from jidan.web.forms import FormReader, typed_values

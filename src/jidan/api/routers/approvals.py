@@ -19,7 +19,7 @@ from jidan.services.approvals import letters as confirmations
 from jidan.services.approvals import delegations
 from jidan.services.approvals.review import Decision, Proof
 from jidan.services.approvals.changes import ChangeInput
-from jidan.services.orders.lifecycle import NewLine
+from jidan.services.orders.intake import NewLine
 
 router = APIRouter(tags=["approvals"])
 

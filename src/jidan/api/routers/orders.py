@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from jidan.services.ports import OrderFilter
 from jidan.api.deps import ActorDep, CtxDep
@@ -12,8 +12,8 @@ from jidan.api.schemas import ActionIn, LineIn, OrderEditIn, OrderIn, OwnerIn
 from jidan.domain import errors
 from jidan.domain.states import ACTIONS, OrderState
 from jidan.services.orders import importing
-from jidan.services.orders import lifecycle as orders
-from jidan.services.orders.lifecycle import NewLine, NewOrder, OrderEdit
+from jidan.services.orders import intake, lifecycle, views
+from jidan.services.orders.intake import NewLine, NewOrder, OrderEdit
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
@@ -35,13 +35,13 @@ def list_orders(ctx: CtxDep, actor: ActorDep,
                 limit: Annotated[int, Query(ge=1, le=500)] = 50,
                 offset: Annotated[int, Query(ge=0)] = 0) -> dict:
     f = OrderFilter(status.value if status else None, urgent, customer, q, limit, offset)
-    return orders.list_orders(ctx, actor, f)
+    return views.list_orders(ctx, actor, f)
 
 
 @router.post("", status_code=201)
 def create_order(body: OrderIn, ctx: CtxDep, actor: ActorDep,
                  idempotency_key: Annotated[str | None, Header(max_length=100)] = None) -> dict:
-    return orders.create_order(ctx, actor, new_order(body), idempotency_key)
+    return intake.create_order(ctx, actor, new_order(body), idempotency_key)
 
 
 @router.post("/import")
@@ -67,14 +67,14 @@ def import_template(actor: ActorDep) -> Response:
 
 @router.get("/{order_id}")
 def get_order(order_id: int, ctx: CtxDep, actor: ActorDep) -> dict:
-    return orders.get_order(ctx, actor, order_id)
+    return views.get_order(ctx, actor, order_id)
 
 
 @router.patch("/{order_id}")
 def edit_order(order_id: int, body: OrderEditIn, ctx: CtxDep, actor: ActorDep) -> dict:
     edit = OrderEdit(body.version, body.requested_date, body.special_requirements,
                      body.urgent_reason, _lines(body.lines) if body.lines is not None else None)
-    return orders.edit_order(ctx, actor, order_id, edit)
+    return intake.edit_order(ctx, actor, order_id, edit)
 
 
 @router.post("/{order_id}/actions/{action}")
@@ -82,19 +82,19 @@ def act(order_id: int, action: str, ctx: CtxDep, actor: ActorDep, body: ActionIn
     if action not in ACTIONS:
         raise errors.ValidationFailed(f"unknown action {action!r}", fields={"action": "unknown_action"})
     body = body or ActionIn()
-    return orders.act(ctx, actor, order_id, action, body.reason, body.version)
+    return lifecycle.act(ctx, actor, order_id, action, body.reason, body.version)
 
 
 @router.put("/{order_id}/owner")
 def set_owner(order_id: int, body: OwnerIn, ctx: CtxDep, actor: ActorDep) -> dict:
-    return orders.set_owner(ctx, actor, order_id, body.username, body.version)
+    return intake.set_owner(ctx, actor, order_id, body.username, body.version)
 
 
 @router.get("/{order_id}/events")
 def events(order_id: int, ctx: CtxDep, actor: ActorDep) -> list[dict]:
-    return orders.order_events(ctx, actor, order_id)
+    return views.order_events(ctx, actor, order_id)
 
 
 @router.get("/{order_id}/versions")
 def versions(order_id: int, ctx: CtxDep, actor: ActorDep) -> list[dict]:
-    return orders.order_versions(ctx, actor, order_id)
+    return views.order_versions(ctx, actor, order_id)

@@ -25,13 +25,13 @@ from jidan.services.approvals import review as approvals
 from jidan.services.approvals import letters as confirmations
 from jidan.services.approvals import delegations
 from jidan.services.notices import notify
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import intake, lifecycle, views
 from jidan.services import planning
 from jidan.services.notices import timers
 from jidan.services.approvals.review import Decision, Proof
 from jidan.services.names import display_name, urgent_mark
 from jidan.services.context import Context
-from jidan.services.orders.lifecycle import NewLine, OrderEdit
+from jidan.services.orders.intake import NewLine, OrderEdit
 from jidan.services.permissions import load_order, require_order_access, require_role
 
 #: Before approval the order is simply edited by the person who entered it.
@@ -92,7 +92,7 @@ def request_change(ctx: Context, actor: Actor, order_id: int, change: ChangeInpu
     with ctx.uow() as uow:
         uow.reviews.lock_order(order_id)
         order = load_order(uow, actor, order_id)
-        orders.check_version(order, change.order_version)
+        lifecycle.check_version(order, change.order_version)
         if order.status in EDITABLE_STATES:
             raise errors.Conflict("before approval the order is edited directly", code="change.edit_directly")
         if order.status not in CHANGEABLE_STATES:
@@ -110,7 +110,7 @@ def request_change(ctx: Context, actor: Actor, order_id: int, change: ChangeInpu
         if change.lines is not None:
             proposed["lines"] = [{"product": ln.product.code, "product_name": ln.product.name,
                                   "quantity": ln.quantity, "unit_price": f"{ln.unit_price:.2f}"}
-                                 for ln in orders.build_lines(uow, change.lines)]
+                                 for ln in intake.build_lines(uow, change.lines)]
         if change.special_requirements is not None:
             proposed["special_requirements"] = change.special_requirements.strip() or None
         kinds = change_kinds(_as_content(previous), _as_content(proposed))
@@ -201,7 +201,7 @@ def _close(uow, ctx, actor: Actor, order: Order, row: dict, status: str, note: s
 def _apply(uow, ctx, signer: Actor, order: Order, row: dict, sigs: list[dict], decision: Decision) -> None:
     """The order becomes a new revision; pmc re-plans, production and sales are told (H3)."""
     proposed = row["proposed"]
-    before = orders.snapshot(order)
+    before = views.snapshot(order)
     in_plan = planning.in_accepted_plan(uow, order.id)
     edit = OrderEdit(order.version, date.fromisoformat(proposed["requested_date"]),
                      proposed["special_requirements"] or "",
@@ -210,14 +210,14 @@ def _apply(uow, ctx, signer: Actor, order: Order, row: dict, sigs: list[dict], d
     suggested = [s["suggested_date"] for s in sigs if s["suggested_date"]]
     if decision.suggested_date:
         suggested.append(decision.suggested_date)
-    orders.revise(uow, ctx, order, edit)
+    intake.revise(uow, ctx, order, edit)
     order.revision = row["base_revision"] + 1
     if "date" in row["kinds"] or suggested:
         order.promised_date = max(suggested) if suggested else order.requested_date
     uow.flush()
     now = ctx.now()
-    uow.orders.add_version(order, audit.plain(orders.snapshot(order)), now, signer.user_id)
-    old, new = audit.changed(audit.plain(before), audit.plain(orders.snapshot(order)))
+    uow.orders.add_version(order, audit.plain(views.snapshot(order)), now, signer.user_id)
+    old, new = audit.changed(audit.plain(before), audit.plain(views.snapshot(order)))
     audit.record(uow, ctx, signer, "order", order.id, "edit", old, new,
                  f"变更申请 {_number(row)} 批准 / change request approved: revision {order.revision}")
     uow.change_requests.update(row["id"], row["version"], status="approved", decided_at=now,

@@ -13,7 +13,7 @@ from jidan.domain.order import Order
 from jidan.domain.roles import ORDER_ENTRY
 from jidan.services import audit
 from jidan.services.notices import notify
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import views as orders
 from jidan.services.context import Context
 from jidan.services.names import display_name, urgent_mark
 from jidan.services.permissions import load_order, require_role

@@ -31,7 +31,8 @@ from jidan.domain.states import OrderState
 from jidan.services import audit, auth
 from jidan.services.approvals import chains as approval_chains
 from jidan.services.notices import notify
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import lifecycle
+from jidan.services.orders import views
 from jidan.services import planning
 from jidan.services.notices import timers
 from jidan.services.approvals.letters import letter_view, make_letter
@@ -241,7 +242,7 @@ def act(ctx: Context, actor: Actor, order_id: int, action: str, reason: str | No
     """The lifecycle buttons review / approve / reject as signed opinions; returns the order."""
     opinion = Opinion.DISAGREE if action == "reject" else Opinion.AGREE
     _sign(ctx, actor, order_id, Decision(opinion, reason), proof, expected_version, action)
-    return orders.get_order(ctx, actor, order_id)
+    return views.get_order(ctx, actor, order_id)
 
 
 def sign(ctx: Context, actor: Actor, order_id: int, decision: Decision, proof: Proof | None = None,
@@ -261,7 +262,7 @@ def _sign(ctx: Context, actor: Actor, order_id: int, decision: Decision, proof: 
     with ctx.uow() as uow:
         uow.reviews.lock_order(order_id)
         order = load_order(uow, actor, order_id)
-        orders.check_version(order, expected_version)
+        lifecycle.check_version(order, expected_version)
         signer, principal = signer_of(uow, ctx, actor, decision.on_behalf_of)
         if principal is not None and principal == order.created_by:
             raise errors.SelfApproval("nobody approves their own order, nor through a deputy")
@@ -334,7 +335,7 @@ def _sign_step(uow, ctx, signer: Actor, principal: int | None, order: Order, dec
         return
     if phase == Phase.APPROVE:
         order.promised_date = _committed_date(order, sigs, decision)
-    orders.transition(uow, ctx, signer, order, PHASE_ACTION[phase], decision.comment)
+    lifecycle.transition(uow, ctx, signer, order, PHASE_ACTION[phase], decision.comment)
     if phase == Phase.REVIEW:
         _open_next_stage(uow, ctx, signer, order, review, tally)
         return
@@ -368,7 +369,7 @@ def _alternatives(review: dict) -> list[dict]:
 
 def _reject(uow, ctx, signer: Actor, order: Order, review: dict, decision: Decision) -> None:
     """Back to sales at once, with the reason and the alternatives (B6)."""
-    orders.transition(uow, ctx, signer, order, "reject", decision.comment)
+    lifecycle.transition(uow, ctx, signer, order, "reject", decision.comment)
     _close(uow, ctx, review, "rejected", decision="rejected", decision_note=decision.comment)
     levers = _alternatives(review)
     lines = [f"驳回原因：{decision.comment}"]
@@ -431,7 +432,7 @@ def _push_through(uow, ctx, signer: Actor, principal: int | None, order: Order, 
     record_signature(uow, ctx, signer, principal, order, _subject(review), PUSH_THROUGH, Meaning.APPROVED,
                      decision, method, review_id=review["id"])
     order.promised_date = _committed_date(order, sigs, decision)
-    orders.transition(uow, ctx, signer, order, "approve", note)
+    lifecycle.transition(uow, ctx, signer, order, "approve", note)
     instruction = {"levers": list(decision.levers), "note": note, "by": signer.user_id}
     _approved(uow, ctx, signer, order, uow.reviews.get(review["id"]), decision, "pushed_through", instruction)
 
@@ -511,6 +512,32 @@ def _can(uow, ctx, actor: Actor, order: Order, review: dict | None) -> dict:
     return can
 
 
+def may_sign(uow, ctx: Context, order: Order, actor: Actor, action: str) -> bool:
+    """Whether the order button ``action`` (review, approve, reject) would be signed now in the
+    actor's own name, as ``_sign`` decides: the chain has an open step for them (B1–B7). The
+    lifecycle offers a signed action only when this says so (services/wiring.py)."""
+    review, role = _current_review(uow, order), Role(actor.role)
+    if order.status == S.REJECTED:
+        return action == "approve" and review is not None and any(
+            s["phase"] == Phase.APPROVE and s["role"] == role.value for s in review["steps"])
+    phase = PHASE_OF_STATE.get(OrderState(order.status))
+    if phase is None or action not in (PHASE_ACTION[phase], "reject"):
+        return False
+    if review is None or review["status"] != "open":
+        chain = approval_chains.chain_for(uow, order)
+        if chain is None:
+            return False
+        review, sigs = {"steps": approval_chains.frozen_steps(chain, order)}, []
+    else:
+        sigs = uow.reviews.signatures([_subject(review)])
+    try:
+        _find_step(review, sigs, counts(sigs, order.revision), role, actor.user_id, phase,
+                   action == "reject")
+    except errors.JidanError:
+        return False
+    return True
+
+
 def review_record(ctx: Context, actor: Actor, order_id: int) -> dict:
     """The order's review record: chain progress, every opinion, planning's answer, the decision."""
     with ctx.uow() as uow:
@@ -525,7 +552,7 @@ def review_record(ctx: Context, actor: Actor, order_id: int) -> dict:
             preview = {"chain_code": chain.code, "chain_name": chain.name,
                        "steps": approval_chains.frozen_steps(chain, order)} if chain else None
         return {
-            "order": orders.order_view(order, actor),
+            "order": views.current_view(uow, ctx, order, actor),
             "review": _review_view(uow, current, order, names, now) if current else None,
             "preview": preview,
             "history": [_review_view(uow, r, order, names, now) for r in rounds

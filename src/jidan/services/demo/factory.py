@@ -12,11 +12,11 @@ from jidan.domain.roles import Role
 from jidan.domain.states import MAIN_PATH, OrderState
 from jidan.services import auth
 from jidan.services.masterdata import catalogue as masterdata
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import intake, lifecycle, views
 from jidan.services import planning
 from jidan.services.context import Context
 from jidan.services.masterdata.catalogue import NewBomItem, NewCustomer, NewProduct, NewStep
-from jidan.services.orders.lifecycle import NewLine, NewOrder
+from jidan.services.orders.intake import NewLine, NewOrder
 
 PASSWORD = "demo"
 
@@ -187,7 +187,7 @@ def _orders(ctx: Context, rnd: random.Random, users: dict, products: list[str], 
         product = rnd.choice(products)
         lead = rnd.randint(4, 30)
         seller = rnd.choice(sellers)
-        view = orders.create_order(ctx, seller, NewOrder(
+        view = intake.create_order(ctx, seller, NewOrder(
             rnd.choice(CUSTOMERS)[0], f"PO-{today:%y%m}-{n:04d}", today + timedelta(days=lead),
             (NewLine(product, rnd.choice([20, 50, 100, 200, 300, 500])),), rnd.choice(["phone", "online", "email"])))
         target = rnd.choice(targets)
@@ -200,7 +200,7 @@ def _orders(ctx: Context, rnd: random.Random, users: dict, products: list[str], 
     run = planning.propose_full(ctx, pmc, time_limit=2.0)
     planning.accept(ctx, pmc, run["id"])
     for view, seller, target in made:
-        _advance(ctx, users, orders.get_order(ctx, seller, view["id"]), seller, target)
+        _advance(ctx, users, views.get_order(ctx, seller, view["id"]), seller, target)
     return count
 
 
@@ -213,15 +213,15 @@ def _advance(ctx: Context, users: dict, view: dict, seller: Actor, target: Order
             from jidan.services.fulfilment.shipping import demo_ship
             state = demo_ship(ctx, actor, view["id"])
             continue
-        state = OrderState(orders.act(ctx, actor, view["id"], action)["status"])
+        state = OrderState(lifecycle.act(ctx, actor, view["id"], action)["status"])
         if action == "review" and state == OrderState.SUBMITTED:  # a large order: finance reviews too (B3)
-            state = OrderState(orders.act(ctx, _actor(users["finance"]), view["id"], action)["status"])
+            state = OrderState(lifecycle.act(ctx, _actor(users["finance"]), view["id"], action)["status"])
 
 
 def golden_order(ctx: Context, sales: Actor) -> dict:
     """The scenario's order: key customer 华东精密, 300 × SCB-200 in 5 working days (std 12)."""
     cal = ctx.national_calendar
     due = cal.add_working_days(ctx.now().date(), 5)
-    return orders.create_order(ctx, sales, NewOrder(
+    return intake.create_order(ctx, sales, NewOrder(
         "C001", f"HD-{due:%Y}-0042", due, (NewLine("SCB-200", 300),), "phone",
         "客户来电加急：伺服控制板 300 片，5 个工作日内交货"))

@@ -2,12 +2,13 @@
 date — sent by sales or customer service on request, and by itself at configured milestones."""
 from __future__ import annotations
 
+from jidan.domain.execution import PROGRESS_MILESTONES
 from jidan.domain import errors
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import Role
 from jidan.domain.states import TRANSITIONS
-from jidan.services import audit, hooks
+from jidan.services import audit
 from jidan.services.context import Context
 from jidan.services.notices.notify import send_email
 from jidan.services.permissions import load_order, require_role
@@ -17,7 +18,7 @@ from jidan.services.execution.tasks import urgent_tag
 #: Who sends the customer a progress update (E3).
 CUSTOMER_CONTACTS = frozenset({Role.SALES, Role.CUSTOMER_SERVICE})
 #: The state each milestone action leads to: how the hook knows which milestone it is at.
-MILESTONE_OF_STATE = {t.target: t.action for t in TRANSITIONS.values() if t.action in hooks.PROGRESS_MILESTONES}
+MILESTONE_OF_STATE = {t.target: t.action for t in TRANSITIONS.values() if t.action in PROGRESS_MILESTONES}
 #: Order states the customer reads a stage of; any other reads as "in progress".
 STAGES = frozenset({"approved", "planned", "released", "in_production", "on_hold", "inspected", "received",
                     "shipped", "delivered"})

@@ -17,7 +17,7 @@ from jidan.domain.roles import Role
 from jidan.domain.states import OrderState
 from jidan.planning.repair import OrderChanged
 from jidan.services import audit
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import lifecycle
 from jidan.services.context import Context
 from jidan.services.notices.notify import notify
 from jidan.services.permissions import load_order, require_role
@@ -200,7 +200,7 @@ def _send_back(uow, ctx: Context, actor: Actor, order: Order, line, redo: list, 
 
 def _fire_inspect(uow, ctx: Context, actor: Actor, order: Order, inspection_id: int) -> None:
     """The whole order passed its final inspection: its ``inspect`` step, as the order page fires it."""
-    orders.transition(uow, ctx, actor, order, "inspect",
+    lifecycle.transition(uow, ctx, actor, order, "inspect",
                       ctx.messages.text("ui.ex.mail.final_passed", inspection=inspection_id))
 
 
@@ -223,14 +223,11 @@ def record_final_by_action(uow, ctx, actor, order, reason) -> None:
                       "passed_qty": left, "failed_qty": 0}, ctx.messages.text("ui.ex.mail.final_by_action_reason"))
 
 
-def check_receipt(uow, ctx, actor, order, reason) -> None:
-    """Before ``receive``: the goods enter the warehouse only after the final inspection passed
-    them all (F2)."""
+def final_inspection_passed(uow, order) -> bool:
+    """The fact receive's guard reads: the goods enter the warehouse only after the final
+    inspection passed them all (F2)."""
     passed = _final_passed(uow, order.id)
-    short = [ln.line_no for ln in order.lines if passed.get(ln.line_no, 0) < ln.quantity]
-    if short:
-        raise errors.Conflict("the final inspection has not passed the order's goods yet",
-                              code="quality.final_inspection_required")
+    return all(passed.get(ln.line_no, 0) >= ln.quantity for ln in order.lines)
 
 
 # ---------------------------------------------------------------- views

@@ -15,7 +15,7 @@ from jidan.domain.order import Order
 from jidan.domain.states import ON_FLOOR, OrderState
 from jidan.services import audit
 from jidan.services.context import Context
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import lifecycle
 from jidan.services.permissions import require_role
 from jidan.services.execution.progress import watch
 from jidan.services.execution.tasks import plan_index, task_view
@@ -120,5 +120,5 @@ def _step(task: Task, action: str, target: TaskState, now: datetime, good, scrap
 
 def _start_production(uow, ctx: Context, actor: Actor, order: Order, operation: str) -> None:
     """The order's first reported start fires its start_production step, as the order page would."""
-    orders.transition(uow, ctx, actor, order, "start_production",
+    lifecycle.transition(uow, ctx, actor, order, "start_production",
                       ctx.messages.text("ui.ex.mail.first_start", operation=operation))

@@ -18,7 +18,7 @@ from jidan.domain.states import OrderState
 from jidan.services import audit
 from jidan.services.context import Context
 from jidan.services.notices.notify import notify
-from jidan.services.orders import lifecycle as orders
+from jidan.services.orders import lifecycle, views
 from jidan.services.permissions import load_order, require_order_access, require_role
 from jidan.services.ports import OrderFilter
 from jidan.services.fulfilment import drawings
@@ -75,7 +75,7 @@ def receive_goods(ctx: Context, actor: Actor, order_id: int, cmd: NewReceipt) ->
                                   cmd.handed_over_by, cmd.note)
         for doc in docs:
             drawings.collect(uow, ctx, actor, doc)
-        orders.transition(uow, ctx, actor, order, "receive")
+        lifecycle.transition(uow, ctx, actor, order, "receive")
         view = receipt_view(uow.receipts.get(receipt_id), order, uow)
         uow.commit()
         return view
@@ -131,4 +131,4 @@ def orders_to_receive(ctx: Context, actor: Actor) -> list[dict]:
     require_order_access(actor)
     with ctx.uow() as uow:
         found, _ = uow.orders.list(OrderFilter(status=OrderState.INSPECTED.value, limit=200))
-        return [orders.order_view(o) for o in found]
+        return [views.order_view(o) for o in found]

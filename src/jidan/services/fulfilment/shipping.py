@@ -3,7 +3,7 @@
 Logistics books the shipment (packing, transport mode, carrier, tracking number, expected
 arrival); dispatching it queues the 发货通知 e-mail to the customer and then fires ``ship``, in
 one transaction, so the order never leaves without the customer having been told (G4); the plain
-``ship`` order action is refused (``check_ship``).
+``ship`` order action is refused (its row's guard reads :func:`shipment_dispatched`).
 Delivery confirmation fires ``confirm_delivery``; its AFTER hook asks the customer for feedback.
 """
 from __future__ import annotations
@@ -21,11 +21,11 @@ from jidan.domain.states import OrderState
 from jidan.services import audit
 from jidan.services.context import Context
 from jidan.services.notices.notify import send_email
-from jidan.services.orders import lifecycle as orders
 from jidan.services.permissions import load_order, require_order_access, require_role
 from jidan.services.ports import OrderFilter
 from jidan.services.fulfilment.common import check_version, iso
 from jidan.services.fulfilment.feedback import ask_feedback
+from jidan.services.orders import lifecycle, views
 
 #: 由经营课安排出货: sales arranges shipment, logistics books and sends it (the ``ship`` roles).
 SHIPPERS = frozenset({Role.LOGISTICS, Role.SALES})
@@ -181,21 +181,18 @@ def dispatch(ctx: Context, actor: Actor, shipment_id: int, version: int | None =
         new = {"status": "dispatched", "dispatched_by": actor.user_id, "dispatched_at": now, **told}
         uow.shipments.update(row.id, row.version, **new)
         audit.record(uow, ctx, actor, "shipment", row.id, "dispatch", {"status": "booked"}, new)
-        # After the row says who told the customer how: ``check_ship`` lets only that through.
-        orders.transition(uow, ctx, actor, order, "ship")
+        # After the row says who told the customer how: ship's guard lets only that through.
+        lifecycle.transition(uow, ctx, actor, order, "ship")
         view = shipment_view(uow.shipments.get(row.id), order)
         uow.commit()
         return view
 
 
-def check_ship(uow, ctx: Context, actor: Actor, order: Order, reason: str | None) -> None:
-    """Before ``ship``: goods leave only on a booked shipment being dispatched, after the customer
-    was told (G3, G4); the plain order action would skip both, so it is refused."""
+def shipment_dispatched(uow, order: Order) -> bool:
+    """The fact ship's guard reads: goods leave only on a booked shipment being dispatched, after
+    the customer was told (G3, G4); the plain order action would skip both, so it is refused."""
     row = uow.shipments.by_order(order.id)
-    if row is None or row.status != "dispatched" or row.customer_told_at is None:
-        raise errors.InvalidTransition(
-            f"order {order.number} ships only by dispatching its shipment: book the shipment, "
-            "then dispatch it (the customer is told first)", code="order.ship_via_shipment")
+    return row is not None and row.status == "dispatched" and row.customer_told_at is not None
 
 
 def confirm_delivery(ctx: Context, actor: Actor, shipment_id: int, signed_by: str,
@@ -222,7 +219,7 @@ def confirm_delivery(ctx: Context, actor: Actor, shipment_id: int, signed_by: st
                "signed_by": signed_by.strip()}
         uow.shipments.update(row.id, row.version, **new)
         audit.record(uow, ctx, actor, "shipment", row.id, "deliver", {"status": "dispatched"}, new)
-        orders.transition(uow, ctx, actor, order, "confirm_delivery")
+        lifecycle.transition(uow, ctx, actor, order, "confirm_delivery")
         view = shipment_view(uow.shipments.get(row.id), order)
         uow.commit()
         return view
@@ -257,7 +254,7 @@ def logistics_board(ctx: Context, actor: Actor) -> dict:
     require_order_access(actor)
     with ctx.uow() as uow:
         to_ship, _ = uow.orders.list(OrderFilter(status=OrderState.RECEIVED.value, limit=200))
-        return {"to_ship": [orders.order_view(o) | {"suggested_mode": suggested_mode(o.urgent)} for o in to_ship],
+        return {"to_ship": [views.order_view(o) | {"suggested_mode": suggested_mode(o.urgent)} for o in to_ship],
                 "booked": _board_rows(uow, "booked"), "in_transit": _board_rows(uow, "dispatched")}
 
 

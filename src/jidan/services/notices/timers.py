@@ -1,35 +1,32 @@
 """SLA timers (issue 5 §4): one table of deadlines that the worker fires when they fall due.
 
 A feature that must check something later (a review step overdue, a notice not acknowledged, a
-drawing not returned …) calls :func:`schedule` in its own transaction and names a handler in
-:data:`HANDLERS`; no new machinery per feature. Timers are rows, so restarting the worker loses
-none, and each fires in one transaction together with its handler's writes, so it fires once.
+drawing not returned …) calls :func:`schedule` in its own transaction with a kind whose handler
+``services/wiring.py`` registered; no new machinery per feature. Timers are rows, so restarting
+the worker loses none, and each fires in one transaction together with its handler's writes, so
+it fires once.
 """
 from __future__ import annotations
 
 import logging
 from datetime import datetime
-from importlib import import_module
-from typing import Callable
+from typing import Any, Callable
 
 from jidan.domain.delivery import backoff
 
 log = logging.getLogger(__name__)
 
-#: Timer kind → ``"module:function"``, called as ``handler(uow, ctx, timer_row)`` when due, in
-#: the transaction that marks the timer fired. A handler that raises is retried with backoff.
-HANDLERS: dict[str, str] = {
-    # timers: workflow (issue 5)
-    "notice.ack_overdue": "jidan.services.notices.escalation:on_ack_overdue",
-    # timers: approvals and order changes (issue 5)
-    "approval.step_due": "jidan.services.approvals.review:on_step_due",
-    # timers: execution (issue 6)
-    "execution.progress_check": "jidan.services.execution.progress:on_progress_check",
-    # timers: fulfilment (issue 6)
-    "drawing.return_due": "jidan.services.fulfilment.drawings:on_return_due",
-    "incident.solution_due": "jidan.services.fulfilment.incidents:on_solution_due",
-    # timers: materials (issue 4)
-}
+#: A timer's work when due: ``handler(uow, ctx, timer_row)``, in the transaction that marks the
+#: timer fired. A handler that raises is retried with backoff.
+Handler = Callable[[Any, Any, dict], None]
+
+#: Timer kind → its handler, filled by :func:`register` from ``services/wiring.py`` only.
+HANDLERS: dict[str, Handler] = {}
+
+
+def register(kind: str, handler: Handler) -> None:
+    HANDLERS[kind] = handler
+
 
 #: A handler that keeps failing is given up after this many attempts (recorded on the row).
 MAX_ATTEMPTS = 5
@@ -44,7 +41,7 @@ def schedule(uow, now: datetime, *, kind: str, ref: str, due_at: datetime,
     Each call adds one; to move a deadline, :func:`cancel` the old one first.
     """
     if kind not in HANDLERS:
-        raise ValueError(f"no handler for timer kind {kind!r}: add it to timers.HANDLERS")
+        raise ValueError(f"no handler for timer kind {kind!r}: register it in services/wiring.py")
     if not ref:
         raise ValueError("a timer needs a ref (what it watches)")
     return uow.timers.add(kind=kind, ref=ref[:80], due_at=due_at, payload=payload,
@@ -58,11 +55,6 @@ def cancel(uow, kind: str, ref: str) -> int:
 
 def pending(uow, kind: str | None = None, ref: str | None = None) -> list[dict]:
     return uow.timers.find(kind, ref, status="pending")
-
-
-def _handler(kind: str) -> Callable:
-    module, name = HANDLERS[kind].split(":")
-    return getattr(import_module(module), name)
 
 
 def fire_due(ctx, limit: int = 1000) -> int:
@@ -82,7 +74,7 @@ def fire_due(ctx, limit: int = 1000) -> int:
                 return fired
             seen.add(row["id"])
             try:
-                handler = _handler(row["kind"])
+                handler = HANDLERS[row["kind"]]
                 if not uow.timers.update(row["id"], row["version"], status="fired",
                                          fired_at=now, attempts=row["attempts"] + 1):
                     continue  # fired by another worker meanwhile

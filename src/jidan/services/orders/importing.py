@@ -17,7 +17,8 @@ from jidan.domain.model import Actor
 from jidan.domain.order import CHANNELS
 from jidan.domain.roles import ORDER_ENTRY
 from jidan.services.context import Context
-from jidan.services.orders.lifecycle import NewLine, NewOrder, enter_order, list_orders
+from jidan.services.orders.intake import NewLine, NewOrder, enter_order
+from jidan.services.orders.views import list_orders
 from jidan.services.permissions import require_role
 
 MAX_ROWS = 5000
@@ -108,7 +109,7 @@ EXPORT_COLUMNS = COLUMNS + ("number", "status", "urgent", "priority")
 
 def export_orders(ctx: Context, actor: Actor, f: OrderFilter) -> bytes:
     """One row per order line, in the import format plus status, so a sheet can go round-trip."""
-    rows = []
+    rows, mark = [], ctx.messages.text("ui.orders.export.urgent_mark")
     for o in list_orders(ctx, actor, f)["items"]:
         for line in o["lines"]:
             rows.append({"customer": o["customer"]["code"], "customer_po": o["customer_po"],
@@ -116,7 +117,7 @@ def export_orders(ctx: Context, actor: Actor, f: OrderFilter) -> bytes:
                          "quantity": line["quantity"], "unit_price": line["unit_price"],
                          "channel": o["channel"], "special_requirements": o["special_requirements"],
                          "urgent_reason": o["urgent_reason"], "number": o["number"],
-                         "status": o["status"], "urgent": "急" if o["urgent"] else "",
+                         "status": o["status"], "urgent": mark if o["urgent"] else "",
                          "priority": o["priority"]})
     return write_rows(rows, EXPORT_COLUMNS, urgent_key="urgent")
 

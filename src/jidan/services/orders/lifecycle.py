@@ -1,191 +1,20 @@
-"""Order intake (A1–A4) and every lifecycle action, each audited in its own transaction."""
+"""Every lifecycle action of an order: checked against its transition row, audited, followed up.
+
+The row's guards are every precondition (``domain.states``); the facts they read come from the
+areas through ``guards.gather`` and what runs after an action from ``ctx.hooks`` (wired in
+``services/wiring.py``), so the areas build on this module and it imports none of them.
+"""
 from __future__ import annotations
 
-import hashlib
-import json
-import uuid
-from dataclasses import asdict, dataclass, field
-from datetime import date
-from decimal import Decimal
-
-from jidan.services.ports import OrderFilter
 from jidan.domain import errors
 from jidan.domain.model import Actor
-from jidan.domain.order import CHANNELS, Order, OrderLine
-from jidan.domain.roles import ORDER_ENTRY, Role
-from jidan.domain.states import APPROVED_STATES, OrderState
-from jidan.domain.calendar import WorkCalendar
-from jidan.domain.urgency import UrgencyPolicy, assess_urgency
-from jidan.services import audit, hooks
-from jidan.services.masterdata.calendar import effective_calendar
+from jidan.domain.order import Order
+from jidan.domain.states import OrderState
+from jidan.services import audit
 from jidan.services.context import Context
-from jidan.services.permissions import load_order, require_order_access, require_role
-from jidan.services.planning.runs import in_accepted_plan
-
-
-@dataclass(frozen=True)
-class NewLine:
-    product: str
-    quantity: int
-    unit_price: Decimal | None = None
-
-
-@dataclass(frozen=True)
-class NewOrder:
-    """What sales enters (A1): customer and products by code."""
-
-    customer: str
-    customer_po: str
-    requested_date: date
-    lines: tuple[NewLine, ...]
-    channel: str = "phone"
-    special_requirements: str | None = None
-    urgent_reason: str | None = None
-    draft: bool = False
-
-
-@dataclass(frozen=True)
-class OrderEdit:
-    """Fields that may be edited before approval; None leaves a field as it is."""
-
-    version: int
-    requested_date: date | None = None
-    special_requirements: str | None = None
-    urgent_reason: str | None = None
-    lines: tuple[NewLine, ...] | None = None
-    extra: dict = field(default_factory=dict)
-
-
-def order_view(order: Order, actor: Actor | None = None) -> dict:
-    """The order as every screen and the API show it."""
-    view = {
-        "id": order.id, "number": order.number,
-        "customer": {"code": order.customer.code, "name": order.customer.name,
-                     "priority_class": order.customer.priority_class},
-        "customer_po": order.customer_po,
-        "order_date": order.order_date.isoformat(),
-        "requested_date": order.requested_date.isoformat(),
-        "promised_date": order.promised_date.isoformat() if order.promised_date else None,
-        "channel": order.channel, "special_requirements": order.special_requirements,
-        "status": str(order.status), "held_from": order.held_from,
-        "urgent": order.urgent,
-        "urgent_reasons": [r for r in order.urgent_reasons.split(",") if r],
-        "urgent_reason": order.urgent_reason,
-        "priority": order.priority, "priority_rank": order.priority_rank,
-        "amount": f"{order.amount:.2f}",
-        "lines": [{"line_no": ln.line_no, "product": ln.product.code, "product_name": ln.product.name,
-                   "quantity": ln.quantity, "unit_price": f"{ln.unit_price:.2f}",
-                   "amount": f"{ln.amount:.2f}"} for ln in order.lines],
-        "revision": order.revision, "version": order.version,
-        "created_by": order.created_by, "owner_id": order.owner_id,
-        "created_at": order.created_at.isoformat() if order.created_at else None,
-    }
-    if actor is not None:
-        view["allowed_actions"] = order.allowed_actions(actor)
-    return view
-
-
-def snapshot(order: Order) -> dict:
-    """The business content of an order (no lock version, no permissions) for audit and versions."""
-    view = order_view(order)
-    for key in ("version", "created_at", "held_from"):
-        view.pop(key)
-    return view
-
-
-def build_lines(uow, lines: tuple[NewLine, ...]) -> list[OrderLine]:
-    """Order lines from product codes, priced from the product unless a price is given."""
-    if not lines:
-        raise errors.ValidationFailed("an order needs at least one line", fields={"lines": "required"})
-    products = uow.products.by_codes({ln.product for ln in lines})
-    fields = {}
-    for i, ln in enumerate(lines):
-        product = products.get(ln.product)
-        if product is None or product.kind != "finished":
-            fields[f"lines.{i}.product"] = "unknown_product"
-        if ln.quantity <= 0:
-            fields[f"lines.{i}.quantity"] = "must_be_positive"
-        if ln.unit_price is not None and ln.unit_price < 0:
-            fields[f"lines.{i}.unit_price"] = "must_not_be_negative"
-    if fields:
-        raise errors.ValidationFailed("some order lines are not valid", fields=fields)
-    built = []
-    for i, ln in enumerate(lines, start=1):
-        product = products[ln.product]
-        line = OrderLine(i, product.id, ln.quantity,
-                         ln.unit_price if ln.unit_price is not None else product.unit_price)
-        line.product = product
-        built.append(line)
-    return built
-
-
-def _assess(order: Order, calendar: WorkCalendar, policy: UrgencyPolicy) -> None:
-    """Applies the urgency rules (A3) and the priority rank (A4)."""
-    urgency = assess_urgency(
-        order_date=order.order_date, requested_date=order.requested_date,
-        standard_lead_days=max(ln.product.standard_lead_days for ln in order.lines),
-        amount=order.amount, key_customer=order.customer.key, manual_reason=order.urgent_reason,
-        calendar=calendar, policy=policy)
-    order.urgent = urgency.urgent
-    order.urgent_reasons = ",".join(urgency.reasons)
-    order.priority = urgency.priority
-
-
-def _request_hash(cmd: NewOrder) -> str:
-    return hashlib.sha256(json.dumps(audit.plain(asdict(cmd)), sort_keys=True).encode()).hexdigest()
-
-
-def create_order(ctx: Context, actor: Actor, cmd: NewOrder, idempotency_key: str | None = None) -> dict:
-    """Enters an order; a retry with the same idempotency key returns the first result (A2)."""
-    require_role(actor, ORDER_ENTRY)
-    with ctx.uow() as uow:
-        if idempotency_key:
-            first = uow.idempotency.get(actor.user_id, idempotency_key)
-            if first is not None:
-                if first["request_hash"] != _request_hash(cmd):
-                    raise errors.ValidationFailed(
-                        "this Idempotency-Key was used for a different request",
-                        code="idempotency.key_reused", fields={"Idempotency-Key": "reused"})
-                return first["response"]
-        order = enter_order(uow, ctx, actor, cmd)
-        view = order_view(order, actor)
-        if idempotency_key:
-            uow.idempotency.put(actor.user_id, idempotency_key, _request_hash(cmd), 201, view, ctx.now())
-        uow.commit()
-        return view
-
-
-def enter_order(uow, ctx: Context, actor: Actor, cmd: NewOrder) -> Order:
-    """Validates and adds one order inside the caller's unit of work (form, API and import)."""
-    if cmd.channel not in CHANNELS:
-        raise errors.ValidationFailed("unknown channel", fields={"channel": "unknown_channel"})
-    customer = uow.customers.by_code(cmd.customer)
-    if customer is None:
-        raise errors.ValidationFailed("unknown customer", fields={"customer": "unknown_customer"})
-    if uow.orders.by_customer_po(customer.id, cmd.customer_po):
-        raise errors.Duplicate(f"customer PO {cmd.customer_po} was already entered",
-                               code="order.duplicate_customer_po", fields={"customer_po": "duplicate"})
-    now = ctx.now()
-    if cmd.requested_date < now.date():
-        raise errors.ValidationFailed("the requested date is in the past",
-                                      fields={"requested_date": "in_past"})
-    lines = build_lines(uow, cmd.lines)
-    order = Order(number=f"TMP-{uuid.uuid4().hex[:20]}", customer_id=customer.id,
-                  customer_po=cmd.customer_po, order_date=now.date(),
-                  requested_date=cmd.requested_date, lines=lines, created_by=actor.user_id,
-                  channel=cmd.channel, special_requirements=cmd.special_requirements,
-                  status=OrderState.DRAFT if cmd.draft else OrderState.SUBMITTED, created_at=now)
-    order.customer = customer
-    order.urgent_reason = cmd.urgent_reason
-    _assess(order, effective_calendar(uow, ctx), ctx.policy)
-    uow.orders.add(order)
-    uow.flush()
-    # The number comes from the row id, so concurrent writers never pick the same one.
-    order.number = f"SO-{now:%y%m}-{order.id:05d}"
-    uow.flush()
-    audit.record(uow, ctx, actor, "order", order.id, "create", None, snapshot(order),
-                 cmd.urgent_reason)
-    return order
+from jidan.services.orders import guards
+from jidan.services.orders.views import current_view, snapshot
+from jidan.services.permissions import load_order
 
 
 def check_version(order: Order, expected: int | None) -> None:
@@ -195,145 +24,34 @@ def check_version(order: Order, expected: int | None) -> None:
             current_version=order.version)
 
 
-def get_order(ctx: Context, actor: Actor, order_id: int) -> dict:
-    with ctx.uow() as uow:
-        order = load_order(uow, actor, order_id)
-        view = order_view(order, actor)
-        if "release" in view["allowed_actions"] and not in_accepted_plan(uow, order.id):
-            view["allowed_actions"].remove("release")
-        return view
-
-
-def list_orders(ctx: Context, actor: Actor, f: OrderFilter) -> dict:
-    require_order_access(actor)
-    with ctx.uow() as uow:
-        orders, total = uow.orders.list(f)
-        return {"items": [order_view(o) for o in orders], "total": total,
-                "limit": f.limit, "offset": f.offset}
-
-
-#: Actions that are signed acts on the order's approval chain (B1–B7): see services.approvals.
-SIGNED_ACTIONS = frozenset({"review", "approve", "reject"})
-
-
 def act(ctx: Context, actor: Actor, order_id: int, action: str, reason: str | None = None,
         expected_version: int | None = None, proof=None) -> dict:
     """Fires one lifecycle action from the TRANSITIONS table and audits old → new.
 
-    Review, approve and reject are signed opinions on the order's approval chain; the order moves
-    when the chain's steps are satisfied (``services.approvals``; ``proof`` is its ``Proof``).
+    An action another area takes goes there (``ctx.hooks.taken_by``): review, approve and reject
+    are signed opinions on the order's approval chain, and the order moves when the chain's steps
+    are satisfied (``services.approvals``; ``proof`` is its ``Proof``).
     """
-    if action in SIGNED_ACTIONS:
-        from jidan.services.approvals import review as approvals  # approvals builds on this module
-        return approvals.act(ctx, actor, order_id, action, reason, expected_version, proof)
+    taker = ctx.hooks.taken_by.get(action)
+    if taker is not None:
+        return taker.take(ctx, actor, order_id, action, reason, expected_version, proof)
     with ctx.uow() as uow:
         order = load_order(uow, actor, order_id)
         check_version(order, expected_version)
         transition(uow, ctx, actor, order, action, reason)
         uow.commit()
-        return order_view(order, actor)
+        return current_view(uow, ctx, order, actor)
 
 
 def transition(uow, ctx: Context, actor: Actor, order: Order, action: str,
                reason: str | None = None) -> tuple[OrderState, OrderState]:
-    """Checks and fires one action in the caller's unit of work: hooks, approval snapshot, audit."""
-    order.check(action, actor, reason)
-    hooks.run(hooks.BEFORE, uow, ctx, actor, order, action, reason)
-    old, new = order.apply(action, actor, reason)
+    """Checks and fires one action in the caller's unit of work: guards, approval snapshot, audit,
+    then what runs after it."""
+    old, new = order.apply(action, actor, reason, guards.gather(uow, ctx, order))
     if action == "approve":
         uow.orders.add_version(order, audit.plain(snapshot(order)), ctx.now(), actor.user_id)
     uow.flush()
     audit.record(uow, ctx, actor, "order", order.id, action,
                  {"status": old.value}, {"status": new.value}, reason)
-    hooks.run(hooks.AFTER, uow, ctx, actor, order, action, reason)
+    ctx.hooks.run_after(uow, ctx, actor, order, action, reason)
     return old, new
-
-
-def revise(uow, ctx: Context, order: Order, edit: OrderEdit) -> None:
-    """Puts new content into the order (an edit before approval, or an approved change request).
-
-    Queries first, then changes: the order is written once, so its version moves by one.
-    """
-    calendar = effective_calendar(uow, ctx)
-    lines = build_lines(uow, edit.lines) if edit.lines is not None else None
-    if edit.requested_date is not None and edit.requested_date < ctx.now().date():
-        raise errors.ValidationFailed("the requested date is in the past",
-                                      fields={"requested_date": "in_past"})
-    if lines is not None:
-        order.lines.clear()
-        uow.flush()
-        order.lines.extend(lines)
-    if edit.requested_date is not None:
-        order.requested_date = edit.requested_date
-    if edit.special_requirements is not None:
-        order.special_requirements = edit.special_requirements
-    if edit.urgent_reason is not None:
-        order.urgent_reason = edit.urgent_reason or None
-    _assess(order, calendar, ctx.policy)
-    uow.orders.touch(order)
-
-
-def edit_order(ctx: Context, actor: Actor, order_id: int, edit: OrderEdit) -> dict:
-    """Edits before approval by the person who entered it; after approval only a change request may.
-
-    Once someone has signed the order's review, an edit makes a new revision and the review
-    starts over: a signature never counts for content its signer did not see.
-    """
-    from jidan.services.approvals import review as approvals  # approvals builds on this module
-    with ctx.uow() as uow:
-        order = load_order(uow, actor, order_id)
-        check_version(order, edit.version)
-        if order.status in APPROVED_STATES or order.status == OrderState.CANCELLED:
-            raise errors.Conflict("an approved order changes only through a change request (变更申请)",
-                                  code="order.change_requires_request")
-        if order.status == OrderState.REVIEWED:
-            raise errors.Conflict("a reviewed order waits for its final approval; to change it, "
-                                  "have it rejected, edit it and resubmit", code="order.edit_after_review")
-        if actor.user_id != order.created_by:
-            raise errors.Forbidden("only the person who entered the order may edit it",
-                                   code="order.not_requester")
-        before = snapshot(order)
-        signed = approvals.review_started(uow, order)
-        revise(uow, ctx, order, edit)
-        if signed:
-            order.revision += 1
-        uow.flush()
-        if signed:
-            approvals.supersede(uow, ctx, actor, order)
-        old, new = audit.changed(audit.plain(before), audit.plain(snapshot(order)))
-        audit.record(uow, ctx, actor, "order", order.id, "edit", old, new)
-        uow.commit()
-        return order_view(order, actor)
-
-
-def order_events(ctx: Context, actor: Actor, order_id: int) -> list[dict]:
-    with ctx.uow() as uow:
-        load_order(uow, actor, order_id)
-        return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in e.items()}
-                for e in uow.audit.for_entity("order", order_id)]
-
-
-def order_versions(ctx: Context, actor: Actor, order_id: int) -> list[dict]:
-    with ctx.uow() as uow:
-        load_order(uow, actor, order_id)
-        return [{"revision": v["revision"], "snapshot": v["snapshot"],
-                 "created_at": v["created_at"].isoformat(), "created_by": v["created_by"]}
-                for v in uow.orders.versions(order_id)]
-
-
-def set_owner(ctx: Context, actor: Actor, order_id: int, username: str, version: int | None) -> dict:
-    """Names the person who answers for the order end to end (专人负责, D3)."""
-    require_role(actor, {Role.PMC, Role.MANAGEMENT})
-    with ctx.uow() as uow:
-        order = load_order(uow, actor, order_id)
-        check_version(order, version)
-        owner = uow.users.by_username(username)
-        if owner is None:
-            raise errors.ValidationFailed("unknown user", fields={"owner": "unknown_user"})
-        old = order.owner_id
-        order.owner_id = owner.id
-        uow.flush()
-        audit.record(uow, ctx, actor, "order", order.id, "set_owner", {"owner_id": old},
-                     {"owner_id": owner.id})
-        uow.commit()
-        return order_view(order, actor)

@@ -398,10 +398,8 @@ def in_accepted_plan(uow, order_id: int) -> bool:
     return accepted is not None and order_id in accepted.order_ids
 
 
-def check_release(uow, ctx, actor, order, reason) -> None:
-    """Release needs an accepted plan that includes the order (D1)."""
-    if not in_accepted_plan(uow, order.id):
-        raise errors.Conflict("the order is not in the accepted plan; plan it first",
-                              code="order.not_in_accepted_plan")
+def order_in_accepted_plan(uow, order: Order) -> bool:
+    """The fact release's guard reads (D1): the accepted plan includes the order."""
+    return in_accepted_plan(uow, order.id)
 
 
