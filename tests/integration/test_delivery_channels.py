@@ -8,6 +8,7 @@ import pytest
 
 from jidan.adapters.notify import senders_from_settings
 from jidan.domain.roles import Role
+from jidan.domain.delivery import DeliveryPolicy
 from jidan.services.notices import outbox
 from jidan.services.notices.notify import notify
 from jidan.worker import Worker
@@ -37,6 +38,7 @@ def wire(ctx, smtp, receiver, **over):
                 "dingtalk_secret": receiver.dingtalk_secret}
     settings.update(over)
     ctx.settings = ctx.settings.model_copy(update=settings)
+    ctx.delivery = DeliveryPolicy.from_settings(ctx.settings)
     return senders_from_settings(ctx.settings)
 
 

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from jidan.domain.roles import Role
 from jidan.services.masterdata import calendar
+from jidan.domain.delivery import DeliveryPolicy
 from jidan.services.notices import timers
 from jidan.services.notices.notify import ACK_OVERDUE, notify
 
@@ -94,6 +95,7 @@ def test_n1_a_weekend_is_skipped_by_the_deadline(ctx, actors, clock):
 
 def test_e6_the_ladder_is_configuration(ctx, actors, clock):
     ctx.settings = ctx.settings.model_copy(update={"escalation_ladder": "manufacturing>quality>management"})
+    ctx.delivery = DeliveryPolicy.from_settings(ctx.settings)
     release(ctx, ack_hours=1)
     clock.advance(hours=1)
     timers.fire_due(ctx)

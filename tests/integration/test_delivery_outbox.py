@@ -61,14 +61,14 @@ def test_d2_other_kinds_stay_in_app_unless_critical(ctx, actors):
         assert [r["channel"] for r in uow.outbox.for_event(loud)] == ["email"]
 
 
-def test_n1_without_a_context_the_deadline_still_runs_on_the_factory_calendar(ctx, actors, clock):
+def test_n1_the_deadline_runs_on_the_factory_calendar_with_the_sites_closed_days(ctx, actors, clock):
     from datetime import date
     from jidan.services.masterdata import calendar
     calendar.set_day(ctx, actors["admin"], date(2026, 11, 30), False, "盘点 / stocktaking")
     clock.current = datetime(2026, 11, 27, 21, 0)  # Friday evening; Monday closed by the site
     with ctx.uow() as uow:
         notify(uow, ctx.now(), kind="release", subject="x", users=[actors["pmc"].user_id],
-               needs_ack=True, ack_hours=2)
+               needs_ack=True, ack_hours=2, ctx=ctx)
         uow.commit()
     with ctx.uow() as uow:
         [notice] = uow.notices.for_recipient(actors["pmc"].user_id)
@@ -76,8 +76,8 @@ def test_n1_without_a_context_the_deadline_still_runs_on_the_factory_calendar(ct
 
 
 def test_d2_email_kinds_match_exactly_or_by_prefix(ctx):
-    from jidan.services.notices.notify import policy
+    from jidan.domain.delivery import DeliveryPolicy
     ctx.settings = ctx.settings.model_copy(update={"email_kinds": "release, exception*"})
-    rules = policy(ctx)
+    rules = DeliveryPolicy.from_settings(ctx.settings)
     assert rules.emails("release") and rules.emails("exception") and rules.emails("exception_application")
     assert not rules.emails("releases") and not rules.emails("info")

@@ -17,7 +17,8 @@ from jidan.services.approvals import letters as confirmations
 from jidan.services.approvals import delegations
 from jidan.services.orders import lifecycle as orders
 from jidan.services.notices import timers
-from jidan.services.approvals.review import Decision, Proof
+from jidan.services.approvals import signing
+from jidan.services.approvals.signatures import Decision, Proof
 from jidan.services.orders.lifecycle import NewLine, NewOrder, OrderEdit
 from tests.support import DAY1, PASSWORD
 
@@ -49,7 +50,7 @@ def configure(ctx, actors, code="urgent", **step_over) -> None:
 
 
 def sign(ctx, actor, oid, opinion=Opinion.AGREE, comment=None, proof=None, **kw) -> dict:
-    return approvals.sign(ctx, actor, oid, Decision(opinion, comment, **kw), proof)
+    return signing.sign(ctx, actor, oid, Decision(opinion, comment, **kw), proof)
 
 
 def status(ctx, actors, oid) -> str:

@@ -4,12 +4,58 @@ Pure functions over plain values, so the worker, the inbox and the tests agree o
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from jidan.domain.calendar import WorkCalendar
 
 #: Minutes after midnight: (start, end) of one working window.
 Window = tuple[int, int]
+#: Channels that carry each event once (not once per recipient), when configured.
+EVENT_CHANNELS = ("webhook", "wecom", "dingtalk")
+
+
+def _minutes(hhmm: str) -> int:
+    h, m = hhmm.strip().split(":")
+    return int(h) * 60 + int(m)
+
+
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    """The delivery settings in force (``JIDAN_`` settings), built once when the app starts."""
+
+    hours: Window
+    email_kinds: frozenset[str]
+    ack_hours_default: float
+    ladder: dict
+    top: str
+    event_channels: tuple[str, ...]
+    max_attempts: int
+    retry_seconds: float
+    retry_cap_seconds: float
+    lease_seconds: int
+    public_url: str
+
+    def emails(self, kind: str) -> bool:
+        """Whether notices of this kind also go out by e-mail (``exception*`` is a prefix)."""
+        return any(kind == k or (k.endswith("*") and kind.startswith(k[:-1]))
+                   for k in self.email_kinds)
+
+    @classmethod
+    def from_settings(cls, s) -> "DeliveryPolicy":
+        """From an object with the settings' names (``notify_hours``, ``email_kinds`` …)."""
+        start, end = s.notify_hours.split("-")
+        configured = {"webhook": s.webhook_url, "wecom": s.wecom_robot_url,
+                      "dingtalk": s.dingtalk_robot_url}
+        return cls(
+            hours=(_minutes(start), _minutes(end)),
+            email_kinds=frozenset(k.strip() for k in s.email_kinds.split(",") if k.strip()),
+            ack_hours_default=s.ack_hours_default,
+            ladder=parse_ladder(s.escalation_ladder), top=s.escalation_top,
+            event_channels=tuple(c for c in EVENT_CHANNELS if configured[c]),
+            max_attempts=s.delivery_max_attempts, retry_seconds=s.delivery_retry_seconds,
+            retry_cap_seconds=s.delivery_retry_cap_seconds,
+            lease_seconds=s.delivery_lease_seconds, public_url=s.public_url.rstrip("/"))
 
 
 def _at(day: date, minutes: int) -> datetime:

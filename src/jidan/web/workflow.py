@@ -22,7 +22,8 @@ from jidan.services.approvals import changes
 from jidan.services.approvals import letters as confirmations
 from jidan.services.approvals import delegations
 from jidan.services.orders import lifecycle as orders
-from jidan.services.approvals.review import Decision, Proof
+from jidan.services.approvals import signing
+from jidan.services.approvals.signatures import Decision, Proof
 from jidan.services.approvals.changes import ChangeInput
 from jidan.web.forms import FormReader, typed_values
 from jidan.web.routes import (
@@ -108,7 +109,7 @@ def sign(page: UserPage, form: Form, order_id: RowId):
     check_csrf(page, form)
     read = FormReader(form)
     try:
-        approvals.sign(page.ctx, page.actor, order_id, _decision(read), _proof(page, form), read.version())
+        signing.sign(page.ctx, page.actor, order_id, _decision(read), _proof(page, form), read.version())
     except errors.JidanError as exc:
         return _review_page(page, order_id, status_of(exc), exc, typed_values(form))
     return redirect(f"/orders/{order_id}/review?done=signed")

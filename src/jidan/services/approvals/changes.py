@@ -21,18 +21,17 @@ from jidan.domain.order import Order
 from jidan.domain.roles import ORDER_ENTRY, Role
 from jidan.domain.states import OrderState
 from jidan.services import audit
-from jidan.services.approvals import review as approvals
-from jidan.services.approvals import letters as confirmations
 from jidan.services.approvals import delegations
-from jidan.services.notices import notify
-from jidan.services.orders import lifecycle as orders
-from jidan.services.planning import runs as planning
-from jidan.services.notices import timers
-from jidan.services.approvals.review import Decision, Proof
-from jidan.services.names import display_name, urgent_mark
+from jidan.services.approvals import letters as confirmations
+from jidan.services.approvals.deadlines import STEP_DUE, overdue
+from jidan.services.approvals.signatures import Decision, Proof, login_time, record_signature, sig_view, signing_method
 from jidan.services.context import Context
+from jidan.services.names import display_name, urgent_mark
+from jidan.services.notices import notify, timers
+from jidan.services.orders import lifecycle as orders
 from jidan.services.orders.lifecycle import NewLine, OrderEdit
 from jidan.services.permissions import load_order, require_order_access, require_role
+from jidan.services.planning import runs as planning
 
 #: Before approval the order is simply edited by the person who entered it.
 EDITABLE_STATES = frozenset({OrderState.DRAFT, OrderState.SUBMITTED, OrderState.REVIEWED,
@@ -119,8 +118,7 @@ def request_change(ctx: Context, actor: Actor, order_id: int, change: ChangeInpu
                                           fields={"changes": "nothing_changes"})
         roles = [r.value for r in change_reviewers(kinds)]
         now = ctx.now()
-        hours = notify.settings_of(ctx).change_review_hours
-        due_at = notify.ack_deadline(uow, ctx, now, hours)
+        due_at = notify.ack_deadline(uow, ctx, now, ctx.change_review_hours)
         change_id = uow.change_requests.add(
             order_id=order.id, base_revision=order.revision, kinds=kinds, roles=roles, previous=previous,
             proposed=proposed, reason=change.reason.strip(), customer_confirmation=change.customer_confirmation.strip(),
@@ -128,15 +126,18 @@ def request_change(ctx: Context, actor: Actor, order_id: int, change: ChangeInpu
             requested_by=actor.user_id, requested_at=now)
         row = uow.change_requests.get(change_id)
         for role in roles:
-            timers.schedule(uow, now, kind=approvals.STEP_DUE, ref=f"{_subject(row)}:{role}", due_at=due_at,
+            timers.schedule(uow, now, kind=STEP_DUE, ref=f"{_subject(row)}:{role}", due_at=due_at,
                             payload={"subject": _subject(row), "step": role})
         audit.record(uow, ctx, actor, "change_request", change_id, "create", None,
                      {"order": order.number, "base_revision": order.revision, "kinds": kinds, "roles": roles,
                       "proposed": proposed}, change.reason)
+        text = ctx.messages.text
         notify.notify(uow, now, kind="change.requested", order_id=order.id, ref=_subject(row),
                       roles=[Role(r) for r in roles], exclude=actor, ctx=ctx,
-                      subject=f"{urgent_mark(order)}变更申请 {_number(row)} 待评审：订单 {order.number}",
-                      body=f"变更：{'、'.join(kinds)}；原因：{change.reason.strip()}；截止 {due_at:%Y-%m-%d %H:%M}")
+                      subject=text("ui.appr.change.requested.subject", urgent=urgent_mark(order),
+                                   number=_number(row), order=order.number),
+                      body=text("ui.appr.change.requested.body", kinds=text("ui.appr.sep.list").join(kinds),
+                                reason=change.reason.strip(), due=due_at))
         view = _view(uow, ctx, actor, row, order, {})
         uow.commit()
         return view
@@ -147,7 +148,7 @@ def sign_change(ctx: Context, actor: Actor, change_id: int, decision: Decision, 
     """A department's signed opinion on a change request; all agreeing applies it (H2, H3)."""
     require_order_access(actor)
     decision.check()
-    started = approvals.login_time(ctx, actor, proof)
+    started = login_time(ctx, actor, proof)
     with ctx.uow() as uow:
         row = _load(uow, change_id)
         uow.reviews.lock_order(row["order_id"])
@@ -171,12 +172,12 @@ def sign_change(ctx: Context, actor: Actor, change_id: int, decision: Decision, 
         if order.revision != row["base_revision"]:
             raise errors.Conflict("the order changed since this request; raise a new one",
                                   code="change.stale_revision")
-        method = approvals.signing_method(uow, ctx, signer, proof, started)
+        method = signing_method(uow, ctx, signer, proof, started)
         disagree = decision.opinion == Opinion.DISAGREE
-        approvals.record_signature(uow, ctx, signer, principal, order, _subject(row), signer.role.value,
-                                   Meaning.REJECTED if disagree else Meaning.APPROVED, decision, method,
-                                   change_id=row["id"], revision=row["base_revision"])
-        timers.cancel(uow, approvals.STEP_DUE, f"{_subject(row)}:{signer.role.value}")
+        record_signature(uow, ctx, signer, principal, order, _subject(row), signer.role.value,
+                         Meaning.REJECTED if disagree else Meaning.APPROVED, decision, method,
+                         change_id=row["id"], revision=row["base_revision"])
+        timers.cancel(uow, STEP_DUE, f"{_subject(row)}:{signer.role.value}")
         if disagree:
             _close(uow, ctx, signer, order, row, "rejected", decision.comment)
         elif {s["step_key"] for s in sigs} | {signer.role.value} >= set(row["roles"]):
@@ -187,15 +188,16 @@ def sign_change(ctx: Context, actor: Actor, change_id: int, decision: Decision, 
 
 def _close(uow, ctx, actor: Actor, order: Order, row: dict, status: str, note: str | None) -> None:
     for role in row["roles"]:
-        timers.cancel(uow, approvals.STEP_DUE, f"{_subject(row)}:{role}")
+        timers.cancel(uow, STEP_DUE, f"{_subject(row)}:{role}")
     uow.change_requests.update(row["id"], row["version"], status=status, decided_at=ctx.now())
     audit.record(uow, ctx, actor, "change_request", row["id"], status, {"status": "pending"},
                  {"status": status}, note)
     if status == "rejected":
         notify.notify(uow, ctx.now(), kind="change.rejected", order_id=order.id, ref=_subject(row),
                       users=[row["requested_by"]], exclude=actor, ctx=ctx,
-                      subject=f"{urgent_mark(order)}变更申请 {_number(row)} 被驳回：订单 {order.number}",
-                      body=f"驳回原因：{note or ''}")
+                      subject=ctx.messages.text("ui.appr.change.rejected.subject", urgent=urgent_mark(order),
+                                                number=_number(row), order=order.number),
+                      body=ctx.messages.text("ui.appr.rejected.reason", reason=note or ""))
 
 
 def _apply(uow, ctx, signer: Actor, order: Order, row: dict, sigs: list[dict], decision: Decision) -> None:
@@ -218,27 +220,32 @@ def _apply(uow, ctx, signer: Actor, order: Order, row: dict, sigs: list[dict], d
     now = ctx.now()
     uow.orders.add_version(order, audit.plain(orders.snapshot(order)), now, signer.user_id)
     old, new = audit.changed(audit.plain(before), audit.plain(orders.snapshot(order)))
+    text = ctx.messages.text
     audit.record(uow, ctx, signer, "order", order.id, "edit", old, new,
-                 f"变更申请 {_number(row)} 批准 / change request approved: revision {order.revision}")
+                 text("ui.appr.change.approved.audit", number=_number(row), revision=order.revision))
     uow.change_requests.update(row["id"], row["version"], status="approved", decided_at=now,
                                new_revision=order.revision, replan_required=in_plan)
     audit.record(uow, ctx, signer, "change_request", row["id"], "approved", {"status": "pending"},
                  {"status": "approved", "new_revision": order.revision, "replan_required": in_plan})
-    what = "、".join(row["kinds"])
+    what = text("ui.appr.sep.list").join(row["kinds"])
+    urgent = urgent_mark(order)
     notify.notify(uow, now, kind="change.approved", order_id=order.id, ref=_subject(row), roles=[Role.PMC],
                   needs_ack=True, ctx=ctx,
-                  subject=f"{urgent_mark(order)}订单 {order.number} 已变更（第 {order.revision} 版），请重新排产",
-                  body=f"变更：{what}" + ("；已采纳的计划需要为此订单重排" if in_plan else ""))
+                  subject=text("ui.appr.change.approved.pmc_subject", urgent=urgent, order=order.number,
+                               revision=order.revision),
+                  body=text("ui.appr.change.approved.changes", kinds=what)
+                  + (text("ui.appr.change.approved.replan") if in_plan else ""))
     if order.status in (OrderState.RELEASED, OrderState.IN_PRODUCTION, OrderState.ON_HOLD):
         notify.notify(uow, now, kind="change.approved", order_id=order.id, ref=_subject(row),
                       roles=[Role.MANUFACTURING], ctx=ctx,
-                      subject=f"{urgent_mark(order)}订单 {order.number} 已变更（第 {order.revision} 版）",
-                      body=f"变更：{what}；请按新版本生产")
+                      subject=text("ui.appr.change.approved.floor_subject", urgent=urgent, order=order.number,
+                                   revision=order.revision),
+                      body=text("ui.appr.change.approved.floor_body", kinds=what))
     letter = confirmations.make_letter(uow, ctx, signer, order, order.promised_date or order.requested_date)
     notify.notify(uow, now, kind="change.approved", order_id=order.id, ref=f"letter:{letter}",
                   users=[row["requested_by"]], exclude=signer, ctx=ctx,
-                  subject=f"{urgent_mark(order)}变更申请 {_number(row)} 已批准，请发送新的确认函",
-                  body=f"订单 {order.number} 第 {order.revision} 版")
+                  subject=text("ui.appr.change.approved.sales_subject", urgent=urgent, number=_number(row)),
+                  body=text("ui.appr.change.approved.sales_body", order=order.number, revision=order.revision))
 
 
 def withdraw_change(ctx: Context, actor: Actor, change_id: int, version: int | None = None) -> dict:
@@ -275,7 +282,7 @@ def _view(uow, ctx, actor: Actor, row: dict, order: Order, names: dict) -> dict:
         due = row["due"].get(role)
         steps.append({"role": role, "due_at": due,
                       "overdue": bool(row["status"] == "pending" and not sig and due and due < now.isoformat()),
-                      "signature": approvals.sig_view(uow, sig, names) if sig else None})
+                      "signature": sig_view(uow, sig, names) if sig else None})
     can_sign = (row["status"] == "pending" and actor.user_id not in (row["requested_by"], order.created_by)
                 and Role(actor.role).value in row["roles"] and Role(actor.role).value not in by_role)
     return {"id": row["id"], "number": _number(row), "order_id": order.id, "order_number": order.number,
@@ -338,4 +345,5 @@ def on_review_due(uow, ctx, change_id: int, role: str) -> None:
     if any(s["step_key"] == role for s in uow.reviews.signatures([_subject(row)])):
         return
     order = uow.orders.get(row["order_id"])
-    approvals.overdue(uow, ctx, order, _subject(row), role, f"变更申请 {_number(row)} 评审", row["due"].get(role))
+    overdue(uow, ctx, order, _subject(row), role,
+            ctx.messages.text("ui.appr.change.review_step", number=_number(row)), row["due"].get(role))

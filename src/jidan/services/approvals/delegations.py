@@ -12,9 +12,9 @@ from jidan.domain.approval import APPROVER_ROLES, Delegation, check_delegation
 from jidan.domain.model import Actor
 from jidan.domain.roles import Role
 from jidan.services import audit
-from jidan.services.notices import notify
 from jidan.services.context import Context
 from jidan.services.names import display_name
+from jidan.services.notices import notify
 from jidan.services.permissions import require_role
 
 
@@ -50,7 +50,8 @@ def add_delegation(ctx: Context, actor: Actor, deputy: str, starts_at: datetime,
         view = _delegation_view(uow, uow.delegations.get(row_id), {})
         audit.record(uow, ctx, actor, "delegation", row_id, "create", None, view, reason)
         notify.notify(uow, ctx.now(), kind="approval.delegated", users=[stand_in.id], ctx=ctx,
-                      subject=f"{boss.display_name} 请您代为审批 {starts_at:%m-%d %H:%M} 至 {ends_at:%m-%d %H:%M}",
+                      subject=ctx.messages.text("ui.appr.delegated.subject", principal=boss.display_name,
+                                                start=starts_at, end=ends_at),
                       body=reason or "")
         uow.commit()
         return view

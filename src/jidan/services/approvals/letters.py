@@ -12,10 +12,10 @@ from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import ORDER_ENTRY
 from jidan.services import audit
-from jidan.services.notices import notify
-from jidan.services.orders import lifecycle as orders
 from jidan.services.context import Context
 from jidan.services.names import display_name, urgent_mark
+from jidan.services.notices import notify
+from jidan.services.orders import lifecycle as orders
 from jidan.services.permissions import load_order, require_role
 
 
@@ -32,22 +32,21 @@ def letter_view(row: dict, names: dict, uow) -> dict:
 
 def make_letter(uow, ctx, actor: Actor, order: Order, committed: date) -> int:
     """The confirmation letter (确认函) from the order as approved now: kept, sent by sales."""
-    company = notify.settings_of(ctx).company_name
+    text = ctx.messages.text
     seller = uow.users.get(order.created_by)
-    lines = "\n".join(f"  {ln.line_no}. {ln.product.code} {ln.product.name} × {ln.quantity} {ln.product.unit}，"
-                      f"单价 ¥{ln.unit_price:,.2f}，金额 ¥{ln.amount:,.2f}" for ln in order.lines)
-    body = (f"{order.customer.name}：\n\n"
-            f"感谢贵司订单（客户订单号 {order.customer_po}）。经我司评审，确认如下：\n\n"
-            f"订单号：{order.number}（第 {order.revision} 版）\n"
-            f"产品明细：\n{lines}\n"
-            f"订单金额：¥{order.amount:,.2f}\n"
-            f"要求交期：{order.requested_date}\n"
-            f"承诺交货日期：{committed}\n"
-            + (f"特殊要求：{order.special_requirements}\n" if order.special_requirements else "")
-            + f"\n如有疑问，请联系我司销售 {seller.display_name if seller else ''}"
-            + (f"（{seller.email}）" if seller and seller.email else "") + "。\n\n"
-            f"{company} 销售部\n{ctx.now():%Y-%m-%d}\n")
-    subject = f"{urgent_mark(order)}确认函 Order confirmation {order.number}（交期 {committed}）"
+    lines = "\n".join(text("ui.appr.letter.line", no=ln.line_no, code=ln.product.code, name=ln.product.name,
+                            quantity=ln.quantity, unit=ln.product.unit, price=ln.unit_price, amount=ln.amount)
+                       for ln in order.lines)
+    special = order.special_requirements
+    body = text("ui.appr.letter.body", customer=order.customer.name, customer_po=order.customer_po,
+                number=order.number, revision=order.revision, lines=lines, amount=order.amount,
+                requested=order.requested_date, committed=committed,
+                special=text("ui.appr.letter.special", text=special) if special else "",
+                seller=seller.display_name if seller else "",
+                seller_email=text("ui.appr.letter.seller_email", email=seller.email)
+                if seller and seller.email else "",
+                company=ctx.company_name, today=ctx.now())
+    subject = text("ui.appr.letter.subject", urgent=urgent_mark(order), number=order.number, committed=committed)
     letter_id = uow.letters.add(order_id=order.id, revision=order.revision, committed_date=committed,
                                 recipient=order.customer.email, subject=subject[:200], body=body,
                                 created_by=actor.user_id, created_at=ctx.now())

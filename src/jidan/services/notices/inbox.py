@@ -11,8 +11,8 @@ from jidan.domain import errors
 from jidan.domain.model import Actor
 from jidan.domain.roles import ORDER_VIEWERS
 from jidan.services import audit
-from jidan.services.notices import timers
 from jidan.services.context import Context
+from jidan.services.notices import timers
 from jidan.services.notices.notify import ACK_OVERDUE
 
 
@@ -108,21 +108,3 @@ def mark_read(ctx: Context, actor: Actor, notice_id: int, version: int | None = 
                      {"read_at": now}, None)
         uow.commit()
         return view({**notice, "read_at": now, "version": notice["version"] + 1}, now)
-
-
-def demo_notices(ctx: Context, order: dict) -> int:
-    """A few notices for the demo factory, so every inbox shows what it is for (jidan demo)."""
-    from jidan.domain.roles import Role
-    from jidan.services.notices.notify import notify
-    now = ctx.now()
-    with ctx.uow() as uow:
-        notify(uow, now, kind="release", subject=f"急单生产通知 {order['number']}",
-               body="SCB-200 × 300，SMT 优先排产 / SMT first", order_id=order["id"],
-               roles=[Role.MANUFACTURING], needs_ack=True, ack_hours=2, ctx=ctx)
-        notify(uow, now, kind="exception", subject=f"SMT-02 贴片机故障 {order['number']}",
-               body="预计停机 3 小时 / expected down 3 h", order_id=order["id"],
-               roles=[Role.PMC], needs_ack=True, ack_hours=1, critical=True, ctx=ctx)
-        notify(uow, now, kind="info", subject="本周产能报告已生成 / weekly capacity report ready",
-               roles=[Role.MANAGEMENT, Role.SALES], ctx=ctx)
-        uow.commit()
-    return 3

@@ -16,7 +16,6 @@ from typing import Callable
 
 from jidan.domain.delivery import backoff, release_time
 from jidan.services import audit
-from jidan.services.notices.notify import policy
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +40,7 @@ class Drained:
 
 def claim(ctx, worker: str, batch: int = 20) -> list[dict]:
     """Takes up to ``batch`` due deliveries for ``worker`` (its own short transaction)."""
-    rules = policy(ctx)
+    rules = ctx.delivery
     now = ctx.now()
     with ctx.uow() as uow:
         rows = uow.outbox.claim(now, worker, now + timedelta(seconds=rules.lease_seconds), batch)
@@ -59,7 +58,7 @@ def drain(ctx, senders: dict[str, Sender], worker: str | None = None, batch: int
 
 
 def _deliver(ctx, senders: dict[str, Sender], worker: str, row: dict, done: Drained) -> None:
-    rules = policy(ctx)
+    rules = ctx.delivery
     attempts = row["attempts"] + 1
     error = None
     try:

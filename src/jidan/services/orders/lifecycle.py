@@ -224,8 +224,8 @@ def act(ctx: Context, actor: Actor, order_id: int, action: str, reason: str | No
     when the chain's steps are satisfied (``services.approvals``; ``proof`` is its ``Proof``).
     """
     if action in SIGNED_ACTIONS:
-        from jidan.services.approvals import review as approvals  # approvals builds on this module
-        return approvals.act(ctx, actor, order_id, action, reason, expected_version, proof)
+        from jidan.services.approvals import signing  # approvals builds on this module
+        return signing.act(ctx, actor, order_id, action, reason, expected_version, proof)
     with ctx.uow() as uow:
         order = load_order(uow, actor, order_id)
         check_version(order, expected_version)
