@@ -636,9 +636,9 @@ def the_record_and_the_audit_trail(api, ctx, oid: int, ids: dict) -> None:
         return [(e["actor"], e["action"]) for e in everything
                 if e["entity"] == entity and e["entity_id"] == str(entity_id)]
 
-    assert trail("order_review", review["id"]) == [
+    assert trail("order_review", review.id) == [
         ("sales", "open"), ("finance", "sign"), ("pmc", "sign"), ("management", "sign")]
-    assert [a for _, a in trail("confirmation_letter", letter["id"])] == ["create", "send"]
+    assert [a for _, a in trail("confirmation_letter", letter.id)] == ["create", "send"]
     assert trail("purchase_request", ids["purchase_request"]) == [("pmc", "raise"), ("purchasing", "order")]
     assert [trail("production_notice", f"{oid}:{group}") for group in ("SMT", "ASM", "TST")] == [
         [("pmc", "issue")], [("pmc", "issue"), ("quality", "rework")], [("pmc", "issue"), ("quality", "rework")]]

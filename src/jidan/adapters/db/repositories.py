@@ -13,6 +13,9 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from jidan.adapters.db import tables as t
+from jidan.domain.approval import (
+    ChainRecord, ChainStepRecord, ChangeRequestRecord, DelegationRecord, LetterRecord, ReviewRecord, Signature,
+)
 from jidan.domain.audit import GENESIS, event_hash
 from jidan.domain.model import Customer, Department, Product, User, WorkCenter
 from jidan.domain.order import Order
@@ -619,21 +622,33 @@ class RunHistory:
 
 
 # --- approvals and order changes (issue 5) ----------------------------------------------------
+class _RecordStore(_TableStore):
+    """Rows of one table as the domain's frozen ``record`` type."""
+
+    record: type
+
+    def _records(self, query) -> list:
+        return [self.record(**row) for row in self._rows(query)]
+
+    def get(self, row_id: int, lock: bool = False):
+        row = super().get(row_id, lock)
+        return self.record(**row) if row else None
+
+
 class ApprovalChainStore(_TableStore):
     """Review and approval chains with their steps (configuration)."""
 
     table = t.approval_chains
 
-    def all(self) -> list[dict]:
+    def all(self) -> list[ChainRecord]:
         chains = self._rows(select(self.table).order_by(self.table.c.rank, self.table.c.code))
-        steps = self._rows(select(t.approval_steps).order_by(
-            t.approval_steps.c.stage, t.approval_steps.c.role))
-        for chain in chains:
-            chain["steps"] = [s for s in steps if s["chain_id"] == chain["id"]]
-        return chains
+        steps = [ChainStepRecord(**s) for s in self._rows(select(t.approval_steps).order_by(
+            t.approval_steps.c.stage, t.approval_steps.c.role))]
+        return [ChainRecord(**chain, steps=tuple(s for s in steps if s.chain_id == chain["id"]))
+                for chain in chains]
 
-    def by_code(self, code: str) -> dict | None:
-        return next((c for c in self.all() if c["code"] == code), None)
+    def by_code(self, code: str) -> ChainRecord | None:
+        return next((c for c in self.all() if c.code == code), None)
 
     def replace_steps(self, chain_id: int, steps: list[dict]) -> None:
         self.session.execute(t.approval_steps.delete().where(t.approval_steps.c.chain_id == chain_id))
@@ -641,49 +656,52 @@ class ApprovalChainStore(_TableStore):
             self.session.execute(t.approval_steps.insert(), [{**s, "chain_id": chain_id} for s in steps])
 
 
-class DelegationStore(_TableStore):
+class DelegationStore(_RecordStore):
     """Deputies named by approvers for a period."""
 
     table = t.approval_delegations
+    record = DelegationRecord
 
-    def list(self, user_id: int | None = None, active_at: datetime | None = None) -> list[dict]:
+    def list(self, user_id: int | None = None, active_at: datetime | None = None) -> list[DelegationRecord]:
         c = self.table.c
         q = select(self.table)
         if user_id is not None:
             q = q.where(or_(c.principal_id == user_id, c.deputy_id == user_id))
         if active_at is not None:
             q = q.where(c.revoked_at.is_(None), c.starts_at <= active_at, c.ends_at > active_at)
-        return self._rows(q.order_by(c.starts_at.desc(), c.id.desc()))
+        return self._records(q.order_by(c.starts_at.desc(), c.id.desc()))
 
 
-class ReviewStore(_TableStore):
+class ReviewStore(_RecordStore):
     """Review records (紧急订单评审记录表) and the signed acts on them and on change requests."""
 
     table = t.order_reviews
+    record = ReviewRecord
 
     def lock_order(self, order_id: int) -> None:
         """Serialises every signer of one order (PostgreSQL row lock; SQLite writes one at a time)."""
         self.session.execute(select(t.orders.c.id).where(t.orders.c.id == order_id).with_for_update())
 
-    def for_order(self, order_id: int) -> list[dict]:
-        return self._rows(select(self.table).where(self.table.c.order_id == order_id)
-                         .order_by(self.table.c.id))
+    def for_order(self, order_id: int) -> list[ReviewRecord]:
+        return self._records(select(self.table).where(self.table.c.order_id == order_id)
+                             .order_by(self.table.c.id))
 
-    def open_for(self, order_ids: list[int]) -> dict[int, dict]:
+    def open_for(self, order_ids: list[int]) -> dict[int, ReviewRecord]:
         if not order_ids:
             return {}
-        rows = self._rows(select(self.table).where(self.table.c.order_id.in_(order_ids),
-                                                  self.table.c.status == "open"))
-        return {r["order_id"]: r for r in rows}
+        rows = self._records(select(self.table).where(self.table.c.order_id.in_(order_ids),
+                                                      self.table.c.status == "open"))
+        return {r.order_id: r for r in rows}
 
     def add_signature(self, **values) -> int:
         return self.session.execute(t.approval_signatures.insert().values(**values)).inserted_primary_key[0]
 
-    def signatures(self, subjects: list[str]) -> list[dict]:
+    def signatures(self, subjects: list[str]) -> list[Signature]:
         if not subjects:
             return []
         c = t.approval_signatures.c
-        return self._rows(select(t.approval_signatures).where(c.subject.in_(subjects)).order_by(c.id))
+        q = select(t.approval_signatures).where(c.subject.in_(subjects)).order_by(c.id)
+        return [Signature(**row) for row in self._rows(q)]
 
     def latest_login(self, user_id: int) -> tuple[bool, datetime | None]:
         """(has any login session, when the newest one began): the freshness of a signer's login."""
@@ -693,29 +711,31 @@ class ReviewStore(_TableStore):
         return count > 0, newest
 
 
-class ChangeRequestStore(_TableStore):
+class ChangeRequestStore(_RecordStore):
     """Change requests (变更申请表)."""
 
     table = t.change_requests
+    record = ChangeRequestRecord
 
-    def list(self, order_id: int | None = None, status: str | None = None) -> list[dict]:
+    def list(self, order_id: int | None = None, status: str | None = None) -> list[ChangeRequestRecord]:
         c = self.table.c
         q = select(self.table)
         if order_id is not None:
             q = q.where(c.order_id == order_id)
         if status:
             q = q.where(c.status == status)
-        return self._rows(q.order_by(c.status != "pending", c.id.desc()))
+        return self._records(q.order_by(c.status != "pending", c.id.desc()))
 
 
-class LetterStore(_TableStore):
+class LetterStore(_RecordStore):
     """Confirmation letters (确认函), kept with what was sent."""
 
     table = t.confirmation_letters
+    record = LetterRecord
 
-    def for_order(self, order_id: int) -> list[dict]:
-        return self._rows(select(self.table).where(self.table.c.order_id == order_id)
-                         .order_by(self.table.c.id.desc()))
+    def for_order(self, order_id: int) -> list[LetterRecord]:
+        return self._records(select(self.table).where(self.table.c.order_id == order_id)
+                             .order_by(self.table.c.id.desc()))
 
 
 # --- execution (issue 6) ----------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from jidan.domain import errors
+from jidan.domain.approval import LetterRecord
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import ORDER_ENTRY
@@ -19,15 +20,15 @@ from jidan.services.orders import lifecycle as orders
 from jidan.services.permissions import load_order, require_role
 
 
-def letter_view(row: dict, names: dict, uow) -> dict:
-    return {"id": row["id"], "order_id": row["order_id"], "revision": row["revision"],
-            "committed_date": row["committed_date"].isoformat(), "recipient": row["recipient"],
-            "subject": row["subject"], "body": row["body"],
-            "created_at": row["created_at"].isoformat(timespec="seconds"),
-            "created_by": display_name(uow, row["created_by"], names),
-            "sent_to": row["sent_to"], "sent_by": display_name(uow, row["sent_by"], names),
-            "sent_at": row["sent_at"].isoformat(timespec="seconds") if row["sent_at"] else None,
-            "outbox_id": row["outbox_id"], "version": row["version"]}
+def letter_view(row: LetterRecord, names: dict, uow) -> dict:
+    return {"id": row.id, "order_id": row.order_id, "revision": row.revision,
+            "committed_date": row.committed_date.isoformat(), "recipient": row.recipient,
+            "subject": row.subject, "body": row.body,
+            "created_at": row.created_at.isoformat(timespec="seconds"),
+            "created_by": display_name(uow, row.created_by, names),
+            "sent_to": row.sent_to, "sent_by": display_name(uow, row.sent_by, names),
+            "sent_at": row.sent_at.isoformat(timespec="seconds") if row.sent_at else None,
+            "outbox_id": row.outbox_id, "version": row.version}
 
 
 def make_letter(uow, ctx, actor: Actor, order: Order, committed: date) -> int:
@@ -67,7 +68,7 @@ def letter(ctx: Context, actor: Actor, order_id: int, letter_id: int) -> tuple[d
     with ctx.uow() as uow:
         order = load_order(uow, actor, order_id)
         row = uow.letters.get(letter_id)
-        if row is None or row["order_id"] != order.id:
+        if row is None or row.order_id != order.id:
             raise errors.NotFound("letter not found", code="confirmation.not_found")
         return letter_view(row, {}, uow), orders.order_view(order)
 
@@ -79,20 +80,20 @@ def send_letter(ctx: Context, actor: Actor, order_id: int, letter_id: int,
     with ctx.uow() as uow:
         order = load_order(uow, actor, order_id)
         row = uow.letters.get(letter_id)
-        if row is None or row["order_id"] != order.id:
+        if row is None or row.order_id != order.id:
             raise errors.NotFound("letter not found", code="confirmation.not_found")
-        if version is not None and version != row["version"]:
-            raise errors.StaleVersion("the letter changed since you read it", current_version=row["version"])
-        if row["revision"] != order.revision:
+        if version is not None and version != row.version:
+            raise errors.StaleVersion("the letter changed since you read it", current_version=row.version)
+        if row.revision != order.revision:
             raise errors.Conflict("the order has changed since this letter; send the newest one",
                                   code="confirmation.outdated")
-        recipients = [a.strip() for a in (to or [row["recipient"] or ""]) if a and a.strip()]
-        outbox_id = notify.send_email(uow, ctx.now(), to=recipients, subject=row["subject"], body=row["body"],
+        recipients = [a.strip() for a in (to or [row.recipient or ""]) if a and a.strip()]
+        outbox_id = notify.send_email(uow, ctx.now(), to=recipients, subject=row.subject, body=row.body,
                                       kind="confirmation", order_id=order.id, ref=f"letter:{letter_id}")
-        uow.letters.update(letter_id, row["version"], sent_to=", ".join(recipients), sent_by=actor.user_id,
+        uow.letters.update(letter_id, row.version, sent_to=", ".join(recipients), sent_by=actor.user_id,
                            sent_at=ctx.now(), outbox_id=outbox_id)
         audit.record(uow, ctx, actor, "confirmation_letter", letter_id, "send",
-                     {"sent_to": row["sent_to"]}, {"sent_to": ", ".join(recipients), "outbox_id": outbox_id})
+                     {"sent_to": row.sent_to}, {"sent_to": ", ".join(recipients), "outbox_id": outbox_id})
         view = letter_view(uow.letters.get(letter_id), {}, uow)
         uow.commit()
         return view

@@ -12,7 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from jidan.domain import errors
-from jidan.domain.approval import APPROVER_ROLES, PHASE_OF_STATE, PHASE_ROLES, Phase, counts, open_stage, open_steps, step_done
+from jidan.domain.approval import (
+    APPROVER_ROLES, PHASE_OF_STATE, PHASE_ROLES, Phase, ReviewRecord, Signature, counts, open_stage, open_steps,
+    step_done,
+)
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import ORDER_ENTRY, Role
@@ -37,14 +40,9 @@ S = OrderState
 CONVENERS = ORDER_ENTRY | {Role.PMC, Role.MANAGEMENT}
 
 
-def subject_of(review: dict) -> str:
-    """How signatures and timers name the review: ``review:<id>``."""
-    return f"review:{review['id']}"
-
-
-def current_review(uow, order: Order) -> dict | None:
+def current_review(uow, order: Order) -> ReviewRecord | None:
     """The latest review round of the order's current revision."""
-    rounds = [r for r in uow.reviews.for_order(order.id) if r["revision"] == order.revision]
+    rounds = [r for r in uow.reviews.for_order(order.id) if r.revision == order.revision]
     return rounds[-1] if rounds else None
 
 
@@ -56,25 +54,25 @@ def review_started(uow, order: Order) -> bool:
 def supersede(uow, ctx: Context, actor: Actor, order: Order) -> None:
     """The order's content changed: open reviews of older revisions stop counting."""
     for review in uow.reviews.for_order(order.id):
-        if review["status"] == "open" and review["revision"] != order.revision:
+        if review.status == "open" and review.revision != order.revision:
             close_review(uow, ctx, review, "superseded")
-            audit.record(uow, ctx, actor, "order_review", review["id"], "supersede",
-                         {"revision": review["revision"]}, {"revision": order.revision})
+            audit.record(uow, ctx, actor, "order_review", review.id, "supersede",
+                         {"revision": review.revision}, {"revision": order.revision})
 
 
-def close_review(uow, ctx: Context, review: dict, status: str, **values) -> dict:
+def close_review(uow, ctx: Context, review: ReviewRecord, status: str, **values) -> ReviewRecord:
     """Closes the round with its outcome; its step deadlines stop."""
-    for step in review["steps"]:
-        timers.cancel(uow, STEP_DUE, f"{subject_of(review)}:{step['key']}")
-    uow.reviews.update(review["id"], review["version"], status=status, closed_at=ctx.now(), **values)
-    return uow.reviews.get(review["id"])
+    for step in review.steps:
+        timers.cancel(uow, STEP_DUE, f"{review.subject}:{step['key']}")
+    uow.reviews.update(review.id, review.version, status=status, closed_at=ctx.now(), **values)
+    return uow.reviews.get(review.id)
 
 
 def _needs_review(uow, order: Order) -> bool:
     if order.status not in PHASE_OF_STATE:
         return False
     review = current_review(uow, order)
-    return review is None or review["status"] != "open"
+    return review is None or review.status != "open"
 
 
 def feasibility(ctx: Context, actor: Actor, order_id: int) -> dict | None:
@@ -89,7 +87,7 @@ def feasibility(ctx: Context, actor: Actor, order_id: int) -> dict | None:
     return audit.plain(answer)
 
 
-def start_review(uow, ctx: Context, actor: Actor, order: Order, answer: dict | None) -> dict:
+def start_review(uow, ctx: Context, actor: Actor, order: Order, answer: dict | None) -> ReviewRecord:
     """A new round on the chain that applies now, its first stage open, planning's answer kept."""
     chain = approval_chains.chain_for(uow, order)
     if chain is None:
@@ -106,31 +104,32 @@ def start_review(uow, ctx: Context, actor: Actor, order: Order, answer: dict | N
     return open_next_stage(uow, ctx, actor, order, review, {})
 
 
-def open_next_stage(uow, ctx: Context, actor: Actor, order: Order, review: dict, tally: dict) -> dict:
+def open_next_stage(uow, ctx: Context, actor: Actor, order: Order, review: ReviewRecord,
+                    tally: dict) -> ReviewRecord:
     """Starts the deadlines of the steps now open and tells their approvers (and deputies)."""
     phase = PHASE_OF_STATE.get(OrderState(order.status))
     if phase is None:
         return review
-    due = dict(review["due"])
+    due = dict(review.due)
     now = ctx.now()
-    opened = [s for s in open_steps(review["steps"], tally, phase) if s["key"] not in due]
+    opened = [s for s in open_steps(review.steps, tally, phase) if s["key"] not in due]
     for step in opened:
         at = notify.ack_deadline(uow, ctx, now, step["deadline_hours"]) if step["deadline_hours"] else None
         due[step["key"]] = at.isoformat() if at else None
         if at is not None:
-            timers.schedule(uow, now, kind=STEP_DUE, ref=f"{subject_of(review)}:{step['key']}", due_at=at,
-                            payload={"subject": subject_of(review), "step": step["key"]})
+            timers.schedule(uow, now, kind=STEP_DUE, ref=f"{review.subject}:{step['key']}", due_at=at,
+                            payload={"subject": review.subject, "step": step["key"]})
         body = ctx.messages.text("ui.appr.requested.body", customer=order.customer.name, amount=order.amount,
                                  requested=order.requested_date)
-        notify.notify(uow, now, kind="approval.requested", order_id=order.id, ref=subject_of(review),
+        notify.notify(uow, now, kind="approval.requested", order_id=order.id, ref=review.subject,
                       roles=[Role(step["role"])], users=deputies(uow, step["role"], now), exclude=actor,
                       ctx=ctx, subject=ctx.messages.text("ui.appr.requested.subject", urgent=urgent_mark(order),
                                                          step=step["name"], number=order.number),
                       body=body + (ctx.messages.text("ui.appr.requested.due", at=at) if at else ""))
     if not opened:
         return review
-    uow.reviews.update(review["id"], review["version"], due=due)
-    return uow.reviews.get(review["id"])
+    uow.reviews.update(review.id, review.version, due=due)
+    return uow.reviews.get(review.id)
 
 
 def open_review(ctx: Context, actor: Actor, order_id: int) -> dict:
@@ -148,18 +147,18 @@ def open_review(ctx: Context, actor: Actor, order_id: int) -> dict:
     return review_record(ctx, actor, order_id)
 
 
-def step_to_sign(review: dict, sigs: list[dict], tally: dict, role: Role, counted: int,
+def step_to_sign(steps: list[dict], sigs: list[Signature], tally: dict, role: Role, counted: int,
                  phase: Phase | None, disagree: bool) -> dict:
-    """The step this signer signs now, or the error that says why there is none."""
-    mine = [s for s in review["steps"] if s["role"] == role.value]
+    """The step of ``steps`` this signer signs now, or the error that says why there is none."""
+    mine = [s for s in steps if s["role"] == role.value]
     if not mine:
         raise errors.Forbidden(f"the chain has no step for {role}", code="approval.not_an_approver")
-    signed = {s["step_key"] for s in sigs if s["counted_user_id"] == counted}
+    signed = {s.step_key for s in sigs if s.counted_user_id == counted}
     waiting = [s for s in mine if not step_done(s, tally) and s["key"] not in signed]
     if disagree:  # before the final approval a reviewer may still take their agreement back
         candidates = waiting or mine
     else:
-        stage = open_stage(review["steps"], tally, phase) if phase else None
+        stage = open_stage(steps, tally, phase) if phase else None
         candidates = [s for s in waiting if s["phase"] == phase and s["stage"] == stage]
     if candidates:
         return candidates[0]
@@ -171,49 +170,52 @@ def step_to_sign(review: dict, sigs: list[dict], tally: dict, role: Role, counte
 
 
 # ----------------------------------------------------------------------------- views
-def _review_view(uow, review: dict, order: Order, names: dict, now: datetime) -> dict:
-    sigs = uow.reviews.signatures([subject_of(review)])
-    tally = counts(sigs, review["revision"])
-    phase = PHASE_OF_STATE.get(OrderState(order.status)) if review["status"] == "open" else None
-    stage = open_stage(review["steps"], tally, phase) if phase else None
+def _review_view(uow, review: ReviewRecord, order: Order, names: dict, now: datetime) -> dict:
+    sigs = uow.reviews.signatures([review.subject])
+    tally = counts(sigs, review.revision)
+    phase = PHASE_OF_STATE.get(OrderState(order.status)) if review.status == "open" else None
+    stage = open_stage(review.steps, tally, phase) if phase else None
     steps = []
-    for step in review["steps"]:
-        due = review["due"].get(step["key"])
+    for step in review.steps:
+        due = review.due.get(step["key"])
         done = step_done(step, tally)
         steps.append({**step, "count": tally.get(step["key"], 0), "done": done,
                       "open": phase is not None and step["phase"] == phase and step["stage"] == stage and not done,
-                      "due_at": due, "overdue": bool(due and not done and review["status"] == "open"
+                      "due_at": due, "overdue": bool(due and not done and review.status == "open"
                                                      and datetime.fromisoformat(due) < now),
                       "signatures": [sig_view(uow, s, names) for s in sigs
-                                     if s["step_key"].split(":")[0] == step["key"]]})
-    return {"id": review["id"], "revision": review["revision"], "chain_code": review["chain_code"],
-            "chain_name": review["chain_name"], "status": review["status"], "steps": steps,
-            "stages": sorted({s["stage"] for s in review["steps"]}),
-            "feasibility": review["feasibility"], "decision": review["decision"],
-            "decision_note": review["decision_note"], "instruction": review["instruction"],
-            "committed_date": review["committed_date"].isoformat() if review["committed_date"] else None,
-            "started_by": display_name(uow, review["started_by"], names),
-            "started_at": review["started_at"].isoformat(timespec="seconds"),
-            "closed_at": review["closed_at"].isoformat(timespec="seconds") if review["closed_at"] else None,
-            "signatures": [sig_view(uow, s, names) for s in sigs], "version": review["version"]}
+                                     if s.step_key.split(":")[0] == step["key"]]})
+    return {"id": review.id, "revision": review.revision, "chain_code": review.chain_code,
+            "chain_name": review.chain_name, "status": review.status, "steps": steps,
+            "stages": sorted({s["stage"] for s in review.steps}),
+            "feasibility": review.feasibility, "decision": review.decision,
+            "decision_note": review.decision_note, "instruction": review.instruction,
+            "committed_date": review.committed_date.isoformat() if review.committed_date else None,
+            "started_by": display_name(uow, review.started_by, names),
+            "started_at": review.started_at.isoformat(timespec="seconds"),
+            "closed_at": review.closed_at.isoformat(timespec="seconds") if review.closed_at else None,
+            "signatures": [sig_view(uow, s, names) for s in sigs], "version": review.version}
 
 
-def _can(uow, ctx, actor: Actor, order: Order, review: dict | None) -> dict:
+def _can(uow, ctx, actor: Actor, order: Order, review: ReviewRecord | None) -> dict:
     """What this actor may do on the panel now (the forms the page shows)."""
     roles = {Role(actor.role): None, **{role: pid for pid, role in principals(uow, actor, ctx.now()).items()}}
     names: dict = {}
     under_review = order.status in PHASE_OF_STATE
-    waiting = review is None or review["status"] != "open"
+    waiting = review is None or review.status != "open"
     can = {"open": under_review and waiting and actor.role in CONVENERS, "sign": [], "disagree": [],
            "push_through": [], "deputy_for": [display_name(uow, pid, names) for pid in roles.values() if pid]}
     if actor.user_id == order.created_by:
         return can
-    if under_review and waiting:
+    if under_review and waiting:  # no open round yet: what the chain that applies would ask
         chain = approval_chains.chain_for(uow, order)
-        review = {"id": 0, "steps": approval_chains.frozen_steps(chain, order)} if chain else None
-    if review is None or not (under_review or order.status == S.REJECTED):
+        steps, sigs = (approval_chains.frozen_steps(chain, order) if chain else None), []
+    elif review is not None:
+        steps, sigs = review.steps, uow.reviews.signatures([review.subject])
+    else:
+        steps = None
+    if steps is None or not (under_review or order.status == S.REJECTED):
         return can
-    sigs = uow.reviews.signatures([subject_of(review)]) if review["id"] else []
     tally = counts(sigs, order.revision)
     phase = PHASE_OF_STATE.get(OrderState(order.status))
     for role, principal in roles.items():
@@ -222,12 +224,12 @@ def _can(uow, ctx, actor: Actor, order: Order, review: dict | None) -> dict:
             continue
         if order.status == S.REJECTED:
             if role in PHASE_ROLES[Phase.APPROVE] and any(
-                    s["phase"] == Phase.APPROVE and s["role"] == role.value for s in review["steps"]):
+                    s["phase"] == Phase.APPROVE and s["role"] == role.value for s in steps):
                 can["push_through"].append({"on_behalf_of": who})
             continue
         for disagree, key in ((False, "sign"), (True, "disagree")):
             try:
-                step = step_to_sign(review, sigs, tally, Role(role), principal or actor.user_id, phase, disagree)
+                step = step_to_sign(steps, sigs, tally, Role(role), principal or actor.user_id, phase, disagree)
             except errors.JidanError:
                 continue
             can[key].append({"step": step["key"], "name": step["name"], "phase": step["phase"],
@@ -253,7 +255,7 @@ def review_record(ctx: Context, actor: Actor, order_id: int) -> dict:
             "review": _review_view(uow, current, order, names, now) if current else None,
             "preview": preview,
             "history": [_review_view(uow, r, order, names, now) for r in rounds
-                        if r["id"] != (current or {}).get("id")],
+                        if current is None or r.id != current.id],
             "letters": [letter_view(r, names, uow) for r in uow.letters.for_order(order.id)],
             "can": _can(uow, ctx, actor, order, current),
         }
@@ -281,16 +283,16 @@ def _pending_reviews(uow, actor: Actor, roles: dict, names: dict) -> list[dict]:
     for state in PHASE_OF_STATE:
         found += uow.orders.list(OrderFilter(status=state.value, limit=100_000))[0]
     reviews = uow.reviews.open_for([o.id for o in found])
-    sigs = uow.reviews.signatures([subject_of(r) for r in reviews.values()])
+    sigs = uow.reviews.signatures([r.subject for r in reviews.values()])
     chains = approval_chains.rules(uow)
     items = []
     for order in found:
         if order.created_by == actor.user_id:
             continue
         review = reviews.get(order.id)
-        if review is not None and review["revision"] == order.revision:
-            steps, due = review["steps"], review["due"]
-            mine = [s for s in sigs if s["subject"] == subject_of(review)]
+        if review is not None and review.revision == order.revision:
+            steps, due = review.steps, review.due
+            mine = [s for s in sigs if s.subject == review.subject]
         else:
             chain = approval_chains.chain_for(uow, order, chains)
             steps, due, mine = (approval_chains.frozen_steps(chain, order) if chain else []), {}, []
@@ -300,7 +302,7 @@ def _pending_reviews(uow, actor: Actor, roles: dict, names: dict) -> list[dict]:
                 counted = principal or actor.user_id
                 if step["role"] != role.value or principal == order.created_by:
                     continue
-                if any(s["step_key"] == step["key"] and s["counted_user_id"] == counted for s in mine):
+                if any(s.step_key == step["key"] and s.counted_user_id == counted for s in mine):
                     continue
                 items.append({"kind": "review", "order_id": order.id, "number": order.number,
                               "customer": order.customer.name, "urgent": order.urgent,
@@ -323,18 +325,18 @@ def on_step_due(uow, ctx, timer: dict) -> None:
         changes.on_review_due(uow, ctx, int(row_id), step_key)
         return
     review = uow.reviews.get(int(row_id))
-    if review is None or review["status"] != "open":
+    if review is None or review.status != "open":
         return
-    step = next((s for s in review["steps"] if s["key"] == step_key), None)
+    step = next((s for s in review.steps if s["key"] == step_key), None)
     sigs = uow.reviews.signatures([subject])
-    if step is None or step_done(step, counts(sigs, review["revision"])):
+    if step is None or step_done(step, counts(sigs, review.revision)):
         return
-    order = uow.orders.get(review["order_id"])
-    overdue(uow, ctx, order, subject, step["role"], step["name"], review["due"].get(step_key))
+    order = uow.orders.get(review.order_id)
+    overdue(uow, ctx, order, subject, step["role"], step["name"], review.due.get(step_key))
 
 
 def after_cancel(uow, ctx, actor: Actor, order: Order, reason: str | None) -> None:
     """A cancelled order's open review stops, and its deadlines with it."""
     for review in uow.reviews.for_order(order.id):
-        if review["status"] == "open":
+        if review.status == "open":
             close_review(uow, ctx, review, "cancelled", decision_note=reason)

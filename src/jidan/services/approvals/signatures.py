@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from jidan.domain import errors
-from jidan.domain.approval import INSTRUCTION_LEVERS, Meaning, Opinion
+from jidan.domain.approval import INSTRUCTION_LEVERS, Meaning, Opinion, Signature
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.services import audit, auth
@@ -107,12 +107,12 @@ def record_signature(uow, ctx, signer: Actor, principal: int | None, order: Orde
                  {k: v for k, v in values.items() if k not in ("subject", "signed_at")}, decision.comment)
 
 
-def sig_view(uow, sig: dict, names: dict) -> dict:
+def sig_view(uow, sig: Signature, names: dict) -> dict:
     """A signature as the review record and the change request show it."""
-    return {"id": sig["id"], "step": sig["step_key"], "role": sig["role"],
-            "user": display_name(uow, sig["user_id"], names), "user_id": sig["user_id"],
-            "on_behalf_of": display_name(uow, sig["on_behalf_of"], names), "meaning": sig["meaning"],
-            "opinion": sig["opinion"], "comment": sig["comment"],
-            "suggested_date": sig["suggested_date"].isoformat() if sig["suggested_date"] else None,
-            "method": sig["method"], "revision": sig["revision"],
-            "signed_at": sig["signed_at"].isoformat(timespec="seconds")}
+    return {"id": sig.id, "step": sig.step_key, "role": sig.role,
+            "user": display_name(uow, sig.user_id, names), "user_id": sig.user_id,
+            "on_behalf_of": display_name(uow, sig.on_behalf_of, names), "meaning": sig.meaning,
+            "opinion": sig.opinion, "comment": sig.comment,
+            "suggested_date": sig.suggested_date.isoformat() if sig.suggested_date else None,
+            "method": sig.method, "revision": sig.revision,
+            "signed_at": sig.signed_at.isoformat(timespec="seconds")}

@@ -11,7 +11,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from jidan.domain import errors
-from jidan.domain.approval import PHASE_ACTION, PHASE_MEANING, PHASE_OF_STATE, PHASE_ROLES, Meaning, Opinion, Phase, counts, open_stage, step_done
+from jidan.domain.approval import (
+    PHASE_ACTION, PHASE_MEANING, PHASE_OF_STATE, PHASE_ROLES, Meaning, Opinion, Phase, ReviewRecord, Signature, counts,
+    open_stage, step_done,
+)
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import Role
@@ -79,14 +82,14 @@ def _sign_step(uow, ctx, signer: Actor, principal: int | None, order: Order, dec
         raise errors.InvalidTransition(f"action {action!r} is not allowed when the order is {order.status}")
     lifecycle_action = "reject" if disagree else PHASE_ACTION[phase]
     review = reviews.current_review(uow, order)
-    if review is None or review["status"] != "open":
+    if review is None or review.status != "open":
         review = reviews.start_review(uow, ctx, signer, order, answer)
-    subject = reviews.subject_of(review)
+    subject = review.subject
     sigs = uow.reviews.signatures([subject])
     tally = counts(sigs, order.revision)
     counted = principal or signer.user_id
     try:
-        step = reviews.step_to_sign(review, sigs, tally, signer.role, counted, phase, disagree)
+        step = reviews.step_to_sign(review.steps, sigs, tally, signer.role, counted, phase, disagree)
     except errors.JidanError as exc:
         if exc.code in ("approval.not_an_approver", "approval.step_not_open"):
             order.check(lifecycle_action, signer, decision.comment)  # the table's refusal comes first
@@ -94,17 +97,17 @@ def _sign_step(uow, ctx, signer: Actor, principal: int | None, order: Order, dec
     order.check(lifecycle_action, signer, decision.comment)  # the table's rules: role, not the requester
     method = signing_method(uow, ctx, signer, proof, session_started)
     meaning = Meaning.REJECTED if disagree else PHASE_MEANING[Phase(step["phase"])]
-    retracts = any(s["step_key"] == step["key"] and s["counted_user_id"] == counted for s in sigs)
+    retracts = any(s.step_key == step["key"] and s.counted_user_id == counted for s in sigs)
     record_signature(uow, ctx, signer, principal, order, subject,
                      f"{step['key']}:rejected" if retracts else step["key"], meaning,
-                     decision, method, review_id=review["id"])
+                     decision, method, review_id=review.id)
     if disagree:
         _reject(uow, ctx, signer, order, review, decision)
         return
     tally[step["key"]] = tally.get(step["key"], 0) + 1
     if step_done(step, tally):
         timers.cancel(uow, STEP_DUE, f"{subject}:{step['key']}")
-    if open_stage(review["steps"], tally, phase) is not None:
+    if open_stage(review.steps, tally, phase) is not None:
         reviews.open_next_stage(uow, ctx, signer, order, review, tally)
         return
     if phase == Phase.APPROVE:
@@ -120,12 +123,12 @@ def _lever(ctx: Context, name: str | None) -> str:
     return ctx.messages.text(f"ui.wf.lever.{name}") if name else ""
 
 
-def _alternatives(review: dict) -> list[dict]:
+def _alternatives(review: ReviewRecord) -> list[dict]:
     """Planning's levers from the review's feasibility answer (B2, B6)."""
-    return list(((review.get("feasibility") or {}).get("levers")) or [])
+    return list(((review.feasibility or {}).get("levers")) or [])
 
 
-def _reject(uow, ctx, signer: Actor, order: Order, review: dict, decision: Decision) -> None:
+def _reject(uow, ctx, signer: Actor, order: Order, review: ReviewRecord, decision: Decision) -> None:
     """Back to sales at once, with the reason and the alternatives (B6)."""
     text = ctx.messages.text
     orders.transition(uow, ctx, signer, order, "reject", decision.comment)
@@ -138,22 +141,22 @@ def _reject(uow, ctx, signer: Actor, order: Order, review: dict, decision: Decis
         options = [text("ui.appr.rejected.option", lever=_lever(ctx, lv.get("lever")),
                         completion=(lv.get("completion") or "").replace("T", " ")) for lv in levers]
         lines.append(text("ui.appr.rejected.alternatives", options=text("ui.appr.sep.clause").join(options)))
-    notify.notify(uow, ctx.now(), kind="approval.rejected", order_id=order.id, ref=reviews.subject_of(review),
+    notify.notify(uow, ctx.now(), kind="approval.rejected", order_id=order.id, ref=review.subject,
                   users=[order.created_by], critical=order.urgent, exclude=signer, ctx=ctx,
                   subject=text("ui.appr.rejected.subject", urgent=urgent_mark(order), number=order.number,
                                who=signer.display_name or signer.username),
                   body="\n".join(lines))
 
 
-def _committed_date(order: Order, sigs: list[dict], decision: Decision) -> date:
+def _committed_date(order: Order, sigs: list[Signature], decision: Decision) -> date:
     if decision.committed_date:
         return decision.committed_date
-    suggested = [s["suggested_date"] for s in sigs
-                 if s["suggested_date"] and s["meaning"] != Meaning.REJECTED and s["revision"] == order.revision]
+    suggested = [s.suggested_date for s in sigs
+                 if s.suggested_date and s.meaning != Meaning.REJECTED and s.revision == order.revision]
     return max(suggested) if suggested else (order.promised_date or order.requested_date)
 
 
-def _approved(uow, ctx, signer: Actor, order: Order, review: dict, decision: Decision, how: str,
+def _approved(uow, ctx, signer: Actor, order: Order, review: ReviewRecord, decision: Decision, how: str,
               instruction: dict | None = None) -> None:
     """The order is approved: the review closes with the committed date, the letter is made, and
     sales (to send it) and pmc (to plan) are told."""
@@ -188,18 +191,18 @@ def _push_through(uow, ctx, signer: Actor, principal: int | None, order: Order, 
     review = reviews.current_review(uow, order)
     if review is None:
         raise errors.Conflict("the order has no review record to decide on", code="approval.no_review")
-    approvers = {s["role"] for s in review["steps"] if s["phase"] == Phase.APPROVE}
+    approvers = {s["role"] for s in review.steps if s["phase"] == Phase.APPROVE}
     if signer.role.value not in approvers:
         raise errors.Forbidden("only the chain's final approvers push an order through",
                                code="approval.not_an_approver")
     method = signing_method(uow, ctx, signer, proof, session_started)
-    subject = reviews.subject_of(review)
+    subject = review.subject
     sigs = uow.reviews.signatures([subject])
     # Its own key: it overrides the chain rather than counting on a step (a rejecting manager
     # may still decide to take the order).
     record_signature(uow, ctx, signer, principal, order, subject, PUSH_THROUGH, Meaning.APPROVED,
-                     decision, method, review_id=review["id"])
+                     decision, method, review_id=review.id)
     order.promised_date = _committed_date(order, sigs, decision)
     orders.transition(uow, ctx, signer, order, "approve", note)
     instruction = {"levers": list(decision.levers), "note": note, "by": signer.user_id}
-    _approved(uow, ctx, signer, order, uow.reviews.get(review["id"]), decision, "pushed_through", instruction)
+    _approved(uow, ctx, signer, order, uow.reviews.get(review.id), decision, "pushed_through", instruction)
