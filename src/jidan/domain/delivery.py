@@ -127,3 +127,70 @@ def next_level(ladder: dict[str, str], roles: set[str], top: str) -> set[str]:
     if top in roles:
         return set()
     return {ladder.get(role, top) for role in roles} - roles or {top}
+
+
+# --- stored records: what the repositories give back, one field per column -------------------
+@dataclass(frozen=True)
+class Notice:
+    """One recipient's in-app notice of one event (D2); escalations are notices too (E6)."""
+
+    id: int
+    event_id: str
+    recipient_id: int
+    kind: str
+    subject: str
+    body: str
+    order_id: int | None
+    ref: str | None
+    critical: bool
+    needs_ack: bool
+    ack_due_at: datetime | None
+    acknowledged_at: datetime | None
+    read_at: datetime | None
+    escalation_level: int
+    created_at: datetime
+    version: int
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One outbox row: an event's delivery over one external channel, claimed and retried."""
+
+    id: int
+    event_id: str
+    channel: str
+    target: str
+    kind: str
+    subject: str
+    body: str
+    order_id: int | None
+    notice_id: int | None
+    ref: str | None
+    critical: bool
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    claimed_by: str | None
+    lease_until: datetime | None
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    version: int
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A deadline as a row (issue 5 §4): fired once, when due, by the worker; ``payload`` is
+    what its handler needs to find what it watches."""
+
+    id: int
+    kind: str
+    ref: str
+    due_at: datetime
+    payload: dict | None
+    status: str
+    attempts: int
+    last_error: str | None
+    fired_at: datetime | None
+    created_at: datetime
+    version: int

@@ -16,6 +16,7 @@ from jidan.domain.approval import (
     APPROVER_ROLES, PHASE_OF_STATE, PHASE_ROLES, Phase, ReviewRecord, Signature, counts, open_stage, open_steps,
     step_done,
 )
+from jidan.domain.delivery import Timer
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import ORDER_ENTRY, Role
@@ -317,9 +318,9 @@ def _pending_reviews(uow, actor: Actor, roles: dict, names: dict) -> list[dict]:
 
 
 # ----------------------------------------------------------------------------- deadlines, cancel
-def on_step_due(uow, ctx, timer: dict) -> None:
+def on_step_due(uow, ctx, timer: Timer) -> None:
     """A step passed its deadline unsigned: remind its approvers and tell the next level (N1, E6)."""
-    subject, step_key = timer["payload"]["subject"], timer["payload"]["step"]
+    subject, step_key = timer.payload["subject"], timer.payload["step"]
     kind, _, row_id = subject.partition(":")
     if kind == "change":
         changes.on_review_due(uow, ctx, int(row_id), step_key)

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from jidan.domain import errors
+from jidan.domain.delivery import Timer
 from jidan.domain.execution import (
     OPERATORS, TASK_STEPS, Forecast, TaskState, TaskTiming, WorkingTime, crosses_due, forecast,
     next_task_state,
@@ -311,14 +312,14 @@ def watch(uow, ctx: Context, order: Order) -> None:
         uow.tasks.save_progress(order.id, current, **values)
 
 
-def on_progress_check(uow, ctx: Context, timer: dict) -> None:
+def on_progress_check(uow, ctx: Context, timer: Timer) -> None:
     """Timer: re-checks the forecast of an order on the floor even when nobody reports, so the
     alert comes before the date is missed; re-arms itself while the order is on the floor."""
-    order = uow.orders.get(int(timer["ref"].split(":")[1]))
+    order = uow.orders.get(int(timer.ref.split(":")[1]))
     if order is None or order.status not in ON_FLOOR:
         return
     watch(uow, ctx, order)
-    timers.schedule(uow, ctx.now(), kind=PROGRESS_CHECK, ref=timer["ref"],
+    timers.schedule(uow, ctx.now(), kind=PROGRESS_CHECK, ref=timer.ref,
                     due_at=ctx.now() + timedelta(minutes=PROGRESS_CHECK_MINUTES))
 
 
@@ -345,14 +346,14 @@ def _notice_status(uow, order_id: int) -> list[dict]:
     """Each production notice of the order: to whom, when, acknowledged or not (D2)."""
     out: dict[str, dict] = {}
     for n in uow.notices.for_order(order_id):
-        if not (n["ref"] or "").startswith("production_notice:"):
+        if not (n.ref or "").startswith("production_notice:"):
             continue
-        group = out.setdefault(n["event_id"], {"department": n["ref"].split(":")[2], "kind": n["kind"],
-                                               "sent_at": _iso(n["created_at"]), "recipients": []})
-        user = uow.users.get(n["recipient_id"])
+        group = out.setdefault(n.event_id, {"department": n.ref.split(":")[2], "kind": n.kind,
+                                               "sent_at": _iso(n.created_at), "recipients": []})
+        user = uow.users.get(n.recipient_id)
         group["recipients"].append({"user": user.display_name or user.username, "role": str(user.role),
-                                    "acknowledged_at": _iso(n["acknowledged_at"]),
-                                    "escalation_level": n["escalation_level"]})
+                                    "acknowledged_at": _iso(n.acknowledged_at),
+                                    "escalation_level": n.escalation_level})
     return list(out.values())
 
 

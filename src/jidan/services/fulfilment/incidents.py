@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from jidan.services.ports import OrderFilter
 from jidan.domain import errors
+from jidan.domain.delivery import Timer
 from jidan.domain.fulfilment import (
     COMPENSATION_APPROVERS, DELAY_CAUSES, EMERGENCY_GROUPS, EMERGENCY_TEAM_ROLES, INCIDENT_OPENERS,
     INCIDENT_ROLES, INCIDENT_TYPES, check_compensation, closing_gaps, incident_may_act,
@@ -282,10 +283,10 @@ def close_incident(ctx: Context, actor: Actor, incident_id: int, version: int | 
                      {"status": "closed", "closed_by": actor.user_id, "closed_at": ctx.now()})
 
 
-def on_solution_due(uow, ctx: Context, timer: dict) -> None:
+def on_solution_due(uow, ctx: Context, timer: Timer) -> None:
     """Timer: the solution's deadline passed with the incident still open — the owner, the lead
     department and the emergency leadership hear of it."""
-    row = uow.incidents.get(timer["payload"]["incident_id"])
+    row = uow.incidents.get(timer.payload["incident_id"])
     if row is None or row["status"] != "open":
         return
     leaders = [m["user_id"] for m in uow.emergency_org.members() if m["group_name"] == "leadership"]

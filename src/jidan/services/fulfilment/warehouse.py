@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from jidan.domain import errors
+from jidan.domain.delivery import Timer
 from jidan.domain.fulfilment import (
     DOCUMENT_KINDS, check_receipt, drawing_due,
 )
@@ -320,10 +321,10 @@ def return_document(ctx: Context, actor: Actor, doc_id: int, version: int | None
         return view
 
 
-def on_return_due(uow, ctx: Context, timer: dict) -> None:
+def on_return_due(uow, ctx: Context, timer: Timer) -> None:
     """Timer: 24 hours after receipt the document is not back — it counts against the
     department holding it, and engineering, that department and management are told (L2, M4)."""
-    doc = uow.drawings.get(timer["payload"]["drawing_id"])
+    doc = uow.drawings.get(timer.payload["drawing_id"])
     if doc is None or doc["status"] == "returned":
         return
     now = ctx.now()
