@@ -13,6 +13,7 @@ from jidan.adapters.db.orm import start_mappers
 from jidan.adapters.db.uow import SqlUnitOfWork
 from jidan import i18n
 from jidan.config import Settings, get_settings
+from jidan.domain.delivery import DeliveryPolicy
 from jidan.domain.urgency import UrgencyPolicy
 from jidan.services import wiring
 from jidan.services.context import Context
@@ -69,6 +70,11 @@ def build(settings: Settings | None = None, clock=None) -> Context:
         clock=clock or SystemClock(settings.timezone),
         hasher=Argon2Hasher(),
         messages=CatalogueMessages(),
+        delivery=DeliveryPolicy.from_settings(settings),
+        approval_fresh_login_minutes=settings.approval_fresh_login_minutes,
+        approval_feasibility_seconds=settings.approval_feasibility_seconds,
+        change_review_hours=settings.change_review_hours,
+        company_name=settings.company_name,
         policy=UrgencyPolicy(settings.urgent_lead_time_rule, settings.urgent_amount_threshold,
                              settings.urgent_key_customer_rule),
         national_calendar=national_calendar(settings.calendar_country, rest,

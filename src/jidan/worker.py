@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from jidan.services.notices import outbox
 
 from jidan.services.notices import timers
-from jidan.services.notices.notify import settings_of
 
 log = logging.getLogger("jidan.worker")
 
@@ -54,7 +53,7 @@ class Worker:
 
 def build_worker(ctx, poll_seconds: float | None = None) -> Worker:
     from jidan.adapters.notify import senders_from_settings
-    settings = settings_of(ctx)
+    settings = ctx.settings
     return Worker(ctx, senders_from_settings(settings),
                   poll_seconds=poll_seconds if poll_seconds is not None else settings.worker_poll_seconds)
 

@@ -15,7 +15,7 @@ def _report(api, oid, user="manufacturing", **body):
 
 def _notices(ctx, user_id, kind):
     with ctx.uow() as uow:
-        return [n for n in uow.notices.for_recipient(user_id) if n["kind"] == kind]
+        return [n for n in uow.notices.for_recipient(user_id) if n.kind == kind]
 
 
 def test_e4_e5_equipment_failure_sets_the_work_center_down_and_the_repair_closes_its_window(api, ctx, actors):
@@ -28,7 +28,7 @@ def test_e4_e5_equipment_failure_sets_the_work_center_down_and_the_repair_closes
     assert (ex["status"], ex["work_center"], ex["operation"]) == ("reported", smt["work_center"], smt["operation"])
     assert ex["number"].startswith("EX-") and ex["urgent"] is True and ex["reported_by"] == "manufacturing"
     notice = _notices(ctx, actors["pmc"].user_id, "exception")
-    assert len(notice) == 1 and notice[0]["needs_ack"] and notice[0]["ref"] == f"exception:{ex['id']}"
+    assert len(notice) == 1 and notice[0].needs_ack and notice[0].ref == f"exception:{ex['id']}"
     board = api.get(f"/api/v1/workcenters/{smt['work_center']}", "manufacturing").json()
     assert [d["exception_id"] for d in board["down"]] == [ex["id"]]
     # pmc re-plans in one step and sees the effect on this order before accepting.
@@ -65,12 +65,12 @@ def test_e4_threatened_due_date_goes_to_management_and_the_approved_report_to_sa
     assert (r.json()["status"], r.json()["measure"], r.json()["new_date"]) == ("approved", "new_date", "2026-12-03")
     assert api.get(f"/api/v1/orders/{oid}", "sales").json()["promised_date"] == "2026-12-03"
     told = _notices(ctx, actors["sales"].user_id, "exception_approved")
-    assert len(told) == 1 and "2026-12-03" in told[0]["body"]
+    assert len(told) == 1 and "2026-12-03" in told[0].body
     r = api.post(f"/api/v1/exceptions/{ex['id']}/inform-customer", "sales", json={"message": "给您带来不便，敬请谅解"})
     assert r.status_code == 200 and r.json()["status"] == "informed"
     with ctx.uow() as uow:
         mail = uow.outbox.get(r.json()["outbox_id"])
-    assert mail["target"] == "buyer@c001.example.com" and "2026-12-03" in mail["body"]
+    assert mail.target == "buyer@c001.example.com" and "2026-12-03" in mail.body
     assert api.post(f"/api/v1/exceptions/{ex['id']}/close", "pmc").json()["status"] == "closed"
     assert [e["action"] for e in _events(ctx, ex["id"])] == ["report", "apply", "approve", "inform_customer", "close"]
     order_events = api.get(f"/api/v1/orders/{oid}/events", "pmc").json()

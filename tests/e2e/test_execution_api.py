@@ -11,7 +11,7 @@ pytestmark = pytest.mark.xdist_group("db")
 
 def _notices(ctx, username_id: int, kind: str) -> list[dict]:
     with ctx.uow() as uow:
-        return [n for n in uow.notices.for_recipient(username_id) if n["kind"] == kind]
+        return [n for n in uow.notices.for_recipient(username_id) if n.kind == kind]
 
 
 def test_d1_release_creates_a_task_for_every_planned_operation_with_flag_times_and_hours(api):
@@ -44,8 +44,8 @@ def test_d2_d3_production_notices_go_to_each_group_leader_to_acknowledge_and_to_
     assert api.act(oid, "release", "pmc").status_code == 200
     leader = _notices(ctx, actors["manufacturing"].user_id, "release")
     # SMT has its leader; ASM has none named, so every manufacturing user hears of it: two notices.
-    assert sorted(n["ref"] for n in leader) == [f"production_notice:{oid}:ASM", f"production_notice:{oid}:SMT"]
-    assert all(n["needs_ack"] and n["ack_due_at"] and n["critical"] and "急单" in n["subject"] for n in leader)
+    assert sorted(n.ref for n in leader) == [f"production_notice:{oid}:ASM", f"production_notice:{oid}:SMT"]
+    assert all(n.needs_ack and n.ack_due_at and n.critical and "急单" in n.subject for n in leader)
     assert len(_notices(ctx, actors["sales2"].user_id, "release")) == 2  # the owner (专人负责)
     notice = api.get(f"/api/v1/orders/{oid}/production-notice", "manufacturing").json()
     assert notice["urgent"] and {g["department"] for g in notice["groups"]} == {"SMT", "ASM"}
@@ -165,7 +165,7 @@ def test_e2_late_forecast_alerts_pmc_and_the_owner_once_per_crossing(api, ctx, a
     timers.fire_due(ctx)  # the hourly re-check does not repeat the alert either
     for who in ("pmc", "sales2"):
         alerts = _notices(ctx, actors[who].user_id, "progress_alert")
-        assert len(alerts) == 1 and alerts[0]["order_id"] == oid and "急单" in alerts[0]["subject"], who
+        assert len(alerts) == 1 and alerts[0].order_id == oid and "急单" in alerts[0].subject, who
     assert api.get("/api/v1/audit/verify", "management").json()["ok"] is True
 
 
@@ -176,7 +176,7 @@ def test_e2_the_hourly_check_alerts_even_when_nobody_reports(api, ctx, actors, c
     clock.advance(days=2, hours=4)
     assert timers.fire_due(ctx) >= 1
     alerts = _notices(ctx, actors["pmc"].user_id, "progress_alert")
-    assert [a["order_id"] for a in alerts] == [oid]
+    assert [a.order_id for a in alerts] == [oid]
 
 
 def test_e1_work_center_screen_lists_todays_tasks_urgent_first(api):
@@ -204,8 +204,8 @@ def test_e3_sales_sends_the_customer_a_progress_update_by_email(api, ctx):
     assert sent["to"] == "buyer@c001.example.com" and sent["stage"] == "released"
     with ctx.uow() as uow:
         mail = uow.outbox.get(sent["outbox_id"])
-    assert mail["target"] == "buyer@c001.example.com" and mail["channel"] == "email"
-    assert "SMT 已开工" in mail["body"] and "急单" in mail["subject"]
+    assert mail.target == "buyer@c001.example.com" and mail.channel == "email"
+    assert "SMT 已开工" in mail.body and "急单" in mail.subject
     assert api.post(f"/api/v1/orders/{oid}/progress-update", "manufacturing").status_code == 403
     assert api.post(f"/api/v1/orders/{oid}/progress-update", "sales", json={"note": "x" * 1001}).status_code == 422
     other = released(api, "N-2", customer="C002", requested_date="2026-12-18")

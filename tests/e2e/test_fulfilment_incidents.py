@@ -21,7 +21,7 @@ def incident_body(oid: int, **over) -> dict:
 
 def notices(ctx, user_id: int, kind: str) -> list[dict]:
     with ctx.uow() as uow:
-        return [n for n in uow.notices.for_recipient(user_id) if n["kind"] == kind]
+        return [n for n in uow.notices.for_recipient(user_id) if n.kind == kind]
 
 
 def organise(api) -> None:
@@ -60,7 +60,7 @@ def test_i2_i3_i5_a_delay_incident_is_solved_followed_compensated_and_closed(api
                  json={"how": "email", "note": "致歉：因承运商线路问题晚到一天，已改派次日达。"})
     assert r.status_code == 200 and r.json()["customer_informed_how"] == "email"
     with ctx.uow() as uow:
-        assert [m["target"] for m in uow.outbox.list() if m["kind"] == "incident_notice"] == ["buyer@c001.example.com"]
+        assert [m.target for m in uow.outbox.list() if m.kind == "incident_notice"] == ["buyer@c001.example.com"]
 
     r = api.post(f"/api/v1/incidents/{iid}/compensation", "customer_service",
                  json={"kind": "coupon", "amount": "500.00", "note": "下单折扣券"})

@@ -33,7 +33,7 @@ def shipment_body(**over) -> dict:
 
 def outbox_rows(ctx, kind: str) -> list[dict]:
     with ctx.uow() as uow:
-        return [r for r in uow.outbox.list() if r["kind"] == kind]
+        return [r for r in uow.outbox.list() if r.kind == kind]
 
 
 def test_g3_g4_g5_i1_urgent_order_flies_the_customer_hears_first_and_rates_the_delivery(api, ctx, actors, clock):
@@ -93,8 +93,8 @@ seen_at_ship: list[int] = []
 
 def count_shipping_notices(uow, ctx, actor, order, reason) -> None:
     """A hook on ``ship`` for the test: what the outbox holds when ``ship`` fires."""
-    seen_at_ship.append(len([r for r in uow.outbox.list() if r["kind"] == "shipping_notice"
-                             and r["order_id"] == order.id]))
+    seen_at_ship.append(len([r for r in uow.outbox.list() if r.kind == "shipping_notice"
+                             and r.order_id == order.id]))
 
 
 def refuse(uow, ctx, actor, order, reason) -> None:
@@ -156,8 +156,8 @@ def test_g3_the_booking_changes_until_the_goods_leave_and_not_after(api, ctx, ac
                           json=shipment_body(version=r.json()["version"]))
     assert late.status_code == 409 and late.json()["code"] == "shipment.dispatched"
     with ctx.uow() as uow:
-        assert [r["target"] for r in uow.outbox.list() if r["kind"] == "shipping_notice"] == ["buyer@c001.example.com"]
-        assert "SF999" in next(r["body"] for r in uow.outbox.list() if r["kind"] == "shipping_notice")
+        assert [r.target for r in uow.outbox.list() if r.kind == "shipping_notice"] == ["buyer@c001.example.com"]
+        assert "SF999" in next(r.body for r in uow.outbox.list() if r.kind == "shipping_notice")
 
 
 def test_g3_g5_each_role_does_its_part_of_shipping(api, ctx, actors):
@@ -209,7 +209,7 @@ def _delivered(api, ctx, actors) -> tuple[int, str]:
     api.post(f"/api/v1/shipments/{shipment['id']}/dispatch", "logistics")
     api.post(f"/api/v1/shipments/{shipment['id']}/deliver", "logistics", json={"signed_by": "李"})
     [ask] = outbox_rows(ctx, "feedback_request")
-    return oid, re.search(r"(/feedback/\S+)", ask["body"]).group(1)
+    return oid, re.search(r"(/feedback/\S+)", ask.body).group(1)
 
 
 def test_i1_a_feedback_link_expires_is_tamper_proof_and_bad_answers_do_not_use_it_up(api, ctx, actors, clock):
@@ -239,7 +239,7 @@ def test_i1_a_feedback_link_expires_is_tamper_proof_and_bad_answers_do_not_use_i
     token = fresh["link"].rsplit("/", 1)[1]
     assert api.client.post(f"/api/v1/feedback/{token}", json={"rating": 2, "comment": "晚了"}).status_code == 200
     with ctx.uow() as uow:
-        told = [n for n in uow.notices.for_recipient(actors["customer_service"].user_id) if n["kind"] == "feedback"]
-    assert told[0]["critical"]  # an unhappy customer reaches customer service at once
+        told = [n for n in uow.notices.for_recipient(actors["customer_service"].user_id) if n.kind == "feedback"]
+    assert told[0].critical  # an unhappy customer reaches customer service at once
     r = api.client.post(f"/api/v1/feedback/{token}", json={"rating": 5})
     assert r.status_code == 409 and r.json()["code"] == "feedback.used"

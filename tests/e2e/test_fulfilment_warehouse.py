@@ -36,9 +36,9 @@ def test_g1_g2_warehouse_receives_an_urgent_order_and_sales_is_told_at_once(api,
 
     # 仓库收到紧急订单成品入库时，必须立即知会经营课负责人 (G2): critical, to be acknowledged.
     for salesperson in ("sales", "sales2"):
-        told = [n for n in notices(ctx, actors[salesperson].user_id) if n["kind"] == "goods_received"]
-        assert len(told) == 1 and told[0]["critical"] and told[0]["needs_ack"]
-        assert "急单" in told[0]["subject"] and told[0]["order_id"] == oid
+        told = [n for n in notices(ctx, actors[salesperson].user_id) if n.kind == "goods_received"]
+        assert len(told) == 1 and told[0].critical and told[0].needs_ack
+        assert "急单" in told[0].subject and told[0].order_id == oid
 
     events = api.get(f"/api/v1/orders/{oid}/events", "management").json()
     assert events[-1]["action"] == "receive" and events[-1]["actor"] == "warehouse"
@@ -52,8 +52,8 @@ def test_g2_a_normal_order_tells_sales_without_the_alarm(api, ctx, actors):
         lines=[{"line_no": 1, "quantity": 20}, {"line_no": 2, "quantity": 4}], note="短装 1 件，补做中"))
     assert r.status_code == 201, r.text
     assert [ln["received"] for ln in r.json()["lines"]] == [20, 4]
-    told = [n for n in notices(ctx, actors["sales"].user_id) if n["kind"] == "goods_received"]
-    assert len(told) == 1 and not told[0]["critical"] and "急单" not in told[0]["subject"]
+    told = [n for n in notices(ctx, actors["sales"].user_id) if n.kind == "goods_received"]
+    assert len(told) == 1 and not told[0].critical and "急单" not in told[0].subject
 
 
 def test_g1_receiving_with_the_plain_action_button_still_makes_the_receipt(api, ctx, actors):
@@ -149,7 +149,7 @@ def test_l1_drawing_travels_with_the_order_and_the_clerk_collects_it_at_receipt(
     api.tokens.clear()  # sessions last 12 hours
     assert api.get("/api/v1/documents", "warehouse").json() == []  # nothing out any more
     assert api.get(f"/api/v1/orders/{oid}/documents", "engineering").json()[0]["overdue_department"] is None
-    assert not [n for n in notices(ctx, actors["engineering"].user_id) if n["kind"] == "drawing_overdue"]
+    assert not [n for n in notices(ctx, actors["engineering"].user_id) if n.kind == "drawing_overdue"]
     actions = [e["action"] for e in api.get(f"/api/v1/orders/{oid}/events", "management").json()]
     assert "receive" in actions
     assert verify(ctx)[1] == []
@@ -171,9 +171,9 @@ def test_l2_m4_a_drawing_not_back_within_24_hours_escalates_and_counts_against_i
     assert out[0]["doc_no"] == "TD-0042" and out[0]["overdue"] is True
     assert out[0]["overdue_department"] == "quality"  # 违者追究相关部门负责人责任
     for user in ("engineering", "management", "quality"):
-        told = [n for n in notices(ctx, actors[user].user_id) if n["kind"] == "drawing_overdue"]
-        assert len(told) == 1 and told[0]["critical"] and "TD-0042" in told[0]["subject"], user
-    assert not [n for n in notices(ctx, actors["logistics"].user_id) if n["kind"] == "drawing_overdue"]
+        told = [n for n in notices(ctx, actors[user].user_id) if n.kind == "drawing_overdue"]
+        assert len(told) == 1 and told[0].critical and "TD-0042" in told[0].subject, user
+    assert not [n for n in notices(ctx, actors["logistics"].user_id) if n.kind == "drawing_overdue"]
 
     # Returned late, it stays counted against quality, and escalates only once.
     clock.advance(hours=3)
@@ -182,7 +182,7 @@ def test_l2_m4_a_drawing_not_back_within_24_hours_escalates_and_counts_against_i
     assert r.json()["returned_late"] and r.json()["overdue_department"] == "quality"
     clock.advance(days=2)
     timers.fire_due(ctx)
-    assert len([n for n in notices(ctx, actors["engineering"].user_id) if n["kind"] == "drawing_overdue"]) == 1
+    assert len([n for n in notices(ctx, actors["engineering"].user_id) if n.kind == "drawing_overdue"]) == 1
 
 
 def test_l1_roles_each_do_their_part_with_lent_documents(api, ctx, actors):

@@ -27,7 +27,6 @@ from jidan.services.notices import outbox
 from jidan.services.notices import timers
 from jidan.services.audit import verify
 from jidan.services.masterdata.catalogue import NewCustomer, NewProduct, NewStep
-from jidan.services.notices.notify import policy
 from tests.conftest import Api, urgent_order_payload
 from tests.delivery_receivers import SmtpServer
 from tests.support import web_session
@@ -637,9 +636,9 @@ def the_record_and_the_audit_trail(api, ctx, oid: int, ids: dict) -> None:
         return [(e["actor"], e["action"]) for e in everything
                 if e["entity"] == entity and e["entity_id"] == str(entity_id)]
 
-    assert trail("order_review", review["id"]) == [
+    assert trail("order_review", review.id) == [
         ("sales", "open"), ("finance", "sign"), ("pmc", "sign"), ("management", "sign")]
-    assert [a for _, a in trail("confirmation_letter", letter["id"])] == ["create", "send"]
+    assert [a for _, a in trail("confirmation_letter", letter.id)] == ["create", "send"]
     assert trail("purchase_request", ids["purchase_request"]) == [("pmc", "raise"), ("purchasing", "order")]
     assert [trail("production_notice", f"{oid}:{group}") for group in ("SMT", "ASM", "TST")] == [
         [("pmc", "issue")], [("pmc", "issue"), ("quality", "rework")], [("pmc", "issue"), ("quality", "rework")]]
@@ -690,7 +689,7 @@ def test_the_demo_factory_holds_the_golden_scenario_cast_plant_supplier_and_urge
         assert [leaders[g] for g in ("SMT", "ASM", "TST")] == ["SMT 组长 刘", "装配组长 黄", "测试组长 林"]
         users = {u["username"]: u for u in api.get("/api/v1/users", "admin").json()}
         assert users["production_manager"]["display_name"] == "生产经理 马"
-        assert next_level(policy(ctx).ladder, {"manufacturing"}, "management") == {users["production_manager"]["role"]}
+        assert next_level(ctx.delivery.ladder, {"manufacturing"}, "management") == {users["production_manager"]["role"]}
         # 连接器供应商 with an open connector purchase order (scenario step 13).
         assert users["supplier"]["display_name"] == "连接器供应商"
         [po] = api.get("/api/v1/purchase-orders?status=open&material=M-CONN-40", "supplier").json()

@@ -140,7 +140,7 @@ def test_a3_an_inbox_item_about_an_urgent_order_carries_the_badge(api, ctx):
 
 
 def test_d2_the_demo_fills_the_inboxes_with_a_release_an_exception_and_a_report(api, ctx):
-    from jidan.services.notices.inbox import demo_notices
+    from jidan.services.demo.workflow import demo_notices
     from tests.conftest import urgent_order_payload
     order = api.post("/api/v1/orders", "sales", json=urgent_order_payload()).json()
     assert demo_notices(ctx, order) == 3

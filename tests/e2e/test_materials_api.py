@@ -161,9 +161,9 @@ def test_c6_c7_an_approved_delay_request_moves_the_po_and_proposes_a_material_la
     assert api.post(f"/api/v1/planning/runs/{run['id']}/accept", "pmc").json()["status"] == "accepted"
 
     with ctx.uow() as uow:
-        told = {(n["recipient_id"], n["kind"]) for n in uow.notices.for_recipient(actors["sales"].user_id)}
-        pmc_told = [n for n in uow.notices.for_recipient(actors["pmc"].user_id) if n["kind"] == "material_delay_request"]
-        supplier_told = [n["kind"] for n in uow.notices.for_recipient(actors["supplier"].user_id)]
+        told = {(n.recipient_id, n.kind) for n in uow.notices.for_recipient(actors["sales"].user_id)}
+        pmc_told = [n for n in uow.notices.for_recipient(actors["pmc"].user_id) if n.kind == "material_delay_request"]
+        supplier_told = [n.kind for n in uow.notices.for_recipient(actors["supplier"].user_id)]
         events = [(e["entity"], e["action"]) for e in uow.audit.all()]
     assert (actors["sales"].user_id, "material_delay_approved") in told
     assert pmc_told and "material_delay_decision" in supplier_told

@@ -44,7 +44,7 @@ def requests(api, user="purchasing", **params) -> list[dict]:
 
 def notices(ctx, user_id, kind="purchase_request") -> list[dict]:
     with ctx.uow() as uow:
-        return [n for n in uow.notices.for_recipient(user_id) if n["kind"] == kind]
+        return [n for n in uow.notices.for_recipient(user_id) if n.kind == kind]
 
 
 @pytest.fixture
@@ -66,8 +66,8 @@ def test_c6_accepting_a_plan_turns_its_shortage_into_an_open_urgent_purchase_req
     # Needed the day the plan starts the order: when a purchase placed now can be there (5 working days).
     assert pr["need_by"] == "2026-12-01"
     (notice,) = notices(ctx, actors["purchasing"].user_id)
-    assert notice["subject"].startswith("【急单】请购 " + pr["number"]) and notice["critical"]
-    assert order["number"] in notice["body"]
+    assert notice.subject.startswith("【急单】请购 " + pr["number"]) and notice.critical
+    assert order["number"] in notice.body
     assert notices(ctx, actors["sales"].user_id) == []
     with ctx.uow() as uow:
         assert [e["action"] for e in uow.audit.all() if e["entity"] == "purchase_request"] == ["raise"]
@@ -99,7 +99,7 @@ def test_c6_a_normal_order_short_of_material_gets_a_request_without_the_urgent_f
     (pr,) = requests(api)
     assert pr["urgent"] is False and pr["quantity"] == 100 and len(pr["orders"]) == 1
     (notice,) = notices(ctx, actors["purchasing"].user_id)
-    assert not notice["subject"].startswith("【急单】") and not notice["critical"]
+    assert not notice.subject.startswith("【急单】") and not notice.critical
 
 
 def test_c6_ordering_a_request_places_the_purchase_order_that_planning_then_counts(api, ctx, actors, short):
@@ -263,4 +263,4 @@ def test_c6_d3_the_owner_of_an_order_short_of_material_hears_of_its_purchase_req
     assert r.status_code == 200, r.text
     accepted_plan(api)
     (notice,) = notices(ctx, actors["customer_service"].user_id)
-    assert notice["subject"].startswith("【急单】请购") and notice["critical"]
+    assert notice.subject.startswith("【急单】请购") and notice.critical

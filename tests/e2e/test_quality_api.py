@@ -34,7 +34,7 @@ def _run_to_ict(api, oid) -> dict:
 
 def _notices(ctx, user_id, kind):
     with ctx.uow() as uow:
-        return [n for n in uow.notices.for_recipient(user_id) if n["kind"] == kind]
+        return [n for n in uow.notices.for_recipient(user_id) if n.kind == kind]
 
 
 def test_f1_failed_inspection_sends_the_quantity_to_rework_tasks_and_a_re_plan_proposal(api, ctx, actors, oid):
@@ -54,7 +54,7 @@ def test_f1_failed_inspection_sends_the_quantity_to_rework_tasks_and_a_re_plan_p
     placed = {a["operation"]: a for a in run["assignments"]}
     assert all(t["operation"] in placed and placed[t["operation"]]["start_at"] == t["planned_start"] for t in rework)
     assert len(_notices(ctx, actors["pmc"].user_id, "inspection_failed")) == 1
-    assert {n["ref"] for n in _notices(ctx, actors["manufacturing"].user_id, "rework")} == {
+    assert {n.ref for n in _notices(ctx, actors["manufacturing"].user_id, "rework")} == {
         f"production_notice:{oid}:SMT", f"production_notice:{oid}:ASM"}
     assert api.post(f"/api/v1/planning/runs/{run['id']}/accept", "pmc").status_code == 200
     # The rework runs on the floor like any task, and the order's progress counts it.

@@ -55,7 +55,7 @@ def status(api, oid) -> str:
 
 def progress_mails(ctx) -> list[dict]:
     with ctx.uow() as uow:
-        return sorted((r for r in uow.outbox.list() if r["kind"] == "progress_update"), key=lambda r: r["id"])
+        return sorted((r for r in uow.outbox.list() if r.kind == "progress_update"), key=lambda r: r.id)
 
 
 # ---------------------------------------------------------------- ship only on a dispatched shipment (G3, G4)
@@ -74,7 +74,7 @@ def test_g3_g4_the_plain_ship_action_is_refused_until_a_dispatched_shipment_told
     assert (r.status_code, r.json()["code"]) == (409, "order.ship_via_shipment")
     assert status(api, oid) == "received"
     with ctx.uow() as uow:
-        assert [m for m in uow.outbox.list() if m["kind"] == "shipping_notice"] == []
+        assert [m for m in uow.outbox.list() if m.kind == "shipping_notice"] == []
 
     r = api.post(f"/api/v1/shipments/{shipment['id']}/dispatch", "logistics", json={"version": shipment["version"]})
     assert r.status_code == 200, r.text
@@ -102,8 +102,8 @@ def test_g3_the_order_page_leads_the_ship_button_to_the_shipment_and_explains_a_
 def test_e3_the_customer_is_emailed_the_progress_at_each_milestone_once(ctx, actors):
     oid = received(ctx, actors)  # start_production, inspect, receive: the default milestones
     rows = progress_mails(ctx)
-    assert [r["ref"] for r in rows] == [f"progress:{oid}:{m}" for m in ("start_production", "inspect", "receive")]
-    assert {r["target"] for r in rows} == {BUYER}
+    assert [r.ref for r in rows] == [f"progress:{oid}:{m}" for m in ("start_production", "inspect", "receive")]
+    assert {r.target for r in rows} == {BUYER}
     with ctx.uow() as uow:
         audited = [e for e in uow.audit.for_entity("order_progress", oid) if e["action"] == "milestone_update"]
         order = uow.orders.get(oid)
@@ -134,13 +134,13 @@ def test_e3_milestones_are_configured_and_an_empty_setting_turns_them_off(ctx, a
 
     ctx.progress_milestones = frozenset({"release", "receive"})
     oid = released(ctx, actors, po="HD-2026-0043")
-    assert [r["ref"] for r in progress_mails(ctx)] == [f"progress:{oid}:release"]
+    assert [r.ref for r in progress_mails(ctx)] == [f"progress:{oid}:release"]
     lifecycle.act(ctx, actors["manufacturing"], oid, "start_production")
     lifecycle.act(ctx, actors["quality"], oid, "inspect")
     assert len(progress_mails(ctx)) == 1  # neither start_production nor inspect is configured now
     # Sales may still send one on request whatever the setting (E3).
     sent = customer_updates.send_progress_update(ctx, actors["sales"], quiet)
-    assert [r["ref"] for r in progress_mails(ctx)][-1] == f"progress:{quiet}" and sent["to"] == BUYER
+    assert [r.ref for r in progress_mails(ctx)][-1] == f"progress:{quiet}" and sent["to"] == BUYER
 
 
 def test_e3_a_misspelt_milestone_is_refused_when_the_settings_are_read():
@@ -281,7 +281,7 @@ def test_g3_g5_i1_bad_shipment_edits_dispatches_deliveries_and_feedback_write_no
         assert r.status_code == 422 and r.json()["fields"] == fields, (body, r.text)
     assert events(ctx) == before and status(api, oid) == "received"
     with ctx.uow() as uow:
-        assert [m for m in uow.outbox.list() if m["kind"] == "shipping_notice"] == []
+        assert [m for m in uow.outbox.list() if m.kind == "shipping_notice"] == []
 
     api.post(f"/api/v1/shipments/{sid}/dispatch", "logistics")
     clock.advance(hours=3)
@@ -298,8 +298,8 @@ def test_g3_g5_i1_bad_shipment_edits_dispatches_deliveries_and_feedback_write_no
 
     assert api.post(f"/api/v1/shipments/{sid}/deliver", "logistics", json={"signed_by": "李"}).status_code == 200
     with ctx.uow() as uow:
-        [ask] = [m for m in uow.outbox.list() if m["kind"] == "feedback_request"]
-    token = re.search(r"/feedback/(\S+)", ask["body"]).group(1)
+        [ask] = [m for m in uow.outbox.list() if m.kind == "feedback_request"]
+    token = re.search(r"/feedback/(\S+)", ask.body).group(1)
     before = events(ctx)
     for body, fields in [({"rating": 9}, {"rating": "out_of_range"}), ({"rating": None}, {"rating": "required"}),
                          ({"rating": "great"}, {"rating": "int_parsing"}),

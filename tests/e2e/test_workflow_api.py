@@ -150,8 +150,8 @@ def test_h2_h3_an_approved_change_makes_a_new_revision_keeps_the_old_and_asks_pm
     assert [(v["revision"], v["snapshot"]["lines"][0]["quantity"]) for v in versions] == [(1, 300), (2, 350)]
     with ctx.uow() as uow:
         pmc = uow.users.by_username("pmc")
-        notices = [n for n in uow.notices.for_recipient(pmc.id) if n["kind"] == "change.approved"]
-    assert notices and notices[0]["needs_ack"] and "重新排产" in notices[0]["subject"]
+        notices = [n for n in uow.notices.for_recipient(pmc.id) if n.kind == "change.approved"]
+    assert notices and notices[0].needs_ack and "重新排产" in notices[0].subject
     letters = api.get(f"/api/v1/orders/{order['id']}/confirmations", "sales").json()
     assert [lt["revision"] for lt in letters] == [2, 1]
     r = api.post(f"/api/v1/orders/{order['id']}/confirmations/{letters[1]['id']}/send", "sales")

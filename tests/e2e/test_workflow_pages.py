@@ -8,12 +8,12 @@ import pytest
 
 from jidan.services.approvals import chains as approval_chains
 
-from jidan.services.approvals import review as approvals
 
 from jidan.services.approvals import letters as confirmations
 
 from jidan.services.orders import intake, views
-from jidan.services.approvals.review import Decision
+from jidan.services.approvals import signing
+from jidan.services.approvals.signatures import Decision
 from jidan.services.orders.intake import NewLine, NewOrder
 from tests.support import PASSWORD, web_session
 
@@ -67,8 +67,8 @@ def test_b7_signing_in_the_page_needs_the_token_and_a_right_password(ctx, actors
 
 def test_m5_the_printable_review_record_carries_the_form_title_the_opinions_and_急单(ctx, actors):
     oid = golden(ctx, actors)
-    approvals.sign(ctx, actors["pmc"], oid, Decision(comment="可以做"))
-    approvals.sign(ctx, actors["management"], oid, Decision(comment="批准"))
+    signing.sign(ctx, actors["pmc"], oid, Decision(comment="可以做"))
+    signing.sign(ctx, actors["management"], oid, Decision(comment="批准"))
     sales, _ = web_session(ctx, "sales")
     html = sales.get(f"/orders/{oid}/review/print").text
     assert "<h1>紧急订单评审记录表</h1>" in html
@@ -84,8 +84,8 @@ def test_m5_the_printable_review_record_carries_the_form_title_the_opinions_and_
 
 def test_a6_sales_sends_the_letter_from_the_panel(ctx, actors):
     oid = golden(ctx, actors)
-    approvals.sign(ctx, actors["pmc"], oid, Decision())
-    approvals.sign(ctx, actors["management"], oid, Decision())
+    signing.sign(ctx, actors["pmc"], oid, Decision())
+    signing.sign(ctx, actors["management"], oid, Decision())
     sales, csrf = web_session(ctx, "sales")
     panel = sales.get(f"/orders/{oid}/workflow").text
     letter_id = re.search(rf'action="/orders/{oid}/letters/(\d+)/send"', panel).group(1)
@@ -109,8 +109,8 @@ def test_b1_the_approvals_page_lists_what_waits_for_me_with_the_urgent_badge(ctx
 
 def test_h1_h3_sales_requests_a_change_in_a_form_and_pmc_approves_it_in_the_page(ctx, actors):
     oid = golden(ctx, actors)
-    approvals.sign(ctx, actors["pmc"], oid, Decision())
-    approvals.sign(ctx, actors["management"], oid, Decision())
+    signing.sign(ctx, actors["pmc"], oid, Decision())
+    signing.sign(ctx, actors["management"], oid, Decision())
     sales, csrf = web_session(ctx, "sales")
     form = sales.get(f"/orders/{oid}/changes/new").text
     assert 'value="2026-12-01"' in form and "SCB-200" in form

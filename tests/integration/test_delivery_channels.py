@@ -8,6 +8,7 @@ import pytest
 
 from jidan.adapters.notify import senders_from_settings
 from jidan.domain.roles import Role
+from jidan.domain.delivery import DeliveryPolicy
 from jidan.services.notices import outbox
 from jidan.services.notices.notify import notify
 from jidan.worker import Worker
@@ -37,6 +38,7 @@ def wire(ctx, smtp, receiver, **over):
                 "dingtalk_secret": receiver.dingtalk_secret}
     settings.update(over)
     ctx.settings = ctx.settings.model_copy(update=settings)
+    ctx.delivery = DeliveryPolicy.from_settings(ctx.settings)
     return senders_from_settings(ctx.settings)
 
 
@@ -74,9 +76,9 @@ def test_d2_webhook_retries_after_a_500_with_backoff_and_keeps_its_signature(ctx
     first = outbox.drain_all(ctx, senders)
     assert (first.sent, first.retried) == (2, 1) and receiver.accepted == {}
     with ctx.uow() as uow:
-        [hook] = [r for r in uow.outbox.for_event(event) if r["channel"] == "webhook"]
-    assert hook["status"] == "pending" and hook["attempts"] == 1 and "500" in hook["last_error"]
-    assert hook["next_attempt_at"] == ctx.now() + timedelta(seconds=30)
+        [hook] = [r for r in uow.outbox.for_event(event) if r.channel == "webhook"]
+    assert hook.status == "pending" and hook.attempts == 1 and "500" in hook.last_error
+    assert hook.next_attempt_at == ctx.now() + timedelta(seconds=30)
     ctx.clock.advance(seconds=29)
     assert outbox.drain_all(ctx, senders).sent == 0
     ctx.clock.advance(seconds=1)
@@ -102,9 +104,9 @@ def test_d2_delivery_is_given_up_after_the_last_attempt_and_audited(ctx, actors,
         outbox.drain_all(ctx, senders)
         ctx.clock.advance(hours=1)
     with ctx.uow() as uow:
-        [ding] = [r for r in uow.outbox.for_event(event) if r["channel"] == "dingtalk"]
-        trail = uow.audit.for_entity("delivery", ding["id"])
-    assert ding["status"] == "failed" and ding["attempts"] == 3 and "310000" in ding["last_error"]
+        [ding] = [r for r in uow.outbox.for_event(event) if r.channel == "dingtalk"]
+        trail = uow.audit.for_entity("delivery", ding.id)
+    assert ding.status == "failed" and ding.attempts == 3 and "310000" in ding.last_error
     assert [e["action"] for e in trail] == ["give_up"]
     assert outbox.drain_all(ctx, senders).sent == 0
 
@@ -139,7 +141,7 @@ def test_d2_a_worker_killed_mid_delivery_is_replaced_after_its_lease_once_per_re
     assert len(receiver.robot_messages["/wecom"]) == len(receiver.robot_messages["/dingtalk"]) == 1
     with ctx.uow() as uow:
         rows = uow.outbox.for_event(event)
-    assert {r["status"] for r in rows} == {"sent"} and {r["claimed_by"] for r in rows} == {None}
+    assert {r.status for r in rows} == {"sent"} and {r.claimed_by for r in rows} == {None}
 
 
 def test_d2_two_workers_draining_at_once_send_each_delivery_once(database_url, clock, smtp, receiver):

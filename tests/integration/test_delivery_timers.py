@@ -15,10 +15,10 @@ CALLS: list[tuple[int, str]] = []
 
 def remember(uow, ctx, timer):
     """A test handler with a visible effect in the same transaction: a notice to admin."""
-    CALLS.append((timer["id"], threading.current_thread().name))
+    CALLS.append((timer.id, threading.current_thread().name))
     admin = uow.users.by_username("admin")
-    notify(uow, ctx.now(), kind="test", subject=f"timer {timer['ref']}", users=[admin.id],
-           ref=timer["ref"], ctx=ctx)
+    notify(uow, ctx.now(), kind="test", subject=f"timer {timer.ref}", users=[admin.id],
+           ref=timer.ref, ctx=ctx)
 
 
 def explode(uow, ctx, timer):
@@ -43,7 +43,7 @@ def schedule(ctx, kind, ref, after):
 def notices_with_ref(ctx, ref):
     with ctx.uow() as uow:
         admin = uow.users.by_username("admin")
-        return [n for n in uow.notices.for_recipient(admin.id) if n["ref"] == ref]
+        return [n for n in uow.notices.for_recipient(admin.id) if n.ref == ref]
 
 
 def test_n1_a_timer_fires_once_when_due_and_not_before(ctx, actors, clock):
@@ -56,7 +56,7 @@ def test_n1_a_timer_fires_once_when_due_and_not_before(ctx, actors, clock):
     assert len(notices_with_ref(ctx, "drawing:1")) == 1
     with ctx.uow() as uow:
         row = uow.timers.get(timer_id)
-    assert row["status"] == "fired" and row["fired_at"] == clock.now() and row["payload"] == {"n": 1}
+    assert row.status == "fired" and row.fired_at == clock.now() and row.payload == {"n": 1}
 
 
 def test_a_cancelled_timer_never_fires(ctx, actors, clock):
@@ -80,10 +80,10 @@ def test_a_failing_handler_is_retried_with_backoff_then_given_up(ctx, actors, cl
         assert timers.fire_due(ctx) == 0
         with ctx.uow() as uow:
             row = uow.timers.get(timer_id)
-        waits.append(row["due_at"] - clock.now())
+        waits.append(row.due_at - clock.now())
         clock.advance(hours=2)
-    assert row["status"] == "failed" and row["attempts"] == timers.MAX_ATTEMPTS
-    assert "handler broke" in row["last_error"]
+    assert row.status == "failed" and row.attempts == timers.MAX_ATTEMPTS
+    assert "handler broke" in row.last_error
     assert waits[:3] == [timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4)]
 
 
@@ -125,7 +125,7 @@ def test_two_workers_never_fire_one_timer_twice(database_url, clock):
         assert sorted(c[0] for c in CALLS) == sorted(set(c[0] for c in CALLS))
         with workers[0].uow() as uow:
             admin = uow.users.by_username("admin")
-            refs = [n["ref"] for n in uow.notices.for_recipient(admin.id)]
+            refs = [n.ref for n in uow.notices.for_recipient(admin.id)]
         assert sorted(refs) == sorted(f"race:{i}" for i in range(40))
     finally:
         for w in workers:

@@ -17,7 +17,8 @@ from jidan.services.approvals import letters as confirmations
 from jidan.services.approvals import delegations
 from jidan.services.orders import intake, lifecycle, views
 from jidan.services.notices import timers
-from jidan.services.approvals.review import Decision, Proof
+from jidan.services.approvals import signing
+from jidan.services.approvals.signatures import Decision, Proof
 from jidan.services.orders.intake import NewLine, NewOrder, OrderEdit
 from tests.support import DAY1, PASSWORD
 
@@ -49,7 +50,7 @@ def configure(ctx, actors, code="urgent", **step_over) -> None:
 
 
 def sign(ctx, actor, oid, opinion=Opinion.AGREE, comment=None, proof=None, **kw) -> dict:
-    return approvals.sign(ctx, actor, oid, Decision(opinion, comment, **kw), proof)
+    return signing.sign(ctx, actor, oid, Decision(opinion, comment, **kw), proof)
 
 
 def status(ctx, actors, oid) -> str:
@@ -191,9 +192,9 @@ def test_b6_production_rejection_goes_back_to_sales_at_once_with_the_alternative
     sign(ctx, actors["pmc"], oid, Opinion.DISAGREE, "5 天内不挪动其他订单做不出", suggested_date=date(2026, 12, 4))
     assert status(ctx, actors, oid) == "rejected"
     with ctx.uow() as uow:
-        [notice] = [n for n in uow.notices.for_recipient(actors["sales"].user_id) if n["kind"] == "approval.rejected"]
-    assert "5 天内不挪动其他订单做不出" in notice["body"] and "可选方案" in notice["body"]
-    assert "加班" in notice["body"] and notice["critical"]  # urgent: past quiet hours too
+        [notice] = [n for n in uow.notices.for_recipient(actors["sales"].user_id) if n.kind == "approval.rejected"]
+    assert "5 天内不挪动其他订单做不出" in notice.body and "可选方案" in notice.body
+    assert "加班" in notice.body and notice.critical  # urgent: past quiet hours too
     events = views.order_events(ctx, actors["sales"], oid)
     assert events[-1]["action"] == "reject" and events[-1]["reason"].startswith("5 天内")
 
@@ -212,8 +213,8 @@ def test_b6_management_pushes_a_must_take_order_through_with_an_instruction(ctx,
     assert review["decision"] == "pushed_through" and review["committed_date"] == "2026-12-02"
     assert review["instruction"]["levers"] == ["priority_insertion", "overtime"]
     with ctx.uow() as uow:
-        [notice] = [n for n in uow.notices.for_recipient(actors["pmc"].user_id) if n["kind"] == "approval.approved"]
-    assert notice["needs_ack"] and "加班" in notice["body"]
+        [notice] = [n for n in uow.notices.for_recipient(actors["pmc"].user_id) if n.kind == "approval.approved"]
+    assert notice.needs_ack and "加班" in notice.body
     assert [e["action"] for e in views.order_events(ctx, actors["sales"], oid)][-2:] == ["reject", "approve"]
 
 
@@ -226,7 +227,7 @@ def test_b1_an_overdue_step_reminds_its_approvers_and_escalates_on_the_working_c
     clock.advance(hours=1, minutes=1)
     assert timers.fire_due(ctx) == 1
     with ctx.uow() as uow:
-        overdue = {n["recipient_id"] for n in uow.notices.for_order(oid) if n["kind"] == "approval.overdue"}
+        overdue = {n.recipient_id for n in uow.notices.for_order(oid) if n.kind == "approval.overdue"}
     assert overdue >= {actors["pmc"].user_id, actors["management"].user_id}
     assert approvals.review_record(ctx, actors["pmc"], oid)["review"]["steps"][0]["overdue"]
 
@@ -244,7 +245,7 @@ def test_b1_signing_on_time_cancels_the_step_deadline(ctx, actors, clock):
     clock.advance(hours=3)
     timers.fire_due(ctx)
     with ctx.uow() as uow:
-        kinds = [n["kind"] for n in uow.notices.for_order(oid)]
+        kinds = [n.kind for n in uow.notices.for_order(oid)]
     assert "approval.overdue" not in kinds
 
 
@@ -263,8 +264,8 @@ def test_a6_approval_makes_the_confirmation_letter_from_the_approved_revision(ct
     assert sent["sent_to"] == "buyer@c001.example.com" and sent["outbox_id"]
     with ctx.uow() as uow:
         row = uow.outbox.get(sent["outbox_id"])
-    assert (row["channel"], row["target"], row["kind"]) == ("email", "buyer@c001.example.com", "confirmation")
-    assert row["body"] == letter["body"] and row["order_id"] == oid
+    assert (row.channel, row.target, row.kind) == ("email", "buyer@c001.example.com", "confirmation")
+    assert row.body == letter["body"] and row.order_id == oid
 
 
 def test_b1_cancelling_an_order_under_review_stops_its_review_and_deadlines(ctx, actors, clock):

@@ -15,7 +15,8 @@ from jidan.services import auth
 from jidan.services.approvals import chains as approval_chains
 from jidan.services.approvals import review as approvals
 from jidan.services.orders import intake, views
-from jidan.services.approvals.review import Decision
+from jidan.services.approvals import signing
+from jidan.services.approvals.signatures import Decision
 from jidan.services.audit import verify
 from jidan.services.orders.intake import NewLine, NewOrder
 from tests.support import PASSWORD
@@ -40,7 +41,7 @@ def test_b5_twenty_approvers_at_once_on_a_three_of_m_step_exactly_three_count(ct
     def sign(actor):
         barrier.wait()
         try:
-            approvals.sign(ctx, actor, oid, Decision(comment=f"{actor.username} 同意"))
+            signing.sign(ctx, actor, oid, Decision(comment=f"{actor.username} 同意"))
             return "signed"
         except errors.JidanError as exc:
             return exc.code

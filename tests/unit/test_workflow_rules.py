@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -68,8 +69,9 @@ def test_b5_the_seeded_kind_of_chain_is_valid():
     check_chain(urgent_chain())
 
 
-def sig(key: str, revision: int = 1, meaning: str = "reviewed") -> dict:
-    return {"step_key": key, "revision": revision, "meaning": meaning}
+def sig(key: str, revision: int = 1, meaning: str = "reviewed") -> SimpleNamespace:
+    """The fields of a ``Signature`` that counting reads."""
+    return SimpleNamespace(step_key=key, revision=revision, meaning=meaning)
 
 
 def test_b5_n_of_m_step_opens_the_next_stage_only_when_it_has_its_approvals():

@@ -176,12 +176,12 @@ def choose_chain(chains: list[ChainRule], facts: OrderFacts) -> ChainRule | None
 
 
 # ------------------------------------------------------------------ progress of a review
-def counts(signatures: list[dict], revision: int) -> dict[str, int]:
+def counts(signatures: list[Signature], revision: int) -> dict[str, int]:
     """Agreeing signatures per step key; a signature on another revision never counts."""
     out: dict[str, int] = {}
     for sig in signatures:
-        if sig["revision"] == revision and sig["meaning"] != Meaning.REJECTED:
-            out[sig["step_key"]] = out.get(sig["step_key"], 0) + 1
+        if sig.revision == revision and sig.meaning != Meaning.REJECTED:
+            out[sig.step_key] = out.get(sig.step_key, 0) + 1
     return out
 
 
@@ -281,3 +281,163 @@ def change_reviewers(kinds: list[str]) -> list[Role]:
 
 #: Every role that signs somewhere: order chains and change requests.
 APPROVER_ROLES = frozenset().union(*PHASE_ROLES.values(), *CHANGE_REVIEWERS.values())
+
+
+# --- stored records: what the repositories give back, one field per column -------------------
+@dataclass(frozen=True)
+class ChainStepRecord:
+    """One configured step of a chain (审批流程的一步), as stored."""
+
+    id: int
+    chain_id: int
+    stage: int
+    role: str
+    name: str
+    phase: str
+    required: int
+    min_amount: Decimal | None
+    urgent_only: bool
+    key_customer_only: bool
+    deadline_hours: Decimal | None
+
+
+@dataclass(frozen=True)
+class ChainRecord:
+    """A configured chain with its steps, as stored (``ChainRule`` is the rule made from it)."""
+
+    id: int
+    code: str
+    name: str
+    rank: int
+    min_amount: Decimal | None
+    urgent_only: bool
+    key_customer_only: bool
+    active: bool
+    updated_at: datetime | None
+    updated_by: int | None
+    version: int
+    steps: tuple[ChainStepRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class DelegationRecord:
+    """A deputy named for a period (代理审批), as stored."""
+
+    id: int
+    principal_id: int
+    deputy_id: int
+    starts_at: datetime
+    ends_at: datetime
+    reason: str | None
+    created_by: int
+    created_at: datetime
+    revoked_at: datetime | None
+    version: int
+
+    def delegation(self) -> Delegation:
+        return Delegation(self.principal_id, self.deputy_id, self.starts_at, self.ends_at, self.revoked_at)
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One review round of one order revision (紧急订单评审记录表), the chain's steps frozen in.
+
+    ``steps`` are the frozen step snapshots (``StepRule.snapshot``); ``due`` maps a step key to
+    its deadline (ISO text) once its stage opened.
+    """
+
+    id: int
+    order_id: int
+    revision: int
+    chain_code: str
+    chain_name: str
+    steps: list[dict]
+    due: dict[str, str | None]
+    status: str
+    feasibility: dict | None
+    decision: str | None
+    decision_note: str | None
+    instruction: dict | None
+    committed_date: date | None
+    started_by: int
+    started_at: datetime
+    closed_at: datetime | None
+    version: int
+
+    @property
+    def subject(self) -> str:
+        """How signatures and timers name the round: ``review:<id>``."""
+        return f"review:{self.id}"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A signed act on a review step or a change request (B7); append-only."""
+
+    id: int
+    subject: str
+    order_id: int
+    revision: int
+    step_key: str
+    role: str
+    user_id: int
+    on_behalf_of: int | None
+    counted_user_id: int
+    meaning: str
+    opinion: str
+    comment: str | None
+    suggested_date: date | None
+    method: str
+    signed_at: datetime
+
+
+@dataclass(frozen=True)
+class ChangeRequestRecord:
+    """A change request (变更申请表), as stored: what changes, who reviews it, how it ended."""
+
+    id: int
+    order_id: int
+    base_revision: int
+    new_revision: int | None
+    kinds: list[str]
+    roles: list[str]
+    previous: dict
+    proposed: dict
+    reason: str
+    customer_confirmation: str
+    status: str
+    due: dict[str, str]
+    replan_required: bool
+    requested_by: int
+    requested_at: datetime
+    decided_at: datetime | None
+    version: int
+
+    @property
+    def subject(self) -> str:
+        """How signatures and timers name the request: ``change:<id>``."""
+        return f"change:{self.id}"
+
+    @property
+    def number(self) -> str:
+        return f"CR-{self.id:05d}"
+
+
+@dataclass(frozen=True)
+class LetterRecord:
+    """A confirmation letter (确认函) as made from an approved revision, and its sending."""
+
+    id: int
+    order_id: int
+    revision: int
+    committed_date: date
+    recipient: str | None
+    subject: str
+    body: str
+    created_by: int
+    created_at: datetime
+    sent_to: str | None
+    sent_by: int | None
+    sent_at: datetime | None
+    outbox_id: int | None
+    version: int

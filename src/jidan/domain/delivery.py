@@ -4,12 +4,58 @@ Pure functions over plain values, so the worker, the inbox and the tests agree o
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from jidan.domain.calendar import WorkCalendar
 
 #: Minutes after midnight: (start, end) of one working window.
 Window = tuple[int, int]
+#: Channels that carry each event once (not once per recipient), when configured.
+EVENT_CHANNELS = ("webhook", "wecom", "dingtalk")
+
+
+def _minutes(hhmm: str) -> int:
+    h, m = hhmm.strip().split(":")
+    return int(h) * 60 + int(m)
+
+
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    """The delivery settings in force (``JIDAN_`` settings), built once when the app starts."""
+
+    hours: Window
+    email_kinds: frozenset[str]
+    ack_hours_default: float
+    ladder: dict
+    top: str
+    event_channels: tuple[str, ...]
+    max_attempts: int
+    retry_seconds: float
+    retry_cap_seconds: float
+    lease_seconds: int
+    public_url: str
+
+    def emails(self, kind: str) -> bool:
+        """Whether notices of this kind also go out by e-mail (``exception*`` is a prefix)."""
+        return any(kind == k or (k.endswith("*") and kind.startswith(k[:-1]))
+                   for k in self.email_kinds)
+
+    @classmethod
+    def from_settings(cls, s) -> "DeliveryPolicy":
+        """From an object with the settings' names (``notify_hours``, ``email_kinds`` …)."""
+        start, end = s.notify_hours.split("-")
+        configured = {"webhook": s.webhook_url, "wecom": s.wecom_robot_url,
+                      "dingtalk": s.dingtalk_robot_url}
+        return cls(
+            hours=(_minutes(start), _minutes(end)),
+            email_kinds=frozenset(k.strip() for k in s.email_kinds.split(",") if k.strip()),
+            ack_hours_default=s.ack_hours_default,
+            ladder=parse_ladder(s.escalation_ladder), top=s.escalation_top,
+            event_channels=tuple(c for c in EVENT_CHANNELS if configured[c]),
+            max_attempts=s.delivery_max_attempts, retry_seconds=s.delivery_retry_seconds,
+            retry_cap_seconds=s.delivery_retry_cap_seconds,
+            lease_seconds=s.delivery_lease_seconds, public_url=s.public_url.rstrip("/"))
 
 
 def _at(day: date, minutes: int) -> datetime:
@@ -81,3 +127,70 @@ def next_level(ladder: dict[str, str], roles: set[str], top: str) -> set[str]:
     if top in roles:
         return set()
     return {ladder.get(role, top) for role in roles} - roles or {top}
+
+
+# --- stored records: what the repositories give back, one field per column -------------------
+@dataclass(frozen=True)
+class Notice:
+    """One recipient's in-app notice of one event (D2); escalations are notices too (E6)."""
+
+    id: int
+    event_id: str
+    recipient_id: int
+    kind: str
+    subject: str
+    body: str
+    order_id: int | None
+    ref: str | None
+    critical: bool
+    needs_ack: bool
+    ack_due_at: datetime | None
+    acknowledged_at: datetime | None
+    read_at: datetime | None
+    escalation_level: int
+    created_at: datetime
+    version: int
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One outbox row: an event's delivery over one external channel, claimed and retried."""
+
+    id: int
+    event_id: str
+    channel: str
+    target: str
+    kind: str
+    subject: str
+    body: str
+    order_id: int | None
+    notice_id: int | None
+    ref: str | None
+    critical: bool
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    claimed_by: str | None
+    lease_until: datetime | None
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    version: int
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A deadline as a row (issue 5 §4): fired once, when due, by the worker; ``payload`` is
+    what its handler needs to find what it watches."""
+
+    id: int
+    kind: str
+    ref: str
+    due_at: datetime
+    payload: dict | None
+    status: str
+    attempts: int
+    last_error: str | None
+    fired_at: datetime | None
+    created_at: datetime
+    version: int

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Callable
 
 from jidan.domain.calendar import WorkCalendar
+from jidan.domain.delivery import DeliveryPolicy
 from jidan.domain.urgency import UrgencyPolicy
 from jidan.services.hooks import Hooks
 from jidan.services.ports import Clock, Messages, PasswordHasher, UnitOfWork
@@ -19,6 +20,14 @@ class Context:
     policy: UrgencyPolicy
     national_calendar: WorkCalendar
     messages: Messages
+    #: Notices: quiet hours, e-mail kinds, the escalation ladder, retries (services.notices).
+    delivery: DeliveryPolicy
+    #: Approvals: how recent a login may sign without the password, how long planning may think
+    #: before a review opens, the working hours a change request's reviewers get, the letterhead.
+    approval_fresh_login_minutes: int
+    approval_feasibility_seconds: float
+    change_review_hours: float
+    company_name: str
     session_hours: int = 12
     #: Working windows of a working day in minutes after midnight (the planner's shifts).
     shifts: tuple[tuple[int, int], ...] = ((480, 720), (780, 1020), (1080, 1320))

@@ -7,7 +7,7 @@ The functions live in their areas; only the wiring is here.
 from __future__ import annotations
 
 from jidan.domain.execution import PROGRESS_MILESTONES
-from jidan.services.approvals import review
+from jidan.services.approvals import deadlines, review, signing
 from jidan.services.execution import customer_updates, progress, quality, release
 from jidan.services.fulfilment import drawings, incidents, receipts, records, shipping
 from jidan.services.hooks import Hooks, Taker
@@ -21,7 +21,7 @@ def order_hooks() -> Hooks:
     # Review, approve and reject are signed opinions on the order's approval chain (B1–B7),
     # offered when the chain has an open step for the actor.
     for action in ("review", "approve", "reject"):
-        hooks.taken_by[action] = Taker(review.act, review.may_sign)
+        hooks.taken_by[action] = Taker(signing.act, review.may_sign)
     # An edit after someone signed makes a new revision; the old revision's review stops (B7).
     hooks.signed_for = review.review_started
     hooks.revised.append(review.supersede)
@@ -47,7 +47,7 @@ def order_hooks() -> Hooks:
 
 def register_timers() -> None:
     timers.register(notify.ACK_OVERDUE, escalation.on_ack_overdue)
-    timers.register(review.STEP_DUE, review.on_step_due)
+    timers.register(deadlines.STEP_DUE, review.on_step_due)
     timers.register(progress.PROGRESS_CHECK, progress.on_progress_check)
     timers.register(drawings.RETURN_TIMER, drawings.on_return_due)
     timers.register(incidents.SOLUTION_TIMER, incidents.on_solution_due)

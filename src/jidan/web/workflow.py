@@ -21,8 +21,9 @@ from jidan.services.approvals import review as approvals
 from jidan.services.approvals import changes
 from jidan.services.approvals import letters as confirmations
 from jidan.services.approvals import delegations
-from jidan.services.orders import views as orders
-from jidan.services.approvals.review import Decision, Proof
+from jidan.services.orders import views
+from jidan.services.approvals import signing
+from jidan.services.approvals.signatures import Decision, Proof
 from jidan.services.approvals.changes import ChangeInput
 from jidan.web.forms import FormReader, typed_values
 from jidan.web.orders import line_rows, parse_lines, row_fields
@@ -107,7 +108,7 @@ def sign(page: UserPage, form: Form, order_id: RowId):
     check_csrf(page, form)
     read = FormReader(form)
     try:
-        approvals.sign(page.ctx, page.actor, order_id, _decision(read), _proof(page, form), read.version())
+        signing.sign(page.ctx, page.actor, order_id, _decision(read), _proof(page, form), read.version())
     except errors.JidanError as exc:
         return _review_page(page, order_id, status_of(exc), exc, typed_values(form))
     return redirect(f"/orders/{order_id}/review?done=signed")
@@ -147,7 +148,7 @@ def approvals_page(page: UserPage):
 
 # ----------------------------------------------------------------------------- change requests
 def _change_form(page: Page, order_id: int, status: int = 200, form=None, rows=None, fields=None, error=None):
-    order = orders.get_order(page.ctx, page.actor, order_id)
+    order = views.get_order(page.ctx, page.actor, order_id)
     if form is not None:
         values = typed_values(form)
     else:

@@ -12,10 +12,14 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from jidan.adapters.db import tables as t
+from jidan.domain.approval import (
+    ChainRecord, ChainStepRecord, ChangeRequestRecord, DelegationRecord, LetterRecord, ReviewRecord, Signature,
+)
 from jidan.domain.audit import GENESIS, event_hash
 from jidan.domain.execution import Downtime, Inspection, OrderProgress, ProcessException, Task
 from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, OrderRecord, Receipt, Shipment
 from jidan.domain.material import DelayRequest, MaterialShortage, MaterialStock, PurchaseOrder, PurchaseRequest
+from jidan.domain.delivery import Delivery, Notice, Timer
 from jidan.domain.model import Customer, Department, Product, User, WorkCenter
 from jidan.domain.order import Order
 from jidan.domain.planning_run import PlanningRun, RunSummary
@@ -332,22 +336,24 @@ class NoticeStore:
     def add(self, **values) -> int:
         return self.session.execute(t.notices.insert().values(version=1, **values)).inserted_primary_key[0]
 
-    def get(self, notice_id: int) -> dict | None:
-        row = self.session.execute(select(t.notices).where(t.notices.c.id == notice_id)).one_or_none()
-        return dict(row._mapping) if row else None
+    def _notices(self, query) -> list[Notice]:
+        return [Notice(**r._mapping) for r in self.session.execute(query)]
 
-    def for_recipient(self, user_id: int, open_only: bool = False, limit: int = 200) -> list[dict]:
+    def get(self, notice_id: int) -> Notice | None:
+        found = self._notices(select(t.notices).where(t.notices.c.id == notice_id))
+        return found[0] if found else None
+
+    def for_recipient(self, user_id: int, open_only: bool = False, limit: int = 200) -> list[Notice]:
         """What waits for the user: unacknowledged first, critical first, oldest first."""
         q = select(t.notices).where(t.notices.c.recipient_id == user_id)
         if open_only:
             q = q.where(t.notices.c.acknowledged_at.is_(None), t.notices.c.read_at.is_(None))
         q = q.order_by(t.notices.c.acknowledged_at.is_not(None), t.notices.c.critical.desc(),
                        t.notices.c.created_at, t.notices.c.id).limit(limit)
-        return [dict(r._mapping) for r in self.session.execute(q)]
+        return self._notices(q)
 
-    def for_order(self, order_id: int) -> list[dict]:
-        q = select(t.notices).where(t.notices.c.order_id == order_id).order_by(t.notices.c.id)
-        return [dict(r._mapping) for r in self.session.execute(q)]
+    def for_order(self, order_id: int) -> list[Notice]:
+        return self._notices(select(t.notices).where(t.notices.c.order_id == order_id).order_by(t.notices.c.id))
 
     def update(self, notice_id: int, version: int, **values) -> None:
         """Compare-and-set on the version, like every other concurrent write."""
@@ -364,17 +370,16 @@ class NoticeStore:
             n.recipient_id == user_id, n.acknowledged_at.is_(None),
             or_(n.needs_ack.is_(True), n.read_at.is_(None))))
 
-    def inbox(self, user_id: int, limit: int = 200) -> list[dict]:
+    def inbox(self, user_id: int, limit: int = 200) -> list[Notice]:
         """The inbox order: open first, then critical, then needing acknowledgement, oldest first."""
         n = t.notices.c
         done = or_(n.acknowledged_at.is_not(None), (n.needs_ack.is_(False) & n.read_at.is_not(None)))
         q = (select(t.notices).where(n.recipient_id == user_id)
              .order_by(done, n.critical.desc(), n.needs_ack.desc(), n.created_at, n.id).limit(limit))
-        return [dict(r._mapping) for r in self.session.execute(q)]
+        return self._notices(q)
 
-    def for_events(self, event_ids: list[str]) -> list[dict]:
-        q = select(t.notices).where(t.notices.c.event_id.in_(event_ids)).order_by(t.notices.c.id)
-        return [dict(r._mapping) for r in self.session.execute(q)]
+    def for_events(self, event_ids: list[str]) -> list[Notice]:
+        return self._notices(select(t.notices).where(t.notices.c.event_id.in_(event_ids)).order_by(t.notices.c.id))
 
 
 def _dialect(session: Session) -> str:
@@ -392,21 +397,23 @@ class OutboxStore:
         values.setdefault("attempts", 0)
         return self.session.execute(t.outbox.insert().values(version=1, **values)).inserted_primary_key[0]
 
-    def get(self, delivery_id: int) -> dict | None:
-        row = self.session.execute(select(t.outbox).where(t.outbox.c.id == delivery_id)).one_or_none()
-        return dict(row._mapping) if row else None
+    def _deliveries(self, query) -> list[Delivery]:
+        return [Delivery(**r._mapping) for r in self.session.execute(query)]
 
-    def for_event(self, event_id: str) -> list[dict]:
-        q = select(t.outbox).where(t.outbox.c.event_id == event_id).order_by(t.outbox.c.id)
-        return [dict(r._mapping) for r in self.session.execute(q)]
+    def get(self, delivery_id: int) -> Delivery | None:
+        found = self._deliveries(select(t.outbox).where(t.outbox.c.id == delivery_id))
+        return found[0] if found else None
 
-    def list(self, status: str | None = None, limit: int = 500) -> list[dict]:
+    def for_event(self, event_id: str) -> list[Delivery]:
+        return self._deliveries(select(t.outbox).where(t.outbox.c.event_id == event_id).order_by(t.outbox.c.id))
+
+    def list(self, status: str | None = None, limit: int = 500) -> list[Delivery]:
         q = select(t.outbox).order_by(t.outbox.c.id.desc()).limit(limit)
         if status:
             q = q.where(t.outbox.c.status == status)
-        return [dict(r._mapping) for r in self.session.execute(q)]
+        return self._deliveries(q)
 
-    def claim(self, now: datetime, worker: str, lease_until: datetime, limit: int) -> list[dict]:
+    def claim(self, now: datetime, worker: str, lease_until: datetime, limit: int) -> list[Delivery]:
         """Takes up to ``limit`` due rows whose lease is free or expired, for ``worker``.
 
         PostgreSQL skips rows another worker has locked (``FOR UPDATE SKIP LOCKED``); on both
@@ -429,8 +436,7 @@ class OutboxStore:
                 claimed.append(row.id)
         if not claimed:
             return []
-        rows = self.session.execute(select(t.outbox).where(o.id.in_(claimed)).order_by(o.id))
-        return [dict(r._mapping) for r in rows]
+        return self._deliveries(select(t.outbox).where(o.id.in_(claimed)).order_by(o.id))
 
     def settle(self, delivery_id: int, worker: str, **values) -> bool:
         """Records the outcome of a claimed delivery; False when the lease was lost meanwhile."""
@@ -452,12 +458,15 @@ class TimerStore:
         values.setdefault("attempts", 0)
         return self.session.execute(t.timers.insert().values(version=1, **values)).inserted_primary_key[0]
 
-    def get(self, timer_id: int) -> dict | None:
-        row = self.session.execute(select(t.timers).where(t.timers.c.id == timer_id)).one_or_none()
-        return dict(row._mapping) if row else None
+    def _timers(self, query) -> list[Timer]:
+        return [Timer(**r._mapping) for r in self.session.execute(query)]
+
+    def get(self, timer_id: int) -> Timer | None:
+        found = self._timers(select(t.timers).where(t.timers.c.id == timer_id))
+        return found[0] if found else None
 
     def find(self, kind: str | None = None, ref: str | None = None,
-             status: str | None = None) -> list[dict]:
+             status: str | None = None) -> list[Timer]:
         c = t.timers.c
         q = select(t.timers).order_by(c.due_at, c.id)
         if kind:
@@ -466,7 +475,7 @@ class TimerStore:
             q = q.where(c.ref == ref)
         if status:
             q = q.where(c.status == status)
-        return [dict(r._mapping) for r in self.session.execute(q)]
+        return self._timers(q)
 
     def cancel(self, kind: str, ref: str) -> int:
         c = t.timers.c
@@ -475,7 +484,7 @@ class TimerStore:
             status="cancelled", version=c.version + 1))
         return done.rowcount
 
-    def next_due(self, now: datetime, skip: set[int]) -> dict | None:
+    def next_due(self, now: datetime, skip: set[int]) -> Timer | None:
         """The earliest due pending timer, locked for this transaction.
 
         PostgreSQL skips timers another worker holds (``FOR UPDATE SKIP LOCKED``); SQLite's
@@ -488,8 +497,8 @@ class TimerStore:
         q = q.order_by(c.due_at, c.id).limit(1)
         if _dialect(self.session) == "postgresql":
             q = q.with_for_update(skip_locked=True)
-        row = self.session.execute(q).one_or_none()
-        return dict(row._mapping) if row else None
+        found = self._timers(q)
+        return found[0] if found else None
 
     def update(self, timer_id: int, version: int, **values) -> bool:
         """Compare-and-set on the version; False when the timer changed meanwhile (fired elsewhere)."""
@@ -633,21 +642,33 @@ class RunHistory:
 
 
 # --- approvals and order changes (issue 5) ----------------------------------------------------
+class _RecordStore(_TableStore):
+    """Rows of one table as the domain's frozen ``record`` type."""
+
+    record: type
+
+    def _records(self, query) -> list:
+        return [self.record(**row) for row in self._rows(query)]
+
+    def get(self, row_id: int, lock: bool = False):
+        row = super().get(row_id, lock)
+        return self.record(**row) if row else None
+
+
 class ApprovalChainStore(_TableStore):
     """Review and approval chains with their steps (configuration)."""
 
     table = t.approval_chains
 
-    def all(self) -> list[dict]:
+    def all(self) -> list[ChainRecord]:
         chains = self._rows(select(self.table).order_by(self.table.c.rank, self.table.c.code))
-        steps = self._rows(select(t.approval_steps).order_by(
-            t.approval_steps.c.stage, t.approval_steps.c.role))
-        for chain in chains:
-            chain["steps"] = [s for s in steps if s["chain_id"] == chain["id"]]
-        return chains
+        steps = [ChainStepRecord(**s) for s in self._rows(select(t.approval_steps).order_by(
+            t.approval_steps.c.stage, t.approval_steps.c.role))]
+        return [ChainRecord(**chain, steps=tuple(s for s in steps if s.chain_id == chain["id"]))
+                for chain in chains]
 
-    def by_code(self, code: str) -> dict | None:
-        return next((c for c in self.all() if c["code"] == code), None)
+    def by_code(self, code: str) -> ChainRecord | None:
+        return next((c for c in self.all() if c.code == code), None)
 
     def replace_steps(self, chain_id: int, steps: list[dict]) -> None:
         self.session.execute(t.approval_steps.delete().where(t.approval_steps.c.chain_id == chain_id))
@@ -655,49 +676,52 @@ class ApprovalChainStore(_TableStore):
             self.session.execute(t.approval_steps.insert(), [{**s, "chain_id": chain_id} for s in steps])
 
 
-class DelegationStore(_TableStore):
+class DelegationStore(_RecordStore):
     """Deputies named by approvers for a period."""
 
     table = t.approval_delegations
+    record = DelegationRecord
 
-    def list(self, user_id: int | None = None, active_at: datetime | None = None) -> list[dict]:
+    def list(self, user_id: int | None = None, active_at: datetime | None = None) -> list[DelegationRecord]:
         c = self.table.c
         q = select(self.table)
         if user_id is not None:
             q = q.where(or_(c.principal_id == user_id, c.deputy_id == user_id))
         if active_at is not None:
             q = q.where(c.revoked_at.is_(None), c.starts_at <= active_at, c.ends_at > active_at)
-        return self._rows(q.order_by(c.starts_at.desc(), c.id.desc()))
+        return self._records(q.order_by(c.starts_at.desc(), c.id.desc()))
 
 
-class ReviewStore(_TableStore):
+class ReviewStore(_RecordStore):
     """Review records (紧急订单评审记录表) and the signed acts on them and on change requests."""
 
     table = t.order_reviews
+    record = ReviewRecord
 
     def lock_order(self, order_id: int) -> None:
         """Serialises every signer of one order (PostgreSQL row lock; SQLite writes one at a time)."""
         self.session.execute(select(t.orders.c.id).where(t.orders.c.id == order_id).with_for_update())
 
-    def for_order(self, order_id: int) -> list[dict]:
-        return self._rows(select(self.table).where(self.table.c.order_id == order_id)
-                         .order_by(self.table.c.id))
+    def for_order(self, order_id: int) -> list[ReviewRecord]:
+        return self._records(select(self.table).where(self.table.c.order_id == order_id)
+                             .order_by(self.table.c.id))
 
-    def open_for(self, order_ids: list[int]) -> dict[int, dict]:
+    def open_for(self, order_ids: list[int]) -> dict[int, ReviewRecord]:
         if not order_ids:
             return {}
-        rows = self._rows(select(self.table).where(self.table.c.order_id.in_(order_ids),
-                                                  self.table.c.status == "open"))
-        return {r["order_id"]: r for r in rows}
+        rows = self._records(select(self.table).where(self.table.c.order_id.in_(order_ids),
+                                                      self.table.c.status == "open"))
+        return {r.order_id: r for r in rows}
 
     def add_signature(self, **values) -> int:
         return self.session.execute(t.approval_signatures.insert().values(**values)).inserted_primary_key[0]
 
-    def signatures(self, subjects: list[str]) -> list[dict]:
+    def signatures(self, subjects: list[str]) -> list[Signature]:
         if not subjects:
             return []
         c = t.approval_signatures.c
-        return self._rows(select(t.approval_signatures).where(c.subject.in_(subjects)).order_by(c.id))
+        q = select(t.approval_signatures).where(c.subject.in_(subjects)).order_by(c.id)
+        return [Signature(**row) for row in self._rows(q)]
 
     def latest_login(self, user_id: int) -> tuple[bool, datetime | None]:
         """(has any login session, when the newest one began): the freshness of a signer's login."""
@@ -707,29 +731,31 @@ class ReviewStore(_TableStore):
         return count > 0, newest
 
 
-class ChangeRequestStore(_TableStore):
+class ChangeRequestStore(_RecordStore):
     """Change requests (变更申请表)."""
 
     table = t.change_requests
+    record = ChangeRequestRecord
 
-    def list(self, order_id: int | None = None, status: str | None = None) -> list[dict]:
+    def list(self, order_id: int | None = None, status: str | None = None) -> list[ChangeRequestRecord]:
         c = self.table.c
         q = select(self.table)
         if order_id is not None:
             q = q.where(c.order_id == order_id)
         if status:
             q = q.where(c.status == status)
-        return self._rows(q.order_by(c.status != "pending", c.id.desc()))
+        return self._records(q.order_by(c.status != "pending", c.id.desc()))
 
 
-class LetterStore(_TableStore):
+class LetterStore(_RecordStore):
     """Confirmation letters (确认函), kept with what was sent."""
 
     table = t.confirmation_letters
+    record = LetterRecord
 
-    def for_order(self, order_id: int) -> list[dict]:
-        return self._rows(select(self.table).where(self.table.c.order_id == order_id)
-                         .order_by(self.table.c.id.desc()))
+    def for_order(self, order_id: int) -> list[LetterRecord]:
+        return self._records(select(self.table).where(self.table.c.order_id == order_id)
+                             .order_by(self.table.c.id.desc()))
 
 
 # --- execution (issue 6) ----------------------------------------------------------------------

@@ -16,11 +16,12 @@ from urllib.parse import quote_plus
 import httpx
 
 from jidan.adapters.notify import DeliveryFailed
+from jidan.domain.delivery import Delivery
 
 
-def text_of(delivery: dict, public_url: str) -> str:
-    head = ("【紧急】" if delivery.get("critical") else "") + delivery["subject"]
-    parts = [head, delivery["body"], f"{public_url.rstrip('/')}/inbox"]
+def text_of(delivery: Delivery, public_url: str) -> str:
+    head = ("【紧急】" if delivery.critical else "") + delivery.subject
+    parts = [head, delivery.body, f"{public_url.rstrip('/')}/inbox"]
     return "\n".join(p for p in parts if p)
 
 
@@ -40,13 +41,13 @@ class WeComRobot:
     def __init__(self, url: str, public_url: str, timeout: float = 10.0):
         self.url, self.public_url, self.timeout = url, public_url, timeout
 
-    def message(self, delivery: dict) -> dict:
+    def message(self, delivery: Delivery) -> dict:
         text = {"content": text_of(delivery, self.public_url)}
-        if delivery.get("critical"):
+        if delivery.critical:
             text["mentioned_list"] = ["@all"]
         return {"msgtype": "text", "text": text}
 
-    def __call__(self, delivery: dict) -> None:
+    def __call__(self, delivery: Delivery) -> None:
         _post(self.url, self.message(delivery), self.timeout)
 
 
@@ -61,10 +62,10 @@ class DingTalkRobot:
     def __init__(self, url: str, secret: str | None, public_url: str, timeout: float = 10.0):
         self.url, self.secret, self.public_url, self.timeout = url, secret, public_url, timeout
 
-    def message(self, delivery: dict) -> dict:
+    def message(self, delivery: Delivery) -> dict:
         return {"msgtype": "text", "text": {"content": text_of(delivery, self.public_url)},
-                "at": {"isAtAll": bool(delivery.get("critical"))}}
+                "at": {"isAtAll": bool(delivery.critical)}}
 
-    def __call__(self, delivery: dict) -> None:
+    def __call__(self, delivery: Delivery) -> None:
         url = dingtalk_signed_url(self.url, self.secret) if self.secret else self.url
         _post(url, self.message(delivery), self.timeout)

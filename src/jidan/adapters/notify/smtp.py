@@ -5,6 +5,8 @@ import smtplib
 from email.message import EmailMessage
 from email.utils import formatdate
 
+from jidan.domain.delivery import Delivery
+
 
 class SmtpSender:
     def __init__(self, host: str, port: int, sender: str, *, user: str | None = None,
@@ -12,22 +14,22 @@ class SmtpSender:
         self.host, self.port, self.sender = host, port, sender
         self.user, self.password, self.starttls, self.timeout = user, password, starttls, timeout
 
-    def message(self, delivery: dict) -> EmailMessage:
+    def message(self, delivery: Delivery) -> EmailMessage:
         msg = EmailMessage()
         msg["From"] = self.sender
-        msg["To"] = delivery["target"]
-        msg["Subject"] = delivery["subject"]
+        msg["To"] = delivery.target
+        msg["Subject"] = delivery.subject
         msg["Date"] = formatdate(localtime=True)
         # The same event keeps the same Message-ID on every retry: mail clients drop duplicates.
-        msg["Message-ID"] = f"<{delivery['event_id']}.{delivery['id']}@jidan>"
-        msg["X-Jidan-Event"] = delivery["event_id"]
-        msg["X-Jidan-Kind"] = delivery["kind"]
-        if delivery.get("critical"):
+        msg["Message-ID"] = f"<{delivery.event_id}.{delivery.id}@jidan>"
+        msg["X-Jidan-Event"] = delivery.event_id
+        msg["X-Jidan-Kind"] = delivery.kind
+        if delivery.critical:
             msg["X-Priority"] = "1"
-        msg.set_content(delivery["body"] or delivery["subject"])
+        msg.set_content(delivery.body or delivery.subject)
         return msg
 
-    def __call__(self, delivery: dict) -> None:
+    def __call__(self, delivery: Delivery) -> None:
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
             if self.starttls:
                 smtp.starttls()

@@ -14,6 +14,7 @@ import time
 import httpx
 
 from jidan.adapters.notify import DeliveryFailed
+from jidan.domain.delivery import Delivery
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -21,22 +22,22 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
-def payload(delivery: dict) -> dict:
-    return {"event_id": delivery["event_id"], "kind": delivery["kind"],
-            "subject": delivery["subject"], "body": delivery["body"],
-            "order_id": delivery["order_id"], "ref": delivery["ref"],
-            "critical": bool(delivery["critical"]),
-            "created_at": delivery["created_at"].isoformat()}
+def payload(delivery: Delivery) -> dict:
+    return {"event_id": delivery.event_id, "kind": delivery.kind,
+            "subject": delivery.subject, "body": delivery.body,
+            "order_id": delivery.order_id, "ref": delivery.ref,
+            "critical": bool(delivery.critical),
+            "created_at": delivery.created_at.isoformat()}
 
 
 class WebhookSender:
     def __init__(self, url: str, secret: str, timeout: float = 10.0):
         self.url, self.secret, self.timeout = url, secret, timeout
 
-    def __call__(self, delivery: dict) -> None:
+    def __call__(self, delivery: Delivery) -> None:
         body = json.dumps(payload(delivery), ensure_ascii=False).encode()
         timestamp = str(int(time.time()))
-        headers = {"Content-Type": "application/json", "X-Jidan-Event": delivery["event_id"],
+        headers = {"Content-Type": "application/json", "X-Jidan-Event": delivery.event_id,
                    "X-Jidan-Timestamp": timestamp,
                    "X-Jidan-Signature": signature(self.secret, timestamp, body)}
         response = httpx.post(self.url, content=body, headers=headers, timeout=self.timeout)

@@ -17,7 +17,8 @@ from jidan.services.approvals import review as approvals
 from jidan.services.approvals import changes
 from jidan.services.approvals import letters as confirmations
 from jidan.services.approvals import delegations
-from jidan.services.approvals.review import Decision, Proof
+from jidan.services.approvals import signing
+from jidan.services.approvals.signatures import Decision, Proof
 from jidan.services.approvals.changes import ChangeInput
 from jidan.services.orders.intake import NewLine
 
@@ -171,7 +172,7 @@ def open_review(order_id: RowId, ctx: CtxDep, actor: ActorDep) -> dict:
 def sign(order_id: RowId, body: SignIn, ctx: CtxDep, actor: ActorDep, proof: ProofDep) -> dict:
     """Signs your step (agree / agree with conditions / disagree); on a rejected order, management
     pushes it through with the instruction in ``comment`` and the resources in ``levers``."""
-    return approvals.sign(ctx, actor, order_id, _decision(body), proof(body.password), body.version)
+    return signing.sign(ctx, actor, order_id, _decision(body), proof(body.password), body.version)
 
 
 @router.get("/orders/{order_id}/confirmations")

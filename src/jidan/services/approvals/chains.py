@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from jidan.domain import errors
 from jidan.domain.approval import (
-    ChainRule, Conditions, OrderFacts, Phase, StepRule, check_chain, choose_chain,
+    ChainRecord, ChainRule, ChainStepRecord, Conditions, OrderFacts, Phase, StepRule, check_chain, choose_chain,
 )
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
@@ -37,30 +37,32 @@ def frozen_steps(chain: ChainRule, order: Order) -> list[dict]:
     return [s.snapshot() for s in chain.steps_for(order_facts(order))]
 
 
-def _conditions(row: dict) -> Conditions:
-    return Conditions(row["min_amount"], row["urgent_only"], row["key_customer_only"])
+def _conditions(row: ChainRecord | ChainStepRecord) -> Conditions:
+    return Conditions(row.min_amount, row.urgent_only, row.key_customer_only)
 
 
-def chain_rule(row: dict) -> ChainRule:
-    steps = tuple(StepRule(s["stage"], Role(s["role"]), s["name"], Phase(s["phase"]), s["required"],
-                           _conditions(s), float(s["deadline_hours"]) if s["deadline_hours"] is not None
-                           else None) for s in row["steps"])
-    return ChainRule(row["code"], row["name"], steps, row["rank"], _conditions(row), row["active"])
+def _hours(step: ChainStepRecord) -> float | None:
+    return float(step.deadline_hours) if step.deadline_hours is not None else None
 
 
-def _chain_view(row: dict) -> dict:
+def chain_rule(row: ChainRecord) -> ChainRule:
+    steps = tuple(StepRule(s.stage, Role(s.role), s.name, Phase(s.phase), s.required, _conditions(s), _hours(s))
+                  for s in row.steps)
+    return ChainRule(row.code, row.name, steps, row.rank, _conditions(row), row.active)
+
+
+def _chain_view(row: ChainRecord) -> dict:
     def money(value):
         return f"{value:.2f}" if value is not None else None
-    return {"code": row["code"], "name": row["name"], "rank": row["rank"],
-            "min_amount": money(row["min_amount"]), "urgent_only": row["urgent_only"],
-            "key_customer_only": row["key_customer_only"], "active": row["active"],
-            "version": row["version"],
-            "updated_at": row["updated_at"].isoformat() if row["updated_at"] else None,
-            "steps": [{"stage": s["stage"], "role": s["role"], "name": s["name"], "phase": s["phase"],
-                       "required": s["required"], "min_amount": money(s["min_amount"]),
-                       "urgent_only": s["urgent_only"], "key_customer_only": s["key_customer_only"],
-                       "deadline_hours": float(s["deadline_hours"]) if s["deadline_hours"] is not None
-                       else None} for s in row["steps"]]}
+    return {"code": row.code, "name": row.name, "rank": row.rank,
+            "min_amount": money(row.min_amount), "urgent_only": row.urgent_only,
+            "key_customer_only": row.key_customer_only, "active": row.active,
+            "version": row.version,
+            "updated_at": row.updated_at.isoformat() if row.updated_at else None,
+            "steps": [{"stage": s.stage, "role": s.role, "name": s.name, "phase": s.phase,
+                       "required": s.required, "min_amount": money(s.min_amount),
+                       "urgent_only": s.urgent_only, "key_customer_only": s.key_customer_only,
+                       "deadline_hours": _hours(s)} for s in row.steps]}
 
 
 def list_chains(ctx: Context, actor: Actor) -> list[dict]:
@@ -75,8 +77,8 @@ def save_chain(ctx: Context, actor: Actor, chain: ChainRule, version: int | None
     check_chain(chain)
     with ctx.uow() as uow:
         rows = uow.chains.all()
-        current = next((r for r in rows if r["code"] == chain.code), None)
-        others = [chain_rule(r) for r in rows if r["code"] != chain.code]
+        current = next((r for r in rows if r.code == chain.code), None)
+        others = [chain_rule(r) for r in rows if r.code != chain.code]
         if not any(c.active and c.conditions.always for c in [*others, chain]):
             raise errors.ValidationFailed("one active chain must apply to every order",
                                           code="approval.no_default_chain",
@@ -93,16 +95,16 @@ def save_chain(ctx: Context, actor: Actor, chain: ChainRule, version: int | None
             if version is None:
                 raise errors.Duplicate(f"chain {chain.code} exists", code="approval.chain_exists",
                                        fields={"code": "duplicate"})
-            if version != current["version"]:
-                raise errors.StaleVersion("the chain changed since you read it", current_version=current["version"])
-            chain_id = current["id"]
+            if version != current.version:
+                raise errors.StaleVersion("the chain changed since you read it", current_version=current.version)
+            chain_id = current.id
             uow.chains.update(chain_id, version, **values)
         uow.chains.replace_steps(chain_id, [
             {"stage": s.stage, "role": s.role.value, "name": s.name.strip(), "phase": s.phase.value,
              "required": s.required, "min_amount": s.conditions.min_amount,
              "urgent_only": s.conditions.urgent_only, "key_customer_only": s.conditions.key_customer_only,
              "deadline_hours": s.deadline_hours} for s in chain.steps])
-        saved = next(r for r in uow.chains.all() if r["id"] == chain_id)
+        saved = next(r for r in uow.chains.all() if r.id == chain_id)
         view = _chain_view(saved)
         audit.record(uow, ctx, actor, "approval_chain", chain.code, "save",
                      _chain_view(current) if current else None, view)

@@ -8,23 +8,23 @@ from __future__ import annotations
 from datetime import datetime
 
 from jidan.domain import errors
-from jidan.domain.approval import APPROVER_ROLES, Delegation, check_delegation
+from jidan.domain.approval import APPROVER_ROLES, DelegationRecord, check_delegation
 from jidan.domain.model import Actor
 from jidan.domain.roles import Role
 from jidan.services import audit
-from jidan.services.notices import notify
 from jidan.services.context import Context
 from jidan.services.names import display_name
+from jidan.services.notices import notify
 from jidan.services.permissions import require_role
 
 
-def _delegation_view(uow, row: dict, names: dict) -> dict:
-    return {"id": row["id"], "principal": display_name(uow, row["principal_id"], names),
-            "principal_id": row["principal_id"], "deputy": display_name(uow, row["deputy_id"], names),
-            "deputy_id": row["deputy_id"], "starts_at": row["starts_at"].isoformat(),
-            "ends_at": row["ends_at"].isoformat(), "reason": row["reason"],
-            "revoked_at": row["revoked_at"].isoformat() if row["revoked_at"] else None,
-            "version": row["version"]}
+def _delegation_view(uow, row: DelegationRecord, names: dict) -> dict:
+    return {"id": row.id, "principal": display_name(uow, row.principal_id, names),
+            "principal_id": row.principal_id, "deputy": display_name(uow, row.deputy_id, names),
+            "deputy_id": row.deputy_id, "starts_at": row.starts_at.isoformat(),
+            "ends_at": row.ends_at.isoformat(), "reason": row.reason,
+            "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None,
+            "version": row.version}
 
 
 def add_delegation(ctx: Context, actor: Actor, deputy: str, starts_at: datetime, ends_at: datetime,
@@ -50,7 +50,8 @@ def add_delegation(ctx: Context, actor: Actor, deputy: str, starts_at: datetime,
         view = _delegation_view(uow, uow.delegations.get(row_id), {})
         audit.record(uow, ctx, actor, "delegation", row_id, "create", None, view, reason)
         notify.notify(uow, ctx.now(), kind="approval.delegated", users=[stand_in.id], ctx=ctx,
-                      subject=f"{boss.display_name} 请您代为审批 {starts_at:%m-%d %H:%M} 至 {ends_at:%m-%d %H:%M}",
+                      subject=ctx.messages.text("ui.appr.delegated.subject", principal=boss.display_name,
+                                                start=starts_at, end=ends_at),
                       body=reason or "")
         uow.commit()
         return view
@@ -59,11 +60,11 @@ def add_delegation(ctx: Context, actor: Actor, deputy: str, starts_at: datetime,
 def revoke_delegation(ctx: Context, actor: Actor, delegation_id: int, version: int | None = None) -> dict:
     with ctx.uow() as uow:
         row = uow.delegations.get(delegation_id)
-        if row is None or (actor.role != Role.ADMIN and actor.user_id != row["principal_id"]):
+        if row is None or (actor.role != Role.ADMIN and actor.user_id != row.principal_id):
             raise errors.NotFound("delegation not found", code="approval.delegation_not_found")
-        if row["revoked_at"] is not None:
+        if row.revoked_at is not None:
             raise errors.Conflict("the delegation is already revoked", code="approval.delegation_revoked")
-        uow.delegations.update(delegation_id, version or row["version"], revoked_at=ctx.now())
+        uow.delegations.update(delegation_id, version or row.version, revoked_at=ctx.now())
         view = _delegation_view(uow, uow.delegations.get(delegation_id), {})
         audit.record(uow, ctx, actor, "delegation", delegation_id, "revoke", None, {"revoked_at": view["revoked_at"]})
         uow.commit()
@@ -82,8 +83,7 @@ def principals(uow, actor: Actor, now: datetime) -> dict[int, Role]:
     """Approvers this actor stands in for now: principal id → role."""
     out = {}
     for row in uow.delegations.list(actor.user_id, active_at=now):
-        delegation = Delegation(row["principal_id"], row["deputy_id"], row["starts_at"], row["ends_at"],
-                                row["revoked_at"])
+        delegation = row.delegation()
         if delegation.deputy_id == actor.user_id and delegation.active(now):
             boss = uow.users.get(delegation.principal_id)
             if boss is not None and boss.active:
@@ -104,4 +104,4 @@ def signer_of(uow, ctx, actor: Actor, on_behalf_of: str | None) -> tuple[Actor, 
 def deputies(uow, role: str, now: datetime) -> list[int]:
     """Deputies of the role's approvers who stand in now: they are told too."""
     ids = set(uow.users.active_ids_with_roles([role]))
-    return [d["deputy_id"] for d in uow.delegations.list(active_at=now) if d["principal_id"] in ids]
+    return [d.deputy_id for d in uow.delegations.list(active_at=now) if d.principal_id in ids]

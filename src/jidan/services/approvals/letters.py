@@ -8,46 +8,47 @@ from __future__ import annotations
 from datetime import date
 
 from jidan.domain import errors
+from jidan.domain.approval import LetterRecord
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import ORDER_ENTRY
 from jidan.services import audit
-from jidan.services.notices import notify
-from jidan.services.orders import views as orders
 from jidan.services.context import Context
 from jidan.services.names import display_name, urgent_mark
+from jidan.services.notices import notify
+from jidan.services.orders import views
+
 from jidan.services.permissions import load_order, require_role
 
 
-def letter_view(row: dict, names: dict, uow) -> dict:
-    return {"id": row["id"], "order_id": row["order_id"], "revision": row["revision"],
-            "committed_date": row["committed_date"].isoformat(), "recipient": row["recipient"],
-            "subject": row["subject"], "body": row["body"],
-            "created_at": row["created_at"].isoformat(timespec="seconds"),
-            "created_by": display_name(uow, row["created_by"], names),
-            "sent_to": row["sent_to"], "sent_by": display_name(uow, row["sent_by"], names),
-            "sent_at": row["sent_at"].isoformat(timespec="seconds") if row["sent_at"] else None,
-            "outbox_id": row["outbox_id"], "version": row["version"]}
+def letter_view(row: LetterRecord, names: dict, uow) -> dict:
+    return {"id": row.id, "order_id": row.order_id, "revision": row.revision,
+            "committed_date": row.committed_date.isoformat(), "recipient": row.recipient,
+            "subject": row.subject, "body": row.body,
+            "created_at": row.created_at.isoformat(timespec="seconds"),
+            "created_by": display_name(uow, row.created_by, names),
+            "sent_to": row.sent_to, "sent_by": display_name(uow, row.sent_by, names),
+            "sent_at": row.sent_at.isoformat(timespec="seconds") if row.sent_at else None,
+            "outbox_id": row.outbox_id, "version": row.version}
 
 
 def make_letter(uow, ctx, actor: Actor, order: Order, committed: date) -> int:
     """The confirmation letter (确认函) from the order as approved now: kept, sent by sales."""
-    company = notify.settings_of(ctx).company_name
+    text = ctx.messages.text
     seller = uow.users.get(order.created_by)
-    lines = "\n".join(f"  {ln.line_no}. {ln.product.code} {ln.product.name} × {ln.quantity} {ln.product.unit}，"
-                      f"单价 ¥{ln.unit_price:,.2f}，金额 ¥{ln.amount:,.2f}" for ln in order.lines)
-    body = (f"{order.customer.name}：\n\n"
-            f"感谢贵司订单（客户订单号 {order.customer_po}）。经我司评审，确认如下：\n\n"
-            f"订单号：{order.number}（第 {order.revision} 版）\n"
-            f"产品明细：\n{lines}\n"
-            f"订单金额：¥{order.amount:,.2f}\n"
-            f"要求交期：{order.requested_date}\n"
-            f"承诺交货日期：{committed}\n"
-            + (f"特殊要求：{order.special_requirements}\n" if order.special_requirements else "")
-            + f"\n如有疑问，请联系我司销售 {seller.display_name if seller else ''}"
-            + (f"（{seller.email}）" if seller and seller.email else "") + "。\n\n"
-            f"{company} 销售部\n{ctx.now():%Y-%m-%d}\n")
-    subject = f"{urgent_mark(order)}确认函 Order confirmation {order.number}（交期 {committed}）"
+    lines = "\n".join(text("ui.appr.letter.line", no=ln.line_no, code=ln.product.code, name=ln.product.name,
+                            quantity=ln.quantity, unit=ln.product.unit, price=ln.unit_price, amount=ln.amount)
+                       for ln in order.lines)
+    special = order.special_requirements
+    body = text("ui.appr.letter.body", customer=order.customer.name, customer_po=order.customer_po,
+                number=order.number, revision=order.revision, lines=lines, amount=order.amount,
+                requested=order.requested_date, committed=committed,
+                special=text("ui.appr.letter.special", text=special) if special else "",
+                seller=seller.display_name if seller else "",
+                seller_email=text("ui.appr.letter.seller_email", email=seller.email)
+                if seller and seller.email else "",
+                company=ctx.company_name, today=ctx.now())
+    subject = text("ui.appr.letter.subject", urgent=urgent_mark(order), number=order.number, committed=committed)
     letter_id = uow.letters.add(order_id=order.id, revision=order.revision, committed_date=committed,
                                 recipient=order.customer.email, subject=subject[:200], body=body,
                                 created_by=actor.user_id, created_at=ctx.now())
@@ -68,9 +69,9 @@ def letter(ctx: Context, actor: Actor, order_id: int, letter_id: int) -> tuple[d
     with ctx.uow() as uow:
         order = load_order(uow, actor, order_id)
         row = uow.letters.get(letter_id)
-        if row is None or row["order_id"] != order.id:
+        if row is None or row.order_id != order.id:
             raise errors.NotFound("letter not found", code="confirmation.not_found")
-        return letter_view(row, {}, uow), orders.order_view(order)
+        return letter_view(row, {}, uow), views.order_view(order)
 
 
 def send_letter(ctx: Context, actor: Actor, order_id: int, letter_id: int,
@@ -80,20 +81,20 @@ def send_letter(ctx: Context, actor: Actor, order_id: int, letter_id: int,
     with ctx.uow() as uow:
         order = load_order(uow, actor, order_id)
         row = uow.letters.get(letter_id)
-        if row is None or row["order_id"] != order.id:
+        if row is None or row.order_id != order.id:
             raise errors.NotFound("letter not found", code="confirmation.not_found")
-        if version is not None and version != row["version"]:
-            raise errors.StaleVersion("the letter changed since you read it", current_version=row["version"])
-        if row["revision"] != order.revision:
+        if version is not None and version != row.version:
+            raise errors.StaleVersion("the letter changed since you read it", current_version=row.version)
+        if row.revision != order.revision:
             raise errors.Conflict("the order has changed since this letter; send the newest one",
                                   code="confirmation.outdated")
-        recipients = [a.strip() for a in (to or [row["recipient"] or ""]) if a and a.strip()]
-        outbox_id = notify.send_email(uow, ctx.now(), to=recipients, subject=row["subject"], body=row["body"],
+        recipients = [a.strip() for a in (to or [row.recipient or ""]) if a and a.strip()]
+        outbox_id = notify.send_email(uow, ctx.now(), to=recipients, subject=row.subject, body=row.body,
                                       kind="confirmation", order_id=order.id, ref=f"letter:{letter_id}")
-        uow.letters.update(letter_id, row["version"], sent_to=", ".join(recipients), sent_by=actor.user_id,
+        uow.letters.update(letter_id, row.version, sent_to=", ".join(recipients), sent_by=actor.user_id,
                            sent_at=ctx.now(), outbox_id=outbox_id)
         audit.record(uow, ctx, actor, "confirmation_letter", letter_id, "send",
-                     {"sent_to": row["sent_to"]}, {"sent_to": ", ".join(recipients), "outbox_id": outbox_id})
+                     {"sent_to": row.sent_to}, {"sent_to": ", ".join(recipients), "outbox_id": outbox_id})
         view = letter_view(uow.letters.get(letter_id), {}, uow)
         uow.commit()
         return view

@@ -105,9 +105,9 @@ def load_demo(ctx: Context, seed: int = 7, orders_count: int = 150,
     from jidan.services.demo import materials as materials_demo
     materials_demo.load(ctx, PASSWORD)
     # demo: workflow (issue 5)
-    from jidan.services.approvals.review import demo as demo_approvals
+    from jidan.services.demo.workflow import demo_approvals
     demo_approvals(ctx, golden)
-    from jidan.services.notices.inbox import demo_notices
+    from jidan.services.demo.workflow import demo_notices
     demo_notices(ctx, golden)
     # demo: execution (issue 6)
     from jidan.services.execution.leaders import demo_group_leaders

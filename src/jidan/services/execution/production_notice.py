@@ -47,14 +47,14 @@ def notice_status(uow, order_id: int) -> list[dict]:
     """Each production notice of the order: to whom, when, acknowledged or not (D2)."""
     out: dict[str, dict] = {}
     for n in uow.notices.for_order(order_id):
-        if not (n["ref"] or "").startswith("production_notice:"):
+        if not (n.ref or "").startswith("production_notice:"):
             continue
-        group = out.setdefault(n["event_id"], {"department": n["ref"].split(":")[2], "kind": n["kind"],
-                                               "sent_at": iso(n["created_at"]), "recipients": []})
-        user = uow.users.get(n["recipient_id"])
+        group = out.setdefault(n.event_id, {"department": n.ref.split(":")[2], "kind": n.kind,
+                                               "sent_at": iso(n.created_at), "recipients": []})
+        user = uow.users.get(n.recipient_id)
         group["recipients"].append({"user": user.display_name or user.username, "role": str(user.role),
-                                    "acknowledged_at": iso(n["acknowledged_at"]),
-                                    "escalation_level": n["escalation_level"]})
+                                    "acknowledged_at": iso(n.acknowledged_at),
+                                    "escalation_level": n.escalation_level})
     return list(out.values())
 
 

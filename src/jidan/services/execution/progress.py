@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from jidan.domain.delivery import Timer
 from jidan.domain.execution import Forecast, Task, TaskTiming, WorkingTime, crosses_due, forecast
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
@@ -66,10 +67,10 @@ def schedule_check(uow, now: datetime, order: Order) -> None:
                     due_at=now + timedelta(minutes=PROGRESS_CHECK_MINUTES))
 
 
-def on_progress_check(uow, ctx: Context, timer: dict) -> None:
+def on_progress_check(uow, ctx: Context, timer: Timer) -> None:
     """Timer: re-checks the forecast of an order on the floor even when nobody reports, so the
     alert comes before the date is missed; re-arms itself while the order is on the floor."""
-    order = uow.orders.get(int(timer["ref"].split(":")[1]))
+    order = uow.orders.get(int(timer.ref.split(":")[1]))
     if order is None or order.status not in ON_FLOOR:
         return
     watch(uow, ctx, order)

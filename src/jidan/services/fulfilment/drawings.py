@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
+from jidan.domain.delivery import Timer
 from jidan.domain import errors
 from jidan.domain.fulfilment import DOCUMENT_KINDS, Drawing, drawing_due
 from jidan.domain.model import Actor
@@ -206,10 +207,10 @@ def fall_due(uow, ctx: Context, actor: Actor, order: Order, received_at: datetim
                      {"due_at": doc.due_at}, {"due_at": due})
 
 
-def on_return_due(uow, ctx: Context, timer: dict) -> None:
+def on_return_due(uow, ctx: Context, timer: Timer) -> None:
     """Timer: 24 hours after receipt the document is not back — it counts against the
     department holding it, and engineering, that department and management are told (L2, M4)."""
-    doc = uow.drawings.get(timer["payload"]["drawing_id"])
+    doc = uow.drawings.get(timer.payload["drawing_id"])
     if doc is None or doc.status == "returned":
         return
     now = ctx.now()

@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from jidan.domain import errors
+from jidan.domain.delivery import Timer
 from jidan.domain.fulfilment import (
     COMPENSATION_APPROVERS, DELAY_CAUSES, INCIDENT_OPENERS, INCIDENT_ROLES, INCIDENT_TYPES, Incident,
     check_compensation, closing_gaps, incident_may_act,
@@ -286,10 +287,10 @@ def close_incident(ctx: Context, actor: Actor, incident_id: int, version: int | 
                      {"status": "closed", "closed_by": actor.user_id, "closed_at": ctx.now()})
 
 
-def on_solution_due(uow, ctx: Context, timer: dict) -> None:
+def on_solution_due(uow, ctx: Context, timer: Timer) -> None:
     """Timer: the solution's deadline passed with the incident still open — the owner, the lead
     department and the emergency leadership hear of it."""
-    row = uow.incidents.get(timer["payload"]["incident_id"])
+    row = uow.incidents.get(timer.payload["incident_id"])
     if row is None or row.status != "open":
         return
     notify(uow, ctx.now(), kind="incident_overdue", order_id=row.order_id, ref=f"incident:{row.id}",

@@ -6,33 +6,32 @@ audited; the ladder of roles is configuration (``JIDAN_ESCALATION_LADDER``).
 """
 from __future__ import annotations
 
-from jidan.domain.delivery import next_level
+from jidan.domain.delivery import Timer, next_level
 from jidan.domain.roles import Role
 from jidan.services import audit
-from jidan.services.notices.notify import _notify, policy
+from jidan.services.notices.notify import _notify
 
 
-def on_ack_overdue(uow, ctx, timer: dict) -> None:
+def on_ack_overdue(uow, ctx, timer: Timer) -> None:
     """Timer handler: tells the next level of an unacknowledged notice, or does nothing."""
-    payload = timer["payload"] or {}
+    payload = timer.payload or {}
     chain = list(payload.get("chain") or [])
     notices = uow.notices.for_events(chain)
-    if not notices or any(n["acknowledged_at"] is not None for n in notices):
+    if not notices or any(n.acknowledged_at is not None for n in notices):
         return  # acknowledged meanwhile: the chain stops here
-    latest = [n for n in notices if n["event_id"] == chain[-1]]
-    rules = policy(ctx)
-    roles = {Role(uow.users.get(n["recipient_id"]).role).value for n in latest}
+    latest = [n for n in notices if n.event_id == chain[-1]]
+    rules = ctx.delivery
+    roles = {Role(uow.users.get(n.recipient_id).role).value for n in latest}
     level = int(payload.get("level", 0)) + 1
-    first = min(notices, key=lambda n: n["id"])
+    first = min(notices, key=lambda n: n.id)
     up = next_level(rules.ladder, roles, rules.top)
     while up:
         event_id, told = _notify(
             uow, ctx.now(), ctx, level=level, chain=tuple(chain), kind="escalation",
-            subject=f"【升级 L{level}】{first['subject']}",
-            body=(f"未在期限内确认，已升级至第 {level} 级 / Not acknowledged in time; escalated "
-                  f"to level {level}.\n{first['body']}").strip(),
-            order_id=first["order_id"], users=(), roles=sorted(up), ref=first["ref"],
-            needs_ack=True, ack_hours=payload.get("ack_hours"), critical=first["critical"],
+            subject=ctx.messages.text("ui.notice.escalated.subject", level=level, subject=first.subject),
+            body=ctx.messages.text("ui.notice.escalated.body", level=level, body=first.body).strip(),
+            order_id=first.order_id, users=(), roles=sorted(up), ref=first.ref,
+            needs_ack=True, ack_hours=payload.get("ack_hours"), critical=first.critical,
             exclude=None)
         if told:
             audit.record(uow, ctx, None, "notice_event", chain[0], "escalate",

@@ -10,105 +10,25 @@ the timer that escalates it when nobody acknowledges in time (``services.escalat
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import date, datetime
-from functools import lru_cache
+from datetime import datetime
 from typing import Iterable
 
 from jidan.domain import errors
-from jidan.domain.calendar import WorkCalendar
-from jidan.domain.delivery import Window, add_working_hours, parse_ladder, release_time
+from jidan.domain.delivery import add_working_hours, release_time
 from jidan.domain.model import Actor
 from jidan.domain.roles import Role
+from jidan.services.context import Context
+from jidan.services.masterdata.calendar import effective_calendar
 from jidan.services.notices import timers
 
 #: The timer that escalates an unacknowledged notice (handler in services.escalation).
 ACK_OVERDUE = "notice.ack_overdue"
-#: Channels that carry each event once (not once per recipient), when configured.
-EVENT_CHANNELS = ("webhook", "wecom", "dingtalk")
 
 
-def _minutes(hhmm: str) -> int:
-    h, m = hhmm.strip().split(":")
-    return int(h) * 60 + int(m)
-
-
-@dataclass(frozen=True)
-class DeliveryPolicy:
-    """The delivery settings in force, read once from ``Settings`` (prefix ``JIDAN_``)."""
-
-    hours: Window
-    email_kinds: frozenset[str]
-    ack_hours_default: float
-    ladder: dict
-    top: str
-    event_channels: tuple[str, ...]
-    max_attempts: int
-    retry_seconds: float
-    retry_cap_seconds: float
-    lease_seconds: int
-    public_url: str
-
-    def emails(self, kind: str) -> bool:
-        """Whether notices of this kind also go out by e-mail (``exception*`` is a prefix)."""
-        return any(kind == k or (k.endswith("*") and kind.startswith(k[:-1]))
-                   for k in self.email_kinds)
-
-    @classmethod
-    def from_settings(cls, s) -> "DeliveryPolicy":
-        start, end = s.notify_hours.split("-")
-        configured = {"webhook": s.webhook_url, "wecom": s.wecom_robot_url,
-                      "dingtalk": s.dingtalk_robot_url}
-        return cls(
-            hours=(_minutes(start), _minutes(end)),
-            email_kinds=frozenset(k.strip() for k in s.email_kinds.split(",") if k.strip()),
-            ack_hours_default=s.ack_hours_default,
-            ladder=parse_ladder(s.escalation_ladder), top=s.escalation_top,
-            event_channels=tuple(c for c in EVENT_CHANNELS if configured[c]),
-            max_attempts=s.delivery_max_attempts, retry_seconds=s.delivery_retry_seconds,
-            retry_cap_seconds=s.delivery_retry_cap_seconds,
-            lease_seconds=s.delivery_lease_seconds, public_url=s.public_url.rstrip("/"))
-
-
-def settings_of(ctx):
-    """The context's settings; without a context, the process's own (same environment)."""
-    settings = getattr(ctx, "settings", None) if ctx is not None else None
-    if settings is None:
-        from jidan.config import get_settings
-        settings = get_settings()
-    return settings
-
-
-def policy(ctx=None) -> DeliveryPolicy:
-    return DeliveryPolicy.from_settings(settings_of(ctx))
-
-
-@lru_cache(maxsize=8)
-def _national(country: str, rest: str, shifts: str) -> tuple[WorkCalendar, tuple[Window, ...]]:
-    """The process's national calendar, for callers that pass no context."""
-    from jidan.adapters.calendar import national_calendar
-    year = date.today().year
-    rest_days = frozenset(int(d) for d in rest.split(",") if d.strip())
-    windows = tuple((_minutes(a), _minutes(b)) for a, b in (w.split("-") for w in shifts.split(",")))
-    return national_calendar(country, rest_days, range(year - 1, year + 3)), windows
-
-
-def working_time(uow, ctx=None) -> tuple[WorkCalendar, tuple[Window, ...]]:
-    """The factory calendar in force and its working hours (N1), for acknowledgement deadlines."""
-    if ctx is not None and getattr(ctx, "national_calendar", None) is not None:
-        from jidan.services.masterdata.calendar import effective_calendar
-        return effective_calendar(uow, ctx), ctx.shifts
-    s = settings_of(None)
-    national, shifts = _national(s.calendar_country, s.rest_weekdays, s.shifts)
-    rows = uow.calendar.overrides()
-    return national.with_overrides({r["day"] for r in rows if r["working"]},
-                                   {r["day"] for r in rows if not r["working"]}), shifts
-
-
-def ack_deadline(uow, ctx, now: datetime, hours: float) -> datetime:
-    """``hours`` working hours after ``now`` on the factory calendar: holidays and nights skipped."""
-    calendar, windows = working_time(uow, ctx)
-    return add_working_hours(calendar, windows, now, hours)
+def ack_deadline(uow, ctx: Context, now: datetime, hours: float) -> datetime:
+    """``hours`` working hours after ``now`` on the factory calendar (N1): holidays, nights and
+    the site's closed days skipped."""
+    return add_working_hours(effective_calendar(uow, ctx), ctx.shifts, now, hours)
 
 
 def recipients(uow, users: Iterable[int] = (), roles: Iterable[Role] = (),
@@ -128,14 +48,13 @@ def recipients(uow, users: Iterable[int] = (), roles: Iterable[Role] = (),
 def notify(uow, now: datetime, *, kind: str, subject: str, body: str = "",
            order_id: int | None = None, users: Iterable[int] = (), roles: Iterable[Role] = (),
            ref: str | None = None, needs_ack: bool = False, ack_hours: float | None = None,
-           critical: bool = False, exclude: Actor | None = None, ctx=None) -> str:
+           critical: bool = False, exclude: Actor | None = None, ctx: Context) -> str:
     """Writes the notices of one event and queues their deliveries; returns the event id
     (receivers de-duplicate on it).
 
     ``ack_hours``: the acknowledgement deadline in working hours from ``now`` (default
     ``JIDAN_ACK_HOURS_DEFAULT``); ``exclude``: the actor who caused the event, who need not be
-    told of it; ``ctx``: pass it where you have it, so the site's calendar edits and the
-    context's settings apply (without it, the process settings do).
+    told of it; ``ctx``: its delivery policy and the site's calendar apply.
     """
     event_id, _ = _notify(uow, now, ctx, level=0, chain=(), kind=kind, subject=subject,
                           body=body, order_id=order_id, users=users, roles=roles, ref=ref,
@@ -144,12 +63,12 @@ def notify(uow, now: datetime, *, kind: str, subject: str, body: str = "",
     return event_id
 
 
-def _notify(uow, now, ctx, *, level: int, chain: tuple[str, ...], kind, subject, body, order_id,
+def _notify(uow, now, ctx: Context, *, level: int, chain: tuple[str, ...], kind, subject, body, order_id,
             users, roles, ref, needs_ack, ack_hours, critical, exclude) -> tuple[str, int]:
     """Writes one event's notices, deliveries and escalation timer; (event id, people told)."""
     if not kind or not subject:
         raise errors.ValidationFailed("a notice needs a kind and a subject", code="notice.invalid")
-    rules = policy(ctx)
+    rules = ctx.delivery
     event_id = str(uuid.uuid4())
     hours = (ack_hours or rules.ack_hours_default) if needs_ack else None
     due = ack_deadline(uow, ctx, now, hours) if hours else None
@@ -166,7 +85,7 @@ def _notify(uow, now, ctx, *, level: int, chain: tuple[str, ...], kind, subject,
         user = uow.users.get(user_id)
         if user is not None and user.email and (critical or rules.emails(kind)):
             uow.outbox.add(event_id=event_id, channel="email", target=user.email, kind=kind,
-                           subject=subject[:200], body=_email_text(rules, body, due),
+                           subject=subject[:200], body=_email_text(ctx, body, due),
                            order_id=order_id, notice_id=notice_id, ref=ref, critical=critical,
                            next_attempt_at=send_at, created_at=now)
     if told:
@@ -181,11 +100,11 @@ def _notify(uow, now, ctx, *, level: int, chain: tuple[str, ...], kind, subject,
     return event_id, told
 
 
-def _email_text(rules: DeliveryPolicy, body: str, due: datetime | None) -> str:
+def _email_text(ctx: Context, body: str, due: datetime | None) -> str:
     lines = [body] if body else []
     if due is not None:
-        lines.append(f"请在 {due:%Y-%m-%d %H:%M} 前确认 / Please acknowledge by {due:%Y-%m-%d %H:%M}.")
-    lines.append(f"{rules.public_url}/inbox")
+        lines.append(ctx.messages.text("ui.notice.email.ack_by", due=due))
+    lines.append(f"{ctx.delivery.public_url}/inbox")
     return "\n\n".join(lines)
 
 

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
 
-from jidan.domain.delivery import backoff, release_time
+from jidan.domain.delivery import Delivery, backoff, release_time
 from jidan.services import audit
-from jidan.services.notices.notify import policy
 
 log = logging.getLogger(__name__)
 
-Sender = Callable[[dict], None]
+Sender = Callable[[Delivery], None]
 
 
 def worker_name() -> str:
@@ -39,9 +38,9 @@ class Drained:
         return bool(self.sent or self.retried or self.failed or self.lost)
 
 
-def claim(ctx, worker: str, batch: int = 20) -> list[dict]:
+def claim(ctx, worker: str, batch: int = 20) -> list[Delivery]:
     """Takes up to ``batch`` due deliveries for ``worker`` (its own short transaction)."""
-    rules = policy(ctx)
+    rules = ctx.delivery
     now = ctx.now()
     with ctx.uow() as uow:
         rows = uow.outbox.claim(now, worker, now + timedelta(seconds=rules.lease_seconds), batch)
@@ -58,19 +57,19 @@ def drain(ctx, senders: dict[str, Sender], worker: str | None = None, batch: int
     return done
 
 
-def _deliver(ctx, senders: dict[str, Sender], worker: str, row: dict, done: Drained) -> None:
-    rules = policy(ctx)
-    attempts = row["attempts"] + 1
+def _deliver(ctx, senders: dict[str, Sender], worker: str, row: Delivery, done: Drained) -> None:
+    rules = ctx.delivery
+    attempts = row.attempts + 1
     error = None
     try:
-        sender = senders.get(row["channel"])
+        sender = senders.get(row.channel)
         if sender is None:
-            raise LookupError(f"channel {row['channel']} is not configured")
+            raise LookupError(f"channel {row.channel} is not configured")
         sender(row)
     except Exception as exc:  # noqa: BLE001 - any failure of a receiver means: try again later
         error = f"{type(exc).__name__}: {exc}"[:2000]
-        log.warning("delivery %s (%s to %s) failed: %s", row["id"], row["channel"],
-                    row["target"], error)
+        log.warning("delivery %s (%s to %s) failed: %s", row.id, row.channel,
+                    row.target, error)
     now = ctx.now()
     with ctx.uow() as uow:
         if error is None:
@@ -79,18 +78,18 @@ def _deliver(ctx, senders: dict[str, Sender], worker: str, row: dict, done: Drai
             outcome = {"status": "failed", "attempts": attempts, "last_error": error}
         else:
             retry_at = now + backoff(attempts, rules.retry_seconds, rules.retry_cap_seconds)
-            if not row["critical"]:
+            if not row.critical:
                 retry_at = release_time(retry_at, rules.hours)
             outcome = {"status": "pending", "attempts": attempts, "last_error": error,
                        "next_attempt_at": retry_at}
-        if not uow.outbox.settle(row["id"], worker, **outcome):
+        if not uow.outbox.settle(row.id, worker, **outcome):
             done.lost += 1  # another worker took it over after our lease ran out
             return
         if outcome["status"] == "failed":
-            audit.record(uow, ctx, None, "delivery", row["id"], "give_up",
+            audit.record(uow, ctx, None, "delivery", row.id, "give_up",
                          {"status": "pending"},
-                         {"status": "failed", "channel": row["channel"], "target": row["target"],
-                          "attempts": attempts, "event_id": row["event_id"]}, error)
+                         {"status": "failed", "channel": row.channel, "target": row.target,
+                          "attempts": attempts, "event_id": row.event_id}, error)
         uow.commit()
     if outcome["status"] == "sent":
         done.sent += 1

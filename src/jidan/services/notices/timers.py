@@ -12,13 +12,13 @@ import logging
 from datetime import datetime
 from typing import Any, Callable
 
-from jidan.domain.delivery import backoff
+from jidan.domain.delivery import Timer, backoff
 
 log = logging.getLogger(__name__)
 
 #: A timer's work when due: ``handler(uow, ctx, timer_row)``, in the transaction that marks the
 #: timer fired. A handler that raises is retried with backoff.
-Handler = Callable[[Any, Any, dict], None]
+Handler = Callable[[Any, Any, Timer], None]
 
 #: Timer kind → its handler, filled by :func:`register` from ``services/wiring.py`` only.
 HANDLERS: dict[str, Handler] = {}
@@ -53,7 +53,7 @@ def cancel(uow, kind: str, ref: str) -> int:
     return uow.timers.cancel(kind, ref)
 
 
-def pending(uow, kind: str | None = None, ref: str | None = None) -> list[dict]:
+def pending(uow, kind: str | None = None, ref: str | None = None) -> list[Timer]:
     return uow.timers.find(kind, ref, status="pending")
 
 
@@ -72,11 +72,11 @@ def fire_due(ctx, limit: int = 1000) -> int:
             row = uow.timers.next_due(now, seen)
             if row is None:
                 return fired
-            seen.add(row["id"])
+            seen.add(row.id)
             try:
-                handler = HANDLERS[row["kind"]]
-                if not uow.timers.update(row["id"], row["version"], status="fired",
-                                         fired_at=now, attempts=row["attempts"] + 1):
+                handler = HANDLERS[row.kind]
+                if not uow.timers.update(row.id, row.version, status="fired",
+                                         fired_at=now, attempts=row.attempts + 1):
                     continue  # fired by another worker meanwhile
                 handler(uow, ctx, row)
                 uow.commit()
@@ -84,19 +84,19 @@ def fire_due(ctx, limit: int = 1000) -> int:
                 continue
             except Exception as exc:  # noqa: BLE001 - a failing handler must not stop the others
                 uow.rollback()
-                log.exception("timer %s (%s) failed", row["id"], row["kind"])
+                log.exception("timer %s (%s) failed", row.id, row.kind)
                 error = f"{type(exc).__name__}: {exc}"[:2000]
         _record_failure(ctx, row, now, error)
     return fired
 
 
-def _record_failure(ctx, row: dict, now: datetime, error: str) -> None:
-    attempts = row["attempts"] + 1
-    gave_up = attempts >= MAX_ATTEMPTS or row["kind"] not in HANDLERS
+def _record_failure(ctx, row: Timer, now: datetime, error: str) -> None:
+    attempts = row.attempts + 1
+    gave_up = attempts >= MAX_ATTEMPTS or row.kind not in HANDLERS
     with ctx.uow() as uow:
         # A False here means another worker fired or recorded it meanwhile: nothing to add.
-        uow.timers.update(row["id"], row["version"], attempts=attempts, last_error=error,
+        uow.timers.update(row.id, row.version, attempts=attempts, last_error=error,
                           status="failed" if gave_up else "pending",
-                          due_at=row["due_at"] if gave_up else
+                          due_at=row.due_at if gave_up else
                           now + backoff(attempts, RETRY_BASE_SECONDS, RETRY_CAP_SECONDS))
         uow.commit()
