@@ -11,6 +11,7 @@ from jidan.adapters.calendar import national_calendar
 from jidan.adapters.db.engine import make_engine
 from jidan.adapters.db.orm import start_mappers
 from jidan.adapters.db.uow import SqlUnitOfWork
+from jidan.adapters.excel.sheets import ExcelSheets
 from jidan import i18n
 from jidan.config import Settings, get_settings
 from jidan.domain.delivery import DeliveryPolicy
@@ -70,6 +71,7 @@ def build(settings: Settings | None = None, clock=None) -> Context:
         clock=clock or SystemClock(settings.timezone),
         hasher=Argon2Hasher(),
         messages=CatalogueMessages(),
+        sheets=ExcelSheets(),
         delivery=DeliveryPolicy.from_settings(settings),
         approval_fresh_login_minutes=settings.approval_fresh_login_minutes,
         approval_feasibility_seconds=settings.approval_feasibility_seconds,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from jidan.adapters.excel.sheets import ExcelSheets
 from jidan.config import Settings
 from jidan.domain.calendar import WorkCalendar
 from jidan.domain.delivery import DeliveryPolicy
@@ -157,7 +158,7 @@ class KeyMessages:
 def fake_context(uow: FakeUnitOfWork, clock: FakeClock | None = None) -> Context:
     """A Context over the fake unit of work, with no other area wired (``ctx.hooks`` empty)."""
     return Context(uow=lambda: uow, clock=clock or FakeClock(), hasher=FastHasher(),
-                   policy=UrgencyPolicy(), national_calendar=WorkCalendar(), messages=KeyMessages(),
+                   policy=UrgencyPolicy(), national_calendar=WorkCalendar(), messages=KeyMessages(), sheets=ExcelSheets(),
                    delivery=DeliveryPolicy.from_settings(Settings()), approval_fresh_login_minutes=15,
                    approval_feasibility_seconds=1.0, change_review_hours=8.0, company_name="急单示范工厂")
 

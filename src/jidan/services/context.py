@@ -9,7 +9,7 @@ from jidan.domain.calendar import WorkCalendar
 from jidan.domain.delivery import DeliveryPolicy
 from jidan.domain.urgency import UrgencyPolicy
 from jidan.services.hooks import Hooks
-from jidan.services.ports import Clock, Messages, PasswordHasher, UnitOfWork
+from jidan.services.ports import Clock, Messages, PasswordHasher, Spreadsheets, UnitOfWork
 
 
 @dataclass
@@ -20,6 +20,7 @@ class Context:
     policy: UrgencyPolicy
     national_calendar: WorkCalendar
     messages: Messages
+    sheets: Spreadsheets
     #: Notices: quiet hours, e-mail kinds, the escalation ladder, retries (services.notices).
     delivery: DeliveryPolicy
     #: Approvals: how recent a login may sign without the password, how long planning may think

@@ -27,6 +27,12 @@ def _never(uow, order: Order) -> bool:
     return False
 
 
+def _change_only(uow, ctx, actor: Actor, change: Callable[[], None], time_limit: float,
+                 disturbance: dict) -> tuple[list[Order], int | None]:
+    change()
+    return [], None
+
+
 @dataclass(frozen=True)
 class Taker:
     """An action another area takes instead of the plain transition (the signed ones)."""
@@ -45,6 +51,10 @@ class Hooks:
     #: Whether anyone has signed for the order's current content (an edit then makes a new revision).
     signed_for: Fact = _never
     revised: list[Revised] = field(default_factory=list)
+    #: A material change and the re-plan it calls for (planning reads materials, so materials
+    #: reaches planning only through this): ``(uow, ctx, actor, change, time_limit, disturbance)``
+    #: → (orders affected, proposed run id or None).
+    after_material_change: Callable[..., tuple[list[Order], "int | None"]] = _change_only
 
     def run_after(self, uow, ctx, actor: Actor, order: Order, action: str,
                   reason: str | None) -> None:

@@ -27,6 +27,23 @@ class PasswordHasher(Protocol):
     def verify(self, password: str, hashed: str) -> bool: ...
 
 
+#: The columns of an order sheet (import, export, the blank template), in their order.
+ORDER_SHEET_COLUMNS = ("customer", "customer_po", "requested_date", "product", "quantity", "unit_price",
+                       "channel", "special_requirements", "urgent_reason")
+
+
+class Spreadsheets(Protocol):
+    """Order sheets in and tables out (.xlsx, .csv): adapters/excel implements it."""
+
+    def read_orders(self, filename: str, content: bytes) -> list[tuple[int, dict]]:
+        """(sheet row number, {column: text}) per non-empty row; unreadable files raise."""
+        ...
+
+    def write(self, rows: list[dict], columns: tuple[str, ...], urgent_key: str | None = None) -> bytes:
+        """An .xlsx with a bold header; rows whose ``urgent_key`` is true shaded (急)."""
+        ...
+
+
 class Messages(Protocol):
     """Words for people from the message catalogue: services hold keys and values, never text."""
 

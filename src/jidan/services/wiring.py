@@ -42,6 +42,8 @@ def order_hooks() -> Hooks:
     for action in PROGRESS_MILESTONES:  # the customer's progress e-mail (E3)
         after.setdefault(action, []).append(customer_updates.progress_at_milestone)
     after["release"].append(purchasing.issue_for_order)  # materials leave free stock (C6)
+    # A purchase order's later date re-plans the steps it makes late (C6, C7).
+    hooks.after_material_change = runs.repair_after_material_change
     return hooks
 
 

@@ -10,9 +10,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from jidan.domain import errors
-
-COLUMNS = ("customer", "customer_po", "requested_date", "product", "quantity", "unit_price",
-           "channel", "special_requirements", "urgent_reason")
+from jidan.services.ports import ORDER_SHEET_COLUMNS as COLUMNS
 REQUIRED = ("customer", "customer_po", "requested_date", "product", "quantity")
 #: Chinese headers the customers' own sheets use, mapped to ours.
 ALIASES = {"客户": "customer", "客户订单号": "customer_po", "交货日期": "requested_date",
@@ -77,3 +75,13 @@ def write_rows(rows: list[dict], columns: tuple[str, ...], urgent_key: str | Non
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+class ExcelSheets:
+    """The ``Spreadsheets`` port over openpyxl and csv."""
+
+    def read_orders(self, filename: str, content: bytes) -> list[tuple[int, dict]]:
+        return read_rows(filename, content)
+
+    def write(self, rows: list[dict], columns: tuple[str, ...], urgent_key: str | None = None) -> bytes:
+        return write_rows(rows, columns, urgent_key)

@@ -59,8 +59,8 @@ def export_orders(ctx: CtxDep, actor: ActorDep, urgent: bool | None = None) -> R
 
 
 @router.get("/import-template.xlsx")
-def import_template(actor: ActorDep) -> Response:
-    return Response(importing.template(), headers={
+def import_template(ctx: CtxDep, actor: ActorDep) -> Response:
+    return Response(importing.template(ctx), headers={
         "Content-Disposition": 'attachment; filename="order-import-template.xlsx"'},
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

@@ -20,7 +20,6 @@ from jidan.services.materials.purchasing import PO_VIEWERS, check_version, own_p
 from jidan.services.materials.views import request_view
 from jidan.services.notices.notify import notify
 from jidan.services.permissions import require_role
-from jidan.services.planning.runs import Replan, material_late_run
 
 
 def _own_request(uow, actor: Actor, request_id: int, lock: bool = False) -> DelayRequest:
@@ -110,24 +109,17 @@ def decide_delay(ctx: Context, actor: Actor, request_id: int, approve: bool, not
 
 def _move_purchase_order(uow, ctx: Context, actor: Actor, req: DelayRequest, po: PurchaseOrder,
                          time_limit: float):
-    """The new date into the purchase order; the orders it makes late get a proposed repair (C7)."""
-    replan = Replan.start(uow, ctx)
-    before = replan.late_steps() if replan else {}
-    uow.purchase_orders.update(po.id, po.version, due_date=req.new_date)
-    audit.record(uow, ctx, actor, "purchase_order", po.id, "delay", {"due_date": po.due_date},
-                 {"due_date": req.new_date}, f"{req.number}: {req.reason}")
-    if replan is None:
-        return [], None
-    replan.refresh_materials()
-    late = {step: ready for step, ready in replan.late_steps().items() if ready > before.get(step, -1)}
-    if not late:
-        return [], None
-    numbers = {job.split("/")[0] for job in late}
-    affected = [o for o in replan.orders if o.number in numbers]
-    run_id = material_late_run(uow, ctx, actor, replan, late, time_limit, {
+    """The new date into the purchase order; the orders it makes late get a proposed repair (C7).
+
+    Planning does the repair (``ctx.hooks.after_material_change``, wired in services/wiring.py),
+    so materials never imports planning, which reads materials."""
+    def move() -> None:
+        uow.purchase_orders.update(po.id, po.version, due_date=req.new_date)
+        audit.record(uow, ctx, actor, "purchase_order", po.id, "delay", {"due_date": po.due_date},
+                     {"due_date": req.new_date}, f"{req.number}: {req.reason}")
+    return ctx.hooks.after_material_change(uow, ctx, actor, move, time_limit, {
         "kind": "material_late", "material": req.material_code, "purchase_order": po.number,
         "delay_request": req.number, "available_from": req.new_date.isoformat()})
-    return affected, run_id
 
 
 def _tell(uow, ctx: Context, actor: Actor, req: DelayRequest, po: PurchaseOrder, approve: bool,

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from jidan.adapters.excel.sheets import write_rows
 from jidan.domain import errors
 from jidan.domain.material import (
     BUYERS, MATERIAL_VIEWERS, PURCHASE_ORDER_FLOW, RECEIVERS, DelayRequest, MaterialShortage, MaterialStock,
@@ -333,4 +332,4 @@ def _close_pending(uow, ctx, actor, po_id: int, why: str) -> None:
 
 def export_purchase_orders(ctx: Context, actor: Actor) -> bytes:
     """The purchase orders the actor may see, as an Excel sheet."""
-    return write_rows(list_purchase_orders(ctx, actor), EXPORT_COLUMNS)
+    return ctx.sheets.write(list_purchase_orders(ctx, actor), EXPORT_COLUMNS)

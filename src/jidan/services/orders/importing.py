@@ -10,8 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from jidan.services.ports import OrderFilter
-from jidan.adapters.excel.sheets import COLUMNS, read_rows, write_rows
+from jidan.services.ports import ORDER_SHEET_COLUMNS as COLUMNS, OrderFilter
 from jidan.domain import errors
 from jidan.domain.model import Actor
 from jidan.domain.order import CHANNELS
@@ -78,7 +77,7 @@ def import_orders(ctx: Context, actor: Actor, filename: str, content: bytes,
                   progress: Callable[[int, int], None] | None = None) -> dict:
     """Imports every order of the sheet in one transaction, or none of them."""
     require_role(actor, ORDER_ENTRY)
-    rows = read_rows(filename, content)
+    rows = ctx.sheets.read_orders(filename, content)
     if len(rows) > MAX_ROWS:
         raise errors.ValidationFailed(f"at most {MAX_ROWS} rows per file", code="import.too_many_rows",
                                       fields={"file": "too_many_rows"})
@@ -119,8 +118,9 @@ def export_orders(ctx: Context, actor: Actor, f: OrderFilter) -> bytes:
                          "urgent_reason": o["urgent_reason"], "number": o["number"],
                          "status": o["status"], "urgent": mark if o["urgent"] else "",
                          "priority": o["priority"]})
-    return write_rows(rows, EXPORT_COLUMNS, urgent_key="urgent")
+    return ctx.sheets.write(rows, EXPORT_COLUMNS, urgent_key="urgent")
 
 
-def template() -> bytes:
-    return write_rows([], COLUMNS)
+def template(ctx: Context) -> bytes:
+    """The blank order sheet to fill in and import."""
+    return ctx.sheets.write([], COLUMNS)

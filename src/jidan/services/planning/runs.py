@@ -8,7 +8,7 @@ moves them.
 """
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -226,6 +226,24 @@ def material_late_run(uow, ctx: Context, actor: Actor, replan: Replan, late: Map
     return replan.run(uow, ctx, actor, problem, disturbances, time_limit,
                       {"disturbance": {**disturbance, "jobs": sorted({d.job for d in disturbances}),
                                        "steps": sorted(step_of(d.operation) for d in disturbances if d.operation)}})
+
+
+def repair_after_material_change(uow, ctx: Context, actor: Actor, change: Callable[[], None],
+                                 time_limit: float, disturbance: dict) -> tuple[list[Order], int | None]:
+    """Makes a material change (a purchase order's later date) and proposes the repair for the steps
+    it makes late, in the caller's transaction (C6, C7): the orders affected and the run's id."""
+    replan = Replan.start(uow, ctx)
+    before = replan.late_steps() if replan else {}
+    change()
+    if replan is None:
+        return [], None
+    replan.refresh_materials()
+    late = {step: ready for step, ready in replan.late_steps().items() if ready > before.get(step, -1)}
+    if not late:
+        return [], None
+    numbers = {job.split("/")[0] for job in late}
+    affected = [o for o in replan.orders if o.number in numbers]
+    return affected, material_late_run(uow, ctx, actor, replan, late, time_limit, disturbance)
 
 
 def propose_order_changed(ctx: Context, actor: Actor, order_id: int, time_limit: float = 1.0) -> dict:
