@@ -156,6 +156,7 @@ ERRORS = {
 }
 
 UI = {
+    "mark.urgent": ("【急】", "[URGENT] "),
     "app_name": ("急单", "jidan"),
     "app_tagline": ("工厂急单管理", "Urgent orders for factories"),
     "nav.orders": ("订单", "Orders"),

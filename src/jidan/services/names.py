@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 
-def urgent_mark(order) -> str:
-    """The 急 mark on everything an urgent order touches (A3)."""
-    return "【急】" if order.urgent else ""
+def urgent_mark(ctx, order) -> str:
+    """The 急 mark on everything an urgent order touches (A3), in the catalogue's words."""
+    return ctx.messages.text("ui.mark.urgent") if order.urgent else ""
 
 
 def display_name(uow, user_id: int | None, cache: dict) -> str | None:

@@ -126,7 +126,7 @@ def request_change(ctx: Context, actor: Actor, order_id: int, change: ChangeInpu
         text = ctx.messages.text
         notify.notify(uow, now, kind="change.requested", order_id=order.id, ref=row.subject,
                       roles=[Role(r) for r in roles], exclude=actor, ctx=ctx,
-                      subject=text("ui.appr.change.requested.subject", urgent=urgent_mark(order),
+                      subject=text("ui.appr.change.requested.subject", urgent=urgent_mark(ctx, order),
                                    number=row.number, order=order.number),
                       body=text("ui.appr.change.requested.body", kinds=text("ui.appr.sep.list").join(kinds),
                                 reason=change.reason.strip(), due=due_at))
@@ -187,7 +187,7 @@ def _close(uow, ctx, actor: Actor, order: Order, row: ChangeRequestRecord, statu
     if status == "rejected":
         notify.notify(uow, ctx.now(), kind="change.rejected", order_id=order.id, ref=row.subject,
                       users=[row.requested_by], exclude=actor, ctx=ctx,
-                      subject=ctx.messages.text("ui.appr.change.rejected.subject", urgent=urgent_mark(order),
+                      subject=ctx.messages.text("ui.appr.change.rejected.subject", urgent=urgent_mark(ctx, order),
                                                 number=row.number, order=order.number),
                       body=ctx.messages.text("ui.appr.rejected.reason", reason=note or ""))
 
@@ -220,7 +220,7 @@ def _apply(uow, ctx, signer: Actor, order: Order, row: ChangeRequestRecord, sigs
     audit.record(uow, ctx, signer, "change_request", row.id, "approved", {"status": "pending"},
                  {"status": "approved", "new_revision": order.revision, "replan_required": in_plan})
     what = text("ui.appr.sep.list").join(row.kinds)
-    urgent = urgent_mark(order)
+    urgent = urgent_mark(ctx, order)
     notify.notify(uow, now, kind="change.approved", order_id=order.id, ref=row.subject, roles=[Role.PMC],
                   needs_ack=True, ctx=ctx,
                   subject=text("ui.appr.change.approved.pmc_subject", urgent=urgent, order=order.number,

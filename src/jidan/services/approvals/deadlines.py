@@ -23,7 +23,7 @@ def overdue(uow, ctx, order: Order, subject: str, role: str, what: str, due: str
     notify.notify(uow, ctx.now(), kind="approval.overdue", order_id=order.id, ref=subject,
                   roles=[Role(role), *(Role(r) for r in above if r in Role._value2member_map_)],
                   users=deputies(uow, role, ctx.now()), needs_ack=True, ctx=ctx,
-                  subject=ctx.messages.text("ui.appr.overdue.subject", urgent=urgent_mark(order), what=what,
+                  subject=ctx.messages.text("ui.appr.overdue.subject", urgent=urgent_mark(ctx, order), what=what,
                                             number=order.number),
                   body=ctx.messages.text("ui.appr.overdue.body", due=(due or "")[:16].replace("T", " "),
                                          role=role))

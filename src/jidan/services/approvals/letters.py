@@ -48,7 +48,7 @@ def make_letter(uow, ctx, actor: Actor, order: Order, committed: date) -> int:
                 seller_email=text("ui.appr.letter.seller_email", email=seller.email)
                 if seller and seller.email else "",
                 company=ctx.company_name, today=ctx.now())
-    subject = text("ui.appr.letter.subject", urgent=urgent_mark(order), number=order.number, committed=committed)
+    subject = text("ui.appr.letter.subject", urgent=urgent_mark(ctx, order), number=order.number, committed=committed)
     letter_id = uow.letters.add(order_id=order.id, revision=order.revision, committed_date=committed,
                                 recipient=order.customer.email, subject=subject[:200], body=body,
                                 created_by=actor.user_id, created_at=ctx.now())

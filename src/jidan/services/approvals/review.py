@@ -125,7 +125,7 @@ def open_next_stage(uow, ctx: Context, actor: Actor, order: Order, review: Revie
                                  requested=order.requested_date)
         notify.notify(uow, now, kind="approval.requested", order_id=order.id, ref=review.subject,
                       roles=[Role(step["role"])], users=deputies(uow, step["role"], now), exclude=actor,
-                      ctx=ctx, subject=ctx.messages.text("ui.appr.requested.subject", urgent=urgent_mark(order),
+                      ctx=ctx, subject=ctx.messages.text("ui.appr.requested.subject", urgent=urgent_mark(ctx, order),
                                                          step=step["name"], number=order.number),
                       body=body + (ctx.messages.text("ui.appr.requested.due", at=at) if at else ""))
     if not opened:

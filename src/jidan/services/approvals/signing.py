@@ -143,7 +143,7 @@ def _reject(uow, ctx, signer: Actor, order: Order, review: ReviewRecord, decisio
         lines.append(text("ui.appr.rejected.alternatives", options=text("ui.appr.sep.clause").join(options)))
     notify.notify(uow, ctx.now(), kind="approval.rejected", order_id=order.id, ref=review.subject,
                   users=[order.created_by], critical=order.urgent, exclude=signer, ctx=ctx,
-                  subject=text("ui.appr.rejected.subject", urgent=urgent_mark(order), number=order.number,
+                  subject=text("ui.appr.rejected.subject", urgent=urgent_mark(ctx, order), number=order.number,
                                who=signer.display_name or signer.username),
                   body="\n".join(lines))
 
@@ -169,7 +169,7 @@ def _approved(uow, ctx, signer: Actor, order: Order, review: ReviewRecord, decis
     now = ctx.now()
     notify.notify(uow, now, kind="approval.approved", order_id=order.id, ref=f"letter:{letter}",
                   users=[order.created_by], exclude=signer, ctx=ctx,
-                  subject=text("ui.appr.approved.sales_subject", urgent=urgent_mark(order), number=order.number,
+                  subject=text("ui.appr.approved.sales_subject", urgent=urgent_mark(ctx, order), number=order.number,
                                committed=committed),
                   body=decision.comment or "")
     resources = ""
@@ -178,7 +178,7 @@ def _approved(uow, ctx, signer: Actor, order: Order, review: ReviewRecord, decis
         resources = text("ui.appr.approved.instruction", levers=levers, note=instruction["note"])
     notify.notify(uow, now, kind="approval.approved", order_id=order.id, roles=[Role.PMC], exclude=signer,
                   ctx=ctx, needs_ack=bool(instruction),
-                  subject=text("ui.appr.approved.pmc_subject", urgent=urgent_mark(order), number=order.number,
+                  subject=text("ui.appr.approved.pmc_subject", urgent=urgent_mark(ctx, order), number=order.number,
                                committed=committed),
                   body=resources)
 
