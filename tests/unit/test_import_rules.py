@@ -40,3 +40,9 @@ def test_m1_api_and_web_never_import_database_tables():
 def test_m1_services_do_not_import_sqlalchemy():
     bad = [(p.name, m) for p, m in imports_of("services") if m.startswith("sqlalchemy")]
     assert bad == []
+
+
+def test_m1_api_and_web_share_http_pieces_but_never_import_each_other():
+    bad = [(p.name, m) for folder, other in (("api", "jidan.web"), ("web", "jidan.api"))
+           for p, m in imports_of(folder) if m.startswith(other)]
+    assert bad == []

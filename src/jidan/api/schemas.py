@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from jidan.http.fields import Channel
+
 Code = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9_.\-]+$")]
 Text = Annotated[str, Field(max_length=2000)]
-Channel = Literal["phone", "online", "email", "fax", "visit", "edi", "import"]
 
 
 class Strict(BaseModel):

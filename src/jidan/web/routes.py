@@ -25,9 +25,9 @@ from starlette.datastructures import FormData
 
 from jidan import i18n
 from jidan.services.ports import OrderFilter
-from jidan.api.deps import SESSION_COOKIE
-from jidan.api.errors import status_of
-from jidan.api.schemas import Channel
+from jidan.http.session import SESSION_COOKIE
+from jidan.http.errors import status_of
+from jidan.http.fields import Channel
 from jidan.domain import errors
 from jidan.domain.model import Actor
 from jidan.domain.roles import ORDER_ENTRY

@@ -1,16 +1,17 @@
-"""Maps the domain error tree to HTTP; nothing else invents status codes."""
-from __future__ import annotations
+"""Maps the domain error tree to HTTP; nothing else invents status codes.
 
-import logging
+The API answers every error with the JSON body ``ErrorBody``; the web pages render the same error
+with the same status (``status_of``).
+"""
+from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jidan.domain import errors
-
-log = logging.getLogger(__name__)
 
 STATUS = (
     (errors.NotAuthenticated, 401),
@@ -19,6 +20,18 @@ STATUS = (
     (errors.Conflict, 409),
     (errors.ValidationFailed, 422),
 )
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: a stable ``code`` to translate, an English ``detail`` for people."""
+
+    code: str = Field(examples=["stale_version"])
+    detail: str
+    fields: dict[str, str] = Field(
+        default_factory=dict,
+        description="Each refused field and why ({'lines.0.quantity': 'greater_than'}); absent when none.")
+    current_version: int | None = Field(
+        None, description="On stale_version (409): the record's version now; absent otherwise.")
 
 
 def status_of(exc: errors.JidanError) -> int:
@@ -49,4 +62,6 @@ def install(app: FastAPI) -> None:
     async def _http(_request: Request, exc: StarletteHTTPException):
         code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
             exc.status_code, "http_error")
-        return JSONResponse({"code": code, "detail": str(exc.detail)}, status_code=exc.status_code)
+        # exc.headers carries Starlette's Allow on a 405
+        return JSONResponse({"code": code, "detail": str(exc.detail)}, status_code=exc.status_code,
+                            headers=exc.headers)

@@ -1,0 +1,20 @@
+"""Is the server up and does it reach its database (for load balancers and monitors)."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from jidan.api.deps import CtxDep
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+def health(ctx: CtxDep):
+    try:
+        with ctx.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # the database is down: say so, do not crash
+        return JSONResponse({"status": "error", "database": str(exc)[:200]}, status_code=503)
+    return {"status": "ok", "database": "ok"}
