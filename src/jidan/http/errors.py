@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from jidan.domain import errors
 
@@ -20,6 +21,10 @@ STATUS = (
     (errors.Conflict, 409),
     (errors.ValidationFailed, 422),
 )
+
+
+#: The detail of a request refused by its schema (a business rule's refusal says which rule).
+REQUEST_NOT_VALID = "the request is not valid"
 
 
 class ErrorBody(BaseModel):
@@ -47,6 +52,16 @@ def field_errors(exc: RequestValidationError) -> dict[str, str]:
     return fields
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path: Starlette's own ``Allow`` names only the first
+    route's, while /users, say, is two routes (GET and POST)."""
+    methods = set()
+    for route in request.app.router.routes:
+        if route.matches(request.scope)[0] is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods))
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(errors.JidanError)
     async def _domain(_request: Request, exc: errors.JidanError):
@@ -55,13 +70,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError):
-        return JSONResponse({"code": "validation_failed", "detail": "the request is not valid",
+        return JSONResponse({"code": "validation_failed", "detail": REQUEST_NOT_VALID,
                              "fields": field_errors(exc)}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException):
+    async def _http(request: Request, exc: StarletteHTTPException):
         code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
             exc.status_code, "http_error")
-        # exc.headers carries Starlette's Allow on a 405
+        headers = exc.headers
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": allowed_methods(request)}
         return JSONResponse({"code": code, "detail": str(exc.detail)}, status_code=exc.status_code,
-                            headers=exc.headers)
+                            headers=headers)

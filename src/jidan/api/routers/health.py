@@ -6,11 +6,13 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from jidan.api.deps import CtxDep
+from jidan.api.routing import ApiRoute
+from jidan.api.schemas.health import Health
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=ApiRoute)
 
 
-@router.get("/health")
+@router.get("/health", response_model=Health, responses={503: {"model": Health, "description": "The database cannot be reached."}})
 def health(ctx: CtxDep):
     try:
         with ctx.engine.connect() as conn:

@@ -8,6 +8,8 @@ from fastapi.responses import JSONResponse, Response
 
 from jidan.services.ports import OrderFilter
 from jidan.api.deps import ActorDep, CtxDep
+from jidan.api.routing import ApiRoute
+from jidan.api.schemas.orders import ImportResult, Order, OrderEvent, OrderPage, OrderVersion
 from jidan.api.schemas import ActionIn, LineIn, OrderEditIn, OrderIn, OwnerIn
 from jidan.domain import errors
 from jidan.domain.states import ACTIONS, OrderState
@@ -15,7 +17,7 @@ from jidan.services.orders import importing
 from jidan.services.orders import lifecycle as orders
 from jidan.services.orders.lifecycle import NewLine, NewOrder, OrderEdit
 
-router = APIRouter(prefix="/orders", tags=["orders"])
+router = APIRouter(prefix="/orders", tags=["orders"], route_class=ApiRoute)
 
 
 def _lines(lines: list[LineIn]) -> tuple[NewLine, ...]:
@@ -27,7 +29,7 @@ def new_order(body: OrderIn) -> NewOrder:
                     body.channel, body.special_requirements, body.urgent_reason, body.draft)
 
 
-@router.get("")
+@router.get("", response_model=OrderPage)
 def list_orders(ctx: CtxDep, actor: ActorDep,
                 status: Annotated[OrderState | None, Query()] = None,
                 urgent: bool | None = None, customer: str | None = None,
@@ -38,13 +40,13 @@ def list_orders(ctx: CtxDep, actor: ActorDep,
     return orders.list_orders(ctx, actor, f)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=Order)
 def create_order(body: OrderIn, ctx: CtxDep, actor: ActorDep,
                  idempotency_key: Annotated[str | None, Header(max_length=100)] = None) -> dict:
     return orders.create_order(ctx, actor, new_order(body), idempotency_key)
 
 
-@router.post("/import")
+@router.post("/import", response_model=ImportResult)
 async def import_orders(file: UploadFile, ctx: CtxDep, actor: ActorDep) -> dict:
     """Excel (.xlsx) or CSV; all rows or none (see docs/import.md)."""
     content = await file.read()
@@ -65,19 +67,19 @@ def import_template(actor: ActorDep) -> Response:
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-@router.get("/{order_id}")
+@router.get("/{order_id}", response_model=Order)
 def get_order(order_id: int, ctx: CtxDep, actor: ActorDep) -> dict:
     return orders.get_order(ctx, actor, order_id)
 
 
-@router.patch("/{order_id}")
+@router.patch("/{order_id}", response_model=Order)
 def edit_order(order_id: int, body: OrderEditIn, ctx: CtxDep, actor: ActorDep) -> dict:
     edit = OrderEdit(body.version, body.requested_date, body.special_requirements,
                      body.urgent_reason, _lines(body.lines) if body.lines is not None else None)
     return orders.edit_order(ctx, actor, order_id, edit)
 
 
-@router.post("/{order_id}/actions/{action}")
+@router.post("/{order_id}/actions/{action}", response_model=Order)
 def act(order_id: int, action: str, ctx: CtxDep, actor: ActorDep, body: ActionIn | None = None) -> dict:
     if action not in ACTIONS:
         raise errors.ValidationFailed(f"unknown action {action!r}", fields={"action": "unknown_action"})
@@ -85,16 +87,16 @@ def act(order_id: int, action: str, ctx: CtxDep, actor: ActorDep, body: ActionIn
     return orders.act(ctx, actor, order_id, action, body.reason, body.version)
 
 
-@router.put("/{order_id}/owner")
+@router.put("/{order_id}/owner", response_model=Order)
 def set_owner(order_id: int, body: OwnerIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return orders.set_owner(ctx, actor, order_id, body.username, body.version)
 
 
-@router.get("/{order_id}/events")
+@router.get("/{order_id}/events", response_model=list[OrderEvent])
 def events(order_id: int, ctx: CtxDep, actor: ActorDep) -> list[dict]:
     return orders.order_events(ctx, actor, order_id)
 
 
-@router.get("/{order_id}/versions")
+@router.get("/{order_id}/versions", response_model=list[OrderVersion])
 def versions(order_id: int, ctx: CtxDep, actor: ActorDep) -> list[dict]:
     return orders.order_versions(ctx, actor, order_id)

@@ -8,11 +8,13 @@ from fastapi import APIRouter, Path, Query
 from pydantic import Field
 
 from jidan.api.deps import ActorDep, CtxDep
+from jidan.api.routing import ApiRoute
+from jidan.api.schemas.planning import Load, OrderPlan, Promise, Run, RunSummary
 from jidan.api.schemas import Code, Strict
 from jidan.domain import errors
 from jidan.services.planning import runs as planning
 
-router = APIRouter(prefix="/planning", tags=["planning"])
+router = APIRouter(prefix="/planning", tags=["planning"], route_class=ApiRoute)
 RunId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -43,12 +45,12 @@ class PromiseIn(Strict):
     time_limit: float = Field(1.0, ge=0, le=30)
 
 
-@router.post("/promise")
+@router.post("/promise", response_model=Promise)
 def promise(body: PromiseIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return planning.promise(ctx, actor, body.order_id, body.time_limit)
 
 
-@router.post("/runs", status_code=201)
+@router.post("/runs", status_code=201, response_model=Run)
 def propose(body: RunIn, ctx: CtxDep, actor: ActorDep) -> dict:
     if body.kind == "full":
         return planning.propose_full(ctx, actor, body.time_limit)
@@ -81,27 +83,27 @@ def _local(moment: datetime) -> datetime:
     return moment.replace(tzinfo=None)
 
 
-@router.get("/runs")
+@router.get("/runs", response_model=list[RunSummary])
 def recent_runs(ctx: CtxDep, actor: ActorDep, limit: Annotated[int, Query(ge=1, le=100)] = 15) -> list[dict]:
     return planning.recent_runs(ctx, actor, limit)
 
 
-@router.get("/orders/{order_id}")
+@router.get("/orders/{order_id}", response_model=OrderPlan)
 def order_plan(order_id: RunId, ctx: CtxDep, actor: ActorDep) -> dict:
     """The order in the plan in force and, while it is open, its promise with materials."""
     return planning.order_plan(ctx, actor, order_id)
 
 
-@router.get("/runs/{run_id}")
+@router.get("/runs/{run_id}", response_model=Run)
 def get_run(run_id: RunId, ctx: CtxDep, actor: ActorDep, schedule: bool = False) -> dict:
     return planning.get_run(ctx, actor, run_id, schedule)
 
 
-@router.post("/runs/{run_id}/accept")
+@router.post("/runs/{run_id}/accept", response_model=Run)
 def accept(run_id: RunId, ctx: CtxDep, actor: ActorDep, body: AcceptIn | None = None) -> dict:
     return planning.accept(ctx, actor, run_id, (body or AcceptIn()).version)
 
 
-@router.get("/load")
+@router.get("/load", response_model=Load)
 def load(ctx: CtxDep, actor: ActorDep, days: Annotated[int, Query(ge=1, le=60)] = 10) -> dict:
     return planning.load(ctx, actor, days)
