@@ -2,6 +2,7 @@
 
 The statuses follow from what the route takes, so no route can forget one:
 
+    400       it takes a body (one that cannot be read: not UTF-8, a broken form)
     401, 403  it needs a logged-in user (roles, the CSRF token of a cookie session)
     404       it names a record in its path
     409       it changes something (stale version, duplicate, illegal transition)
@@ -23,6 +24,7 @@ from jidan.api.deps import current_actor
 from jidan.http.errors import ErrorBody
 
 MEANING = {
+    400: "The body cannot be read (not UTF-8, a broken multipart form).",
     401: "Not logged in, or the session expired.",
     403: "The user's role may not do this, or the CSRF token is missing.",
     404: "No such record, or not one this user may see.",
@@ -49,7 +51,7 @@ def _inputs(dependant: Dependant) -> bool:
 
 def error_statuses(path: str, endpoint, methods: set[str]) -> list[int]:
     dependant = get_dependant(path=path, call=endpoint)
-    statuses = []
+    statuses = [400] if dependant.body_params else []
     if _authenticated(dependant):
         statuses += [401, 403]
     if dependant.path_params:
@@ -69,5 +71,5 @@ class ApiRoute(APIRoute):
         methods = set(kwargs.get("methods") or ["GET"])
         kwargs["responses"] = {**errors(*error_statuses(path, endpoint, methods)), **declared}
         # a view's optional fields stay absent when the service left them out, never null
-        kwargs.setdefault("response_model_exclude_unset", True)
+        kwargs["response_model_exclude_unset"] = True
         super().__init__(path, endpoint, **kwargs)

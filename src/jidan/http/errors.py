@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -52,14 +53,29 @@ def field_errors(exc: RequestValidationError) -> dict[str, str]:
     return fields
 
 
-def allowed_methods(request: Request) -> str:
-    """Every method some route takes at this path: Starlette's own ``Allow`` names only the first
-    route's, while /users, say, is two routes (GET and POST)."""
+def methods_at(request: Request, besides: str | None = None) -> set[str]:
+    """The methods the routes at this URL take, leaving out the routes of path ``besides``.
+
+    Starlette's own ``Allow`` on a 405 names only the first route's methods, while /users is two
+    routes (GET and POST)."""
     methods = set()
-    for route in request.app.router.routes:
-        if route.matches(request.scope)[0] is not Match.NONE:
-            methods |= getattr(route, "methods", None) or set()
-    return ", ".join(sorted(methods))
+    for route in iter_route_contexts(request.app.routes):
+        if route.path != besides and route.methods and route.matches(request.scope)[0] is not Match.NONE:
+            methods |= route.methods
+    return methods
+
+
+def other_resource(request: Request) -> set[str]:
+    """On a bad path parameter, the methods of another resource at this URL: PATCH
+    /orders/export.xlsx reached PATCH /orders/{order_id}, but the URL names the export (GET only)."""
+    chosen = next((r.path for r in iter_route_contexts(request.app.routes)
+                   if r.original_route is request.scope.get("route")), None)
+    return methods_at(request, besides=chosen)
+
+
+def method_not_allowed(methods: set[str]) -> JSONResponse:
+    return JSONResponse({"code": "method_not_allowed", "detail": "Method Not Allowed"}, status_code=405,
+                        headers={"Allow": ", ".join(sorted(methods))})
 
 
 def install(app: FastAPI) -> None:
@@ -69,16 +85,16 @@ def install(app: FastAPI) -> None:
         return JSONResponse(exc.to_dict(), status_code=status_of(exc), headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError):
+    async def _validation(request: Request, exc: RequestValidationError):
+        if any(err["loc"][0] == "path" for err in exc.errors()) and (elsewhere := other_resource(request)):
+            return method_not_allowed(elsewhere)
         return JSONResponse({"code": "validation_failed", "detail": REQUEST_NOT_VALID,
                              "fields": field_errors(exc)}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
-        code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
-            exc.status_code, "http_error")
-        headers = exc.headers
         if exc.status_code == 405:
-            headers = {**(headers or {}), "Allow": allowed_methods(request)}
+            return method_not_allowed(methods_at(request))
+        code = {404: "not_found", 413: "payload_too_large"}.get(exc.status_code, "http_error")
         return JSONResponse({"code": code, "detail": str(exc.detail)}, status_code=exc.status_code,
-                            headers=headers)
+                            headers=exc.headers)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 from fastapi.security import OAuth2PasswordRequestForm
 
 from jidan.api.deps import ActorDep, CtxDep
-from jidan.api.routing import ApiRoute
+from jidan.api.routing import ApiRoute, errors
 from jidan.api.schemas.users import Me, Token, User
 from jidan.api.schemas import UserIn
 from jidan.services import auth
@@ -15,7 +15,7 @@ from jidan.services import auth
 router = APIRouter(tags=["auth and users"], route_class=ApiRoute)
 
 
-@router.post("/auth/token", response_model=Token)
+@router.post("/auth/token", response_model=Token, responses=errors(401))
 def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], ctx: CtxDep) -> dict:
     session = auth.login(ctx, form.username, form.password, kind="api")
     return {"access_token": session["token"], "token_type": "bearer", "role": session["role"]}

@@ -8,9 +8,9 @@ from jidan.api.schemas.view import View
 
 class Delegation(View):
     id: int | None = None
-    principal: str | None = None
+    principal: str | None | None = None
     principal_id: int | None | None = None
-    deputy: str | None = None
+    deputy: str | None | None = None
     deputy_id: int | None | None = None
     starts_at: str | None | None = None
     ends_at: str | None | None = None
@@ -22,11 +22,11 @@ class Delegation(View):
 class Letter(View):
     id: int
     order_id: int | None
-    revision: int
+    revision: int | None
     committed_date: str | None
-    recipient: str
-    subject: str
-    body: str
+    recipient: str | None
+    subject: str | None
+    body: str | None
     created_at: str | None
     created_by: str | None
     sent_to: str | None
@@ -37,11 +37,11 @@ class Letter(View):
 
 
 class ChainStep(View):
-    stage: int
+    stage: int | None
     role: str
-    name: str
-    phase: str
-    required: int
+    name: str | None
+    phase: str | None
+    required: int | None
     min_amount: str | None
     urgent_only: bool
     key_customer_only: bool
@@ -50,117 +50,117 @@ class ChainStep(View):
 
 class Chain(View):
     code: str
-    name: str
-    rank: int
+    name: str | None
+    rank: int | None
     min_amount: Any
     urgent_only: bool
     key_customer_only: bool
     active: bool
     version: int
     updated_at: str | None
-    steps: list[ChainStep]
+    steps: list[ChainStep] | None
 
 
 class ReviewRecordOrderCustomer(View):
     code: str
-    name: str
-    priority_class: str
+    name: str | None
+    priority_class: str | None
 
 
 class ReviewRecordOrderLine(View):
-    line_no: int
-    product: str
+    line_no: int | None
+    product: str | None
     product_name: str | None
-    quantity: int
-    unit_price: str
-    amount: str
+    quantity: int | None
+    unit_price: str | None
+    amount: str | None
 
 
 class ReviewRecordOrder(View):
     id: int
     number: str
-    customer: ReviewRecordOrderCustomer
-    customer_po: str
+    customer: ReviewRecordOrderCustomer | None
+    customer_po: str | None
     order_date: str | None
     requested_date: str | None
     promised_date: str | None
-    channel: str
+    channel: str | None
     special_requirements: str | None
     status: str
     held_from: Any
     urgent: bool
-    urgent_reasons: list[str]
+    urgent_reasons: list[str] | None
     urgent_reason: Any
-    priority: str
-    priority_rank: int
-    amount: str
-    lines: list[ReviewRecordOrderLine]
-    revision: int
+    priority: str | None
+    priority_rank: int | None
+    amount: str | None
+    lines: list[ReviewRecordOrderLine] | None
+    revision: int | None
     version: int
     created_by: int | None
     owner_id: Any
     created_at: str | None
-    allowed_actions: list[str]
+    allowed_actions: list[str] | None
 
 
 class ReviewRecordReviewStep(View):
-    key: str
-    stage: int
+    key: str | None
+    stage: int | None
     role: str
-    name: str
-    phase: str
-    required: int
+    name: str | None
+    phase: str | None
+    required: int | None
     deadline_hours: float | None
-    count: int
+    count: int | None
     done: bool
     open: bool
     due_at: str | None
     overdue: bool
-    signatures: list[dict[str, Any]]
+    signatures: list[dict[str, Any]] | None
 
 
 class ReviewRecordReviewFeasibility(View):
-    order: str
+    order: str | None
     requested_date: str | None
     due: str | None
-    without_moving: dict[str, Any]
-    with_insertion: dict[str, Any]
-    bottleneck: str
-    levers: list[dict[str, Any]]
-    material: dict[str, Any]
+    without_moving: dict[str, Any] | None
+    with_insertion: dict[str, Any] | None
+    bottleneck: str | None
+    levers: list[dict[str, Any]] | None
+    material: dict[str, Any] | None
 
 
 class ReviewRecordReviewInstruction(View):
-    levers: list[str]
+    levers: list[str] | None
     note: str | None
-    by: int
+    by: int | None
 
 
 class ReviewRecordReviewSignature(View):
     id: int
-    step: str
+    step: str | None
     role: str
-    user: str
+    user: str | None
     user_id: int | None
     on_behalf_of: Any
-    meaning: str
-    opinion: str
+    meaning: str | None
+    opinion: str | None
     comment: str | None
     suggested_date: str | None
-    method: str
-    revision: int
+    method: str | None
+    revision: int | None
     signed_at: str | None
 
 
 class ReviewRecordReview(View):
     id: int
-    revision: int
-    chain_code: str
+    revision: int | None
+    chain_code: str | None
     chain_name: str | None
     status: str
-    steps: list[ReviewRecordReviewStep]
-    stages: list[int]
-    feasibility: ReviewRecordReviewFeasibility
+    steps: list[ReviewRecordReviewStep] | None
+    stages: list[int] | None
+    feasibility: ReviewRecordReviewFeasibility | None
     decision: str | None
     decision_note: str | None
     instruction: ReviewRecordReviewInstruction | None
@@ -168,34 +168,34 @@ class ReviewRecordReview(View):
     started_by: str | None
     started_at: str | None
     closed_at: str | None
-    signatures: list[ReviewRecordReviewSignature]
+    signatures: list[ReviewRecordReviewSignature] | None
     version: int
 
 
 class ReviewRecordPreviewStep(View):
-    key: str
-    stage: int
+    key: str | None
+    stage: int | None
     role: str
-    name: str
-    phase: str
-    required: int
-    deadline_hours: float
+    name: str | None
+    phase: str | None
+    required: int | None
+    deadline_hours: float | None
 
 
 class ReviewRecordPreview(View):
-    chain_code: str
+    chain_code: str | None
     chain_name: str | None
-    steps: list[ReviewRecordPreviewStep]
+    steps: list[ReviewRecordPreviewStep] | None
 
 
 class ReviewRecordLetter(View):
     id: int
     order_id: int | None
-    revision: int
+    revision: int | None
     committed_date: str | None
-    recipient: str
-    subject: str
-    body: str
+    recipient: str | None
+    subject: str | None
+    body: str | None
     created_at: str | None
     created_by: str | None
     sent_to: Any
@@ -206,67 +206,67 @@ class ReviewRecordLetter(View):
 
 
 class ReviewRecordCanSignItem(View):
-    step: str
-    name: str
-    phase: str
+    step: str | None
+    name: str | None
+    phase: str | None
     on_behalf_of: Any
 
 
 class ReviewRecordCan(View):
     open: bool
-    sign: list[ReviewRecordCanSignItem]
-    disagree: list[ReviewRecordCanSignItem]
-    push_through: list[Any]
-    deputy_for: list[Any]
+    sign: list[ReviewRecordCanSignItem] | None
+    disagree: list[ReviewRecordCanSignItem] | None
+    push_through: list[Any] | None
+    deputy_for: list[Any] | None
 
 
 class ReviewRecord(View):
-    order: ReviewRecordOrder
+    order: ReviewRecordOrder | None
     review: ReviewRecordReview | None
     preview: ReviewRecordPreview | None
-    history: list[Any]
-    letters: list[ReviewRecordLetter]
-    can: ReviewRecordCan
+    history: list[Any] | None
+    letters: list[ReviewRecordLetter] | None
+    can: ReviewRecordCan | None
 
 
 class PendingItem(View):
     kind: str
     order_id: int | None
     number: str
-    customer: str
+    customer: str | None
     urgent: bool
-    priority: str
-    priority_rank: int
+    priority: str | None
+    priority_rank: int | None
     status: str
-    amount: str
+    amount: str | None
     requested_date: str | None
-    step: str
+    step: str | None
     step_name: str | None
-    required: int
-    count: int
+    required: int | None
+    count: int | None
     due_at: str | None
     on_behalf_of: Any
     review_open: bool
     change_id: int | None
-    kinds: list[str] | None = None
+    kinds: list[str] | None | None = None
 
 
 class Pending(View):
-    items: list[PendingItem]
-    count: int
+    items: list[PendingItem] | None
+    count: int | None
 
 
 class ChangeRequestPreviousLine(View):
-    product: str
+    product: str | None
     product_name: str | None
-    quantity: int
-    unit_price: str
+    quantity: int | None
+    unit_price: str | None
 
 
 class ChangeRequestPrevious(View):
     requested_date: str | None
     special_requirements: Any
-    lines: list[ChangeRequestPreviousLine]
+    lines: list[ChangeRequestPreviousLine] | None
 
 
 class ChangeRequestStep(View):
@@ -285,24 +285,24 @@ class ChangeRequest(View):
     id: int
     number: str
     order_id: int | None
-    order_number: str
+    order_number: str | None
     urgent: bool
-    customer: str
-    order_status: str
-    order_revision: int
-    base_revision: int
+    customer: str | None
+    order_status: str | None
+    order_revision: int | None
+    base_revision: int | None
     new_revision: int | None
-    kinds: list[str]
-    roles: list[str]
-    previous: ChangeRequestPrevious
-    proposed: ChangeRequestPrevious
+    kinds: list[str] | None
+    roles: list[str] | None
+    previous: ChangeRequestPrevious | None
+    proposed: ChangeRequestPrevious | None
     reason: str | None
-    customer_confirmation: str
+    customer_confirmation: str | None
     status: str
     replan_required: bool
     requested_by: str | None
     requested_at: str | None
     decided_at: str | None
-    steps: list[ChangeRequestStep]
+    steps: list[ChangeRequestStep] | None
     version: int
-    can: ChangeRequestCan
+    can: ChangeRequestCan | None

@@ -11,30 +11,30 @@ class EmergencyMember(View):
     username: str
     user_id: int | None
     group_name: str | None
-    duty: str
+    duty: str | None
     added_by: int | None
     added_at: str | None
 
 
 class FeedbackRequest(View):
     id: int | None = None
-    link: str | None = None
-    sent_to: str | None = None
+    link: str | None | None = None
+    sent_to: str | None | None = None
 
 
 class ShipmentCustomer(View):
     code: str
-    name: str
+    name: str | None
     email: str | None
     contact: Any
 
 
 class ShipmentLine(View):
-    line_no: int
-    product: str
+    line_no: int | None
+    product: str | None
     product_name: str | None
-    quantity: int
-    unit: str
+    quantity: int | None
+    unit: str | None
 
 
 class Shipment(View):
@@ -42,13 +42,13 @@ class Shipment(View):
     number: str
     order_id: int | None
     status: str
-    packages: int
-    weight_kg: str
-    transport_mode: str
+    packages: int | None
+    weight_kg: str | None
+    transport_mode: str | None
     mode_reason: str | None
-    carrier: str
-    tracking_no: str
-    expected_arrival: str
+    carrier: str | None
+    tracking_no: str | None
+    expected_arrival: str | None
     freight_cost: str | None
     note: Any
     booked_by: int | None
@@ -62,50 +62,50 @@ class Shipment(View):
     delivered_confirmed_by: int | None
     signed_by: str | None
     version: int
-    order_number: str
+    order_number: str | None
     urgent: bool
-    suggested_mode: str
-    customer: ShipmentCustomer
-    lines: list[ShipmentLine]
+    suggested_mode: str | None
+    customer: ShipmentCustomer | None
+    lines: list[ShipmentLine] | None
 
 
 class IncidentCustomer(View):
     code: str
-    name: str
+    name: str | None
 
 
 class IncidentGaps(View):
-    customer_informed: str | None = None
-    solution: str | None = None
-    compensation: str | None = None
+    customer_informed: str | None | None = None
+    solution: str | None | None = None
+    compensation: str | None | None = None
 
 
 class IncidentFollowup(View):
     note: str | None
-    by: str
-    at: str
+    by: str | None
+    at: str | None
 
 
 class Incident(View):
     id: int
     number: str
-    type: str
+    type: str | None
     status: str
     order_id: int | None
     customer_id: int | None
     product_id: int | None
     carrier: str | None
     cause: str | None
-    description: str
-    lead_role: str
-    support_role: str
+    description: str | None
+    lead_role: str | None
+    support_role: str | None
     solution: str | None
     solution_owner_id: int | None
     solution_due_at: str | None
     customer_informed_at: str | None
     customer_informed_by: int | None
     customer_informed_how: str | None
-    compensation_status: str
+    compensation_status: str | None
     compensation_kind: str | None
     compensation_amount: str | None
     compensation_note: str | None
@@ -117,18 +117,18 @@ class Incident(View):
     closed_by: int | None
     closed_at: str | None
     version: int
-    order_number: str
+    order_number: str | None
     urgent: bool
-    customer: IncidentCustomer
-    product: str
-    gaps: IncidentGaps
+    customer: IncidentCustomer | None
+    product: str | None
+    gaps: IncidentGaps | None
     solution_owner_name: str | None
     opened_by_name: str | None
     compensation_proposed_by_name: str | None
     compensation_decided_by_name: str | None
     customer_informed_by_name: str | None
     closed_by_name: str | None
-    followups: list[IncidentFollowup] | None = None
+    followups: list[IncidentFollowup] | None | None = None
     order_urgent: bool | None = None
     customer_name: str | None | None = None
 
@@ -136,11 +136,11 @@ class Incident(View):
 class Document(View):
     id: int
     order_id: int | None
-    doc_no: str
-    title: str
+    doc_no: str | None
+    title: str | None
     kind: str
     status: str
-    holder_department: str
+    holder_department: str | None
     holder_id: int | None
     issued_by: int | None
     issued_at: str | None
@@ -154,8 +154,8 @@ class Document(View):
     version: int
     overdue: bool
     returned_late: bool
-    holder: str | None = None
-    order_number: str | None = None
+    holder: str | None | None = None
+    order_number: str | None | None = None
     order_urgent: bool | None = None
 
 
@@ -163,7 +163,7 @@ class EmergencyOrganisationLeadershipItem(View):
     id: int
     user_id: int | None
     group_name: str | None
-    duty: str
+    duty: str | None
     added_by: int | None
     added_at: str | None
     version: int
@@ -174,32 +174,32 @@ class EmergencyOrganisationLeadershipItem(View):
 
 
 class EmergencyOrganisation(View):
-    leadership: list[EmergencyOrganisationLeadershipItem]
-    team: list[EmergencyOrganisationLeadershipItem]
+    leadership: list[EmergencyOrganisationLeadershipItem] | None
+    team: list[EmergencyOrganisationLeadershipItem] | None
 
 
 class FeedbackFormLine(View):
-    product: str | None = None
-    quantity: int | None = None
+    product: str | None | None = None
+    quantity: int | None | None = None
 
 
 class FeedbackForm(View):
-    order_number: str | None = None
-    customer_po: str | None = None
-    customer: str | None = None
-    lines: list[FeedbackFormLine] | None = None
+    order_number: str | None | None = None
+    customer_po: str | None | None = None
+    customer: str | None | None = None
+    lines: list[FeedbackFormLine] | None | None = None
     delivered_at: str | None | None = None
     expires_at: str | None | None = None
 
 
 class FeedbackGiven(View):
-    order_number: str
-    rating: int
+    order_number: str | None
+    rating: int | None
 
 
 class Feedback(View):
     id: int
-    sent_to: str
+    sent_to: str | None
     created_at: str | None
     expires_at: str | None
     used_at: str | None
@@ -209,44 +209,44 @@ class Feedback(View):
 
 class LogisticsBoardToShipItemCustomer(View):
     code: str
-    name: str
-    priority_class: str
+    name: str | None
+    priority_class: str | None
 
 
 class LogisticsBoardToShipItemLine(View):
-    line_no: int
-    product: str
+    line_no: int | None
+    product: str | None
     product_name: str | None
-    quantity: int
-    unit_price: str
-    amount: str
+    quantity: int | None
+    unit_price: str | None
+    amount: str | None
 
 
 class LogisticsBoardToShipItem(View):
     id: int
     number: str
-    customer: LogisticsBoardToShipItemCustomer
-    customer_po: str
+    customer: LogisticsBoardToShipItemCustomer | None
+    customer_po: str | None
     order_date: str | None
     requested_date: str | None
     promised_date: str | None
-    channel: str
+    channel: str | None
     special_requirements: Any
     status: str
     held_from: Any
     urgent: bool
-    urgent_reasons: list[str]
+    urgent_reasons: list[str] | None
     urgent_reason: Any
-    priority: str
-    priority_rank: int
-    amount: str
-    lines: list[LogisticsBoardToShipItemLine]
-    revision: int
+    priority: str | None
+    priority_rank: int | None
+    amount: str | None
+    lines: list[LogisticsBoardToShipItemLine] | None
+    revision: int | None
     version: int
     created_by: int | None
     owner_id: int | None
     created_at: str | None
-    suggested_mode: str
+    suggested_mode: str | None
 
 
 class LogisticsBoardInTransitItem(View):
@@ -254,19 +254,19 @@ class LogisticsBoardInTransitItem(View):
     number: str | None = None
     order_id: int | None | None = None
     status: str | None = None
-    packages: int | None = None
-    weight_kg: str | None = None
-    transport_mode: str | None = None
+    packages: int | None | None = None
+    weight_kg: str | None | None = None
+    transport_mode: str | None | None = None
     mode_reason: Any = None
-    carrier: str | None = None
-    tracking_no: str | None = None
-    expected_arrival: str | None = None
-    freight_cost: str | None = None
+    carrier: str | None | None = None
+    tracking_no: str | None | None = None
+    expected_arrival: str | None | None = None
+    freight_cost: str | None | None = None
     note: Any = None
     booked_by: int | None | None = None
     booked_at: str | None | None = None
     customer_told_at: str | None | None = None
-    customer_told_how: str | None = None
+    customer_told_how: str | None | None = None
     customer_told_note: str | None | None = None
     dispatched_by: int | None | None = None
     dispatched_at: str | None | None = None
@@ -274,22 +274,22 @@ class LogisticsBoardInTransitItem(View):
     delivered_confirmed_by: Any = None
     signed_by: Any = None
     version: int | None = None
-    order_number: str | None = None
+    order_number: str | None | None = None
     order_urgent: bool | None = None
 
 
 class LogisticsBoard(View):
-    to_ship: list[LogisticsBoardToShipItem]
-    booked: list[Any]
-    in_transit: list[LogisticsBoardInTransitItem]
+    to_ship: list[LogisticsBoardToShipItem] | None
+    booked: list[Any] | None
+    in_transit: list[LogisticsBoardInTransitItem] | None
 
 
 class OrderRecordOrder(View):
     id: int
     number: str
-    customer: str
+    customer: str | None
     urgent: bool
-    priority: str
+    priority: str | None
     status: str
     due: str | None
     created_at: str | None
@@ -300,134 +300,134 @@ class OrderRecordOrder(View):
 
 
 class OrderRecordOperation(View):
-    operation: str
+    operation: str | None
     kind: str
-    line_no: int
-    work_center: str
-    department: str
-    quantity: int
+    line_no: int | None
+    work_center: str | None
+    department: str | None
+    quantity: int | None
     status: str
-    planned_start: str
-    planned_end: str
-    planned_minutes: int
+    planned_start: str | None
+    planned_end: str | None
+    planned_minutes: int | None
     actual_start: str | None
     actual_end: str | None
-    worked_minutes: int
+    worked_minutes: int | None
     good: int | None
     scrap: int | None
     finish_delay_minutes: int | None
 
 
 class OrderRecordResource(View):
-    work_center: str
-    department: str
-    planned_hours: float
-    worked_hours: float
+    work_center: str | None
+    department: str | None
+    planned_hours: float | None
+    worked_hours: float | None
 
 
 class OrderRecordTotals(View):
-    planned_hours: float
-    worked_hours: float
-    good: int
-    scrap: int
+    planned_hours: float | None
+    worked_hours: float | None
+    good: int | None
+    scrap: int | None
 
 
 class OrderRecordQualityInspection(View):
-    stage: str
-    line_no: int
-    result: str
-    passed: int
-    failed: int
-    defects: list[dict[str, Any]]
+    stage: str | None
+    line_no: int | None
+    result: str | None
+    passed: int | None
+    failed: int | None
+    defects: list[dict[str, Any]] | None
     disposition: str | None
-    at: str
+    at: str | None
 
 
 class OrderRecordQuality(View):
-    inspections: list[OrderRecordQualityInspection]
-    failed_quantity: int
+    inspections: list[OrderRecordQualityInspection] | None
+    failed_quantity: int | None
     final_passed: bool
 
 
 class OrderRecordDelay(View):
-    source: str
+    source: str | None
     kind: str
-    cause: str
-    description: str
+    cause: str | None
+    description: str | None
     number: str | None = None
-    compensation: str | None = None
-    at: str
-    estimated_delay_minutes: int | None = None
-    measure: str | None = None
+    compensation: str | None | None = None
+    at: str | None
+    estimated_delay_minutes: int | None | None = None
+    measure: str | None | None = None
 
 
 class OrderRecordShipment(View):
-    mode: str
-    carrier: str
+    mode: str | None
+    carrier: str | None
     dispatched_at: str | None
-    expected_arrival: str
+    expected_arrival: str | None
     delivered_at: str | None
 
 
 class OrderRecordDocument(View):
-    doc_no: str
+    doc_no: str | None
     due_at: str | None
     returned_at: str | None
     overdue_department: str | None
 
 
 class OrderRecordCostOfUrgency(View):
-    freight: str
-    compensation: str
-    total: str
+    freight: str | None
+    compensation: str | None
+    total: str | None
 
 
 class OrderRecordDeadline(View):
-    what: str
-    ref: str
+    what: str | None
+    ref: str | None
     due: str | None
     done: str | None
-    state: str
-    late_hours: float
+    state: str | None
+    late_hours: float | None
     department: str | None
 
 
 class OrderRecord(View):
-    order: OrderRecordOrder
-    operations: list[OrderRecordOperation]
-    resources: list[OrderRecordResource]
-    totals: OrderRecordTotals
-    quality: OrderRecordQuality
-    delays: list[OrderRecordDelay]
+    order: OrderRecordOrder | None
+    operations: list[OrderRecordOperation] | None
+    resources: list[OrderRecordResource] | None
+    totals: OrderRecordTotals | None
+    quality: OrderRecordQuality | None
+    delays: list[OrderRecordDelay] | None
     shipment: OrderRecordShipment | None
-    documents: list[OrderRecordDocument]
-    cost_of_urgency: OrderRecordCostOfUrgency
-    feedback: list[Any]
-    deadlines: list[OrderRecordDeadline]
-    missed_by_department: dict[str, Any]
-    missing: list[str]
-    as_of: str
+    documents: list[OrderRecordDocument] | None
+    cost_of_urgency: OrderRecordCostOfUrgency | None
+    feedback: list[Any] | None
+    deadlines: list[OrderRecordDeadline] | None
+    missed_by_department: dict[str, Any] | None
+    missing: list[str] | None
+    as_of: str | None
     frozen_at: str | None
 
 
 class ReceiptLine(View):
-    line_no: int
-    product: str
+    line_no: int | None
+    product: str | None
     product_name: str | None
-    unit: str
-    ordered: int
-    received: int
+    unit: str | None
+    ordered: int | None
+    received: int | None
 
 
 class Receipt(View):
     id: int
     number: str
     order_id: int | None
-    order_number: str
+    order_number: str | None
     urgent: bool
-    customer: IncidentCustomer
-    lines: list[ReceiptLine]
-    location: str
+    customer: IncidentCustomer | None
+    lines: list[ReceiptLine] | None
+    location: str | None
     handed_over_by: str | None
     note: str | None
     received_by: str | None
@@ -441,23 +441,23 @@ class Receipt(View):
 class OrderToReceive(View):
     id: int
     number: str
-    customer: LogisticsBoardToShipItemCustomer
-    customer_po: str
+    customer: LogisticsBoardToShipItemCustomer | None
+    customer_po: str | None
     order_date: str | None
     requested_date: str | None
     promised_date: str | None
-    channel: str
+    channel: str | None
     special_requirements: Any
     status: str
     held_from: Any
     urgent: bool
-    urgent_reasons: list[str]
+    urgent_reasons: list[str] | None
     urgent_reason: Any
-    priority: str
-    priority_rank: int
-    amount: str
-    lines: list[LogisticsBoardToShipItemLine]
-    revision: int
+    priority: str | None
+    priority_rank: int | None
+    amount: str | None
+    lines: list[LogisticsBoardToShipItemLine] | None
+    revision: int | None
     version: int
     created_by: int | None
     owner_id: Any

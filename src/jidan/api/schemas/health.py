@@ -6,4 +6,4 @@ from jidan.api.schemas.view import View
 
 class Health(View):
     status: str
-    database: str
+    database: str | None

@@ -1,27 +1,26 @@
 """Response models of the inbox routes."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from jidan.api.schemas.view import View
+from jidan.api.schemas.view import LocalTime, View
 
 
 class Notice(View):
     id: int
     event_id: str | None
     kind: str
-    subject: str
-    body: str
+    subject: str | None
+    body: str | None
     order_id: int | None
     ref: str | None
     critical: bool
     needs_ack: bool
-    ack_due_at: datetime | None
-    acknowledged_at: datetime | None
-    read_at: datetime
-    escalation_level: int
-    created_at: datetime
+    ack_due_at: LocalTime | None
+    acknowledged_at: LocalTime | None
+    read_at: LocalTime | None
+    escalation_level: int | None
+    created_at: LocalTime | None
     version: int
     open: bool
     seconds_left: Any
@@ -37,17 +36,17 @@ class InboxItem(View):
     id: int
     event_id: str | None
     kind: str
-    subject: str
-    body: str
+    subject: str | None
+    body: str | None
     order_id: int | None
     ref: str | None
     critical: bool
     needs_ack: bool
-    ack_due_at: datetime | None
-    acknowledged_at: datetime | None
-    read_at: datetime | None
-    escalation_level: int
-    created_at: datetime
+    ack_due_at: LocalTime | None
+    acknowledged_at: LocalTime | None
+    read_at: LocalTime | None
+    escalation_level: int | None
+    created_at: LocalTime | None
     version: int
     open: bool
     seconds_left: int | None
@@ -56,6 +55,6 @@ class InboxItem(View):
 
 
 class Inbox(View):
-    open: int
-    now: datetime
-    items: list[InboxItem]
+    open: int | None
+    now: LocalTime | None
+    items: list[InboxItem] | None

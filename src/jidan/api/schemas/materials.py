@@ -10,48 +10,48 @@ class PurchaseOrderDelayRequest(View):
     id: int
     number: str
     purchase_order_id: int | None
-    purchase_order: str
+    purchase_order: str | None
     supplier_id: int | None
-    supplier: str
-    material: str
+    supplier: str | None
+    material: str | None
     material_name: str | None
-    unit: str
-    quantity: int
+    unit: str | None
+    quantity: int | None
     old_date: str | None
     new_date: str | None
-    delay_days: int
+    delay_days: int | None
     reason: str | None
     status: str
     requested_by: str | None
     requested_by_id: int | None
-    requested_by_role: str
+    requested_by_role: str | None
     requested_at: str | None
     decided_by: str | None
     decided_at: str | None
     decision_note: str | None
     version: int
-    affected_orders: list[str]
-    urgent_orders: list[Any]
+    affected_orders: list[str] | None
+    urgent_orders: list[Any] | None
     repair_run_id: int | None
 
 
 class PurchaseOrder(View):
     id: int
     number: str
-    material: str
+    material: str | None
     material_name: str | None
-    unit: str
-    quantity: int
+    unit: str | None
+    quantity: int | None
     due_date: str | None
     supplier_id: int | None
-    supplier: str
+    supplier: str | None
     status: str
     note: str | None
     created_by: str | None
     created_at: str | None
     closed_at: str | None
     version: int
-    delay_requests: list[PurchaseOrderDelayRequest] | None = None
+    delay_requests: list[PurchaseOrderDelayRequest] | None | None = None
     pending_delay: bool | None = None
 
 
@@ -64,14 +64,14 @@ class PurchaseRequestOrder(View):
 class PurchaseRequest(View):
     id: int
     number: str
-    material: str
+    material: str | None
     material_name: str | None
-    unit: str
-    lead_days: int
-    quantity: int
+    unit: str | None
+    lead_days: int | None
+    quantity: int | None
     need_by: str | None
     urgent: bool
-    orders: list[PurchaseRequestOrder]
+    orders: list[PurchaseRequestOrder] | None
     status: str
     planning_run_id: int | None
     created_by: str | None
@@ -89,13 +89,13 @@ DelayRequest = PurchaseOrderDelayRequest
 
 
 class Stock(View):
-    material: str
-    name: str
-    unit: str
-    lead_days: int
-    on_hand: int
-    owed: int
+    material: str | None
+    name: str | None
+    unit: str | None
+    lead_days: int | None
+    on_hand: int | None
+    owed: int | None
     version: int
-    on_order: int
+    on_order: int | None
     next_due: str | None
-    requested: int
+    requested: int | None

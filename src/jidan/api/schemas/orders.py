@@ -8,44 +8,44 @@ from jidan.api.schemas.view import View
 
 class OrderCustomer(View):
     code: str
-    name: str
-    priority_class: str
+    name: str | None
+    priority_class: str | None
 
 
 class OrderLine(View):
-    line_no: int
-    product: str
+    line_no: int | None
+    product: str | None
     product_name: str | None
-    quantity: int
-    unit_price: str
-    amount: str
+    quantity: int | None
+    unit_price: str | None
+    amount: str | None
 
 
 class Order(View):
     id: int
     number: str
-    customer: OrderCustomer
-    customer_po: str
+    customer: OrderCustomer | None
+    customer_po: str | None
     order_date: str | None
     requested_date: str | None
     promised_date: str | None
-    channel: str
+    channel: str | None
     special_requirements: str | None
     status: str
     held_from: Any
     urgent: bool
-    urgent_reasons: list[str]
+    urgent_reasons: list[str] | None
     urgent_reason: Any
-    priority: str
-    priority_rank: int
-    amount: str
-    lines: list[OrderLine]
-    revision: int
+    priority: str | None
+    priority_rank: int | None
+    amount: str | None
+    lines: list[OrderLine] | None
+    revision: int | None
     version: int
     created_by: int | None
     owner_id: int | None
     created_at: str | None
-    allowed_actions: list[str]
+    allowed_actions: list[str] | None
 
 
 class OrderEventOld(View):
@@ -57,68 +57,68 @@ class OrderEventOld(View):
 class OrderEventNew(View):
     id: int | None = None
     number: str | None = None
-    customer: OrderCustomer | None = None
-    customer_po: str | None = None
+    customer: OrderCustomer | None | None = None
+    customer_po: str | None | None = None
     order_date: str | None | None = None
     requested_date: str | None | None = None
     promised_date: str | None = None
-    channel: str | None = None
+    channel: str | None | None = None
     special_requirements: Any = None
     status: str | None = None
     urgent: bool | None = None
-    urgent_reasons: list[str] | None = None
+    urgent_reasons: list[str] | None | None = None
     urgent_reason: Any = None
-    priority: str | None = None
-    priority_rank: int | None = None
-    amount: str | None = None
-    lines: list[OrderLine] | None = None
-    revision: int | None = None
+    priority: str | None | None = None
+    priority_rank: int | None | None = None
+    amount: str | None | None = None
+    lines: list[OrderLine] | None | None = None
+    revision: int | None | None = None
     created_by: int | None | None = None
     owner_id: int | None = None
 
 
 class OrderEvent(View):
-    seq: int
-    at: str
+    seq: int | None
+    at: str | None
     actor_id: int | None
-    actor: str
+    actor: str | None
     role: str
-    entity: str
+    entity: str | None
     entity_id: str | None
-    action: str
+    action: str | None
     old: OrderEventOld | None
-    new: OrderEventNew
+    new: OrderEventNew | None
     reason: str | None
-    prev_hash: str
-    hash: str
+    prev_hash: str | None
+    hash: str | None
 
 
 class ImportResult(View):
-    imported: int
-    orders: list[str]
-    rows: int
+    imported: int | None
+    orders: list[str] | None
+    rows: int | None
 
 
 class OrderPageItem(View):
     id: int
     number: str
-    customer: OrderCustomer
-    customer_po: str
+    customer: OrderCustomer | None
+    customer_po: str | None
     order_date: str | None
     requested_date: str | None
     promised_date: str | None
-    channel: str
+    channel: str | None
     special_requirements: str | None
     status: str
     held_from: Any
     urgent: bool
-    urgent_reasons: list[str]
+    urgent_reasons: list[str] | None
     urgent_reason: Any
-    priority: str
-    priority_rank: int
-    amount: str
-    lines: list[OrderLine]
-    revision: int
+    priority: str | None
+    priority_rank: int | None
+    amount: str | None
+    lines: list[OrderLine] | None
+    revision: int | None
     version: int
     created_by: int | None
     owner_id: Any
@@ -126,37 +126,37 @@ class OrderPageItem(View):
 
 
 class OrderPage(View):
-    items: list[OrderPageItem]
-    total: int
-    limit: int
-    offset: int
+    items: list[OrderPageItem] | None
+    total: int | None
+    limit: int | None
+    offset: int | None
 
 
 class OrderVersionSnapshot(View):
     id: int
     number: str
-    customer: OrderCustomer
-    customer_po: str
+    customer: OrderCustomer | None
+    customer_po: str | None
     order_date: str | None
     requested_date: str | None
     promised_date: str | None
-    channel: str
+    channel: str | None
     special_requirements: str | None
     status: str
     urgent: bool
-    urgent_reasons: list[str]
+    urgent_reasons: list[str] | None
     urgent_reason: Any
-    priority: str
-    priority_rank: int
-    amount: str
-    lines: list[OrderLine]
-    revision: int
+    priority: str | None
+    priority_rank: int | None
+    amount: str | None
+    lines: list[OrderLine] | None
+    revision: int | None
     created_by: int | None
     owner_id: Any
 
 
 class OrderVersion(View):
-    revision: int
-    snapshot: OrderVersionSnapshot
+    revision: int | None
+    snapshot: OrderVersionSnapshot | None
     created_at: str | None
     created_by: int | None

@@ -21,6 +21,6 @@ class Me(View):
 
 
 class Token(View):
-    access_token: str
-    token_type: str
+    access_token: str | None
+    token_type: str | None
     role: str
