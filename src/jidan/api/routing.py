@@ -34,7 +34,13 @@ MEANING = {
 }
 
 
-def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: The route answers an Excel workbook, not JSON (with ``response_class=Response``).
+WORKBOOK: dict[int | str, dict[str, Any]] = {200: {
+    "description": "An Excel workbook.", "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The ``responses=`` entry documenting these error statuses with the shared body."""
     return {status: {"model": ErrorBody, "description": MEANING[status]} for status in statuses}
 
@@ -69,7 +75,7 @@ class ApiRoute(APIRoute):
     def __init__(self, path: str, endpoint, **kwargs):
         declared = kwargs.get("responses") or {}
         methods = set(kwargs.get("methods") or ["GET"])
-        kwargs["responses"] = {**errors(*error_statuses(path, endpoint, methods)), **declared}
+        kwargs["responses"] = {**error_responses(*error_statuses(path, endpoint, methods)), **declared}
         # a view's optional fields stay absent when the service left them out, never null
         kwargs["response_model_exclude_unset"] = True
         super().__init__(path, endpoint, **kwargs)

@@ -54,15 +54,15 @@ def field_errors(exc: RequestValidationError) -> dict[str, str]:
 
 
 def methods_at(request: Request, besides: str | None = None) -> set[str]:
-    """The methods the routes at this URL take, leaving out the routes of path ``besides``.
+    """The methods of the most specific routes at this URL (a fixed path such as
+    /orders/export.xlsx before /orders/{order_id}), leaving out the routes of path ``besides``.
 
     Starlette's own ``Allow`` on a 405 names only the first route's methods, while /users is two
     routes (GET and POST)."""
-    methods = set()
-    for route in iter_route_contexts(request.app.routes):
-        if route.path != besides and route.methods and route.matches(request.scope)[0] is not Match.NONE:
-            methods |= route.methods
-    return methods
+    matches = [(route.path.count("{"), route.methods) for route in iter_route_contexts(request.app.routes)
+               if route.path != besides and route.methods and route.matches(request.scope)[0] is not Match.NONE]
+    fewest = min((params for params, _ in matches), default=0)
+    return {method for params, methods in matches if params == fewest for method in methods}
 
 
 def other_resource(request: Request) -> set[str]:

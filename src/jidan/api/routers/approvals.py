@@ -1,7 +1,6 @@
 """Review and approval (B1–B7, A6) and change requests (H1–H3): chains, delegations, signing."""
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -11,7 +10,7 @@ from pydantic import Field
 from jidan.api.deps import SESSION_COOKIE, ActorDep, CtxDep, bearer
 from jidan.api.routing import ApiRoute
 from jidan.api.schemas.approvals import Chain, ChangeRequest, Delegation, Letter, Pending, ReviewRecord
-from jidan.api.schemas import Code, LineIn, Strict
+from jidan.api.schemas import Code, Day, LineIn, Moment, Strict
 from jidan.domain.approval import INSTRUCTION_LEVERS, ChainRule, Conditions, Opinion, Phase, StepRule
 from jidan.domain.roles import Role
 from jidan.services.approvals import chains as approval_chains
@@ -56,8 +55,8 @@ class ChainIn(Strict):
 
 class DelegationIn(Strict):
     deputy: str = Field(min_length=1, max_length=50)
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     reason: str | None = Field(None, max_length=500)
     principal: str | None = Field(None, min_length=1, max_length=50)
 
@@ -71,8 +70,8 @@ class SignIn(Strict):
 
     opinion: Opinion = Opinion.AGREE
     comment: str | None = Field(None, max_length=1000)
-    suggested_date: date | None = None
-    committed_date: date | None = None
+    suggested_date: Day | None = None
+    committed_date: Day | None = None
     levers: list[Lever] = Field(default_factory=list, max_length=len(INSTRUCTION_LEVERS))
     on_behalf_of: str | None = Field(None, min_length=1, max_length=50)
     password: str | None = Field(None, max_length=200)
@@ -82,7 +81,7 @@ class SignIn(Strict):
 class ChangeIn(Strict):
     reason: str = Field(min_length=1, max_length=1000)
     customer_confirmation: str = Field(min_length=1, max_length=500)
-    requested_date: date | None = None
+    requested_date: Day | None = None
     lines: list[LineIn] | None = Field(None, min_length=1, max_length=200)
     special_requirements: str | None = Field(None, max_length=2000)
     version: int | None = Field(None, ge=1)

@@ -1,7 +1,7 @@
 """The floor: tasks and reports, progress, work centers, process exceptions, inspections (D–F)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -11,7 +11,7 @@ from pydantic import Field
 from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.routing import ApiRoute
 from jidan.api.schemas.execution import GroupLeader, Inspection, OrderInspections, ProcessException, ProductionNotice, Progress, ProgressUpdate, Task, WorkCenter, WorkCenterBoard, WorkGroup
-from jidan.api.schemas import Code, Strict
+from jidan.api.schemas import Code, Day, Moment, Seconds, Strict
 from jidan.services.execution import exceptions
 from jidan.services.execution import floor as execution
 from jidan.services.execution import quality
@@ -91,7 +91,7 @@ MeasureName = Literal["overtime", "outside_processing", "new_date"]
 Version = Annotated[int, Field(ge=1)]
 
 
-def _naive(value: datetime | None) -> datetime | None:
+def _naive(value: Moment | None) -> datetime | None:
     """Factory-local wall time, as every time is stored."""
     return value.replace(tzinfo=None) if value else None
 
@@ -105,12 +105,12 @@ class ExceptionIn(Strict):
     estimated_delay_minutes: int = Field(ge=0, le=100_000)
     task_id: int | None = Field(None, ge=1, le=2**31 - 1)
     work_center: Code | None = None
-    down_from: datetime | None = None
-    down_until: datetime | None = None
+    down_from: Moment | None = None
+    down_until: Moment | None = None
 
 
 class ReplanIn(Strict):
-    time_limit: float = Field(2.0, ge=0, le=30)
+    time_limit: Seconds = Field(2.0, ge=0, le=30)
     version: Version | None = None
 
 
@@ -122,7 +122,7 @@ class ApplyIn(Strict):
 
 class ApproveIn(Strict):
     measure: MeasureName
-    new_date: date | None = None
+    new_date: Day | None = None
     note: Note | None = None
     version: Version | None = None
 
@@ -217,7 +217,7 @@ class InspectionIn(Strict):
     note: Note | None = None
     disposition: Literal["rework", "scrap"] | None = None
     rework_from_seq: int | None = Field(None, ge=1, le=9999)
-    time_limit: float = Field(1.0, ge=0, le=30)
+    time_limit: Seconds = Field(1.0, ge=0, le=30)
 
 
 @router.post("/orders/{order_id}/inspections", status_code=201, response_model=Inspection)

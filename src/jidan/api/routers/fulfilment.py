@@ -5,12 +5,12 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
-from pydantic import Field, NaiveDatetime
+from pydantic import Field
 
 from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.routing import ApiRoute
 from jidan.api.schemas.fulfilment import Document, EmergencyMember, EmergencyOrganisation, Feedback, FeedbackForm, FeedbackGiven, FeedbackRequest, Incident, LogisticsBoard, OrderRecord, OrderToReceive, Receipt, Shipment
-from jidan.api.schemas import Strict
+from jidan.api.schemas import LocalMoment, Strict
 from jidan.services.fulfilment import incidents
 from jidan.services.fulfilment import records
 from jidan.services.fulfilment import shipping
@@ -69,7 +69,7 @@ class ShipmentIn(Strict):
     transport_mode: str = Field(max_length=10)
     carrier: Short
     tracking_no: str = Field(max_length=60)
-    expected_arrival: NaiveDatetime
+    expected_arrival: LocalMoment
     freight_cost: Money | None = None
     mode_reason: Note | None = None
     note: Note | None = None
@@ -86,7 +86,7 @@ class DispatchIn(Strict):
 
 class DeliveryIn(Strict):
     signed_by: Short
-    delivered_at: NaiveDatetime | None = None
+    delivered_at: LocalMoment | None = None
     version: Version | None = None
 
 
@@ -107,7 +107,7 @@ class IncidentIn(Strict):
 class SolutionIn(Strict):
     solution: Note
     owner: str = Field(max_length=50)
-    due_at: NaiveDatetime
+    due_at: LocalMoment
     version: Version | None = None
 
 

@@ -1,7 +1,7 @@
 """Customers, products (with routing and BOM), the plant and the calendar."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.routing import ApiRoute
 from jidan.api.schemas.masterdata import AuditCheck, CalendarDay, Customer, Plant, Product
-from jidan.api.schemas import CalendarDayIn, CustomerIn, ProductIn
+from jidan.api.schemas import CalendarDayIn, CustomerIn, Day, ProductIn
 from jidan.services import audit
 from jidan.services.masterdata import calendar
 from jidan.services.masterdata import catalogue as masterdata
@@ -54,13 +54,13 @@ def plant(ctx: CtxDep, actor: ActorDep) -> dict:
 
 
 @router.get("/calendar", response_model=list[CalendarDay])
-def calendar_days(ctx: CtxDep, actor: ActorDep, start: date,
+def calendar_days(ctx: CtxDep, actor: ActorDep, start: Day,
                   days: Annotated[int, Query(ge=1, le=366)] = 31) -> list[dict]:
     return calendar.list_days(ctx, start, start + timedelta(days=days - 1))
 
 
 @router.put("/calendar/{day}", response_model=CalendarDay)
-def set_calendar_day(day: date, body: CalendarDayIn, ctx: CtxDep, actor: ActorDep) -> dict:
+def set_calendar_day(day: Day, body: CalendarDayIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return calendar.set_day(ctx, actor, day, body.working, body.note)
 
 

@@ -1,7 +1,6 @@
 """Materials (C6): stock, purchase orders and material delivery delay requests."""
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -10,9 +9,9 @@ from fastapi.responses import Response
 from pydantic import Field
 
 from jidan.api.deps import ActorDep, CtxDep
-from jidan.api.routing import ApiRoute
+from jidan.api.routing import WORKBOOK, XLSX, ApiRoute
 from jidan.api.schemas.materials import DelayRequest, PurchaseOrder, PurchaseRequest, Stock
-from jidan.api.schemas import Code, Strict
+from jidan.api.schemas import Code, Day, Strict
 from jidan.services.materials import purchasing as materials
 from jidan.services.materials import purchase_requests
 from jidan.services.materials.purchasing import NewPurchaseOrder
@@ -35,7 +34,7 @@ class StockIn(Strict):
 class PurchaseOrderIn(Strict):
     material: Code
     quantity: Annotated[Decimal, Field(gt=0, lt=Decimal("1e10"), max_digits=16, decimal_places=3)]
-    due_date: date
+    due_date: Day
     supplier: str = Field(min_length=1, max_length=50)
     note: Annotated[str, Field(max_length=2000)] | None = None
 
@@ -43,7 +42,7 @@ class PurchaseOrderIn(Strict):
 class PurchaseOrderEditIn(Strict):
     version: int = Field(ge=1)
     quantity: Annotated[Decimal, Field(gt=0, lt=Decimal("1e10"), max_digits=16, decimal_places=3)] | None = None
-    due_date: date | None = None
+    due_date: Day | None = None
     note: Annotated[str, Field(max_length=2000)] | None = None
 
 
@@ -60,7 +59,7 @@ class DelayRequestIn(Strict):
     """材料交期延迟申请单: which purchase order, the new date, why."""
 
     purchase_order_id: Id
-    new_date: date
+    new_date: Day
     reason: Reason
 
 
@@ -70,7 +69,6 @@ class DecisionIn(Strict):
     version: int | None = Field(None, ge=1)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PoStatus = Literal["open", "received", "cancelled"]
 RequestStatus = Literal["pending", "approved", "rejected"]
 
@@ -97,7 +95,7 @@ def create_purchase_order(body: PurchaseOrderIn, ctx: CtxDep, actor: ActorDep) -
         body.material, body.quantity, body.due_date, body.supplier, body.note))
 
 
-@router.get("/purchase-orders/export.xlsx")
+@router.get("/purchase-orders/export.xlsx", response_class=Response, responses=WORKBOOK)
 def export_purchase_orders(ctx: CtxDep, actor: ActorDep) -> Response:
     return Response(materials.export_purchase_orders(ctx, actor), media_type=XLSX,
                     headers={"Content-Disposition": 'attachment; filename="purchase-orders.xlsx"'})
@@ -149,7 +147,7 @@ class OrderRequestIn(Strict):
     """The purchase order a request becomes: supplier, due date, quantity (default: the request's)."""
 
     supplier: str = Field(min_length=1, max_length=50)
-    due_date: date
+    due_date: Day
     quantity: Annotated[Decimal, Field(gt=0, lt=Decimal("1e10"), max_digits=16, decimal_places=3)] | None = None
     note: Annotated[str, Field(max_length=1900)] | None = None
     version: int | None = Field(None, ge=1)

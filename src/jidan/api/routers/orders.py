@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Header, Path, Query, UploadFile
+from fastapi.responses import Response
 
 from jidan.services.ports import OrderFilter
 from jidan.api.deps import ActorDep, CtxDep
-from jidan.api.routing import ApiRoute
+from jidan.api.routing import WORKBOOK, XLSX, ApiRoute
 from jidan.api.schemas.orders import ImportResult, Order, OrderEvent, OrderPage, OrderVersion
 from jidan.api.schemas import ActionIn, LineIn, OrderEditIn, OrderIn, OwnerIn
 from jidan.domain import errors
@@ -53,18 +53,18 @@ async def import_orders(file: UploadFile, ctx: CtxDep, actor: ActorDep) -> dict:
     return importing.import_orders(ctx, actor, file.filename or "upload", content)
 
 
-@router.get("/export.xlsx")
+@router.get("/export.xlsx", response_class=Response, responses=WORKBOOK)
 def export_orders(ctx: CtxDep, actor: ActorDep, urgent: bool | None = None) -> Response:
     data = importing.export_orders(ctx, actor, OrderFilter(urgent=urgent, limit=10_000))
-    return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return Response(data, media_type=XLSX,
                     headers={"Content-Disposition": 'attachment; filename="orders.xlsx"'})
 
 
-@router.get("/import-template.xlsx")
+@router.get("/import-template.xlsx", response_class=Response, responses=WORKBOOK)
 def import_template(actor: ActorDep) -> Response:
     return Response(importing.template(), headers={
         "Content-Disposition": 'attachment; filename="order-import-template.xlsx"'},
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        media_type=XLSX)
 
 
 @router.get("/{order_id}", response_model=Order)
@@ -80,7 +80,7 @@ def edit_order(order_id: int, body: OrderEditIn, ctx: CtxDep, actor: ActorDep) -
 
 
 @router.post("/{order_id}/actions/{action}", response_model=Order)
-def act(order_id: int, action: str, ctx: CtxDep, actor: ActorDep, body: ActionIn | None = None) -> dict:
+def act(order_id: int, action: Annotated[str, Path(json_schema_extra={"enum": list(ACTIONS)})], ctx: CtxDep, actor: ActorDep, body: ActionIn | None = None) -> dict:
     if action not in ACTIONS:
         raise errors.ValidationFailed(f"unknown action {action!r}", fields={"action": "unknown_action"})
     body = body or ActionIn()

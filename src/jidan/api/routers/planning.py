@@ -8,9 +8,9 @@ from fastapi import APIRouter, Path, Query
 from pydantic import Field
 
 from jidan.api.deps import ActorDep, CtxDep
-from jidan.api.routing import ApiRoute
+from jidan.api.routing import ApiRoute, error_responses
 from jidan.api.schemas.planning import Load, OrderPlan, Promise, Run, RunSummary
-from jidan.api.schemas import Code, Strict
+from jidan.api.schemas import Code, Moment, Seconds, Strict
 from jidan.domain import errors
 from jidan.services.planning import runs as planning
 
@@ -29,11 +29,11 @@ class RunIn(Strict):
     disturbance: Literal["machine_down", "material_late", "order_changed"] = "machine_down"
     order_id: int | None = Field(None, ge=1, le=2**31 - 1)
     work_center: str | None = Field(None, max_length=30)
-    down_from: datetime | None = None
-    down_until: datetime | None = None
+    down_from: Moment | None = None
+    down_until: Moment | None = None
     material: Code | None = None
-    available_from: datetime | None = None
-    time_limit: float = Field(5.0, ge=0, le=60)
+    available_from: Moment | None = None
+    time_limit: Seconds = Field(5.0, ge=0, le=60)
 
 
 class AcceptIn(Strict):
@@ -42,15 +42,15 @@ class AcceptIn(Strict):
 
 class PromiseIn(Strict):
     order_id: int = Field(ge=1, le=2**31 - 1)
-    time_limit: float = Field(1.0, ge=0, le=30)
+    time_limit: Seconds = Field(1.0, ge=0, le=30)
 
 
-@router.post("/promise", response_model=Promise)
+@router.post("/promise", response_model=Promise, responses=error_responses(404))
 def promise(body: PromiseIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return planning.promise(ctx, actor, body.order_id, body.time_limit)
 
 
-@router.post("/runs", status_code=201, response_model=Run)
+@router.post("/runs", status_code=201, response_model=Run, responses=error_responses(404))
 def propose(body: RunIn, ctx: CtxDep, actor: ActorDep) -> dict:
     if body.kind == "full":
         return planning.propose_full(ctx, actor, body.time_limit)
@@ -78,7 +78,7 @@ def _repair(body: RunIn, ctx, actor) -> dict:
     return planning.propose_order_changed(ctx, actor, body.order_id, body.time_limit)
 
 
-def _local(moment: datetime) -> datetime:
+def _local(moment: Moment) -> datetime:
     """Factory-local wall time, as the plan keeps it."""
     return moment.replace(tzinfo=None)
 

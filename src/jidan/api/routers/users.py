@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form
 
 from jidan.api.deps import ActorDep, CtxDep
-from jidan.api.routing import ApiRoute, errors
+from jidan.api.routing import ApiRoute, error_responses
 from jidan.api.schemas.users import Me, Token, User
 from jidan.api.schemas import UserIn
 from jidan.services import auth
@@ -15,9 +14,11 @@ from jidan.services import auth
 router = APIRouter(tags=["auth and users"], route_class=ApiRoute)
 
 
-@router.post("/auth/token", response_model=Token, responses=errors(401))
-def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], ctx: CtxDep) -> dict:
-    session = auth.login(ctx, form.username, form.password, kind="api")
+@router.post("/auth/token", response_model=Token, responses=error_responses(401))
+def token(username: Annotated[str, Form(min_length=1, max_length=50)],
+          password: Annotated[str, Form(min_length=1, max_length=200)], ctx: CtxDep) -> dict:
+    """The OAuth2 password flow (other form fields, such as grant_type, are ignored)."""
+    session = auth.login(ctx, username, password, kind="api")
     return {"access_token": session["token"], "token_type": "bearer", "role": session["role"]}
 
 

@@ -1,11 +1,14 @@
 """Request bodies: strict (unknown fields are refused), with limits on every size."""
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, NaiveDatetime, WithJsonSchema
+
+from pydantic.fields import FieldInfo
 
 from jidan.http.fields import Channel
 
@@ -13,8 +16,78 @@ Code = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9_.
 Text = Annotated[str, Field(max_length=2000)]
 
 
+def _as_text(kind: str, pattern: str):
+    """A validator that takes a date or time only as the text the document states."""
+    def check(value):
+        if isinstance(value, str) and not re.fullmatch(pattern, value):
+            raise ValueError(f"a {kind} is written {pattern}")
+        if isinstance(value, (bool, int, float)):
+            raise ValueError(f"a {kind} is written as text")
+        return value
+    return check
+
+
+DAY = r"\d{4}-\d{2}-\d{2}"
+#: As documented: days up to the 28th, so every day the pattern allows exists.
+LOCAL_TIME = r"[12]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?"
+#: A calendar day, only as ``YYYY-MM-DD`` (pydantic alone reads 0 or "0" as 1970-01-01).
+Day = Annotated[date, BeforeValidator(_as_text("day", DAY))]
+#: A moment, as ISO 8601 text (pydantic alone reads a number as seconds since 1970).
+Moment = Annotated[datetime, BeforeValidator(_as_text("time", DAY + r"T.*"))]
+#: Factory-local wall time without an offset, which an OpenAPI ``date-time`` would require.
+LocalMoment = Annotated[NaiveDatetime, WithJsonSchema({"type": "string", "pattern": f"^{LOCAL_TIME}$"}),
+                        BeforeValidator(_as_text("local time", LOCAL_TIME))]
+#: Seconds the planner may search: a number (strict, so ``true`` is not read as one second).
+Seconds = Annotated[float, Field(strict=True)]
+
+
+def _limits(field: FieldInfo) -> dict:
+    """``max_digits`` and ``decimal_places`` of a field, also when set inside ``Annotated[...] | None``."""
+    found = {}
+    infos = [field] + [m for arg in get_args(field.annotation) for m in getattr(arg, "__metadata__", ())
+                       if isinstance(m, FieldInfo)]
+    for info in infos:
+        for meta in info.metadata:
+            for key in ("max_digits", "decimal_places"):
+                if getattr(meta, key, None) is not None:
+                    found[key] = getattr(meta, key)
+    return found
+
+
+def _document_limits(schema: dict, model: type[BaseModel]) -> None:
+    """State in the document the limits pydantic enforces but does not write down.
+
+    A decimal is documented as any number or *any* string: add its digits and places to both
+    forms (the string as a plain decimal: unsigned when it must not be negative, not zero when
+    it must be positive). A required text is stripped of spaces before its length is checked, so
+    it must hold something besides spaces."""
+    for name, prop in schema.get("properties", {}).items():
+        kinds = prop.get("anyOf", [prop])
+        for kind in kinds:
+            if kind.get("type") == "string" and kind.get("minLength") and "pattern" not in kind:
+                kind["pattern"] = r"\S"
+        number = next((k for k in kinds if k.get("type") == "number"), None)
+        text = next((k for k in kinds if k == {"type": "string"}), None)
+        limits = _limits(model.model_fields[name])
+        if number is None or text is None or len(limits) < 2:
+            continue
+        places, whole = limits["decimal_places"], limits["max_digits"] - limits["decimal_places"]
+        number.setdefault("maximum", float(10 ** whole) - 10.0 ** -places)
+        number["multipleOf"] = 10.0 ** -places
+        if "minimum" not in number and "exclusiveMinimum" not in number:
+            number["minimum"] = -number["maximum"]
+        below = len(str(int(number["exclusiveMaximum"]))) - 1 if "exclusiveMaximum" in number else whole
+        digits = rf"\d{{0,{min(whole, below) - 1}}}(\.\d{{1,{places}}})?$"
+        if number.get("exclusiveMinimum", -1) >= 0:
+            text["pattern"] = "^0*[1-9]" + digits
+        elif number.get("minimum", -1) >= 0:
+            text["pattern"] = r"^\d" + digits
+        else:
+            text["pattern"] = r"^-?\d" + digits
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_document_limits)
 
 
 class LineIn(Strict):
@@ -26,7 +99,7 @@ class LineIn(Strict):
 class OrderIn(Strict):
     customer: Code
     customer_po: str = Field(min_length=1, max_length=60)
-    requested_date: date
+    requested_date: Day
     lines: list[LineIn] = Field(min_length=1, max_length=200)
     channel: Channel = "phone"
     special_requirements: Text | None = None
@@ -36,7 +109,7 @@ class OrderIn(Strict):
 
 class OrderEditIn(Strict):
     version: int = Field(ge=1)
-    requested_date: date | None = None
+    requested_date: Day | None = None
     special_requirements: Text | None = None
     urgent_reason: Annotated[str, Field(max_length=500)] | None = None
     lines: list[LineIn] | None = Field(None, min_length=1, max_length=200)
@@ -95,5 +168,5 @@ class UserIn(Strict):
 
 
 class CalendarDayIn(Strict):
-    working: bool
+    working: bool = Field(strict=True)
     note: str | None = Field(None, max_length=200)

@@ -37,15 +37,15 @@ class Letter(View):
 
 
 class ChainStep(View):
-    stage: int | None
-    role: str
-    name: str | None
-    phase: str | None
-    required: int | None
-    min_amount: str | None
-    urgent_only: bool
-    key_customer_only: bool
-    deadline_hours: float | None
+    stage: int | None | None = None
+    role: str | None = None
+    name: str | None | None = None
+    phase: str | None | None = None
+    required: int | None | None = None
+    min_amount: str | None = None
+    urgent_only: bool | None = None
+    key_customer_only: bool | None = None
+    deadline_hours: float | None = None
 
 
 class Chain(View):
@@ -62,162 +62,162 @@ class Chain(View):
 
 
 class ReviewRecordOrderCustomer(View):
-    code: str
-    name: str | None
-    priority_class: str | None
+    code: str | None = None
+    name: str | None | None = None
+    priority_class: str | None | None = None
 
 
 class ReviewRecordOrderLine(View):
-    line_no: int | None
-    product: str | None
-    product_name: str | None
-    quantity: int | None
-    unit_price: str | None
-    amount: str | None
+    line_no: int | None | None = None
+    product: str | None | None = None
+    product_name: str | None | None = None
+    quantity: int | None | None = None
+    unit_price: str | None | None = None
+    amount: str | None | None = None
 
 
 class ReviewRecordOrder(View):
-    id: int
-    number: str
-    customer: ReviewRecordOrderCustomer | None
-    customer_po: str | None
-    order_date: str | None
-    requested_date: str | None
-    promised_date: str | None
-    channel: str | None
-    special_requirements: str | None
-    status: str
-    held_from: Any
-    urgent: bool
-    urgent_reasons: list[str] | None
-    urgent_reason: Any
-    priority: str | None
-    priority_rank: int | None
-    amount: str | None
-    lines: list[ReviewRecordOrderLine] | None
-    revision: int | None
-    version: int
-    created_by: int | None
-    owner_id: Any
-    created_at: str | None
-    allowed_actions: list[str] | None
+    id: int | None = None
+    number: str | None = None
+    customer: ReviewRecordOrderCustomer | None | None = None
+    customer_po: str | None | None = None
+    order_date: str | None | None = None
+    requested_date: str | None | None = None
+    promised_date: str | None = None
+    channel: str | None | None = None
+    special_requirements: str | None = None
+    status: str | None = None
+    held_from: Any = None
+    urgent: bool | None = None
+    urgent_reasons: list[str] | None | None = None
+    urgent_reason: Any = None
+    priority: str | None | None = None
+    priority_rank: int | None | None = None
+    amount: str | None | None = None
+    lines: list[ReviewRecordOrderLine] | None | None = None
+    revision: int | None | None = None
+    version: int | None = None
+    created_by: int | None | None = None
+    owner_id: Any = None
+    created_at: str | None | None = None
+    allowed_actions: list[str] | None | None = None
 
 
 class ReviewRecordReviewStep(View):
-    key: str | None
-    stage: int | None
-    role: str
-    name: str | None
-    phase: str | None
-    required: int | None
-    deadline_hours: float | None
-    count: int | None
-    done: bool
-    open: bool
-    due_at: str | None
-    overdue: bool
-    signatures: list[dict[str, Any]] | None
+    key: str | None | None = None
+    stage: int | None | None = None
+    role: str | None = None
+    name: str | None | None = None
+    phase: str | None | None = None
+    required: int | None | None = None
+    deadline_hours: float | None = None
+    count: int | None | None = None
+    done: bool | None = None
+    open: bool | None = None
+    due_at: str | None = None
+    overdue: bool | None = None
+    signatures: list[dict[str, Any]] | None | None = None
 
 
 class ReviewRecordReviewFeasibility(View):
-    order: str | None
-    requested_date: str | None
-    due: str | None
-    without_moving: dict[str, Any] | None
-    with_insertion: dict[str, Any] | None
-    bottleneck: str | None
-    levers: list[dict[str, Any]] | None
-    material: dict[str, Any] | None
+    order: str | None | None = None
+    requested_date: str | None | None = None
+    due: str | None | None = None
+    without_moving: dict[str, Any] | None | None = None
+    with_insertion: dict[str, Any] | None | None = None
+    bottleneck: str | None | None = None
+    levers: list[dict[str, Any]] | None | None = None
+    material: dict[str, Any] | None | None = None
 
 
 class ReviewRecordReviewInstruction(View):
-    levers: list[str] | None
-    note: str | None
-    by: int | None
+    levers: list[str] | None | None = None
+    note: str | None | None = None
+    by: int | None | None = None
 
 
 class ReviewRecordReviewSignature(View):
-    id: int
-    step: str | None
-    role: str
-    user: str | None
-    user_id: int | None
-    on_behalf_of: Any
-    meaning: str | None
-    opinion: str | None
-    comment: str | None
-    suggested_date: str | None
-    method: str | None
-    revision: int | None
-    signed_at: str | None
+    id: int | None = None
+    step: str | None | None = None
+    role: str | None = None
+    user: str | None | None = None
+    user_id: int | None | None = None
+    on_behalf_of: Any = None
+    meaning: str | None | None = None
+    opinion: str | None | None = None
+    comment: str | None = None
+    suggested_date: str | None = None
+    method: str | None | None = None
+    revision: int | None | None = None
+    signed_at: str | None | None = None
 
 
 class ReviewRecordReview(View):
-    id: int
-    revision: int | None
-    chain_code: str | None
-    chain_name: str | None
-    status: str
-    steps: list[ReviewRecordReviewStep] | None
-    stages: list[int] | None
-    feasibility: ReviewRecordReviewFeasibility | None
-    decision: str | None
-    decision_note: str | None
-    instruction: ReviewRecordReviewInstruction | None
-    committed_date: str | None
-    started_by: str | None
-    started_at: str | None
-    closed_at: str | None
-    signatures: list[ReviewRecordReviewSignature] | None
-    version: int
+    id: int | None = None
+    revision: int | None | None = None
+    chain_code: str | None | None = None
+    chain_name: str | None | None = None
+    status: str | None = None
+    steps: list[ReviewRecordReviewStep] | None | None = None
+    stages: list[int] | None | None = None
+    feasibility: ReviewRecordReviewFeasibility | None | None = None
+    decision: str | None = None
+    decision_note: str | None = None
+    instruction: ReviewRecordReviewInstruction | None = None
+    committed_date: str | None = None
+    started_by: str | None | None = None
+    started_at: str | None | None = None
+    closed_at: str | None = None
+    signatures: list[ReviewRecordReviewSignature] | None | None = None
+    version: int | None = None
 
 
 class ReviewRecordPreviewStep(View):
-    key: str | None
-    stage: int | None
-    role: str
-    name: str | None
-    phase: str | None
-    required: int | None
-    deadline_hours: float | None
+    key: str | None | None = None
+    stage: int | None | None = None
+    role: str | None = None
+    name: str | None | None = None
+    phase: str | None | None = None
+    required: int | None | None = None
+    deadline_hours: float | None | None = None
 
 
 class ReviewRecordPreview(View):
-    chain_code: str | None
-    chain_name: str | None
-    steps: list[ReviewRecordPreviewStep] | None
+    chain_code: str | None | None = None
+    chain_name: str | None | None = None
+    steps: list[ReviewRecordPreviewStep] | None | None = None
 
 
 class ReviewRecordLetter(View):
-    id: int
-    order_id: int | None
-    revision: int | None
-    committed_date: str | None
-    recipient: str | None
-    subject: str | None
-    body: str | None
-    created_at: str | None
-    created_by: str | None
-    sent_to: Any
-    sent_by: Any
-    sent_at: Any
-    outbox_id: Any
-    version: int
+    id: int | None = None
+    order_id: int | None | None = None
+    revision: int | None | None = None
+    committed_date: str | None | None = None
+    recipient: str | None | None = None
+    subject: str | None | None = None
+    body: str | None | None = None
+    created_at: str | None | None = None
+    created_by: str | None | None = None
+    sent_to: Any = None
+    sent_by: Any = None
+    sent_at: Any = None
+    outbox_id: Any = None
+    version: int | None = None
 
 
 class ReviewRecordCanSignItem(View):
-    step: str | None
-    name: str | None
-    phase: str | None
-    on_behalf_of: Any
+    step: str | None | None = None
+    name: str | None | None = None
+    phase: str | None | None = None
+    on_behalf_of: Any = None
 
 
 class ReviewRecordCan(View):
-    open: bool
-    sign: list[ReviewRecordCanSignItem] | None
-    disagree: list[ReviewRecordCanSignItem] | None
-    push_through: list[Any] | None
-    deputy_for: list[Any] | None
+    open: bool | None = None
+    sign: list[ReviewRecordCanSignItem] | None | None = None
+    disagree: list[ReviewRecordCanSignItem] | None | None = None
+    push_through: list[Any] | None | None = None
+    deputy_for: list[Any] | None | None = None
 
 
 class ReviewRecord(View):
@@ -230,24 +230,24 @@ class ReviewRecord(View):
 
 
 class PendingItem(View):
-    kind: str
-    order_id: int | None
-    number: str
-    customer: str | None
-    urgent: bool
-    priority: str | None
-    priority_rank: int | None
-    status: str
-    amount: str | None
-    requested_date: str | None
-    step: str | None
-    step_name: str | None
-    required: int | None
-    count: int | None
-    due_at: str | None
-    on_behalf_of: Any
-    review_open: bool
-    change_id: int | None
+    kind: str | None = None
+    order_id: int | None | None = None
+    number: str | None = None
+    customer: str | None | None = None
+    urgent: bool | None = None
+    priority: str | None | None = None
+    priority_rank: int | None | None = None
+    status: str | None = None
+    amount: str | None | None = None
+    requested_date: str | None | None = None
+    step: str | None | None = None
+    step_name: str | None | None = None
+    required: int | None | None = None
+    count: int | None | None = None
+    due_at: str | None = None
+    on_behalf_of: Any = None
+    review_open: bool | None = None
+    change_id: int | None = None
     kinds: list[str] | None | None = None
 
 
@@ -257,28 +257,28 @@ class Pending(View):
 
 
 class ChangeRequestPreviousLine(View):
-    product: str | None
-    product_name: str | None
-    quantity: int | None
-    unit_price: str | None
+    product: str | None | None = None
+    product_name: str | None | None = None
+    quantity: int | None | None = None
+    unit_price: str | None | None = None
 
 
 class ChangeRequestPrevious(View):
-    requested_date: str | None
-    special_requirements: Any
-    lines: list[ChangeRequestPreviousLine] | None
+    requested_date: str | None | None = None
+    special_requirements: Any = None
+    lines: list[ChangeRequestPreviousLine] | None | None = None
 
 
 class ChangeRequestStep(View):
-    role: str
-    due_at: str | None
-    overdue: bool
-    signature: ReviewRecordReviewSignature | None
+    role: str | None = None
+    due_at: str | None | None = None
+    overdue: bool | None = None
+    signature: ReviewRecordReviewSignature | None = None
 
 
 class ChangeRequestCan(View):
-    sign: bool
-    withdraw: bool
+    sign: bool | None = None
+    withdraw: bool | None = None
 
 
 class ChangeRequest(View):

@@ -7,13 +7,13 @@ from jidan.api.schemas.view import View
 
 
 class ProcessExceptionImpact(View):
-    run_id: int | None
-    moved: int | None
-    slipped: list[Any] | None
-    predicted_completion: str | None
-    due: str | None
-    late: bool
-    late_minutes: int | None
+    run_id: int | None | None = None
+    moved: int | None | None = None
+    slipped: list[Any] | None | None = None
+    predicted_completion: str | None | None = None
+    due: str | None | None = None
+    late: bool | None = None
+    late_minutes: int | None | None = None
 
 
 class ProcessException(View):
@@ -65,40 +65,40 @@ class WorkGroup(View):
 
 
 class OrderInspectionsPoint(View):
-    task_id: int | None
-    operation: str | None
-    name: str | None
-    status: str
-    quantity: int | None
+    task_id: int | None | None = None
+    operation: str | None | None = None
+    name: str | None | None = None
+    status: str | None = None
+    quantity: int | None | None = None
 
 
 class OrderInspectionsFinalItem(View):
-    line_no: int | None
-    product: str | None
-    quantity: int | None
-    passed: int | None
+    line_no: int | None | None = None
+    product: str | None | None = None
+    quantity: int | None | None = None
+    passed: int | None | None = None
 
 
 class OrderInspectionsInspection(View):
-    id: int
-    order_id: int | None
-    task_id: Any
-    stage: str | None
-    line_no: int | None
-    step_seq: Any
-    result: str | None
-    passed_qty: int | None
-    failed_qty: int | None
-    defects: list[Any] | None
-    note: str | None
-    disposition: str | None
-    rework_from_seq: int | None
-    planning_run_id: int | None
-    inspector: str | None
-    inspected_at: str | None
-    operation: Any
-    operation_name: Any
-    rework_tasks: list[int] | None
+    id: int | None = None
+    order_id: int | None | None = None
+    task_id: Any = None
+    stage: str | None | None = None
+    line_no: int | None | None = None
+    step_seq: Any = None
+    result: str | None | None = None
+    passed_qty: int | None | None = None
+    failed_qty: int | None | None = None
+    defects: list[Any] | None | None = None
+    note: str | None = None
+    disposition: str | None = None
+    rework_from_seq: int | None = None
+    planning_run_id: int | None = None
+    inspector: str | None | None = None
+    inspected_at: str | None | None = None
+    operation: Any = None
+    operation_name: Any = None
+    rework_tasks: list[int] | None | None = None
 
 
 class OrderInspections(View):
@@ -111,65 +111,65 @@ class OrderInspections(View):
 
 
 class ProductionNoticeLine(View):
-    line_no: int | None
-    product: str | None
-    product_name: str | None
-    quantity: int | None
+    line_no: int | None | None = None
+    product: str | None | None = None
+    product_name: str | None | None = None
+    quantity: int | None | None = None
 
 
 class ProductionNoticeGroupTask(View):
-    id: int
-    order_id: int | None
-    operation: str | None
-    job: str | None
-    line_no: int | None
-    step_seq: int | None
-    lot: int | None
-    kind: str
-    name: str | None
-    quantity: int | None
-    inspection: bool
-    urgent: bool
-    planned_minutes: int | None
-    status: str
-    worked_minutes: int | None
-    good_qty: Any
-    scrap_qty: Any
-    source: str | None
-    version: int
-    work_center: str | None
-    hours: float | None
-    planned_start: str | None
-    planned_end: str | None
-    started_at: Any
-    finished_at: Any
-    actions: list[str] | None
-    order_number: str | None
-    order_status: str | None
-    priority: str | None
-    customer: str | None
+    id: int | None = None
+    order_id: int | None | None = None
+    operation: str | None | None = None
+    job: str | None | None = None
+    line_no: int | None | None = None
+    step_seq: int | None | None = None
+    lot: int | None | None = None
+    kind: str | None = None
+    name: str | None | None = None
+    quantity: int | None | None = None
+    inspection: bool | None = None
+    urgent: bool | None = None
+    planned_minutes: int | None | None = None
+    status: str | None = None
+    worked_minutes: int | None | None = None
+    good_qty: Any = None
+    scrap_qty: Any = None
+    source: str | None | None = None
+    version: int | None = None
+    work_center: str | None | None = None
+    hours: float | None | None = None
+    planned_start: str | None | None = None
+    planned_end: str | None | None = None
+    started_at: Any = None
+    finished_at: Any = None
+    actions: list[str] | None | None = None
+    order_number: str | None | None = None
+    order_status: str | None | None = None
+    priority: str | None | None = None
+    customer: str | None | None = None
 
 
 class ProductionNoticeGroup(View):
-    department: str | None
-    name: str | None
-    leader: str | None
-    tasks: list[ProductionNoticeGroupTask] | None
-    minutes: int | None
+    department: str | None | None = None
+    name: str | None | None = None
+    leader: str | None = None
+    tasks: list[ProductionNoticeGroupTask] | None | None = None
+    minutes: int | None | None = None
 
 
 class ProductionNoticeNoticeRecipient(View):
-    user: str | None
-    role: str
-    acknowledged_at: Any
-    escalation_level: int | None
+    user: str | None | None = None
+    role: str | None = None
+    acknowledged_at: Any = None
+    escalation_level: int | None | None = None
 
 
 class ProductionNoticeNotice(View):
-    department: str | None
-    kind: str
-    sent_at: str | None
-    recipients: list[ProductionNoticeNoticeRecipient] | None
+    department: str | None | None = None
+    kind: str | None = None
+    sent_at: str | None | None = None
+    recipients: list[ProductionNoticeNoticeRecipient] | None | None = None
 
 
 class ProductionNotice(View):
@@ -188,6 +188,106 @@ class ProductionNotice(View):
 
 
 class ProgressTask(View):
+    id: int | None = None
+    order_id: int | None | None = None
+    operation: str | None | None = None
+    job: str | None | None = None
+    line_no: int | None | None = None
+    step_seq: int | None | None = None
+    lot: int | None | None = None
+    kind: str | None = None
+    name: str | None | None = None
+    quantity: int | None | None = None
+    inspection: bool | None = None
+    urgent: bool | None = None
+    planned_minutes: int | None | None = None
+    status: str | None = None
+    worked_minutes: int | None | None = None
+    good_qty: int | None = None
+    scrap_qty: int | None = None
+    source: str | None | None = None
+    version: int | None = None
+    work_center: str | None | None = None
+    hours: float | None | None = None
+    planned_start: str | None | None = None
+    planned_end: str | None | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    actions: list[str] | None | None = None
+    order_number: str | None | None = None
+    order_status: str | None | None = None
+    priority: str | None | None = None
+    customer: str | None | None = None
+
+
+class ProgressNoticeRecipient(View):
+    user: str | None | None = None
+    role: str | None = None
+    acknowledged_at: str | None = None
+    escalation_level: int | None | None = None
+
+
+class ProgressNotice(View):
+    department: str | None | None = None
+    kind: str | None = None
+    sent_at: str | None | None = None
+    recipients: list[ProgressNoticeRecipient] | None | None = None
+
+
+class Progress(View):
+    order_id: int | None
+    number: str
+    urgent: bool
+    status: str
+    done: int | None
+    total: int | None
+    percent: int | None
+    remaining_minutes: int | None
+    lateness_minutes: int | None
+    predicted_completion: str | None
+    due: str | None
+    late: bool
+    due_date: str | None
+    tasks: list[ProgressTask] | None
+    notices: list[ProgressNotice] | None
+
+
+class ProgressUpdate(View):
+    order_id: int | None
+    to: str | None
+    stage: str | None
+    expected: str | None
+    outbox_id: int | None
+
+
+class InspectionDefect(View):
+    code: str | None = None
+    count: int | None | None = None
+
+
+class Inspection(View):
+    id: int
+    order_id: int | None
+    task_id: int | None
+    stage: str | None
+    line_no: int | None
+    step_seq: int | None
+    result: str | None
+    passed_qty: int | None
+    failed_qty: int | None
+    defects: list[InspectionDefect] | None
+    note: str | None
+    disposition: str | None
+    rework_from_seq: int | None
+    planning_run_id: int | None
+    inspector: str | None
+    inspected_at: str | None
+    operation: str | None
+    operation_name: str | None
+    rework_tasks: list[int] | None
+
+
+class Task(View):
     id: int
     order_id: int | None
     operation: str | None
@@ -218,76 +318,6 @@ class ProgressTask(View):
     order_status: str | None
     priority: str | None
     customer: str | None
-
-
-class ProgressNoticeRecipient(View):
-    user: str | None
-    role: str
-    acknowledged_at: str | None
-    escalation_level: int | None
-
-
-class ProgressNotice(View):
-    department: str | None
-    kind: str
-    sent_at: str | None
-    recipients: list[ProgressNoticeRecipient] | None
-
-
-class Progress(View):
-    order_id: int | None
-    number: str
-    urgent: bool
-    status: str
-    done: int | None
-    total: int | None
-    percent: int | None
-    remaining_minutes: int | None
-    lateness_minutes: int | None
-    predicted_completion: str | None
-    due: str | None
-    late: bool
-    due_date: str | None
-    tasks: list[ProgressTask] | None
-    notices: list[ProgressNotice] | None
-
-
-class ProgressUpdate(View):
-    order_id: int | None
-    to: str | None
-    stage: str | None
-    expected: str | None
-    outbox_id: int | None
-
-
-class InspectionDefect(View):
-    code: str
-    count: int | None
-
-
-class Inspection(View):
-    id: int
-    order_id: int | None
-    task_id: int | None
-    stage: str | None
-    line_no: int | None
-    step_seq: int | None
-    result: str | None
-    passed_qty: int | None
-    failed_qty: int | None
-    defects: list[InspectionDefect] | None
-    note: str | None
-    disposition: str | None
-    rework_from_seq: int | None
-    planning_run_id: int | None
-    inspector: str | None
-    inspected_at: str | None
-    operation: str | None
-    operation_name: str | None
-    rework_tasks: list[int] | None
-
-
-Task = ProgressTask
 
 
 class GroupLeader(View):

@@ -23,18 +23,18 @@ class FeedbackRequest(View):
 
 
 class ShipmentCustomer(View):
-    code: str
-    name: str | None
-    email: str | None
-    contact: Any
+    code: str | None = None
+    name: str | None | None = None
+    email: str | None = None
+    contact: Any = None
 
 
 class ShipmentLine(View):
-    line_no: int | None
-    product: str | None
-    product_name: str | None
-    quantity: int | None
-    unit: str | None
+    line_no: int | None | None = None
+    product: str | None | None = None
+    product_name: str | None | None = None
+    quantity: int | None | None = None
+    unit: str | None | None = None
 
 
 class Shipment(View):
@@ -70,8 +70,8 @@ class Shipment(View):
 
 
 class IncidentCustomer(View):
-    code: str
-    name: str | None
+    code: str | None = None
+    name: str | None | None = None
 
 
 class IncidentGaps(View):
@@ -81,9 +81,9 @@ class IncidentGaps(View):
 
 
 class IncidentFollowup(View):
-    note: str | None
-    by: str | None
-    at: str | None
+    note: str | None | None = None
+    by: str | None | None = None
+    at: str | None | None = None
 
 
 class Incident(View):
@@ -160,17 +160,17 @@ class Document(View):
 
 
 class EmergencyOrganisationLeadershipItem(View):
-    id: int
-    user_id: int | None
-    group_name: str | None
-    duty: str | None
-    added_by: int | None
-    added_at: str | None
-    version: int
-    username: str
-    display_name: str | None
-    role: str
-    active: bool
+    id: int | None = None
+    user_id: int | None | None = None
+    group_name: str | None | None = None
+    duty: str | None | None = None
+    added_by: int | None | None = None
+    added_at: str | None | None = None
+    version: int | None = None
+    username: str | None = None
+    display_name: str | None | None = None
+    role: str | None = None
+    active: bool | None = None
 
 
 class EmergencyOrganisation(View):
@@ -208,45 +208,45 @@ class Feedback(View):
 
 
 class LogisticsBoardToShipItemCustomer(View):
-    code: str
-    name: str | None
-    priority_class: str | None
+    code: str | None = None
+    name: str | None | None = None
+    priority_class: str | None | None = None
 
 
 class LogisticsBoardToShipItemLine(View):
-    line_no: int | None
-    product: str | None
-    product_name: str | None
-    quantity: int | None
-    unit_price: str | None
-    amount: str | None
+    line_no: int | None | None = None
+    product: str | None | None = None
+    product_name: str | None | None = None
+    quantity: int | None | None = None
+    unit_price: str | None | None = None
+    amount: str | None | None = None
 
 
 class LogisticsBoardToShipItem(View):
-    id: int
-    number: str
-    customer: LogisticsBoardToShipItemCustomer | None
-    customer_po: str | None
-    order_date: str | None
-    requested_date: str | None
-    promised_date: str | None
-    channel: str | None
-    special_requirements: Any
-    status: str
-    held_from: Any
-    urgent: bool
-    urgent_reasons: list[str] | None
-    urgent_reason: Any
-    priority: str | None
-    priority_rank: int | None
-    amount: str | None
-    lines: list[LogisticsBoardToShipItemLine] | None
-    revision: int | None
-    version: int
-    created_by: int | None
-    owner_id: int | None
-    created_at: str | None
-    suggested_mode: str | None
+    id: int | None = None
+    number: str | None = None
+    customer: LogisticsBoardToShipItemCustomer | None | None = None
+    customer_po: str | None | None = None
+    order_date: str | None | None = None
+    requested_date: str | None | None = None
+    promised_date: str | None | None = None
+    channel: str | None | None = None
+    special_requirements: Any = None
+    status: str | None = None
+    held_from: Any = None
+    urgent: bool | None = None
+    urgent_reasons: list[str] | None | None = None
+    urgent_reason: Any = None
+    priority: str | None | None = None
+    priority_rank: int | None | None = None
+    amount: str | None | None = None
+    lines: list[LogisticsBoardToShipItemLine] | None | None = None
+    revision: int | None | None = None
+    version: int | None = None
+    created_by: int | None | None = None
+    owner_id: int | None = None
+    created_at: str | None | None = None
+    suggested_mode: str | None | None = None
 
 
 class LogisticsBoardInTransitItem(View):
@@ -285,111 +285,111 @@ class LogisticsBoard(View):
 
 
 class OrderRecordOrder(View):
-    id: int
-    number: str
-    customer: str | None
-    urgent: bool
-    priority: str | None
-    status: str
-    due: str | None
-    created_at: str | None
-    received_at: str | None
-    delivered_at: str | None
-    lead_time_hours: float | None
-    on_time: bool | None
+    id: int | None = None
+    number: str | None = None
+    customer: str | None | None = None
+    urgent: bool | None = None
+    priority: str | None | None = None
+    status: str | None = None
+    due: str | None | None = None
+    created_at: str | None | None = None
+    received_at: str | None = None
+    delivered_at: str | None = None
+    lead_time_hours: float | None = None
+    on_time: bool | None = None
 
 
 class OrderRecordOperation(View):
-    operation: str | None
-    kind: str
-    line_no: int | None
-    work_center: str | None
-    department: str | None
-    quantity: int | None
-    status: str
-    planned_start: str | None
-    planned_end: str | None
-    planned_minutes: int | None
-    actual_start: str | None
-    actual_end: str | None
-    worked_minutes: int | None
-    good: int | None
-    scrap: int | None
-    finish_delay_minutes: int | None
+    operation: str | None | None = None
+    kind: str | None = None
+    line_no: int | None | None = None
+    work_center: str | None | None = None
+    department: str | None | None = None
+    quantity: int | None | None = None
+    status: str | None = None
+    planned_start: str | None | None = None
+    planned_end: str | None | None = None
+    planned_minutes: int | None | None = None
+    actual_start: str | None = None
+    actual_end: str | None = None
+    worked_minutes: int | None | None = None
+    good: int | None = None
+    scrap: int | None = None
+    finish_delay_minutes: int | None = None
 
 
 class OrderRecordResource(View):
-    work_center: str | None
-    department: str | None
-    planned_hours: float | None
-    worked_hours: float | None
+    work_center: str | None | None = None
+    department: str | None | None = None
+    planned_hours: float | None | None = None
+    worked_hours: float | None | None = None
 
 
 class OrderRecordTotals(View):
-    planned_hours: float | None
-    worked_hours: float | None
-    good: int | None
-    scrap: int | None
+    planned_hours: float | None | None = None
+    worked_hours: float | None | None = None
+    good: int | None | None = None
+    scrap: int | None | None = None
 
 
 class OrderRecordQualityInspection(View):
-    stage: str | None
-    line_no: int | None
-    result: str | None
-    passed: int | None
-    failed: int | None
-    defects: list[dict[str, Any]] | None
-    disposition: str | None
-    at: str | None
+    stage: str | None | None = None
+    line_no: int | None | None = None
+    result: str | None | None = None
+    passed: int | None | None = None
+    failed: int | None | None = None
+    defects: list[dict[str, Any]] | None | None = None
+    disposition: str | None = None
+    at: str | None | None = None
 
 
 class OrderRecordQuality(View):
-    inspections: list[OrderRecordQualityInspection] | None
-    failed_quantity: int | None
-    final_passed: bool
+    inspections: list[OrderRecordQualityInspection] | None | None = None
+    failed_quantity: int | None | None = None
+    final_passed: bool | None = None
 
 
 class OrderRecordDelay(View):
-    source: str | None
-    kind: str
-    cause: str | None
-    description: str | None
+    source: str | None | None = None
+    kind: str | None = None
+    cause: str | None | None = None
+    description: str | None | None = None
     number: str | None = None
     compensation: str | None | None = None
-    at: str | None
+    at: str | None | None = None
     estimated_delay_minutes: int | None | None = None
     measure: str | None | None = None
 
 
 class OrderRecordShipment(View):
-    mode: str | None
-    carrier: str | None
-    dispatched_at: str | None
-    expected_arrival: str | None
-    delivered_at: str | None
+    mode: str | None | None = None
+    carrier: str | None | None = None
+    dispatched_at: str | None | None = None
+    expected_arrival: str | None | None = None
+    delivered_at: str | None | None = None
 
 
 class OrderRecordDocument(View):
-    doc_no: str | None
-    due_at: str | None
-    returned_at: str | None
-    overdue_department: str | None
+    doc_no: str | None | None = None
+    due_at: str | None = None
+    returned_at: str | None = None
+    overdue_department: str | None = None
 
 
 class OrderRecordCostOfUrgency(View):
-    freight: str | None
-    compensation: str | None
-    total: str | None
+    freight: str | None | None = None
+    compensation: str | None | None = None
+    total: str | None | None = None
 
 
 class OrderRecordDeadline(View):
-    what: str | None
-    ref: str | None
-    due: str | None
-    done: str | None
-    state: str | None
-    late_hours: float | None
-    department: str | None
+    what: str | None | None = None
+    ref: str | None | None = None
+    due: str | None | None = None
+    done: str | None = None
+    state: str | None | None = None
+    late_hours: float | None | None = None
+    department: str | None = None
 
 
 class OrderRecord(View):
@@ -411,12 +411,12 @@ class OrderRecord(View):
 
 
 class ReceiptLine(View):
-    line_no: int | None
-    product: str | None
-    product_name: str | None
-    unit: str | None
-    ordered: int | None
-    received: int | None
+    line_no: int | None | None = None
+    product: str | None | None = None
+    product_name: str | None | None = None
+    unit: str | None | None = None
+    ordered: int | None | None = None
+    received: int | None | None = None
 
 
 class Receipt(View):

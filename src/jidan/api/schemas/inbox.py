@@ -28,30 +28,30 @@ class Notice(View):
 
 
 class InboxItemOrder(View):
-    number: str
-    urgent: bool
+    number: str | None = None
+    urgent: bool | None = None
 
 
 class InboxItem(View):
-    id: int
-    event_id: str | None
-    kind: str
-    subject: str | None
-    body: str | None
-    order_id: int | None
-    ref: str | None
-    critical: bool
-    needs_ack: bool
-    ack_due_at: LocalTime | None
-    acknowledged_at: LocalTime | None
-    read_at: LocalTime | None
-    escalation_level: int | None
-    created_at: LocalTime | None
-    version: int
-    open: bool
-    seconds_left: int | None
-    overdue: bool
-    order: InboxItemOrder | None
+    id: int | None = None
+    event_id: str | None | None = None
+    kind: str | None = None
+    subject: str | None | None = None
+    body: str | None | None = None
+    order_id: int | None = None
+    ref: str | None = None
+    critical: bool | None = None
+    needs_ack: bool | None = None
+    ack_due_at: LocalTime | None = None
+    acknowledged_at: LocalTime | None = None
+    read_at: LocalTime | None = None
+    escalation_level: int | None | None = None
+    created_at: LocalTime | None | None = None
+    version: int | None = None
+    open: bool | None = None
+    seconds_left: int | None = None
+    overdue: bool | None = None
+    order: InboxItemOrder | None = None
 
 
 class Inbox(View):

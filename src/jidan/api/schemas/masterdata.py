@@ -23,18 +23,18 @@ class Customer(View):
 
 
 class ProductRoutingItem(View):
-    seq: int | None
-    work_center: str | None
-    name: str | None
-    setup_minutes: int | None
-    minutes_per_unit: str | None
-    inspection: bool
+    seq: int | None | None = None
+    work_center: str | None | None = None
+    name: str | None | None = None
+    setup_minutes: int | None | None = None
+    minutes_per_unit: str | None | None = None
+    inspection: bool | None = None
 
 
 class ProductBomItem(View):
-    component: str | None
-    quantity_per: str | None
-    step: int | None
+    component: str | None | None = None
+    quantity_per: str | None | None = None
+    step: int | None = None
 
 
 class Product(View):
@@ -51,15 +51,15 @@ class Product(View):
 
 
 class PlantDepartment(View):
-    code: str
-    name: str | None
+    code: str | None = None
+    name: str | None | None = None
 
 
 class PlantWorkCenter(View):
-    code: str
-    name: str | None
-    department: str | None
-    capacity: int | None
+    code: str | None = None
+    name: str | None | None = None
+    department: str | None | None = None
+    capacity: int | None | None = None
 
 
 class Plant(View):

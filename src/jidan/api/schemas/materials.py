@@ -7,32 +7,32 @@ from jidan.api.schemas.view import View
 
 
 class PurchaseOrderDelayRequest(View):
-    id: int
-    number: str
-    purchase_order_id: int | None
-    purchase_order: str | None
-    supplier_id: int | None
-    supplier: str | None
-    material: str | None
-    material_name: str | None
-    unit: str | None
-    quantity: int | None
-    old_date: str | None
-    new_date: str | None
-    delay_days: int | None
-    reason: str | None
-    status: str
-    requested_by: str | None
-    requested_by_id: int | None
-    requested_by_role: str | None
-    requested_at: str | None
-    decided_by: str | None
-    decided_at: str | None
-    decision_note: str | None
-    version: int
-    affected_orders: list[str] | None
-    urgent_orders: list[Any] | None
-    repair_run_id: int | None
+    id: int | None = None
+    number: str | None = None
+    purchase_order_id: int | None | None = None
+    purchase_order: str | None | None = None
+    supplier_id: int | None | None = None
+    supplier: str | None | None = None
+    material: str | None | None = None
+    material_name: str | None | None = None
+    unit: str | None | None = None
+    quantity: int | None | None = None
+    old_date: str | None | None = None
+    new_date: str | None | None = None
+    delay_days: int | None | None = None
+    reason: str | None | None = None
+    status: str | None = None
+    requested_by: str | None | None = None
+    requested_by_id: int | None | None = None
+    requested_by_role: str | None | None = None
+    requested_at: str | None | None = None
+    decided_by: str | None | None = None
+    decided_at: str | None | None = None
+    decision_note: str | None = None
+    version: int | None = None
+    affected_orders: list[str] | None | None = None
+    urgent_orders: list[Any] | None | None = None
+    repair_run_id: int | None = None
 
 
 class PurchaseOrder(View):
@@ -56,9 +56,9 @@ class PurchaseOrder(View):
 
 
 class PurchaseRequestOrder(View):
-    id: int
-    number: str
-    urgent: bool
+    id: int | None = None
+    number: str | None = None
+    urgent: bool | None = None
 
 
 class PurchaseRequest(View):
@@ -85,7 +85,33 @@ class PurchaseRequest(View):
     version: int
 
 
-DelayRequest = PurchaseOrderDelayRequest
+class DelayRequest(View):
+    id: int
+    number: str
+    purchase_order_id: int | None
+    purchase_order: str | None
+    supplier_id: int | None
+    supplier: str | None
+    material: str | None
+    material_name: str | None
+    unit: str | None
+    quantity: int | None
+    old_date: str | None
+    new_date: str | None
+    delay_days: int | None
+    reason: str | None
+    status: str
+    requested_by: str | None
+    requested_by_id: int | None
+    requested_by_role: str | None
+    requested_at: str | None
+    decided_by: str | None
+    decided_at: str | None
+    decision_note: str | None
+    version: int
+    affected_orders: list[str] | None
+    urgent_orders: list[Any] | None
+    repair_run_id: int | None
 
 
 class Stock(View):

@@ -7,18 +7,18 @@ from jidan.api.schemas.view import View
 
 
 class OrderCustomer(View):
-    code: str
-    name: str | None
-    priority_class: str | None
+    code: str | None = None
+    name: str | None | None = None
+    priority_class: str | None | None = None
 
 
 class OrderLine(View):
-    line_no: int | None
-    product: str | None
-    product_name: str | None
-    quantity: int | None
-    unit_price: str | None
-    amount: str | None
+    line_no: int | None | None = None
+    product: str | None | None = None
+    product_name: str | None | None = None
+    quantity: int | None | None = None
+    unit_price: str | None | None = None
+    amount: str | None | None = None
 
 
 class Order(View):
@@ -100,29 +100,29 @@ class ImportResult(View):
 
 
 class OrderPageItem(View):
-    id: int
-    number: str
-    customer: OrderCustomer | None
-    customer_po: str | None
-    order_date: str | None
-    requested_date: str | None
-    promised_date: str | None
-    channel: str | None
-    special_requirements: str | None
-    status: str
-    held_from: Any
-    urgent: bool
-    urgent_reasons: list[str] | None
-    urgent_reason: Any
-    priority: str | None
-    priority_rank: int | None
-    amount: str | None
-    lines: list[OrderLine] | None
-    revision: int | None
-    version: int
-    created_by: int | None
-    owner_id: Any
-    created_at: str | None
+    id: int | None = None
+    number: str | None = None
+    customer: OrderCustomer | None | None = None
+    customer_po: str | None | None = None
+    order_date: str | None | None = None
+    requested_date: str | None | None = None
+    promised_date: str | None = None
+    channel: str | None | None = None
+    special_requirements: str | None = None
+    status: str | None = None
+    held_from: Any = None
+    urgent: bool | None = None
+    urgent_reasons: list[str] | None | None = None
+    urgent_reason: Any = None
+    priority: str | None | None = None
+    priority_rank: int | None | None = None
+    amount: str | None | None = None
+    lines: list[OrderLine] | None | None = None
+    revision: int | None | None = None
+    version: int | None = None
+    created_by: int | None | None = None
+    owner_id: Any = None
+    created_at: str | None | None = None
 
 
 class OrderPage(View):
@@ -133,26 +133,26 @@ class OrderPage(View):
 
 
 class OrderVersionSnapshot(View):
-    id: int
-    number: str
-    customer: OrderCustomer | None
-    customer_po: str | None
-    order_date: str | None
-    requested_date: str | None
-    promised_date: str | None
-    channel: str | None
-    special_requirements: str | None
-    status: str
-    urgent: bool
-    urgent_reasons: list[str] | None
-    urgent_reason: Any
-    priority: str | None
-    priority_rank: int | None
-    amount: str | None
-    lines: list[OrderLine] | None
-    revision: int | None
-    created_by: int | None
-    owner_id: Any
+    id: int | None = None
+    number: str | None = None
+    customer: OrderCustomer | None | None = None
+    customer_po: str | None | None = None
+    order_date: str | None | None = None
+    requested_date: str | None | None = None
+    promised_date: str | None | None = None
+    channel: str | None | None = None
+    special_requirements: str | None = None
+    status: str | None = None
+    urgent: bool | None = None
+    urgent_reasons: list[str] | None | None = None
+    urgent_reason: Any = None
+    priority: str | None | None = None
+    priority_rank: int | None | None = None
+    amount: str | None | None = None
+    lines: list[OrderLine] | None | None = None
+    revision: int | None | None = None
+    created_by: int | None | None = None
+    owner_id: Any = None
 
 
 class OrderVersion(View):

@@ -7,7 +7,7 @@ from jidan.api.schemas.view import LocalTime, View
 
 
 class RunSummaryDisturbance(View):
-    kind: str
+    kind: str | None = None
     work_center: str | None | None = None
     start: str | None | None = None
     end: str | None | None = None
@@ -25,12 +25,12 @@ class RunSummaryDisturbance(View):
 
 
 class RunSummaryPart(View):
-    status: str
-    objective: str | None
-    value: int | None
-    lower_bound: int | None
-    seconds: float | None
-    moved: int | None
+    status: str | None = None
+    objective: str | None | None = None
+    value: int | None | None = None
+    lower_bound: int | None | None = None
+    seconds: float | None | None = None
+    moved: int | None | None = None
     compared_with: int | None = None
     based_on: int | None | None = None
     disturbance: RunSummaryDisturbance | None | None = None
@@ -40,39 +40,39 @@ class RunSummaryPart(View):
 
 
 class RunImpactSlippedItem(View):
-    job: str | None
-    order: str | None
-    order_id: int | None
-    owner_id: int | None
-    old_end: str | None
-    new_end: str | None
-    due: str | None
-    slip_minutes: int | None
-    newly_late: bool
+    job: str | None | None = None
+    order: str | None | None = None
+    order_id: int | None | None = None
+    owner_id: int | None | None = None
+    old_end: str | None | None = None
+    new_end: str | None | None = None
+    due: str | None | None = None
+    slip_minutes: int | None | None = None
+    newly_late: bool | None = None
 
 
 class RunImpactMovedItem(View):
-    operation: str | None
-    order: str | None
-    old_start: str | None
-    new_start: str | None
-    old_resource: str | None
-    new_resource: str | None
+    operation: str | None | None = None
+    order: str | None | None = None
+    old_start: str | None | None = None
+    new_start: str | None | None = None
+    old_resource: str | None | None = None
+    new_resource: str | None | None = None
 
 
 class RunImpact(View):
-    slipped: list[RunImpactSlippedItem] | None
-    moved: list[RunImpactMovedItem] | None
+    slipped: list[RunImpactSlippedItem] | None | None = None
+    moved: list[RunImpactMovedItem] | None | None = None
 
 
 class RunAssignment(View):
-    job: str | None
-    operation: str | None
-    resource: str | None
-    start: int | None
-    end: int | None
-    start_at: str | None
-    end_at: str | None
+    job: str | None | None = None
+    operation: str | None | None = None
+    resource: str | None | None = None
+    start: int | None | None = None
+    end: int | None | None = None
+    start_at: str | None | None = None
+    end_at: str | None | None = None
 
 
 class Run(View):
@@ -95,16 +95,16 @@ class Run(View):
 
 
 class LoadWorkCenterDay(View):
-    day: str | None
-    capacity: int | None
-    booked: int | None
-    free: int | None
+    day: str | None | None = None
+    capacity: int | None | None = None
+    booked: int | None | None = None
+    free: int | None | None = None
 
 
 class LoadWorkCenter(View):
-    work_center: str | None
-    days: list[LoadWorkCenterDay] | None
-    utilisation: float | None
+    work_center: str | None | None = None
+    days: list[LoadWorkCenterDay] | None | None = None
+    utilisation: float | None | None = None
 
 
 class Load(View):
@@ -114,41 +114,41 @@ class Load(View):
 
 
 class OrderPlanPromiseWithoutMoving(View):
-    completion: str | None
-    on_time: bool
+    completion: str | None | None = None
+    on_time: bool | None = None
 
 
 class OrderPlanPromiseWithInsertion(View):
-    completion: str | None
-    on_time: bool
-    moved: int | None
-    slipped: list[Any] | None
+    completion: str | None | None = None
+    on_time: bool | None = None
+    moved: int | None | None = None
+    slipped: list[Any] | None | None = None
 
 
 class OrderPlanPromiseLever(View):
-    lever: str | None
-    description: str | None
-    completion: str | None
-    on_time: bool
+    lever: str | None | None = None
+    description: str | None | None = None
+    completion: str | None | None = None
+    on_time: bool | None = None
 
 
 class OrderPlanPromiseMaterial(View):
-    ready_at: str | None
-    waits_for_material: bool
-    materials: list[dict[str, Any]] | None
-    shortages: list[dict[str, Any]] | None
-    purchase_requests: list[dict[str, Any]] | None
+    ready_at: str | None | None = None
+    waits_for_material: bool | None = None
+    materials: list[dict[str, Any]] | None | None = None
+    shortages: list[dict[str, Any]] | None | None = None
+    purchase_requests: list[dict[str, Any]] | None | None = None
 
 
 class OrderPlanPromise(View):
-    order: str | None
-    requested_date: str | None
-    due: str | None
-    without_moving: OrderPlanPromiseWithoutMoving | None
-    with_insertion: OrderPlanPromiseWithInsertion | None
-    bottleneck: str | None
-    levers: list[OrderPlanPromiseLever] | None
-    material: OrderPlanPromiseMaterial | None
+    order: str | None | None = None
+    requested_date: str | None | None = None
+    due: str | None | None = None
+    without_moving: OrderPlanPromiseWithoutMoving | None | None = None
+    with_insertion: OrderPlanPromiseWithInsertion | None | None = None
+    bottleneck: str | None | None = None
+    levers: list[OrderPlanPromiseLever] | None | None = None
+    material: OrderPlanPromiseMaterial | None | None = None
 
 
 class OrderPlan(View):
@@ -163,44 +163,44 @@ class OrderPlan(View):
 
 
 class PromiseWithInsertion(View):
-    completion: str | None
-    on_time: bool
-    moved: int | None
-    slipped: list[RunImpactSlippedItem] | None
+    completion: str | None | None = None
+    on_time: bool | None = None
+    moved: int | None | None = None
+    slipped: list[RunImpactSlippedItem] | None | None = None
 
 
 class PromiseMaterialMaterial(View):
-    material: str | None
-    name: str | None
-    unit: str | None
-    required: float | None
-    from_stock: float | None
-    from_purchase_orders: float | None
-    to_purchase: float | None
-    purchase_orders: list[str] | None
-    short: bool
-    ready_at: str | None
+    material: str | None | None = None
+    name: str | None | None = None
+    unit: str | None | None = None
+    required: float | None | None = None
+    from_stock: float | None | None = None
+    from_purchase_orders: float | None | None = None
+    to_purchase: float | None | None = None
+    purchase_orders: list[str] | None | None = None
+    short: bool | None = None
+    ready_at: str | None | None = None
 
 
 class PromiseMaterialShortage(View):
-    material: str | None
-    quantity: float | None
-    available_at: str | None
+    material: str | None | None = None
+    quantity: float | None | None = None
+    available_at: str | None | None = None
 
 
 class PromiseMaterialPurchaseRequest(View):
-    material: str | None
-    quantity: float | None
-    order_by: str | None
-    earliest_arrival: str | None
+    material: str | None | None = None
+    quantity: float | None | None = None
+    order_by: str | None | None = None
+    earliest_arrival: str | None | None = None
 
 
 class PromiseMaterial(View):
-    ready_at: str | None
-    waits_for_material: bool
-    materials: list[PromiseMaterialMaterial] | None
-    shortages: list[PromiseMaterialShortage] | None
-    purchase_requests: list[PromiseMaterialPurchaseRequest] | None
+    ready_at: str | None | None = None
+    waits_for_material: bool | None = None
+    materials: list[PromiseMaterialMaterial] | None | None = None
+    shortages: list[PromiseMaterialShortage] | None | None = None
+    purchase_requests: list[PromiseMaterialPurchaseRequest] | None | None = None
 
 
 class Promise(View):
@@ -215,13 +215,13 @@ class Promise(View):
 
 
 class RunSummarySummary(View):
-    status: str
-    objective: str | None
-    value: int | None
-    lower_bound: int | None
-    seconds: float | None
-    moved: int | None
-    compared_with: int | None
+    status: str | None = None
+    objective: str | None | None = None
+    value: int | None | None = None
+    lower_bound: int | None | None = None
+    seconds: float | None | None = None
+    moved: int | None | None = None
+    compared_with: int | None = None
 
 
 class RunSummary(View):
