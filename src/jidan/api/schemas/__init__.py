@@ -9,6 +9,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, NaiveDatetime, WithJsonSchema
 
 from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
 
 from jidan.http.fields import Channel
 
@@ -16,27 +17,29 @@ Code = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9_.
 Text = Annotated[str, Field(max_length=2000)]
 
 
-def _as_text(kind: str, pattern: str):
-    """A validator that takes a date or time only as the text the document states."""
+NUMBER = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
+
+
+def _not_a_number(error: str, message: str):
+    """Pydantic reads a number, or text that is one, as seconds since 1970; the document promises
+    a date or time written as one, so refuse those with pydantic's own error for bad text."""
     def check(value):
-        if isinstance(value, str) and not re.fullmatch(pattern, value):
-            raise ValueError(f"a {kind} is written {pattern}")
-        if isinstance(value, (bool, int, float)):
-            raise ValueError(f"a {kind} is written as text")
+        if isinstance(value, (bool, int, float)) or (isinstance(value, str) and re.fullmatch(NUMBER, value)):
+            raise PydanticCustomError(error, message)
         return value
     return check
 
 
-DAY = r"\d{4}-\d{2}-\d{2}"
-#: As documented: days up to the 28th, so every day the pattern allows exists.
-LOCAL_TIME = r"[12]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?"
-#: A calendar day, only as ``YYYY-MM-DD`` (pydantic alone reads 0 or "0" as 1970-01-01).
-Day = Annotated[date, BeforeValidator(_as_text("day", DAY))]
-#: A moment, as ISO 8601 text (pydantic alone reads a number as seconds since 1970).
-Moment = Annotated[datetime, BeforeValidator(_as_text("time", DAY + r"T.*"))]
-#: Factory-local wall time without an offset, which an OpenAPI ``date-time`` would require.
-LocalMoment = Annotated[NaiveDatetime, WithJsonSchema({"type": "string", "pattern": f"^{LOCAL_TIME}$"}),
-                        BeforeValidator(_as_text("local time", LOCAL_TIME))]
+#: A calendar day (format ``date``: YYYY-MM-DD).
+Day = Annotated[date, BeforeValidator(_not_a_number("date_from_datetime_parsing", "Input should be a valid date"))]
+#: A moment (format ``date-time``).
+Moment = Annotated[datetime, BeforeValidator(
+    _not_a_number("datetime_from_date_parsing", "Input should be a valid datetime"))]
+#: Factory-local wall time, documented without the offset an OpenAPI ``date-time`` would require
+#: (days up to the 28th, so every day the pattern allows exists).
+LOCAL_TIME = r"^[12]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$"
+LocalMoment = Annotated[NaiveDatetime, WithJsonSchema({"type": "string", "pattern": LOCAL_TIME}), BeforeValidator(
+    _not_a_number("datetime_from_date_parsing", "Input should be a valid datetime"))]
 #: Seconds the planner may search: a number (strict, so ``true`` is not read as one second).
 Seconds = Annotated[float, Field(strict=True)]
 

@@ -3,18 +3,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from jidan.api.schemas.orders import OrderCustomer, OrderLine
 from jidan.api.schemas.view import View
 
 
 class Delegation(View):
     id: int | None = None
-    principal: str | None | None = None
-    principal_id: int | None | None = None
-    deputy: str | None | None = None
-    deputy_id: int | None | None = None
-    starts_at: str | None | None = None
-    ends_at: str | None | None = None
-    reason: str | None | None = None
+    principal: str | None = None
+    principal_id: int | None = None
+    deputy: str | None = None
+    deputy_id: int | None = None
+    starts_at: str | None = None
+    ends_at: str | None = None
+    reason: str | None = None
     revoked_at: Any = None
     version: int | None = None
 
@@ -37,11 +38,11 @@ class Letter(View):
 
 
 class ChainStep(View):
-    stage: int | None | None = None
+    stage: int | None = None
     role: str | None = None
-    name: str | None | None = None
-    phase: str | None | None = None
-    required: int | None | None = None
+    name: str | None = None
+    phase: str | None = None
+    required: int | None = None
     min_amount: str | None = None
     urgent_only: bool | None = None
     key_customer_only: bool | None = None
@@ -61,143 +62,128 @@ class Chain(View):
     steps: list[ChainStep] | None
 
 
-class ReviewRecordOrderCustomer(View):
-    code: str | None = None
-    name: str | None | None = None
-    priority_class: str | None | None = None
-
-
-class ReviewRecordOrderLine(View):
-    line_no: int | None | None = None
-    product: str | None | None = None
-    product_name: str | None | None = None
-    quantity: int | None | None = None
-    unit_price: str | None | None = None
-    amount: str | None | None = None
-
-
 class ReviewRecordOrder(View):
     id: int | None = None
     number: str | None = None
-    customer: ReviewRecordOrderCustomer | None | None = None
-    customer_po: str | None | None = None
-    order_date: str | None | None = None
-    requested_date: str | None | None = None
+    customer: OrderCustomer | None = None
+    customer_po: str | None = None
+    order_date: str | None = None
+    requested_date: str | None = None
     promised_date: str | None = None
-    channel: str | None | None = None
+    channel: str | None = None
     special_requirements: str | None = None
     status: str | None = None
     held_from: Any = None
     urgent: bool | None = None
-    urgent_reasons: list[str] | None | None = None
+    urgent_reasons: list[str] | None = None
     urgent_reason: Any = None
-    priority: str | None | None = None
-    priority_rank: int | None | None = None
-    amount: str | None | None = None
-    lines: list[ReviewRecordOrderLine] | None | None = None
-    revision: int | None | None = None
+    priority: str | None = None
+    priority_rank: int | None = None
+    amount: str | None = None
+    lines: list[OrderLine] | None = None
+    revision: int | None = None
     version: int | None = None
-    created_by: int | None | None = None
+    created_by: int | None = None
     owner_id: Any = None
-    created_at: str | None | None = None
-    allowed_actions: list[str] | None | None = None
+    created_at: str | None = None
+    allowed_actions: list[str] | None = None
 
 
 class ReviewRecordReviewStep(View):
-    key: str | None | None = None
-    stage: int | None | None = None
+    key: str | None = None
+    stage: int | None = None
     role: str | None = None
-    name: str | None | None = None
-    phase: str | None | None = None
-    required: int | None | None = None
+    name: str | None = None
+    phase: str | None = None
+    required: int | None = None
     deadline_hours: float | None = None
-    count: int | None | None = None
+    count: int | None = None
     done: bool | None = None
     open: bool | None = None
     due_at: str | None = None
     overdue: bool | None = None
-    signatures: list[dict[str, Any]] | None | None = None
+    signatures: list[dict[str, Any]] | None = None
 
 
 class ReviewRecordReviewFeasibility(View):
-    order: str | None | None = None
-    requested_date: str | None | None = None
-    due: str | None | None = None
-    without_moving: dict[str, Any] | None | None = None
-    with_insertion: dict[str, Any] | None | None = None
-    bottleneck: str | None | None = None
-    levers: list[dict[str, Any]] | None | None = None
-    material: dict[str, Any] | None | None = None
+    order: str | None = None
+    requested_date: str | None = None
+    due: str | None = None
+    without_moving: dict[str, Any] | None = None
+    with_insertion: dict[str, Any] | None = None
+    bottleneck: str | None = None
+    levers: list[dict[str, Any]] | None = None
+    material: dict[str, Any] | None = None
 
 
 class ReviewRecordReviewInstruction(View):
-    levers: list[str] | None | None = None
-    note: str | None | None = None
-    by: int | None | None = None
+    levers: list[str] | None = None
+    note: str | None = None
+    by: int | None = None
 
 
 class ReviewRecordReviewSignature(View):
     id: int | None = None
-    step: str | None | None = None
+    step: str | None = None
     role: str | None = None
-    user: str | None | None = None
-    user_id: int | None | None = None
+    user: str | None = None
+    user_id: int | None = None
     on_behalf_of: Any = None
-    meaning: str | None | None = None
-    opinion: str | None | None = None
+    meaning: str | None = None
+    opinion: str | None = None
     comment: str | None = None
     suggested_date: str | None = None
-    method: str | None | None = None
-    revision: int | None | None = None
-    signed_at: str | None | None = None
+    method: str | None = None
+    revision: int | None = None
+    signed_at: str | None = None
 
 
 class ReviewRecordReview(View):
     id: int | None = None
-    revision: int | None | None = None
-    chain_code: str | None | None = None
-    chain_name: str | None | None = None
+    revision: int | None = None
+    chain_code: str | None = None
+    chain_name: str | None = None
     status: str | None = None
-    steps: list[ReviewRecordReviewStep] | None | None = None
-    stages: list[int] | None | None = None
-    feasibility: ReviewRecordReviewFeasibility | None | None = None
+    steps: list[ReviewRecordReviewStep] | None = None
+    stages: list[int] | None = None
+    feasibility: ReviewRecordReviewFeasibility | None = None
     decision: str | None = None
     decision_note: str | None = None
     instruction: ReviewRecordReviewInstruction | None = None
     committed_date: str | None = None
-    started_by: str | None | None = None
-    started_at: str | None | None = None
+    started_by: str | None = None
+    started_at: str | None = None
     closed_at: str | None = None
-    signatures: list[ReviewRecordReviewSignature] | None | None = None
+    signatures: list[ReviewRecordReviewSignature] | None = None
     version: int | None = None
 
 
 class ReviewRecordPreviewStep(View):
-    key: str | None | None = None
-    stage: int | None | None = None
+    key: str | None = None
+    stage: int | None = None
     role: str | None = None
-    name: str | None | None = None
-    phase: str | None | None = None
-    required: int | None | None = None
-    deadline_hours: float | None | None = None
+    name: str | None = None
+    phase: str | None = None
+    required: int | None = None
+    deadline_hours: float | None = None
 
 
 class ReviewRecordPreview(View):
-    chain_code: str | None | None = None
-    chain_name: str | None | None = None
-    steps: list[ReviewRecordPreviewStep] | None | None = None
+    chain_code: str | None = None
+    chain_name: str | None = None
+    steps: list[ReviewRecordPreviewStep] | None = None
 
 
 class ReviewRecordLetter(View):
     id: int | None = None
-    order_id: int | None | None = None
-    revision: int | None | None = None
-    committed_date: str | None | None = None
-    recipient: str | None | None = None
-    subject: str | None | None = None
-    body: str | None | None = None
-    created_at: str | None | None = None
-    created_by: str | None | None = None
+    order_id: int | None = None
+    revision: int | None = None
+    committed_date: str | None = None
+    recipient: str | None = None
+    subject: str | None = None
+    body: str | None = None
+    created_at: str | None = None
+    created_by: str | None = None
     sent_to: Any = None
     sent_by: Any = None
     sent_at: Any = None
@@ -206,18 +192,18 @@ class ReviewRecordLetter(View):
 
 
 class ReviewRecordCanSignItem(View):
-    step: str | None | None = None
-    name: str | None | None = None
-    phase: str | None | None = None
+    step: str | None = None
+    name: str | None = None
+    phase: str | None = None
     on_behalf_of: Any = None
 
 
 class ReviewRecordCan(View):
     open: bool | None = None
-    sign: list[ReviewRecordCanSignItem] | None | None = None
-    disagree: list[ReviewRecordCanSignItem] | None | None = None
-    push_through: list[Any] | None | None = None
-    deputy_for: list[Any] | None | None = None
+    sign: list[ReviewRecordCanSignItem] | None = None
+    disagree: list[ReviewRecordCanSignItem] | None = None
+    push_through: list[Any] | None = None
+    deputy_for: list[Any] | None = None
 
 
 class ReviewRecord(View):
@@ -231,24 +217,24 @@ class ReviewRecord(View):
 
 class PendingItem(View):
     kind: str | None = None
-    order_id: int | None | None = None
+    order_id: int | None = None
     number: str | None = None
-    customer: str | None | None = None
+    customer: str | None = None
     urgent: bool | None = None
-    priority: str | None | None = None
-    priority_rank: int | None | None = None
+    priority: str | None = None
+    priority_rank: int | None = None
     status: str | None = None
-    amount: str | None | None = None
-    requested_date: str | None | None = None
-    step: str | None | None = None
-    step_name: str | None | None = None
-    required: int | None | None = None
-    count: int | None | None = None
+    amount: str | None = None
+    requested_date: str | None = None
+    step: str | None = None
+    step_name: str | None = None
+    required: int | None = None
+    count: int | None = None
     due_at: str | None = None
     on_behalf_of: Any = None
     review_open: bool | None = None
     change_id: int | None = None
-    kinds: list[str] | None | None = None
+    kinds: list[str] | None = None
 
 
 class Pending(View):
@@ -257,21 +243,21 @@ class Pending(View):
 
 
 class ChangeRequestPreviousLine(View):
-    product: str | None | None = None
-    product_name: str | None | None = None
-    quantity: int | None | None = None
-    unit_price: str | None | None = None
+    product: str | None = None
+    product_name: str | None = None
+    quantity: int | None = None
+    unit_price: str | None = None
 
 
 class ChangeRequestPrevious(View):
-    requested_date: str | None | None = None
+    requested_date: str | None = None
     special_requirements: Any = None
-    lines: list[ChangeRequestPreviousLine] | None | None = None
+    lines: list[ChangeRequestPreviousLine] | None = None
 
 
 class ChangeRequestStep(View):
     role: str | None = None
-    due_at: str | None | None = None
+    due_at: str | None = None
     overdue: bool | None = None
     signature: ReviewRecordReviewSignature | None = None
 

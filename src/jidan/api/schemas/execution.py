@@ -7,13 +7,13 @@ from jidan.api.schemas.view import View
 
 
 class ProcessExceptionImpact(View):
-    run_id: int | None | None = None
-    moved: int | None | None = None
-    slipped: list[Any] | None | None = None
-    predicted_completion: str | None | None = None
-    due: str | None | None = None
+    run_id: int | None = None
+    moved: int | None = None
+    slipped: list[Any] | None = None
+    predicted_completion: str | None = None
+    due: str | None = None
     late: bool | None = None
-    late_minutes: int | None | None = None
+    late_minutes: int | None = None
 
 
 class ProcessException(View):
@@ -54,7 +54,7 @@ class ProcessException(View):
     closed_at: str | None
     new_date: str | None
     actions: list[str] | None
-    outbox_id: int | None | None = None
+    outbox_id: int | None = None
 
 
 class WorkGroup(View):
@@ -65,40 +65,40 @@ class WorkGroup(View):
 
 
 class OrderInspectionsPoint(View):
-    task_id: int | None | None = None
-    operation: str | None | None = None
-    name: str | None | None = None
+    task_id: int | None = None
+    operation: str | None = None
+    name: str | None = None
     status: str | None = None
-    quantity: int | None | None = None
+    quantity: int | None = None
 
 
 class OrderInspectionsFinalItem(View):
-    line_no: int | None | None = None
-    product: str | None | None = None
-    quantity: int | None | None = None
-    passed: int | None | None = None
+    line_no: int | None = None
+    product: str | None = None
+    quantity: int | None = None
+    passed: int | None = None
 
 
 class OrderInspectionsInspection(View):
     id: int | None = None
-    order_id: int | None | None = None
+    order_id: int | None = None
     task_id: Any = None
-    stage: str | None | None = None
-    line_no: int | None | None = None
+    stage: str | None = None
+    line_no: int | None = None
     step_seq: Any = None
-    result: str | None | None = None
-    passed_qty: int | None | None = None
-    failed_qty: int | None | None = None
-    defects: list[Any] | None | None = None
+    result: str | None = None
+    passed_qty: int | None = None
+    failed_qty: int | None = None
+    defects: list[Any] | None = None
     note: str | None = None
     disposition: str | None = None
     rework_from_seq: int | None = None
     planning_run_id: int | None = None
-    inspector: str | None | None = None
-    inspected_at: str | None | None = None
+    inspector: str | None = None
+    inspected_at: str | None = None
     operation: Any = None
     operation_name: Any = None
-    rework_tasks: list[int] | None | None = None
+    rework_tasks: list[int] | None = None
 
 
 class OrderInspections(View):
@@ -111,65 +111,65 @@ class OrderInspections(View):
 
 
 class ProductionNoticeLine(View):
-    line_no: int | None | None = None
-    product: str | None | None = None
-    product_name: str | None | None = None
-    quantity: int | None | None = None
+    line_no: int | None = None
+    product: str | None = None
+    product_name: str | None = None
+    quantity: int | None = None
 
 
 class ProductionNoticeGroupTask(View):
     id: int | None = None
-    order_id: int | None | None = None
-    operation: str | None | None = None
-    job: str | None | None = None
-    line_no: int | None | None = None
-    step_seq: int | None | None = None
-    lot: int | None | None = None
+    order_id: int | None = None
+    operation: str | None = None
+    job: str | None = None
+    line_no: int | None = None
+    step_seq: int | None = None
+    lot: int | None = None
     kind: str | None = None
-    name: str | None | None = None
-    quantity: int | None | None = None
+    name: str | None = None
+    quantity: int | None = None
     inspection: bool | None = None
     urgent: bool | None = None
-    planned_minutes: int | None | None = None
+    planned_minutes: int | None = None
     status: str | None = None
-    worked_minutes: int | None | None = None
+    worked_minutes: int | None = None
     good_qty: Any = None
     scrap_qty: Any = None
-    source: str | None | None = None
+    source: str | None = None
     version: int | None = None
-    work_center: str | None | None = None
-    hours: float | None | None = None
-    planned_start: str | None | None = None
-    planned_end: str | None | None = None
+    work_center: str | None = None
+    hours: float | None = None
+    planned_start: str | None = None
+    planned_end: str | None = None
     started_at: Any = None
     finished_at: Any = None
-    actions: list[str] | None | None = None
-    order_number: str | None | None = None
-    order_status: str | None | None = None
-    priority: str | None | None = None
-    customer: str | None | None = None
+    actions: list[str] | None = None
+    order_number: str | None = None
+    order_status: str | None = None
+    priority: str | None = None
+    customer: str | None = None
 
 
 class ProductionNoticeGroup(View):
-    department: str | None | None = None
-    name: str | None | None = None
+    department: str | None = None
+    name: str | None = None
     leader: str | None = None
-    tasks: list[ProductionNoticeGroupTask] | None | None = None
-    minutes: int | None | None = None
+    tasks: list[ProductionNoticeGroupTask] | None = None
+    minutes: int | None = None
 
 
 class ProductionNoticeNoticeRecipient(View):
-    user: str | None | None = None
+    user: str | None = None
     role: str | None = None
     acknowledged_at: Any = None
-    escalation_level: int | None | None = None
+    escalation_level: int | None = None
 
 
 class ProductionNoticeNotice(View):
-    department: str | None | None = None
+    department: str | None = None
     kind: str | None = None
-    sent_at: str | None | None = None
-    recipients: list[ProductionNoticeNoticeRecipient] | None | None = None
+    sent_at: str | None = None
+    recipients: list[ProductionNoticeNoticeRecipient] | None = None
 
 
 class ProductionNotice(View):
@@ -189,49 +189,49 @@ class ProductionNotice(View):
 
 class ProgressTask(View):
     id: int | None = None
-    order_id: int | None | None = None
-    operation: str | None | None = None
-    job: str | None | None = None
-    line_no: int | None | None = None
-    step_seq: int | None | None = None
-    lot: int | None | None = None
+    order_id: int | None = None
+    operation: str | None = None
+    job: str | None = None
+    line_no: int | None = None
+    step_seq: int | None = None
+    lot: int | None = None
     kind: str | None = None
-    name: str | None | None = None
-    quantity: int | None | None = None
+    name: str | None = None
+    quantity: int | None = None
     inspection: bool | None = None
     urgent: bool | None = None
-    planned_minutes: int | None | None = None
+    planned_minutes: int | None = None
     status: str | None = None
-    worked_minutes: int | None | None = None
+    worked_minutes: int | None = None
     good_qty: int | None = None
     scrap_qty: int | None = None
-    source: str | None | None = None
+    source: str | None = None
     version: int | None = None
-    work_center: str | None | None = None
-    hours: float | None | None = None
-    planned_start: str | None | None = None
-    planned_end: str | None | None = None
+    work_center: str | None = None
+    hours: float | None = None
+    planned_start: str | None = None
+    planned_end: str | None = None
     started_at: str | None = None
     finished_at: str | None = None
-    actions: list[str] | None | None = None
-    order_number: str | None | None = None
-    order_status: str | None | None = None
-    priority: str | None | None = None
-    customer: str | None | None = None
+    actions: list[str] | None = None
+    order_number: str | None = None
+    order_status: str | None = None
+    priority: str | None = None
+    customer: str | None = None
 
 
 class ProgressNoticeRecipient(View):
-    user: str | None | None = None
+    user: str | None = None
     role: str | None = None
     acknowledged_at: str | None = None
-    escalation_level: int | None | None = None
+    escalation_level: int | None = None
 
 
 class ProgressNotice(View):
-    department: str | None | None = None
+    department: str | None = None
     kind: str | None = None
-    sent_at: str | None | None = None
-    recipients: list[ProgressNoticeRecipient] | None | None = None
+    sent_at: str | None = None
+    recipients: list[ProgressNoticeRecipient] | None = None
 
 
 class Progress(View):
@@ -262,7 +262,7 @@ class ProgressUpdate(View):
 
 class InspectionDefect(View):
     code: str | None = None
-    count: int | None | None = None
+    count: int | None = None
 
 
 class Inspection(View):

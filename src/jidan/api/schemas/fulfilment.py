@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jidan.api.schemas.orders import OrderCustomer, OrderLine
 from jidan.api.schemas.view import View
 
 
@@ -18,23 +19,23 @@ class EmergencyMember(View):
 
 class FeedbackRequest(View):
     id: int | None = None
-    link: str | None | None = None
-    sent_to: str | None | None = None
+    link: str | None = None
+    sent_to: str | None = None
 
 
 class ShipmentCustomer(View):
     code: str | None = None
-    name: str | None | None = None
+    name: str | None = None
     email: str | None = None
     contact: Any = None
 
 
 class ShipmentLine(View):
-    line_no: int | None | None = None
-    product: str | None | None = None
-    product_name: str | None | None = None
-    quantity: int | None | None = None
-    unit: str | None | None = None
+    line_no: int | None = None
+    product: str | None = None
+    product_name: str | None = None
+    quantity: int | None = None
+    unit: str | None = None
 
 
 class Shipment(View):
@@ -71,19 +72,19 @@ class Shipment(View):
 
 class IncidentCustomer(View):
     code: str | None = None
-    name: str | None | None = None
+    name: str | None = None
 
 
 class IncidentGaps(View):
-    customer_informed: str | None | None = None
-    solution: str | None | None = None
-    compensation: str | None | None = None
+    customer_informed: str | None = None
+    solution: str | None = None
+    compensation: str | None = None
 
 
 class IncidentFollowup(View):
-    note: str | None | None = None
-    by: str | None | None = None
-    at: str | None | None = None
+    note: str | None = None
+    by: str | None = None
+    at: str | None = None
 
 
 class Incident(View):
@@ -128,9 +129,9 @@ class Incident(View):
     compensation_decided_by_name: str | None
     customer_informed_by_name: str | None
     closed_by_name: str | None
-    followups: list[IncidentFollowup] | None | None = None
+    followups: list[IncidentFollowup] | None = None
     order_urgent: bool | None = None
-    customer_name: str | None | None = None
+    customer_name: str | None = None
 
 
 class Document(View):
@@ -154,21 +155,21 @@ class Document(View):
     version: int
     overdue: bool
     returned_late: bool
-    holder: str | None | None = None
-    order_number: str | None | None = None
+    holder: str | None = None
+    order_number: str | None = None
     order_urgent: bool | None = None
 
 
 class EmergencyOrganisationLeadershipItem(View):
     id: int | None = None
-    user_id: int | None | None = None
-    group_name: str | None | None = None
-    duty: str | None | None = None
-    added_by: int | None | None = None
-    added_at: str | None | None = None
+    user_id: int | None = None
+    group_name: str | None = None
+    duty: str | None = None
+    added_by: int | None = None
+    added_at: str | None = None
     version: int | None = None
     username: str | None = None
-    display_name: str | None | None = None
+    display_name: str | None = None
     role: str | None = None
     active: bool | None = None
 
@@ -179,17 +180,17 @@ class EmergencyOrganisation(View):
 
 
 class FeedbackFormLine(View):
-    product: str | None | None = None
-    quantity: int | None | None = None
+    product: str | None = None
+    quantity: int | None = None
 
 
 class FeedbackForm(View):
-    order_number: str | None | None = None
-    customer_po: str | None | None = None
-    customer: str | None | None = None
-    lines: list[FeedbackFormLine] | None | None = None
-    delivered_at: str | None | None = None
-    expires_at: str | None | None = None
+    order_number: str | None = None
+    customer_po: str | None = None
+    customer: str | None = None
+    lines: list[FeedbackFormLine] | None = None
+    delivered_at: str | None = None
+    expires_at: str | None = None
 
 
 class FeedbackGiven(View):
@@ -207,74 +208,59 @@ class Feedback(View):
     comment: str | None
 
 
-class LogisticsBoardToShipItemCustomer(View):
-    code: str | None = None
-    name: str | None | None = None
-    priority_class: str | None | None = None
-
-
-class LogisticsBoardToShipItemLine(View):
-    line_no: int | None | None = None
-    product: str | None | None = None
-    product_name: str | None | None = None
-    quantity: int | None | None = None
-    unit_price: str | None | None = None
-    amount: str | None | None = None
-
-
 class LogisticsBoardToShipItem(View):
     id: int | None = None
     number: str | None = None
-    customer: LogisticsBoardToShipItemCustomer | None | None = None
-    customer_po: str | None | None = None
-    order_date: str | None | None = None
-    requested_date: str | None | None = None
-    promised_date: str | None | None = None
-    channel: str | None | None = None
+    customer: OrderCustomer | None = None
+    customer_po: str | None = None
+    order_date: str | None = None
+    requested_date: str | None = None
+    promised_date: str | None = None
+    channel: str | None = None
     special_requirements: Any = None
     status: str | None = None
     held_from: Any = None
     urgent: bool | None = None
-    urgent_reasons: list[str] | None | None = None
+    urgent_reasons: list[str] | None = None
     urgent_reason: Any = None
-    priority: str | None | None = None
-    priority_rank: int | None | None = None
-    amount: str | None | None = None
-    lines: list[LogisticsBoardToShipItemLine] | None | None = None
-    revision: int | None | None = None
+    priority: str | None = None
+    priority_rank: int | None = None
+    amount: str | None = None
+    lines: list[OrderLine] | None = None
+    revision: int | None = None
     version: int | None = None
-    created_by: int | None | None = None
+    created_by: int | None = None
     owner_id: int | None = None
-    created_at: str | None | None = None
-    suggested_mode: str | None | None = None
+    created_at: str | None = None
+    suggested_mode: str | None = None
 
 
 class LogisticsBoardInTransitItem(View):
     id: int | None = None
     number: str | None = None
-    order_id: int | None | None = None
+    order_id: int | None = None
     status: str | None = None
-    packages: int | None | None = None
-    weight_kg: str | None | None = None
-    transport_mode: str | None | None = None
+    packages: int | None = None
+    weight_kg: str | None = None
+    transport_mode: str | None = None
     mode_reason: Any = None
-    carrier: str | None | None = None
-    tracking_no: str | None | None = None
-    expected_arrival: str | None | None = None
-    freight_cost: str | None | None = None
+    carrier: str | None = None
+    tracking_no: str | None = None
+    expected_arrival: str | None = None
+    freight_cost: str | None = None
     note: Any = None
-    booked_by: int | None | None = None
-    booked_at: str | None | None = None
-    customer_told_at: str | None | None = None
-    customer_told_how: str | None | None = None
-    customer_told_note: str | None | None = None
-    dispatched_by: int | None | None = None
-    dispatched_at: str | None | None = None
+    booked_by: int | None = None
+    booked_at: str | None = None
+    customer_told_at: str | None = None
+    customer_told_how: str | None = None
+    customer_told_note: str | None = None
+    dispatched_by: int | None = None
+    dispatched_at: str | None = None
     delivered_at: Any = None
     delivered_confirmed_by: Any = None
     signed_by: Any = None
     version: int | None = None
-    order_number: str | None | None = None
+    order_number: str | None = None
     order_urgent: bool | None = None
 
 
@@ -287,12 +273,12 @@ class LogisticsBoard(View):
 class OrderRecordOrder(View):
     id: int | None = None
     number: str | None = None
-    customer: str | None | None = None
+    customer: str | None = None
     urgent: bool | None = None
-    priority: str | None | None = None
+    priority: str | None = None
     status: str | None = None
-    due: str | None | None = None
-    created_at: str | None | None = None
+    due: str | None = None
+    created_at: str | None = None
     received_at: str | None = None
     delivered_at: str | None = None
     lead_time_hours: float | None = None
@@ -300,95 +286,95 @@ class OrderRecordOrder(View):
 
 
 class OrderRecordOperation(View):
-    operation: str | None | None = None
+    operation: str | None = None
     kind: str | None = None
-    line_no: int | None | None = None
-    work_center: str | None | None = None
-    department: str | None | None = None
-    quantity: int | None | None = None
+    line_no: int | None = None
+    work_center: str | None = None
+    department: str | None = None
+    quantity: int | None = None
     status: str | None = None
-    planned_start: str | None | None = None
-    planned_end: str | None | None = None
-    planned_minutes: int | None | None = None
+    planned_start: str | None = None
+    planned_end: str | None = None
+    planned_minutes: int | None = None
     actual_start: str | None = None
     actual_end: str | None = None
-    worked_minutes: int | None | None = None
+    worked_minutes: int | None = None
     good: int | None = None
     scrap: int | None = None
     finish_delay_minutes: int | None = None
 
 
 class OrderRecordResource(View):
-    work_center: str | None | None = None
-    department: str | None | None = None
-    planned_hours: float | None | None = None
-    worked_hours: float | None | None = None
+    work_center: str | None = None
+    department: str | None = None
+    planned_hours: float | None = None
+    worked_hours: float | None = None
 
 
 class OrderRecordTotals(View):
-    planned_hours: float | None | None = None
-    worked_hours: float | None | None = None
-    good: int | None | None = None
-    scrap: int | None | None = None
+    planned_hours: float | None = None
+    worked_hours: float | None = None
+    good: int | None = None
+    scrap: int | None = None
 
 
 class OrderRecordQualityInspection(View):
-    stage: str | None | None = None
-    line_no: int | None | None = None
-    result: str | None | None = None
-    passed: int | None | None = None
-    failed: int | None | None = None
-    defects: list[dict[str, Any]] | None | None = None
+    stage: str | None = None
+    line_no: int | None = None
+    result: str | None = None
+    passed: int | None = None
+    failed: int | None = None
+    defects: list[dict[str, Any]] | None = None
     disposition: str | None = None
-    at: str | None | None = None
+    at: str | None = None
 
 
 class OrderRecordQuality(View):
-    inspections: list[OrderRecordQualityInspection] | None | None = None
-    failed_quantity: int | None | None = None
+    inspections: list[OrderRecordQualityInspection] | None = None
+    failed_quantity: int | None = None
     final_passed: bool | None = None
 
 
 class OrderRecordDelay(View):
-    source: str | None | None = None
+    source: str | None = None
     kind: str | None = None
-    cause: str | None | None = None
-    description: str | None | None = None
+    cause: str | None = None
+    description: str | None = None
     number: str | None = None
-    compensation: str | None | None = None
-    at: str | None | None = None
-    estimated_delay_minutes: int | None | None = None
-    measure: str | None | None = None
+    compensation: str | None = None
+    at: str | None = None
+    estimated_delay_minutes: int | None = None
+    measure: str | None = None
 
 
 class OrderRecordShipment(View):
-    mode: str | None | None = None
-    carrier: str | None | None = None
-    dispatched_at: str | None | None = None
-    expected_arrival: str | None | None = None
-    delivered_at: str | None | None = None
+    mode: str | None = None
+    carrier: str | None = None
+    dispatched_at: str | None = None
+    expected_arrival: str | None = None
+    delivered_at: str | None = None
 
 
 class OrderRecordDocument(View):
-    doc_no: str | None | None = None
+    doc_no: str | None = None
     due_at: str | None = None
     returned_at: str | None = None
     overdue_department: str | None = None
 
 
 class OrderRecordCostOfUrgency(View):
-    freight: str | None | None = None
-    compensation: str | None | None = None
-    total: str | None | None = None
+    freight: str | None = None
+    compensation: str | None = None
+    total: str | None = None
 
 
 class OrderRecordDeadline(View):
-    what: str | None | None = None
-    ref: str | None | None = None
-    due: str | None | None = None
+    what: str | None = None
+    ref: str | None = None
+    due: str | None = None
     done: str | None = None
-    state: str | None | None = None
-    late_hours: float | None | None = None
+    state: str | None = None
+    late_hours: float | None = None
     department: str | None = None
 
 
@@ -411,12 +397,12 @@ class OrderRecord(View):
 
 
 class ReceiptLine(View):
-    line_no: int | None | None = None
-    product: str | None | None = None
-    product_name: str | None | None = None
-    unit: str | None | None = None
-    ordered: int | None | None = None
-    received: int | None | None = None
+    line_no: int | None = None
+    product: str | None = None
+    product_name: str | None = None
+    unit: str | None = None
+    ordered: int | None = None
+    received: int | None = None
 
 
 class Receipt(View):
@@ -441,7 +427,7 @@ class Receipt(View):
 class OrderToReceive(View):
     id: int
     number: str
-    customer: LogisticsBoardToShipItemCustomer | None
+    customer: OrderCustomer | None
     customer_po: str | None
     order_date: str | None
     requested_date: str | None
@@ -456,7 +442,7 @@ class OrderToReceive(View):
     priority: str | None
     priority_rank: int | None
     amount: str | None
-    lines: list[LogisticsBoardToShipItemLine] | None
+    lines: list[OrderLine] | None
     revision: int | None
     version: int
     created_by: int | None

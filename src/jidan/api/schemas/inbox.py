@@ -34,10 +34,10 @@ class InboxItemOrder(View):
 
 class InboxItem(View):
     id: int | None = None
-    event_id: str | None | None = None
+    event_id: str | None = None
     kind: str | None = None
-    subject: str | None | None = None
-    body: str | None | None = None
+    subject: str | None = None
+    body: str | None = None
     order_id: int | None = None
     ref: str | None = None
     critical: bool | None = None
@@ -45,8 +45,8 @@ class InboxItem(View):
     ack_due_at: LocalTime | None = None
     acknowledged_at: LocalTime | None = None
     read_at: LocalTime | None = None
-    escalation_level: int | None | None = None
-    created_at: LocalTime | None | None = None
+    escalation_level: int | None = None
+    created_at: LocalTime | None = None
     version: int | None = None
     open: bool | None = None
     seconds_left: int | None = None

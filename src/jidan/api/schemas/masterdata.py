@@ -23,17 +23,17 @@ class Customer(View):
 
 
 class ProductRoutingItem(View):
-    seq: int | None | None = None
-    work_center: str | None | None = None
-    name: str | None | None = None
-    setup_minutes: int | None | None = None
-    minutes_per_unit: str | None | None = None
+    seq: int | None = None
+    work_center: str | None = None
+    name: str | None = None
+    setup_minutes: int | None = None
+    minutes_per_unit: str | None = None
     inspection: bool | None = None
 
 
 class ProductBomItem(View):
-    component: str | None | None = None
-    quantity_per: str | None | None = None
+    component: str | None = None
+    quantity_per: str | None = None
     step: int | None = None
 
 
@@ -52,14 +52,14 @@ class Product(View):
 
 class PlantDepartment(View):
     code: str | None = None
-    name: str | None | None = None
+    name: str | None = None
 
 
 class PlantWorkCenter(View):
     code: str | None = None
-    name: str | None | None = None
-    department: str | None | None = None
-    capacity: int | None | None = None
+    name: str | None = None
+    department: str | None = None
+    capacity: int | None = None
 
 
 class Plant(View):
@@ -68,6 +68,6 @@ class Plant(View):
 
 
 class AuditCheck(View):
-    events: int | None | None = None
+    events: int | None = None
     ok: bool | None = None
-    problems: list[Any] | None | None = None
+    problems: list[Any] | None = None

@@ -9,29 +9,29 @@ from jidan.api.schemas.view import View
 class PurchaseOrderDelayRequest(View):
     id: int | None = None
     number: str | None = None
-    purchase_order_id: int | None | None = None
-    purchase_order: str | None | None = None
-    supplier_id: int | None | None = None
-    supplier: str | None | None = None
-    material: str | None | None = None
-    material_name: str | None | None = None
-    unit: str | None | None = None
-    quantity: int | None | None = None
-    old_date: str | None | None = None
-    new_date: str | None | None = None
-    delay_days: int | None | None = None
-    reason: str | None | None = None
+    purchase_order_id: int | None = None
+    purchase_order: str | None = None
+    supplier_id: int | None = None
+    supplier: str | None = None
+    material: str | None = None
+    material_name: str | None = None
+    unit: str | None = None
+    quantity: int | None = None
+    old_date: str | None = None
+    new_date: str | None = None
+    delay_days: int | None = None
+    reason: str | None = None
     status: str | None = None
-    requested_by: str | None | None = None
-    requested_by_id: int | None | None = None
-    requested_by_role: str | None | None = None
-    requested_at: str | None | None = None
-    decided_by: str | None | None = None
-    decided_at: str | None | None = None
+    requested_by: str | None = None
+    requested_by_id: int | None = None
+    requested_by_role: str | None = None
+    requested_at: str | None = None
+    decided_by: str | None = None
+    decided_at: str | None = None
     decision_note: str | None = None
     version: int | None = None
-    affected_orders: list[str] | None | None = None
-    urgent_orders: list[Any] | None | None = None
+    affected_orders: list[str] | None = None
+    urgent_orders: list[Any] | None = None
     repair_run_id: int | None = None
 
 
@@ -51,7 +51,7 @@ class PurchaseOrder(View):
     created_at: str | None
     closed_at: str | None
     version: int
-    delay_requests: list[PurchaseOrderDelayRequest] | None | None = None
+    delay_requests: list[PurchaseOrderDelayRequest] | None = None
     pending_delay: bool | None = None
 
 

@@ -8,17 +8,17 @@ from jidan.api.schemas.view import View
 
 class OrderCustomer(View):
     code: str | None = None
-    name: str | None | None = None
-    priority_class: str | None | None = None
+    name: str | None = None
+    priority_class: str | None = None
 
 
 class OrderLine(View):
-    line_no: int | None | None = None
-    product: str | None | None = None
-    product_name: str | None | None = None
-    quantity: int | None | None = None
-    unit_price: str | None | None = None
-    amount: str | None | None = None
+    line_no: int | None = None
+    product: str | None = None
+    product_name: str | None = None
+    quantity: int | None = None
+    unit_price: str | None = None
+    amount: str | None = None
 
 
 class Order(View):
@@ -50,30 +50,30 @@ class Order(View):
 
 class OrderEventOld(View):
     status: str | None = None
-    promised_date: str | None | None = None
+    promised_date: str | None = None
     owner_id: Any = None
 
 
 class OrderEventNew(View):
     id: int | None = None
     number: str | None = None
-    customer: OrderCustomer | None | None = None
-    customer_po: str | None | None = None
-    order_date: str | None | None = None
-    requested_date: str | None | None = None
+    customer: OrderCustomer | None = None
+    customer_po: str | None = None
+    order_date: str | None = None
+    requested_date: str | None = None
     promised_date: str | None = None
-    channel: str | None | None = None
+    channel: str | None = None
     special_requirements: Any = None
     status: str | None = None
     urgent: bool | None = None
-    urgent_reasons: list[str] | None | None = None
+    urgent_reasons: list[str] | None = None
     urgent_reason: Any = None
-    priority: str | None | None = None
-    priority_rank: int | None | None = None
-    amount: str | None | None = None
-    lines: list[OrderLine] | None | None = None
-    revision: int | None | None = None
-    created_by: int | None | None = None
+    priority: str | None = None
+    priority_rank: int | None = None
+    amount: str | None = None
+    lines: list[OrderLine] | None = None
+    revision: int | None = None
+    created_by: int | None = None
     owner_id: int | None = None
 
 
@@ -102,27 +102,27 @@ class ImportResult(View):
 class OrderPageItem(View):
     id: int | None = None
     number: str | None = None
-    customer: OrderCustomer | None | None = None
-    customer_po: str | None | None = None
-    order_date: str | None | None = None
-    requested_date: str | None | None = None
+    customer: OrderCustomer | None = None
+    customer_po: str | None = None
+    order_date: str | None = None
+    requested_date: str | None = None
     promised_date: str | None = None
-    channel: str | None | None = None
+    channel: str | None = None
     special_requirements: str | None = None
     status: str | None = None
     held_from: Any = None
     urgent: bool | None = None
-    urgent_reasons: list[str] | None | None = None
+    urgent_reasons: list[str] | None = None
     urgent_reason: Any = None
-    priority: str | None | None = None
-    priority_rank: int | None | None = None
-    amount: str | None | None = None
-    lines: list[OrderLine] | None | None = None
-    revision: int | None | None = None
+    priority: str | None = None
+    priority_rank: int | None = None
+    amount: str | None = None
+    lines: list[OrderLine] | None = None
+    revision: int | None = None
     version: int | None = None
-    created_by: int | None | None = None
+    created_by: int | None = None
     owner_id: Any = None
-    created_at: str | None | None = None
+    created_at: str | None = None
 
 
 class OrderPage(View):
@@ -135,23 +135,23 @@ class OrderPage(View):
 class OrderVersionSnapshot(View):
     id: int | None = None
     number: str | None = None
-    customer: OrderCustomer | None | None = None
-    customer_po: str | None | None = None
-    order_date: str | None | None = None
-    requested_date: str | None | None = None
-    promised_date: str | None | None = None
-    channel: str | None | None = None
+    customer: OrderCustomer | None = None
+    customer_po: str | None = None
+    order_date: str | None = None
+    requested_date: str | None = None
+    promised_date: str | None = None
+    channel: str | None = None
     special_requirements: str | None = None
     status: str | None = None
     urgent: bool | None = None
-    urgent_reasons: list[str] | None | None = None
+    urgent_reasons: list[str] | None = None
     urgent_reason: Any = None
-    priority: str | None | None = None
-    priority_rank: int | None | None = None
-    amount: str | None | None = None
-    lines: list[OrderLine] | None | None = None
-    revision: int | None | None = None
-    created_by: int | None | None = None
+    priority: str | None = None
+    priority_rank: int | None = None
+    amount: str | None = None
+    lines: list[OrderLine] | None = None
+    revision: int | None = None
+    created_by: int | None = None
     owner_id: Any = None
 
 
