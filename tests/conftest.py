@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from jidan.adapters.db.migrate import upgrade
-from jidan.api.app import create_app
+from jidan.http.app import create_app
 from jidan.bootstrap import build
 from jidan.config import Settings
 from tests.support import PASSWORD, FakeClock, FastHasher, seed

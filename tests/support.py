@@ -77,7 +77,7 @@ def web_session(ctx, username: str, password: str = PASSWORD):
 
     from fastapi.testclient import TestClient
 
-    from jidan.api.app import create_app
+    from jidan.http.app import create_app
 
     client = TestClient(create_app(ctx))
     r = client.post("/login", data={"username": username, "password": password}, follow_redirects=False)

@@ -110,7 +110,7 @@ def demo(if_empty: Annotated[bool, typer.Option("--if-empty", help="Skip when us
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the web UI and the API (OpenAPI at /docs)."""
     import uvicorn
-    from jidan.api.app import create_app
+    from jidan.http.app import create_app
     uvicorn.run(create_app(_ctx()), host=host, port=port)
 
 

@@ -12,7 +12,7 @@ import pytest
 import uvicorn
 
 from jidan.adapters.db.migrate import upgrade
-from jidan.api.app import create_app
+from jidan.http.app import create_app
 from jidan.bootstrap import build
 from jidan.config import Settings
 from jidan.services.demo.factory import load_demo

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from fastapi.testclient import TestClient
 
-from jidan.api.app import create_app
+from jidan.http.app import create_app
 from jidan.services.fulfilment import shipping
 from jidan.services.fulfilment import receipts
 from jidan.services.fulfilment import drawings

@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from jidan.adapters.notify import senders_from_settings
-from jidan.api.app import create_app
+from jidan.http.app import create_app
 from jidan.domain.delivery import next_level
 from jidan.domain.model import Department, WorkCenter
 from jidan.services import auth

@@ -5,7 +5,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from jidan.api.app import create_app
+from jidan.http.app import create_app
 from jidan.domain.roles import Role
 from jidan.services.notices import timers
 from jidan.services.notices.notify import ACK_OVERDUE, notify

@@ -6,7 +6,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from jidan.api.app import create_app
+from jidan.http.app import create_app
 from tests.conftest import urgent_order_payload
 from tests.support import PASSWORD
 

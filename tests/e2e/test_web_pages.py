@@ -7,7 +7,7 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 
 from jidan import i18n
-from jidan.api.app import create_app
+from jidan.http.app import create_app
 from jidan.domain import errors as error_tree
 from jidan.domain.roles import Role
 from jidan.domain.states import ACTIONS, OrderState

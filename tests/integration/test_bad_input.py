@@ -92,3 +92,13 @@ def test_b7_master_data_input_is_validated_too(api):
     assert r.status_code == 422
     assert r.json()["fields"] == {"routing.0.work_center": "unknown_work_center", "bom.0.component": "unknown_product"}
     assert api.post("/api/v1/customers", "quality", json={"code": "C9", "name": "x"}).status_code == 403
+
+
+def test_n1_a_405_names_in_allow_every_method_the_url_takes(api):
+    """/users is two routes (GET, POST); /orders/export.xlsx is a GET although PATCH
+    /orders/{order_id} would match its path."""
+    for method, path, allow in (("DELETE", "/api/v1/users", "GET, POST"),
+                                ("PUT", "/api/v1/orders/1", "GET, PATCH"),
+                                ("PATCH", "/api/v1/orders/export.xlsx", "GET")):
+        r = api.client.request(method, path, headers=api.as_("sales"))
+        assert (r.status_code, r.headers.get("allow"), r.json()["code"]) == (405, allow, "method_not_allowed")

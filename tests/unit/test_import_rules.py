@@ -18,20 +18,7 @@ LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 SETTINGS = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))
 CONTRACTS = {c["id"]: c for c in SETTINGS["tool"]["importlinter"]["contracts"]}
 
-KNOWN_BROKEN = {
-    "http-edges-thin": "api.app runs its health check with sqlalchemy",
-    "api-web-independent": "api.app mounts the web routers; web imports api.errors, api.deps, api.schemas",
-}
-"""Contracts this branch still breaks, each fixed on another branch of issue 19: empty it
-after merging (a contract listed here that passes fails the test, so the list cannot go stale)."""
-
-
-def _contract(id_: str):
-    broken = KNOWN_BROKEN.get(id_)
-    return pytest.param(id_, marks=pytest.mark.xfail(strict=True, reason=broken) if broken else ())
-
-
-@pytest.mark.parametrize("contract", [_contract(id_) for id_ in CONTRACTS])
+@pytest.mark.parametrize("contract", list(CONTRACTS))
 def test_m1_the_code_keeps_the_layer_contract(contract):
     """`lint-imports` itself, one contract at a time; its report is the failure message."""
     path = os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))

@@ -1,7 +1,6 @@
 """Dependencies every route shares: the service context and the current actor."""
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -9,10 +8,10 @@ from fastapi.security import OAuth2PasswordBearer
 
 from jidan.domain import errors
 from jidan.domain.model import Actor
+from jidan.http.session import SESSION_COOKIE, csrf_matches
 from jidan.services import auth
 from jidan.services.context import Context
 
-SESSION_COOKIE = "jidan_session"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -32,7 +31,7 @@ def current_actor(request: Request, token: Annotated[str | None, Depends(bearer)
     actor, session = auth.session_user(ctx, cookie)
     if request.method not in SAFE_METHODS:
         sent = request.headers.get("x-csrf-token", "")
-        if not secrets.compare_digest(sent, session["csrf_token"]):
+        if not csrf_matches(sent, session["csrf_token"]):
             raise errors.Forbidden("missing or wrong CSRF token", code="auth.csrf")
     return actor
 

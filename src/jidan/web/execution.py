@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path as PathParam
 from starlette.datastructures import FormData
 
-from jidan.api.errors import status_of
+from jidan.http.errors import status_of
 from jidan.domain import errors
 from jidan.domain.execution import (
     EXCEPTION_REPORTERS, INSPECTORS, OPERATORS, Disposition, ExceptionKind, Measure, Stage,

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path as PathParam
 from starlette.datastructures import FormData
 
-from jidan.api.errors import status_of
+from jidan.http.errors import status_of
 from jidan.domain import errors
 from jidan.domain.fulfilment import (
     COMPENSATION_KINDS, DELAY_CAUSES, DOCUMENT_KINDS, EMERGENCY_GROUPS, INCIDENT_TYPES, TRANSPORT_MODES,

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path as PathParam
 
-from jidan.api.errors import status_of
+from jidan.http.errors import status_of
 from jidan.domain import errors
 from jidan.services.notices import inbox
 from jidan.web.forms import FormReader

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path as PathParam
 from starlette.datastructures import FormData
 
-from jidan.api.errors import status_of
+from jidan.http.errors import status_of
 from jidan.domain import errors
 from jidan.domain.material import (
     BUYERS, DELAY_DECIDERS, DELAY_REQUESTERS, PURCHASE_REQUEST_STATUSES, RECEIVERS, REQUEST_BUYERS, REQUEST_VIEWERS,

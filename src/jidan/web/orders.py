@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse
 from starlette.datastructures import FormData
 
 from jidan.services.ports import OrderFilter
-from jidan.api.errors import status_of
-from jidan.api.schemas import Channel
+from jidan.http.errors import status_of
+from jidan.http.fields import Channel
 from jidan.domain import errors
 from jidan.domain.model import Actor
 from jidan.domain.roles import ORDER_ENTRY

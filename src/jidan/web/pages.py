@@ -24,8 +24,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
 from jidan import i18n
-from jidan.api.deps import SESSION_COOKIE
-from jidan.api.errors import status_of
+from jidan.http.session import SESSION_COOKIE
+from jidan.http.errors import status_of
 from jidan.domain import errors
 from jidan.domain.model import Actor
 from jidan.services import auth

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path as PathParam
 from starlette.datastructures import FormData
 
-from jidan.api.errors import status_of
+from jidan.http.errors import status_of
 from jidan.domain import errors
 from jidan.services import planning
 from jidan.services.materials.views import amount

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path as PathParam
 
-from jidan.api.errors import status_of
+from jidan.http.errors import status_of
 from jidan.domain import errors
 from jidan.domain.approval import (
     CHANGEABLE_STATES, INSTRUCTION_LEVERS, ChainRule, Conditions, Opinion, Phase, StepRule,

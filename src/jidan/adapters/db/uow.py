@@ -1,6 +1,7 @@
 """The unit of work: one transaction, its repositories, and nothing commits anywhere else."""
 from __future__ import annotations
 
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -65,6 +66,10 @@ class SqlUnitOfWork:
         translated = _translate(exc)
         if translated is not None:
             raise translated from exc
+
+    def ping(self) -> None:
+        """Asks the database for one row: raises when it cannot be reached."""
+        self.session.execute(text("SELECT 1"))
 
     def flush(self) -> None:
         """Sends pending writes so database ids and constraints are known now."""

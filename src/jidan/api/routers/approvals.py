@@ -1,7 +1,6 @@
 """Review and approval (B1–B7, A6) and change requests (H1–H3): chains, delegations, signing."""
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -9,7 +8,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import Field
 
 from jidan.api.deps import SESSION_COOKIE, ActorDep, CtxDep, bearer
-from jidan.api.schemas import Code, LineIn, Strict
+from jidan.api.routing import ApiRoute
+from jidan.api.schemas.approvals import Chain, ChangeRequest, Delegation, Letter, Pending, ReviewRecord
+from jidan.api.schemas import Code, Day, LineIn, Moment, Strict
 from jidan.domain.approval import INSTRUCTION_LEVERS, ChainRule, Conditions, Opinion, Phase, StepRule
 from jidan.domain.roles import Role
 from jidan.services.approvals import chains as approval_chains
@@ -22,7 +23,7 @@ from jidan.services.approvals.signatures import Decision, Proof
 from jidan.services.approvals.changes import ChangeInput
 from jidan.services.orders.intake import NewLine
 
-router = APIRouter(tags=["approvals"])
+router = APIRouter(tags=["approvals"], route_class=ApiRoute)
 
 #: Row ids are 32-bit integers in every database we run on.
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -55,8 +56,8 @@ class ChainIn(Strict):
 
 class DelegationIn(Strict):
     deputy: str = Field(min_length=1, max_length=50)
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     reason: str | None = Field(None, max_length=500)
     principal: str | None = Field(None, min_length=1, max_length=50)
 
@@ -70,8 +71,8 @@ class SignIn(Strict):
 
     opinion: Opinion = Opinion.AGREE
     comment: str | None = Field(None, max_length=1000)
-    suggested_date: date | None = None
-    committed_date: date | None = None
+    suggested_date: Day | None = None
+    committed_date: Day | None = None
     levers: list[Lever] = Field(default_factory=list, max_length=len(INSTRUCTION_LEVERS))
     on_behalf_of: str | None = Field(None, min_length=1, max_length=50)
     password: str | None = Field(None, max_length=200)
@@ -81,7 +82,7 @@ class SignIn(Strict):
 class ChangeIn(Strict):
     reason: str = Field(min_length=1, max_length=1000)
     customer_confirmation: str = Field(min_length=1, max_length=500)
-    requested_date: date | None = None
+    requested_date: Day | None = None
     lines: list[LineIn] | None = Field(None, min_length=1, max_length=200)
     special_requirements: str | None = Field(None, max_length=2000)
     version: int | None = Field(None, ge=1)
@@ -115,12 +116,12 @@ def _decision(body: SignIn) -> Decision:
 
 
 # ----------------------------------------------------------------------------- chains
-@router.get("/approval-chains")
+@router.get("/approval-chains", response_model=list[Chain])
 def list_chains(ctx: CtxDep, actor: ActorDep) -> list[dict]:
     return approval_chains.list_chains(ctx, actor)
 
 
-@router.put("/approval-chains/{code}")
+@router.put("/approval-chains/{code}", response_model=Chain)
 def save_chain(code: Code, body: ChainIn, ctx: CtxDep, actor: ActorDep) -> dict:
     """Admin creates (no ``version``) or replaces a chain (its ``version``)."""
     chain = ChainRule(code, body.name, tuple(
@@ -132,63 +133,63 @@ def save_chain(code: Code, body: ChainIn, ctx: CtxDep, actor: ActorDep) -> dict:
 
 
 # ----------------------------------------------------------------------------- delegations
-@router.get("/delegations")
+@router.get("/delegations", response_model=list[Delegation])
 def list_delegations(ctx: CtxDep, actor: ActorDep) -> list[dict]:
     return delegations.list_delegations(ctx, actor)
 
 
-@router.post("/delegations", status_code=201)
+@router.post("/delegations", status_code=201, response_model=Delegation)
 def add_delegation(body: DelegationIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return delegations.add_delegation(ctx, actor, body.deputy, body.starts_at.replace(tzinfo=None),
                                     body.ends_at.replace(tzinfo=None), body.reason, body.principal)
 
 
-@router.post("/delegations/{delegation_id}/revoke")
+@router.post("/delegations/{delegation_id}/revoke", response_model=Delegation)
 def revoke_delegation(delegation_id: RowId, ctx: CtxDep, actor: ActorDep,
                       body: VersionIn | None = None) -> dict:
     return delegations.revoke_delegation(ctx, actor, delegation_id, (body or VersionIn()).version)
 
 
 # ----------------------------------------------------------------------------- review and approval
-@router.get("/approvals/pending")
+@router.get("/approvals/pending", response_model=Pending)
 def pending(ctx: CtxDep, actor: ActorDep) -> dict:
     """What waits for my signature (and my principals', when I am a deputy)."""
     return approvals.pending(ctx, actor)
 
 
-@router.get("/orders/{order_id}/review")
+@router.get("/orders/{order_id}/review", response_model=ReviewRecord)
 def review_record(order_id: RowId, ctx: CtxDep, actor: ActorDep) -> dict:
     """The review record (紧急订单评审记录表): chain progress, opinions, feasibility, decision."""
     return approvals.review_record(ctx, actor, order_id)
 
 
-@router.post("/orders/{order_id}/review")
+@router.post("/orders/{order_id}/review", response_model=ReviewRecord)
 def open_review(order_id: RowId, ctx: CtxDep, actor: ActorDep) -> dict:
     """Convenes the review: the record opens with planning's answer and the deadlines start."""
     return approvals.open_review(ctx, actor, order_id)
 
 
-@router.post("/orders/{order_id}/review/signatures")
+@router.post("/orders/{order_id}/review/signatures", response_model=ReviewRecord)
 def sign(order_id: RowId, body: SignIn, ctx: CtxDep, actor: ActorDep, proof: ProofDep) -> dict:
     """Signs your step (agree / agree with conditions / disagree); on a rejected order, management
     pushes it through with the instruction in ``comment`` and the resources in ``levers``."""
     return signing.sign(ctx, actor, order_id, _decision(body), proof(body.password), body.version)
 
 
-@router.get("/orders/{order_id}/confirmations")
+@router.get("/orders/{order_id}/confirmations", response_model=list[Letter])
 def letters(order_id: RowId, ctx: CtxDep, actor: ActorDep) -> list[dict]:
     """Confirmation letters (确认函) made from the approved revisions, newest first."""
     return confirmations.letters(ctx, actor, order_id)
 
 
-@router.post("/orders/{order_id}/confirmations/{letter_id}/send")
+@router.post("/orders/{order_id}/confirmations/{letter_id}/send", response_model=Letter)
 def send_letter(order_id: RowId, letter_id: RowId, ctx: CtxDep, actor: ActorDep, body: SendIn | None = None) -> dict:
     body = body or SendIn()
     return confirmations.send_letter(ctx, actor, order_id, letter_id, body.to, body.version)
 
 
 # ----------------------------------------------------------------------------- change requests
-@router.post("/orders/{order_id}/change-requests", status_code=201)
+@router.post("/orders/{order_id}/change-requests", status_code=201, response_model=ChangeRequest)
 def request_change(order_id: RowId, body: ChangeIn, ctx: CtxDep, actor: ActorDep) -> dict:
     lines = tuple(NewLine(ln.product, ln.quantity, ln.unit_price) for ln in body.lines) if body.lines else None
     return changes.request_change(ctx, actor, order_id, ChangeInput(
@@ -196,28 +197,28 @@ def request_change(order_id: RowId, body: ChangeIn, ctx: CtxDep, actor: ActorDep
         body.version))
 
 
-@router.get("/orders/{order_id}/change-requests")
+@router.get("/orders/{order_id}/change-requests", response_model=list[ChangeRequest])
 def order_changes(order_id: RowId, ctx: CtxDep, actor: ActorDep) -> list[dict]:
     return changes.list_changes(ctx, actor, order_id)
 
 
-@router.get("/change-requests")
+@router.get("/change-requests", response_model=list[ChangeRequest])
 def list_changes(ctx: CtxDep, actor: ActorDep,
                  status: Annotated[Literal["pending", "approved", "rejected", "withdrawn"] | None,
                                    Query()] = None) -> list[dict]:
     return changes.list_changes(ctx, actor, status=status)
 
 
-@router.get("/change-requests/{change_id}")
+@router.get("/change-requests/{change_id}", response_model=ChangeRequest)
 def get_change(change_id: RowId, ctx: CtxDep, actor: ActorDep) -> dict:
     return changes.get_change(ctx, actor, change_id)
 
 
-@router.post("/change-requests/{change_id}/signatures")
+@router.post("/change-requests/{change_id}/signatures", response_model=ChangeRequest)
 def sign_change(change_id: RowId, body: SignIn, ctx: CtxDep, actor: ActorDep, proof: ProofDep) -> dict:
     return changes.sign_change(ctx, actor, change_id, _decision(body), proof(body.password), body.version)
 
 
-@router.post("/change-requests/{change_id}/withdraw")
+@router.post("/change-requests/{change_id}/withdraw", response_model=ChangeRequest)
 def withdraw_change(change_id: RowId, ctx: CtxDep, actor: ActorDep, body: VersionIn | None = None) -> dict:
     return changes.withdraw_change(ctx, actor, change_id, (body or VersionIn()).version)

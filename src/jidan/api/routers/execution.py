@@ -1,7 +1,7 @@
 """The floor: tasks and reports, progress, work centers, process exceptions, inspections (D–F)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -9,14 +9,16 @@ from fastapi import APIRouter, Path
 from pydantic import Field
 
 from jidan.api.deps import ActorDep, CtxDep
-from jidan.api.schemas import Code, Strict
+from jidan.api.routing import ApiRoute
+from jidan.api.schemas.execution import GroupLeader, Inspection, OrderInspections, ProcessException, ProductionNotice, Progress, ProgressUpdate, Task, WorkCenter, WorkCenterBoard, WorkGroup
+from jidan.api.schemas import Code, Day, Moment, Seconds, Strict
 from jidan.services.execution import exceptions
 from jidan.services.execution import boards, customer_updates, leaders, reports
 from jidan.services.execution import production_notice as notice
 from jidan.services.execution import progress as order_progress
 from jidan.services.execution import quality
 
-router = APIRouter(tags=["execution"])
+router = APIRouter(tags=["execution"], route_class=ApiRoute)
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Note = Annotated[str, Field(max_length=1000)]
@@ -42,7 +44,7 @@ class ProgressUpdateIn(Strict):
     note: Note | None = None
 
 
-@router.post("/tasks/{task_id}/actions/{action}")
+@router.post("/tasks/{task_id}/actions/{action}", response_model=Task)
 def report(task_id: Id, action: Literal["start", "pause", "resume", "finish"], ctx: CtxDep, actor: ActorDep,
            body: ReportIn | None = None) -> dict:
     body = body or ReportIn()
@@ -50,37 +52,37 @@ def report(task_id: Id, action: Literal["start", "pause", "resume", "finish"], c
         action, body.good_qty, body.scrap_qty, body.hours, body.note, body.version))
 
 
-@router.get("/orders/{order_id}/progress")
+@router.get("/orders/{order_id}/progress", response_model=Progress)
 def progress(order_id: Id, ctx: CtxDep, actor: ActorDep) -> dict:
     return order_progress.progress(ctx, actor, order_id)
 
 
-@router.get("/orders/{order_id}/production-notice")
+@router.get("/orders/{order_id}/production-notice", response_model=ProductionNotice)
 def production_notice(order_id: Id, ctx: CtxDep, actor: ActorDep) -> dict:
     return notice.production_notice(ctx, actor, order_id)
 
 
-@router.post("/orders/{order_id}/progress-update", status_code=201)
+@router.post("/orders/{order_id}/progress-update", status_code=201, response_model=ProgressUpdate)
 def progress_update(order_id: Id, ctx: CtxDep, actor: ActorDep, body: ProgressUpdateIn | None = None) -> dict:
     return customer_updates.send_progress_update(ctx, actor, order_id, (body or ProgressUpdateIn()).note)
 
 
-@router.get("/workcenters")
+@router.get("/workcenters", response_model=list[WorkCenter])
 def work_centers(ctx: CtxDep, actor: ActorDep) -> list[dict]:
     return boards.work_centers(ctx, actor)
 
 
-@router.get("/workcenters/{code}")
+@router.get("/workcenters/{code}", response_model=WorkCenterBoard)
 def work_center(code: Code, ctx: CtxDep, actor: ActorDep) -> dict:
     return boards.work_center_board(ctx, actor, code)
 
 
-@router.get("/workgroups")
+@router.get("/workgroups", response_model=list[WorkGroup])
 def groups(ctx: CtxDep, actor: ActorDep) -> list[dict]:
     return leaders.group_leaders(ctx, actor)
 
 
-@router.put("/workgroups/{department}/leader")
+@router.put("/workgroups/{department}/leader", response_model=GroupLeader)
 def set_leader(department: Code, body: LeaderIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return leaders.set_group_leader(ctx, actor, department, body.username)
 
@@ -91,7 +93,7 @@ MeasureName = Literal["overtime", "outside_processing", "new_date"]
 Version = Annotated[int, Field(ge=1)]
 
 
-def _naive(value: datetime | None) -> datetime | None:
+def _naive(value: Moment | None) -> datetime | None:
     """Factory-local wall time, as every time is stored."""
     return value.replace(tzinfo=None) if value else None
 
@@ -105,12 +107,12 @@ class ExceptionIn(Strict):
     estimated_delay_minutes: int = Field(ge=0, le=100_000)
     task_id: int | None = Field(None, ge=1, le=2**31 - 1)
     work_center: Code | None = None
-    down_from: datetime | None = None
-    down_until: datetime | None = None
+    down_from: Moment | None = None
+    down_until: Moment | None = None
 
 
 class ReplanIn(Strict):
-    time_limit: float = Field(2.0, ge=0, le=30)
+    time_limit: Seconds = Field(2.0, ge=0, le=30)
     version: Version | None = None
 
 
@@ -122,7 +124,7 @@ class ApplyIn(Strict):
 
 class ApproveIn(Strict):
     measure: MeasureName
-    new_date: date | None = None
+    new_date: Day | None = None
     note: Note | None = None
     version: Version | None = None
 
@@ -142,57 +144,57 @@ class CloseIn(Strict):
     version: Version | None = None
 
 
-@router.post("/orders/{order_id}/exceptions", status_code=201)
+@router.post("/orders/{order_id}/exceptions", status_code=201, response_model=ProcessException)
 def report_exception(order_id: Id, body: ExceptionIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return exceptions.report_exception(ctx, actor, exceptions.NewException(
         order_id, body.kind, body.description, body.estimated_delay_minutes, body.task_id, body.work_center,
         _naive(body.down_from), _naive(body.down_until)))
 
 
-@router.get("/orders/{order_id}/exceptions")
+@router.get("/orders/{order_id}/exceptions", response_model=list[ProcessException])
 def order_exceptions(order_id: Id, ctx: CtxDep, actor: ActorDep) -> list[dict]:
     return exceptions.for_order(ctx, actor, order_id)
 
 
-@router.get("/exceptions")
+@router.get("/exceptions", response_model=list[ProcessException])
 def open_exceptions(ctx: CtxDep, actor: ActorDep) -> list[dict]:
     return exceptions.open_exceptions(ctx, actor)
 
 
-@router.get("/exceptions/{exception_id}")
+@router.get("/exceptions/{exception_id}", response_model=ProcessException)
 def get_exception(exception_id: Id, ctx: CtxDep, actor: ActorDep) -> dict:
     return exceptions.get_exception(ctx, actor, exception_id)
 
 
-@router.post("/exceptions/{exception_id}/replan")
+@router.post("/exceptions/{exception_id}/replan", response_model=ProcessException)
 def replan(exception_id: Id, ctx: CtxDep, actor: ActorDep, body: ReplanIn | None = None) -> dict:
     body = body or ReplanIn()
     return exceptions.replan(ctx, actor, exception_id, body.time_limit, body.version)
 
 
-@router.post("/exceptions/{exception_id}/apply")
+@router.post("/exceptions/{exception_id}/apply", response_model=ProcessException)
 def apply(exception_id: Id, body: ApplyIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return exceptions.apply_to_management(ctx, actor, exception_id, body.application, body.requested_measure,
                                           body.version)
 
 
-@router.post("/exceptions/{exception_id}/approve")
+@router.post("/exceptions/{exception_id}/approve", response_model=ProcessException)
 def approve(exception_id: Id, body: ApproveIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return exceptions.decide(ctx, actor, exception_id, True, body.measure, body.new_date, body.note, body.version)
 
 
-@router.post("/exceptions/{exception_id}/reject")
+@router.post("/exceptions/{exception_id}/reject", response_model=ProcessException)
 def reject(exception_id: Id, body: RejectIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return exceptions.decide(ctx, actor, exception_id, False, None, None, body.note, body.version)
 
 
-@router.post("/exceptions/{exception_id}/inform-customer")
+@router.post("/exceptions/{exception_id}/inform-customer", response_model=ProcessException)
 def inform_customer(exception_id: Id, ctx: CtxDep, actor: ActorDep, body: InformIn | None = None) -> dict:
     body = body or InformIn()
     return exceptions.inform_customer(ctx, actor, exception_id, body.message, body.version)
 
 
-@router.post("/exceptions/{exception_id}/close")
+@router.post("/exceptions/{exception_id}/close", response_model=ProcessException)
 def close_exception(exception_id: Id, ctx: CtxDep, actor: ActorDep, body: CloseIn | None = None) -> dict:
     body = body or CloseIn()
     return exceptions.close(ctx, actor, exception_id, body.note, body.version)
@@ -217,10 +219,10 @@ class InspectionIn(Strict):
     note: Note | None = None
     disposition: Literal["rework", "scrap"] | None = None
     rework_from_seq: int | None = Field(None, ge=1, le=9999)
-    time_limit: float = Field(1.0, ge=0, le=30)
+    time_limit: Seconds = Field(1.0, ge=0, le=30)
 
 
-@router.post("/orders/{order_id}/inspections", status_code=201)
+@router.post("/orders/{order_id}/inspections", status_code=201, response_model=Inspection)
 def record_inspection(order_id: Id, body: InspectionIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return quality.record_inspection(ctx, actor, quality.NewInspection(
         order_id, body.stage, body.passed_qty, body.failed_qty, body.task_id, body.line_no,
@@ -228,6 +230,6 @@ def record_inspection(order_id: Id, body: InspectionIn, ctx: CtxDep, actor: Acto
         body.time_limit)
 
 
-@router.get("/orders/{order_id}/inspections")
+@router.get("/orders/{order_id}/inspections", response_model=OrderInspections)
 def order_inspections(order_id: Id, ctx: CtxDep, actor: ActorDep) -> dict:
     return quality.for_order(ctx, actor, order_id)

@@ -7,10 +7,12 @@ from fastapi import APIRouter, Path, Query
 from pydantic import Field
 
 from jidan.api.deps import ActorDep, CtxDep
+from jidan.api.routing import ApiRoute
+from jidan.api.schemas.inbox import Inbox, Notice
 from jidan.api.schemas import Strict
 from jidan.services.notices import inbox
 
-router = APIRouter(tags=["inbox"])
+router = APIRouter(tags=["inbox"], route_class=ApiRoute)
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
@@ -21,18 +23,18 @@ class NoticeActionIn(Strict):
     version: int | None = Field(None, ge=1)
 
 
-@router.get("/inbox")
+@router.get("/inbox", response_model=Inbox)
 def list_inbox(ctx: CtxDep, actor: ActorDep,
                limit: Annotated[int, Query(ge=1, le=500)] = 200) -> dict:
     """What waits for you: open first, critical first, oldest first, with time left to acknowledge."""
     return inbox.list_inbox(ctx, actor, limit)
 
 
-@router.post("/inbox/{notice_id}/ack")
+@router.post("/inbox/{notice_id}/ack", response_model=Notice)
 def acknowledge(notice_id: Id, ctx: CtxDep, actor: ActorDep, body: NoticeActionIn | None = None) -> dict:
     return inbox.acknowledge(ctx, actor, notice_id, (body or NoticeActionIn()).version)
 
 
-@router.post("/inbox/{notice_id}/read")
+@router.post("/inbox/{notice_id}/read", response_model=Notice)
 def mark_read(notice_id: Id, ctx: CtxDep, actor: ActorDep, body: NoticeActionIn | None = None) -> dict:
     return inbox.mark_read(ctx, actor, notice_id, (body or NoticeActionIn()).version)

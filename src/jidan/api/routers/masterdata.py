@@ -1,42 +1,44 @@
 """Customers, products (with routing and BOM), the plant and the calendar."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from jidan.api.deps import ActorDep, CtxDep
-from jidan.api.schemas import CalendarDayIn, CustomerIn, ProductIn
+from jidan.api.routing import ApiRoute
+from jidan.api.schemas.masterdata import AuditCheck, CalendarDay, Customer, Plant, Product
+from jidan.api.schemas import CalendarDayIn, CustomerIn, Day, ProductIn
 from jidan.services import audit
 from jidan.services.masterdata import calendar
 from jidan.services.masterdata import catalogue as masterdata
 from jidan.services.masterdata.catalogue import NewBomItem, NewCustomer, NewProduct, NewStep
 
-router = APIRouter(tags=["master data"])
+router = APIRouter(tags=["master data"], route_class=ApiRoute)
 
 
-@router.get("/customers")
+@router.get("/customers", response_model=list[Customer])
 def list_customers(ctx: CtxDep, actor: ActorDep) -> list[dict]:
     return masterdata.list_customers(ctx, actor)
 
 
-@router.post("/customers", status_code=201)
+@router.post("/customers", status_code=201, response_model=Customer)
 def create_customer(body: CustomerIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return masterdata.create_customer(ctx, actor, NewCustomer(**body.model_dump()))
 
 
-@router.get("/products")
+@router.get("/products", response_model=list[Product])
 def list_products(ctx: CtxDep, actor: ActorDep, kind: str | None = None) -> list[dict]:
     return masterdata.list_products(ctx, actor, kind)
 
 
-@router.get("/products/{code}")
+@router.get("/products/{code}", response_model=Product)
 def get_product(code: str, ctx: CtxDep, actor: ActorDep) -> dict:
     return masterdata.get_product(ctx, actor, code)
 
 
-@router.post("/products", status_code=201)
+@router.post("/products", status_code=201, response_model=Product)
 def create_product(body: ProductIn, ctx: CtxDep, actor: ActorDep) -> dict:
     cmd = NewProduct(
         body.code, body.name, body.unit_price, body.standard_lead_days, body.kind, body.unit,
@@ -46,23 +48,23 @@ def create_product(body: ProductIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return masterdata.create_product(ctx, actor, cmd)
 
 
-@router.get("/plant")
+@router.get("/plant", response_model=Plant)
 def plant(ctx: CtxDep, actor: ActorDep) -> dict:
     return masterdata.plant_view(ctx, actor)
 
 
-@router.get("/calendar")
-def calendar_days(ctx: CtxDep, actor: ActorDep, start: date,
+@router.get("/calendar", response_model=list[CalendarDay])
+def calendar_days(ctx: CtxDep, actor: ActorDep, start: Day,
                   days: Annotated[int, Query(ge=1, le=366)] = 31) -> list[dict]:
     return calendar.list_days(ctx, start, start + timedelta(days=days - 1))
 
 
-@router.put("/calendar/{day}")
-def set_calendar_day(day: date, body: CalendarDayIn, ctx: CtxDep, actor: ActorDep) -> dict:
+@router.put("/calendar/{day}", response_model=CalendarDay)
+def set_calendar_day(day: Day, body: CalendarDayIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return calendar.set_day(ctx, actor, day, body.working, body.note)
 
 
-@router.get("/audit/verify")
+@router.get("/audit/verify", response_model=AuditCheck)
 def verify_audit(ctx: CtxDep, actor: ActorDep) -> dict:
     count, problems = audit.verify(ctx, actor)
     return {"events": count, "ok": not problems, "problems": problems}

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, UploadFile
+from fastapi import APIRouter, Header, Path, Query, UploadFile
 from fastapi.responses import Response
 
 from jidan.services.ports import OrderFilter
 from jidan.api.deps import ActorDep, CtxDep
+from jidan.api.routing import WORKBOOK, XLSX, ApiRoute
+from jidan.api.schemas.orders import ImportResult, Order, OrderEvent, OrderPage, OrderVersion
 from jidan.api.schemas import ActionIn, LineIn, OrderEditIn, OrderIn, OwnerIn
 from jidan.domain import errors
 from jidan.domain.states import ACTIONS, OrderState
@@ -15,7 +17,7 @@ from jidan.services.orders import importing
 from jidan.services.orders import intake, lifecycle, views
 from jidan.services.orders.intake import NewLine, NewOrder, OrderEdit
 
-router = APIRouter(prefix="/orders", tags=["orders"])
+router = APIRouter(prefix="/orders", tags=["orders"], route_class=ApiRoute)
 
 
 def _lines(lines: list[LineIn]) -> tuple[NewLine, ...]:
@@ -27,7 +29,7 @@ def new_order(body: OrderIn) -> NewOrder:
                     body.channel, body.special_requirements, body.urgent_reason, body.draft)
 
 
-@router.get("")
+@router.get("", response_model=OrderPage)
 def list_orders(ctx: CtxDep, actor: ActorDep,
                 status: Annotated[OrderState | None, Query()] = None,
                 urgent: bool | None = None, customer: str | None = None,
@@ -38,63 +40,63 @@ def list_orders(ctx: CtxDep, actor: ActorDep,
     return views.list_orders(ctx, actor, f)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=Order)
 def create_order(body: OrderIn, ctx: CtxDep, actor: ActorDep,
                  idempotency_key: Annotated[str | None, Header(max_length=100)] = None) -> dict:
     return intake.create_order(ctx, actor, new_order(body), idempotency_key)
 
 
-@router.post("/import")
+@router.post("/import", response_model=ImportResult)
 async def import_orders(file: UploadFile, ctx: CtxDep, actor: ActorDep) -> dict:
     """Excel (.xlsx) or CSV; all rows or none (see docs/import.md)."""
     content = await file.read()
     return importing.import_orders(ctx, actor, file.filename or "upload", content)
 
 
-@router.get("/export.xlsx")
+@router.get("/export.xlsx", response_class=Response, responses=WORKBOOK)
 def export_orders(ctx: CtxDep, actor: ActorDep, urgent: bool | None = None) -> Response:
     data = importing.export_orders(ctx, actor, OrderFilter(urgent=urgent, limit=10_000))
-    return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return Response(data, media_type=XLSX,
                     headers={"Content-Disposition": 'attachment; filename="orders.xlsx"'})
 
 
-@router.get("/import-template.xlsx")
+@router.get("/import-template.xlsx", response_class=Response, responses=WORKBOOK)
 def import_template(ctx: CtxDep, actor: ActorDep) -> Response:
     return Response(importing.template(ctx), headers={
         "Content-Disposition": 'attachment; filename="order-import-template.xlsx"'},
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        media_type=XLSX)
 
 
-@router.get("/{order_id}")
+@router.get("/{order_id}", response_model=Order)
 def get_order(order_id: int, ctx: CtxDep, actor: ActorDep) -> dict:
     return views.get_order(ctx, actor, order_id)
 
 
-@router.patch("/{order_id}")
+@router.patch("/{order_id}", response_model=Order)
 def edit_order(order_id: int, body: OrderEditIn, ctx: CtxDep, actor: ActorDep) -> dict:
     edit = OrderEdit(body.version, body.requested_date, body.special_requirements,
                      body.urgent_reason, _lines(body.lines) if body.lines is not None else None)
     return intake.edit_order(ctx, actor, order_id, edit)
 
 
-@router.post("/{order_id}/actions/{action}")
-def act(order_id: int, action: str, ctx: CtxDep, actor: ActorDep, body: ActionIn | None = None) -> dict:
+@router.post("/{order_id}/actions/{action}", response_model=Order)
+def act(order_id: int, action: Annotated[str, Path(json_schema_extra={"enum": list(ACTIONS)})], ctx: CtxDep, actor: ActorDep, body: ActionIn | None = None) -> dict:
     if action not in ACTIONS:
         raise errors.ValidationFailed(f"unknown action {action!r}", fields={"action": "unknown_action"})
     body = body or ActionIn()
     return lifecycle.act(ctx, actor, order_id, action, body.reason, body.version)
 
 
-@router.put("/{order_id}/owner")
+@router.put("/{order_id}/owner", response_model=Order)
 def set_owner(order_id: int, body: OwnerIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return intake.set_owner(ctx, actor, order_id, body.username, body.version)
 
 
-@router.get("/{order_id}/events")
+@router.get("/{order_id}/events", response_model=list[OrderEvent])
 def events(order_id: int, ctx: CtxDep, actor: ActorDep) -> list[dict]:
     return views.order_events(ctx, actor, order_id)
 
 
-@router.get("/{order_id}/versions")
+@router.get("/{order_id}/versions", response_model=list[OrderVersion])
 def versions(order_id: int, ctx: CtxDep, actor: ActorDep) -> list[dict]:
     return views.order_versions(ctx, actor, order_id)

@@ -8,11 +8,13 @@ from fastapi import APIRouter, Path, Query
 from pydantic import Field
 
 from jidan.api.deps import ActorDep, CtxDep
-from jidan.api.schemas import Code, Strict
+from jidan.api.routing import ApiRoute, error_responses
+from jidan.api.schemas.planning import Load, OrderPlan, Promise, Run, RunSummary
+from jidan.api.schemas import Code, Moment, Seconds, Strict
 from jidan.domain import errors
 from jidan.services import planning
 
-router = APIRouter(prefix="/planning", tags=["planning"])
+router = APIRouter(prefix="/planning", tags=["planning"], route_class=ApiRoute)
 RunId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -27,11 +29,11 @@ class RunIn(Strict):
     disturbance: Literal["machine_down", "material_late", "order_changed"] = "machine_down"
     order_id: int | None = Field(None, ge=1, le=2**31 - 1)
     work_center: str | None = Field(None, max_length=30)
-    down_from: datetime | None = None
-    down_until: datetime | None = None
+    down_from: Moment | None = None
+    down_until: Moment | None = None
     material: Code | None = None
-    available_from: datetime | None = None
-    time_limit: float = Field(5.0, ge=0, le=60)
+    available_from: Moment | None = None
+    time_limit: Seconds = Field(5.0, ge=0, le=60)
 
 
 class AcceptIn(Strict):
@@ -40,15 +42,15 @@ class AcceptIn(Strict):
 
 class PromiseIn(Strict):
     order_id: int = Field(ge=1, le=2**31 - 1)
-    time_limit: float = Field(1.0, ge=0, le=30)
+    time_limit: Seconds = Field(1.0, ge=0, le=30)
 
 
-@router.post("/promise")
+@router.post("/promise", response_model=Promise, responses=error_responses(404))
 def promise(body: PromiseIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return planning.promise(ctx, actor, body.order_id, body.time_limit)
 
 
-@router.post("/runs", status_code=201)
+@router.post("/runs", status_code=201, response_model=Run, responses=error_responses(404))
 def propose(body: RunIn, ctx: CtxDep, actor: ActorDep) -> dict:
     if body.kind == "full":
         return planning.propose_full(ctx, actor, body.time_limit)
@@ -76,32 +78,32 @@ def _repair(body: RunIn, ctx, actor) -> dict:
     return planning.propose_order_changed(ctx, actor, body.order_id, body.time_limit)
 
 
-def _local(moment: datetime) -> datetime:
+def _local(moment: Moment) -> datetime:
     """Factory-local wall time, as the plan keeps it."""
     return moment.replace(tzinfo=None)
 
 
-@router.get("/runs")
+@router.get("/runs", response_model=list[RunSummary])
 def recent_runs(ctx: CtxDep, actor: ActorDep, limit: Annotated[int, Query(ge=1, le=100)] = 15) -> list[dict]:
     return planning.recent_runs(ctx, actor, limit)
 
 
-@router.get("/orders/{order_id}")
+@router.get("/orders/{order_id}", response_model=OrderPlan)
 def order_plan(order_id: RunId, ctx: CtxDep, actor: ActorDep) -> dict:
     """The order in the plan in force and, while it is open, its promise with materials."""
     return planning.order_plan(ctx, actor, order_id)
 
 
-@router.get("/runs/{run_id}")
+@router.get("/runs/{run_id}", response_model=Run)
 def get_run(run_id: RunId, ctx: CtxDep, actor: ActorDep, schedule: bool = False) -> dict:
     return planning.get_run(ctx, actor, run_id, schedule)
 
 
-@router.post("/runs/{run_id}/accept")
+@router.post("/runs/{run_id}/accept", response_model=Run)
 def accept(run_id: RunId, ctx: CtxDep, actor: ActorDep, body: AcceptIn | None = None) -> dict:
     return planning.accept(ctx, actor, run_id, (body or AcceptIn()).version)
 
 
-@router.get("/load")
+@router.get("/load", response_model=Load)
 def load(ctx: CtxDep, actor: ActorDep, days: Annotated[int, Query(ge=1, le=60)] = 10) -> dict:
     return planning.load(ctx, actor, days)

@@ -3,33 +3,36 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form
 
 from jidan.api.deps import ActorDep, CtxDep
+from jidan.api.routing import ApiRoute, error_responses
+from jidan.api.schemas.users import Me, Token, User
 from jidan.api.schemas import UserIn
 from jidan.services import auth
 
-router = APIRouter(tags=["auth and users"])
+router = APIRouter(tags=["auth and users"], route_class=ApiRoute)
 
 
-@router.post("/auth/token")
-def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], ctx: CtxDep) -> dict:
-    session = auth.login(ctx, form.username, form.password, kind="api")
+@router.post("/auth/token", response_model=Token, responses=error_responses(401))
+def token(username: Annotated[str, Form(min_length=1, max_length=50)],
+          password: Annotated[str, Form(min_length=1, max_length=200)], ctx: CtxDep) -> dict:
+    """The OAuth2 password flow (other form fields, such as grant_type, are ignored)."""
+    session = auth.login(ctx, username, password, kind="api")
     return {"access_token": session["token"], "token_type": "bearer", "role": session["role"]}
 
 
-@router.get("/users/me")
+@router.get("/users/me", response_model=Me)
 def me(ctx: CtxDep, actor: ActorDep) -> dict:
     return {"id": actor.user_id, "username": actor.username, "role": str(actor.role)}
 
 
-@router.get("/users")
+@router.get("/users", response_model=list[User])
 def list_users(ctx: CtxDep, actor: ActorDep) -> list[dict]:
     return auth.list_users(ctx, actor)
 
 
-@router.post("/users", status_code=201)
+@router.post("/users", status_code=201, response_model=User)
 def add_user(body: UserIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return auth.add_user(ctx, actor, body.username, body.display_name, body.role, body.password,
                          body.email)

@@ -1,0 +1,237 @@
+"""Response models of the planning routes."""
+from __future__ import annotations
+
+from typing import Any
+
+from jidan.api.schemas.view import LocalTime, View
+
+
+class RunSummaryDisturbance(View):
+    kind: str | None = None
+    work_center: str | None = None
+    start: str | None = None
+    end: str | None = None
+    material: str | None = None
+    purchase_order: str | None = None
+    delay_request: str | None = None
+    available_from: str | None = None
+    jobs: list[str] | None = None
+    steps: list[str] | None = None
+    order_id: int | None = None
+    order: str | None = None
+    inspection_id: int | None = None
+    job: str | None = None
+    quantity: int | None = None
+
+
+class RunSummaryPart(View):
+    status: str | None = None
+    objective: str | None = None
+    value: int | None = None
+    lower_bound: int | None = None
+    seconds: float | None = None
+    moved: int | None = None
+    compared_with: int | None = None
+    based_on: int | None = None
+    disturbance: RunSummaryDisturbance | None = None
+    urgent_completion: str | None = None
+    earliest_possible: str | None = None
+    material_ready: str | None = None
+
+
+class RunImpactSlippedItem(View):
+    job: str | None = None
+    order: str | None = None
+    order_id: int | None = None
+    owner_id: int | None = None
+    old_end: str | None = None
+    new_end: str | None = None
+    due: str | None = None
+    slip_minutes: int | None = None
+    newly_late: bool | None = None
+
+
+class RunImpactMovedItem(View):
+    operation: str | None = None
+    order: str | None = None
+    old_start: str | None = None
+    new_start: str | None = None
+    old_resource: str | None = None
+    new_resource: str | None = None
+
+
+class RunImpact(View):
+    slipped: list[RunImpactSlippedItem] | None = None
+    moved: list[RunImpactMovedItem] | None = None
+
+
+class RunAssignment(View):
+    job: str | None = None
+    operation: str | None = None
+    resource: str | None = None
+    start: int | None = None
+    end: int | None = None
+    start_at: str | None = None
+    end_at: str | None = None
+
+
+class Run(View):
+    id: int
+    kind: str
+    status: str
+    objective: str | None
+    urgent_order_id: int | None
+    order_ids: list[int] | None
+    summary: RunSummaryPart | None
+    impact: RunImpact | None
+    created_by: int | None
+    accepted_by: int | None
+    version: int
+    origin: str | None
+    created_at: str | None
+    accepted_at: str | None
+    purchase_requests: list[str] | None = None
+    assignments: list[RunAssignment] | None = None
+
+
+class LoadWorkCenterDay(View):
+    day: str | None = None
+    capacity: int | None = None
+    booked: int | None = None
+    free: int | None = None
+
+
+class LoadWorkCenter(View):
+    work_center: str | None = None
+    days: list[LoadWorkCenterDay] | None = None
+    utilisation: float | None = None
+
+
+class Load(View):
+    run_id: int | None
+    bottleneck: str | None
+    work_centers: list[LoadWorkCenter] | None
+
+
+class OrderPlanPromiseWithoutMoving(View):
+    completion: str | None = None
+    on_time: bool | None = None
+
+
+class OrderPlanPromiseWithInsertion(View):
+    completion: str | None = None
+    on_time: bool | None = None
+    moved: int | None = None
+    slipped: list[Any] | None = None
+
+
+class OrderPlanPromiseLever(View):
+    lever: str | None = None
+    description: str | None = None
+    completion: str | None = None
+    on_time: bool | None = None
+
+
+class OrderPlanPromiseMaterial(View):
+    ready_at: str | None = None
+    waits_for_material: bool | None = None
+    materials: list[dict[str, Any]] | None = None
+    shortages: list[dict[str, Any]] | None = None
+    purchase_requests: list[dict[str, Any]] | None = None
+
+
+class OrderPlanPromise(View):
+    order: str | None = None
+    requested_date: str | None = None
+    due: str | None = None
+    without_moving: OrderPlanPromiseWithoutMoving | None = None
+    with_insertion: OrderPlanPromiseWithInsertion | None = None
+    bottleneck: str | None = None
+    levers: list[OrderPlanPromiseLever] | None = None
+    material: OrderPlanPromiseMaterial | None = None
+
+
+class OrderPlan(View):
+    order_id: int | None
+    order: str | None
+    urgent: bool
+    in_plan: bool
+    run_id: int | None
+    planned_start: Any
+    planned_end: Any
+    promise: OrderPlanPromise | None
+
+
+class PromiseWithInsertion(View):
+    completion: str | None = None
+    on_time: bool | None = None
+    moved: int | None = None
+    slipped: list[RunImpactSlippedItem] | None = None
+
+
+class PromiseMaterialMaterial(View):
+    material: str | None = None
+    name: str | None = None
+    unit: str | None = None
+    required: float | None = None
+    from_stock: float | None = None
+    from_purchase_orders: float | None = None
+    to_purchase: float | None = None
+    purchase_orders: list[str] | None = None
+    short: bool | None = None
+    ready_at: str | None = None
+
+
+class PromiseMaterialShortage(View):
+    material: str | None = None
+    quantity: float | None = None
+    available_at: str | None = None
+
+
+class PromiseMaterialPurchaseRequest(View):
+    material: str | None = None
+    quantity: float | None = None
+    order_by: str | None = None
+    earliest_arrival: str | None = None
+
+
+class PromiseMaterial(View):
+    ready_at: str | None = None
+    waits_for_material: bool | None = None
+    materials: list[PromiseMaterialMaterial] | None = None
+    shortages: list[PromiseMaterialShortage] | None = None
+    purchase_requests: list[PromiseMaterialPurchaseRequest] | None = None
+
+
+class Promise(View):
+    order: str | None
+    requested_date: str | None
+    due: str | None
+    without_moving: OrderPlanPromiseWithoutMoving | None
+    with_insertion: PromiseWithInsertion | None
+    bottleneck: str | None
+    levers: list[OrderPlanPromiseLever] | None
+    material: PromiseMaterial | None
+
+
+class RunSummarySummary(View):
+    status: str | None = None
+    objective: str | None = None
+    value: int | None = None
+    lower_bound: int | None = None
+    seconds: float | None = None
+    moved: int | None = None
+    compared_with: int | None = None
+
+
+class RunSummary(View):
+    id: int
+    kind: str
+    status: str
+    origin: str | None
+    urgent_order_id: Any
+    summary: RunSummarySummary | None
+    created_by: int | None
+    created_at: str | None
+    accepted_at: LocalTime | None
+    version: int

@@ -1,0 +1,81 @@
+"""The composition root: one FastAPI app with the API under /api/v1, the web pages at / and the
+OpenAPI document at /docs. The only module that imports both api/ and web/."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from jidan.api.routers import (
+    approvals, execution, fulfilment, health, inbox, masterdata, materials, orders, planning, users,
+)
+from jidan.http import errors
+from jidan.services.context import Context
+from jidan.web import (
+    execution as execution_web, fulfilment as fulfilment_web, inbox as inbox_web,
+    materials as materials_web, orders as order_web, pages, planning as planning_web, workflow as workflow_web,
+)
+
+STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
+API_ROUTERS = (users.router, orders.router, masterdata.router, planning.router, inbox.router,
+               materials.router, approvals.router, execution.router, fulfilment.router, fulfilment.public)
+#: First match wins, so the order is kept as it was.
+WEB_ROUTERS = (pages.router, order_web.router, planning_web.router, materials_web.router, inbox_web.router,
+               workflow_web.router, execution_web.router, fulfilment_web.router)
+
+
+class BodyLimit:
+    """Refuses request bodies over ``limit`` bytes with 413, even when sent chunked."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared and declared.isdigit() and int(declared) > self.limit:
+            return await self._refuse(send)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(send)
+
+    async def _refuse(self, send):
+        response = JSONResponse({"code": "payload_too_large",
+                                 "detail": f"the request body is over {self.limit} bytes"}, 413)
+        await response({"type": "http"}, None, send)
+
+
+class _TooLarge(Exception):
+    """Raised inside the body reader to stop the app once the limit is passed."""
+
+
+def create_app(ctx: Context) -> FastAPI:
+    app = FastAPI(title="jidan 急单", version="0.1.0",
+                  description="Urgent-order management for factories: intake, review, planning, "
+                              "execution, shipping, audit.")
+    app.state.ctx = ctx
+    errors.install(app)
+    api = APIRouter(prefix="/api/v1")
+    for router in API_ROUTERS:
+        api.include_router(router)
+    app.include_router(api)
+    app.include_router(health.router)
+    for router in WEB_ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(BodyLimit, limit=ctx.settings.max_body_bytes)
+    return app
