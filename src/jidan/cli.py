@@ -14,6 +14,7 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from typer.core import TyperGroup
+from typer._click.exceptions import UsageError  # Typer vendors Click: its usage errors are these
 
 from jidan.config import get_settings
 from jidan.domain import errors
@@ -37,6 +38,8 @@ class OneLineErrors(TyperGroup):
             _fail("database.error", next(iter(str(cause).splitlines()), type(cause).__name__))
         except OSError as exc:
             _fail("file.error", str(exc))
+        except UsageError as exc:  # a wrong option or value: one line, not a panel
+            _fail("usage", " ".join(exc.format_message().split()))
 
 
 Objective = Enum("Objective", [(name, name) for name in OBJECTIVES], type=str)
