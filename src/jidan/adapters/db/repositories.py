@@ -72,6 +72,24 @@ class _TableStore:
             raise StaleDataError(f"{self.table.name} {row_id} changed")
 
 
+class _RecordStore(_TableStore):
+    """Rows of one table as the domain's frozen ``record``s (dicts where a store names none)."""
+
+    record: type | None = None
+
+    def _one(self, row):
+        if row is None:
+            return None
+        return self.record(**row._mapping) if self.record else dict(row._mapping)
+
+    def _records(self, query) -> list:
+        return [self._one(r) for r in self.session.execute(query)]
+
+    def get(self, row_id: int, lock: bool = False):
+        q = select(self.table).where(self.table.c.id == row_id)
+        return self._one(self.session.execute(q.with_for_update() if lock else q).one_or_none())
+
+
 class CustomerRepository(_Repository):
     model = Customer
 
@@ -508,18 +526,10 @@ class TimerStore:
         return done.rowcount == 1
 
 # --- materials (issue 4) ----------------------------------------------------------------------
-class _NumberedRows(_TableStore):
+class _NumberedRows(_RecordStore):
     """Rows with a document number made from the id (PO-00012), read as ``record``s."""
 
     prefix: str
-    record: type
-
-    def get(self, row_id: int, lock: bool = False):
-        row = super().get(row_id, lock)
-        return self.record(**row) if row else None
-
-    def _records(self, query) -> list:
-        return [self.record(**row) for row in self._rows(query)]
 
     def add(self, **values) -> int:
         row_id = self.session.execute(self.table.insert().values(
@@ -642,19 +652,6 @@ class RunHistory:
 
 
 # --- approvals and order changes (issue 5) ----------------------------------------------------
-class _RecordStore(_TableStore):
-    """Rows of one table as the domain's frozen ``record`` type."""
-
-    record: type
-
-    def _records(self, query) -> list:
-        return [self.record(**row) for row in self._rows(query)]
-
-    def get(self, row_id: int, lock: bool = False):
-        row = super().get(row_id, lock)
-        return self.record(**row) if row else None
-
-
 class ApprovalChainStore(_TableStore):
     """Review and approval chains with their steps (configuration)."""
 
@@ -759,24 +756,6 @@ class LetterStore(_RecordStore):
 
 
 # --- execution (issue 6) ----------------------------------------------------------------------
-class _RecordStore(_TableStore):
-    """Rows of one table as the domain's frozen ``record``s (dicts where a store names none)."""
-
-    record: type | None = None
-
-    def _one(self, row):
-        if row is None:
-            return None
-        return self.record(**row._mapping) if self.record else dict(row._mapping)
-
-    def _rows(self, query) -> list:
-        return [self._one(r) for r in self.session.execute(query)]
-
-    def get(self, row_id: int, lock: bool = False):
-        q = select(self.table).where(self.table.c.id == row_id)
-        return self._one(self.session.execute(q.with_for_update() if lock else q).one_or_none())
-
-
 class TaskStore(_RecordStore):
     """Production tasks (D1, E1), the operators' reports and each order's last forecast (E2)."""
 
@@ -785,13 +764,13 @@ class TaskStore(_RecordStore):
 
     def for_order(self, order_id: int) -> list[Task]:
         c = self.table.c
-        return self._rows(select(self.table).where(c.order_id == order_id)
+        return self._records(select(self.table).where(c.order_id == order_id)
                           .order_by(c.line_no, c.planned_start, c.step_seq, c.lot, c.id))
 
     def on_floor(self, since: datetime) -> list[Task]:
         """Every task not done yet, and those finished since ``since`` (the floor screens)."""
         c = self.table.c
-        return self._rows(select(self.table).where(or_(c.status != "done", c.finished_at >= since))
+        return self._records(select(self.table).where(or_(c.status != "done", c.finished_at >= since))
                           .order_by(c.planned_start, c.id))
 
     def add_report(self, **values) -> int:
@@ -862,11 +841,11 @@ class ProcessExceptionStore(_RecordStore):
 
     def for_order(self, order_id: int) -> list[ProcessException]:
         c = self.table.c
-        return self._rows(select(self.table).where(c.order_id == order_id).order_by(c.id))
+        return self._records(select(self.table).where(c.order_id == order_id).order_by(c.id))
 
     def open(self, limit: int = 200) -> list[ProcessException]:
         c = self.table.c
-        return self._rows(select(self.table).where(c.status != "closed").order_by(c.id.desc()).limit(limit))
+        return self._records(select(self.table).where(c.status != "closed").order_by(c.id.desc()).limit(limit))
 
 
 class InspectionStore(_RecordStore):
@@ -877,7 +856,7 @@ class InspectionStore(_RecordStore):
 
     def for_order(self, order_id: int) -> list[Inspection]:
         c = self.table.c
-        return self._rows(select(self.table).where(c.order_id == order_id).order_by(c.id))
+        return self._records(select(self.table).where(c.order_id == order_id).order_by(c.id))
 
     def set_run(self, inspection_id: int, run_id: int) -> None:
         c = self.table.c
@@ -910,7 +889,7 @@ class DrawingStore(_RowStore):
     record = Drawing
 
     def for_order(self, order_id: int) -> list[Drawing]:
-        return self._rows(select(self.table).where(self.table.c.order_id == order_id)
+        return self._records(select(self.table).where(self.table.c.order_id == order_id)
                           .order_by(self.table.c.id))
 
     def find(self, order_id: int, doc_no: str) -> Drawing | None:
@@ -953,7 +932,7 @@ class FeedbackStore(_RowStore):
     record = FeedbackRequest
 
     def for_order(self, order_id: int) -> list[FeedbackRequest]:
-        return self._rows(select(self.table).where(self.table.c.order_id == order_id)
+        return self._records(select(self.table).where(self.table.c.order_id == order_id)
                           .order_by(self.table.c.id))
 
 
@@ -971,7 +950,7 @@ class IncidentStore(_RowStore):
             q = q.where(c.status == status)
         if order_id is not None:
             q = q.where(c.order_id == order_id)
-        return self._rows(q.order_by(c.status, c.solution_due_at.is_(None), c.solution_due_at,
+        return self._records(q.order_by(c.status, c.solution_due_at.is_(None), c.solution_due_at,
                                      c.id.desc()).limit(limit))
 
     def add_followup(self, **values) -> int:
@@ -991,7 +970,7 @@ class EmergencyOrganisation(_RowStore):
 
     def members(self) -> list[dict]:
         u = t.users
-        return self._rows(select(self.table, u.c.username, u.c.display_name, u.c.role, u.c.active)
+        return self._records(select(self.table, u.c.username, u.c.display_name, u.c.role, u.c.active)
                           .join(u, u.c.id == self.table.c.user_id)
                           .order_by(self.table.c.group_name, self.table.c.id))
 
