@@ -31,7 +31,7 @@ def current_actor(request: Request, token: Annotated[str | None, Depends(bearer)
     actor, session = auth.session_user(ctx, cookie)
     if request.method not in SAFE_METHODS:
         sent = request.headers.get("x-csrf-token", "")
-        if not csrf_matches(sent, session["csrf_token"]):
+        if not csrf_matches(sent, session.csrf_token):
             raise errors.Forbidden("missing or wrong CSRF token", code="auth.csrf")
     return actor
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 from jidan.domain.roles import Role
@@ -82,3 +83,26 @@ class Actor:
     username: str
     role: Role
     display_name: str = ""
+
+
+@dataclass(frozen=True)
+class AuthSession:
+    """A login (API token or web cookie), known by its token's hash; the CSRF token guards its
+    writes, ``created_at`` says how fresh its password is for signing."""
+
+    id: int
+    token_hash: str
+    user_id: int
+    kind: str
+    csrf_token: str
+    created_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """The site's own edit of one day (N1): worked (调休, overtime) or closed."""
+
+    day: date
+    working: bool
+    note: str | None = None

@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from jidan.domain import errors
-from jidan.domain.model import Actor, User
+from jidan.domain.model import Actor, AuthSession, User
 from jidan.domain.roles import Role
 from jidan.services import audit
 from jidan.services.context import Context
@@ -31,14 +31,14 @@ def login(ctx: Context, username: str, password: str, kind: str = "api") -> dict
         return {"token": token, "csrf_token": csrf, "user_id": user.id, "role": str(user.role)}
 
 
-def session_user(ctx: Context, token: str) -> tuple[Actor, dict]:
+def session_user(ctx: Context, token: str) -> tuple[Actor, AuthSession]:
     """The actor behind a token, and the session row (for its CSRF token)."""
     with ctx.uow() as uow:
         row = uow.auth_sessions.by_token_hash(_digest(token))
-        if row is None or row["expires_at"] < ctx.now():
+        if row is None or row.expires_at < ctx.now():
             raise errors.NotAuthenticated("session expired or unknown; log in again",
                                           code="auth.session_expired")
-        user = uow.users.get(row["user_id"])
+        user = uow.users.get(row.user_id)
         if user is None or not user.active:
             raise errors.NotAuthenticated("user is disabled", code="auth.user_disabled")
         return Actor(user.id, user.username, user.role, user.display_name), row

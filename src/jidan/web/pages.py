@@ -93,7 +93,7 @@ def current_page(request: Request) -> Page:
     if token:
         try:
             page.actor, session = auth.session_user(ctx, token)
-            page.session_token, page.csrf_token = token, session["csrf_token"]
+            page.session_token, page.csrf_token = token, session.csrf_token
         except errors.NotAuthenticated:
             page.actor = None  # an expired session is just a visitor; protected pages send it to /login
     request.state.page = page

@@ -20,7 +20,7 @@ from jidan.domain.execution import Downtime, Inspection, OrderProgress, ProcessE
 from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, OrderRecord, Receipt, Shipment
 from jidan.domain.material import DelayRequest, MaterialShortage, MaterialStock, PurchaseOrder, PurchaseRequest
 from jidan.domain.delivery import Delivery, Notice, Timer
-from jidan.domain.model import Customer, Department, Product, User, WorkCenter
+from jidan.domain.model import AuthSession, CalendarDay, Customer, Department, Product, User, WorkCenter
 from jidan.domain.order import Order
 from jidan.domain.planning_run import PlanningRun, RunSummary
 from jidan.services.ports import OrderFilter
@@ -269,10 +269,10 @@ class AuthSessionStore:
     def add(self, **values) -> None:
         self.session.execute(t.auth_sessions.insert().values(**values))
 
-    def by_token_hash(self, token_hash: str) -> dict | None:
+    def by_token_hash(self, token_hash: str) -> AuthSession | None:
         row = self.session.execute(select(t.auth_sessions).where(
             t.auth_sessions.c.token_hash == token_hash)).one_or_none()
-        return dict(row._mapping) if row else None
+        return AuthSession(**row._mapping) if row else None
 
     def delete(self, token_hash: str) -> None:
         self.session.execute(t.auth_sessions.delete().where(t.auth_sessions.c.token_hash == token_hash))
@@ -284,11 +284,12 @@ class CalendarStore:
     def __init__(self, session: Session):
         self.session = session
 
-    def overrides(self) -> list[dict]:
-        rows = self.session.execute(select(t.calendar_days).order_by(t.calendar_days.c.day))
-        return [dict(r._mapping) for r in rows]
+    def overrides(self) -> list[CalendarDay]:
+        rows = self.session.execute(select(t.calendar_days.c.day, t.calendar_days.c.working,
+                                           t.calendar_days.c.note).order_by(t.calendar_days.c.day))
+        return [CalendarDay(**r._mapping) for r in rows]
 
-    def set_day(self, day, working: bool, note: str | None) -> dict | None:
+    def set_day(self, day, working: bool, note: str | None) -> CalendarDay | None:
         """Sets the day; returns what it was before (None when it had no edit)."""
         old = self.session.execute(select(t.calendar_days).where(t.calendar_days.c.day == day)).one_or_none()
         if old:
@@ -296,7 +297,7 @@ class CalendarStore:
                                  .values(working=working, note=note))
         else:
             self.session.execute(t.calendar_days.insert().values(day=day, working=working, note=note))
-        return dict(old._mapping) if old else None
+        return CalendarDay(old.day, old.working, old.note) if old else None
 
 
 #: The advisory-lock key of "the plan in force" (any fixed number unique in this database).

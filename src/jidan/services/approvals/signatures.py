@@ -60,7 +60,7 @@ def login_time(ctx: Context, actor: Actor, proof: Proof | None) -> datetime | No
     owner, session = auth.session_user(ctx, proof.session_token)
     if owner.user_id != actor.user_id:
         raise errors.Forbidden("the session is not the signer's", code="approval.signature_required")
-    return session["created_at"]
+    return session.created_at
 
 
 def signing_method(uow, ctx: Context, actor: Actor, proof: Proof | None,

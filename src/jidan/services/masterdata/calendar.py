@@ -14,7 +14,7 @@ from jidan.services.permissions import require_role
 def effective_calendar(uow, ctx: Context) -> WorkCalendar:
     rows = uow.calendar.overrides()
     return ctx.national_calendar.with_overrides(
-        {r["day"] for r in rows if r["working"]}, {r["day"] for r in rows if not r["working"]})
+        {r.day for r in rows if r.working}, {r.day for r in rows if not r.working})
 
 
 def set_day(ctx: Context, actor: Actor, day: date, working: bool, note: str | None) -> dict:
@@ -23,7 +23,7 @@ def set_day(ctx: Context, actor: Actor, day: date, working: bool, note: str | No
     with ctx.uow() as uow:
         old = uow.calendar.set_day(day, working, note)
         audit.record(uow, ctx, actor, "calendar", day.isoformat(), "set_day",
-                     old and {"working": old["working"], "note": old["note"]},
+                     old and {"working": old.working, "note": old.note},
                      {"working": working, "note": note})
         uow.commit()
     return {"day": day.isoformat(), "working": working, "note": note}
