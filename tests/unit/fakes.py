@@ -14,7 +14,7 @@ from jidan.config import Settings
 from jidan.domain.calendar import WorkCalendar
 from jidan.domain.delivery import DeliveryPolicy
 from jidan.domain.model import Customer, Product, User
-from jidan.domain.order import Order
+from jidan.domain.order import FirstAnswer, Order, OrderVersion
 from jidan.domain.roles import Role
 from jidan.domain.urgency import UrgencyPolicy
 from jidan.services.context import Context
@@ -26,7 +26,7 @@ class FakeOrders:
     def __init__(self):
         self.rows: dict[int, Order] = {}
         self.pending: list[Order] = []
-        self.saved_versions: list[dict] = []
+        self.saved_versions: list[tuple[int, OrderVersion]] = []
 
     def add(self, order: Order) -> None:
         self.pending.append(order)
@@ -51,11 +51,10 @@ class FakeOrders:
         """The SQL repository marks the row changed; here every object is the stored one."""
 
     def add_version(self, order: Order, snapshot: dict, at: datetime, user_id: int) -> None:
-        self.saved_versions.append({"order_id": order.id, "revision": order.revision, "snapshot": snapshot,
-                                    "created_at": at, "created_by": user_id})
+        self.saved_versions.append((order.id, OrderVersion(order.revision, snapshot, at, user_id)))
 
-    def versions(self, order_id: int) -> list[dict]:
-        return [v for v in self.saved_versions if v["order_id"] == order_id]
+    def versions(self, order_id: int) -> list[OrderVersion]:
+        return [v for oid, v in self.saved_versions if oid == order_id]
 
 
 class FakeByCode:
@@ -98,15 +97,14 @@ class FakeAudit:
 
 class FakeIdempotency:
     def __init__(self):
-        self.rows: dict[tuple[int, str], dict] = {}
+        self.rows: dict[tuple[int, str], FirstAnswer] = {}
 
-    def get(self, user_id: int, key: str) -> dict | None:
+    def get(self, user_id: int, key: str) -> FirstAnswer | None:
         return self.rows.get((user_id, key))
 
     def put(self, user_id: int, key: str, request_hash: str, status_code: int, response: dict,
             at: datetime) -> None:
-        self.rows[(user_id, key)] = {"request_hash": request_hash, "status_code": status_code,
-                                     "response": response, "created_at": at}
+        self.rows[(user_id, key)] = FirstAnswer(request_hash, status_code, response)
 
 
 class FakeCalendar:

@@ -169,3 +169,22 @@ GUARDS: dict[str, Guard] = {
     "check_shipment_dispatched": Guard(check_shipment_dispatched, "shipment_dispatched"),
 }
 assert all(g.reads in {f.name for f in fields(OrderFacts)} for g in GUARDS.values() if g.reads)
+
+
+@dataclass(frozen=True)
+class OrderVersion:
+    """The order as approved at one revision (B7, H1): kept whole, never changed."""
+
+    revision: int
+    snapshot: dict
+    created_at: datetime
+    created_by: int
+
+
+@dataclass(frozen=True)
+class FirstAnswer:
+    """What a request sent with an ``Idempotency-Key`` answered the first time (A2)."""
+
+    request_hash: str
+    status_code: int
+    response: dict

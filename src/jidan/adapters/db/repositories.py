@@ -21,7 +21,7 @@ from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, OrderRec
 from jidan.domain.material import DelayRequest, MaterialShortage, MaterialStock, PurchaseOrder, PurchaseRequest
 from jidan.domain.delivery import Delivery, Notice, Timer
 from jidan.domain.model import AuthSession, CalendarDay, Customer, Department, Product, User, WorkCenter
-from jidan.domain.order import Order
+from jidan.domain.order import FirstAnswer, Order, OrderVersion
 from jidan.domain.planning_run import PlanningRun, RunSummary
 from jidan.services.ports import OrderFilter
 
@@ -191,11 +191,11 @@ class OrderRepository(_Repository):
             order_id=order.id, revision=order.revision, snapshot=snapshot, created_at=at,
             created_by=user_id))
 
-    def versions(self, order_id: int) -> list[dict]:
-        rows = self.session.execute(
-            select(t.order_versions).where(t.order_versions.c.order_id == order_id)
-            .order_by(t.order_versions.c.revision))
-        return [dict(r._mapping) for r in rows]
+    def versions(self, order_id: int) -> list[OrderVersion]:
+        c = t.order_versions.c
+        rows = self.session.execute(select(c.revision, c.snapshot, c.created_at, c.created_by)
+                                    .where(c.order_id == order_id).order_by(c.revision))
+        return [OrderVersion(**r._mapping) for r in rows]
 
 
 class AuditLog:
@@ -248,10 +248,11 @@ class IdempotencyStore:
     def __init__(self, session: Session):
         self.session = session
 
-    def get(self, user_id: int, key: str) -> dict | None:
-        row = self.session.execute(select(t.idempotency_keys).where(
-            t.idempotency_keys.c.user_id == user_id, t.idempotency_keys.c.key == key)).one_or_none()
-        return dict(row._mapping) if row else None
+    def get(self, user_id: int, key: str) -> FirstAnswer | None:
+        c = t.idempotency_keys.c
+        row = self.session.execute(select(c.request_hash, c.status_code, c.response).where(
+            c.user_id == user_id, c.key == key)).one_or_none()
+        return FirstAnswer(**row._mapping) if row else None
 
     def put(self, user_id: int, key: str, request_hash: str, status_code: int, response: dict,
             at: datetime) -> None:

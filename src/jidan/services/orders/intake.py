@@ -109,11 +109,11 @@ def create_order(ctx: Context, actor: Actor, cmd: NewOrder, idempotency_key: str
         if idempotency_key:
             first = uow.idempotency.get(actor.user_id, idempotency_key)
             if first is not None:
-                if first["request_hash"] != _request_hash(cmd):
+                if first.request_hash != _request_hash(cmd):
                     raise errors.ValidationFailed(
                         "this Idempotency-Key was used for a different request",
                         code="idempotency.key_reused", fields={"Idempotency-Key": "reused"})
-                return first["response"]
+                return first.response
         order = enter_order(uow, ctx, actor, cmd)
         view = current_view(uow, ctx, order, actor)
         if idempotency_key:

@@ -71,6 +71,6 @@ def order_events(ctx: Context, actor: Actor, order_id: int) -> list[dict]:
 def order_versions(ctx: Context, actor: Actor, order_id: int) -> list[dict]:
     with ctx.uow() as uow:
         load_order(uow, actor, order_id)
-        return [{"revision": v["revision"], "snapshot": v["snapshot"],
-                 "created_at": v["created_at"].isoformat(), "created_by": v["created_by"]}
+        return [{"revision": v.revision, "snapshot": v.snapshot,
+                 "created_at": v.created_at.isoformat(), "created_by": v.created_by}
                 for v in uow.orders.versions(order_id)]
