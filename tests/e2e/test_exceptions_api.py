@@ -44,7 +44,7 @@ def test_e4_e5_equipment_failure_sets_the_work_center_down_and_the_repair_closes
     assert api.post(f"/api/v1/planning/runs/{run['id']}/accept", "pmc").status_code == 200
     moved = next(t for t in tasks(api, oid) if t["id"] == smt["id"])
     assert moved["work_center"] != smt["work_center"] or moved["planned_start"] >= window["down_until"]
-    assert [e["action"] for e in _events(ctx, ex["id"])] == ["report", "replan"]
+    assert [e.action for e in _events(ctx, ex["id"])] == ["report", "replan"]
 
 
 def _events(ctx, exception_id):
@@ -72,7 +72,7 @@ def test_e4_threatened_due_date_goes_to_management_and_the_approved_report_to_sa
         mail = uow.outbox.get(r.json()["outbox_id"])
     assert mail.target == "buyer@c001.example.com" and "2026-12-03" in mail.body
     assert api.post(f"/api/v1/exceptions/{ex['id']}/close", "pmc").json()["status"] == "closed"
-    assert [e["action"] for e in _events(ctx, ex["id"])] == ["report", "apply", "approve", "inform_customer", "close"]
+    assert [e.action for e in _events(ctx, ex["id"])] == ["report", "apply", "approve", "inform_customer", "close"]
     order_events = api.get(f"/api/v1/orders/{oid}/events", "pmc").json()
     assert order_events[-1]["action"] == "edit" and order_events[-1]["new"] == {"promised_date": "2026-12-03"}
 

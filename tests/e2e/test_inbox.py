@@ -52,7 +52,7 @@ def test_d2_acknowledging_records_it_stops_the_timer_and_is_idempotent(api, ctx,
     with ctx.uow() as uow:
         assert timers.pending(uow, ACK_OVERDUE, f"event:{event}") == []
         trail = uow.audit.for_entity("notice", notice["id"])
-    assert [(e["action"], e["actor"]) for e in trail] == [("acknowledge", "manufacturing")]
+    assert [(e.action, e.actor) for e in trail] == [("acknowledge", "manufacturing")]
     assert api.get("/api/v1/inbox", "manufacturing").json()["open"] == 0
 
 

@@ -121,8 +121,8 @@ def test_c6_release_issues_the_orders_materials_from_free_stock(api):
     assert api.act(oid, "release", "pmc").status_code == 200
     assert api.get("/api/v1/materials/stock", "pmc").json()[0]["on_hand"] == 300
     with api.client.app.state.ctx.uow() as uow:
-        issued = [e for e in uow.audit.for_entity("material_stock", "M-CONN") if e["action"] == "issue"]
-    assert [(e["old"], e["new"]) for e in issued] == [({"on_hand": 500}, {"on_hand": 300})]
+        issued = [e for e in uow.audit.for_entity("material_stock", "M-CONN") if e.action == "issue"]
+    assert [(e.old, e.new) for e in issued] == [({"on_hand": 500}, {"on_hand": 300})]
 
 
 def test_c6_c7_an_approved_delay_request_moves_the_po_and_proposes_a_material_late_repair(api, ctx, actors):

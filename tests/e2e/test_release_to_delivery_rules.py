@@ -105,12 +105,12 @@ def test_e3_the_customer_is_emailed_the_progress_at_each_milestone_once(ctx, act
     assert [r.ref for r in rows] == [f"progress:{oid}:{m}" for m in ("start_production", "inspect", "receive")]
     assert {r.target for r in rows} == {BUYER}
     with ctx.uow() as uow:
-        audited = [e for e in uow.audit.for_entity("order_progress", oid) if e["action"] == "milestone_update"]
+        audited = [e for e in uow.audit.for_entity("order_progress", oid) if e.action == "milestone_update"]
         order = uow.orders.get(oid)
         # The hook fires again at the same milestone (a retried step): nothing new is sent.
         customer_updates.progress_at_milestone(uow, ctx, actors["warehouse"], order, None)
         uow.commit()
-    assert [(e["new"]["milestone"], e["actor"]) for e in audited] == [
+    assert [(e.new["milestone"], e.actor) for e in audited] == [
         ("start_production", "manufacturing"), ("inspect", "quality"), ("receive", "warehouse")]
     assert len(progress_mails(ctx)) == 3
 

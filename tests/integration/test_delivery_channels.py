@@ -107,7 +107,7 @@ def test_d2_delivery_is_given_up_after_the_last_attempt_and_audited(ctx, actors,
         [ding] = [r for r in uow.outbox.for_event(event) if r.channel == "dingtalk"]
         trail = uow.audit.for_entity("delivery", ding.id)
     assert ding.status == "failed" and ding.attempts == 3 and "310000" in ding.last_error
-    assert [e["action"] for e in trail] == ["give_up"]
+    assert [e.action for e in trail] == ["give_up"]
     assert outbox.drain_all(ctx, senders).sent == 0
 
 

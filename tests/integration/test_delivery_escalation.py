@@ -44,7 +44,7 @@ def test_e6_an_unacknowledged_notice_escalates_level_by_level_up_to_management(c
     assert timers.fire_due(ctx) == 1  # management is the last level: nothing further
     assert len(inbox_of(ctx, "management")) == 1
     with ctx.uow() as uow:
-        trail = [(e["action"], e["new"]["level"]) for e in uow.audit.for_entity("notice_event", event)]
+        trail = [(e.action, e.new["level"]) for e in uow.audit.for_entity("notice_event", event)]
         assert timers.pending(uow, ACK_OVERDUE) == []
     assert trail == [("escalate", 1), ("escalate", 2), ("escalation_exhausted", 2)]
 

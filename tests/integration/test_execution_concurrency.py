@@ -35,8 +35,8 @@ def test_e1_eight_taps_on_one_task_start_it_once(api, ctx, actors):
     assert set(results) - {"running"} <= {"task.already_running", "stale_version"}
     with ctx.uow() as uow:
         assert [r["action"] for r in uow.tasks.reports(task["id"])] == ["start"]
-        assert [e["action"] for e in uow.audit.for_entity("task", task["id"])] == ["start"]
-        started = [e for e in uow.audit.for_entity("order", oid) if e["action"] == "start_production"]
+        assert [e.action for e in uow.audit.for_entity("task", task["id"])] == ["start"]
+        started = [e for e in uow.audit.for_entity("order", oid) if e.action == "start_production"]
     assert len(started) == 1
 
 
@@ -47,5 +47,5 @@ def test_e1_two_operations_starting_together_start_the_order_once(api, ctx, acto
     assert "running" in results and set(results) <= {"running", "stale_version"}, results
     with ctx.uow() as uow:
         assert uow.orders.get(oid).status == "in_production"
-        started = [e for e in uow.audit.for_entity("order", oid) if e["action"] == "start_production"]
+        started = [e for e in uow.audit.for_entity("order", oid) if e.action == "start_production"]
     assert len(started) == 1

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from jidan.adapters.excel.sheets import ExcelSheets
 from jidan.config import Settings
+from jidan.domain.audit import AuditEvent
 from jidan.domain.calendar import WorkCalendar
 from jidan.domain.delivery import DeliveryPolicy
 from jidan.domain.model import Customer, Product, User
@@ -82,17 +83,18 @@ class FakeByCode:
 
 
 class FakeAudit:
+    """The trail in a list, unchained: what the rules wrote, in order."""
+
     def __init__(self):
-        self.events: list[dict] = []
+        self.events: list[AuditEvent] = []
 
-    def append(self, **event) -> dict:
-        event["seq"] = len(self.events) + 1
-        event["entity_id"] = str(event["entity_id"])
-        self.events.append(event)
-        return event
+    def append(self, **event) -> AuditEvent:
+        event.update(seq=len(self.events) + 1, entity_id=str(event["entity_id"]), prev_hash="", hash="")
+        self.events.append(AuditEvent(**event))
+        return self.events[-1]
 
-    def for_entity(self, entity: str, entity_id) -> list[dict]:
-        return [e for e in self.events if (e["entity"], e["entity_id"]) == (entity, str(entity_id))]
+    def for_entity(self, entity: str, entity_id) -> list[AuditEvent]:
+        return [e for e in self.events if (e.entity, e.entity_id) == (entity, str(entity_id))]
 
 
 class FakeIdempotency:

@@ -68,7 +68,7 @@ def test_a1_a_customer_po_is_entered_once(ctx, uow):
 def test_a1_entry_numbers_the_order_prices_its_lines_and_audits_it(ctx, uow):
     view = enter(ctx, uow, lines=(NewLine("SCB-200", 3), NewLine("SCB-200", 2, Decimal("400"))))
     assert view["number"] == "SO-2611-00001" and view["amount"] == "2150.00"
-    assert [e["action"] for e in uow.audit.for_entity("order", view["id"])] == ["create"]
+    assert [e.action for e in uow.audit.for_entity("order", view["id"])] == ["create"]
     assert view["allowed_actions"] == ["cancel"]  # the requester neither reviews nor rejects
 
 
@@ -122,7 +122,7 @@ def test_b7_only_the_requester_edits_and_never_after_approval(ctx, uow):
     with pytest.raises(errors.Conflict) as caught:
         intake.edit_order(ctx, actor(uow, "sales"), view["id"], OrderEdit(view["version"], special_requirements="x"))
     assert caught.value.code == "order.change_requires_request"
-    assert [e["action"] for e in uow.audit.events] == ["create"]
+    assert [e.action for e in uow.audit.events] == ["create"]
 
 
 # ---------------------------------------------------------------- guards and their facts (B1, D1, F2, G3)
@@ -145,7 +145,7 @@ def test_d1_release_is_offered_and_done_only_for_an_order_in_the_accepted_plan(c
     accepted.add(planned)
     assert "release" in views.get_order(ctx, pmc, planned)["allowed_actions"]
     assert lifecycle.act(ctx, pmc, planned, "release")["status"] == "released"
-    assert [e["action"] for e in uow.audit.for_entity("order", planned)] == ["create", "release"]
+    assert [e.action for e in uow.audit.for_entity("order", planned)] == ["create", "release"]
 
 
 def test_g3_ship_is_never_offered_on_the_order_and_refused_until_its_shipment_left(ctx, uow):
@@ -178,7 +178,7 @@ def test_f2_refusals_keep_their_codes_and_a_refused_action_changes_nothing(ctx, 
     assert (caught.value.code, caught.value.detail) == (
         "quality.final_inspection_required", "the final inspection has not passed the order's goods yet")
     assert uow.orders.get(inspected).status == S.INSPECTED
-    assert [e["action"] for e in uow.audit.for_entity("order", inspected)] == ["create"]
+    assert [e.action for e in uow.audit.for_entity("order", inspected)] == ["create"]
 
 
 REQUESTER = 1

@@ -3,11 +3,33 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Iterable, Mapping
 
 GENESIS = "0" * 64
 SEALED_FIELDS = ("seq", "at", "actor_id", "actor", "role", "entity", "entity_id", "action",
                  "old", "new", "reason")
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One sealed event of the trail (M1): who, in which role, did what to which record, old → new,
+    when and why, chained to the event before it."""
+
+    seq: int
+    at: datetime
+    actor_id: int | None
+    actor: str
+    role: str
+    entity: str
+    entity_id: str
+    action: str
+    old: dict | None
+    new: dict | None
+    reason: str | None
+    prev_hash: str
+    hash: str
 
 
 def event_hash(prev_hash: str, event: Mapping[str, Any]) -> str:

@@ -15,7 +15,7 @@ from jidan.adapters.db import tables as t
 from jidan.domain.approval import (
     ChainRecord, ChainStepRecord, ChangeRequestRecord, DelegationRecord, LetterRecord, ReviewRecord, Signature,
 )
-from jidan.domain.audit import GENESIS, event_hash
+from jidan.domain.audit import GENESIS, AuditEvent, event_hash
 from jidan.domain.execution import Downtime, Inspection, OrderProgress, ProcessException, Task
 from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, OrderRecord, Receipt, Shipment
 from jidan.domain.material import DelayRequest, MaterialShortage, MaterialStock, PurchaseOrder, PurchaseRequest
@@ -223,15 +223,16 @@ class AuditLog:
             self.session.execute(t.audit_head.insert().values(id=1, seq=seq, hash=event["hash"]))
         return event
 
-    def for_entity(self, entity: str, entity_id: Any) -> list[dict]:
+    def for_entity(self, entity: str, entity_id: Any) -> list[AuditEvent]:
         rows = self.session.execute(
             select(t.audit_events).where(t.audit_events.c.entity == entity,
                                          t.audit_events.c.entity_id == str(entity_id))
             .order_by(t.audit_events.c.seq))
-        return [dict(r._mapping) for r in rows]
+        return [AuditEvent(**r._mapping) for r in rows]
 
     def all(self):
-        """Every event in order, streamed so a long chain does not fill memory."""
+        """Every event in order as stored (what the chain check hashes), streamed so a long chain
+        does not fill memory."""
         result = self.session.execute(select(t.audit_events).order_by(t.audit_events.c.seq)
                                       .execution_options(yield_per=1000))
         for row in result:

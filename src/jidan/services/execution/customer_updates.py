@@ -64,7 +64,7 @@ def progress_at_milestone(uow, ctx: Context, actor: Actor, order: Order, reason:
     if milestone is None or milestone not in ctx.progress_milestones or not order.customer.email:
         return
     ref = f"progress:{order.id}:{milestone}"
-    if any(e["action"] == "milestone_update" and (e["new"] or {}).get("ref") == ref
+    if any(e.action == "milestone_update" and (e.new or {}).get("ref") == ref
            for e in uow.audit.for_entity("order_progress", order.id)):
         return
     sent = _progress_mail(uow, ctx, order, None, ref)

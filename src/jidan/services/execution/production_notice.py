@@ -76,7 +76,7 @@ def production_notice(ctx: Context, actor: Actor, order_id: int) -> dict:
                                              "tasks": [], "minutes": 0})
             group["tasks"].append(task_view(t, order))
             group["minutes"] += t.planned_minutes
-        issued = [e for e in uow.audit.for_entity("order", order.id) if e["action"] == "release"]
+        issued = [e for e in uow.audit.for_entity("order", order.id) if e.action == "release"]
         owner = uow.users.get(order.owner_id) if order.owner_id else None
         return {"order_id": order.id, "number": order.number, "urgent": order.urgent,
                 "customer": order.customer.name, "status": str(order.status),
@@ -84,6 +84,6 @@ def production_notice(ctx: Context, actor: Actor, order_id: int) -> dict:
                 "lines": [{"line_no": ln.line_no, "product": ln.product.code, "product_name": ln.product.name,
                            "quantity": ln.quantity} for ln in order.lines],
                 "owner": owner.display_name if owner else None,
-                "issued_by": issued[-1]["actor"] if issued else None,
-                "issued_at": issued[-1]["at"].isoformat(timespec="minutes") if issued else None,
+                "issued_by": issued[-1].actor if issued else None,
+                "issued_at": issued[-1].at.isoformat(timespec="minutes") if issued else None,
                 "groups": list(groups.values()), "notices": notice_status(uow, order.id)}

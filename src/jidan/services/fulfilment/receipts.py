@@ -42,15 +42,15 @@ class NewReceipt:
 def receipt_view(row: Receipt, order: Order, uow) -> dict:
     clerk = uow.users.get(row.received_by)
     inspection = next((e for e in reversed(uow.audit.for_entity("order", order.id))
-                       if e["action"] == "inspect"), None)
+                       if e.action == "inspect"), None)
     return {
         "id": row.id, "number": row.number, "order_id": order.id, "order_number": order.number,
         "urgent": order.urgent, "customer": {"code": order.customer.code, "name": order.customer.name},
         "lines": row.lines, "location": row.location, "handed_over_by": row.handed_over_by,
         "note": row.note, "received_by": clerk.username, "received_by_name": clerk.display_name,
         "received_at": iso(row.received_at),
-        "inspected_by": inspection["actor"] if inspection else None,
-        "inspected_at": iso(inspection["at"]) if inspection else None,
+        "inspected_by": inspection.actor if inspection else None,
+        "inspected_at": iso(inspection.at) if inspection else None,
         "version": row.version,
     }
 

@@ -86,7 +86,7 @@ def build_record(uow, ctx: Context, order: Order) -> dict:
     """Everything the documents ask to keep of a completed order, as one JSON-safe dict."""
     now = ctx.now()
     events = uow.audit.for_entity("order", order.id)
-    history = [(e["at"], e["new"]["status"]) for e in events if e["new"] and "status" in e["new"]]
+    history = [(e.at, e.new["status"]) for e in events if e.new and "status" in e.new]
     operations, deadlines = _operations(uow, order)
     receipt = uow.receipts.by_order(order.id)
     shipment = uow.shipments.by_order(order.id)

@@ -1,6 +1,8 @@
 """The order as every screen and the API show it: one order, the list, its events and versions."""
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.services.context import Context
@@ -64,7 +66,7 @@ def list_orders(ctx: Context, actor: Actor, f: OrderFilter) -> dict:
 def order_events(ctx: Context, actor: Actor, order_id: int) -> list[dict]:
     with ctx.uow() as uow:
         load_order(uow, actor, order_id)
-        return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in e.items()}
+        return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in asdict(e).items()}
                 for e in uow.audit.for_entity("order", order_id)]
 
 
