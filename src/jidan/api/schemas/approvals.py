@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from jidan.api.schemas.orders import Order
+from jidan.api.schemas.planning import PromiseLever, PromiseWithInsertion, PromiseWithoutMoving
 from jidan.api.schemas.view import View
 
 
@@ -16,7 +17,7 @@ class Delegation(View):
     starts_at: str | None = None
     ends_at: str | None = None
     reason: str | None = None
-    revoked_at: Any = None
+    revoked_at: str | None = None
     version: int | None = None
 
 
@@ -53,7 +54,7 @@ class Chain(View):
     code: str
     name: str | None
     rank: int | None
-    min_amount: Any
+    min_amount: str | None
     urgent_only: bool
     key_customer_only: bool
     active: bool
@@ -63,13 +64,15 @@ class Chain(View):
 
 
 class ReviewFeasibility(View):
+    """Planning's answer when the round opened, as it was kept (its material part as stored text),
+    or the error planning gave (``error``, ``detail``)."""
     order: str | None = None
     requested_date: str | None = None
     due: str | None = None
-    without_moving: dict[str, Any] | None = None
-    with_insertion: dict[str, Any] | None = None
+    without_moving: PromiseWithoutMoving | None = None
+    with_insertion: PromiseWithInsertion | None = None
     bottleneck: str | None = None
-    levers: list[dict[str, Any]] | None = None
+    levers: list[PromiseLever] | None = None
     material: dict[str, Any] | None = None
 
 
@@ -85,7 +88,7 @@ class Signature(View):
     role: str | None = None
     user: str | None = None
     user_id: int | None = None
-    on_behalf_of: Any = None
+    on_behalf_of: str | None = None
     meaning: str | None = None
     opinion: str | None = None
     comment: str | None = None
@@ -146,15 +149,20 @@ class ReviewSignable(View):
     step: str | None = None
     name: str | None = None
     phase: str | None = None
-    on_behalf_of: Any = None
+    on_behalf_of: str | None = None
+
+
+class PushThrough(View):
+    """A rejected order this actor may push through, for whom."""
+    on_behalf_of: str | None = None
 
 
 class ReviewCan(View):
     open: bool | None = None
     sign: list[ReviewSignable] | None = None
     disagree: list[ReviewSignable] | None = None
-    push_through: list[Any] | None = None
-    deputy_for: list[Any] | None = None
+    push_through: list[PushThrough] | None = None
+    deputy_for: list[str] | None = None
 
 
 class ReviewRecord(View):
@@ -182,7 +190,7 @@ class PendingItem(View):
     required: int | None = None
     count: int | None = None
     due_at: str | None = None
-    on_behalf_of: Any = None
+    on_behalf_of: str | None = None
     review_open: bool | None = None
     change_id: int | None = None
     kinds: list[str] | None = None
@@ -202,7 +210,7 @@ class ChangeRequestPreviousLine(View):
 
 class ChangeRequestPrevious(View):
     requested_date: str | None = None
-    special_requirements: Any = None
+    special_requirements: str | None = None
     lines: list[ChangeRequestPreviousLine] | None = None
 
 

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from jidan.api.schemas.planning import RunImpactSlippedItem
 from jidan.api.schemas.view import View
 
 
 class ProcessExceptionImpact(View):
     run_id: int | None = None
     moved: int | None = None
-    slipped: list[Any] | None = None
+    slipped: list[RunImpactSlippedItem] | None = None
     predicted_completion: str | None = None
     due: str | None = None
     late: bool | None = None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jidan.api.schemas.execution import InspectionDefect
 from jidan.api.schemas.orders import OrderView
 from jidan.api.schemas.view import View
 
@@ -165,23 +166,17 @@ class Document(View):
     order_urgent: bool | None = None
 
 
-class EmergencyOrganisationLeadershipItem(View):
-    id: int | None = None
-    user_id: int | None = None
-    group_name: str | None = None
-    duty: str | None = None
-    added_by: int | None = None
-    added_at: str | None = None
+class EmergencyTeamMember(EmergencyMember):
+    """A member as the organisation chart lists them, with the user's name, role and state."""
     version: int | None = None
-    username: str | None = None
     display_name: str | None = None
     role: str | None = None
     active: bool | None = None
 
 
 class EmergencyOrganisation(View):
-    leadership: list[EmergencyOrganisationLeadershipItem] | None
-    team: list[EmergencyOrganisationLeadershipItem] | None
+    leadership: list[EmergencyTeamMember] | None
+    team: list[EmergencyTeamMember] | None
 
 
 class FeedbackFormLine(View):
@@ -282,7 +277,7 @@ class OrderRecordQualityInspection(View):
     result: str | None = None
     passed: int | None = None
     failed: int | None = None
-    defects: list[dict[str, Any]] | None = None
+    defects: list[InspectionDefect] | None = None
     disposition: str | None = None
     at: str | None = None
 
@@ -326,6 +321,11 @@ class OrderRecordCostOfUrgency(View):
     total: str | None = None
 
 
+class OrderRecordFeedback(View):
+    rating: int | None = None
+    comment: str | None = None
+
+
 class OrderRecordDeadline(View):
     what: str | None = None
     ref: str | None = None
@@ -346,7 +346,7 @@ class OrderRecord(View):
     shipment: OrderRecordShipment | None
     documents: list[OrderRecordDocument] | None
     cost_of_urgency: OrderRecordCostOfUrgency | None
-    feedback: list[Any] | None
+    feedback: list[OrderRecordFeedback] | None
     deadlines: list[OrderRecordDeadline] | None
     missed_by_department: dict[str, Any] | None
     missing: list[str] | None
