@@ -9,7 +9,8 @@ from pydantic import Field
 
 from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.routing import ApiRoute
-from jidan.api.schemas.fulfilment import Document, EmergencyMember, EmergencyOrganisation, Feedback, FeedbackForm, FeedbackGiven, FeedbackRequest, Incident, LogisticsBoard, OrderRecord, OrderToReceive, Receipt, Shipment
+from jidan.api.schemas.fulfilment import Document, EmergencyMember, EmergencyOrganisation, Feedback, FeedbackForm, FeedbackGiven, FeedbackRequest, Incident, LogisticsBoard, OrderRecord, Receipt, Shipment
+from jidan.api.schemas.orders import OrderView as OrderToReceive
 from jidan.api.schemas import LocalMoment, Strict
 from jidan.services.fulfilment import incidents
 from jidan.services.fulfilment import records

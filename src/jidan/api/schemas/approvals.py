@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from jidan.api.schemas.orders import OrderCustomer, OrderLine
+from jidan.api.schemas.orders import Order
+from jidan.api.schemas.planning import PromiseLever, PromiseWithInsertion, PromiseWithoutMoving
 from jidan.api.schemas.view import View
 
 
@@ -16,7 +17,7 @@ class Delegation(View):
     starts_at: str | None = None
     ends_at: str | None = None
     reason: str | None = None
-    revoked_at: Any = None
+    revoked_at: str | None = None
     version: int | None = None
 
 
@@ -53,7 +54,7 @@ class Chain(View):
     code: str
     name: str | None
     rank: int | None
-    min_amount: Any
+    min_amount: str | None
     urgent_only: bool
     key_customer_only: bool
     active: bool
@@ -62,73 +63,32 @@ class Chain(View):
     steps: list[ChainStep] | None
 
 
-class ReviewRecordOrder(View):
-    id: int | None = None
-    number: str | None = None
-    customer: OrderCustomer | None = None
-    customer_po: str | None = None
-    order_date: str | None = None
-    requested_date: str | None = None
-    promised_date: str | None = None
-    channel: str | None = None
-    special_requirements: str | None = None
-    status: str | None = None
-    held_from: Any = None
-    urgent: bool | None = None
-    urgent_reasons: list[str] | None = None
-    urgent_reason: Any = None
-    priority: str | None = None
-    priority_rank: int | None = None
-    amount: str | None = None
-    lines: list[OrderLine] | None = None
-    revision: int | None = None
-    version: int | None = None
-    created_by: int | None = None
-    owner_id: Any = None
-    created_at: str | None = None
-    allowed_actions: list[str] | None = None
-
-
-class ReviewRecordReviewStep(View):
-    key: str | None = None
-    stage: int | None = None
-    role: str | None = None
-    name: str | None = None
-    phase: str | None = None
-    required: int | None = None
-    deadline_hours: float | None = None
-    count: int | None = None
-    done: bool | None = None
-    open: bool | None = None
-    due_at: str | None = None
-    overdue: bool | None = None
-    signatures: list[dict[str, Any]] | None = None
-
-
-class ReviewRecordReviewFeasibility(View):
+class ReviewFeasibility(View):
+    """Planning's answer when the round opened, as it was kept (its material part as stored text),
+    or the error planning gave (``error``, ``detail``)."""
     order: str | None = None
     requested_date: str | None = None
     due: str | None = None
-    without_moving: dict[str, Any] | None = None
-    with_insertion: dict[str, Any] | None = None
+    without_moving: PromiseWithoutMoving | None = None
+    with_insertion: PromiseWithInsertion | None = None
     bottleneck: str | None = None
-    levers: list[dict[str, Any]] | None = None
+    levers: list[PromiseLever] | None = None
     material: dict[str, Any] | None = None
 
 
-class ReviewRecordReviewInstruction(View):
+class ReviewInstruction(View):
     levers: list[str] | None = None
     note: str | None = None
     by: int | None = None
 
 
-class ReviewRecordReviewSignature(View):
+class Signature(View):
     id: int | None = None
     step: str | None = None
     role: str | None = None
     user: str | None = None
     user_id: int | None = None
-    on_behalf_of: Any = None
+    on_behalf_of: str | None = None
     meaning: str | None = None
     opinion: str | None = None
     comment: str | None = None
@@ -138,27 +98,8 @@ class ReviewRecordReviewSignature(View):
     signed_at: str | None = None
 
 
-class ReviewRecordReview(View):
-    id: int | None = None
-    revision: int | None = None
-    chain_code: str | None = None
-    chain_name: str | None = None
-    status: str | None = None
-    steps: list[ReviewRecordReviewStep] | None = None
-    stages: list[int] | None = None
-    feasibility: ReviewRecordReviewFeasibility | None = None
-    decision: str | None = None
-    decision_note: str | None = None
-    instruction: ReviewRecordReviewInstruction | None = None
-    committed_date: str | None = None
-    started_by: str | None = None
-    started_at: str | None = None
-    closed_at: str | None = None
-    signatures: list[ReviewRecordReviewSignature] | None = None
-    version: int | None = None
-
-
-class ReviewRecordPreviewStep(View):
+class ReviewStep(View):
+    """A step of an approval chain as a review round froze it."""
     key: str | None = None
     stage: int | None = None
     role: str | None = None
@@ -168,51 +109,69 @@ class ReviewRecordPreviewStep(View):
     deadline_hours: float | None = None
 
 
-class ReviewRecordPreview(View):
+class ReviewStepProgress(ReviewStep):
+    """A step of the open or a past round: how far its signatures got."""
+    count: int | None = None
+    done: bool | None = None
+    open: bool | None = None
+    due_at: str | None = None
+    overdue: bool | None = None
+    signatures: list[Signature] | None = None
+
+
+class Review(View):
+    id: int | None = None
+    revision: int | None = None
     chain_code: str | None = None
     chain_name: str | None = None
-    steps: list[ReviewRecordPreviewStep] | None = None
-
-
-class ReviewRecordLetter(View):
-    id: int | None = None
-    order_id: int | None = None
-    revision: int | None = None
+    status: str | None = None
+    steps: list[ReviewStepProgress] | None = None
+    stages: list[int] | None = None
+    feasibility: ReviewFeasibility | None = None
+    decision: str | None = None
+    decision_note: str | None = None
+    instruction: ReviewInstruction | None = None
     committed_date: str | None = None
-    recipient: str | None = None
-    subject: str | None = None
-    body: str | None = None
-    created_at: str | None = None
-    created_by: str | None = None
-    sent_to: Any = None
-    sent_by: Any = None
-    sent_at: Any = None
-    outbox_id: Any = None
+    started_by: str | None = None
+    started_at: str | None = None
+    closed_at: str | None = None
+    signatures: list[Signature] | None = None
     version: int | None = None
 
 
-class ReviewRecordCanSignItem(View):
+class ReviewPreview(View):
+    chain_code: str | None = None
+    chain_name: str | None = None
+    steps: list[ReviewStep] | None = None
+
+
+class ReviewSignable(View):
     step: str | None = None
     name: str | None = None
     phase: str | None = None
-    on_behalf_of: Any = None
+    on_behalf_of: str | None = None
 
 
-class ReviewRecordCan(View):
+class PushThrough(View):
+    """A rejected order this actor may push through, for whom."""
+    on_behalf_of: str | None = None
+
+
+class ReviewCan(View):
     open: bool | None = None
-    sign: list[ReviewRecordCanSignItem] | None = None
-    disagree: list[ReviewRecordCanSignItem] | None = None
-    push_through: list[Any] | None = None
-    deputy_for: list[Any] | None = None
+    sign: list[ReviewSignable] | None = None
+    disagree: list[ReviewSignable] | None = None
+    push_through: list[PushThrough] | None = None
+    deputy_for: list[str] | None = None
 
 
 class ReviewRecord(View):
-    order: ReviewRecordOrder | None
-    review: ReviewRecordReview | None
-    preview: ReviewRecordPreview | None
-    history: list[Any] | None
-    letters: list[ReviewRecordLetter] | None
-    can: ReviewRecordCan | None
+    order: Order | None
+    review: Review | None
+    preview: ReviewPreview | None
+    history: list[Review] | None
+    letters: list[Letter] | None
+    can: ReviewCan | None
 
 
 class PendingItem(View):
@@ -231,7 +190,7 @@ class PendingItem(View):
     required: int | None = None
     count: int | None = None
     due_at: str | None = None
-    on_behalf_of: Any = None
+    on_behalf_of: str | None = None
     review_open: bool | None = None
     change_id: int | None = None
     kinds: list[str] | None = None
@@ -251,7 +210,7 @@ class ChangeRequestPreviousLine(View):
 
 class ChangeRequestPrevious(View):
     requested_date: str | None = None
-    special_requirements: Any = None
+    special_requirements: str | None = None
     lines: list[ChangeRequestPreviousLine] | None = None
 
 
@@ -259,7 +218,7 @@ class ChangeRequestStep(View):
     role: str | None = None
     due_at: str | None = None
     overdue: bool | None = None
-    signature: ReviewRecordReviewSignature | None = None
+    signature: Signature | None = None
 
 
 class ChangeRequestCan(View):

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from jidan.api.schemas.planning import RunImpactSlippedItem
 from jidan.api.schemas.view import View
 
 
 class ProcessExceptionImpact(View):
     run_id: int | None = None
     moved: int | None = None
-    slipped: list[Any] | None = None
+    slipped: list[RunImpactSlippedItem] | None = None
     predicted_completion: str | None = None
     due: str | None = None
     late: bool | None = None
@@ -79,35 +80,13 @@ class OrderInspectionsFinalItem(View):
     passed: int | None = None
 
 
-class OrderInspectionsInspection(View):
-    id: int | None = None
-    order_id: int | None = None
-    task_id: Any = None
-    stage: str | None = None
-    line_no: int | None = None
-    step_seq: Any = None
-    result: str | None = None
-    passed_qty: int | None = None
-    failed_qty: int | None = None
-    defects: list[Any] | None = None
-    note: str | None = None
-    disposition: str | None = None
-    rework_from_seq: int | None = None
-    planning_run_id: int | None = None
-    inspector: str | None = None
-    inspected_at: str | None = None
-    operation: Any = None
-    operation_name: Any = None
-    rework_tasks: list[int] | None = None
-
-
 class OrderInspections(View):
     order_id: int | None
     status: str
     points: list[OrderInspectionsPoint] | None
     final: list[OrderInspectionsFinalItem] | None
     final_passed: bool
-    inspections: list[OrderInspectionsInspection] | None
+    inspections: list[Inspection] | None
 
 
 class ProductionNoticeLine(View):
@@ -117,59 +96,27 @@ class ProductionNoticeLine(View):
     quantity: int | None = None
 
 
-class ProductionNoticeGroupTask(View):
-    id: int | None = None
-    order_id: int | None = None
-    operation: str | None = None
-    job: str | None = None
-    line_no: int | None = None
-    step_seq: int | None = None
-    lot: int | None = None
-    kind: str | None = None
-    name: str | None = None
-    quantity: int | None = None
-    inspection: bool | None = None
-    urgent: bool | None = None
-    planned_minutes: int | None = None
-    status: str | None = None
-    worked_minutes: int | None = None
-    good_qty: Any = None
-    scrap_qty: Any = None
-    source: str | None = None
-    version: int | None = None
-    work_center: str | None = None
-    hours: float | None = None
-    planned_start: str | None = None
-    planned_end: str | None = None
-    started_at: Any = None
-    finished_at: Any = None
-    actions: list[str] | None = None
-    order_number: str | None = None
-    order_status: str | None = None
-    priority: str | None = None
-    customer: str | None = None
-
-
 class ProductionNoticeGroup(View):
     department: str | None = None
     name: str | None = None
     leader: str | None = None
-    tasks: list[ProductionNoticeGroupTask] | None = None
+    tasks: list[Task] | None = None
     minutes: int | None = None
 
 
-class ProductionNoticeNoticeRecipient(View):
+class NoticeRecipient(View):
     user: str | None = None
     role: str | None = None
-    acknowledged_at: Any = None
+    acknowledged_at: str | None = None
     escalation_level: int | None = None
 
 
-class ProductionNoticeNotice(View):
+class DepartmentNotice(View):
+    """A production notice sent to a department: to whom, and who acknowledged it (D2)."""
     department: str | None = None
     kind: str | None = None
     sent_at: str | None = None
-    recipients: list[ProductionNoticeNoticeRecipient] | None = None
+    recipients: list[NoticeRecipient] | None = None
 
 
 class ProductionNotice(View):
@@ -184,54 +131,7 @@ class ProductionNotice(View):
     issued_by: str | None
     issued_at: str | None
     groups: list[ProductionNoticeGroup] | None
-    notices: list[ProductionNoticeNotice] | None
-
-
-class ProgressTask(View):
-    id: int | None = None
-    order_id: int | None = None
-    operation: str | None = None
-    job: str | None = None
-    line_no: int | None = None
-    step_seq: int | None = None
-    lot: int | None = None
-    kind: str | None = None
-    name: str | None = None
-    quantity: int | None = None
-    inspection: bool | None = None
-    urgent: bool | None = None
-    planned_minutes: int | None = None
-    status: str | None = None
-    worked_minutes: int | None = None
-    good_qty: int | None = None
-    scrap_qty: int | None = None
-    source: str | None = None
-    version: int | None = None
-    work_center: str | None = None
-    hours: float | None = None
-    planned_start: str | None = None
-    planned_end: str | None = None
-    started_at: str | None = None
-    finished_at: str | None = None
-    actions: list[str] | None = None
-    order_number: str | None = None
-    order_status: str | None = None
-    priority: str | None = None
-    customer: str | None = None
-
-
-class ProgressNoticeRecipient(View):
-    user: str | None = None
-    role: str | None = None
-    acknowledged_at: str | None = None
-    escalation_level: int | None = None
-
-
-class ProgressNotice(View):
-    department: str | None = None
-    kind: str | None = None
-    sent_at: str | None = None
-    recipients: list[ProgressNoticeRecipient] | None = None
+    notices: list[DepartmentNotice] | None
 
 
 class Progress(View):
@@ -248,8 +148,8 @@ class Progress(View):
     due: str | None
     late: bool
     due_date: str | None
-    tasks: list[ProgressTask] | None
-    notices: list[ProgressNotice] | None
+    tasks: list[Task] | None
+    notices: list[DepartmentNotice] | None
 
 
 class ProgressUpdate(View):
@@ -333,7 +233,7 @@ class WorkCenterBoard(View):
     day: str | None
     now: str | None
     down: list[dict[str, Any]] | None
-    tasks: list[ProgressTask] | None
+    tasks: list[Task] | None
 
 
 class WorkCenter(View):

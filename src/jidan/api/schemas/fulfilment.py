@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from jidan.api.schemas.orders import OrderCustomer, OrderLine
+from jidan.api.schemas.execution import InspectionDefect
+from jidan.api.schemas.orders import OrderView
 from jidan.api.schemas.view import View
 
 
@@ -27,7 +28,7 @@ class ShipmentCustomer(View):
     code: str | None = None
     name: str | None = None
     email: str | None = None
-    contact: Any = None
+    contact: str | None = None
 
 
 class ShipmentLine(View):
@@ -38,7 +39,8 @@ class ShipmentLine(View):
     unit: str | None = None
 
 
-class Shipment(View):
+class ShipmentRecord(View):
+    """A shipment as it is kept; the views below add the order's number and more."""
     id: int
     number: str
     order_id: int | None
@@ -51,7 +53,7 @@ class Shipment(View):
     tracking_no: str | None
     expected_arrival: str | None
     freight_cost: str | None
-    note: Any
+    note: str | None
     booked_by: int | None
     booked_at: str | None
     customer_told_at: str | None
@@ -63,7 +65,11 @@ class Shipment(View):
     delivered_confirmed_by: int | None
     signed_by: str | None
     version: int
-    order_number: str | None
+    order_number: str | None = None
+
+
+class Shipment(ShipmentRecord):
+    """One shipment with its order's customer and lines."""
     urgent: bool
     suggested_mode: str | None
     customer: ShipmentCustomer | None
@@ -160,23 +166,17 @@ class Document(View):
     order_urgent: bool | None = None
 
 
-class EmergencyOrganisationLeadershipItem(View):
-    id: int | None = None
-    user_id: int | None = None
-    group_name: str | None = None
-    duty: str | None = None
-    added_by: int | None = None
-    added_at: str | None = None
+class EmergencyTeamMember(EmergencyMember):
+    """A member as the organisation chart lists them, with the user's name, role and state."""
     version: int | None = None
-    username: str | None = None
     display_name: str | None = None
     role: str | None = None
     active: bool | None = None
 
 
 class EmergencyOrganisation(View):
-    leadership: list[EmergencyOrganisationLeadershipItem] | None
-    team: list[EmergencyOrganisationLeadershipItem] | None
+    leadership: list[EmergencyTeamMember] | None
+    team: list[EmergencyTeamMember] | None
 
 
 class FeedbackFormLine(View):
@@ -208,66 +208,19 @@ class Feedback(View):
     comment: str | None
 
 
-class LogisticsBoardToShipItem(View):
-    id: int | None = None
-    number: str | None = None
-    customer: OrderCustomer | None = None
-    customer_po: str | None = None
-    order_date: str | None = None
-    requested_date: str | None = None
-    promised_date: str | None = None
-    channel: str | None = None
-    special_requirements: Any = None
-    status: str | None = None
-    held_from: Any = None
-    urgent: bool | None = None
-    urgent_reasons: list[str] | None = None
-    urgent_reason: Any = None
-    priority: str | None = None
-    priority_rank: int | None = None
-    amount: str | None = None
-    lines: list[OrderLine] | None = None
-    revision: int | None = None
-    version: int | None = None
-    created_by: int | None = None
-    owner_id: int | None = None
-    created_at: str | None = None
+class OrderToShip(OrderView):
+    """An order received in the warehouse, with the transport mode its urgency suggests."""
     suggested_mode: str | None = None
 
 
-class LogisticsBoardInTransitItem(View):
-    id: int | None = None
-    number: str | None = None
-    order_id: int | None = None
-    status: str | None = None
-    packages: int | None = None
-    weight_kg: str | None = None
-    transport_mode: str | None = None
-    mode_reason: Any = None
-    carrier: str | None = None
-    tracking_no: str | None = None
-    expected_arrival: str | None = None
-    freight_cost: str | None = None
-    note: Any = None
-    booked_by: int | None = None
-    booked_at: str | None = None
-    customer_told_at: str | None = None
-    customer_told_how: str | None = None
-    customer_told_note: str | None = None
-    dispatched_by: int | None = None
-    dispatched_at: str | None = None
-    delivered_at: Any = None
-    delivered_confirmed_by: Any = None
-    signed_by: Any = None
-    version: int | None = None
-    order_number: str | None = None
+class ShipmentOnBoard(ShipmentRecord):
     order_urgent: bool | None = None
 
 
 class LogisticsBoard(View):
-    to_ship: list[LogisticsBoardToShipItem] | None
-    booked: list[Any] | None
-    in_transit: list[LogisticsBoardInTransitItem] | None
+    to_ship: list[OrderToShip] | None
+    booked: list[ShipmentOnBoard] | None
+    in_transit: list[ShipmentOnBoard] | None
 
 
 class OrderRecordOrder(View):
@@ -324,7 +277,7 @@ class OrderRecordQualityInspection(View):
     result: str | None = None
     passed: int | None = None
     failed: int | None = None
-    defects: list[dict[str, Any]] | None = None
+    defects: list[InspectionDefect] | None = None
     disposition: str | None = None
     at: str | None = None
 
@@ -368,6 +321,11 @@ class OrderRecordCostOfUrgency(View):
     total: str | None = None
 
 
+class OrderRecordFeedback(View):
+    rating: int | None = None
+    comment: str | None = None
+
+
 class OrderRecordDeadline(View):
     what: str | None = None
     ref: str | None = None
@@ -388,7 +346,7 @@ class OrderRecord(View):
     shipment: OrderRecordShipment | None
     documents: list[OrderRecordDocument] | None
     cost_of_urgency: OrderRecordCostOfUrgency | None
-    feedback: list[Any] | None
+    feedback: list[OrderRecordFeedback] | None
     deadlines: list[OrderRecordDeadline] | None
     missed_by_department: dict[str, Any] | None
     missing: list[str] | None
@@ -422,29 +380,3 @@ class Receipt(View):
     inspected_by: str | None
     inspected_at: str | None
     version: int
-
-
-class OrderToReceive(View):
-    id: int
-    number: str
-    customer: OrderCustomer | None
-    customer_po: str | None
-    order_date: str | None
-    requested_date: str | None
-    promised_date: str | None
-    channel: str | None
-    special_requirements: Any
-    status: str
-    held_from: Any
-    urgent: bool
-    urgent_reasons: list[str] | None
-    urgent_reason: Any
-    priority: str | None
-    priority_rank: int | None
-    amount: str | None
-    lines: list[OrderLine] | None
-    revision: int | None
-    version: int
-    created_by: int | None
-    owner_id: Any
-    created_at: str | None

@@ -1,8 +1,6 @@
 """Response models of the inbox routes."""
 from __future__ import annotations
 
-from typing import Any
-
 from jidan.api.schemas.view import LocalTime, View
 
 
@@ -23,7 +21,7 @@ class Notice(View):
     created_at: LocalTime | None
     version: int
     open: bool
-    seconds_left: Any
+    seconds_left: int | None
     overdue: bool
 
 
@@ -32,25 +30,8 @@ class InboxItemOrder(View):
     urgent: bool | None = None
 
 
-class InboxItem(View):
-    id: int | None = None
-    event_id: str | None = None
-    kind: str | None = None
-    subject: str | None = None
-    body: str | None = None
-    order_id: int | None = None
-    ref: str | None = None
-    critical: bool | None = None
-    needs_ack: bool | None = None
-    ack_due_at: LocalTime | None = None
-    acknowledged_at: LocalTime | None = None
-    read_at: LocalTime | None = None
-    escalation_level: int | None = None
-    created_at: LocalTime | None = None
-    version: int | None = None
-    open: bool | None = None
-    seconds_left: int | None = None
-    overdue: bool | None = None
+class InboxItem(Notice):
+    """A notice in the inbox, with its order's number where the reader may see orders."""
     order: InboxItemOrder | None = None
 
 

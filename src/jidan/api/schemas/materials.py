@@ -1,38 +1,7 @@
 """Response models of the materials routes."""
 from __future__ import annotations
 
-from typing import Any
-
 from jidan.api.schemas.view import View
-
-
-class PurchaseOrderDelayRequest(View):
-    id: int | None = None
-    number: str | None = None
-    purchase_order_id: int | None = None
-    purchase_order: str | None = None
-    supplier_id: int | None = None
-    supplier: str | None = None
-    material: str | None = None
-    material_name: str | None = None
-    unit: str | None = None
-    quantity: int | None = None
-    old_date: str | None = None
-    new_date: str | None = None
-    delay_days: int | None = None
-    reason: str | None = None
-    status: str | None = None
-    requested_by: str | None = None
-    requested_by_id: int | None = None
-    requested_by_role: str | None = None
-    requested_at: str | None = None
-    decided_by: str | None = None
-    decided_at: str | None = None
-    decision_note: str | None = None
-    version: int | None = None
-    affected_orders: list[str] | None = None
-    urgent_orders: list[Any] | None = None
-    repair_run_id: int | None = None
 
 
 class PurchaseOrder(View):
@@ -51,7 +20,7 @@ class PurchaseOrder(View):
     created_at: str | None
     closed_at: str | None
     version: int
-    delay_requests: list[PurchaseOrderDelayRequest] | None = None
+    delay_requests: list[DelayRequest] | None = None
     pending_delay: bool | None = None
 
 
@@ -110,7 +79,7 @@ class DelayRequest(View):
     decision_note: str | None
     version: int
     affected_orders: list[str] | None
-    urgent_orders: list[Any] | None
+    urgent_orders: list[str] | None
     repair_run_id: int | None
 
 

@@ -1,8 +1,6 @@
 """Response models of the orders routes."""
 from __future__ import annotations
 
-from typing import Any
-
 from jidan.api.schemas.view import View
 
 
@@ -21,40 +19,9 @@ class OrderLine(View):
     amount: str | None = None
 
 
-class Order(View):
-    id: int
-    number: str
-    customer: OrderCustomer | None
-    customer_po: str | None
-    order_date: str | None
-    requested_date: str | None
-    promised_date: str | None
-    channel: str | None
-    special_requirements: str | None
-    status: str
-    held_from: Any
-    urgent: bool
-    urgent_reasons: list[str] | None
-    urgent_reason: Any
-    priority: str | None
-    priority_rank: int | None
-    amount: str | None
-    lines: list[OrderLine] | None
-    revision: int | None
-    version: int
-    created_by: int | None
-    owner_id: int | None
-    created_at: str | None
-    allowed_actions: list[str] | None
-
-
-class OrderEventOld(View):
-    status: str | None = None
-    promised_date: str | None = None
-    owner_id: Any = None
-
-
-class OrderEventNew(View):
+class OrderSnapshot(View):
+    """The business content of an order, as its versions keep it; an event's ``old`` and ``new``
+    hold the part of it that changed, so every key may be missing."""
     id: int | None = None
     number: str | None = None
     customer: OrderCustomer | None = None
@@ -63,11 +30,11 @@ class OrderEventNew(View):
     requested_date: str | None = None
     promised_date: str | None = None
     channel: str | None = None
-    special_requirements: Any = None
+    special_requirements: str | None = None
     status: str | None = None
     urgent: bool | None = None
     urgent_reasons: list[str] | None = None
-    urgent_reason: Any = None
+    urgent_reason: str | None = None
     priority: str | None = None
     priority_rank: int | None = None
     amount: str | None = None
@@ -75,6 +42,22 @@ class OrderEventNew(View):
     revision: int | None = None
     created_by: int | None = None
     owner_id: int | None = None
+
+
+class OrderView(OrderSnapshot):
+    """The order as every list and board shows it (``order_view``)."""
+    id: int
+    number: str
+    status: str
+    urgent: bool
+    held_from: str | None = None
+    version: int
+    created_at: str | None = None
+
+
+class Order(OrderView):
+    """One order for the one who asks: with the actions they may take now."""
+    allowed_actions: list[str]
 
 
 class OrderEvent(View):
@@ -86,8 +69,8 @@ class OrderEvent(View):
     entity: str | None
     entity_id: str | None
     action: str | None
-    old: OrderEventOld | None
-    new: OrderEventNew | None
+    old: OrderSnapshot | None
+    new: OrderSnapshot | None
     reason: str | None
     prev_hash: str | None
     hash: str | None
@@ -99,64 +82,15 @@ class ImportResult(View):
     rows: int | None
 
 
-class OrderPageItem(View):
-    id: int | None = None
-    number: str | None = None
-    customer: OrderCustomer | None = None
-    customer_po: str | None = None
-    order_date: str | None = None
-    requested_date: str | None = None
-    promised_date: str | None = None
-    channel: str | None = None
-    special_requirements: str | None = None
-    status: str | None = None
-    held_from: Any = None
-    urgent: bool | None = None
-    urgent_reasons: list[str] | None = None
-    urgent_reason: Any = None
-    priority: str | None = None
-    priority_rank: int | None = None
-    amount: str | None = None
-    lines: list[OrderLine] | None = None
-    revision: int | None = None
-    version: int | None = None
-    created_by: int | None = None
-    owner_id: Any = None
-    created_at: str | None = None
-
-
 class OrderPage(View):
-    items: list[OrderPageItem] | None
+    items: list[OrderView] | None
     total: int | None
     limit: int | None
     offset: int | None
 
 
-class OrderVersionSnapshot(View):
-    id: int | None = None
-    number: str | None = None
-    customer: OrderCustomer | None = None
-    customer_po: str | None = None
-    order_date: str | None = None
-    requested_date: str | None = None
-    promised_date: str | None = None
-    channel: str | None = None
-    special_requirements: str | None = None
-    status: str | None = None
-    urgent: bool | None = None
-    urgent_reasons: list[str] | None = None
-    urgent_reason: Any = None
-    priority: str | None = None
-    priority_rank: int | None = None
-    amount: str | None = None
-    lines: list[OrderLine] | None = None
-    revision: int | None = None
-    created_by: int | None = None
-    owner_id: Any = None
-
-
 class OrderVersion(View):
     revision: int | None
-    snapshot: OrderVersionSnapshot | None
+    snapshot: OrderSnapshot | None
     created_at: str | None
     created_by: int | None

@@ -1,8 +1,6 @@
 """Response models of the planning routes."""
 from __future__ import annotations
 
-from typing import Any
-
 from jidan.api.schemas.view import LocalTime, View
 
 
@@ -24,7 +22,8 @@ class RunSummaryDisturbance(View):
     quantity: int | None = None
 
 
-class RunSummaryPart(View):
+class SolverResult(View):
+    """What the solver reached in a planning run."""
     status: str | None = None
     objective: str | None = None
     value: int | None = None
@@ -32,6 +31,10 @@ class RunSummaryPart(View):
     seconds: float | None = None
     moved: int | None = None
     compared_with: int | None = None
+
+
+class RunResult(SolverResult):
+    """A run's result with what it answered: the disturbance, the urgent order's completion."""
     based_on: int | None = None
     disturbance: RunSummaryDisturbance | None = None
     urgent_completion: str | None = None
@@ -82,7 +85,7 @@ class Run(View):
     objective: str | None
     urgent_order_id: int | None
     order_ids: list[int] | None
-    summary: RunSummaryPart | None
+    summary: RunResult | None
     impact: RunImpact | None
     created_by: int | None
     accepted_by: int | None
@@ -113,42 +116,16 @@ class Load(View):
     work_centers: list[LoadWorkCenter] | None
 
 
-class OrderPlanPromiseWithoutMoving(View):
+class PromiseWithoutMoving(View):
     completion: str | None = None
     on_time: bool | None = None
 
 
-class OrderPlanPromiseWithInsertion(View):
-    completion: str | None = None
-    on_time: bool | None = None
-    moved: int | None = None
-    slipped: list[Any] | None = None
-
-
-class OrderPlanPromiseLever(View):
+class PromiseLever(View):
     lever: str | None = None
     description: str | None = None
     completion: str | None = None
     on_time: bool | None = None
-
-
-class OrderPlanPromiseMaterial(View):
-    ready_at: str | None = None
-    waits_for_material: bool | None = None
-    materials: list[dict[str, Any]] | None = None
-    shortages: list[dict[str, Any]] | None = None
-    purchase_requests: list[dict[str, Any]] | None = None
-
-
-class OrderPlanPromise(View):
-    order: str | None = None
-    requested_date: str | None = None
-    due: str | None = None
-    without_moving: OrderPlanPromiseWithoutMoving | None = None
-    with_insertion: OrderPlanPromiseWithInsertion | None = None
-    bottleneck: str | None = None
-    levers: list[OrderPlanPromiseLever] | None = None
-    material: OrderPlanPromiseMaterial | None = None
 
 
 class OrderPlan(View):
@@ -157,14 +134,12 @@ class OrderPlan(View):
     urgent: bool
     in_plan: bool
     run_id: int | None
-    planned_start: Any
-    planned_end: Any
-    promise: OrderPlanPromise | None
+    planned_start: str | None
+    planned_end: str | None
+    promise: Promise | None
 
 
-class PromiseWithInsertion(View):
-    completion: str | None = None
-    on_time: bool | None = None
+class PromiseWithInsertion(PromiseWithoutMoving):
     moved: int | None = None
     slipped: list[RunImpactSlippedItem] | None = None
 
@@ -207,21 +182,11 @@ class Promise(View):
     order: str | None
     requested_date: str | None
     due: str | None
-    without_moving: OrderPlanPromiseWithoutMoving | None
+    without_moving: PromiseWithoutMoving | None
     with_insertion: PromiseWithInsertion | None
     bottleneck: str | None
-    levers: list[OrderPlanPromiseLever] | None
+    levers: list[PromiseLever] | None
     material: PromiseMaterial | None
-
-
-class RunSummarySummary(View):
-    status: str | None = None
-    objective: str | None = None
-    value: int | None = None
-    lower_bound: int | None = None
-    seconds: float | None = None
-    moved: int | None = None
-    compared_with: int | None = None
 
 
 class RunSummary(View):
@@ -229,8 +194,8 @@ class RunSummary(View):
     kind: str
     status: str
     origin: str | None
-    urgent_order_id: Any
-    summary: RunSummarySummary | None
+    urgent_order_id: int | None
+    summary: SolverResult | None
     created_by: int | None
     created_at: str | None
     accepted_at: LocalTime | None
