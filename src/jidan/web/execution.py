@@ -47,11 +47,6 @@ def _page(page: Page, name: str, status: int = 200, **data):
     return render(page, f"execution/{name}", status, roles=ROLES, choices=CHOICES, **data)
 
 
-def _done(page: Page, allowed) -> str | None:
-    done = page.request.query_params.get("done")
-    return done if done in allowed else None
-
-
 # --- work centers (E1) ------------------------------------------------------------------------
 
 @router.get("/workcenters")
@@ -68,7 +63,7 @@ def _board(page: Page, code: str, status: int = 200, error: errors.JidanError | 
     board = boards.work_center_board(page.ctx, page.actor, code)
     name = "_board_tasks.html" if fragment else "board.html"
     return _page(page, name, status, board=board, error=error, error_task=task_id, values=typed_values(form),
-                 done=_done(page, REPORTS))
+                 done=page.query_choice("done", REPORTS))
 
 
 @router.get("/workcenters/{code}")
@@ -116,7 +111,7 @@ def order_panel(page: UserPage, order_id: OrderId):
     data = _panel_data(page, order_id)
     if page.request.headers.get("hx-request"):
         return _page(page, "_panel.html", **data)
-    return _page(page, "order_page.html", done=_done(page, ("progress_update", "inspection")), **data)
+    return _page(page, "order_page.html", done=page.query_choice("done", ("progress_update", "inspection")), **data)
 
 
 @router.post("/orders/{order_id}/progress-update")
@@ -184,7 +179,7 @@ def _exception_page(page: Page, exception_id: int, status: int = 200, error: err
                     action: str | None = None, form: FormData | None = None):
     return _page(page, "exception.html", status, ex=exceptions.get_exception(page.ctx, page.actor, exception_id),
                  error=error, fields=error.fields if error else {}, failed_action=action, values=typed_values(form),
-                 done=_done(page, ("report", "replan", "apply", "approve", "reject", "inform_customer", "close")))
+                 done=page.query_choice("done", ("report", "replan", "apply", "approve", "reject", "inform_customer", "close")))
 
 
 @router.get("/exceptions/{exception_id}")

@@ -329,8 +329,7 @@ def feedback_answer(page: AnyPage, form: Form, token: Token):
 
 @router.get("/incidents")
 def incidents_page(page: UserPage):
-    status = page.request.query_params.get("status")
-    status = status if status in ("open", "closed") else None
+    status = page.query_choice("status", ("open", "closed"))
     return _page(page, "incidents.html", items=incidents.list_incidents(page.ctx, page.actor, status),
                  state_filter=status)
 

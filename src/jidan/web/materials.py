@@ -44,9 +44,8 @@ templates.env.globals["material_roles"] = {"buyers": BUYERS, "receivers": RECEIV
 
 # ---------------------------------------------------------------- stock
 def _stock_page(page: Page, status: int = 200, error: errors.JidanError | None = None, focus: str | None = None):
-    done = page.request.query_params.get("done")
     return render(page, "materials/stock.html", status, stock=materials.list_stock(page.ctx, page.actor),
-                  error=error, focus=focus, done=done == "stock")
+                  error=error, focus=focus, done=page.query_choice("done", ("stock",)))
 
 
 @router.get("/materials")
@@ -69,8 +68,7 @@ def set_stock(page: UserPage, form: Form, code: MaterialCode):
 
 # ---------------------------------------------------------------- purchase orders
 def _po_list(page: Page, status: int = 200, error: errors.JidanError | None = None, form: FormData | None = None):
-    wanted = page.request.query_params.get("status")
-    wanted = wanted if wanted in ("open", "received", "cancelled") else None
+    wanted = page.query_choice("status", ("open", "received", "cancelled"))
     material = (page.request.query_params.get("material") or "").strip()[:30] or None
     can_buy = page.actor.role in BUYERS
     return render(page, "materials/purchase_orders.html", status,
@@ -104,11 +102,10 @@ def create_purchase_order(page: UserPage, form: Form):
 def _po_page(page: Page, po_id: int, status: int = 200, error: errors.JidanError | None = None,
              form: FormData | None = None):
     po = materials.get_purchase_order(page.ctx, page.actor, po_id)
-    done = page.request.query_params.get("done")
     role = page.actor.role
     return render(page, "materials/purchase_order.html", status, po=po, error=error,
                   fields=error.fields if error else {}, values=typed_values(form),
-                  done=done if done in ("create", "receive", "cancel", "delay") else None,
+                  done=page.query_choice("done", ("create", "receive", "cancel", "delay")),
                   can_receive=role in RECEIVERS and po["status"] == "open",
                   can_cancel=role in BUYERS and po["status"] == "open",
                   can_request=role in DELAY_REQUESTERS and po["status"] == "open" and not po["pending_delay"])
@@ -144,8 +141,7 @@ def purchase_order_action(page: UserPage, form: Form, po_id: RowId, action: str)
 
 # ---------------------------------------------------------------- delay requests
 def _request_list(page: Page, status: int = 200, error: errors.JidanError | None = None):
-    wanted = page.request.query_params.get("status")
-    wanted = wanted if wanted in ("pending", "approved", "rejected") else None
+    wanted = page.query_choice("status", ("pending", "approved", "rejected"))
     return render(page, "materials/delay_requests.html", status, error=error, wanted=wanted,
                   requests=delays.list_delay_requests(page.ctx, page.actor, wanted),
                   can_decide=page.actor.role in DELAY_DECIDERS)
@@ -159,10 +155,9 @@ def delay_requests_page(page: UserPage):
 def _request_page(page: Page, request_id: int, status: int = 200, error: errors.JidanError | None = None,
                   form: FormData | None = None):
     request = delays.get_delay_request(page.ctx, page.actor, request_id)
-    done = page.request.query_params.get("done")
     return render(page, "materials/delay_request.html", status, req=request, error=error,
                   fields=error.fields if error else {}, values=typed_values(form),
-                  done=done if done in ("request", "approve", "reject") else None,
+                  done=page.query_choice("done", ("request", "approve", "reject")),
                   can_decide=(page.actor.role in DELAY_DECIDERS and request["status"] == "pending"
                               and request["requested_by_id"] != page.actor.user_id))
 
@@ -198,8 +193,7 @@ def decide(page: UserPage, form: Form, request_id: RowId):
 
 # ---------------------------------------------------------------- purchase requests (请购)
 def _pr_list(page: Page):
-    wanted = page.request.query_params.get("status")
-    wanted = wanted if wanted in PURCHASE_REQUEST_STATUSES else None
+    wanted = page.query_choice("status", PURCHASE_REQUEST_STATUSES)
     return render(page, "materials/purchase_requests.html",
                   requests=purchase_requests.list_requests(page.ctx, page.actor, wanted), wanted=wanted)
 
@@ -212,11 +206,10 @@ def purchase_requests_page(page: UserPage):
 def _pr_page(page: Page, request_id: int, status: int = 200, error: errors.JidanError | None = None,
              form: FormData | None = None, action: str | None = None):
     request = purchase_requests.get_request(page.ctx, page.actor, request_id)
-    done = page.request.query_params.get("done")
     can_act = page.actor.role in REQUEST_BUYERS and request["status"] == "open"
     return render(page, "materials/purchase_request.html", status, pr=request, error=error, action=action,
                   fields=error.fields if error else {}, values=typed_values(form),
-                  done=done if done in ("order", "cancel") else None, can_act=can_act,
+                  done=page.query_choice("done", ("order", "cancel")), can_act=can_act,
                   suppliers=materials.suppliers(page.ctx, page.actor) if can_act else [],
                   today=page.ctx.now().date().isoformat())
 

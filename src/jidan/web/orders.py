@@ -195,10 +195,9 @@ def _actions(order: dict, actor: Actor) -> list[dict]:
 def _order_page(page: Page, order_id: int, status: int = 200, error: errors.JidanError | None = None,
                 reasons: dict | None = None) -> HTMLResponse:
     order = views.get_order(page.ctx, page.actor, order_id)
-    done = page.request.query_params.get("done")
     return render(page, "order.html", status, order=order, actions=_actions(order, page.actor),
                   progress=_progress(order), events=views.order_events(page.ctx, page.actor, order_id),
-                  error=error, reasons=reasons or {}, done=done if done in ACTIONS else None)
+                  error=error, reasons=reasons or {}, done=page.query_choice("done", ACTIONS))
 
 
 @router.get("/orders/{order_id}")

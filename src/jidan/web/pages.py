@@ -67,6 +67,12 @@ class Page:
         kind = next(c.code for c in type(error).__mro__ if f"error.{getattr(c, 'code', '')}" in i18n.CATALOGUE)
         return i18n.t(f"error.{error.code}", self.lang, default=i18n.t(f"error.{kind}", self.lang))
 
+    def query_choice(self, name: str, allowed) -> str | None:
+        """A query parameter (``?done=``, ``?status=``) when it is one of ``allowed``, else None:
+        a hand-edited URL never reaches a template or a service."""
+        value = self.request.query_params.get(name)
+        return value if value in allowed else None
+
     def switch_language_url(self) -> str:
         """This page in the other language; after a POST, the page the form came from."""
         other = "en" if self.lang == "zh" else "zh"

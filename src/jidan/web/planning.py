@@ -174,9 +174,8 @@ def _chart_page(page: Page, template: str, data: dict, base: str, status: int = 
 def plan_page(page: UserPage):
     data = planning.chart(page.ctx, page.actor)
     runs = planning.recent_runs(page.ctx, page.actor)
-    done = page.request.query_params.get("done")
     return _chart_page(page, "planning/gantt.html", data, "/planning", runs=runs, form={}, fields={}, error=None,
-                       done=done if done in ("accepted",) else None)
+                       done=page.query_choice("done", ("accepted",)))
 
 
 @router.get("/planning/runs/{run_id}")

@@ -75,9 +75,8 @@ def _record(page: Page, order_id: int) -> dict:
 
 def _review_page(page: Page, order_id: int, status: int = 200, error: errors.JidanError | None = None,
                  values: dict | None = None):
-    done = page.request.query_params.get("done")
     return render(page, "workflow/review.html", status, rec=_record(page, order_id), error=error,
-                  values=values or {}, done=done if done in ("opened", "signed", "sent") else None,
+                  values=values or {}, done=page.query_choice("done", ("opened", "signed", "sent")),
                   levers=INSTRUCTION_LEVERS, opinions=OPINIONS)
 
 
@@ -192,17 +191,15 @@ def change_create(page: UserPage, form: Form, order_id: RowId):
 
 @router.get("/changes")
 def change_list(page: UserPage):
-    status = page.request.query_params.get("status") or None
-    status = status if status in ("pending", "approved", "rejected", "withdrawn") else None
+    status = page.query_choice("status", ("pending", "approved", "rejected", "withdrawn"))
     return render(page, "workflow/changes.html", items=changes.list_changes(page.ctx, page.actor, status=status),
                   shown=status)
 
 
 def _change_page(page: Page, change_id: int, status: int = 200, error=None, values=None):
-    done = page.request.query_params.get("done")
     return render(page, "workflow/change.html", status, cr=changes.get_change(page.ctx, page.actor, change_id),
                   error=error, values=values or {}, opinions=OPINIONS,
-                  done=done if done in ("signed", "withdrawn") else None)
+                  done=page.query_choice("done", ("signed", "withdrawn")))
 
 
 @router.get("/changes/{change_id}")
@@ -239,10 +236,9 @@ def change_withdraw(page: UserPage, form: Form, change_id: RowId):
 
 # ----------------------------------------------------------------------------- chains (admin)
 def _chains_page(page: Page, status: int = 200, error=None, edited: str | None = None):
-    done = page.request.query_params.get("done")
     return render(page, "workflow/chains.html", status, chains=approval_chains.list_chains(page.ctx, page.actor),
                   error=error, edited=edited, roles=[r.value for r in Role], phases=[p.value for p in Phase],
-                  blank_rows=MAX_STEP_ROWS, done=done if done == "saved" else None)
+                  blank_rows=MAX_STEP_ROWS, done=page.query_choice("done", ("saved",)))
 
 
 @router.get("/workflow/chains")
@@ -305,10 +301,9 @@ def _save_chain(page: Page, form, code: str, edited: str):
 
 # ----------------------------------------------------------------------------- deputies
 def _delegations_page(page: Page, status: int = 200, error=None, values=None):
-    done = page.request.query_params.get("done")
     return render(page, "workflow/delegations.html", status,
                   delegations=delegations.list_delegations(page.ctx, page.actor), error=error, values=values or {},
-                  done=done if done in ("saved", "revoked") else None)
+                  done=page.query_choice("done", ("saved", "revoked")))
 
 
 @router.get("/workflow/delegations")
