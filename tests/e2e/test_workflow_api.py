@@ -208,3 +208,13 @@ def test_b5_admin_edits_a_chain_through_the_api(api):
     oid = new_order(api)["id"]  # ¥135,000: finance now reviews it too
     assert sign(api, oid, "pmc").json()["order"]["status"] == "submitted"
     assert sign(api, oid, "finance").json()["order"]["status"] == "reviewed"
+
+
+def test_b5_b7_a_reviewer_who_signed_and_then_presses_approve_is_refused_by_the_table_not_the_chain(api):
+    """The transition table's refusal comes first: pmc may never approve, whether or not pmc has
+    already signed the review step (found by the lifecycle state machine test)."""
+    oid = new_order(api)["id"]
+    assert sign(api, oid, "pmc").status_code == 200
+    r = api.post(f"/api/v1/orders/{oid}/actions/approve", "pmc", json={})
+    assert r.status_code == 403 and r.json()["code"] != "approval.already_signed", r.text
+    assert api.get(f"/api/v1/orders/{oid}", "sales").json()["status"] == "reviewed"

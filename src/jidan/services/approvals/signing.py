@@ -91,7 +91,7 @@ def _sign_step(uow, ctx, signer: Actor, principal: int | None, order: Order, dec
     try:
         step = reviews.step_to_sign(review.steps, sigs, tally, signer.role, counted, phase, disagree)
     except errors.JidanError as exc:
-        if exc.code in ("approval.not_an_approver", "approval.step_not_open"):
+        if exc.code in ("approval.not_an_approver", "approval.step_not_open", "approval.already_signed"):
             order.check(lifecycle_action, signer, decision.comment)  # the table's refusal comes first
         raise
     order.check(lifecycle_action, signer, decision.comment)  # the table's rules: role, not the requester
