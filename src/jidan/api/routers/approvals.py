@@ -31,7 +31,7 @@ Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 Lever = Literal[INSTRUCTION_LEVERS]  # type: ignore[valid-type]
 
 
-class StepIn(Strict):
+class ChainStepIn(Strict):
     stage: int = Field(ge=1, le=99)
     role: Role
     name: str = Field(min_length=1, max_length=100)
@@ -50,7 +50,7 @@ class ChainIn(Strict):
     urgent_only: bool = False
     key_customer_only: bool = False
     active: bool = True
-    steps: list[StepIn] = Field(min_length=1, max_length=30)
+    steps: list[ChainStepIn] = Field(min_length=1, max_length=30)
     version: int | None = Field(None, ge=1)
 
 

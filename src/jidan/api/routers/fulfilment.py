@@ -133,7 +133,7 @@ class CompensationIn(Strict):
     version: Version | None = None
 
 
-class DecisionIn(Strict):
+class CompensationDecisionIn(Strict):
     approve: bool
     version: Version | None = None
 
@@ -301,7 +301,7 @@ def propose_compensation(incident_id: Id, body: CompensationIn, ctx: CtxDep, act
 
 
 @router.post("/incidents/{incident_id}/compensation/decision", response_model=Incident)
-def decide_compensation(incident_id: Id, body: DecisionIn, ctx: CtxDep, actor: ActorDep) -> dict:
+def decide_compensation(incident_id: Id, body: CompensationDecisionIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return incidents.decide_compensation(ctx, actor, incident_id, body.approve, body.version)
 
 

@@ -63,7 +63,7 @@ class DelayRequestIn(Strict):
     reason: Reason
 
 
-class DecisionIn(Strict):
+class DelayDecisionIn(Strict):
     decision: Literal["approve", "reject"]
     note: Annotated[str, Field(max_length=2000)] | None = None
     version: int | None = Field(None, ge=1)
@@ -138,7 +138,7 @@ def get_delay_request(request_id: RowId, ctx: CtxDep, actor: ActorDep) -> dict:
 
 
 @router.post("/material-delay-requests/{request_id}/decision", response_model=DelayRequest)
-def decide_delay(request_id: RowId, body: DecisionIn, ctx: CtxDep, actor: ActorDep) -> dict:
+def decide_delay(request_id: RowId, body: DelayDecisionIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return delays.decide_delay(ctx, actor, request_id, body.decision == "approve", body.note, body.version)
 
 

@@ -136,7 +136,7 @@ class CustomerIn(Strict):
     contact: str | None = Field(None, max_length=100)
 
 
-class StepIn(Strict):
+class RoutingStepIn(Strict):
     seq: int = Field(ge=1, le=9999)
     work_center: Code
     name: str = Field(min_length=1, max_length=100)
@@ -158,7 +158,7 @@ class ProductIn(Strict):
     standard_lead_days: int = Field(ge=1, le=365)
     kind: Literal["finished", "material"] = "finished"
     unit: str = Field("pcs", min_length=1, max_length=10)
-    routing: list[StepIn] = Field(default_factory=list, max_length=100)
+    routing: list[RoutingStepIn] = Field(default_factory=list, max_length=100)
     bom: list[BomIn] = Field(default_factory=list, max_length=200)
 
 
