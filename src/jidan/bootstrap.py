@@ -59,6 +59,24 @@ def parse_shifts(text: str) -> tuple[tuple[int, int], ...]:
     return tuple((minutes(a), minutes(b)) for a, b in (part.split("-") for part in text.split(",")))
 
 
+def rules_from(settings: Settings) -> dict:
+    """The settings the use cases read, as the Context's fields (a test context takes them too)."""
+    return dict(
+        delivery=DeliveryPolicy.from_settings(settings),
+        approval_fresh_login_minutes=settings.approval_fresh_login_minutes,
+        approval_feasibility_seconds=settings.approval_feasibility_seconds,
+        change_review_hours=settings.change_review_hours,
+        company_name=settings.company_name,
+        release_ack_hours=settings.release_ack_hours,
+        exception_ack_hours=settings.exception_ack_hours,
+        urgent_receipt_ack_hours=settings.urgent_receipt_ack_hours,
+        progress_milestones=frozenset(m.strip() for m in settings.progress_milestones.split(",") if m.strip()),
+        feedback_secret=settings.feedback_secret,
+        feedback_link_days=settings.feedback_link_days,
+        public_url=settings.public_url,
+    )
+
+
 def build(settings: Settings | None = None, clock=None) -> Context:
     settings = settings or get_settings()
     start_mappers()
@@ -72,11 +90,6 @@ def build(settings: Settings | None = None, clock=None) -> Context:
         hasher=Argon2Hasher(),
         messages=CatalogueMessages(),
         sheets=ExcelSheets(),
-        delivery=DeliveryPolicy.from_settings(settings),
-        approval_fresh_login_minutes=settings.approval_fresh_login_minutes,
-        approval_feasibility_seconds=settings.approval_feasibility_seconds,
-        change_review_hours=settings.change_review_hours,
-        company_name=settings.company_name,
         policy=UrgencyPolicy(settings.urgent_lead_time_rule, settings.urgent_amount_threshold,
                              settings.urgent_key_customer_rule),
         national_calendar=national_calendar(settings.calendar_country, rest,
@@ -84,14 +97,8 @@ def build(settings: Settings | None = None, clock=None) -> Context:
         session_hours=settings.session_hours,
         shifts=parse_shifts(settings.shifts),
         horizon_days=settings.planning_horizon_days,
-        release_ack_hours=settings.release_ack_hours,
-        exception_ack_hours=settings.exception_ack_hours,
-        urgent_receipt_ack_hours=settings.urgent_receipt_ack_hours,
-        progress_milestones=frozenset(m.strip() for m in settings.progress_milestones.split(",") if m.strip()),
-        feedback_secret=settings.feedback_secret,
-        feedback_link_days=settings.feedback_link_days,
-        public_url=settings.public_url,
         hooks=wiring.order_hooks(),
+        **rules_from(settings),
     )
     wiring.register_timers()
     ctx.engine = engine

@@ -10,10 +10,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from jidan.adapters.excel.sheets import ExcelSheets
+from jidan.bootstrap import rules_from
 from jidan.config import Settings
 from jidan.domain.audit import AuditEvent
 from jidan.domain.calendar import WorkCalendar
-from jidan.domain.delivery import DeliveryPolicy
 from jidan.domain.model import Customer, Product, User
 from jidan.domain.order import FirstAnswer, Order, OrderVersion
 from jidan.domain.roles import Role
@@ -159,8 +159,7 @@ def fake_context(uow: FakeUnitOfWork, clock: FakeClock | None = None) -> Context
     """A Context over the fake unit of work, with no other area wired (``ctx.hooks`` empty)."""
     return Context(uow=lambda: uow, clock=clock or FakeClock(), hasher=FastHasher(),
                    policy=UrgencyPolicy(), national_calendar=WorkCalendar(), messages=KeyMessages(), sheets=ExcelSheets(),
-                   delivery=DeliveryPolicy.from_settings(Settings()), approval_fresh_login_minutes=15,
-                   approval_feasibility_seconds=1.0, change_review_hours=8.0, company_name="急单示范工厂")
+                   **rules_from(Settings()))
 
 
 def plant_fakes() -> FakeUnitOfWork:

@@ -29,19 +29,19 @@ class Context:
     approval_feasibility_seconds: float
     change_review_hours: float
     company_name: str
+    # execution and fulfilment: acknowledgement deadlines in working hours, the milestones
+    # that e-mail the customer (E3), and the feedback links (I1)
+    release_ack_hours: float
+    exception_ack_hours: float
+    urgent_receipt_ack_hours: float
+    progress_milestones: frozenset[str]
+    feedback_secret: str
+    feedback_link_days: int
+    public_url: str
     session_hours: int = 12
     #: Working windows of a working day in minutes after midnight (the planner's shifts).
     shifts: tuple[tuple[int, int], ...] = ((480, 720), (780, 1020), (1080, 1320))
     horizon_days: int = 120
-    # execution and fulfilment: acknowledgement deadlines in working hours, the milestones
-    # that e-mail the customer (E3), and the feedback links (I1)
-    release_ack_hours: float = 0.5
-    exception_ack_hours: float = 1.0
-    urgent_receipt_ack_hours: float = 1.0
-    progress_milestones: frozenset[str] = frozenset({"start_production", "inspect", "receive"})
-    feedback_secret: str = "jidan-feedback-links"
-    feedback_link_days: int = 14
-    public_url: str = "http://127.0.0.1:8000"
     #: What the lifecycle asks of the other areas (services/wiring.py); none in a bare Context.
     hooks: Hooks = field(default_factory=Hooks)
 

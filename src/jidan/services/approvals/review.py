@@ -171,24 +171,36 @@ def step_to_sign(steps: list[dict], sigs: list[Signature], tally: dict, role: Ro
     raise errors.Conflict("this step already has all the approvals it needs", code="approval.step_complete")
 
 
+def _in_play(uow, order: Order, review: ReviewRecord | None) -> tuple[list[dict], list[Signature]] | None:
+    """The steps the order's signers sign now and the signatures on them: what the chain that
+    applies would ask while no round is open, else the current round's; None when neither is."""
+    if order.status in PHASE_OF_STATE and (review is None or review.status != "open"):
+        chain = approval_chains.chain_for(uow, order)
+        return (approval_chains.frozen_steps(chain, order), []) if chain else None
+    if review is None:
+        return None
+    return review.steps, uow.reviews.signatures([review.subject])
+
+
+def _has_approval_step(steps: list[dict], role: Role) -> bool:
+    """Whether the chain asks ``role`` for the final approval (who may push a rejection through)."""
+    return any(s["phase"] == Phase.APPROVE and s["role"] == role.value for s in steps)
+
+
 def may_sign(uow, ctx: Context, order: Order, actor: Actor, action: str) -> bool:
     """Whether the order button ``action`` (review, approve, reject) would be signed now in the
     actor's own name, as signing decides: the chain has an open step for them (B1–B7). The
     lifecycle offers a signed action only when this says so (services/wiring.py)."""
-    review, role = current_review(uow, order), Role(actor.role)
-    if order.status == S.REJECTED:
-        return action == "approve" and review is not None and any(
-            s["phase"] == Phase.APPROVE and s["role"] == role.value for s in review.steps)
+    role = Role(actor.role)
     phase = PHASE_OF_STATE.get(OrderState(order.status))
-    if phase is None or action not in (PHASE_ACTION[phase], "reject"):
+    if order.status != S.REJECTED and (phase is None or action not in (PHASE_ACTION[phase], "reject")):
         return False
-    if review is None or review.status != "open":
-        chain = approval_chains.chain_for(uow, order)
-        if chain is None:
-            return False
-        steps, sigs = approval_chains.frozen_steps(chain, order), []
-    else:
-        steps, sigs = review.steps, uow.reviews.signatures([review.subject])
+    in_play = _in_play(uow, order, current_review(uow, order))
+    if in_play is None:
+        return False
+    steps, sigs = in_play
+    if order.status == S.REJECTED:
+        return action == "approve" and _has_approval_step(steps, role)
     try:
         step_to_sign(steps, sigs, counts(sigs, order.revision), role, actor.user_id, phase,
                      action == "reject")
@@ -235,15 +247,10 @@ def _can(uow, ctx, actor: Actor, order: Order, review: ReviewRecord | None) -> d
            "push_through": [], "deputy_for": [display_name(uow, pid, names) for pid in roles.values() if pid]}
     if actor.user_id == order.created_by:
         return can
-    if under_review and waiting:  # no open round yet: what the chain that applies would ask
-        chain = approval_chains.chain_for(uow, order)
-        steps, sigs = (approval_chains.frozen_steps(chain, order) if chain else None), []
-    elif review is not None:
-        steps, sigs = review.steps, uow.reviews.signatures([review.subject])
-    else:
-        steps = None
-    if steps is None or not (under_review or order.status == S.REJECTED):
+    in_play = _in_play(uow, order, review)
+    if in_play is None or not (under_review or order.status == S.REJECTED):
         return can
+    steps, sigs = in_play
     tally = counts(sigs, order.revision)
     phase = PHASE_OF_STATE.get(OrderState(order.status))
     for role, principal in roles.items():
@@ -251,8 +258,7 @@ def _can(uow, ctx, actor: Actor, order: Order, review: ReviewRecord | None) -> d
         if principal == order.created_by:
             continue
         if order.status == S.REJECTED:
-            if role in PHASE_ROLES[Phase.APPROVE] and any(
-                    s["phase"] == Phase.APPROVE and s["role"] == role.value for s in steps):
+            if role in PHASE_ROLES[Phase.APPROVE] and _has_approval_step(steps, role):
                 can["push_through"].append({"on_behalf_of": who})
             continue
         for disagree, key in ((False, "sign"), (True, "disagree")):
