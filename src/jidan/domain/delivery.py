@@ -150,6 +150,10 @@ class Notice:
     escalation_level: int
     created_at: datetime
     version: int
+    answered_by_act: str | None = None  # the acts that answer it, space-separated
+    answered_at: datetime | None = None
+    answered_by: int | None = None
+    escalated_from: str | None = None  # the event an escalation was raised for
 
 
 @dataclass(frozen=True)

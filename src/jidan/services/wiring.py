@@ -7,12 +7,13 @@ The functions live in their areas; only the wiring is here.
 from __future__ import annotations
 
 from jidan.domain.execution import PROGRESS_MILESTONES
+from jidan.domain.states import TRANSITIONS
 from jidan.services.approvals import deadlines, review, signing
 from jidan.services.execution import customer_updates, progress, quality, release
 from jidan.services.fulfilment import drawings, incidents, receipts, records, shipping
 from jidan.services.hooks import Hooks, Taker
 from jidan.services.materials import purchasing
-from jidan.services.notices import escalation, notify, timers
+from jidan.services.notices import answers, escalation, notify, timers
 from jidan.services.planning import runs
 
 
@@ -44,6 +45,11 @@ def order_hooks() -> Hooks:
     after["release"].append(purchasing.issue_for_order)  # materials leave free stock (C6)
     # A purchase order's later date re-plans the steps it makes late (C6, C7).
     hooks.after_material_change = runs.repair_after_material_change
+    # Each action answers the notices that wait for it (D2, E6), first, before the notices the
+    # action itself sends; an edit that supersedes the review answers its requests.
+    for action in sorted({action for _, action in TRANSITIONS}):
+        after.setdefault(action, []).insert(0, answers.answering(action))
+    hooks.revised.insert(0, answers.superseded)
     return hooks
 
 

@@ -384,20 +384,52 @@ class NoticeStore:
         if done.rowcount != 1:
             raise StaleDataError("notice changed")
 
-    def open_count(self, user_id: int) -> int:
-        """Notices still waiting for the user: unread, or needing an acknowledgement not yet given."""
+    @staticmethod
+    def _open():
+        """Still waiting for its recipient: not answered, not acknowledged, and unread or needing an
+        acknowledgement."""
         n = t.notices.c
+        return (n.answered_at.is_(None) & n.acknowledged_at.is_(None)
+                & or_(n.needs_ack.is_(True), n.read_at.is_(None)))
+
+    def open_count(self, user_id: int) -> int:
+        """Notices still waiting for the user."""
         return self.session.scalar(select(func.count()).select_from(t.notices).where(
-            n.recipient_id == user_id, n.acknowledged_at.is_(None),
-            or_(n.needs_ack.is_(True), n.read_at.is_(None))))
+            t.notices.c.recipient_id == user_id, self._open()))
 
     def inbox(self, user_id: int, limit: int = 200) -> list[Notice]:
         """The inbox order: open first, then critical, then needing acknowledgement, oldest first."""
         n = t.notices.c
-        done = or_(n.acknowledged_at.is_not(None), (n.needs_ack.is_(False) & n.read_at.is_not(None)))
         q = (select(t.notices).where(n.recipient_id == user_id)
-             .order_by(done, n.critical.desc(), n.needs_ack.desc(), n.created_at, n.id).limit(limit))
+             .order_by(~self._open(), n.critical.desc(), n.needs_ack.desc(), n.created_at, n.id).limit(limit))
         return self._notices(q)
+
+    def open_for(self, user_id: int, limit: int = 5000) -> list[Notice]:
+        """What still waits for the user, newest first."""
+        n = t.notices.c
+        return self._notices(select(t.notices).where(n.recipient_id == user_id, self._open())
+                             .order_by(n.created_at.desc(), n.id.desc()).limit(limit))
+
+    def unanswered(self, order_id: int | None = None, ref: str | None = None,
+                   kinds: list[str] | None = None) -> list[Notice]:
+        """Notices nobody answered yet, every recipient's: the order's, the ref's, of these kinds."""
+        n = t.notices.c
+        q = select(t.notices).where(n.answered_at.is_(None))
+        if order_id is not None:
+            q = q.where(n.order_id == order_id)
+        if ref is not None:
+            q = q.where(n.ref == ref)
+        if kinds is not None:
+            q = q.where(n.kind.in_(kinds))
+        return self._notices(q.order_by(n.id))
+
+    def answer(self, event_ids: list[str], at: datetime, by: int | None) -> int:
+        """Marks every recipient's notice of these events answered (those not answered yet)."""
+        n = t.notices.c
+        done = self.session.execute(t.notices.update().where(
+            n.event_id.in_(event_ids), n.answered_at.is_(None)).values(
+            answered_at=at, answered_by=by, version=n.version + 1))
+        return done.rowcount
 
     def for_events(self, event_ids: list[str]) -> list[Notice]:
         return self._notices(select(t.notices).where(t.notices.c.event_id.in_(event_ids)).order_by(t.notices.c.id))

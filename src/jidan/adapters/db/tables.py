@@ -237,6 +237,12 @@ notices = Table(
     Column("escalation_level", Integer, nullable=False, default=0),
     Column("created_at", DateTime, nullable=False),
     Column("version", Integer, nullable=False, default=1),
+    # What answers it (services/notices/answers.py): the acts, space-separated; when, by whom
+    # (none: the system), and the event an escalation was raised for.
+    Column("answered_by_act", String(80)),
+    Column("answered_at", DateTime),
+    Column("answered_by", ForeignKey("users.id")),
+    Column("escalated_from", String(36)),
     UniqueConstraint("event_id", "recipient_id", name="uq_notices_event_recipient"),
 )
 

@@ -25,9 +25,13 @@ class NoticeActionIn(Strict):
 
 @router.get("/inbox", response_model=Inbox)
 def list_inbox(ctx: CtxDep, actor: ActorDep,
-               limit: Annotated[int, Query(ge=1, le=500)] = 200) -> dict:
-    """What waits for you: open first, critical first, oldest first, with time left to acknowledge."""
-    return inbox.list_inbox(ctx, actor, limit)
+               limit: Annotated[int, Query(ge=1, le=500)] = 200,
+               page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+               per_page: Annotated[int, Query(ge=1, le=inbox.MAX_PER_PAGE)] = 20) -> dict:
+    """What still waits for you, grouped by order (the order with the newest notice first), with the
+    count per kind, ``per_page`` orders a page; and ``items``: your latest ``limit`` notices, open
+    first, critical first, oldest first, with time left to acknowledge."""
+    return inbox.list_inbox(ctx, actor, limit, page, per_page)
 
 
 @router.post("/inbox/{notice_id}/ack", response_model=Notice)

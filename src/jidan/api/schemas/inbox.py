@@ -23,6 +23,8 @@ class Notice(View):
     open: bool
     seconds_left: int | None
     overdue: bool
+    answered_by_act: list[str] = []  # the acts that answer it (docs/notifications.md)
+    answered_at: LocalTime | None = None
 
 
 class InboxItemOrder(View):
@@ -31,11 +33,28 @@ class InboxItemOrder(View):
 
 
 class InboxItem(Notice):
-    """A notice in the inbox, with its order's number where the reader may see orders."""
+    """A notice in the inbox, with its order's number where the reader may see orders, and who
+    answered it."""
     order: InboxItemOrder | None = None
+    answered_by: str | None = None
+
+
+class InboxGroup(View):
+    """What still waits for you about one order (none: about no order), newest first."""
+    order_id: int | None
+    order: InboxItemOrder | None = None
+    latest_at: LocalTime | None
+    count: int
+    items: list[InboxItem]
 
 
 class Inbox(View):
     open: int | None
     now: LocalTime | None
+    counts: dict[str, int] = {}  # open notices per kind
+    page: int = 1
+    pages: int = 1
+    per_page: int = 20
+    order_groups: int = 0  # groups over all pages
+    groups: list[InboxGroup] = []
     items: list[InboxItem] | None

@@ -22,6 +22,7 @@ from jidan.services import audit
 from jidan.services import planning
 from jidan.services.context import Context
 from jidan.services.notices.notify import notify, send_email
+from jidan.services.notices.answers import answer
 from jidan.services.permissions import load_order, require_order_access, require_role
 from jidan.services.execution.progress import order_forecast
 from jidan.services.execution.tasks import PlanIndex, due_at, iso, urgent_tag
@@ -127,6 +128,7 @@ def _advance(uow, ctx: Context, actor: Actor, row: ProcessException, action: str
     uow.process_exceptions.update(row.id, row.version, **values)
     audit.record(uow, ctx, actor, "process_exception", row.id, action, {"status": row.status},
                  {k: v for k, v in values.items() if k not in ("impact",)}, reason)
+    answer(uow, ctx, ref=f"exception:{row.id}", act=action, actor=actor)  # what waited for this step
     return uow.process_exceptions.get(row.id)
 
 

@@ -9,6 +9,7 @@ from jidan.domain.roles import Role
 from jidan.services import audit
 from jidan.services.context import Context
 from jidan.services.notices.notify import notify
+from jidan.services.notices.answers import answer
 from jidan.services.permissions import load_order
 from jidan.services.execution.tasks import iso, plan_index, task_view, urgent_tag
 
@@ -41,6 +42,13 @@ def notify_groups(uow, ctx: Context, actor: Actor, order: Order, tasks: list[Tas
         audit.record(uow, ctx, actor, "production_notice", f"{order.id}:{dept}", "issue" if kind == "release" else kind,
                      None, {"order": order.number, "urgent": order.urgent, "event_id": event,
                             "leader_id": leader, "tasks": [t.operation for t in group]})
+
+
+def answer_started(uow, ctx: Context, actor: Actor, task: Task) -> None:
+    """A task of a work group started: the group's production and rework notices for the order
+    are answered, whoever acknowledged them (D2)."""
+    center = next(w for w in uow.plant.work_centers() if w.code == task.work_center_code)
+    answer(uow, ctx, ref=f"production_notice:{task.order_id}:{center.department_code}", act="start", actor=actor)
 
 
 def notice_status(uow, order_id: int) -> list[dict]:

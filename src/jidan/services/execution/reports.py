@@ -17,6 +17,7 @@ from jidan.services import audit
 from jidan.services.context import Context
 from jidan.services.orders import lifecycle
 from jidan.services.permissions import require_role
+from jidan.services.execution.production_notice import answer_started
 from jidan.services.execution.progress import watch
 from jidan.services.execution.tasks import plan_index, task_view
 
@@ -95,6 +96,8 @@ def report(ctx: Context, actor: Actor, task_id: int, rep: Report) -> dict:
                      {"status": target.value, **{k: v for k, v in values.items() if k in
                                                  ("good_qty", "scrap_qty", "worked_minutes", "work_center_code")}},
                      rep.note)
+        if rep.action == "start":
+            answer_started(uow, ctx, actor, task)
         watch(uow, ctx, order)
         uow.commit()
         return task_view(uow.tasks.get(task_id), order)

@@ -18,6 +18,7 @@ from jidan.services import audit
 from jidan.services.context import Context
 from jidan.services.notices import timers
 from jidan.services.notices.notify import notify
+from jidan.services.notices.answers import answer
 from jidan.services.permissions import load_order, require_order_access, require_role
 from jidan.services.fulfilment.common import check_version, iso
 
@@ -187,6 +188,7 @@ def return_document(ctx: Context, actor: Actor, doc_id: int, version: int | None
             new["overdue_department"] = doc.holder_department
         uow.drawings.update(doc.id, doc.version, **new)
         timers.cancel(uow, RETURN_TIMER, f"drawing:{doc.id}")
+        answer(uow, ctx, ref=f"drawing:{doc.id}", act="return", actor=actor)
         audit.record(uow, ctx, actor, "engineering_document", doc.id, "return",
                      {"status": doc.status, "holder_department": doc.holder_department}, new)
         view = drawing_view(uow.drawings.get(doc_id), now, uow)

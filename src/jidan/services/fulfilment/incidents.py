@@ -25,6 +25,7 @@ from jidan.services import audit
 from jidan.services.context import Context
 from jidan.services.notices import timers
 from jidan.services.notices.notify import notify, send_email
+from jidan.services.notices.answers import answer
 from jidan.services.permissions import require_order_access, require_role
 from jidan.services.ports import OrderFilter
 from jidan.services.fulfilment.common import check_version, iso
@@ -139,6 +140,7 @@ def _may_work_on(actor: Actor, row: Incident) -> None:
 def _done(uow, ctx: Context, actor: Actor, row: Incident, action: str, old: dict, new: dict) -> dict:
     uow.incidents.update(row.id, row.version, **new)
     audit.record(uow, ctx, actor, "incident", row.id, action, old, new)
+    answer(uow, ctx, ref=f"incident:{row.id}", act=action, actor=actor)  # what waited for this step
     view = incident_view(uow, uow.incidents.get(row.id), with_followups=True)
     uow.commit()
     return view

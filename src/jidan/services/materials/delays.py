@@ -19,6 +19,7 @@ from jidan.services.context import Context
 from jidan.services.materials.purchasing import PO_VIEWERS, check_version, own_purchase_order
 from jidan.services.materials.views import request_view
 from jidan.services.notices.notify import notify
+from jidan.services.notices.answers import answer
 from jidan.services.permissions import require_role
 
 
@@ -102,6 +103,7 @@ def decide_delay(ctx: Context, actor: Actor, request_id: int, approve: bool, not
                      {"status": req.status},
                      {"status": status, "affected_orders": [o.number for o in affected], "repair_run_id": run_id},
                      note)
+        answer(uow, ctx, ref=f"delay_request:{request_id}", act="decide", actor=actor)
         _tell(uow, ctx, actor, req, po, approve, note, affected, run_id)
         uow.commit()
         return request_view(uow, uow.delay_requests.get(request_id), actor)

@@ -25,6 +25,7 @@ from jidan.services.context import Context
 from jidan.services.materials.purchasing import NewPurchaseOrder, place_purchase_order
 from jidan.services.materials.views import amount
 from jidan.services.notices.notify import notify
+from jidan.services.notices.answers import answer
 from jidan.services.permissions import require_role
 
 
@@ -173,6 +174,7 @@ def order_request(ctx: Context, actor: Actor, request_id: int, cmd: OrderRequest
         audit.record(uow, ctx, actor, "purchase_request", request_id, "order", {"status": row.status},
                      {"status": status, "purchase_order_id": po_id, "quantity": amount(quantity),
                       "due_date": cmd.due_date, "supplier": cmd.supplier}, cmd.note)
+        answer(uow, ctx, ref=f"purchase_request:{request_id}", act="order", actor=actor)
         uow.commit()
         return _view(uow, uow.purchase_requests.get(request_id))
 
@@ -193,5 +195,6 @@ def cancel_request(ctx: Context, actor: Actor, request_id: int, reason: str, ver
                                      closed_at=ctx.now(), cancel_reason=reason, updated_at=ctx.now())
         audit.record(uow, ctx, actor, "purchase_request", request_id, "cancel", {"status": row.status},
                      {"status": status}, reason)
+        answer(uow, ctx, ref=f"purchase_request:{request_id}", act="cancel", actor=actor)
         uow.commit()
         return _view(uow, uow.purchase_requests.get(request_id))

@@ -1,6 +1,8 @@
 """Escalation (E6): a notice nobody acknowledged in time goes one level up, finally to 总经办.
 
-One chain per event: the first acknowledgement by any recipient at any level stops it. Each level
+One chain per event: the first acknowledgement by any recipient at any level, or the act that
+answers the notice (``services.notices.answers``), stops it; an escalation is answered by what
+answers the notice it was raised for. Each level
 up is itself a notice that needs acknowledgement (with the same deadline in working hours) and is
 audited; the ladder of roles is configuration (``JIDAN_ESCALATION_LADDER``).
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 from jidan.domain.delivery import Timer, next_level
 from jidan.domain.roles import Role
 from jidan.services import audit
+from jidan.services.notices.answers import acts_for
 from jidan.services.notices.notify import _notify
 
 
@@ -17,8 +20,8 @@ def on_ack_overdue(uow, ctx, timer: Timer) -> None:
     payload = timer.payload or {}
     chain = list(payload.get("chain") or [])
     notices = uow.notices.for_events(chain)
-    if not notices or any(n.acknowledged_at is not None for n in notices):
-        return  # acknowledged meanwhile: the chain stops here
+    if not notices or any(n.acknowledged_at is not None or n.answered_at is not None for n in notices):
+        return  # acknowledged or answered meanwhile: the chain stops here
     latest = [n for n in notices if n.event_id == chain[-1]]
     rules = ctx.delivery
     roles = {Role(uow.users.get(n.recipient_id).role).value for n in latest}
@@ -32,7 +35,7 @@ def on_ack_overdue(uow, ctx, timer: Timer) -> None:
             body=ctx.messages.text("ui.notice.escalated.body", level=level, body=first.body).strip(),
             order_id=first.order_id, users=(), roles=sorted(up), ref=first.ref,
             needs_ack=True, ack_hours=payload.get("ack_hours"), critical=first.critical,
-            exclude=None)
+            exclude=None, answered_by=acts_for(first.kind, True))
         if told:
             audit.record(uow, ctx, None, "notice_event", chain[0], "escalate",
                          {"level": level - 1, "roles": sorted(roles)},

@@ -20,9 +20,8 @@ from jidan.domain.roles import Role
 from jidan.services.context import Context
 from jidan.services.masterdata.calendar import effective_calendar
 from jidan.services.notices import timers
-
-#: The timer that escalates an unacknowledged notice (handler in services.escalation).
-ACK_OVERDUE = "notice.ack_overdue"
+from jidan.services.notices.answers import ACK_OVERDUE as ACK_OVERDUE  # where it is named, for callers
+from jidan.services.notices.answers import acts_for
 
 
 def ack_deadline(uow, ctx: Context, now: datetime, hours: float) -> datetime:
@@ -59,13 +58,16 @@ def notify(uow, now: datetime, *, kind: str, subject: str, body: str = "",
     event_id, _ = _notify(uow, now, ctx, level=0, chain=(), kind=kind, subject=subject,
                           body=body, order_id=order_id, users=users, roles=roles, ref=ref,
                           needs_ack=needs_ack, ack_hours=ack_hours, critical=critical,
-                          exclude=exclude)
+                          exclude=exclude, answered_by=acts_for(kind, needs_ack))
     return event_id
 
 
 def _notify(uow, now, ctx: Context, *, level: int, chain: tuple[str, ...], kind, subject, body, order_id,
-            users, roles, ref, needs_ack, ack_hours, critical, exclude) -> tuple[str, int]:
-    """Writes one event's notices, deliveries and escalation timer; (event id, people told)."""
+            users, roles, ref, needs_ack, ack_hours, critical, exclude,
+            answered_by: str | None) -> tuple[str, int]:
+    """Writes one event's notices, deliveries and escalation timer; (event id, people told).
+
+    ``answered_by``: the acts that answer it (``services.notices.answers``)."""
     if not kind or not subject:
         raise errors.ValidationFailed("a notice needs a kind and a subject", code="notice.invalid")
     rules = ctx.delivery
@@ -80,7 +82,8 @@ def _notify(uow, now, ctx: Context, *, level: int, chain: tuple[str, ...], kind,
         notice_id = uow.notices.add(
             event_id=event_id, recipient_id=user_id, kind=kind, subject=subject[:200], body=body,
             order_id=order_id, ref=ref, critical=critical, needs_ack=needs_ack, ack_due_at=due,
-            created_at=now, escalation_level=level)
+            created_at=now, escalation_level=level, answered_by_act=answered_by,
+            escalated_from=chain[-1] if chain else None)
         told += 1
         user = uow.users.get(user_id)
         if user is not None and user.email and (critical or rules.emails(kind)):
