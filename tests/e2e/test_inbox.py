@@ -1,13 +1,17 @@
-"""The inbox through the API and the web page: own notices only, acknowledge, read (D2, E6)."""
+"""The inbox through the API and the web page: own notices only, acknowledge, read, what answers a
+notice, grouped by order with counts and pages (D2, E6, issue 20 §3)."""
 from __future__ import annotations
 
+import pathlib
 import re
 
 from fastapi.testclient import TestClient
 
 from jidan.http.app import create_app
+from jidan.domain.model import Actor
 from jidan.domain.roles import Role
 from jidan.services.notices import timers
+from jidan.services.notices.answers import ANSWERED_BY, acts_for, answer
 from jidan.services.notices.notify import ACK_OVERDUE, notify
 from tests.support import PASSWORD
 
@@ -149,3 +153,121 @@ def test_d2_the_demo_fills_the_inboxes_with_a_release_an_exception_and_a_report(
     assert release["needs_ack"] and release["order"] == {"number": order["number"], "urgent": True}
     assert exception["critical"] and exception["seconds_left"] == 3600
     assert [n["kind"] for n in api.get("/api/v1/inbox", "management").json()["items"]] == ["info"]
+
+
+# --- what answers a notice (issue 20 §3: D2, E6, B6) -----------------------------------------
+
+def test_d2_every_kind_of_notice_a_feature_sends_names_the_acts_that_answer_it():
+    source = pathlib.Path(__file__).parents[2] / "src" / "jidan" / "services"
+    sent = set()
+    for path in source.rglob("*.py"):
+        for call in re.finditer(r"notify\((.*?)\)\n", path.read_text(encoding="utf-8"), re.DOTALL):
+            sent.update(re.findall(r'kind="([^"]+)"', call.group(1)))
+    sent |= {"release", "rework"}  # production_notice.notify_groups(…, kind)
+    assert sent and sent - {"escalation"} <= set(ANSWERED_BY), sorted(sent - set(ANSWERED_BY))
+    assert acts_for("release", True) == "acknowledge start"
+    assert acts_for("plan.slipped", False) == "read" and acts_for("plan.slipped", True) == "acknowledge"
+    assert acts_for("a.kind.nobody.listed", False) == "read"
+
+
+def _order(api, po: str = "HD-1") -> dict:
+    from tests.conftest import urgent_order_payload
+    r = api.post("/api/v1/orders", "sales", json=urgent_order_payload(customer_po=po))
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_d2_the_act_answers_a_notice_for_every_recipient_and_stops_its_escalation(api, ctx, clock):
+    order = _order(api)
+    with ctx.uow() as uow:
+        ids = [uow.users.by_username(u).id for u in ("pmc", "sales")]
+        event = notify(uow, ctx.now(), kind="exception", subject="SMT2 停机", order_id=order["id"],
+                       ref="exception:7", users=ids, needs_ack=True, ack_hours=1, ctx=ctx)
+        other = notify(uow, ctx.now(), kind="exception", subject="ASM1 停机", order_id=order["id"],
+                       ref="exception:8", users=ids, needs_ack=True, ack_hours=1, ctx=ctx)
+        uow.commit()
+    [waiting] = [n for n in api.get("/api/v1/inbox", "pmc").json()["items"] if n["ref"] == "exception:7"]
+    assert waiting["open"] and waiting["answered_by_act"] == ["acknowledge", "replan", "apply"]
+    clock.advance(minutes=20)
+    with ctx.uow() as uow:
+        actor = uow.users.by_username("pmc")
+        by = Actor(actor.id, actor.username, Role.PMC)
+        assert answer(uow, ctx, ref="exception:7", act="inform_customer", actor=by) == 0  # not its act
+        assert answer(uow, ctx, ref="exception:7", act="replan", actor=by) == 1
+        assert timers.pending(uow, ACK_OVERDUE, f"event:{event}") == []
+        assert len(timers.pending(uow, ACK_OVERDUE, f"event:{other}")) == 1
+        uow.commit()
+    for user in ("pmc", "sales"):
+        [done] = [n for n in api.get("/api/v1/inbox", user).json()["items"] if n["ref"] == "exception:7"]
+        assert not done["open"] and done["answered_at"] == "2026-11-24T09:30:00" and done["answered_by"] == "pmc"
+        assert done["acknowledged_at"] is None
+    clock.advance(hours=2)
+    timers.fire_due(ctx)
+    with ctx.uow() as uow:
+        escalated = [n.escalated_from for n in uow.notices.for_order(order["id"]) if n.kind == "escalation"]
+        [answered] = [e for e in uow.audit.all() if e["entity"] == "notice_event" and e["action"] == "answer"]
+    assert escalated and set(escalated) == {other}  # only the unanswered one climbed
+    assert (answered["entity_id"], answered["actor"], answered["new"]["act"]) == (event, "pmc", "replan")
+
+
+def test_d2_finishing_or_cancelling_the_order_answers_everything_about_it(api, ctx):
+    order = _order(api)
+    with ctx.uow() as uow:
+        notify(uow, ctx.now(), kind="plan.slipped", subject="延后", order_id=order["id"], roles=[Role.MANAGEMENT], ctx=ctx)
+        notify(uow, ctx.now(), kind="release", subject="生产通知", order_id=order["id"], roles=[Role.MANAGEMENT],
+               needs_ack=True, ctx=ctx)
+        uow.commit()
+    assert api.get("/api/v1/inbox", "management").json()["open"] == 2
+    r = api.act(order["id"], "cancel", "sales", reason="客户取消")
+    assert r.status_code == 200, r.text
+    body = api.get("/api/v1/inbox", "management").json()
+    assert body["open"] == 0 and body["groups"] == [] and body["counts"] == {}
+    assert all(n["answered_by"] == "sales" for n in body["items"])
+
+
+def test_e6_acknowledging_an_escalation_answers_the_notice_it_was_raised_for(api, ctx, clock):
+    order = _order(api)
+    event = tell(ctx, "manufacturing", order_id=order["id"], ref=f"production_notice:{order['id']}:TST",
+                 needs_ack=True, ack_hours=0.5)
+    clock.advance(minutes=31)
+    assert timers.fire_due(ctx) == 1
+    [up] = [n for n in api.get("/api/v1/inbox", "pmc").json()["items"] if n["kind"] == "escalation"]
+    assert up["escalation_level"] == 1 and up["answered_by_act"] == ["acknowledge", "start"]
+    r = api.post(f"/api/v1/inbox/{up['id']}/ack", "pmc")
+    assert r.status_code == 200 and not r.json()["open"], r.text
+    [origin] = api.get("/api/v1/inbox", "manufacturing").json()["items"]
+    assert not origin["open"] and origin["acknowledged_at"] is None and origin["answered_by"] == "pmc"
+    clock.advance(hours=8)
+    timers.fire_due(ctx)
+    assert [n["kind"] for n in api.get("/api/v1/inbox", "management").json()["items"]] == []  # no level 2
+    with ctx.uow() as uow:
+        answered = {e["entity_id"] for e in uow.audit.all() if e["entity"] == "notice_event" and e["action"] == "answer"}
+    assert event in answered and up["event_id"] in answered
+
+
+def test_d2_the_inbox_groups_by_order_newest_first_counts_per_kind_and_pages(api, ctx, clock):
+    first, second = _order(api, "HD-1"), _order(api, "HD-2")
+    tell(ctx, "pmc", kind="plan.slipped", subject="一", order_id=first["id"])
+    clock.advance(minutes=5)
+    tell(ctx, "pmc", kind="exception", subject="二", order_id=second["id"], needs_ack=True)
+    clock.advance(minutes=5)
+    tell(ctx, "pmc", kind="plan.slipped", subject="三", order_id=first["id"])
+    clock.advance(minutes=5)
+    tell(ctx, "pmc", kind="info", subject="四")
+    body = api.get("/api/v1/inbox?per_page=2", "pmc").json()
+    assert body["open"] == 4 and body["counts"] == {"plan.slipped": 2, "exception": 1, "info": 1}
+    assert (body["page"], body["pages"], body["per_page"], body["order_groups"]) == (1, 2, 2, 3)
+    assert [(g["order_id"], [n["subject"] for n in g["items"]]) for g in body["groups"]] == [
+        (None, ["四"]), (first["id"], ["三", "一"])]
+    assert body["groups"][1]["order"] == {"number": first["number"], "urgent": True}
+    later = api.get("/api/v1/inbox?per_page=2&page=2", "pmc").json()
+    assert [(g["order_id"], g["count"]) for g in later["groups"]] == [(second["id"], 1)]
+    assert api.get("/api/v1/inbox?page=0", "pmc").status_code == 422
+    assert api.get("/api/v1/inbox?per_page=1000", "pmc").status_code == 422
+    client, _ = _browser(ctx, "pmc")
+    page = client.get("/inbox").text
+    groups = re.findall(r'data-testid="inbox-group" data-order-id="(\d*)"', page)
+    assert groups == ["", str(first["id"]), str(second["id"])]
+    assert 'data-testid="inbox-counts"' in page and "待办：确认收到 / 重排计划 / 书面申请总经办" in page
+    en = client.get("/inbox?lang=en&page=1").text
+    assert "Waits for: acknowledge / re-plan / apply to management" in en

@@ -1,4 +1,6 @@
-"""The inbox page (D2, E6): every user's notices, deadlines counting down, Acknowledge buttons.
+"""The inbox page (D2, E6): what still waits for the user, grouped by order with the newest
+first, counts per kind, pages; deadlines counting down, Acknowledge buttons; what is done folded
+away, with who answered it.
 
 Works without JavaScript (plain forms, redirect back); htmx refreshes the list every minute so
 the remaining times count down, and swaps an item in place after Acknowledge / Mark read.
@@ -7,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path as PathParam
+from fastapi import APIRouter, Path as PathParam, Query
 
 from jidan.http.errors import status_of
 from jidan.domain import errors
@@ -41,20 +43,27 @@ def remaining(page: Page, seconds: int) -> str:
     return " ".join(parts[:2])
 
 
+def acts(page: Page, names: list[str]) -> str:
+    """"开始生产 / 确认收到": the acts that answer a notice, in words; none for plain information."""
+    return " / ".join(page.t(f"ui.notice.act.{name}") for name in names if name != "read")
+
+
 templates.env.globals["inbox_open_count"] = _open_count
 templates.env.globals["inbox_remaining"] = remaining
+templates.env.globals["notice_acts"] = acts
+PageNo = Annotated[int, Query(alias="page", ge=1, le=100_000)]
 
 
-def _page(page: Page, status: int = 200, error: errors.JidanError | None = None):
-    data = inbox.list_inbox(page.ctx, page.actor)
+def _page(page: Page, status: int = 200, error: errors.JidanError | None = None, number: int = 1):
+    data = inbox.list_inbox(page.ctx, page.actor, page=number)
     partial = page.request.headers.get("hx-request") and page.request.headers.get("hx-target") == "inbox-list"
     return render(page, "_inbox_list.html" if partial else "inbox.html", status, inbox=data,
                   error=error, partial=bool(partial))
 
 
 @router.get("/inbox")
-def inbox_page(page: UserPage):
-    return _page(page)
+def inbox_page(page: UserPage, number: PageNo = 1):
+    return _page(page, number=number)
 
 
 def _act(page: Page, form, notice_id: int, action) -> object:

@@ -27,7 +27,7 @@ from jidan.services.approvals.deadlines import STEP_DUE, overdue
 from jidan.services.approvals.signatures import Decision, Proof, login_time, record_signature, sig_view, signing_method
 from jidan.services.context import Context
 from jidan.services.names import display_name, urgent_mark
-from jidan.services.notices import notify, timers
+from jidan.services.notices import answers, notify, timers
 from jidan.services.orders import intake, lifecycle, views
 from jidan.services.orders.intake import NewLine, OrderEdit
 from jidan.services.permissions import load_order, require_order_access, require_role
@@ -184,6 +184,7 @@ def _close(uow, ctx, actor: Actor, order: Order, row: ChangeRequestRecord, statu
     uow.change_requests.update(row.id, row.version, status=status, decided_at=ctx.now())
     audit.record(uow, ctx, actor, "change_request", row.id, status, {"status": "pending"},
                  {"status": status}, note)
+    answers.answer(uow, ctx, ref=row.subject, act="decide", actor=actor)
     if status == "rejected":
         notify.notify(uow, ctx.now(), kind="change.rejected", order_id=order.id, ref=row.subject,
                       users=[row.requested_by], exclude=actor, ctx=ctx,
@@ -219,6 +220,7 @@ def _apply(uow, ctx, signer: Actor, order: Order, row: ChangeRequestRecord, sigs
                                new_revision=order.revision, replan_required=in_plan)
     audit.record(uow, ctx, signer, "change_request", row.id, "approved", {"status": "pending"},
                  {"status": "approved", "new_revision": order.revision, "replan_required": in_plan})
+    answers.answer(uow, ctx, ref=row.subject, act="decide", actor=signer)
     what = text("ui.appr.sep.list").join(row.kinds)
     urgent = urgent_mark(ctx, order)
     notify.notify(uow, now, kind="change.approved", order_id=order.id, ref=row.subject, roles=[Role.PMC],

@@ -24,10 +24,11 @@ ACK_OVERDUE = "notice.ack_overdue"
 #: release, ship …); the others are named as their areas audit them: ``acknowledge`` (the inbox),
 #: ``start`` (a task of the notice's work group started), an exception report's ``replan``,
 #: ``apply``, ``approve`` / ``reject`` and ``inform_customer``, an incident's
-#: ``decide_compensation``, a purchase request's ``order``, a delay request's ``decide``, a
-#: drawing's ``return``, and ``supersede`` (the order edited after signatures). ``close`` and
-#: ``cancel`` answer everything about their order or ref. A kind not listed is information: it
-#: waits only until read, or until its order is finished.
+#: ``decide_compensation``, a purchase request's ``order``, a delay request's or a change
+#: request's ``decide``, a drawing's ``return``, and ``supersede`` (the order edited after
+#: signatures). ``close`` and ``cancel`` answer everything about their order or ref. ``read``
+#: marks information: it waits only until its recipient reads it, or its order is finished.
+#: Every kind a feature sends is listed (tests/e2e/test_inbox.py checks it).
 ANSWERED_BY: dict[str, tuple[str, ...]] = {
     "release": ("acknowledge", "start"),  # the production notice to a work group (D1, D2)
     "rework": ("acknowledge", "start"),  # a failed quantity's rework to a work group (F1)
@@ -35,34 +36,47 @@ ANSWERED_BY: dict[str, tuple[str, ...]] = {
     "approval.overdue": ("acknowledge", "review", "approve", "reject", "supersede"),
     "approval.approved": ("acknowledge", "plan", "release"),  # approved, please plan (B6)
     "approval.rejected": ("resubmit", "approve"),
+    "approval.delegated": ("read",),
+    "change.requested": ("decide",),
     "change.approved": ("acknowledge", "plan"),  # the changed order re-planned
+    "change.rejected": ("read",),
+    "plan.slipped": ("read",),
     "purchase_request": ("order",),
+    "purchase_order": ("read",),
     "material_delay_request": ("decide",),
+    "material_delay_decision": ("read",),
+    "material_delay_approved": ("read",),
     "exception": ("acknowledge", "replan", "apply"),
     "exception_application": ("acknowledge", "approve", "reject"),
     "exception_approved": ("acknowledge", "inform_customer"),
+    "exception_rejected": ("read",),
     "inspection_failed": ("plan",),  # the rework planned and accepted
+    "progress_alert": ("read",),
     "goods_received": ("acknowledge", "ship"),
     "drawing_overdue": ("return",),
+    "feedback": ("read",),
+    "incident": ("read",),
     "incident_solution": ("acknowledge",),
     "compensation": ("acknowledge", "decide_compensation"),
+    "incident_overdue": ("read",),
+    "info": ("read",),
 }
 
 #: Acts that end the order's life: every notice about it is answered.
 FINISHING = frozenset({"close", "cancel"})
 
 
-def acts_for(kind: str, needs_ack: bool) -> str | None:
-    """What the notice row stores as ``answered_by_act``: its acts, space-separated."""
-    acts = list(ANSWERED_BY.get(kind, ()))
+def acts_for(kind: str, needs_ack: bool) -> str:
+    """What the notice row stores as ``answered_by_act``: its acts, space-separated; one that
+    needs acknowledgement is always answered by it, and information by reading."""
+    acts = [a for a in ANSWERED_BY.get(kind, ()) if not (needs_ack and a == "read")]
     if needs_ack and "acknowledge" not in acts:
         acts.insert(0, "acknowledge")
-    return " ".join(acts) or None
+    return " ".join(acts or ["read"])
 
 
 def _acts(notice: Notice) -> set[str]:
-    stored = notice.answered_by_act or acts_for(notice.kind, notice.needs_ack) or ""
-    return set(stored.split())
+    return set((notice.answered_by_act or acts_for(notice.kind, notice.needs_ack)).split())
 
 
 def answer(uow, ctx, *, order_id: int | None = None, ref: str | None = None, act: str,

@@ -29,7 +29,7 @@ from jidan.services.context import Context
 from jidan.services.materials.material_plan import MaterialPlan
 from jidan.services.materials.purchase_requests import Shortfall, raise_for_plan
 from jidan.services.notices.notify import notify
-from jidan.services.notices.answers import answer
+from jidan.services.notices.answers import answer as answer_notices
 from jidan.services.permissions import load_order, require_role
 from jidan.services.planning.in_force import (
     accepted_run, current_plan, first_starts, jobs_of, plan_of, step_releases, step_starts,
@@ -334,7 +334,7 @@ def accept(ctx: Context, actor: Actor, run_id: int, version: int | None = None) 
                              {"status": "planned"}, f"planning run {run_id}")
             elif order.status in ON_FLOOR:
                 on_floor.append(order.id)
-        answer(uow, ctx, order_ids=run.order_ids, act="plan", actor=actor)  # "please plan" is done (D2)
+        answer_notices(uow, ctx, order_ids=run.order_ids, act="plan", actor=actor)  # "please plan" is done (D2)
         _move_tasks(uow, ctx, actor, run, on_floor)
         _tell_slipped_owners(uow, ctx, actor, run)
         audit.record(uow, ctx, actor, "planning_run", run_id, "accept", {"status": "proposed"},
