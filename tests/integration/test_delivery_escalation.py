@@ -100,3 +100,23 @@ def test_e6_the_ladder_is_configuration(ctx, actors, clock):
     clock.advance(hours=1)
     timers.fire_due(ctx)
     assert inbox_of(ctx, "pmc") == [] and len(inbox_of(ctx, "quality")) == 1
+
+
+def test_e6_the_work_done_after_an_escalation_answers_it_and_nothing_climbs_further(ctx, actors, clock):
+    from jidan.services.notices.answers import answer
+    event = release(ctx, ack_hours=0.5, ref="production_notice:1:TST")
+    clock.advance(minutes=30)
+    assert timers.fire_due(ctx) == 1
+    [to_pmc] = inbox_of(ctx, "pmc")
+    assert to_pmc.escalated_from == event and to_pmc.answered_by_act == "acknowledge start"
+    clock.advance(minutes=10)
+    with ctx.uow() as uow:  # the test group starts the task without having acknowledged
+        assert answer(uow, ctx, ref="production_notice:1:TST", act="start", actor=actors["manufacturing"]) == 2
+        uow.commit()
+    assert [n.answered_at for n in inbox_of(ctx, "pmc") + inbox_of(ctx, "manufacturing")] == [clock.current] * 2
+    clock.advance(days=2)
+    assert timers.fire_due(ctx) == 0 and inbox_of(ctx, "management") == []
+    with ctx.uow() as uow:
+        assert uow.notices.open_count(actors["pmc"].user_id) == 0
+        trail = [e.action for e in uow.audit.for_entity("notice_event", event)]
+    assert trail == ["escalate", "answer"]
