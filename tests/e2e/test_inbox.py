@@ -168,6 +168,7 @@ def test_d2_every_kind_of_notice_a_feature_sends_names_the_acts_that_answer_it()
     assert acts_for("release", True) == "acknowledge start"
     assert acts_for("plan.slipped", False) == "read" and acts_for("plan.slipped", True) == "acknowledge"
     assert acts_for("a.kind.nobody.listed", False) == "read"
+    assert acts_for("approval.approved", False) == "plan release"  # sales' copy: no acknowledgement
 
 
 def _order(api, po: str = "HD-1") -> dict:

@@ -67,10 +67,11 @@ FINISHING = frozenset({"close", "cancel"})
 
 
 def acts_for(kind: str, needs_ack: bool) -> str:
-    """What the notice row stores as ``answered_by_act``: its acts, space-separated; one that
-    needs acknowledgement is always answered by it, and information by reading."""
-    acts = [a for a in ANSWERED_BY.get(kind, ()) if not (needs_ack and a == "read")]
-    if needs_ack and "acknowledge" not in acts:
+    """What the notice row stores as ``answered_by_act``: its acts, space-separated. One that
+    needs acknowledgement is answered by it first; one that does not cannot be acknowledged,
+    and with no act of its own it is information, answered by reading."""
+    acts = [a for a in ANSWERED_BY.get(kind, ()) if a not in ("read", "acknowledge")]
+    if needs_ack:
         acts.insert(0, "acknowledge")
     return " ".join(acts or ["read"])
 

@@ -1,10 +1,10 @@
 """Escalation (E6): a notice nobody acknowledged in time goes one level up, finally to 总经办.
 
 One chain per event: the first acknowledgement by any recipient at any level, or the act that
-answers the notice (``services.notices.answers``), stops it; an escalation is answered by what
-answers the notice it was raised for. Each level
-up is itself a notice that needs acknowledgement (with the same deadline in working hours) and is
-audited; the ladder of roles is configuration (``JIDAN_ESCALATION_LADDER``).
+answers the notice (``services.notices.answers``), stops it. Each level up is itself a notice that
+needs acknowledgement (with the same deadline in working hours), answered also by what answers
+the notice it was raised for, and is audited; the ladder of roles is configuration
+(``JIDAN_ESCALATION_LADDER``).
 """
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from jidan.domain.roles import Role
 from jidan.services.context import Context
 from jidan.services.masterdata.calendar import effective_calendar
 from jidan.services.notices import timers
-from jidan.services.notices.answers import ACK_OVERDUE as ACK_OVERDUE  # where it is named, for callers
+from jidan.services.notices.answers import ACK_OVERDUE as ACK_OVERDUE  # re-exported: callers import it here
 from jidan.services.notices.answers import acts_for
 
 
