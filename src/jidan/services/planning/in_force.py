@@ -66,12 +66,13 @@ def current_plan(accepted: PlanningRun | None, problem: Problem, now: int = 0,
                  skip: set[str] = frozenset(), running: Collection[str] = ()) -> tuple[Problem, Schedule]:
     """The accepted plan as a valid plan of ``problem``: the open work it holds, nothing else.
 
-    Finished orders and finished steps drop out. Kept work is pushed later only where the problem no longer allows
+    Finished orders and finished steps drop out; work not ``running`` starts ``now`` at the earliest. Kept work is pushed later only where the problem no longer allows
     it (a day closed since, material later); a line the plan no longer matches (the order changed
     since) or lacks is placed again after now. Jobs in ``skip`` are left for the caller to place.
     Steps ``running`` on the floor ahead of the plan go on now, before what the plan had next on
     their machine (`bring_forward`); the problem comes back with those machines held until then.
     """
+    problem = problem.from_now(now, running)  # what the floor has not started waits for no past
     plan = plan_of(accepted)
     by_job: dict[str, dict[str, Assignment]] = {}
     for a in plan.assignments:
