@@ -194,6 +194,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ex.err.task.already_running": ("任务已在进行中", "The task is already running"),
     "ex.err.task.paused": ("任务已暂停，请先继续", "The task is paused; resume it first"),
     "ex.err.task.already_done": ("任务已完工", "The task is done"),
+    "ex.err.task.work_center_down": ("工作中心停机中，不能开工或继续；请等待 PMC 重排", "The work center is down; no start or resume until pmc re-plans"),
     "ex.err.task.order_not_in_production": ("订单当前不在生产中", "The order is not in production now"),
     "ex.err.work_center.not_found": ("找不到该工作中心", "Work center not found"),
     "ex.err.exception.not_found": ("找不到该异常申报单", "Exception report not found"),
