@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 
 from tests.e2e.execution_support import released, report, tasks
+from tests.support import web_session
 
 pytestmark = pytest.mark.xdist_group("db")
 
@@ -49,6 +50,7 @@ def test_e5_c7_m4_a_breakdown_moves_the_unfinished_quantity_to_another_line_and_
             assert a["end_at"] <= ex["down_from"] or a["start_at"] >= ex["down_until"], a  # nor in the window
     part = next(a for a in run["assignments"] if a["operation"] == first["operation"] + "~2")
     assert part["resource"] != failed
+    assert run["summary"]["disturbance"]["continued_elsewhere"] == [part["operation"]]
 
     assert api.post(f"/api/v1/planning/runs/{run_id}/accept", "pmc").status_code == 200
     after = {t["operation"]: t for t in tasks(api, oid)}
@@ -63,6 +65,9 @@ def test_e5_c7_m4_a_breakdown_moves_the_unfinished_quantity_to_another_line_and_
     old_board = api.get(f"/api/v1/workcenters/{failed}", "manufacturing").json()
     assert {"operation": first["operation"], "task_id": done["id"], "name": done["name"],
             "to": rest["work_center"]} in old_board["moved"]
+    screen, _ = web_session(ctx, "manufacturing")
+    page = screen.get(f"/workcenters/{failed}")
+    assert page.status_code == 200 and 'data-testid="moved"' in page.text and rest["work_center"] in page.text
 
     # The floor works the rest of the order as planned now.
     for t in sorted(tasks(api, oid), key=lambda t: t["planned_start"]):

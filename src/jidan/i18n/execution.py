@@ -22,6 +22,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ex.board.today": ("今日任务 · {day}", "Today's tasks · {day}"),
     "ex.board.empty": ("今天没有任务", "No tasks today"),
     "ex.board.down_now": ("设备停机中：{start} – {end}", "Down now: {start} – {end}"),
+    "ex.board.moved": ("已改到 {to}：{name}（{operation}）", "Moved to {to}: {name} ({operation})"),
     "ex.board.down_planned": ("计划停机：{start} – {end}", "Down: {start} – {end}"),
     "ex.act.start": ("开工", "Start"),
     "ex.act.pause": ("暂停", "Pause"),

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date, datetime, time, timedelta
 
 from jidan.domain.calendar import WorkCalendar
@@ -149,23 +150,26 @@ def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shi
     for line in order.lines:
         ops = []
         for step in line.product.routing:
-            minutes = step.setup_minutes + math.ceil(step.minutes_per_unit * line.quantity)
-            lots = _chunks(minutes, shift_minutes)
+            lots = _chunks(_step_minutes(step, line.quantity), shift_minutes)
             resources = tuple(groups.get(_group(step.work_center_code), [step.work_center_code]))
             key = step_key(order, line, step.seq)
-            def elsewhere(quantity: int, step=step) -> int:
-                return step.setup_minutes + math.ceil(step.minutes_per_unit * quantity)
-
             for k, duration in enumerate(lots, start=1):
                 suffix = f".{k}" if len(lots) > 1 else ""
-                ops += floor.lot(f"{key}{suffix}", duration, resources, releases.get(key, 0), elsewhere)
+                ops += floor.lot(f"{key}{suffix}", duration, resources, releases.get(key, 0),
+                                 partial(_step_minutes, step))
         if ops:
             jobs.append(Job(job_key(order, line), tuple(ops), release, due, WEIGHT[order.priority]))
     return jobs
 
 
+def _step_minutes(step, quantity: int) -> int:
+    """A routing step's minutes for a quantity, its set-up included."""
+    return step.setup_minutes + math.ceil(step.minutes_per_unit * quantity)
+
+
 def step_of(operation: str) -> str:
-    """The step key of an operation: its id without the lot suffix ("SO-1/1-30.2" → "SO-1/1-30")."""
+    """The step key of an operation: its id without the lot suffix nor the part that went on
+    elsewhere ("SO-1/1-30.2" and "SO-1/1-30.2~2" → "SO-1/1-30")."""
     return re.sub(r"(\.\d+)?(~\d+)?$", "", operation)
 
 

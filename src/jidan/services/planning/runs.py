@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from jidan.domain import errors
-from jidan.domain.execution import Task, TaskState, TaskTiming, continued_as, unfinished_quantity
+from jidan.domain.execution import Task, TaskState, TaskTiming, continued_as, continued_from, unfinished_quantity
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.planning_run import PLANNERS, PlanningRun
@@ -163,7 +163,8 @@ class Replan:
 
 def propose_repair(ctx: Context, actor: Actor, work_center: str, start: datetime, end: datetime,
                    time_limit: float = 2.0) -> dict:
-    """A machine is down: one call re-plans around it and shows who slips, until pmc accepts (C7, E5)."""
+    """A machine is down: one call re-plans around it and shows who slips, until pmc accepts (C7, E5).
+    Steps started on it go on elsewhere as their unfinished parts, named in the disturbance."""
     require_role(actor, PLANNERS)
     if end <= start:
         raise errors.ValidationFailed("the downtime must end after it starts", fields={"end": "before_start"})
@@ -173,10 +174,13 @@ def propose_repair(ctx: Context, actor: Actor, work_center: str, start: datetime
         if work_center not in {r.id for r in model.resources}:
             raise errors.ValidationFailed("unknown work center", fields={"work_center": "unknown_work_center"})
         down = MachineDown(work_center, plan_minute(start, model.origin), plan_minute(end, model.origin))
+        problem = replan.problem(keep=False)
+        planned = {a.operation for a in replan.plan.assignments}
         disturbance = {"kind": "machine_down", "work_center": work_center,
-                       "start": start.isoformat(timespec="minutes"), "end": end.isoformat(timespec="minutes")}
-        run_id = replan.run(uow, ctx, actor, replan.problem(keep=False), [down], time_limit,
-                            {"disturbance": disturbance})
+                       "start": start.isoformat(timespec="minutes"), "end": end.isoformat(timespec="minutes"),
+                       "continued_elsewhere": sorted(op for op in problem.operation_by_id
+                                                     if continued_from(op) and op not in planned)}
+        run_id = replan.run(uow, ctx, actor, problem, [down], time_limit, {"disturbance": disturbance})
         uow.commit()
         return run_view(uow.planning_runs.get(run_id))
 
