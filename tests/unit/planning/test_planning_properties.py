@@ -162,6 +162,24 @@ def test_c7_e5_a_repair_of_a_plan_the_floor_is_behind_puts_no_unstarted_work_bef
                    if a.end > a.start)
 
 
+@FAST
+@given(plants, st.integers(0, 10**6))
+def test_c4_e5_an_insertion_into_a_plan_the_floor_is_behind_puts_no_unstarted_work_before_now(problem, seed):
+    rng = random.Random(seed)
+    plan = solve(problem, "weighted-tardiness", time_limit=0)
+    now = rng.randint(0, max(a.end for a in plan.assignments) + 10)
+    started = {job.operations[0].id for job in problem.jobs
+               if any(a.operation == job.operations[0].id and a.start < now for a in plan.assignments)
+               and rng.random() < 0.5}
+    behind = problem.from_now(now, started)
+    current = replace(plan, assignments=tuple(right_shift(behind, timeline_with(behind, ()), plan.assignments, {},
+                                                          keep_order=False, reroute=True)))
+    urgent = Job("URGENT", (Operation("U-1", rng.randint(1, 30), (rng.choice(problem.resources).id,)),), now, now + 60, 10)
+    bigger = behind.with_job(urgent)
+    result = insert(bigger, current, "URGENT", time_limit=rng.choice((0, 0.2)), started=started)
+    assert violations(bigger, result.schedule.assignments, now, started) == []
+
+
 def test_c7_the_validator_names_unstarted_work_before_now_and_work_in_a_closed_window():
     problem = Problem((Resource("R", ((100, 200),)),), (Job("J", (Operation("J-1", 30, ("R",)),)),))
     early = [Assignment("J", "J-1", "R", 10, 40)]
