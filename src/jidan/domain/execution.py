@@ -44,6 +44,33 @@ TASK_REFUSALS: dict[TaskState, str] = {
     T.PAUSED: "task.paused",
     T.DONE: "task.already_done",
 }
+#: Why a start or resume is refused while the task's work center is down (E5).
+WORK_CENTER_DOWN = "task.work_center_down"
+
+
+def continued_as(operation: str) -> str:
+    """The operation id of the unfinished part of a started ``operation`` that goes on on another
+    work center (its work center broke down): "SO-1/1-10" → "SO-1/1-10~2" → "SO-1/1-10~3"."""
+    base, _, part = operation.rpartition("~")
+    return f"{base}~{int(part) + 1}" if base and part.isdigit() else f"{operation}~2"
+
+
+def continued_from(operation: str) -> str | None:
+    """The operation whose unfinished part ``operation`` is, or None for a planned one."""
+    base, _, part = operation.rpartition("~")
+    if not (base and part.isdigit()):
+        return None
+    return base if part == "2" else f"{base}~{int(part) - 1}"
+
+
+def unfinished_quantity(task: Task, now: datetime) -> int:
+    """What a started task has still to make, from the share of its planned time worked so far
+    (the floor reports quantities only on finish)."""
+    worked = TaskTiming.of(task).worked(now)
+    done = min(task.quantity, task.quantity * worked // max(1, task.planned_minutes))
+    return task.quantity - done
+
+
 #: The roles that report work on the floor.
 OPERATORS = frozenset({Role.MANUFACTURING})
 #: Kinds of task: planned from the routing, or added when an inspection failed (F2).
@@ -393,3 +420,50 @@ def crosses_due(was_late: bool, predicted: datetime | None, due: datetime) -> tu
     and again only after it came back in time and passed it once more (E2)."""
     late = predicted is not None and predicted > due
     return late, late and not was_late
+
+
+# ---------------------------------------------------------------- lateness and its cause (M4)
+BREAKDOWN = "breakdown"
+"""The cause charged for the time a step's work center stood still (设备故障)."""
+
+
+@dataclass(frozen=True)
+class StepRun:
+    """One routing step of an order line as it ran, against its first plan (M4)."""
+
+    holder: str | None  # the group that ran it
+    planned_start: datetime
+    planned_end: datetime
+    end: datetime | None  # when it finished; None while it runs
+    stood: int = 0  # minutes its work center was down inside its planned time and after
+
+
+def charge_lateness(steps: list[StepRun], as_of: datetime) -> list[dict[str, int]]:
+    """Each step's minutes late against its first plan, charged to their causes, steps of one line
+    in routing order. A step that waited for the one before it is not charged for that wait: those
+    minutes go to whatever the step before was charged with. Then the time its own work center
+    stood is the breakdown's; only the rest is the group's that ran it."""
+    charged: list[dict[str, int]] = []
+    for k, step in enumerate(steps):
+        late = _minutes(step.planned_end, step.end or as_of)
+        causes: dict[str, int] = {}
+        if k:
+            before = steps[k - 1]
+            waited = min(late, _minutes(step.planned_start, before.end or as_of))
+            for cause, minutes in sorted(charged[-1].items(), key=lambda kv: -kv[1]):
+                _add(causes, cause, min(waited - sum(causes.values()), minutes))
+            _add(causes, before.holder or "unattributed", waited - sum(causes.values()))
+            late -= waited
+        _add(causes, BREAKDOWN, min(late, step.stood))
+        _add(causes, step.holder or "unattributed", late - step.stood)
+        charged.append(causes)
+    return charged
+
+
+def _add(causes: dict[str, int], cause: str, minutes: int) -> None:
+    if minutes > 0:
+        causes[cause] = causes.get(cause, 0) + minutes
+
+
+def _minutes(start: datetime, end: datetime | None) -> int:
+    return max(0, int((end - start).total_seconds() // 60)) if end else 0

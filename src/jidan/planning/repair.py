@@ -4,7 +4,8 @@ The quick answer is a right-shift of the current plan: everything the disturbanc
 keeps its place, the rest moves just far enough (or to a faster alternative). With a time limit,
 CP-SAT then improves it, with work already started (before `now`, or named as started) left where
 it is, and then calms it: as late as before, but with as much work as it can back where the
-current plan had it, so the floor sees few changes.
+current plan had it, so the floor sees few changes. Work not started is never placed before
+`now`.
 """
 
 from __future__ import annotations
@@ -94,9 +95,11 @@ def repair(
     """Right-shift repair of `current` for `disturbance`; improved by CP-SAT if `time_limit` > 0,
     the last `CALMING_SHARE` of it spent moving fewer operations from `reference` (default:
     `current`) at no cost in the objective.
-    `started`: operations the floor has begun, which CP-SAT leaves where the right-shift put them."""
+    `started`: operations the floor has begun, which CP-SAT leaves where the right-shift put them,
+    as it does what `current` started before `now`; every other operation starts at `now` or later."""
     clock = time.monotonic()
-    changed = disturbance.apply(problem)
+    begun = {*started, *(a.operation for a in current.assignments if a.start < now)}
+    changed = disturbance.apply(problem).from_now(now, begun)
     replaced = disturbance.job.id if isinstance(disturbance, OrderChanged) else None
     kept = [a for a in current.assignments if a.job != replaced]
     timeline = timeline_with(changed, ())
@@ -104,13 +107,13 @@ def repair(
     if replaced is not None:
         assignments += place_job(timeline, changed.job(replaced), now)
     if time_limit > 0:
-        pinned = _leading(changed, {a.operation: a for a in assignments if a.start < now or a.operation in started})
+        pinned = _leading(changed, {a.operation: a for a in assignments if a.operation in begun})
         remaining = changed.from_now(now, pinned)
         improved = solve(remaining, objective, (1 - CALMING_SHARE) * time_limit, frozen=pinned, start=tuple(assignments))
         left = time_limit - (time.monotonic() - clock)
         calm = (reference or current).assignments
         assignments = list(lns.improve(remaining, objective, improved.assignments, pinned, left, reference=calm))
-    check(changed, assignments)
+    check(changed, assignments, now, begun)
     value = evaluate(changed, assignments, objective)
     schedule = Schedule("feasible", objective, value, 0, tuple(sorted(assignments, key=lambda a: (a.start, a.operation))), time.monotonic() - clock)
     return Repair(changed, schedule, impact(changed, current.assignments, assignments))

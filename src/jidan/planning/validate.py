@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from jidan.planning.errors import InvalidSchedule
 from jidan.planning.problem import Problem
 from jidan.planning.result import Assignment
 
 
-def violations(problem: Problem, assignments: Iterable[Assignment]) -> list[str]:
-    """Every rule of the problem the assignments break, in words; empty when feasible."""
+def violations(problem: Problem, assignments: Iterable[Assignment], now: int | None = None,
+               started: Collection[str] = ()) -> list[str]:
+    """Every rule of the problem the assignments break, in words; empty when feasible.
+
+    With ``now`` (the run's start), work that is not ``started`` on the floor must not start
+    before it. Every operation, started or not, stays out of its resource's closed windows."""
     found: list[str] = []
     by_op: dict[str, Assignment] = {}
     for a in assignments:
@@ -36,6 +40,8 @@ def violations(problem: Problem, assignments: Iterable[Assignment]) -> list[str]
                 found.append(f"{op.id} starts at {a.start}, before {previous_end} (release or previous operation)")
             if a.start < op.release:
                 found.append(f"{op.id} starts at {a.start}, before its own release {op.release} (its material)")
+            if now is not None and a.start < now and op.id not in started:
+                found.append(f"{op.id} is not started but starts at {a.start}, before now ({now})")
             previous_end = a.end
     found.extend(_overlaps(problem, by_op.values()))
     return found
@@ -59,9 +65,10 @@ def _overlaps(problem: Problem, assignments: Iterable[Assignment]) -> list[str]:
     return found
 
 
-def check(problem: Problem, assignments: Iterable[Assignment]) -> None:
-    """Raise `InvalidSchedule` listing the first few broken rules."""
-    found = violations(problem, assignments)
+def check(problem: Problem, assignments: Iterable[Assignment], now: int | None = None,
+          started: Collection[str] = ()) -> None:
+    """Raise `InvalidSchedule` listing the first few broken rules (see `violations`)."""
+    found = violations(problem, assignments, now, started)
     if found:
         more = f" (and {len(found) - 5} more)" if len(found) > 5 else ""
         raise InvalidSchedule("; ".join(found[:5]) + more, "assignments")

@@ -10,7 +10,8 @@ from jidan.planning.dispatch import best_dispatch
 from jidan.planning.insert import frozen_part, insert, push_later
 from jidan.planning.problem import Job, Operation, Problem, Resource
 from jidan.planning.repair import MachineDown, repair
-from jidan.planning.shift import under_way
+from jidan.planning.result import Assignment
+from jidan.planning.shift import right_shift, timeline_with, under_way
 from jidan.planning.solve import solve
 from jidan.planning.validate import violations
 
@@ -134,3 +135,55 @@ def test_c6_no_operation_starts_before_its_own_release_and_the_validator_catches
     early = tuple(replace(a, start=start, end=start + a.end - a.start) if a.operation == op_id else a for a in plan)
     found = violations(problem, early)
     assert f"{op_id} starts at {start}, before its own release {waiting[op_id]} (its material)" in found
+
+
+@FAST
+@given(plants, st.integers(0, 10**6))
+def test_c7_e5_a_repair_of_a_plan_the_floor_is_behind_puts_no_unstarted_work_before_now_nor_in_a_closed_window(
+        problem, seed):
+    rng = random.Random(seed)
+    plan = solve(problem, "weighted-tardiness", time_limit=0)
+    now = rng.randint(0, max(a.end for a in plan.assignments) + 10)
+    # The floor started only some of what the plan began before now (their routing's first steps).
+    started = {job.operations[0].id for job in problem.jobs
+               if any(a.operation == job.operations[0].id and a.start < now for a in plan.assignments)
+               and rng.random() < 0.5}
+    behind = problem.from_now(now, started)
+    current = replace(plan, assignments=tuple(right_shift(behind, timeline_with(behind, ()), plan.assignments, {},
+                                                          keep_order=False, reroute=True)))
+    resource = rng.choice(problem.resources).id
+    down = rng.randint(0, now + 60)
+    result = repair(behind, current, MachineDown(resource, down, down + rng.randint(1, 90)), now=now,
+                    time_limit=rng.choice((0, 0.2)), started=started)
+    assert violations(result.problem, result.schedule.assignments, now, started) == []
+    for a in result.schedule.assignments:
+        assert a.operation in started or a.start >= now
+        assert all(a.end <= s or a.start >= e for s, e in result.problem.resource_by_id[a.resource].unavailable
+                   if a.end > a.start)
+
+
+@FAST
+@given(plants, st.integers(0, 10**6))
+def test_c4_e5_an_insertion_into_a_plan_the_floor_is_behind_puts_no_unstarted_work_before_now(problem, seed):
+    rng = random.Random(seed)
+    plan = solve(problem, "weighted-tardiness", time_limit=0)
+    now = rng.randint(0, max(a.end for a in plan.assignments) + 10)
+    started = {job.operations[0].id for job in problem.jobs
+               if any(a.operation == job.operations[0].id and a.start < now for a in plan.assignments)
+               and rng.random() < 0.5}
+    behind = problem.from_now(now, started)
+    current = replace(plan, assignments=tuple(right_shift(behind, timeline_with(behind, ()), plan.assignments, {},
+                                                          keep_order=False, reroute=True)))
+    urgent = Job("URGENT", (Operation("U-1", rng.randint(1, 30), (rng.choice(problem.resources).id,)),), now, now + 60, 10)
+    bigger = behind.with_job(urgent)
+    result = insert(bigger, current, "URGENT", time_limit=rng.choice((0, 0.2)), started=started)
+    assert violations(bigger, result.schedule.assignments, now, started) == []
+
+
+def test_c7_the_validator_names_unstarted_work_before_now_and_work_in_a_closed_window():
+    problem = Problem((Resource("R", ((100, 200),)),), (Job("J", (Operation("J-1", 30, ("R",)),)),))
+    early = [Assignment("J", "J-1", "R", 10, 40)]
+    assert violations(problem, early) == []
+    assert violations(problem, early, now=20, started={"J-1"}) == []
+    assert any("before now" in v for v in violations(problem, early, now=20))
+    assert any("unavailable" in v for v in violations(problem, [Assignment("J", "J-1", "R", 90, 120)]))

@@ -1,11 +1,11 @@
 """The work-center screens (E1): every work center with today's open work, and each one's
-tablet board, urgent first."""
+tablet board, urgent first, with what the plan in force moved away from it (E5)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from jidan.domain import errors
-from jidan.domain.execution import Task, TaskState
+from jidan.domain.execution import Task, TaskState, continued_from
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.states import ON_FLOOR
@@ -43,7 +43,26 @@ def work_center_board(ctx: Context, actor: Actor, code: str) -> dict:
                 "down": [{"from": iso(d.down_from), "until": iso(d.down_until), "reason": d.reason,
                           "exception_id": d.exception_id, "now": d.down_from <= now}
                          for d in uow.floor.downtimes(now, code)],
-                "tasks": [task_view(t, o) for t, o in tasks]}
+                "tasks": [task_view(t, o) for t, o in tasks],
+                "moved": _moved_away(uow, code, now)}
+
+
+def _moved_away(uow, code: str, now: datetime) -> list[dict]:
+    """Today's work the plan in force took off this work center, and where to: the steps it moved
+    and the unfinished parts of started tasks that went on elsewhere (its breakdown)."""
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    index = plan_index(uow)
+    if index.plan is None:
+        return []
+    tasks = {t.operation: t for t in uow.tasks.on_floor(midnight)}
+    moved = {m["operation"]: m["new_resource"] for m in index.plan.impact.get("moved", [])
+             if m["old_resource"] == code != m["new_resource"] and m["old_start"][:10] == midnight.date().isoformat()}
+    for task in tasks.values():
+        parent = continued_from(task.operation)
+        if parent in tasks and tasks[parent].work_center_code == code != task.work_center_code:
+            moved[parent] = index.effective(task).work_center_code
+    return [{"operation": op, "task_id": tasks[op].id if op in tasks else None,
+             "name": tasks[op].name if op in tasks else None, "to": to} for op, to in sorted(moved.items())]
 
 
 def _today(uow, now: datetime) -> dict[str, list[tuple[Task, Order]]]:

@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from jidan.domain import errors
-from jidan.domain.execution import OPERATORS, Task, TaskState, TaskTiming, next_task_state
+from jidan.domain.execution import OPERATORS, WORK_CENTER_DOWN, Task, TaskState, TaskTiming, next_task_state
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.states import ON_FLOOR, OrderState
@@ -87,6 +87,8 @@ def report(ctx: Context, actor: Actor, task_id: int, rep: Report) -> dict:
         if order.status == OrderState.RELEASED:
             _start_production(uow, ctx, actor, order, task.operation)
         task = plan_index(uow).effective(task)
+        if rep.action in ("start", "resume"):
+            _refuse_if_down(uow, task, now)
         values = _step(task, rep.action, target, now, good, scrap, minutes)
         uow.tasks.update(task_id, task.version, **values)
         uow.tasks.add_report(task_id=task_id, action=rep.action, at=now, user_id=actor.user_id,
@@ -101,6 +103,14 @@ def report(ctx: Context, actor: Actor, task_id: int, rep: Report) -> dict:
         watch(uow, ctx, order)
         uow.commit()
         return task_view(uow.tasks.get(task_id), order)
+
+
+def _refuse_if_down(uow, task: Task, now: datetime) -> None:
+    """No work starts or goes on on a work center that is down (E5): pmc's re-plan moves it."""
+    down = [d for d in uow.floor.downtimes(now, task.work_center_code) if d.down_from <= now]
+    if down:
+        raise errors.Conflict(f"{task.work_center_code} is down until {down[0].down_until:%Y-%m-%d %H:%M}",
+                              code=WORK_CENTER_DOWN, fields={"work_center": task.work_center_code})
 
 
 def _step(task: Task, action: str, target: TaskState, now: datetime, good, scrap, minutes) -> dict:

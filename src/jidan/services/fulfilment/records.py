@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from jidan.domain.execution import StepRun, charge_lateness
 from jidan.domain.fulfilment import Deadline, accountability, holder_at
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
@@ -25,12 +26,14 @@ def _minutes(start: datetime | None, end: datetime | None) -> int | None:
     return int((end - start).total_seconds() // 60) if start and end else None
 
 
-def _operations(uow, order: Order) -> tuple[list[dict], list[Deadline]]:
-    """Each task planned vs actual; a task finished after its planned end is a missed deadline
-    of the workshop that ran it."""
+def _operations(uow, order: Order, now: datetime) -> tuple[list[dict], list[Deadline], list[dict]]:
+    """Each task planned vs actual, and each routing step's lateness against its first plan
+    charged to its causes (M4): a step that finished late is a missed deadline of the cause that
+    bears most of it (the group that ran it, the step before it, a breakdown)."""
     workshop = {wc.code: wc.department_code for wc in uow.plant.work_centers()}
-    rows, deadlines = [], []
-    for task in uow.tasks.for_order(order.id):
+    rows = []
+    tasks = uow.tasks.for_order(order.id)
+    for task in tasks:
         department = workshop.get(task.work_center_code)
         rows.append({
             "operation": task.name, "kind": task.kind, "line_no": task.line_no,
@@ -42,9 +45,67 @@ def _operations(uow, order: Order) -> tuple[list[dict], list[Deadline]]:
             "worked_minutes": task.worked_minutes, "good": task.good_qty, "scrap": task.scrap_qty,
             "finish_delay_minutes": _minutes(task.planned_end, task.finished_at),
         })
-        deadlines.append(Deadline("operation", f"{task.name} @{task.work_center_code}",
-                                  task.planned_end, task.finished_at, department))
-    return rows, deadlines
+    deadlines, lateness = [], []
+    for line_steps in _steps(uow, tasks).values():
+        runs = [_step_run(uow, parts, workshop, now) for _, parts in line_steps]
+        for (_, parts), run, causes in zip(line_steps, runs, charge_lateness(runs, now)):
+            first = parts[0]
+            holder = max(causes, key=causes.get) if causes else run.holder
+            deadlines.append(Deadline("operation", f"{first.name} @{first.work_center_code}",
+                                      run.planned_end, run.end, holder))
+            lateness.append({"line_no": first.line_no, "step_seq": first.step_seq, "operation": first.name,
+                             "planned_end": iso(run.planned_end), "actual_end": iso(run.end),
+                             "late_minutes": sum(causes.values()), "charged_to": causes})
+    return rows, deadlines, lateness
+
+
+def _steps(uow, tasks: list) -> dict[int, list[tuple[int, list]]]:
+    """The production tasks by line and routing step, in routing order; a step's unfinished part
+    that went on elsewhere after a breakdown is part of its step."""
+    by_step: dict[tuple[int, int], list] = {}
+    for task in sorted(tasks, key=lambda t: t.id):
+        if task.kind == "production":
+            by_step.setdefault((task.line_no, task.step_seq), []).append(task)
+    lines: dict[int, list[tuple[int, list]]] = {}
+    for (line_no, seq), parts in sorted(by_step.items()):
+        lines.setdefault(line_no, []).append((seq, parts))
+    return lines
+
+
+def _step_run(uow, parts: list, workshop: dict[str, str], now: datetime) -> StepRun:
+    """A step as it ran against its first plan: the plan of its tasks before any re-plan moved
+    them (parts that went on elsewhere have none of their own), and the minutes its work centers
+    stood or a breakdown's re-plan moved it."""
+    planned, centers, shifted = [], set(), 0
+    for task in parts:
+        centers.add(task.work_center_code)
+        if task.source.startswith("split:"):
+            continue
+        first = (task.planned_start, task.planned_end)
+        for event in uow.audit.for_entity("production_task", task.id):
+            if event.action == "replan" and event.old:
+                if first == (task.planned_start, task.planned_end):
+                    first = (datetime.fromisoformat(event.old["planned_start"]),
+                             datetime.fromisoformat(event.old["planned_end"]))
+                    centers.add(event.old["work_center_code"])
+                shifted = max(shifted, _breakdown_shift(uow, event))
+        planned.append(first)
+    start, end = min(p[0] for p in planned), max(p[1] for p in planned)
+    done = None if any(t.finished_at is None for t in parts) else max(t.finished_at for t in parts)
+    stood = sum(max(0, _minutes(max(d.down_from, start), min(d.down_until, done or now)))
+                for wc in centers for d in uow.floor.downtimes(start, wc) if d.down_from < (done or now))
+    last = parts[-1]
+    return StepRun(workshop.get(last.work_center_code), start, end, done, max(stood, shifted))
+
+
+def _breakdown_shift(uow, event) -> int:
+    """How much later a re-plan after a breakdown (a machine-down repair) moved a task."""
+    run_id = int(event.reason.rsplit(" ", 1)[-1]) if event.reason and event.reason.startswith("planning run ") else None
+    run = uow.planning_runs.get(run_id) if run_id else None
+    if run is None or (run.summary.get("disturbance") or {}).get("kind") != "machine_down":
+        return 0
+    return max(0, _minutes(datetime.fromisoformat(event.old["planned_end"]),
+                           datetime.fromisoformat(event.new["planned_end"])))
 
 
 def _resources(operations: list[dict]) -> list[dict]:
@@ -87,7 +148,7 @@ def build_record(uow, ctx: Context, order: Order) -> dict:
     now = ctx.now()
     events = uow.audit.for_entity("order", order.id)
     history = [(e.at, e.new["status"]) for e in events if e.new and "status" in e.new]
-    operations, deadlines = _operations(uow, order)
+    operations, deadlines, lateness = _operations(uow, order, now)
     receipt = uow.receipts.by_order(order.id)
     shipment = uow.shipments.by_order(order.id)
     delivered = shipment.delivered_at if shipment else None
@@ -128,6 +189,7 @@ def build_record(uow, ctx: Context, order: Order) -> dict:
                   if delivered else None,
                   "on_time": (delivered <= due) if delivered else None},
         "operations": operations,
+        "lateness": lateness,
         "resources": _resources(operations),
         "totals": {"planned_hours": round(sum(o["planned_minutes"] for o in operations) / 60, 2),
                    "worked_hours": round(sum(o["worked_minutes"] or 0 for o in operations) / 60, 2),

@@ -66,12 +66,15 @@ def current_plan(accepted: PlanningRun | None, problem: Problem, now: int = 0,
                  skip: set[str] = frozenset(), running: Collection[str] = ()) -> tuple[Problem, Schedule]:
     """The accepted plan as a valid plan of ``problem``: the open work it holds, nothing else.
 
-    Finished orders and finished steps drop out. Kept work is pushed later only where the problem no longer allows
+    Finished orders and finished steps drop out; work not ``running`` starts ``now`` at the earliest:
+    a line the plan had begun before now that the floor has not is placed again after the work the
+    plan keeps, which stays where it is. Kept work is pushed later only where the problem no longer allows
     it (a day closed since, material later); a line the plan no longer matches (the order changed
     since) or lacks is placed again after now. Jobs in ``skip`` are left for the caller to place.
     Steps ``running`` on the floor ahead of the plan go on now, before what the plan had next on
     their machine (`bring_forward`); the problem comes back with those machines held until then.
     """
+    problem = problem.from_now(now, running)  # what the floor has not started waits for no past
     plan = plan_of(accepted)
     by_job: dict[str, dict[str, Assignment]] = {}
     for a in plan.assignments:
@@ -82,7 +85,8 @@ def current_plan(accepted: PlanningRun | None, problem: Problem, now: int = 0,
             continue
         got = by_job.get(job.id, {})
         if all(op.id in got and got[op.id].end - got[op.id].start == op.duration
-               and got[op.id].resource in op.resources for op in job.operations):
+               and got[op.id].resource in op.resources and (got[op.id].start >= now or op.id in running)
+               for op in job.operations):
             kept += [got[op.id] for op in job.operations]  # steps finished since are not in the job
         else:
             missing.append(job)

@@ -2,18 +2,21 @@
 
 Times inside a run are minutes after the run's origin (its minute 0). Work centers of one kind
 stand in for each other; work is split into lots that fit a shift; what the floor has finished is
-not planned again and what it has started stays on its work center.
+not planned again and what it has started stays on its work center, unless that work center is
+down: then the unfinished quantity goes on as a new operation on another work center of its kind.
+Recorded downtime closes its work center in every plan, like the hours outside the shifts.
 """
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date, datetime, time, timedelta
 
 from jidan.domain.calendar import WorkCalendar
-from jidan.domain.execution import TaskState, TaskTiming
+from jidan.domain.execution import TaskState, TaskTiming, continued_as, continued_from, unfinished_quantity
 from jidan.domain.order import Order
 from jidan.domain.states import ON_FLOOR, OrderState
 from jidan.planning.problem import Job, Operation, Problem, Resource
@@ -45,6 +48,16 @@ def closed_windows(calendar: WorkCalendar, origin: datetime, days: int,
     return tuple((max(s - offset, 0), e - offset) for s, e in closed if e - offset > 0 and e > s)
 
 
+def down_windows(downtimes: Iterable, origin: datetime) -> dict[str, list[tuple[int, int]]]:
+    """Recorded downtime (设备故障) by work center, in plan minutes from the origin."""
+    windows: dict[str, list[tuple[int, int]]] = {}
+    for d in downtimes:
+        start, end = (int((t - origin).total_seconds() // 60) for t in (d.down_from, d.down_until))
+        if end > max(start, 0):
+            windows.setdefault(d.work_center_code, []).append((max(start, 0), end))
+    return windows
+
+
 def _group(code: str) -> str:
     """Work centers of one kind (SMT1…SMT4) can stand in for each other."""
     return re.match(r"[A-Za-z]+", code).group(0)
@@ -74,19 +87,51 @@ class Floor:
     """Started and not paused: the work center is busy with it now."""
     minutes: Mapping[str, int] = field(default_factory=dict)
     """How long each started step lasts in the plan."""
+    moved: Mapping[str, int] = field(default_factory=dict)
+    """Started steps whose work center is down now: the quantity still to make elsewhere."""
+    parts: Mapping[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    """Open unfinished parts that went on elsewhere, by the planned step they come from: each
+    part's operation and its planned minutes."""
 
     @classmethod
-    def of(cls, tasks: Iterable[dict], now: datetime, kept: Mapping[str, int] | None = None) -> Floor:
+    def of(cls, tasks: Iterable[dict], now: datetime, kept: Mapping[str, int] | None = None,
+           down: Collection[str] = ()) -> Floor:
         """``kept``: each step's minutes in the plan in force. A started step keeps them, so that
-        the plan still matches the problem; one no plan has yet lasts what is left of it ``now``."""
+        the plan still matches the problem; one no plan has yet lasts what is left of it ``now``.
+        ``down``: the work centers down now."""
         kept = kept or {}
         tasks = list(tasks)
         production = [t for t in tasks if t.kind == "production"]
         started = [t for t in tasks if t.status in (TaskState.RUNNING, TaskState.PAUSED)]
+        parts: dict[str, list[tuple[str, int]]] = {}
+        for t in sorted(tasks, key=lambda t: t.id):
+            if continued_from(t.operation) and t.status != TaskState.DONE:
+                parts.setdefault(t.operation.split("~")[0], []).append((t.operation, t.planned_minutes))
+        moved = {t.operation: unfinished_quantity(t, now) for t in started if t.work_center_code in down}
         return cls(frozenset(t.operation for t in production if t.status == TaskState.DONE),
                    {t.operation: t.work_center_code for t in started},
                    frozenset(t.operation for t in started if t.status == TaskState.RUNNING),
-                   {t.operation: kept.get(t.operation, max(1, TaskTiming.of(t).left(now))) for t in started})
+                   {t.operation: kept.get(t.operation, max(1, TaskTiming.of(t).left(now))) for t in started},
+                   {op: left for op, left in moved.items() if left > 0},
+                   {op: tuple(found) for op, found in parts.items()})
+
+    def lot(self, op_id: str, minutes: int, resources: tuple[str, ...], release: int,
+            elsewhere: Callable[[int], int]) -> list[Operation]:
+        """A planned lot's operations still to plan: itself, or what is left of it where it runs,
+        or its unfinished part on another of ``resources`` (its work center is down), and the
+        parts already moved. ``elsewhere``: the minutes of a quantity, set-up included."""
+        ops = []
+        for op, duration in ((op_id, minutes), *self.parts.get(op_id, ())):
+            others = tuple(r for r in resources if r != self.started.get(op))
+            if op in self.done:
+                continue
+            if op in self.moved and others:
+                ops.append(Operation(continued_as(op), elsewhere(self.moved[op]), others))
+            elif op in self.started:
+                ops.append(Operation(op, self.minutes.get(op, duration), (self.started[op],)))
+            else:
+                ops.append(Operation(op, duration, resources, release=release if op == op_id else 0))
+        return ops
 
 
 def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shift_minutes: int,
@@ -96,7 +141,8 @@ def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shi
     ``releases`` gives a routing step's own release (its materials), by step key ("SO-1/1-30"):
     every lot of the step waits for it, the steps before it do not. Of the ``floor``'s
     operations, finished ones are left out (a line with nothing left has no job) and started
-    ones keep their work center and wait for no material (theirs is at the machine).
+    ones keep their work center and wait for no material (theirs is at the machine), unless it
+    is down (`Floor.lot`).
     """
     due = _due(order, origin)
     releases = releases or {}
@@ -104,25 +150,27 @@ def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shi
     for line in order.lines:
         ops = []
         for step in line.product.routing:
-            minutes = step.setup_minutes + math.ceil(step.minutes_per_unit * line.quantity)
-            lots = _chunks(minutes, shift_minutes)
+            lots = _chunks(_step_minutes(step, line.quantity), shift_minutes)
             resources = tuple(groups.get(_group(step.work_center_code), [step.work_center_code]))
             key = step_key(order, line, step.seq)
             for k, duration in enumerate(lots, start=1):
                 suffix = f".{k}" if len(lots) > 1 else ""
-                op_id = f"{key}{suffix}"
-                if op_id in floor.started:
-                    ops.append(Operation(op_id, floor.minutes.get(op_id, duration), (floor.started[op_id],)))
-                elif op_id not in floor.done:
-                    ops.append(Operation(op_id, duration, resources, release=releases.get(key, 0)))
+                ops += floor.lot(f"{key}{suffix}", duration, resources, releases.get(key, 0),
+                                 partial(_step_minutes, step))
         if ops:
             jobs.append(Job(job_key(order, line), tuple(ops), release, due, WEIGHT[order.priority]))
     return jobs
 
 
+def _step_minutes(step, quantity: int) -> int:
+    """A routing step's minutes for a quantity, its set-up included."""
+    return step.setup_minutes + math.ceil(step.minutes_per_unit * quantity)
+
+
 def step_of(operation: str) -> str:
-    """The step key of an operation: its id without the lot suffix ("SO-1/1-30.2" → "SO-1/1-30")."""
-    return re.sub(r"\.\d+$", "", operation)
+    """The step key of an operation: its id without the lot suffix nor the part that went on
+    elsewhere ("SO-1/1-30.2" and "SO-1/1-30.2~2" → "SO-1/1-30")."""
+    return re.sub(r"(\.\d+)?(~\d+)?$", "", operation)
 
 
 class PlantModel:
@@ -139,7 +187,10 @@ class PlantModel:
         self.calendar = effective_calendar(uow, ctx)
         self.shifts = ctx.shifts
         self.closed = closed_windows(self.calendar, origin, ctx.horizon_days, ctx.shifts)
-        self.resources = tuple(Resource(code, self.closed) for code in centers)
+        downtimes = uow.floor.downtimes(min(origin, self.now))
+        stood = down_windows(downtimes, origin)
+        self.down = frozenset(d.work_center_code for d in downtimes if d.down_from <= self.now < d.down_until)
+        self.resources = tuple(Resource(code, self.closed + tuple(stood.get(code, ()))) for code in centers)
         self.shift_minutes = min(end - start for start, end in ctx.shifts)
 
     def problem(self, orders: list[Order], release: dict[int, int] | None = None,
@@ -154,7 +205,7 @@ class PlantModel:
         release = release or {}
         floor_tasks = self.floor_tasks(orders) if floor_tasks is None else floor_tasks
         kept = {a.operation: a.end - a.start for a in plan.assignments} if plan else {}
-        floors = {o.id: Floor.of(floor_tasks.get(o.id, ()), self.now, kept) for o in orders}
+        floors = {o.id: Floor.of(floor_tasks.get(o.id, ()), self.now, kept, self.down) for o in orders}
         jobs = [j for o in orders
                 for j in order_jobs(o, self.origin, self.groups, self.shift_minutes, release.get(o.id, 0),
                                     releases, floors[o.id])]
@@ -166,14 +217,16 @@ class PlantModel:
 
     def running(self, floor_tasks: Mapping[int, list[dict]]) -> set[str]:
         """The production steps the floor is working on now, of the tasks by order."""
-        return {op for tasks in floor_tasks.values() for op in Floor.of(tasks, self.now).running}
+        floors = [Floor.of(tasks, self.now, down=self.down) for tasks in floor_tasks.values()]
+        return {op for floor in floors for op in floor.running - floor.moved.keys()}
 
     def rework_jobs(self, orders: list[Order], release: Mapping[int, int],
                     floor_tasks: Mapping[int, list[dict]], floors: Mapping[int, Floor]) -> list[Job]:
         """Open rework and replacement work of the orders on the floor (F1, F2): each failed
         quantity's steps again, a job of its order with its tasks' work centers and remaining
         minutes, so that every run plans it with the rest instead of dropping it. A started task
-        stays on its work center and lasts as the ``floors`` say, like a started production step."""
+        stays on its work center and lasts as the ``floors`` say, like a started production step,
+        and goes on elsewhere when its work center is down."""
         jobs = []
         for order in orders:
             floor = floors[order.id]
@@ -182,11 +235,11 @@ class PlantModel:
                 if task.kind != "production" and task.status != TaskState.DONE:
                     open_tasks.setdefault(task.job, []).append(task)
             for job_id, tasks in sorted(open_tasks.items()):
-                ops = tuple(Operation(t.operation, floor.minutes[t.operation], (floor.started[t.operation],))
-                            if t.operation in floor.started else
-                            Operation(t.operation, max(1, t.planned_minutes - t.worked_minutes),
-                                      tuple(self.groups.get(_group(t.work_center_code), [t.work_center_code])))
-                            for t in sorted(tasks, key=lambda t: (t.step_seq, t.lot, t.id)))
+                ops = tuple(op for t in sorted(tasks, key=lambda t: (t.step_seq, t.lot, t.id))
+                            for op in floor.lot(t.operation, max(1, t.planned_minutes - t.worked_minutes),
+                                                tuple(self.groups.get(_group(t.work_center_code),
+                                                                      [t.work_center_code])),
+                                                0, lambda quantity, t=t: max(1, TaskTiming.of(t).left(self.now))))
                 jobs.append(Job(job_id, ops, release.get(order.id, 0), _due(order, self.origin),
                                 WEIGHT[order.priority]))
         return jobs

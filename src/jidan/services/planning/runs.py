@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from jidan.domain import errors
+from jidan.domain.execution import Task, TaskState, TaskTiming, continued_as, continued_from, unfinished_quantity
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.planning_run import PLANNERS, PlanningRun
@@ -163,7 +164,8 @@ class Replan:
 
 def propose_repair(ctx: Context, actor: Actor, work_center: str, start: datetime, end: datetime,
                    time_limit: float = 2.0) -> dict:
-    """A machine is down: one call re-plans around it and shows who slips, until pmc accepts (C7, E5)."""
+    """A machine is down: one call re-plans around it and shows who slips, until pmc accepts (C7, E5).
+    Steps started on it go on elsewhere as their unfinished parts, named in the disturbance."""
     require_role(actor, PLANNERS)
     if end <= start:
         raise errors.ValidationFailed("the downtime must end after it starts", fields={"end": "before_start"})
@@ -173,10 +175,13 @@ def propose_repair(ctx: Context, actor: Actor, work_center: str, start: datetime
         if work_center not in {r.id for r in model.resources}:
             raise errors.ValidationFailed("unknown work center", fields={"work_center": "unknown_work_center"})
         down = MachineDown(work_center, plan_minute(start, model.origin), plan_minute(end, model.origin))
+        problem = replan.problem(keep=False)
+        planned = {a.operation for a in replan.plan.assignments}
         disturbance = {"kind": "machine_down", "work_center": work_center,
-                       "start": start.isoformat(timespec="minutes"), "end": end.isoformat(timespec="minutes")}
-        run_id = replan.run(uow, ctx, actor, replan.problem(keep=False), [down], time_limit,
-                            {"disturbance": disturbance})
+                       "start": start.isoformat(timespec="minutes"), "end": end.isoformat(timespec="minutes"),
+                       "continued_elsewhere": sorted(op for op in problem.operation_by_id
+                                                     if continued_from(op) and op not in planned)}
+        run_id = replan.run(uow, ctx, actor, problem, [down], time_limit, {"disturbance": disturbance})
         uow.commit()
         return run_view(uow.planning_runs.get(run_id))
 
@@ -375,9 +380,11 @@ def _hm(value) -> str:
 
 def _move_tasks(uow, ctx: Context, actor: Actor, run: PlanningRun, order_ids: list[int]) -> None:
     """Tasks not started yet take their work center and times from the plan just accepted, rework
-    and replacement tasks among them (F1): what the floor and the records read is the plan in force."""
+    and replacement tasks among them (F1): what the floor and the records read is the plan in force.
+    A started task the plan continues elsewhere (its work center is down) is split (E5)."""
     placed = {a["operation"]: a for a in run.schedule["assignments"]}
     for order_id in order_ids:
+        _continue_elsewhere(uow, ctx, actor, run, uow.tasks.for_order(order_id), placed)
         for task in uow.tasks.for_order(order_id):
             a = placed.get(task.operation)
             if a is None or task.status != "planned":
@@ -389,6 +396,38 @@ def _move_tasks(uow, ctx: Context, actor: Actor, run: PlanningRun, order_ids: li
                 uow.tasks.update(task.id, task.version, **new)
                 audit.record(uow, ctx, actor, "production_task", task.id, "replan", old, new,
                              f"planning run {run.id}")
+
+
+def _continue_elsewhere(uow, ctx: Context, actor: Actor, run: PlanningRun, tasks: list[Task],
+                        placed: Mapping[str, dict]) -> None:
+    """A started task whose unfinished part the plan runs on another work center ends with the
+    quantity and hours done where they were done; the rest becomes a new task there, with its own
+    set-up (E5). Both stay on the order's record."""
+    now = ctx.now()
+    have = {t.operation for t in tasks}
+    for task in tasks:
+        a = placed.get(continued_as(task.operation))
+        if a is None or a["operation"] in have or task.status not in (TaskState.RUNNING, TaskState.PAUSED):
+            continue
+        left, worked = unfinished_quantity(task, now), TaskTiming.of(task).worked(now)
+        done = {"status": TaskState.DONE.value, "quantity": task.quantity - left, "good_qty": task.quantity - left,
+                "scrap_qty": 0, "worked_minutes": worked, "resumed_at": None, "finished_at": now}
+        uow.tasks.update(task.id, task.version, **done)
+        uow.tasks.add_report(task_id=task.id, action="finish", at=now, user_id=actor.user_id, good_qty=done["good_qty"],
+                             scrap_qty=0, minutes=worked, note=f"planning run {run.id}")
+        part = {"operation": a["operation"], "work_center_code": a["resource"], "quantity": left,
+                "planned_start": run.origin + timedelta(minutes=a["start"]),
+                "planned_end": run.origin + timedelta(minutes=a["end"]), "planned_minutes": a["end"] - a["start"],
+                "source": f"split:{task.id}"}
+        part_id = uow.tasks.add(order_id=task.order_id, job=task.job, line_no=task.line_no, step_seq=task.step_seq,
+                                lot=task.lot, kind=task.kind, name=task.name, inspection=task.inspection,
+                                urgent=task.urgent, status=TaskState.PLANNED.value, worked_minutes=0,
+                                created_at=now, **part)
+        audit.record(uow, ctx, actor, "production_task", task.id, "split",
+                     {"status": task.status, "quantity": task.quantity}, done | {"continued_by": part_id},
+                     f"planning run {run.id}")
+        audit.record(uow, ctx, actor, "production_task", part_id, "continue", None,
+                     part | {"continues": task.id}, f"planning run {run.id}")
 
 
 def shortfalls(uow, ctx: Context, run: PlanningRun) -> list[Shortfall]:
