@@ -29,8 +29,6 @@ from jidan.services.masterdata.calendar import effective_calendar
 OUTSIDE = "OUT:"
 #: How the one operation of an outsourced step is named: release makes no floor task of it.
 OUTSIDE_SUFFIX = "@out"
-#: The supplier's lead time a lever assumes until someone names another (2 days).
-OUTSIDE_LEAD_MINUTES = 2 * 24 * 60
 
 
 def _step(operation: str) -> str:
