@@ -11,6 +11,7 @@ from jidan.services.planning.plant import PlantModel
 from tests.conftest import urgent_order_payload
 from tests.e2e.execution_support import released, tasks
 from tests.e2e.test_planning_api import accepted_full_plan, approved_order
+from tests.support import web_session
 
 pytestmark = pytest.mark.xdist_group("db")
 
@@ -171,3 +172,21 @@ def test_c5_pmc_chooses_a_lever_on_the_what_if_panel_and_gets_the_run_that_uses_
     capacity = api.get(f"/api/v1/planning/orders/{oid}/capacity", "pmc").json()
     assert capacity["overtime_hours"] == 2.0 and len(capacity["split_deliveries"]) == 1
     assert api.get(f"/api/v1/planning/orders/{oid}/capacity", "supplier").status_code == 404
+
+
+def test_c5_the_order_page_shows_each_lever_with_its_date_and_cost_and_pmc_takes_one(api, ctx):
+    _busy_plant(api)
+    oid = approved_order(api, "W-2", product="SCB-200", qty=300, date="2026-11-27", customer="C001")
+    sales, _ = web_session(ctx, "sales")
+    page = sales.get(f"/planning/orders/{oid}/panel").text
+    assert 'data-testid="order-levers"' in page and "加班工时" in page and "choose-overtime" not in page
+    pmc, csrf = web_session(ctx, "pmc")
+    panel = pmc.get(f"/planning/orders/{oid}/panel").text
+    assert 'data-action="choose-partial_delivery"' in panel
+    assert pmc.post(f"/planning/orders/{oid}/levers", data={"lever": "partial_delivery"}).status_code == 403
+    r = pmc.post(f"/planning/orders/{oid}/levers", data={"csrf_token": csrf, "lever": "insertion"})
+    assert r.status_code == 422 and "该方案当前不可用" in r.text
+    r = pmc.post(f"/planning/orders/{oid}/levers", data={"csrf_token": csrf, "lever": "partial_delivery"},
+                 follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/planning/runs/"), r.text
+    assert api.get(f"/api/v1/planning/orders/{oid}/capacity", "pmc").json()["split_deliveries"]

@@ -2,7 +2,7 @@
 date and its cost.
 
 Overtime opens evenings (the first hours after a shift) on the bottleneck, as few as bring the
-order on time; extra capacity adds a parallel machine; outside processing hands the bottleneck
+order on time, at most two; extra capacity adds a parallel machine; outside processing hands the bottleneck
 step to a subcontractor for its lead time; partial delivery ships a first lot; insertion moves
 other orders; a later date is the plain answer, offered only when it is later than the due date.
 Actions and costs are in plan minutes; the services word them in the factory's terms.
@@ -20,6 +20,8 @@ from jidan.planning.result import Schedule
 
 #: How long an overtime evening lasts, in minutes, unless the caller says otherwise.
 EVENING = 180
+#: The most evenings of overtime one lever asks of a crew (the documents' "two evenings").
+MOST_EVENINGS = 2
 
 
 @dataclass(frozen=True)
@@ -49,11 +51,13 @@ def options(
     with_insertion: bool = True,
     overtime_windows: tuple[Window, ...] | None = None,
     step_of: Callable[[str], str] = str,
+    most_evenings: int = MOST_EVENINGS,
 ) -> list[Option]:
     """Every lever's effect on `job`'s completion, the plain later date first.
 
     ``overtime_windows``: when a crew could work overtime, in order (the factory's evenings; by
-    default the first hours of each of the bottleneck's closed windows); ``step_of`` names the routing step of an operation, so
+    default the first hours of each of the bottleneck's closed windows), of which overtime asks at
+    most ``most_evenings``; ``step_of`` names the routing step of an operation, so
     that outside processing takes all lots of the bottleneck's step. ``with_insertion=False``
     leaves out the insertion lever for callers that run it themselves.
     """
@@ -68,7 +72,7 @@ def options(
         resource = next(a.resource for a in base.assignments if a.operation == bottleneck.id)
         candidates = (evenings(problem.resource_by_id[resource].unavailable) if overtime_windows is None
                       else overtime_windows)
-        nights = tuple(w for w in candidates if job.release <= w[0] < base.completion)
+        nights = tuple(w for w in candidates if job.release <= w[0] < base.completion)[:most_evenings]
         found += [o for o in (overtime(problem, schedule, job, resource, nights, base.completion),) if o]
         found.append(extra_capacity(problem, schedule, job, resource))
         found.append(outside_processing(plan, job, bottleneck, resource, outside_lead_time, step_of))
