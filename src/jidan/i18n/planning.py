@@ -286,5 +286,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "planning.cost.outside_hours": ("外协工时", "Hours done outside"),
     "planning.cost.deliveries": ("交货批次", "Deliveries"),
     "planning.cost.days_late": ("晚交天数", "Days late"),
+    "planning.err.planning.not_plannable": ("订单尚未批准，其产能不能排入计划", "Only an approved order's capacity is planned"),
     "planning.err.lever_not_offered": ("该方案当前不可用", "That lever is not offered for this order now"),
 }
