@@ -72,7 +72,8 @@ def options(
         resource = next(a.resource for a in base.assignments if a.operation == bottleneck.id)
         candidates = (evenings(problem.resource_by_id[resource].unavailable) if overtime_windows is None
                       else overtime_windows)
-        nights = tuple(w for w in candidates if job.release <= w[0] < base.completion)[:most_evenings]
+        ready = _ready(job, base, bottleneck)  # an evening before the step can start helps nobody
+        nights = tuple(w for w in candidates if w[1] > ready and w[0] < base.completion)[:most_evenings]
         found += [o for o in (overtime(problem, schedule, job, resource, nights, base.completion),) if o]
         found.append(extra_capacity(problem, schedule, job, resource))
         found.append(outside_processing(plan, job, bottleneck, resource, outside_lead_time, step_of))
@@ -101,6 +102,14 @@ def bottleneck_operation(job: Job, promise: Promise) -> Operation | None:
             worst, longest = job.operations[k], waited
         ready = a.end
     return worst
+
+
+def _ready(job: Job, promise: Promise, operation: Operation) -> int:
+    """The earliest `operation` could start in the promise: after its predecessor, its release
+    and its material."""
+    k = next(k for k, op in enumerate(job.operations) if op.id == operation.id)
+    before = {a.operation: a.end for a in promise.assignments}
+    return job.earliest(k, before.get(job.operations[k - 1].id, 0) if k else 0)
 
 
 def evenings(closed: tuple[Window, ...], length: int = EVENING) -> tuple[Window, ...]:
