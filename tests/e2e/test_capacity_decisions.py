@@ -129,6 +129,8 @@ def test_e4_overtime_management_approves_on_an_exception_is_a_window_and_a_re_pl
     assert record.status_code == 200, record.text
     assert record.json()["capacity"]["overtime_hours"] == 5.0
     assert record.json()["capacity"]["overtime_by_work_center"] == {"SMT1": 5.0}
+    pmc, _ = web_session(ctx, "pmc")
+    assert "SMT1 5.0 h" in pmc.get(f"/orders/{oid}/record").text
     with ctx.uow() as uow:
         assert [e.action for e in uow.audit.for_entity("capacity_change", decided["capacity"][0]["id"])] == ["add"]
 
@@ -156,6 +158,9 @@ def test_c5_pmc_chooses_a_lever_on_the_what_if_panel_and_gets_the_run_that_uses_
     oid = approved_order(api, "W-1", product="SCB-200", qty=300, date="2026-11-27", customer="C001")
     assert api.post("/api/v1/planning/levers", "sales", json={"order_id": oid, "lever": "overtime"}).status_code == 403
     assert api.post("/api/v1/planning/levers", "pmc", json={"order_id": 999999, "lever": "overtime"}).status_code == 404
+    draft = api.post("/api/v1/orders", "sales", json=urgent_order_payload(customer_po="W-D")).json()["id"]
+    r = api.post("/api/v1/planning/levers", "pmc", json={"order_id": draft, "lever": "partial_delivery"})
+    assert r.status_code == 409 and r.json()["code"] == "planning.not_plannable", r.text
     r = api.post("/api/v1/planning/levers", "pmc", json={"order_id": oid, "lever": "insertion"})
     assert r.status_code == 422 and "lever" in r.json()["fields"]
     r = api.post("/api/v1/planning/levers", "pmc", json={"order_id": oid, "lever": "partial_delivery"})
