@@ -110,27 +110,28 @@ def test_e4_overtime_management_approves_on_an_exception_is_a_window_and_a_re_pl
     assert bad.status_code == 422 and bad.json()["fields"] == {"work_center": "unknown_work_center"}
     assert api.post(f"/api/v1/exceptions/{ex['id']}/approve", "management",
                     json={"measure": "overtime", "hours": 9}).status_code == 422
+    other = "SMT2" if ex["work_center"] == "SMT1" else "SMT1"  # the line that still works
     r = api.post(f"/api/v1/exceptions/{ex['id']}/approve", "management", json={
-        "measure": "overtime", "work_center": "SMT1", "days": ["2026-11-24", "2026-11-25"], "hours": 2.5,
-        "note": "同意 SMT 线 1 加班两晚"})
+        "measure": "overtime", "work_center": other, "days": ["2026-11-24", "2026-11-25"], "hours": 2.5,
+        "note": "同意另一条 SMT 线加班两晚"})
     assert r.status_code == 200, r.text
     decided = r.json()
     assert decided["status"] == "approved" and decided["capacity_run_id"]
     assert [(c["work_center"], c["day"], c["start"], c["end"], c["hours"]) for c in decided["capacity"]] == [
-        ("SMT1", "2026-11-24", "2026-11-24T22:00", "2026-11-25T00:30", 2.5),
-        ("SMT1", "2026-11-25", "2026-11-25T22:00", "2026-11-26T00:30", 2.5)]
+        (other, "2026-11-24", "2026-11-24T22:00", "2026-11-25T00:30", 2.5),
+        (other, "2026-11-25", "2026-11-25T22:00", "2026-11-26T00:30", 2.5)]
     run = api.get(f"/api/v1/planning/runs/{decided['capacity_run_id']}", "pmc").json()
     assert (run["kind"], run["status"], run["summary"]["disturbance"]["kind"]) == ("repair", "proposed", "capacity")
     accepted = api.post(f"/api/v1/planning/runs/{run['id']}/accept", "pmc").json()
     assert accepted["status"] == "accepted"
-    assert _open_on(ctx, accepted["origin"], "SMT1", "2026-11-24T22:00", "2026-11-25T00:30")
+    assert _open_on(ctx, accepted["origin"], other, "2026-11-24T22:00", "2026-11-25T00:30")
     # Kept per order, for the record and the figures.
     record = api.get(f"/api/v1/orders/{oid}/record", "pmc")
     assert record.status_code == 200, record.text
     assert record.json()["capacity"]["overtime_hours"] == 5.0
-    assert record.json()["capacity"]["overtime_by_work_center"] == {"SMT1": 5.0}
+    assert record.json()["capacity"]["overtime_by_work_center"] == {other: 5.0}
     pmc, _ = web_session(ctx, "pmc")
-    assert "SMT1 5.0 h" in pmc.get(f"/orders/{oid}/record").text
+    assert f"{other} 5.0 h" in pmc.get(f"/orders/{oid}/record").text
     with ctx.uow() as uow:
         assert [e.action for e in uow.audit.for_entity("capacity_change", decided["capacity"][0]["id"])] == ["add"]
 
@@ -195,3 +196,13 @@ def test_c5_the_order_page_shows_each_lever_with_its_date_and_cost_and_pmc_takes
                  follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/planning/runs/"), r.text
     assert api.get(f"/api/v1/planning/orders/{oid}/capacity", "pmc").json()["split_deliveries"]
+
+
+def test_e4_overtime_on_a_line_that_is_down_stays_closed_while_it_is_down(api, ctx):
+    oid = released(api)
+    ex = _applied_exception(api, oid)
+    r = api.post(f"/api/v1/exceptions/{ex['id']}/approve", "management", json={
+        "measure": "overtime", "work_center": ex["work_center"], "days": ["2026-11-25"], "hours": 2})
+    assert r.status_code == 200, r.text
+    origin = api.get(f"/api/v1/planning/runs/{r.json()['capacity_run_id']}", "pmc").json()["origin"]
+    assert not _open_on(ctx, origin, ex["work_center"], "2026-11-25T22:00", "2026-11-26T00:00")

@@ -41,6 +41,7 @@ class PlantCapacity:
     def __init__(self, uow, origin: datetime):
         self.origin = origin
         self.changes = uow.capacity.in_plan(origin)
+        self.downtimes = uow.floor.downtimes(origin)
 
     def _minute(self, moment: datetime) -> int:
         return int((moment - self.origin).total_seconds() // 60)
@@ -55,11 +56,13 @@ class PlantCapacity:
                     found.setdefault(c.work_center_code, []).append((start, end))
         return {code: tuple(windows) for code, windows in found.items()}
 
-    def resources(self, resources: Iterable[Resource], closed: tuple[Window, ...]) -> tuple[Resource, ...]:
-        """The work centers with their overtime taken out of the calendar's ``closed`` windows;
-        what else keeps a work center closed (a breakdown) stays closed."""
-        overtime = self.overtime()
-        return tuple(Resource(r.id, without(r.unavailable, closed) + without(closed, overtime[r.id]))
+    def resources(self, resources: Iterable[Resource]) -> tuple[Resource, ...]:
+        """The work centers with their overtime windows open, except where a breakdown keeps
+        the work center down."""
+        overtime, down = self.overtime(), {}
+        for d in self.downtimes:
+            down.setdefault(d.work_center_code, []).append((self._minute(d.down_from), self._minute(d.down_until)))
+        return tuple(Resource(r.id, without(r.unavailable, without(overtime[r.id], tuple(down.get(r.id, ())))))
                      if r.id in overtime else r for r in resources)
 
     def applied(self, problem: Problem, started: Collection[str] = ()) -> Problem:

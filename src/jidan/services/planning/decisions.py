@@ -77,7 +77,7 @@ def choose_lever(ctx: Context, actor: Actor, order_id: int, lever: str, work_cen
         if order.status not in PLANNED_STATES:
             raise errors.Conflict("only an approved order's capacity is planned", code="planning.not_plannable")
         if by_hand:
-            chosen = capacity.overtime_lever(uow, ctx, order, work_center, days or [], hours or 3)
+            chosen = capacity.overtime_lever(uow, ctx, order, work_center, days or [], hours or EVENING / 60)
         ids, run_id = add_capacity(uow, ctx, actor, order, [chosen], CapacitySource.WHAT_IF, None,
                                    chosen.get("description") or lever)
         uow.commit()

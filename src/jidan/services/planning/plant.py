@@ -142,7 +142,7 @@ class PlantModel:
         self.closed = closed_windows(self.calendar, origin, ctx.horizon_days, ctx.shifts)
         self.resources = tuple(Resource(code, self.closed) for code in centers)
         self.capacity = PlantCapacity(uow, origin)  # overtime and outside steps decisions added
-        self.resources = self.capacity.resources(self.resources, self.closed)
+        self.resources = self.capacity.resources(self.resources)
         self.shift_minutes = min(end - start for start, end in ctx.shifts)
 
     def problem(self, orders: list[Order], release: dict[int, int] | None = None,
