@@ -79,4 +79,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{special}"
         "\nFor any question please contact our sales {seller}{seller_email}.\n\n"
         "{company} Sales\n{today:%Y-%m-%d}\n"),
+    "appr.approved.capacity_run": ("已按指示记录加班／外协等产能，并试排方案 #{run}，请确认后生效",
+                                   "The capacity instructed is recorded; what-if run #{run} uses it, for you to accept"),
 }

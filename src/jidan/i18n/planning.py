@@ -263,4 +263,29 @@ TEXTS: dict[str, tuple[str, str]] = {
     "planning.msg.slipped_body": ("排产方案 #{run} 已生效：订单 {order} 预计完工由 {old} 改为 {new}（交期 {due}）。",
                                   "Planning run #{run} is in force: order {order} now finishes {new} instead of "
                                   "{old} (due {due})."),
+    # levers and the capacity decisions make (B6, C5, E4): services/planning/capacity
+    "planning.lever.sep": ("、", ", "),
+    "planning.lever.later_date": ("推迟交期至 {date}（比要求晚 {days} 天）", "Promise {date} ({days} days after the due date)"),
+    "planning.lever.overtime": ("{work_center} 加班 {count} 晚（{windows}），共 {hours} 小时",
+                                "Overtime on {work_center}, {count} evenings ({windows}), {hours} h in all"),
+    "planning.lever.capacity": ("调配一台设备或一个班组与 {work_center} 并行，约 {hours} 小时",
+                                "A machine or crew parallel to {work_center}, about {hours} h"),
+    "planning.lever.outside_processing": ("{step}（{work_center}）外协，供应商周期 {days} 天，外协 {hours} 小时",
+                                          "{step} ({work_center}) done outside: supplier lead time {days} days, "
+                                          "{hours} h of work"),
+    "planning.lever.partial_delivery": ("分批交货：第 {line_no} 行先交 {first_quantity} 件（{first_date}），"
+                                        "其余 {rest_quantity} 件 {rest_date}",
+                                        "Split delivery: line {line_no}, {first_quantity} on {first_date}, "
+                                        "the other {rest_quantity} on {rest_date}"),
+    "planning.levers": ("可选方案", "Levers"),
+    "planning.lever.brings": ("可完工", "Done by"),
+    "planning.lever.costs": ("代价", "Cost"),
+    "planning.lever.choose": ("采用并试排", "Use it: what-if run"),
+    "planning.cost.overtime_hours": ("加班工时", "Overtime hours"),
+    "planning.cost.added_hours": ("增加工时", "Hours added"),
+    "planning.cost.outside_hours": ("外协工时", "Hours done outside"),
+    "planning.cost.deliveries": ("交货批次", "Deliveries"),
+    "planning.cost.days_late": ("晚交天数", "Days late"),
+    "planning.err.planning.not_plannable": ("订单尚未批准，其产能不能排入计划", "Only an approved order's capacity is planned"),
+    "planning.err.lever_not_offered": ("该方案当前不可用", "That lever is not offered for this order now"),
 }

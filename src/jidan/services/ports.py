@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from jidan.domain.capacity import CapacityChange
 from jidan.domain.execution import Downtime, Inspection, OrderProgress, ProcessException, Task
 from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, OrderRecord, Receipt, Shipment
 from jidan.domain.approval import (
@@ -313,6 +314,14 @@ class OrderRecordRepository(Protocol):
     def by_order(self, order_id: int) -> OrderRecord | None: ...
 
 
+class CapacityChangeRepository(Protocol):
+    def add(self, **values: Any) -> int: ...
+    def get(self, change_id: int, lock: bool = False) -> CapacityChange | None: ...
+    def for_order(self, order_id: int) -> list[CapacityChange]: ...
+    def in_plan(self, after: datetime) -> list[CapacityChange]: ...
+    def set_run(self, change_ids: list[int], run_id: int) -> None: ...
+
+
 
 class UnitOfWork(Protocol):
     """One transaction and its repositories: ``with ctx.uow() as uow: …; uow.commit()``.
@@ -362,6 +371,7 @@ class UnitOfWork(Protocol):
     incidents: IncidentRepository
     emergency_org: EmergencyOrganisationRepository
     order_records: OrderRecordRepository
+    capacity: CapacityChangeRepository
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, exc_type, exc, tb) -> None: ...

@@ -19,6 +19,7 @@ from starlette.datastructures import FormData
 from jidan.http.errors import status_of
 from jidan.domain import errors
 from jidan.services import planning
+from jidan.services.planning import decisions
 from jidan.services.materials.views import amount
 from jidan.web.forms import FormReader
 from jidan.web.pages import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
@@ -264,4 +265,25 @@ def order_panel(page: UserPage, order_id: RowId):
     """The order page's planning panel (htmx), or the same as a page of its own without script."""
     plan = planning.order_plan(page.ctx, page.actor, order_id)
     fragment = bool(page.request.headers.get("hx-request"))
-    return render(page, "planning/_order_panel.html" if fragment else "planning/order_plan.html", plan=plan)
+    return render(page, "planning/_order_panel.html" if fragment else "planning/order_plan.html", plan=plan,
+                  can_choose=page.actor.role in planning.PLANNERS)
+
+
+@router.post("/planning/orders/{order_id}/levers")
+def choose_lever(page: UserPage, form: Form, order_id: RowId):
+    """pmc takes a lever on the what-if panel: its capacity is recorded and the run that uses it
+    opens for acceptance (C5)."""
+    check_csrf(page, form)
+    lever = FormReader(form).choice("lever", ("overtime", "outside_processing", "partial_delivery"),
+                                    required=True, code="lever_not_offered")
+    try:
+        if lever is None:
+            raise errors.ValidationFailed("choose a lever", fields={"lever": "lever_not_offered"})
+        chosen = decisions.choose_lever(page.ctx, page.actor, order_id, lever)
+    except errors.JidanError as exc:
+        if isinstance(exc, errors.NotFound):
+            raise
+        plan = planning.order_plan(page.ctx, page.actor, order_id)
+        return render(page, "planning/order_plan.html", status_of(exc), plan=plan, can_choose=True,
+                      lever_error=(exc.fields or {}).get("lever") or exc)
+    return redirect(f"/planning/runs/{chosen['run']['id']}" if chosen["run"] else f"/orders/{order_id}")

@@ -16,6 +16,7 @@ from jidan.domain.approval import (
     ChainRecord, ChainStepRecord, ChangeRequestRecord, DelegationRecord, LetterRecord, ReviewRecord, Signature,
 )
 from jidan.domain.audit import GENESIS, AuditEvent, event_hash
+from jidan.domain.capacity import CapacityChange
 from jidan.domain.execution import Downtime, Inspection, OrderProgress, ProcessException, Task
 from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, OrderRecord, Receipt, Shipment
 from jidan.domain.material import DelayRequest, MaterialShortage, MaterialStock, PurchaseOrder, PurchaseRequest
@@ -1025,3 +1026,25 @@ class OrderRecordStore(_RowStore):
 
     table = t.order_records
     record = OrderRecord
+
+
+class CapacityChangeStore(_RecordStore):
+    """Capacity changes decisions made (B6, C5, E4), in the order they were made."""
+
+    table = t.capacity_changes
+    record = CapacityChange
+
+    def for_order(self, order_id: int) -> list[CapacityChange]:
+        c = self.table.c
+        return self._records(select(self.table).where(c.order_id == order_id).order_by(c.id))
+
+    def in_plan(self, after: datetime) -> list[CapacityChange]:
+        """Overtime windows that end after ``after``, and every outside step, that plans use."""
+        c = self.table.c
+        return self._records(select(self.table).where(
+            ((c.kind == "overtime") & (c.ends_at > after)) | (c.kind == "outside_processing")).order_by(c.id))
+
+    def set_run(self, change_ids: list[int], run_id: int) -> None:
+        """The planning run proposed with these changes (written once, when it is made)."""
+        self.session.execute(self.table.update().where(self.table.c.id.in_(change_ids))
+                             .values(planning_run_id=run_id))

@@ -793,3 +793,27 @@ order_records = Table(
     Column("record", JSON, nullable=False),
     Column("created_at", DateTime, nullable=False),
 )
+
+#: Capacity a decision added for an order (B6, C5, E4): overtime on a work center, a step done
+#: outside, or a split delivery; planning reads the first two as capacity.
+capacity_changes = Table(
+    "capacity_changes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(30), nullable=False),  # overtime | outside_processing | partial_delivery
+    Column("order_id", ForeignKey("orders.id"), nullable=False, index=True),
+    Column("source", String(20), nullable=False),  # approval | exception | what_if
+    Column("source_id", Integer),  # the review record, exception or run it comes from
+    Column("reason", String(500), nullable=False),
+    Column("work_center_code", ForeignKey("work_centers.code"), index=True),
+    Column("starts_at", DateTime),
+    Column("ends_at", DateTime),
+    Column("step", String(80)),  # the routing step key ("SO-1/1-10")
+    Column("lead_minutes", Integer),
+    Column("line_no", Integer),
+    Column("first_quantity", Integer),
+    Column("first_date", Date),
+    Column("rest_date", Date),
+    Column("planning_run_id", ForeignKey("planning_runs.id")),
+    Column("created_by", ForeignKey("users.id"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)

@@ -57,6 +57,7 @@ class SqlUnitOfWork:
         self.incidents = r.IncidentStore(s)
         self.emergency_org = r.EmergencyOrganisation(s)
         self.order_records = r.OrderRecordStore(s)
+        self.capacity = r.CapacityChangeStore(s)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -13,6 +13,7 @@ from jidan.api.routing import ApiRoute
 from jidan.api.schemas.execution import GroupLeader, Inspection, OrderInspections, ProcessException, ProductionNotice, Progress, ProgressUpdate, Task, WorkCenter, WorkCenterBoard, WorkGroup
 from jidan.api.schemas import Code, Day, Moment, Seconds, Strict
 from jidan.services.execution import exceptions
+from jidan.services.planning.decisions import MeasureCapacity
 from jidan.services.execution import boards, customer_updates, leaders, reports
 from jidan.services.execution import production_notice as notice
 from jidan.services.execution import progress as order_progress
@@ -123,10 +124,19 @@ class ApplyIn(Strict):
 
 
 class ApproveIn(Strict):
+    """The measure; overtime may name its ``work_center``, ``days`` and ``hours``, outside
+    processing its routing ``step_seq`` and the supplier's ``lead_time_days`` (else they are read
+    from the exception and the plan)."""
+
     measure: MeasureName
     new_date: Day | None = None
     note: Note | None = None
     version: Version | None = None
+    work_center: Code | None = None
+    days: list[Day] = Field(default_factory=list, max_length=31)
+    hours: float | None = Field(None, gt=0, le=8)
+    step_seq: int | None = Field(None, ge=1, le=10_000)
+    lead_time_days: float | None = Field(None, gt=0, le=90)
 
 
 class RejectIn(Strict):
@@ -180,7 +190,9 @@ def apply(exception_id: Id, body: ApplyIn, ctx: CtxDep, actor: ActorDep) -> dict
 
 @router.post("/exceptions/{exception_id}/approve", response_model=ProcessException)
 def approve(exception_id: Id, body: ApproveIn, ctx: CtxDep, actor: ActorDep) -> dict:
-    return exceptions.decide(ctx, actor, exception_id, True, body.measure, body.new_date, body.note, body.version)
+    named = MeasureCapacity(body.work_center, tuple(body.days), body.hours, body.step_seq, body.lead_time_days)
+    return exceptions.decide(ctx, actor, exception_id, True, body.measure, body.new_date, body.note, body.version,
+                             named)
 
 
 @router.post("/exceptions/{exception_id}/reject", response_model=ProcessException)

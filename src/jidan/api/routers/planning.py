@@ -9,10 +9,11 @@ from pydantic import Field
 
 from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.routing import ApiRoute, error_responses
-from jidan.api.schemas.planning import Load, OrderPlan, Promise, Run, RunSummary
-from jidan.api.schemas import Code, Moment, Seconds, Strict
+from jidan.api.schemas.planning import LeverChosen, Load, OrderCapacity, OrderPlan, Promise, Run, RunSummary
+from jidan.api.schemas import Code, Day, Moment, Seconds, Strict
 from jidan.domain import errors
 from jidan.services import planning
+from jidan.services.planning import decisions
 
 router = APIRouter(prefix="/planning", tags=["planning"], route_class=ApiRoute)
 RunId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -107,3 +108,28 @@ def accept(run_id: RunId, ctx: CtxDep, actor: ActorDep, body: AcceptIn | None = 
 @router.get("/load", response_model=Load)
 def load(ctx: CtxDep, actor: ActorDep, days: Annotated[int, Query(ge=1, le=60)] = 10) -> dict:
     return planning.load(ctx, actor, days)
+
+
+class LeverIn(Strict):
+    """pmc takes one of the order's levers (C5): as the promise offers it, or overtime on the
+    ``work_center``, ``days`` and ``hours`` named, or outside processing with ``lead_time_days``."""
+
+    order_id: int = Field(ge=1, le=2**31 - 1)
+    lever: Literal["overtime", "outside_processing", "partial_delivery"]
+    work_center: Code | None = None
+    days: list[Day] = Field(default_factory=list, max_length=31)
+    hours: float | None = Field(None, gt=0, le=8)
+    lead_time_days: float | None = Field(None, gt=0, le=90)
+
+
+@router.post("/levers", status_code=201, response_model=LeverChosen, responses=error_responses(404))
+def choose_lever(body: LeverIn, ctx: CtxDep, actor: ActorDep) -> dict:
+    """Records the capacity the lever names and proposes the run that uses it, for pmc to accept."""
+    return decisions.choose_lever(ctx, actor, body.order_id, body.lever, body.work_center, body.days,
+                                  body.hours, body.lead_time_days)
+
+
+@router.get("/orders/{order_id}/capacity", response_model=OrderCapacity, responses=error_responses(404))
+def order_capacity(order_id: RunId, ctx: CtxDep, actor: ActorDep) -> dict:
+    """Overtime hours and outside work decisions added for the order (M2, M3)."""
+    return decisions.order_capacity(ctx, actor, order_id)

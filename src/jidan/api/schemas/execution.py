@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jidan.api.schemas.planning import RunImpactSlippedItem
+from jidan.api.schemas.planning import CapacityChange, RunImpactSlippedItem
 from jidan.api.schemas.view import View
 
 
@@ -56,6 +56,8 @@ class ProcessException(View):
     new_date: str | None
     actions: list[str] | None
     outbox_id: int | None = None
+    capacity: list[CapacityChange] | None = None
+    capacity_run_id: int | None = None
 
 
 class WorkGroup(View):

@@ -5,6 +5,7 @@ from typing import Any
 
 from jidan.api.schemas.execution import InspectionDefect
 from jidan.api.schemas.orders import OrderView
+from jidan.api.schemas.planning import OrderCapacity
 from jidan.api.schemas.view import View
 
 
@@ -346,6 +347,7 @@ class OrderRecord(View):
     shipment: OrderRecordShipment | None
     documents: list[OrderRecordDocument] | None
     cost_of_urgency: OrderRecordCostOfUrgency | None
+    capacity: OrderCapacity | None = None  # overtime and outside work decisions added (B6, C5)
     feedback: list[OrderRecordFeedback] | None
     deadlines: list[OrderRecordDeadline] | None
     missed_by_department: dict[str, Any] | None

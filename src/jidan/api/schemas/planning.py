@@ -122,10 +122,47 @@ class PromiseWithoutMoving(View):
 
 
 class PromiseLever(View):
+    """A lever as an action in the factory's terms (``action``), with the date it brings and what
+    it costs (overtime or outside hours, days late, deliveries)."""
     lever: str | None = None
     description: str | None = None
     completion: str | None = None
     on_time: bool | None = None
+    action: dict | None = None
+    cost: dict | None = None
+
+
+class CapacityChange(View):
+    """Capacity a decision added: overtime (work center, day, from–to, hours), a step done outside
+    (step, supplier lead time) or a split delivery (line, first quantity and date, rest date)."""
+    id: int
+    kind: str
+    order_id: int
+    source: str
+    source_id: int | None = None
+    reason: str | None = None
+    planning_run_id: int | None = None
+    created_at: str | None = None
+    work_center: str | None = None
+    day: str | None = None
+    start: str | None = None
+    end: str | None = None
+    hours: float | None = None
+    step: str | None = None
+    lead_time_days: float | None = None
+    line_no: int | None = None
+    first_quantity: int | None = None
+    first_date: str | None = None
+    rest_date: str | None = None
+
+
+class OrderCapacity(View):
+    """What decisions added for one order, for its record and the figures."""
+    overtime_hours: float
+    overtime_by_work_center: dict[str, float]
+    outside_steps: list[str]
+    split_deliveries: list[CapacityChange]
+    changes: list[CapacityChange]
 
 
 class OrderPlan(View):
@@ -200,3 +237,9 @@ class RunSummary(View):
     created_at: str | None
     accepted_at: LocalTime | None
     version: int
+
+
+class LeverChosen(View):
+    """The capacity pmc's choice recorded and the what-if run that uses it (none without a plan)."""
+    changes: list[CapacityChange]
+    run: Run | None

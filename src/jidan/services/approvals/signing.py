@@ -15,6 +15,7 @@ from jidan.domain.approval import (
     PHASE_ACTION, PHASE_MEANING, PHASE_OF_STATE, PHASE_ROLES, Meaning, Opinion, Phase, ReviewRecord, Signature, counts,
     open_stage, step_done,
 )
+from jidan.domain.capacity import KIND_OF_LEVER, CapacitySource
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.roles import Role
@@ -29,6 +30,7 @@ from jidan.services.names import urgent_mark
 from jidan.services.notices import notify, timers
 from jidan.services.orders import lifecycle, views
 from jidan.services.permissions import load_order, require_order_access
+from jidan.services.planning.decisions import add_capacity
 
 S = OrderState
 #: The step key of management's decision to take a rejected order anyway (B6).
@@ -128,6 +130,17 @@ def _alternatives(review: ReviewRecord) -> list[dict]:
     return list(((review.feasibility or {}).get("levers")) or [])
 
 
+def _instructed(review: ReviewRecord, levers: tuple[str, ...]) -> list[dict]:
+    """The offered levers management's instruction names, with the action each takes (B6, C5);
+    a lever that adds capacity must be one planning offered, so that its action is known."""
+    offered = {lv.get("lever"): lv for lv in _alternatives(review)}
+    missing = [name for name in levers if name in KIND_OF_LEVER and name not in offered]
+    if missing:
+        raise errors.ValidationFailed("planning offers no such lever for this order",
+                                      fields={"levers": "lever_not_offered"})
+    return [offered[name] for name in levers if name in KIND_OF_LEVER]
+
+
 def _reject(uow, ctx, signer: Actor, order: Order, review: ReviewRecord, decision: Decision) -> None:
     """Back to sales at once, with the reason and the alternatives (B6)."""
     text = ctx.messages.text
@@ -176,6 +189,8 @@ def _approved(uow, ctx, signer: Actor, order: Order, review: ReviewRecord, decis
     if instruction:
         levers = text("ui.appr.sep.list").join(_lever(ctx, lever) for lever in instruction["levers"])
         resources = text("ui.appr.approved.instruction", levers=levers, note=instruction["note"])
+        if instruction.get("planning_run_id"):
+            resources += "\n" + text("ui.appr.approved.capacity_run", run=instruction["planning_run_id"])
     notify.notify(uow, now, kind="approval.approved", order_id=order.id, roles=[Role.PMC], exclude=signer,
                   ctx=ctx, needs_ack=bool(instruction),
                   subject=text("ui.appr.approved.pmc_subject", urgent=urgent_mark(ctx, order), number=order.number,
@@ -204,5 +219,8 @@ def _push_through(uow, ctx, signer: Actor, principal: int | None, order: Order, 
                      decision, method, review_id=review.id)
     order.promised_date = _committed_date(order, sigs, decision)
     lifecycle.transition(uow, ctx, signer, order, "approve", note)
-    instruction = {"levers": list(decision.levers), "note": note, "by": signer.user_id}
+    added, run_id = add_capacity(uow, ctx, signer, order, _instructed(review, decision.levers),
+                                 CapacitySource.APPROVAL, review.id, note)
+    instruction = {"levers": list(decision.levers), "note": note, "by": signer.user_id, "capacity": added,
+                   "planning_run_id": run_id}
     _approved(uow, ctx, signer, order, uow.reviews.get(review.id), decision, "pushed_through", instruction)

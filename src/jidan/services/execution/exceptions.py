@@ -15,12 +15,15 @@ from jidan.domain.execution import (
     EXCEPTION_REPORTERS, ExceptionKind, ExceptionState, Measure, ProcessException, Task, exception_actions,
     exception_step,
 )
+from jidan.domain.capacity import CapacitySource
 from jidan.domain.model import Actor
 from jidan.domain.roles import Role
 from jidan.domain.states import ON_FLOOR
 from jidan.services import audit
 from jidan.services import planning
 from jidan.services.context import Context
+from jidan.services.planning.capacity import order_capacity as order_capacity_of
+from jidan.services.planning.decisions import MeasureCapacity, add_capacity, measure_lever
 from jidan.services.notices.notify import notify, send_email
 from jidan.services.notices.answers import answer
 from jidan.services.permissions import load_order, require_order_access, require_role
@@ -187,9 +190,12 @@ def apply_to_management(ctx: Context, actor: Actor, exception_id: int, applicati
 
 
 def decide(ctx: Context, actor: Actor, exception_id: int, approve: bool, measure: str | None,
-           new_date: date | None, note: str | None, version: int | None = None) -> dict:
+           new_date: date | None, note: str | None, version: int | None = None,
+           named: MeasureCapacity = MeasureCapacity()) -> dict:
     """Management approves a measure (overtime, outside processing, a new date) or refuses, never
-    on their own application; the approved report goes to sales at once (E4)."""
+    on their own application; the approved report goes to sales at once (E4). Overtime and
+    outside processing become capacity (``named``: its work center, days, hours, step, lead
+    time) and a re-plan that uses it, for pmc to accept (B6, C5)."""
     action = "approve" if approve else "reject"
     with ctx.uow() as uow:
         row = _load(uow, actor, exception_id)
@@ -210,6 +216,7 @@ def decide(ctx: Context, actor: Actor, exception_id: int, approve: bool, measure
         if fields:
             raise errors.ValidationFailed("the decision is not complete", fields=fields)
         order = uow.orders.get(row.order_id)
+        lever = measure_lever(uow, ctx, order, row.work_center_code, row.task_id, measure, named) if approve else None
         values = {"decided_by": actor.user_id, "decided_at": now, "decision_note": (note or "").strip() or None}
         if approve:
             values.update(measure=measure, new_date=new_date if measure == Measure.NEW_DATE else None)
@@ -240,8 +247,12 @@ def decide(ctx: Context, actor: Actor, exception_id: int, approve: bool, measure
                    subject=ctx.messages.text("ui.ex.mail.rejected_subject", tag=tag, id=exception_id,
                                              number=order.number),
                    body=note or "")
+        added, run_id = add_capacity(uow, ctx, actor, order, [lever] if lever else [], CapacitySource.EXCEPTION,
+                                     exception_id, note or measure or "")
         uow.commit()
-        return exception_view(uow, row, actor)
+        return exception_view(uow, row, actor) | {
+            "capacity": [c for c in order_capacity_of(uow, order.id)["changes"] if c["id"] in added],
+            "capacity_run_id": run_id}
 
 
 def inform_customer(ctx: Context, actor: Actor, exception_id: int, message: str | None,

@@ -19,6 +19,7 @@ from jidan.services import audit
 from jidan.services.context import Context
 from jidan.services.execution.tasks import due_at
 from jidan.services.permissions import load_order
+from jidan.services.planning.capacity import order_capacity
 from jidan.services.fulfilment.common import iso
 
 
@@ -197,6 +198,7 @@ def build_record(uow, ctx: Context, order: Order) -> dict:
                    "scrap": sum(o["scrap"] or 0 for o in operations)},
         "quality": _quality(uow, order),
         "delays": _delays(uow, order),
+        "capacity": order_capacity(uow, order.id),  # overtime and outside work decisions added (B6, M3)
         "shipment": None if shipment is None else {
             "mode": shipment.transport_mode, "carrier": shipment.carrier,
             "dispatched_at": iso(shipment.dispatched_at), "expected_arrival": iso(shipment.expected_arrival),

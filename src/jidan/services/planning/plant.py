@@ -23,6 +23,7 @@ from jidan.planning.problem import Job, Operation, Problem, Resource
 from jidan.planning.result import Schedule
 from jidan.services.context import Context
 from jidan.services.masterdata.calendar import effective_calendar
+from jidan.services.planning.capacity import PlantCapacity
 from jidan.services.materials.material_plan import job_key, step_key
 from jidan.services.ports import OrderFilter
 
@@ -191,6 +192,8 @@ class PlantModel:
         stood = down_windows(downtimes, origin)
         self.down = frozenset(d.work_center_code for d in downtimes if d.down_from <= self.now < d.down_until)
         self.resources = tuple(Resource(code, self.closed + tuple(stood.get(code, ()))) for code in centers)
+        self.capacity = PlantCapacity(uow, origin)  # overtime and outside steps decisions added
+        self.resources = self.capacity.resources(self.resources)
         self.shift_minutes = min(end - start for start, end in ctx.shifts)
 
     def problem(self, orders: list[Order], release: dict[int, int] | None = None,
@@ -209,7 +212,8 @@ class PlantModel:
         jobs = [j for o in orders
                 for j in order_jobs(o, self.origin, self.groups, self.shift_minutes, release.get(o.id, 0),
                                     releases, floors[o.id])]
-        return Problem(self.resources, tuple(jobs + self.rework_jobs(orders, release, floor_tasks, floors)))
+        return self.capacity.applied(Problem(self.resources, tuple(jobs + self.rework_jobs(
+            orders, release, floor_tasks, floors))), {op for f in floors.values() for op in f.started})
 
     def floor_tasks(self, orders: list[Order]) -> dict[int, list[dict]]:
         """The tasks of the orders on the floor, by order id."""

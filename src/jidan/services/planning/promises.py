@@ -12,8 +12,9 @@ from jidan.planning.promise import LoadedPlan
 from jidan.services.context import Context
 from jidan.services.materials.material_plan import MaterialPlan
 from jidan.services.permissions import load_order, require_role
+from jidan.services.planning.capacity import lever_view, overtime_windows
 from jidan.services.planning.in_force import current_plan, first_starts, plan_of, step_releases
-from jidan.services.planning.plant import PlantModel, order_jobs, plan_minute, plannable, time_at
+from jidan.services.planning.plant import PlantModel, order_jobs, plan_minute, plannable, step_of, time_at
 from jidan.services.planning.runs import insert_lines
 from jidan.services.planning.views import materials_view, slipped_view
 
@@ -51,8 +52,9 @@ def promise(ctx: Context, actor: Actor, order_id: int, time_limit: float = 1.0) 
         inserted = insert_lines(Problem(problem.resources, problem.jobs + tuple(jobs)), current, order, model,
                                  time_limit, running)
         # Insertion was computed above for all lines; the levers add the other ways.
-        levers = [o.to_dict() | {"completion": model.at(o.completion)}
-                  for o in options(problem, current, jobs[0], with_insertion=False)] if len(jobs) == 1 else []
+        levers = [lever_view(ctx, model, o, order, jobs[0])
+                  for o in options(problem, current, jobs[0], with_insertion=False, step_of=step_of,
+                                   overtime_windows=overtime_windows(model))] if len(jobs) == 1 else []
         bottleneck = max((a for p in gap for a in p.assignments), key=lambda a: a.end).resource
         return {
             "order": order.number, "requested_date": order.requested_date.isoformat(),

@@ -73,31 +73,36 @@ def propose_insertion(ctx: Context, actor: Actor, order_id: int, time_limit: flo
     """Inserts an urgent order into the accepted plan, moving others as little as possible (C4)."""
     require_role(actor, PLANNERS)
     with ctx.uow() as uow:
-        accepted = accepted_run(uow)
-        urgent = load_order(uow, actor, order_id)
-        if order_id in accepted.order_ids:
-            raise errors.Conflict("the order is already in the accepted plan", code="planning.already_planned")
-        model = PlantModel(uow, ctx, accepted.origin)
-        orders = plannable(uow, accepted.order_ids)
-        now = plan_minute(ctx.now(), model.origin)
-        plan = plan_of(accepted)
-        materials = MaterialPlan(uow, model, now).explain(orders, first_starts(plan.assignments), last=urgent)
-        floor_tasks = model.floor_tasks(orders + [urgent])
-        running = model.running(floor_tasks)
-        problem = model.problem(orders + [urgent], {urgent.id: now}, step_releases(materials, plan, now, keep=True),
-                                plan, floor_tasks)
-        problem, current = current_plan(accepted, problem, now, skip=jobs_of(urgent, problem), running=running)
-        result = insert_lines(problem, current, urgent, model, time_limit, running)
-        numbers = {o.number: o for o in orders}
-        extra = {"slipped": slipped_view(model, result["impact"], numbers), "moved": len(result["impact"].moved),
-                 "urgent_completion": model.at(result["completion"]),
-                 "earliest_possible": model.at(result["earliest"]),
-                 "material_ready": model.at(max(now, materials[urgent.id].ready_at)),
-                 "based_on": accepted.id}
-        run_id = _store(uow, ctx, actor, "insert", model.origin, result["schedule"],
-                        [o.id for o in orders] + [urgent.id], urgent.id, extra, moved_view(model, result["impact"]))
+        run_id = insertion_run(uow, ctx, actor, order_id, time_limit)
         uow.commit()
         return run_view(uow.planning_runs.get(run_id))
+
+
+def insertion_run(uow, ctx: Context, actor: Actor, order_id: int, time_limit: float) -> int:
+    """Proposes the insertion of the order in the caller's transaction; the run's id."""
+    accepted = accepted_run(uow)
+    urgent = load_order(uow, actor, order_id)
+    if order_id in accepted.order_ids:
+        raise errors.Conflict("the order is already in the accepted plan", code="planning.already_planned")
+    model = PlantModel(uow, ctx, accepted.origin)
+    orders = plannable(uow, accepted.order_ids)
+    now = plan_minute(ctx.now(), model.origin)
+    plan = plan_of(accepted)
+    materials = MaterialPlan(uow, model, now).explain(orders, first_starts(plan.assignments), last=urgent)
+    floor_tasks = model.floor_tasks(orders + [urgent])
+    running = model.running(floor_tasks)
+    problem = model.problem(orders + [urgent], {urgent.id: now}, step_releases(materials, plan, now, keep=True),
+                            plan, floor_tasks)
+    problem, current = current_plan(accepted, problem, now, skip=jobs_of(urgent, problem), running=running)
+    result = insert_lines(problem, current, urgent, model, time_limit, running)
+    numbers = {o.number: o for o in orders}
+    extra = {"slipped": slipped_view(model, result["impact"], numbers), "moved": len(result["impact"].moved),
+             "urgent_completion": model.at(result["completion"]),
+             "earliest_possible": model.at(result["earliest"]),
+             "material_ready": model.at(max(now, materials[urgent.id].ready_at)),
+             "based_on": accepted.id}
+    return _store(uow, ctx, actor, "insert", model.origin, result["schedule"],
+                  [o.id for o in orders] + [urgent.id], urgent.id, extra, moved_view(model, result["impact"]))
 
 
 class Replan:
@@ -256,20 +261,26 @@ def propose_order_changed(ctx: Context, actor: Actor, order_id: int, time_limit:
     """An approved change (订单变更) is re-planned: the order's lines placed again, others moved as needed (H3, C7)."""
     require_role(actor, PLANNERS)
     with ctx.uow() as uow:
-        replan = Replan(uow, ctx)
-        order = load_order(uow, actor, order_id)
-        if order_id not in replan.accepted.order_ids or order.id not in {o.id for o in replan.orders}:
-            raise errors.Conflict("the order is not in the accepted plan", code="planning.not_in_plan")
-        problem = replan.problem(keep=False)
-        own = jobs_of(order, problem)
-        others = Problem(problem.resources, tuple(j for j in problem.jobs if j.id not in own))
-        others, current = current_plan(replan.accepted, others, replan.now, running=replan.running)
-        changed = [OrderChanged(_not_before(problem.job(j), replan.now)) for j in sorted(own)]
-        run_id = replan.run(uow, ctx, actor, others, changed, time_limit,
-                            {"disturbance": {"kind": "order_changed", "order_id": order.id, "order": order.number}},
-                            current=current)
+        run_id = order_changed_run(uow, ctx, actor, order_id, time_limit)
         uow.commit()
         return run_view(uow.planning_runs.get(run_id))
+
+
+def order_changed_run(uow, ctx: Context, actor: Actor, order_id: int, time_limit: float,
+                      disturbance: dict | None = None) -> int:
+    """Proposes placing the order's lines again in the caller's transaction (after a change to
+    the order, or to the capacity it may use); the run's id."""
+    replan = Replan(uow, ctx)
+    order = load_order(uow, actor, order_id)
+    if order_id not in replan.accepted.order_ids or order.id not in {o.id for o in replan.orders}:
+        raise errors.Conflict("the order is not in the accepted plan", code="planning.not_in_plan")
+    problem = replan.problem(keep=False)
+    own = jobs_of(order, problem)
+    others = Problem(problem.resources, tuple(j for j in problem.jobs if j.id not in own))
+    others, current = current_plan(replan.accepted, others, replan.now, running=replan.running)
+    changed = [OrderChanged(_not_before(problem.job(j), replan.now)) for j in sorted(own)]
+    disturbance = disturbance or {"kind": "order_changed", "order_id": order.id, "order": order.number}
+    return replan.run(uow, ctx, actor, others, changed, time_limit, {"disturbance": disturbance}, current=current)
 
 
 def _not_before(job: Job, minute: int) -> Job:
