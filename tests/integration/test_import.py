@@ -56,7 +56,7 @@ def test_a1_one_bad_row_reports_each_bad_row_and_imports_nothing(api):
     body = r.json()
     assert body["code"] == "import.rows_invalid"
     assert body["fields"] == {"rows.3.requested_date": "invalid_date", "rows.3.quantity": "must_be_positive",
-                              "rows.4.customer": "unknown_customer"}
+                              "rows.4.customer": "unknown_customer", "rows.4.product": "unknown_product"}
     assert api.get("/api/v1/orders", "sales").json()["total"] == 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterator
 from datetime import date, datetime
 
 from openpyxl import Workbook, load_workbook
@@ -19,31 +20,70 @@ ALIASES = {"客户": "customer", "客户订单号": "customer_po", "交货日期
            "加急原因": "urgent_reason"}
 
 
-def read_rows(filename: str, content: bytes) -> list[tuple[int, dict]]:
-    """(sheet row number, {column: text}) for every non-empty row; unreadable files raise."""
+#: A workbook may unpack to this many bytes: a sheet of the most rows with long notes fits, a zip
+#: bomb does not (refused before anything is parsed).
+MAX_UNPACKED = 40_000_000
+#: Columns read per row: the sheet's columns and some to spare; cells beyond are not parsed into rows.
+MAX_COLUMNS = 40
+
+
+def _too_many(most_rows: int, seen: str) -> errors.ValidationFailed:
+    return errors.ValidationFailed(f"at most {most_rows} rows per file; this one has {seen}",
+                                   code="import.too_many_rows", fields={"file": "too_many_rows"})
+
+
+def _sheet_rows(content: bytes, most_rows: int, scan: int) -> Iterator[tuple]:
+    """The active sheet's rows, streamed; refused before parsing when the workbook would unpack
+    to more than ``MAX_UNPACKED`` bytes or its sheet declares more than ``scan`` rows."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_UNPACKED:
+        raise errors.ValidationFailed(f"the workbook unpacks to {unpacked} bytes, over {MAX_UNPACKED}",
+                                      code="import.too_large", fields={"file": "too_large"})
+    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        sheet = book.active
+        if (sheet.max_row or 0) > scan:
+            raise _too_many(most_rows, f"{sheet.max_row - 1} rows by its own dimension")
+        yield from sheet.iter_rows(min_row=1, max_row=scan + 1, max_col=MAX_COLUMNS, values_only=True)
+    finally:
+        book.close()
+
+
+def read_rows(filename: str, content: bytes, most_rows: int) -> list[tuple[int, dict]]:
+    """(sheet row number, {column: text}) for every non-empty row, read row by row and stopped at
+    ``most_rows`` + 1 (``import.too_many_rows``); blank rows count towards ten times as many, so a
+    sheet of empty rows is not read to its end either. Unreadable files raise."""
+    scan = 10 * most_rows + 1
     try:
         if filename.lower().endswith(".csv"):
-            table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+            table = csv.reader(io.StringIO(content.decode("utf-8-sig")))
         else:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-            table = [list(r) for r in sheet.iter_rows(values_only=True)]
-    except (UnicodeDecodeError, zipfile.BadZipFile, KeyError, ValueError, OSError, csv.Error) as exc:
+            table = _sheet_rows(content, most_rows, scan)
+        first = next(table, None)
+        if first is None:
+            raise errors.ValidationFailed("the file is empty", code="import.empty", fields={"file": "empty"})
+        header = [ALIASES.get(str(h).strip(), str(h).strip().lower()) if h is not None else "" for h in first]
+        missing = [c for c in REQUIRED if c not in header]
+        if missing:
+            raise errors.ValidationFailed("required columns are missing: " + ", ".join(missing),
+                                          code="import.missing_columns",
+                                          fields={f"columns.{c}": "missing" for c in missing})
+        rows = []
+        for number, values in enumerate(table, start=2):
+            if number > scan:
+                raise _too_many(most_rows, f"more than {scan} rows, blank ones included")
+            if all(v is None or str(v).strip() == "" for v in values):
+                continue
+            if len(rows) == most_rows:
+                raise _too_many(most_rows, "more")
+            rows.append((number, {h: _text(v) for h, v in zip(header, values) if h in COLUMNS}))
+        return rows
+    except errors.JidanError:
+        raise
+    except Exception as exc:  # a file from outside can fail the parsers in any way: each is unreadable
         raise errors.ValidationFailed(f"the file cannot be read as .xlsx or .csv: {exc}",
                                       code="import.unreadable", fields={"file": "unreadable"}) from exc
-    if not table:
-        raise errors.ValidationFailed("the file is empty", code="import.empty", fields={"file": "empty"})
-    header = [ALIASES.get(str(h).strip(), str(h).strip().lower()) if h is not None else "" for h in table[0]]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise errors.ValidationFailed("required columns are missing: " + ", ".join(missing),
-                                      code="import.missing_columns",
-                                      fields={f"columns.{c}": "missing" for c in missing})
-    rows = []
-    for number, values in enumerate(table[1:], start=2):
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
-        rows.append((number, {h: _text(v) for h, v in zip(header, values) if h in COLUMNS}))
-    return rows
 
 
 def _text(value) -> str:
@@ -80,8 +120,8 @@ def write_rows(rows: list[dict], columns: tuple[str, ...], urgent_key: str | Non
 class ExcelSheets:
     """The ``Spreadsheets`` port over openpyxl and csv."""
 
-    def read_orders(self, filename: str, content: bytes) -> list[tuple[int, dict]]:
-        return read_rows(filename, content)
+    def read_orders(self, filename: str, content: bytes, most_rows: int) -> list[tuple[int, dict]]:
+        return read_rows(filename, content, most_rows)
 
     def write(self, rows: list[dict], columns: tuple[str, ...], urgent_key: str | None = None) -> bytes:
         return write_rows(rows, columns, urgent_key)
