@@ -52,6 +52,7 @@ ONE_LINE = AfterValidator(lambda value: plain_text(value, one_line=True))
 Line = Annotated[str, ONE_LINE]
 
 
-def line_query(max_length: int):
-    """A one-line text in the query string (a search, a code), its rule stated in the document."""
-    return Query(max_length=max_length, json_schema_extra={"pattern": text_pattern(one_line=True)})
+def line_param(param, **limits):
+    """A one-line text parameter (``param``: fastapi's ``Query`` or ``Form``) with ``limits``
+    (``max_length`` …), its rule stated in the document; the parameter's type is ``Line``."""
+    return param(**limits, json_schema_extra={"pattern": text_pattern(one_line=True)})

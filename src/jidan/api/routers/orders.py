@@ -14,7 +14,7 @@ from jidan.api.schemas import ActionIn, LineIn, OrderEditIn, OrderIn, OwnerIn
 from jidan.domain import errors
 from jidan.domain.states import ACTIONS, OrderState
 from jidan.domain.text import CODE_MAX
-from jidan.http.fields import Id, Line, Offset, line_query
+from jidan.http.fields import Id, Line, Offset, line_param
 from jidan.services.orders import importing
 from jidan.services.orders import intake, lifecycle, views
 from jidan.services.orders.intake import NewLine, NewOrder, OrderEdit
