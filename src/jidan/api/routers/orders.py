@@ -34,10 +34,11 @@ def new_order(body: OrderIn) -> NewOrder:
 @router.get("", response_model=OrderPage)
 def list_orders(ctx: CtxDep, actor: ActorDep,
                 status: Annotated[OrderState | None, Query()] = None,
-                urgent: bool | None = None, customer: str | None = None,
-                q: Annotated[str | None, Query(max_length=60)] = None,
+                urgent: bool | None = None,
+                customer: Annotated[Line | None, line_param(Query, max_length=CODE_MAX)] = None,
+                q: Annotated[Line | None, line_param(Query, max_length=60)] = None,
                 limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                offset: Annotated[int, Query(ge=0)] = 0) -> dict:
+                offset: Offset = 0) -> dict:
     f = OrderFilter(status.value if status else None, urgent, customer, q, limit, offset)
     return views.list_orders(ctx, actor, f)
 
