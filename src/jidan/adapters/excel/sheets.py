@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -20,9 +21,11 @@ ALIASES = {"客户": "customer", "客户订单号": "customer_po", "交货日期
            "加急原因": "urgent_reason"}
 
 
-#: A workbook may unpack to this many bytes: a sheet of the most rows with long notes fits, a zip
-#: bomb does not (refused before anything is parsed).
-MAX_UNPACKED = 40_000_000
+#: What a workbook may unpack to, refused before anything is parsed (a zip bomb): its worksheets
+#: are read row by row and stop at the row limit, so each may be larger than the parts read whole
+#: (shared strings, styles), yet not so large that one row of it could fill the memory.
+MAX_UNPACKED = 20_000_000
+MAX_SHEET_UNPACKED = 100_000_000
 #: Columns read per row: the sheet's columns and some to spare; cells beyond are not parsed into rows.
 MAX_COLUMNS = 40
 
@@ -32,29 +35,46 @@ def _too_many(most_rows: int, seen: str) -> errors.ValidationFailed:
                                    code="import.too_many_rows", fields={"file": "too_many_rows"})
 
 
+#: A row element of a worksheet's XML (``<row …>``, ``<x:row>``), counted before the sheet is parsed.
+ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+
+
+def _rows_in(archive: zipfile.ZipFile, name: str, most: int) -> int:
+    """The row elements of a worksheet part, counted as it unpacks; stops past ``most``."""
+    seen, tail = 0, b""
+    with archive.open(name) as part:
+        while seen <= most and (chunk := part.read(1 << 16)):
+            # a row tag cut between two chunks is found in the tail joined to the next chunk
+            seen += len(ROW_TAG.findall(tail + chunk)) - len(ROW_TAG.findall(tail))
+            tail = chunk[-64:]
+    return seen
+
+
 def _sheet_rows(content: bytes, most_rows: int, scan: int) -> Iterator[tuple]:
-    """The active sheet's rows, streamed; refused before parsing when the workbook would unpack
-    to more than ``MAX_UNPACKED`` bytes or its sheet declares more than ``scan`` rows."""
+    """The active sheet's rows, streamed. Refused before parsing when the workbook would unpack
+    to too much, or a sheet has more than ``scan`` rows: counted from its XML, since a sheet
+    that does not declare its size is read whole by openpyxl just to find it."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-    if unpacked > MAX_UNPACKED:
-        raise errors.ValidationFailed(f"the workbook unpacks to {unpacked} bytes, over {MAX_UNPACKED}",
-                                      code="import.too_large", fields={"file": "too_large"})
+        parts = archive.infolist()
+        sheets = [p for p in parts if p.filename.startswith("xl/worksheets/") and p.filename.endswith(".xml")]
+        rest = sum(p.file_size for p in parts) - sum(p.file_size for p in sheets)
+        if rest > MAX_UNPACKED or max((p.file_size for p in sheets), default=0) > MAX_SHEET_UNPACKED:
+            raise errors.ValidationFailed("the workbook is too large once unpacked", code="import.too_large",
+                                          fields={"file": "too_large"})
+        if any(_rows_in(archive, p.filename, scan) > scan for p in sheets):
+            raise _too_many(most_rows, f"more than {scan - 1} rows")
     book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
-        sheet = book.active
-        if (sheet.max_row or 0) > scan:
-            raise _too_many(most_rows, f"{sheet.max_row - 1} rows by its own dimension")
-        yield from sheet.iter_rows(min_row=1, max_row=scan + 1, max_col=MAX_COLUMNS, values_only=True)
+        yield from book.active.iter_rows(min_row=1, max_row=scan, max_col=MAX_COLUMNS, values_only=True)
     finally:
         book.close()
 
 
 def read_rows(filename: str, content: bytes, most_rows: int) -> list[tuple[int, dict]]:
     """(sheet row number, {column: text}) for every non-empty row, read row by row and stopped at
-    ``most_rows`` + 1 (``import.too_many_rows``); blank rows count towards ten times as many, so a
+    ``most_rows`` + 1 (``import.too_many_rows``); blank rows count towards twice as many, so a
     sheet of empty rows is not read to its end either. Unreadable files raise."""
-    scan = 10 * most_rows + 1
+    scan = 2 * most_rows + 1
     try:
         if filename.lower().endswith(".csv"):
             table = csv.reader(io.StringIO(content.decode("utf-8-sig")))

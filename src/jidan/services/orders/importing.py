@@ -17,7 +17,7 @@ from jidan.domain.model import Actor
 from jidan.domain.order import CHANNELS, line_errors, order_errors
 from jidan.domain.roles import ORDER_ENTRY
 from jidan.services.context import Context
-from jidan.services.orders.intake import NewLine, NewOrder, enter_order
+from jidan.services.orders.intake import NewLine, NewOrder, enter_order, requested_date_error
 from jidan.services.orders.views import list_orders
 from jidan.services.permissions import require_role
 
@@ -33,12 +33,12 @@ def _integer(text: str) -> int:
 
 def _number(text: str) -> Decimal:
     """A plain decimal in ASCII digits (no exponent, no ``NaN``, no fullwidth digits)."""
-    if not re.fullmatch(r"[+-]?([0-9]{1,20}(\.[0-9]*)?|\.[0-9]+)", text):
+    if not re.fullmatch(r"[+-]?([0-9]{1,30}(\.[0-9]*)?|\.[0-9]+)", text):
         raise InvalidOperation(text)
     return Decimal(text)
 
 
-def _parse_row(row: dict) -> tuple[dict, dict]:
+def _parse_row(ctx: Context, row: dict) -> tuple[dict, dict]:
     """Typed values and field errors of one sheet row; the order rules themselves are the
     intake's (``enter_order``), the same for the API, the form and the import."""
     bad, value = {}, {}
@@ -48,6 +48,8 @@ def _parse_row(row: dict) -> tuple[dict, dict]:
             bad[name] = "required"
     try:
         value["requested_date"] = date.fromisoformat(row.get("requested_date", ""))
+        if date_error := requested_date_error(ctx, value["requested_date"]):
+            bad["requested_date"] = date_error
     except ValueError:
         bad["requested_date"] = "invalid_date"
     try:
@@ -71,11 +73,11 @@ def _parse_row(row: dict) -> tuple[dict, dict]:
     return value, rules | bad
 
 
-def _orders_from_rows(rows: list[tuple[int, dict]]) -> tuple[list[tuple[list[int], NewOrder]], dict]:
+def _orders_from_rows(ctx: Context, rows: list[tuple[int, dict]]) -> tuple[list[tuple[list[int], NewOrder]], dict]:
     groups: dict[tuple[str, str], list[tuple[int, dict]]] = {}
     fields: dict[str, str] = {}
     for number, raw in rows:
-        value, bad = _parse_row(raw)
+        value, bad = _parse_row(ctx, raw)
         fields.update({f"rows.{number}.{k}": v for k, v in bad.items()})
         if not bad:
             groups.setdefault((value["customer"], value["customer_po"]), []).append((number, value))
@@ -94,7 +96,7 @@ def import_orders(ctx: Context, actor: Actor, filename: str, content: bytes,
     """Imports every order of the sheet in one transaction, or none of them."""
     require_role(actor, ORDER_ENTRY)
     rows = ctx.sheets.read_orders(filename, content, MAX_ROWS)
-    built, fields = _orders_from_rows(rows)
+    built, fields = _orders_from_rows(ctx, rows)
     created = []
     with ctx.uow() as uow:
         for done, (row_numbers, cmd) in enumerate(built, start=1):
