@@ -255,3 +255,19 @@ def test_n1_every_request_body_documents_its_text_rule(api):
                 if kind.get("type") == "string" and not documented:
                     missing.append(f"{name}.{field}")
     assert missing == []
+
+
+def test_a2_an_old_name_with_a_line_break_cannot_fail_its_e_mail_for_good():
+    """A customer's name written before names were checked reaches a subject: the e-mail still
+    goes, its headers on one line (no header injection)."""
+    from datetime import datetime
+
+    from jidan.adapters.notify.smtp import SmtpSender
+    from jidan.domain.delivery import Delivery
+    now = datetime(2026, 11, 24, 9, 0)
+    delivery = Delivery(1, "ev-1\r\n", "email", "buyer@c001.example.com", "incident", "客诉：华东\r\nBcc: x@y\x00",
+                        "正文\r\n第二行", 1, None, None, True, "pending", 0, now, None, None, None, now, None, 1)
+    msg = SmtpSender("localhost", 25, "jidan <noreply@example.com>").message(delivery)
+    assert msg["Subject"] == "客诉：华东 Bcc: x@y" and msg["Bcc"] is None
+    assert "\n" not in msg["X-Jidan-Event"] and "第二行" in msg.get_content()
+    assert msg.as_bytes()
