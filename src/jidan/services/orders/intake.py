@@ -104,14 +104,15 @@ def _most_units(uow, ctx: Context):
     in their working minutes over the planning horizon (``domain.capacity``); read when needed."""
     known: dict = {}
 
-    def most(product) -> int | float:
+    def most(product) -> int:
         if not product.routing:
             return QUANTITY_MAX
         if "minutes" not in known:
             known["centers"] = [w.code for w in uow.plant.work_centers()]
             known["minutes"] = working_minutes(effective_calendar(uow, ctx), ctx.now().date(),
                                                ctx.horizon_days, ctx.shifts)
-        return most_units(product.routing, known["centers"], known["minutes"])
+        bound = most_units(product.routing, known["centers"], known["minutes"])
+        return QUANTITY_MAX if bound is None else bound
     return most
 
 
