@@ -74,6 +74,7 @@ def rules_from(settings: Settings) -> dict:
         feedback_secret=settings.feedback_secret,
         feedback_link_days=settings.feedback_link_days,
         public_url=settings.public_url,
+        max_days_ahead=settings.max_days_ahead,
     )
 
 

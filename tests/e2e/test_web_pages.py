@@ -105,7 +105,8 @@ def test_a2_field_errors_rerender_the_form_with_422_and_write_nothing(demo_ctx):
                                              product=["", "M-CONN-40", ""], quantity=["", "5", ""]))
     assert r.status_code == 422
     errors = dict(re.findall(r'<p class="field-error" id="err-([^"]+)">([^<]+)</p>', r.text))
-    assert errors == {"requested_date": "日期不能早于今天"}  # the service stops at the first rule it breaks
+    # the service names every rule broken at once (issue 21), each beside its row
+    assert errors == {"requested_date": "日期不能早于今天", "lines-1-product": "未知产品（须为成品）"}
     assert _count(sales) == total
 
 

@@ -56,7 +56,7 @@ def test_a1_one_bad_row_reports_each_bad_row_and_imports_nothing(api):
     body = r.json()
     assert body["code"] == "import.rows_invalid"
     assert body["fields"] == {"rows.3.requested_date": "invalid_date", "rows.3.quantity": "must_be_positive",
-                              "rows.4.customer": "unknown_customer"}
+                              "rows.4.customer": "unknown_customer", "rows.4.product": "unknown_product"}
     assert api.get("/api/v1/orders", "sales").json()["total"] == 0
 
 
@@ -90,3 +90,112 @@ def test_a1_cli_import_shows_progress_and_imports(ctx, actors, tmp_path, databas
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     assert "'imported': 1" in result.output
+
+
+# --- a sheet never blocks the server (issue 21) ------------------------------------------------
+
+def bomb(rows: int, dimension: bool = True) -> bytes:
+    """A minimal .xlsx whose sheet has ``rows`` data rows: a few hundred kB that unpack to tens of MB."""
+    import zipfile
+    out = io.BytesIO()
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("[Content_Types].xml", (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument'
+            '.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType='
+            '"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'))
+        z.writestr("_rels/.rels", (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'))
+        z.writestr("xl/workbook.xml", (
+            f'<workbook {ns} xmlns:r="{rel}"><sheets><sheet name="orders" sheetId="1" r:id="rId1"/>'
+            '</sheets></workbook>'))
+        z.writestr("xl/_rels/workbook.xml.rels", (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'))
+        with z.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(f'<worksheet {ns}>'.encode())
+            if dimension:
+                sheet.write(f'<dimension ref="A1:E{rows + 1}"/>'.encode())
+            sheet.write(b"<sheetData><row>" + b"".join(
+                f'<c t="inlineStr"><is><t>{h}</t></is></c>'.encode() for h in HEADER[:5]) + b"</row>")
+            row = b'<row><c t="inlineStr"><is><t>C001</t></is></c><c><v>1</v></c></row>'
+            for _ in range(rows // 10_000):
+                sheet.write(row * 10_000)
+            sheet.write(b"</sheetData></worksheet>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("dimension", [True, False], ids=["declared", "undeclared"])
+def test_a1_a_million_row_sheet_is_refused_at_once_with_little_memory(dimension):
+    """The tester's 0.77 MB sheet of 1,000,000 rows blocked the server 120 s and took 924 MB: the
+    rows are now streamed and reading stops past the limit (or before parsing, when the sheet
+    declares its size)."""
+    import time
+    import tracemalloc
+
+    from jidan.adapters.excel.sheets import read_rows
+    from jidan.domain import errors
+    from jidan.services.orders.importing import MAX_ROWS
+    content = bomb(1_000_000, dimension)
+    assert len(content) < 1_000_000
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(errors.ValidationFailed) as caught:
+        read_rows("orders.xlsx", content, MAX_ROWS)
+    took = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert caught.value.code == "import.too_many_rows"
+    assert took < 2 and peak < 30_000_000, (took, peak)
+
+
+def test_a1_a_sheet_that_unpacks_too_large_is_refused_before_it_is_parsed(api):
+    from jidan.adapters.excel import sheets
+    assert sheets.MAX_SHEET_UNPACKED < 2_000_000 * 60
+    r = upload(api, "orders.xlsx", bomb(2_000_000, dimension=False))
+    assert r.status_code == 422 and r.json()["code"] == "import.too_large"
+
+
+def test_a1_the_import_answers_too_many_rows_through_the_api(api):
+    r = upload(api, "orders.xlsx", bomb(1_000_000))
+    assert (r.status_code, r.json()["code"], r.json()["fields"]) == (422, "import.too_many_rows",
+                                                                     {"file": "too_many_rows"})
+    csv_rows = "customer,customer_po,requested_date,product,quantity\n" + "C001,P,2026-12-01,SCB-200,1\n" * 5001
+    r = upload(api, "orders.csv", csv_rows.encode())
+    assert r.json()["code"] == "import.too_many_rows"
+
+
+def test_a1_an_import_being_read_does_not_hold_up_other_requests(ctx, actors):
+    """The import runs in a worker thread: /health answers while a sheet is being read."""
+    import asyncio
+    import time
+
+    import httpx
+
+    from jidan.http.app import create_app
+    from tests.support import PASSWORD
+    app = create_app(ctx)
+    finished = {}
+
+    async def run():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            token = (await client.post("/api/v1/auth/token", data={"username": "sales", "password": PASSWORD})).json()
+            headers = {"Authorization": f"Bearer {token['access_token']}"}
+
+            async def importing():
+                await client.post("/api/v1/orders/import", headers=headers,
+                                  files={"file": ("orders.xlsx", bomb(1_000_000, dimension=False))})
+                finished["import"] = time.perf_counter()
+
+            async def health():
+                await asyncio.sleep(0.01)
+                assert (await client.get("/health")).status_code in (200, 503)
+                finished["health"] = time.perf_counter()
+            await asyncio.gather(importing(), health())
+    asyncio.run(run())
+    assert finished["health"] < finished["import"]

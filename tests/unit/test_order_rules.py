@@ -227,3 +227,55 @@ def test_g3_without_facts_the_order_checks_only_its_own_rules():
     with pytest.raises(errors.InvalidTransition):
         order.check("ship", logistics, facts=OrderFacts())
     assert order.allowed_actions(logistics) == []
+
+
+# ---------------------------------------------------------------- one set of rules (A2, issue 21)
+
+def test_a2_the_order_rules_name_every_bad_field_at_once(ctx, uow):
+    from datetime import timedelta
+    far = ctx.now().date() + timedelta(days=ctx.max_days_ahead + 1)
+    with pytest.raises(errors.ValidationFailed) as caught:
+        enter(ctx, uow, po="P\r\n" + "x" * 10, due=far, special_requirements="a\x00b",
+              lines=(NewLine("SCB\x00", 1), NewLine("SCB-200", 10**12, Decimal("0.001")),
+                     NewLine("SCB-200", 1, Decimal("1E+20"))))
+    assert caught.value.fields == {
+        "customer_po": "control_characters", "special_requirements": "control_characters",
+        "requested_date": "too_far_ahead", "lines.0.product": "unknown_product",
+        "lines.1.quantity": "too_large", "lines.1.unit_price": "too_many_decimals",
+        "lines.2.unit_price": "too_large"}
+    assert uow.orders.rows == {} and uow.audit.events == []
+
+
+def test_a2_texts_keep_line_breaks_only_where_they_are_free_text():
+    from jidan.domain.order import line_errors, order_errors
+    assert order_errors("C001", "PO-1", "第一行\r\n第二行\t完", None) == {}
+    assert order_errors("C 1", "PO\t1", None, "x" * 501) == {
+        "customer": "unknown_customer", "customer_po": "control_characters", "urgent_reason": "too_long"}
+    assert line_errors("SCB-200", 3, Decimal("12.50")) == {}
+    assert line_errors("SCB-200", 0, Decimal("-1")) == {"quantity": "must_be_positive",
+                                                        "unit_price": "must_not_be_negative"}
+    assert line_errors("SCB-200", 1, Decimal("1.000")) == {}
+
+
+class Step:
+    def __init__(self, center: str, setup: int, per_unit: str):
+        self.work_center_code, self.setup_minutes, self.minutes_per_unit = center, setup, Decimal(per_unit)
+
+
+@given(st.integers(1, 4), st.integers(0, 500), st.integers(1, 100_000))
+def test_a2_the_plant_makes_what_its_centres_of_each_kind_hold_in_the_horizon(smt_centres, setup, minutes):
+    from jidan.domain.horizon import most_units
+    centres = [f"SMT{i}" for i in range(1, smt_centres + 1)] + ["ASM1"]
+    routing = [Step("SMT2", setup, "0.5"), Step("SMT1", 0, "0.25"), Step("ASM1", 0, "2")]
+    most = most_units(routing, centres, minutes)
+    assert most == max(0, min((smt_centres * minutes - setup) * 4 // 3, minutes // 2))
+    assert most_units([], centres, minutes) is None
+
+
+def test_a2_working_minutes_count_the_shifts_of_working_days_only():
+    from jidan.domain.calendar import WorkCalendar
+    from jidan.domain.horizon import working_minutes
+    holiday = date(2026, 11, 25)
+    calendar = WorkCalendar(holidays=frozenset({holiday}))
+    # Tue 24 … Mon 30 November 2026: Tue, Thu, Fri, Mon work (Wed a holiday, the weekend rests)
+    assert working_minutes(calendar, date(2026, 11, 24), 7, ((480, 720), (780, 1020))) == 4 * 480

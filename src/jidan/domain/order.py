@@ -9,11 +9,51 @@ from typing import Callable
 from jidan.domain import errors
 from jidan.domain.model import Actor
 from jidan.domain.states import PREVIOUS, TRANSITIONS, OrderState, Transition, leaving
+from jidan.domain.text import is_code, text_error
 from jidan.domain.urgency import PRIORITY_RANK
 
 
 #: How an order reached us (A1).
 CHANNELS = frozenset({"phone", "online", "email", "fax", "visit", "edi", "import"})
+
+# What an order may hold (A2). Every way in checks these (``order_errors`` and ``line_errors``,
+# called by the intake for the API, the form and the import); the API's schema states the same.
+CUSTOMER_PO_MAX = 60
+SPECIAL_REQUIREMENTS_MAX = 2000
+URGENT_REASON_MAX = 500
+LINES_MAX = 200
+QUANTITY_MAX = 10_000_000
+#: Unit prices: at most this many digits, of which this many after the point (below 10^12).
+PRICE_DIGITS, PRICE_PLACES = 14, 2
+PRICE_LIMIT = Decimal(10) ** (PRICE_DIGITS - PRICE_PLACES)
+
+
+def note_errors(special_requirements: str | None, urgent_reason: str | None) -> dict[str, str]:
+    """Field error codes of an order's free text."""
+    found = {"special_requirements": text_error(special_requirements, SPECIAL_REQUIREMENTS_MAX),
+             "urgent_reason": text_error(urgent_reason, URGENT_REASON_MAX)}
+    return {name: code for name, code in found.items() if code}
+
+
+def order_errors(customer: str, customer_po: str, special_requirements: str | None,
+                 urgent_reason: str | None) -> dict[str, str]:
+    """Field error codes of an order's own fields, before anything is looked up."""
+    found = {"customer": None if is_code(customer) else "unknown_customer",
+             "customer_po": text_error(customer_po, CUSTOMER_PO_MAX, required=True, one_line=True)}
+    return {name: code for name, code in found.items() if code} | note_errors(special_requirements, urgent_reason)
+
+
+def line_errors(product: str, quantity: int, unit_price: Decimal | None) -> dict[str, str]:
+    """Field error codes of one order line, before its product is looked up."""
+    found = {"product": None if is_code(product) else "unknown_product",
+             "quantity": "must_be_positive" if quantity <= 0 else "too_large" if quantity > QUANTITY_MAX else None}
+    if unit_price is not None:
+        found["unit_price"] = (
+            "invalid_number" if not unit_price.is_finite() else
+            "must_not_be_negative" if unit_price < 0 else
+            "too_large" if unit_price >= PRICE_LIMIT else
+            "too_many_decimals" if unit_price.normalize().as_tuple().exponent < -PRICE_PLACES else None)
+    return {name: code for name, code in found.items() if code}
 
 
 @dataclass(frozen=True)

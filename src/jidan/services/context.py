@@ -42,6 +42,8 @@ class Context:
     #: Working windows of a working day in minutes after midnight (the planner's shifts).
     shifts: tuple[tuple[int, int], ...] = ((480, 720), (780, 1020), (1080, 1320))
     horizon_days: int = 120
+    #: How far ahead an order's requested date may lie, in days (the plant takes no order beyond).
+    max_days_ahead: int = 1826
     #: What the lifecycle asks of the other areas (services/wiring.py); none in a bare Context.
     hooks: Hooks = field(default_factory=Hooks)
 

@@ -36,8 +36,9 @@ ORDER_SHEET_COLUMNS = ("customer", "customer_po", "requested_date", "product", "
 class Spreadsheets(Protocol):
     """Order sheets in and tables out (.xlsx, .csv): adapters/excel implements it."""
 
-    def read_orders(self, filename: str, content: bytes) -> list[tuple[int, dict]]:
-        """(sheet row number, {column: text}) per non-empty row; unreadable files raise."""
+    def read_orders(self, filename: str, content: bytes, most_rows: int) -> list[tuple[int, dict]]:
+        """(sheet row number, {column: text}) per non-empty row, read as a stream that stops past
+        ``most_rows`` (``import.too_many_rows``); unreadable files raise."""
         ...
 
     def write(self, rows: list[dict], columns: tuple[str, ...], urgent_key: str | None = None) -> bytes:

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from starlette.datastructures import FormData
 
 from jidan.domain import errors
+from jidan.domain.text import has_control
 
 #: Money and quantities: at most this much either way, at most two decimal places.
 LIMIT = Decimal("1e12")
@@ -54,10 +55,14 @@ class FormReader:
             self.fail(key, "required")
         return value
 
-    def text(self, key: str, limit: int, *, required: bool = False) -> str:
+    def text(self, key: str, limit: int, *, required: bool = False, one_line: bool = False) -> str:
+        """Text of at most ``limit`` characters, without control characters (``domain.text``;
+        ``one_line``: without line breaks either, as names are)."""
         value = self._present(key, required)
         if len(value) > limit:
             self.fail(key, "too_long")
+        elif has_control(value, one_line=one_line):
+            self.fail(key, "control_characters")
         return value[:limit]
 
     def integer(self, key: str, *, required: bool = False, signed: bool = False, digits: int = 9,
@@ -81,7 +86,7 @@ class FormReader:
             return None
         try:
             number = Decimal(value)
-            if (not number.is_finite() or number.as_tuple().exponent < -places or abs(number) >= below
+            if (not value.isascii() or not number.is_finite() or number.as_tuple().exponent < -places or abs(number) >= below
                     or (low is not None and number < low)):
                 raise InvalidOperation
         except InvalidOperation:

@@ -15,7 +15,10 @@ from jidan.http.errors import status_of
 from jidan.http.fields import Channel
 from jidan.domain import errors
 from jidan.domain.model import Actor
+from jidan.domain.order import (CUSTOMER_PO_MAX, PRICE_LIMIT, PRICE_PLACES, QUANTITY_MAX,
+                                SPECIAL_REQUIREMENTS_MAX, URGENT_REASON_MAX)
 from jidan.domain.roles import ORDER_ENTRY
+from jidan.domain.text import CODE_MAX, has_control
 from jidan.domain.states import ACTIONS, MAIN_PATH, TRANSITIONS, OrderState, taken_via
 from jidan.services.masterdata import catalogue as masterdata
 from jidan.services.orders import intake, lifecycle, views
@@ -45,7 +48,7 @@ def _list_query(request: Request) -> dict:
     page_no = whole_number(params.get("page", ""), 6) or 1
     return {"status": status if status in OrderState._value2member_map_ else "",
             "urgent": params.get("urgent") in ("1", "on", "true"),
-            "q": (params.get("q") or "").strip()[:60],
+            "q": "" if has_control(params.get("q") or "") else (params.get("q") or "").strip()[:60],
             "page": page_no}
 
 
@@ -101,9 +104,9 @@ def parse_lines(rows: list[dict], fields: dict) -> tuple[tuple[NewLine, ...], li
         if not any(row.values()):
             continue
         read = FormReader(row, fields, f"lines.{i}.")
-        product = read.text("product", 30, required=True)
-        quantity = read.integer("quantity", required=True, digits=7)
-        price = read.decimal("unit_price")
+        product = read.text("product", CODE_MAX, required=True)
+        quantity = read.integer("quantity", required=True, digits=len(str(QUANTITY_MAX)))
+        price = read.decimal("unit_price", places=PRICE_PLACES, below=PRICE_LIMIT)
         if product and quantity is not None:
             lines.append(NewLine(product, quantity, price))
             row_of.append(i)
@@ -114,10 +117,12 @@ def parse_lines(rows: list[dict], fields: dict) -> tuple[tuple[NewLine, ...], li
 
 def _parse_order(form: FormData, rows: list[dict]) -> tuple[NewOrder | None, dict, list[int]]:
     read = FormReader(form)
-    customer, customer_po = read.text("customer", 30, required=True), read.text("customer_po", 60, required=True)
+    customer = read.text("customer", CODE_MAX, required=True)
+    customer_po = read.text("customer_po", CUSTOMER_PO_MAX, required=True, one_line=True)
     requested = read.date("requested_date", required=True)
     channel = read.choice("channel", CHANNELS, required=True, code="unknown_channel")
-    special, why_urgent = read.text("special_requirements", 2000), read.text("urgent_reason", 500)
+    special = read.text("special_requirements", SPECIAL_REQUIREMENTS_MAX)
+    why_urgent = read.text("urgent_reason", URGENT_REASON_MAX)
     lines, row_of = parse_lines(rows, read.fields)
     if read.fields:
         return None, read.fields, row_of

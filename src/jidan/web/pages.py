@@ -210,9 +210,10 @@ def login_form(page: AnyPage, next: str | None = None):
 @router.post("/login")
 def login(page: AnyPage, form: Form):
     read = FormReader(form)
-    username, password = read.raw("username"), str(form.get("password", ""))
+    username, password = read.text("username", 50, one_line=True), str(form.get("password", ""))
     target = safe_next(read.raw("next"))
     try:
+        read.check()
         session = auth.login(page.ctx, username, password, kind="web")
     except errors.JidanError as exc:
         return render(page, "login.html", status_of(exc), error=exc, next=target, username=username)

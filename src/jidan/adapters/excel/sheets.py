@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
+from collections.abc import Iterator
 from datetime import date, datetime
 
 from openpyxl import Workbook, load_workbook
@@ -19,31 +21,89 @@ ALIASES = {"客户": "customer", "客户订单号": "customer_po", "交货日期
            "加急原因": "urgent_reason"}
 
 
-def read_rows(filename: str, content: bytes) -> list[tuple[int, dict]]:
-    """(sheet row number, {column: text}) for every non-empty row; unreadable files raise."""
+#: What a workbook may unpack to, refused before anything is parsed (a zip bomb): its worksheets
+#: are read row by row and stop at the row limit, so each may be larger than the parts read whole
+#: (shared strings, styles), yet not so large that one row of it could fill the memory.
+MAX_UNPACKED = 20_000_000
+MAX_SHEET_UNPACKED = 100_000_000
+#: Columns read per row: the sheet's columns and some to spare; cells beyond are not parsed into rows.
+MAX_COLUMNS = 40
+
+
+def _too_many(most_rows: int, seen: str) -> errors.ValidationFailed:
+    return errors.ValidationFailed(f"at most {most_rows} rows per file; this one has {seen}",
+                                   code="import.too_many_rows", fields={"file": "too_many_rows"})
+
+
+#: A row element of a worksheet's XML (``<row …>``, ``<x:row>``), counted before the sheet is parsed.
+ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+
+
+def _rows_in(archive: zipfile.ZipFile, name: str, most: int) -> int:
+    """The row elements of a worksheet part, counted as it unpacks; stops past ``most``."""
+    seen, tail = 0, b""
+    with archive.open(name) as part:
+        while seen <= most and (chunk := part.read(1 << 16)):
+            # a row tag cut between two chunks is found in the tail joined to the next chunk
+            seen += len(ROW_TAG.findall(tail + chunk)) - len(ROW_TAG.findall(tail))
+            tail = chunk[-64:]
+    return seen
+
+
+def _sheet_rows(content: bytes, most_rows: int, scan: int) -> Iterator[tuple]:
+    """The active sheet's rows, streamed. Refused before parsing when the workbook would unpack
+    to too much, or a sheet has more than ``scan`` rows: counted from its XML, since a sheet
+    that does not declare its size is read whole by openpyxl just to find it."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        parts = archive.infolist()
+        sheets = [p for p in parts if p.filename.startswith("xl/worksheets/") and p.filename.endswith(".xml")]
+        rest = sum(p.file_size for p in parts) - sum(p.file_size for p in sheets)
+        if rest > MAX_UNPACKED or max((p.file_size for p in sheets), default=0) > MAX_SHEET_UNPACKED:
+            raise errors.ValidationFailed("the workbook is too large once unpacked", code="import.too_large",
+                                          fields={"file": "too_large"})
+        if any(_rows_in(archive, p.filename, scan) > scan for p in sheets):
+            raise _too_many(most_rows, f"more than {scan - 1} rows")
+    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        yield from book.active.iter_rows(min_row=1, max_row=scan, max_col=MAX_COLUMNS, values_only=True)
+    finally:
+        book.close()
+
+
+def read_rows(filename: str, content: bytes, most_rows: int) -> list[tuple[int, dict]]:
+    """(sheet row number, {column: text}) for every non-empty row, read row by row and stopped at
+    ``most_rows`` + 1 (``import.too_many_rows``); blank rows count towards twice as many, so a
+    sheet of empty rows is not read to its end either. Unreadable files raise."""
+    scan = 2 * most_rows + 1
     try:
         if filename.lower().endswith(".csv"):
-            table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+            table = csv.reader(io.StringIO(content.decode("utf-8-sig")))
         else:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-            table = [list(r) for r in sheet.iter_rows(values_only=True)]
-    except (UnicodeDecodeError, zipfile.BadZipFile, KeyError, ValueError, OSError, csv.Error) as exc:
+            table = _sheet_rows(content, most_rows, scan)
+        first = next(table, None)
+        if first is None:
+            raise errors.ValidationFailed("the file is empty", code="import.empty", fields={"file": "empty"})
+        header = [ALIASES.get(str(h).strip(), str(h).strip().lower()) if h is not None else "" for h in first]
+        missing = [c for c in REQUIRED if c not in header]
+        if missing:
+            raise errors.ValidationFailed("required columns are missing: " + ", ".join(missing),
+                                          code="import.missing_columns",
+                                          fields={f"columns.{c}": "missing" for c in missing})
+        rows = []
+        for number, values in enumerate(table, start=2):
+            if number > scan:
+                raise _too_many(most_rows, f"more than {scan} rows, blank ones included")
+            if all(v is None or str(v).strip() == "" for v in values):
+                continue
+            if len(rows) == most_rows:
+                raise _too_many(most_rows, "more")
+            rows.append((number, {h: _text(v) for h, v in zip(header, values) if h in COLUMNS}))
+        return rows
+    except errors.JidanError:
+        raise
+    except Exception as exc:  # a file from outside can fail the parsers in any way: each is unreadable
         raise errors.ValidationFailed(f"the file cannot be read as .xlsx or .csv: {exc}",
                                       code="import.unreadable", fields={"file": "unreadable"}) from exc
-    if not table:
-        raise errors.ValidationFailed("the file is empty", code="import.empty", fields={"file": "empty"})
-    header = [ALIASES.get(str(h).strip(), str(h).strip().lower()) if h is not None else "" for h in table[0]]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise errors.ValidationFailed("required columns are missing: " + ", ".join(missing),
-                                      code="import.missing_columns",
-                                      fields={f"columns.{c}": "missing" for c in missing})
-    rows = []
-    for number, values in enumerate(table[1:], start=2):
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
-        rows.append((number, {h: _text(v) for h, v in zip(header, values) if h in COLUMNS}))
-    return rows
 
 
 def _text(value) -> str:
@@ -80,8 +140,8 @@ def write_rows(rows: list[dict], columns: tuple[str, ...], urgent_key: str | Non
 class ExcelSheets:
     """The ``Spreadsheets`` port over openpyxl and csv."""
 
-    def read_orders(self, filename: str, content: bytes) -> list[tuple[int, dict]]:
-        return read_rows(filename, content)
+    def read_orders(self, filename: str, content: bytes, most_rows: int) -> list[tuple[int, dict]]:
+        return read_rows(filename, content, most_rows)
 
     def write(self, rows: list[dict], columns: tuple[str, ...], urgent_key: str | None = None) -> bytes:
         return write_rows(rows, columns, urgent_key)

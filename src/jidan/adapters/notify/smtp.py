@@ -6,6 +6,15 @@ from email.message import EmailMessage
 from email.utils import formatdate
 
 from jidan.domain.delivery import Delivery
+from jidan.domain.text import NOT_ONE_LINE
+
+
+def header(value: object) -> str:
+    """A header value on one line: line breaks and other control characters become spaces.
+
+    Names are refused with them today, but a row written before (a customer's name with CR/LF in
+    an incident's subject) would otherwise fail its e-mail on every retry, for good."""
+    return " ".join(NOT_ONE_LINE.sub(" ", str(value)).split())
 
 
 class SmtpSender:
@@ -16,14 +25,14 @@ class SmtpSender:
 
     def message(self, delivery: Delivery) -> EmailMessage:
         msg = EmailMessage()
-        msg["From"] = self.sender
-        msg["To"] = delivery.target
-        msg["Subject"] = delivery.subject
+        msg["From"] = header(self.sender)
+        msg["To"] = header(delivery.target)
+        msg["Subject"] = header(delivery.subject)
         msg["Date"] = formatdate(localtime=True)
         # The same event keeps the same Message-ID on every retry: mail clients drop duplicates.
-        msg["Message-ID"] = f"<{delivery.event_id}.{delivery.id}@jidan>"
-        msg["X-Jidan-Event"] = delivery.event_id
-        msg["X-Jidan-Kind"] = delivery.kind
+        msg["Message-ID"] = header(f"<{delivery.event_id}.{delivery.id}@jidan>")
+        msg["X-Jidan-Event"] = header(delivery.event_id)
+        msg["X-Jidan-Kind"] = header(delivery.kind)
         if delivery.critical:
             msg["X-Priority"] = "1"
         msg.set_content(delivery.body or delivery.subject)

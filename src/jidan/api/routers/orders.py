@@ -13,6 +13,8 @@ from jidan.api.schemas.orders import ImportResult, Order, OrderEvent, OrderPage,
 from jidan.api.schemas import ActionIn, LineIn, OrderEditIn, OrderIn, OwnerIn
 from jidan.domain import errors
 from jidan.domain.states import ACTIONS, OrderState
+from jidan.domain.text import CODE_MAX
+from jidan.http.fields import Id, Line, Offset, line_param
 from jidan.services.orders import importing
 from jidan.services.orders import intake, lifecycle, views
 from jidan.services.orders.intake import NewLine, NewOrder, OrderEdit
@@ -32,10 +34,11 @@ def new_order(body: OrderIn) -> NewOrder:
 @router.get("", response_model=OrderPage)
 def list_orders(ctx: CtxDep, actor: ActorDep,
                 status: Annotated[OrderState | None, Query()] = None,
-                urgent: bool | None = None, customer: str | None = None,
-                q: Annotated[str | None, Query(max_length=60)] = None,
+                urgent: bool | None = None,
+                customer: Annotated[Line | None, line_param(Query, max_length=CODE_MAX)] = None,
+                q: Annotated[Line | None, line_param(Query, max_length=60)] = None,
                 limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                offset: Annotated[int, Query(ge=0)] = 0) -> dict:
+                offset: Offset = 0) -> dict:
     f = OrderFilter(status.value if status else None, urgent, customer, q, limit, offset)
     return views.list_orders(ctx, actor, f)
 
@@ -47,10 +50,10 @@ def create_order(body: OrderIn, ctx: CtxDep, actor: ActorDep,
 
 
 @router.post("/import", response_model=ImportResult)
-async def import_orders(file: UploadFile, ctx: CtxDep, actor: ActorDep) -> dict:
-    """Excel (.xlsx) or CSV; all rows or none (see docs/import.md)."""
-    content = await file.read()
-    return importing.import_orders(ctx, actor, file.filename or "upload", content)
+def import_orders(file: UploadFile, ctx: CtxDep, actor: ActorDep) -> dict:
+    """Excel (.xlsx) or CSV; all rows or none (see docs/import.md). A plain ``def``: FastAPI runs
+    it in a worker thread, so reading the sheet never holds up the event loop (other requests)."""
+    return importing.import_orders(ctx, actor, file.filename or "upload", file.file.read())
 
 
 @router.get("/export.xlsx", response_class=Response, responses=WORKBOOK)
@@ -68,19 +71,19 @@ def import_template(ctx: CtxDep, actor: ActorDep) -> Response:
 
 
 @router.get("/{order_id}", response_model=Order)
-def get_order(order_id: int, ctx: CtxDep, actor: ActorDep) -> dict:
+def get_order(order_id: Id, ctx: CtxDep, actor: ActorDep) -> dict:
     return views.get_order(ctx, actor, order_id)
 
 
 @router.patch("/{order_id}", response_model=Order)
-def edit_order(order_id: int, body: OrderEditIn, ctx: CtxDep, actor: ActorDep) -> dict:
+def edit_order(order_id: Id, body: OrderEditIn, ctx: CtxDep, actor: ActorDep) -> dict:
     edit = OrderEdit(body.version, body.requested_date, body.special_requirements,
                      body.urgent_reason, _lines(body.lines) if body.lines is not None else None)
     return intake.edit_order(ctx, actor, order_id, edit)
 
 
 @router.post("/{order_id}/actions/{action}", response_model=Order)
-def act(order_id: int, action: Annotated[str, Path(json_schema_extra={"enum": list(ACTIONS)})], ctx: CtxDep, actor: ActorDep, body: ActionIn | None = None) -> dict:
+def act(order_id: Id, action: Annotated[str, Path(json_schema_extra={"enum": list(ACTIONS)})], ctx: CtxDep, actor: ActorDep, body: ActionIn | None = None) -> dict:
     if action not in ACTIONS:
         raise errors.ValidationFailed(f"unknown action {action!r}", fields={"action": "unknown_action"})
     body = body or ActionIn()
@@ -88,15 +91,15 @@ def act(order_id: int, action: Annotated[str, Path(json_schema_extra={"enum": li
 
 
 @router.put("/{order_id}/owner", response_model=Order)
-def set_owner(order_id: int, body: OwnerIn, ctx: CtxDep, actor: ActorDep) -> dict:
+def set_owner(order_id: Id, body: OwnerIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return intake.set_owner(ctx, actor, order_id, body.username, body.version)
 
 
 @router.get("/{order_id}/events", response_model=list[OrderEvent])
-def events(order_id: int, ctx: CtxDep, actor: ActorDep) -> list[dict]:
+def events(order_id: Id, ctx: CtxDep, actor: ActorDep) -> list[dict]:
     return views.order_events(ctx, actor, order_id)
 
 
 @router.get("/{order_id}/versions", response_model=list[OrderVersion])
-def versions(order_id: int, ctx: CtxDep, actor: ActorDep) -> list[dict]:
+def versions(order_id: Id, ctx: CtxDep, actor: ActorDep) -> list[dict]:
     return views.order_versions(ctx, actor, order_id)

@@ -9,14 +9,15 @@ from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.routing import ApiRoute, error_responses
 from jidan.api.schemas.users import Me, Token, User
 from jidan.api.schemas import UserIn
+from jidan.http.fields import Line, line_param
 from jidan.services import auth
 
 router = APIRouter(tags=["auth and users"], route_class=ApiRoute)
 
 
 @router.post("/auth/token", response_model=Token, responses=error_responses(401))
-def token(username: Annotated[str, Form(min_length=1, max_length=50)],
-          password: Annotated[str, Form(min_length=1, max_length=200)], ctx: CtxDep) -> dict:
+def token(username: Annotated[Line, line_param(Form, min_length=1, max_length=50)],
+          password: Annotated[Line, line_param(Form, min_length=1, max_length=200)], ctx: CtxDep) -> dict:
     """The OAuth2 password flow (other form fields, such as grant_type, are ignored)."""
     session = auth.login(ctx, username, password, kind="api")
     return {"access_token": session["token"], "token_type": "bearer", "role": session["role"]}

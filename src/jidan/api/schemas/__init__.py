@@ -4,17 +4,20 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, NaiveDatetime, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, NaiveDatetime, WithJsonSchema, field_validator
 
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
-from jidan.http.fields import Channel
+from jidan.domain.order import (CUSTOMER_PO_MAX, LINES_MAX, PRICE_DIGITS, PRICE_PLACES, QUANTITY_MAX,
+                                SPECIAL_REQUIREMENTS_MAX, URGENT_REASON_MAX)
+from jidan.domain.text import CODE_MAX, CODE_PATTERN
+from jidan.http.fields import ONE_LINE, Channel, Line, plain_text, text_pattern
 
-Code = Annotated[str, Field(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9_.\-]+$")]
-Text = Annotated[str, Field(max_length=2000)]
+Code = Annotated[str, Field(min_length=1, max_length=CODE_MAX, pattern=CODE_PATTERN)]
+Text = Annotated[str, Field(max_length=SPECIAL_REQUIREMENTS_MAX)]
 
 
 NUMBER = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
@@ -44,16 +47,28 @@ LocalMoment = Annotated[NaiveDatetime, WithJsonSchema({"type": "string", "patter
 Seconds = Annotated[float, Field(strict=True)]
 
 
+def _metadata(field: FieldInfo) -> list:
+    """A field's metadata, also what is set inside ``Annotated[...] | None``."""
+    found = list(field.metadata)
+    for arg in get_args(field.annotation):
+        for meta in getattr(arg, "__metadata__", ()):
+            found += meta.metadata if isinstance(meta, FieldInfo) else [meta]
+    return found
+
+
+def _types(field: FieldInfo) -> tuple:
+    """The types a field takes (``Annotated[Decimal, …] | None`` → Decimal, NoneType)."""
+    return tuple(get_args(t)[0] if get_origin(t) is Annotated else t
+                 for t in get_args(field.annotation) or (field.annotation,))
+
+
 def _limits(field: FieldInfo) -> dict:
     """``max_digits`` and ``decimal_places`` of a field, also when set inside ``Annotated[...] | None``."""
     found = {}
-    infos = [field] + [m for arg in get_args(field.annotation) for m in getattr(arg, "__metadata__", ())
-                       if isinstance(m, FieldInfo)]
-    for info in infos:
-        for meta in info.metadata:
-            for key in ("max_digits", "decimal_places"):
-                if getattr(meta, key, None) is not None:
-                    found[key] = getattr(meta, key)
+    for meta in _metadata(field):
+        for key in ("max_digits", "decimal_places"):
+            if getattr(meta, key, None) is not None:
+                found[key] = getattr(meta, key)
     return found
 
 
@@ -61,14 +76,17 @@ def _document_limits(schema: dict, model: type[BaseModel]) -> None:
     """State in the document the limits pydantic enforces but does not write down.
 
     A decimal is documented as any number or *any* string: add its digits and places to both
-    forms (the string as a plain decimal: unsigned when it must not be negative, not zero when
-    it must be positive). A required text is stripped of spaces before its length is checked, so
-    it must hold something besides spaces."""
+    forms (the string as a plain decimal in ASCII digits: unsigned when it must not be negative,
+    not zero when it must be positive). A text holds no control characters (a one-line text no
+    line breaks either, ``Strict``); a required one is stripped of spaces before its length is
+    checked, so it must hold something besides spaces."""
     for name, prop in schema.get("properties", {}).items():
         kinds = prop.get("anyOf", [prop])
         for kind in kinds:
-            if kind.get("type") == "string" and kind.get("minLength") and "pattern" not in kind:
-                kind["pattern"] = r"\S"
+            if (kind.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(kind)
+                    and Decimal not in _types(model.model_fields[name])):
+                one_line = any(meta is ONE_LINE for meta in _metadata(model.model_fields[name]))
+                kind["pattern"] = text_pattern(one_line=one_line, filled=bool(kind.get("minLength")))
         number = next((k for k in kinds if k.get("type") == "number"), None)
         text = next((k for k in kinds if k == {"type": "string"}), None)
         limits = _limits(model.model_fields[name])
@@ -80,33 +98,54 @@ def _document_limits(schema: dict, model: type[BaseModel]) -> None:
         if "minimum" not in number and "exclusiveMinimum" not in number:
             number["minimum"] = -number["maximum"]
         below = len(str(int(number["exclusiveMaximum"]))) - 1 if "exclusiveMaximum" in number else whole
-        digits = rf"\d{{0,{min(whole, below) - 1}}}(\.\d{{1,{places}}})?$"
+        digits = rf"[0-9]{{0,{min(whole, below) - 1}}}(\.[0-9]{{1,{places}}})?$"
         if number.get("exclusiveMinimum", -1) >= 0:
             text["pattern"] = "^0*[1-9]" + digits
         elif number.get("minimum", -1) >= 0:
-            text["pattern"] = r"^\d" + digits
+            text["pattern"] = r"^[0-9]" + digits
         else:
-            text["pattern"] = r"^-?\d" + digits
+            text["pattern"] = r"^-?[0-9]" + digits
 
 
 class Strict(BaseModel):
+    """A request body: unknown fields refused, texts stripped, no control characters in any text
+    (``http.fields``; a NUL is refused, never stored), numbers written in ASCII digits."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_document_limits)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _ascii_number(cls, value, info):
+        """Python reads ``１２.５`` as a decimal; the API, the form and the import read ASCII digits."""
+        if isinstance(value, str) and not value.isascii() and Decimal in _types(cls.model_fields[info.field_name]):
+            raise PydanticCustomError("decimal_parsing", "Input should be a valid decimal")
+        return value
+
+    @field_validator("*")
+    @classmethod
+    def _plain_text(cls, value):
+        return plain_text(value)
 
 
 class LineIn(Strict):
+    """An order line within ``domain.order``'s limits (the same for the form and the import); the
+    plant's capacity bounds the quantity further (``order.quantity_beyond_capacity``)."""
     product: Code
-    quantity: int = Field(gt=0, le=10_000_000)
-    unit_price: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    quantity: int = Field(gt=0, le=QUANTITY_MAX)
+    unit_price: Decimal | None = Field(None, ge=0, max_digits=PRICE_DIGITS, decimal_places=PRICE_PLACES)
+
+
+UrgentReason = Annotated[str, Field(max_length=URGENT_REASON_MAX)]
 
 
 class OrderIn(Strict):
     customer: Code
-    customer_po: str = Field(min_length=1, max_length=60)
+    customer_po: Line = Field(min_length=1, max_length=CUSTOMER_PO_MAX)
     requested_date: Day
-    lines: list[LineIn] = Field(min_length=1, max_length=200)
+    lines: list[LineIn] = Field(min_length=1, max_length=LINES_MAX)
     channel: Channel = "phone"
     special_requirements: Text | None = None
-    urgent_reason: Annotated[str, Field(max_length=500)] | None = None
+    urgent_reason: UrgentReason | None = None
     draft: bool = False
 
 
@@ -114,8 +153,8 @@ class OrderEditIn(Strict):
     version: int = Field(ge=1)
     requested_date: Day | None = None
     special_requirements: Text | None = None
-    urgent_reason: Annotated[str, Field(max_length=500)] | None = None
-    lines: list[LineIn] | None = Field(None, min_length=1, max_length=200)
+    urgent_reason: UrgentReason | None = None
+    lines: list[LineIn] | None = Field(None, min_length=1, max_length=LINES_MAX)
 
 
 class ActionIn(Strict):
@@ -130,16 +169,16 @@ class OwnerIn(Strict):
 
 class CustomerIn(Strict):
     code: Code
-    name: str = Field(min_length=1, max_length=200)
+    name: Line = Field(min_length=1, max_length=200)
     priority_class: Literal["key", "normal"] = "normal"
-    email: str | None = Field(None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")
-    contact: str | None = Field(None, max_length=100)
+    email: str | None = Field(None, max_length=200, pattern=r"^[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f]+$")
+    contact: Line | None = Field(None, max_length=100)
 
 
 class RoutingStepIn(Strict):
     seq: int = Field(ge=1, le=9999)
     work_center: Code
-    name: str = Field(min_length=1, max_length=100)
+    name: Line = Field(min_length=1, max_length=100)
     minutes_per_unit: Decimal = Field(gt=0, max_digits=10, decimal_places=3)
     setup_minutes: int = Field(0, ge=0, le=100_000)
     inspection: bool = False
@@ -153,21 +192,21 @@ class BomIn(Strict):
 
 class ProductIn(Strict):
     code: Code
-    name: str = Field(min_length=1, max_length=200)
+    name: Line = Field(min_length=1, max_length=200)
     unit_price: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
     standard_lead_days: int = Field(ge=1, le=365)
     kind: Literal["finished", "material"] = "finished"
-    unit: str = Field("pcs", min_length=1, max_length=10)
+    unit: Line = Field("pcs", min_length=1, max_length=10)
     routing: list[RoutingStepIn] = Field(default_factory=list, max_length=100)
     bom: list[BomIn] = Field(default_factory=list, max_length=200)
 
 
 class UserIn(Strict):
     username: str = Field(min_length=1, max_length=50, pattern=r"^[a-z0-9_.\-]+$")
-    display_name: str = Field("", max_length=100)
+    display_name: Line = Field("", max_length=100)
     role: str
     password: str = Field(min_length=4, max_length=200)
-    email: str | None = Field(None, max_length=200)
+    email: Line | None = Field(None, max_length=200)
 
 
 class CalendarDayIn(Strict):

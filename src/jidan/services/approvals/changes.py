@@ -94,14 +94,14 @@ def request_change(ctx: Context, actor: Actor, order_id: int, change: ChangeInpu
         previous = _content(order)
         proposed = dict(previous)
         if change.requested_date is not None:
-            if change.requested_date < ctx.now().date():
-                raise errors.ValidationFailed("the requested date is in the past",
-                                              fields={"requested_date": "in_past"})
+            if date_error := intake.requested_date_error(ctx, change.requested_date):
+                raise errors.ValidationFailed("the requested date is not valid",
+                                              fields={"requested_date": date_error})
             proposed["requested_date"] = change.requested_date.isoformat()
         if change.lines is not None:
             proposed["lines"] = [{"product": ln.product.code, "product_name": ln.product.name,
                                   "quantity": ln.quantity, "unit_price": f"{ln.unit_price:.2f}"}
-                                 for ln in intake.build_lines(uow, change.lines)]
+                                 for ln in intake.build_lines(uow, ctx, change.lines)]
         if change.special_requirements is not None:
             proposed["special_requirements"] = change.special_requirements.strip() or None
         kinds = change_kinds(_as_content(previous), _as_content(proposed))

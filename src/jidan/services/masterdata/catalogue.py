@@ -8,11 +8,14 @@ from typing import NamedTuple
 from jidan.domain import errors
 from jidan.domain.model import Actor, BomItem, Customer, Product, RoutingStep
 from jidan.domain.roles import ALL_ROLES, MASTER_DATA, Role
+from jidan.domain.text import is_code, text_error
 from jidan.services import audit
 from jidan.services.context import Context
 from jidan.services.permissions import require_role
 
 READERS = ALL_ROLES - {Role.SUPPLIER, Role.STORE}
+#: The longest names the master data holds (the API's schema states the same).
+NAME_MAX, CONTACT_MAX, STEP_NAME_MAX, UNIT_MAX = 200, 100, 100, 10
 
 
 def customer_view(c: Customer) -> dict:
@@ -72,6 +75,24 @@ class NewProduct:
     bom: tuple[NewBomItem | tuple[str, Decimal], ...] = ()
 
 
+def _customer_errors(cmd: NewCustomer) -> dict[str, str]:
+    """Names are one line (a line break in one breaks every e-mail it is written into, issue 21)."""
+    found = {"code": None if is_code(cmd.code) else "invalid_code",
+             "name": text_error(cmd.name, NAME_MAX, required=True, one_line=True),
+             "email": text_error(cmd.email, NAME_MAX, one_line=True),
+             "contact": text_error(cmd.contact, CONTACT_MAX, one_line=True)}
+    return {name: code for name, code in found.items() if code}
+
+
+def _product_errors(cmd: NewProduct) -> dict[str, str]:
+    found = {"code": None if is_code(cmd.code) else "invalid_code",
+             "name": text_error(cmd.name, NAME_MAX, required=True, one_line=True),
+             "unit": text_error(cmd.unit, UNIT_MAX, required=True, one_line=True)}
+    found |= {f"routing.{i}.name": text_error(s.name, STEP_NAME_MAX, required=True, one_line=True)
+              for i, s in enumerate(cmd.routing)}
+    return {name: code for name, code in found.items() if code}
+
+
 def list_customers(ctx: Context, actor: Actor) -> list[dict]:
     require_role(actor, READERS)
     with ctx.uow() as uow:
@@ -81,6 +102,8 @@ def list_customers(ctx: Context, actor: Actor) -> list[dict]:
 def create_customer(ctx: Context, actor: Actor | None, cmd: NewCustomer) -> dict:
     if actor is not None:
         require_role(actor, MASTER_DATA)
+    if fields := _customer_errors(cmd):
+        raise errors.ValidationFailed("the customer is not valid", fields=fields)
     with ctx.uow() as uow:
         if uow.customers.by_code(cmd.code):
             raise errors.Duplicate(f"customer {cmd.code} exists", code="customer.duplicate",
@@ -114,15 +137,15 @@ def create_product(ctx: Context, actor: Actor | None, cmd: NewProduct) -> dict:
     if actor is not None:
         require_role(actor, MASTER_DATA)
     with ctx.uow() as uow:
-        if uow.products.by_code(cmd.code):
+        fields = _product_errors(cmd)
+        if "code" not in fields and uow.products.by_code(cmd.code):
             raise errors.Duplicate(f"product {cmd.code} exists", code="product.duplicate",
                                    fields={"code": "duplicate"})
-        fields = {}
         for i, step in enumerate(cmd.routing):
-            if uow.plant.work_center(step.work_center) is None:
+            if not is_code(step.work_center) or uow.plant.work_center(step.work_center) is None:
                 fields[f"routing.{i}.work_center"] = "unknown_work_center"
         bom = [NewBomItem(*b) for b in cmd.bom]
-        components = uow.products.by_codes({b.component for b in bom})
+        components = uow.products.by_codes({b.component for b in bom if is_code(b.component)})
         steps = {s.seq for s in cmd.routing}
         for i, item in enumerate(bom):
             if item.component not in components:

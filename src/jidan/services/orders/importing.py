@@ -6,6 +6,7 @@ and sends it again; a half-imported sheet would leave them guessing which orders
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -13,18 +14,33 @@ from decimal import Decimal, InvalidOperation
 from jidan.services.ports import ORDER_SHEET_COLUMNS as COLUMNS, OrderFilter
 from jidan.domain import errors
 from jidan.domain.model import Actor
-from jidan.domain.order import CHANNELS
+from jidan.domain.order import CHANNELS, line_errors, order_errors
 from jidan.domain.roles import ORDER_ENTRY
 from jidan.services.context import Context
-from jidan.services.orders.intake import NewLine, NewOrder, enter_order
+from jidan.services.orders.intake import NewLine, NewOrder, enter_order, requested_date_error
 from jidan.services.orders.views import list_orders
 from jidan.services.permissions import require_role
 
 MAX_ROWS = 5000
 
 
-def _parse_row(row: dict) -> tuple[dict, dict]:
-    """Typed values and field errors of one sheet row."""
+def _integer(text: str) -> int:
+    """A whole number written in ASCII digits, as the API and the form read one (not ``１２``)."""
+    if not re.fullmatch(r"[+-]?[0-9]{1,15}", text):
+        raise ValueError(text)
+    return int(text)
+
+
+def _number(text: str) -> Decimal:
+    """A plain decimal in ASCII digits (no exponent, no ``NaN``, no fullwidth digits)."""
+    if not re.fullmatch(r"[+-]?([0-9]{1,30}(\.[0-9]*)?|\.[0-9]+)", text):
+        raise InvalidOperation(text)
+    return Decimal(text)
+
+
+def _parse_row(ctx: Context, row: dict) -> tuple[dict, dict]:
+    """Typed values and field errors of one sheet row; the order rules themselves are the
+    intake's (``enter_order``), the same for the API, the form and the import."""
     bad, value = {}, {}
     for name in ("customer", "customer_po", "product"):
         value[name] = row.get(name, "")
@@ -32,19 +48,17 @@ def _parse_row(row: dict) -> tuple[dict, dict]:
             bad[name] = "required"
     try:
         value["requested_date"] = date.fromisoformat(row.get("requested_date", ""))
+        if date_error := requested_date_error(ctx, value["requested_date"]):
+            bad["requested_date"] = date_error
     except ValueError:
         bad["requested_date"] = "invalid_date"
     try:
-        value["quantity"] = int(row.get("quantity", ""))
-        if value["quantity"] <= 0:
-            bad["quantity"] = "must_be_positive"
+        value["quantity"] = _integer(row.get("quantity", ""))
     except ValueError:
         bad["quantity"] = "invalid_integer"
     price = row.get("unit_price", "")
     try:
-        value["unit_price"] = Decimal(price) if price else None
-        if value["unit_price"] is not None and not value["unit_price"].is_finite():
-            raise InvalidOperation
+        value["unit_price"] = _number(price) if price else None
     except InvalidOperation:
         bad["unit_price"] = "invalid_number"
     value["channel"] = row.get("channel") or "import"
@@ -52,14 +66,18 @@ def _parse_row(row: dict) -> tuple[dict, dict]:
         bad["channel"] = "unknown_channel"
     value["special_requirements"] = row.get("special_requirements") or None
     value["urgent_reason"] = row.get("urgent_reason") or None
-    return value, bad
+    # The order rules too, so that a row with a bad date still hears of its bad quantity.
+    rules = order_errors(value["customer"], value["customer_po"], value["special_requirements"],
+                         value["urgent_reason"])
+    rules |= line_errors(value["product"], value.get("quantity", 1), value.get("unit_price"))
+    return value, rules | bad
 
 
-def _orders_from_rows(rows: list[tuple[int, dict]]) -> tuple[list[tuple[list[int], NewOrder]], dict]:
+def _orders_from_rows(ctx: Context, rows: list[tuple[int, dict]]) -> tuple[list[tuple[list[int], NewOrder]], dict]:
     groups: dict[tuple[str, str], list[tuple[int, dict]]] = {}
     fields: dict[str, str] = {}
     for number, raw in rows:
-        value, bad = _parse_row(raw)
+        value, bad = _parse_row(ctx, raw)
         fields.update({f"rows.{number}.{k}": v for k, v in bad.items()})
         if not bad:
             groups.setdefault((value["customer"], value["customer_po"]), []).append((number, value))
@@ -77,11 +95,8 @@ def import_orders(ctx: Context, actor: Actor, filename: str, content: bytes,
                   progress: Callable[[int, int], None] | None = None) -> dict:
     """Imports every order of the sheet in one transaction, or none of them."""
     require_role(actor, ORDER_ENTRY)
-    rows = ctx.sheets.read_orders(filename, content)
-    if len(rows) > MAX_ROWS:
-        raise errors.ValidationFailed(f"at most {MAX_ROWS} rows per file", code="import.too_many_rows",
-                                      fields={"file": "too_many_rows"})
-    built, fields = _orders_from_rows(rows)
+    rows = ctx.sheets.read_orders(filename, content, MAX_ROWS)
+    built, fields = _orders_from_rows(ctx, rows)
     created = []
     with ctx.uow() as uow:
         for done, (row_numbers, cmd) in enumerate(built, start=1):

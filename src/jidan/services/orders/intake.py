@@ -9,13 +9,15 @@ import hashlib
 import json
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from jidan.domain import errors
 from jidan.domain.calendar import WorkCalendar
+from jidan.domain.horizon import most_units, working_minutes
 from jidan.domain.model import Actor
-from jidan.domain.order import CHANNELS, Order, OrderLine
+from jidan.domain.order import (CHANNELS, LINES_MAX, QUANTITY_MAX, Order, OrderLine, line_errors, note_errors,
+                               order_errors)
 from jidan.domain.roles import ORDER_ENTRY, Role
 from jidan.domain.states import APPROVED_STATES, OrderState
 from jidan.domain.urgency import UrgencyPolicy, assess_urgency
@@ -60,22 +62,33 @@ class OrderEdit:
     extra: dict = field(default_factory=dict)
 
 
-def build_lines(uow, lines: tuple[NewLine, ...]) -> list[OrderLine]:
-    """Order lines from product codes, priced from the product unless a price is given."""
-    if not lines:
-        raise errors.ValidationFailed("an order needs at least one line", fields={"lines": "required"})
-    products = uow.products.by_codes({ln.product for ln in lines})
-    fields = {}
+def build_lines(uow, ctx: Context, lines: tuple[NewLine, ...], fields: dict | None = None) -> list[OrderLine]:
+    """Order lines from product codes, priced from the product unless a price is given.
+
+    Every bad line field goes into ``fields`` (the caller's other field errors, if it passes them),
+    so that one answer names them all; the quantity is bounded by what the plant can make in the
+    planning horizon (High-1)."""
+    fields = {} if fields is None else fields
+    if not lines or len(lines) > LINES_MAX:
+        fields["lines"] = "too_long" if lines else "required"
+    for i, ln in enumerate(lines):
+        fields.update({f"lines.{i}.{name}": code for name, code in line_errors(ln.product, ln.quantity,
+                                                                                ln.unit_price).items()})
+    codes = {ln.product for i, ln in enumerate(lines) if f"lines.{i}.product" not in fields}
+    products = uow.products.by_codes(codes) if codes else {}
+    most = _most_units(uow, ctx)
     for i, ln in enumerate(lines):
         product = products.get(ln.product)
         if product is None or product.kind != "finished":
             fields[f"lines.{i}.product"] = "unknown_product"
-        if ln.quantity <= 0:
-            fields[f"lines.{i}.quantity"] = "must_be_positive"
-        if ln.unit_price is not None and ln.unit_price < 0:
-            fields[f"lines.{i}.unit_price"] = "must_not_be_negative"
+        elif f"lines.{i}.quantity" not in fields and ln.quantity > most(product):
+            fields[f"lines.{i}.quantity"] = "quantity_beyond_capacity"
     if fields:
-        raise errors.ValidationFailed("some order lines are not valid", fields=fields)
+        beyond = set(fields.values()) == {"quantity_beyond_capacity"}
+        raise errors.ValidationFailed(
+            "the plant cannot make that many within the planning horizon" if beyond else
+            "some order fields are not valid", fields=fields,
+            code="order.quantity_beyond_capacity" if beyond else "validation_failed")
     built = []
     for i, ln in enumerate(lines, start=1):
         product = products[ln.product]
@@ -84,6 +97,33 @@ def build_lines(uow, lines: tuple[NewLine, ...]) -> list[OrderLine]:
         line.product = product
         built.append(line)
     return built
+
+
+def _most_units(uow, ctx: Context):
+    """The most units of a product one line may ask for: what its routing's work centres can make
+    in their working minutes over the planning horizon (``domain.capacity``); read when needed."""
+    known: dict = {}
+
+    def most(product) -> int:
+        if not product.routing:
+            return QUANTITY_MAX
+        if "minutes" not in known:
+            known["centers"] = [w.code for w in uow.plant.work_centers()]
+            known["minutes"] = working_minutes(effective_calendar(uow, ctx), ctx.now().date(),
+                                               ctx.horizon_days, ctx.shifts)
+        bound = most_units(product.routing, known["centers"], known["minutes"])
+        return QUANTITY_MAX if bound is None else bound
+    return most
+
+
+def requested_date_error(ctx: Context, day: date) -> str | None:
+    """A requested date is today or later, and no further ahead than the plant takes orders."""
+    today = ctx.now().date()
+    if day < today:
+        return "in_past"
+    if day > today + timedelta(days=ctx.max_days_ahead):
+        return "too_far_ahead"
+    return None
 
 
 def _assess(order: Order, calendar: WorkCalendar, policy: UrgencyPolicy) -> None:
@@ -123,20 +163,22 @@ def create_order(ctx: Context, actor: Actor, cmd: NewOrder, idempotency_key: str
 
 
 def enter_order(uow, ctx: Context, actor: Actor, cmd: NewOrder) -> Order:
-    """Validates and adds one order inside the caller's unit of work (form, API and import)."""
+    """Validates and adds one order inside the caller's unit of work (form, API and import).
+
+    Every field is checked before anything is written, and one answer names every bad field."""
+    fields = order_errors(cmd.customer, cmd.customer_po, cmd.special_requirements, cmd.urgent_reason)
     if cmd.channel not in CHANNELS:
-        raise errors.ValidationFailed("unknown channel", fields={"channel": "unknown_channel"})
-    customer = uow.customers.by_code(cmd.customer)
+        fields["channel"] = "unknown_channel"
+    customer = uow.customers.by_code(cmd.customer) if "customer" not in fields else None
     if customer is None:
-        raise errors.ValidationFailed("unknown customer", fields={"customer": "unknown_customer"})
+        fields["customer"] = "unknown_customer"
+    if date_error := requested_date_error(ctx, cmd.requested_date):
+        fields["requested_date"] = date_error
+    lines = build_lines(uow, ctx, cmd.lines, fields)
     if uow.orders.by_customer_po(customer.id, cmd.customer_po):
         raise errors.Duplicate(f"customer PO {cmd.customer_po} was already entered",
                                code="order.duplicate_customer_po", fields={"customer_po": "duplicate"})
     now = ctx.now()
-    if cmd.requested_date < now.date():
-        raise errors.ValidationFailed("the requested date is in the past",
-                                      fields={"requested_date": "in_past"})
-    lines = build_lines(uow, cmd.lines)
     order = Order(number=f"TMP-{uuid.uuid4().hex[:20]}", customer_id=customer.id,
                   customer_po=cmd.customer_po, order_date=now.date(),
                   requested_date=cmd.requested_date, lines=lines, created_by=actor.user_id,
@@ -161,10 +203,12 @@ def revise(uow, ctx: Context, order: Order, edit: OrderEdit) -> None:
     Queries first, then changes: the order is written once, so its version moves by one.
     """
     calendar = effective_calendar(uow, ctx)
-    lines = build_lines(uow, edit.lines) if edit.lines is not None else None
-    if edit.requested_date is not None and edit.requested_date < ctx.now().date():
-        raise errors.ValidationFailed("the requested date is in the past",
-                                      fields={"requested_date": "in_past"})
+    fields = note_errors(edit.special_requirements, edit.urgent_reason)
+    if edit.requested_date is not None and (date_error := requested_date_error(ctx, edit.requested_date)):
+        fields["requested_date"] = date_error
+    lines = build_lines(uow, ctx, edit.lines, fields) if edit.lines is not None else None
+    if fields:
+        raise errors.ValidationFailed("some order fields are not valid", fields=fields)
     if lines is not None:
         order.lines.clear()
         uow.flush()
