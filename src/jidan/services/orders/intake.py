@@ -101,7 +101,7 @@ def build_lines(uow, ctx: Context, lines: tuple[NewLine, ...], fields: dict | No
 
 def _most_units(uow, ctx: Context):
     """The most units of a product one line may ask for: what its routing's work centres can make
-    in their working minutes over the planning horizon (``domain.capacity``); read when needed."""
+    in their working minutes over the planning horizon (``domain.horizon``); read when needed."""
     known: dict = {}
 
     def most(product) -> int:
