@@ -149,7 +149,7 @@ def users_add(username: str, role: str, password: Annotated[str, typer.Option(pr
               name: str = "", email: Optional[str] = None) -> None:
     """Add a user with a role (one of the 14 roles)."""
     from jidan.services.auth import add_user
-    view = add_user(_ctx(), None, username, name, role, password, email)
+    view = add_user(_ctx(), None, username, name, role, password, email, from_console=True)
     console.print(f"added {view['username']} ({view['role']})")
 
 

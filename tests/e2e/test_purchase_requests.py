@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from jidan.http.app import create_app
 from tests.conftest import urgent_order_payload
-from tests.support import PASSWORD
+from tests.support import PASSWORD, login_csrf
 
 pytestmark = pytest.mark.xdist_group("db")
 
@@ -201,7 +201,8 @@ def test_c6_bad_purchase_request_input_is_a_field_level_422_that_writes_nothing(
 # ---------------------------------------------------------------- the pages
 def browser(ctx, username: str):
     client = TestClient(create_app(ctx))
-    r = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
+    r = client.post("/login", data={"username": username, "password": PASSWORD,
+                                    "csrf_token": login_csrf(client)}, follow_redirects=False)
     assert r.status_code == 303, r.text
     csrf = re.search(r'<meta name="csrf-token" content="([^"]+)">', client.get("/orders").text).group(1)
     return client, csrf

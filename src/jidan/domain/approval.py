@@ -333,6 +333,8 @@ class DelegationRecord:
     created_at: datetime
     revoked_at: datetime | None
     version: int
+    #: The admin who let a deputy of another role stand in; None: the deputy holds the role.
+    role_exception_by: int | None = None
 
     def delegation(self) -> Delegation:
         return Delegation(self.principal_id, self.deputy_id, self.starts_at, self.ends_at, self.revoked_at)

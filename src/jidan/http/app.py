@@ -12,6 +12,7 @@ from jidan.api.routers import (
     approvals, execution, fulfilment, health, inbox, masterdata, materials, orders, planning, users,
 )
 from jidan.http import errors
+from jidan.http.session import SecurityHeaders
 from jidan.services.context import Context
 from jidan.web import (
     execution as execution_web, fulfilment as fulfilment_web, inbox as inbox_web,
@@ -78,4 +79,5 @@ def create_app(ctx: Context) -> FastAPI:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=ctx.settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # outermost: even a refused body gets the headers
     return app

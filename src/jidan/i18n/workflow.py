@@ -118,6 +118,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                                "Blank takes the latest suggested date, else the requested date"),
     "wf.sign.password": ("密码（电子签名）", "Password (signature)"),
     "wf.sign.password_hint": ("刚登录不久可不填", "May stay blank right after logging in"),
+    "wf.sign.password_needed": ("登录已超过规定时间：签署请输入密码",
+                                "Your login is no longer fresh: enter your password to sign"),
     "wf.sign.button": ("签署", "Sign"),
     "wf.push.title": ("必接订单：总经办批示", "Must-take order: management's instruction"),
     "wf.push.hint": ("订单已被驳回。总经办可决定必接，并指定所需资源。",

@@ -279,6 +279,22 @@ class AuthSessionStore:
     def delete(self, token_hash: str) -> None:
         self.session.execute(t.auth_sessions.delete().where(t.auth_sessions.c.token_hash == token_hash))
 
+    def add_failure(self, username: str, address: str, failed_at: datetime) -> None:
+        self.session.execute(t.login_failures.insert().values(username=username, address=address,
+                                                              failed_at=failed_at))
+
+    def failures_since(self, username: str, address: str, since: datetime) -> tuple[list[datetime], list[datetime]]:
+        """When the failed logins since ``since`` were: (for this username, from this address)."""
+        c = t.login_failures.c
+        rows = self.session.execute(select(c.username, c.address, c.failed_at).where(
+            c.failed_at >= since, or_(c.username == username, c.address == address))).all()
+        return ([r.failed_at for r in rows if r.username == username],
+                [r.failed_at for r in rows if r.address == address])
+
+    def clear_failures(self, username: str) -> None:
+        """A good login forgives the username's failures (the address keeps its own)."""
+        self.session.execute(t.login_failures.delete().where(t.login_failures.c.username == username))
+
 
 class CalendarStore:
     """The site's own calendar edits (N1)."""

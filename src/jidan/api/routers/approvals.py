@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import Field
 
-from jidan.api.deps import SESSION_COOKIE, ActorDep, CtxDep, bearer
+from jidan.api.deps import ActorDep, CtxDep, ProofDep
 from jidan.api.routing import ApiRoute
 from jidan.api.schemas.approvals import Chain, ChangeRequest, Delegation, Letter, Pending, ReviewRecord
 from jidan.api.schemas import Code, Day, LineIn, Moment, Strict
@@ -91,23 +91,6 @@ class ChangeIn(Strict):
 class SendIn(Strict):
     to: list[Annotated[str, Field(min_length=3, max_length=200)]] | None = Field(None, min_length=1, max_length=10)
     version: int | None = Field(None, ge=1)
-
-
-def proof_of(request: Request, token: Annotated[str | None, Depends(bearer)]) -> "ProofSource":
-    return ProofSource(token or request.cookies.get(SESSION_COOKIE))
-
-
-class ProofSource:
-    """The request's own session, to prove a fresh login when no password is sent."""
-
-    def __init__(self, session_token: str | None):
-        self.session_token = session_token
-
-    def __call__(self, password: str | None) -> Proof:
-        return Proof(password=password) if password else Proof(session_token=self.session_token)
-
-
-ProofDep = Annotated[ProofSource, Depends(proof_of)]
 
 
 def _decision(body: SignIn) -> Decision:
