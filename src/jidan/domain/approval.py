@@ -220,6 +220,8 @@ def check_delegation(principal_id: int, deputy_id: int, starts_at: datetime, end
     fields = {}
     if principal_id == deputy_id:
         fields["deputy"] = "deputy_is_principal"
+    if starts_at < now.replace(second=0, microsecond=0):  # a form gives minutes: this minute is now
+        fields["starts_at"] = "in_past"
     if ends_at <= starts_at:
         fields["ends_at"] = "before_start"
     elif ends_at <= now:

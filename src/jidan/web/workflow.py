@@ -320,7 +320,8 @@ def delegation_add(page: UserPage, form: Form):
     reason, principal = read.text("reason", 500), read.text("principal", 50)
     try:
         read.check()
-        delegations.add_delegation(page.ctx, page.actor, deputy, starts, ends, reason or None, principal or None)
+        delegations.add_delegation(page.ctx, page.actor, deputy, starts, ends, reason or None, principal or None,
+                                   role_exception=form.get("role_exception") == "1")
     except errors.JidanError as exc:
         return _delegations_page(page, status_of(exc), exc, typed_values(form))
     return redirect("/workflow/delegations?done=saved")

@@ -60,6 +60,8 @@ class DelegationIn(Strict):
     ends_at: Moment
     reason: str | None = Field(None, max_length=500)
     principal: str | None = Field(None, min_length=1, max_length=50)
+    #: Admin only: let a deputy of another role stand in (segregation of duties, docs/security.md).
+    role_exception: bool = False
 
 
 class VersionIn(Strict):
@@ -124,7 +126,8 @@ def list_delegations(ctx: CtxDep, actor: ActorDep) -> list[dict]:
 @router.post("/delegations", status_code=201, response_model=Delegation)
 def add_delegation(body: DelegationIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return delegations.add_delegation(ctx, actor, body.deputy, body.starts_at.replace(tzinfo=None),
-                                    body.ends_at.replace(tzinfo=None), body.reason, body.principal)
+                                    body.ends_at.replace(tzinfo=None), body.reason, body.principal,
+                                    body.role_exception)
 
 
 @router.post("/delegations/{delegation_id}/revoke", response_model=Delegation)
