@@ -124,7 +124,7 @@ def test_c6_ordering_a_request_places_the_purchase_order_that_planning_then_coun
 
 
 def test_c6_purchasing_may_order_less_or_more_than_requested(api, short):
-    r = api.post(f"/api/v1/purchase-requests/{short['request']['id']}/order", "admin", json={
+    r = api.post(f"/api/v1/purchase-requests/{short['request']['id']}/order", "purchasing", json={
         "supplier": "supplier", "due_date": "2026-11-30", "quantity": "1000", "note": "整盘采购"})
     assert r.status_code == 200, r.text
     po = api.get(f"/api/v1/purchase-orders/{r.json()['purchase_order_id']}", "pmc").json()

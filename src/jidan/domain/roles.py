@@ -29,5 +29,13 @@ ORDER_VIEWERS = ALL_ROLES - {Role.SUPPLIER, Role.STORE}
 #: Roles that may enter new orders (A1).
 ORDER_ENTRY = frozenset({Role.SALES, Role.CUSTOMER_SERVICE})
 
+class BusinessRoles(frozenset):
+    """The roles of a business act: purchase orders, stock, delay decisions, plans (issue 21).
+
+    Admin keeps to configuration and is never among them; a plant that wants admin to take the
+    business acts too sets ``JIDAN_ADMIN_DOES_BUSINESS`` (``services.permissions.may``).
+    """
+
+
 #: Roles that maintain master data (customers, products).
 MASTER_DATA = frozenset({Role.ADMIN, Role.SALES, Role.PMC})

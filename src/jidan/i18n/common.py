@@ -108,6 +108,8 @@ ERRORS = {
     "order.invalid_transition": ("订单当前状态不允许此操作", "This action is not allowed in the order's current state"),
     "order.duplicate_customer_po": ("该客户订单号已录入过", "This customer PO was already entered"),
     "order.not_requester": ("只有录入人可以执行此操作", "Only the person who entered the order may do this"),
+    "order.not_the_owner": ("只有录入人、订单负责人或总经办可以执行此操作",
+                            "Only the person who entered the order, its owner or management may do this"),
     "order.change_requires_request": ("已批准的订单只能通过变更申请修改",
                                       "An approved order changes only through a change request"),
     "order.not_in_accepted_plan": ("订单不在已采纳的生产计划中，请先排产",

@@ -95,7 +95,7 @@ def session_user(ctx: Context, token: str) -> tuple[Actor, AuthSession]:
         user = uow.users.get(row.user_id)
         if user is None or not user.active:
             raise errors.NotAuthenticated("user is disabled", code="auth.user_disabled")
-        return Actor(user.id, user.username, user.role, user.display_name), row
+        return _actor(ctx, user), row
 
 
 def logout(ctx: Context, token: str) -> None:
@@ -156,4 +156,9 @@ def console_actor(ctx: Context, username: str) -> Actor:
         user = uow.users.by_username(username)
         if user is None:
             raise errors.NotFound(f"unknown user {username}", code="user.not_found")
-        return Actor(user.id, user.username, user.role, user.display_name)
+        return _actor(ctx, user)
+
+
+def _actor(ctx: Context, user: User) -> Actor:
+    return Actor(user.id, user.username, user.role, user.display_name,
+                 admin_does_business=ctx.admin_does_business and user.role == Role.ADMIN)
