@@ -51,6 +51,18 @@ class ProofSource:
         return Proof(password=password) if password else Proof(session_token=self.session_token)
 
 
+def optional_actor(request: Request, token: Annotated[str | None, Depends(bearer)],
+                   ctx: Annotated[Context, Depends(get_ctx)]) -> Actor | None:
+    """The logged-in actor of a read anyone may make (``/health``), or None for the public and
+    whenever the session cannot be read (the database being down is what /health reports)."""
+    token = token or request.cookies.get(SESSION_COOKIE)
+    try:
+        return auth.session_user(ctx, token)[0] if token else None
+    except Exception:  # an unknown session or an unreachable database: answer as to the public
+        return None
+
+
 CtxDep = Annotated[Context, Depends(get_ctx)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
 ProofDep = Annotated[ProofSource, Depends(proof_of)]
+OptionalActorDep = Annotated[Actor | None, Depends(optional_actor)]

@@ -37,5 +37,10 @@ class BusinessRoles(frozenset):
     """
 
 
+#: The floor (operators and group leaders, quality, warehouse, logistics, engineering) works on
+#: quantities and dates; order prices and amounts are not theirs to see (issue 21).
+FLOOR_ROLES = frozenset({Role.MANUFACTURING, Role.QUALITY, Role.WAREHOUSE, Role.LOGISTICS, Role.ENGINEERING})
+PRICE_VIEWERS = ORDER_VIEWERS - FLOOR_ROLES
+
 #: Roles that maintain master data (customers, products).
 MASTER_DATA = frozenset({Role.ADMIN, Role.SALES, Role.PMC})

@@ -22,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from jinja2 import Undefined
 from starlette.datastructures import FormData
 
 from jidan import i18n
@@ -39,7 +40,9 @@ from jidan.web.forms import FormReader
 LANG_COOKIE = "jidan_lang"
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.filters["money"] = lambda amount: f"{Decimal(amount):,.2f}"
+#: A price; "—" where the viewer may not see it (the floor roles, services.orders.views.priced_for).
+templates.env.filters["money"] = lambda amount: "—" if amount is None or isinstance(amount, Undefined) \
+    else f"{Decimal(amount):,.2f}"
 
 
 class LoginRequired(Exception):
