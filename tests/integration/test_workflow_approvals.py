@@ -139,8 +139,8 @@ def test_b7_signing_needs_the_password_unless_the_login_is_fresh(ctx, actors, cl
     with pytest.raises(errors.ValidationFailed) as caught:  # the login is 16 minutes old
         sign(ctx, actors["pmc"], oid, proof=Proof(session_token=token))
     assert caught.value.code == "approval.signature_required" and caught.value.fields == {"password": "required"}
-    with pytest.raises(errors.ValidationFailed):  # the order buttons: the newest login counts
-        lifecycle.act(ctx, actors["pmc"], oid, "review")
+    with pytest.raises(errors.ValidationFailed):  # the order buttons: the session's own login counts
+        lifecycle.act(ctx, actors["pmc"], oid, "review", proof=Proof(session_token=token))
     with pytest.raises(errors.ValidationFailed) as caught:
         sign(ctx, actors["pmc"], oid, proof=Proof(password="wrong"))
     assert caught.value.fields == {"password": "wrong_password"}

@@ -88,6 +88,7 @@ ERRORS = {
     "validation_failed": ("输入有误，请检查标出的字段", "Some input is not valid; see the marked fields"),
     "auth.required": ("请先登录", "Please log in first"),
     "auth.bad_credentials": ("用户名或密码错误", "Wrong username or password"),
+    "auth.too_many_attempts": ("登录失败次数过多，请稍后再试", "Too many failed logins; wait a while and try again"),
     "auth.session_expired": ("登录已过期，请重新登录", "Your session expired; please log in again"),
     "auth.user_disabled": ("该用户已停用", "This user is disabled"),
     "auth.csrf": ("安全校验失败（CSRF），请刷新页面后重试",

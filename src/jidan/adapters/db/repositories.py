@@ -739,13 +739,6 @@ class ReviewStore(_RecordStore):
         q = select(t.approval_signatures).where(c.subject.in_(subjects)).order_by(c.id)
         return [Signature(**row) for row in self._rows(q)]
 
-    def latest_login(self, user_id: int) -> tuple[bool, datetime | None]:
-        """(has any login session, when the newest one began): the freshness of a signer's login."""
-        c = t.auth_sessions.c
-        count, newest = self.session.execute(
-            select(func.count(), func.max(c.created_at)).where(c.user_id == user_id)).one()
-        return count > 0, newest
-
 
 class ChangeRequestStore(_RecordStore):
     """Change requests (变更申请表)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from pydantic import Field
 
 from jidan.api.deps import ActorDep, CtxDep, ProofDep
@@ -19,7 +19,7 @@ from jidan.services.approvals import changes
 from jidan.services.approvals import letters as confirmations
 from jidan.services.approvals import delegations
 from jidan.services.approvals import signing
-from jidan.services.approvals.signatures import Decision, Proof
+from jidan.services.approvals.signatures import Decision
 from jidan.services.approvals.changes import ChangeInput
 from jidan.services.orders.intake import NewLine
 

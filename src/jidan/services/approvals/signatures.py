@@ -68,9 +68,8 @@ def signing_method(uow, ctx: Context, actor: Actor, proof: Proof | None,
     """Checks the signer's proof; returns how they signed (password | fresh_login | console).
 
     Only the session making the request counts: its own start must be fresh, whatever other
-    logins the signer has. Every API and web request passes its session (``Proof``); a signer
-    with no proof and no login ever is code in the server process (console, demo loader), and a
-    signer who has logged in but sends no proof gives the password.
+    logins the signer has. Every API and web request passes its session (``Proof``), so a call
+    without a proof is code in the server process (console, demo loader).
     """
     if proof is not None and proof.password is not None:
         user = uow.users.get(actor.user_id)
@@ -78,11 +77,9 @@ def signing_method(uow, ctx: Context, actor: Actor, proof: Proof | None,
             raise errors.ValidationFailed("the password is wrong", code="approval.wrong_password",
                                           fields={"password": "wrong_password"})
         return "password"
-    if proof is None or not proof.session_token:
-        has_login, _ = uow.reviews.latest_login(actor.user_id)
-        if not has_login:
-            return "console"
-    elif session_started is not None and \
+    if proof is None:
+        return "console"
+    if session_started is not None and \
             ctx.now() - session_started <= timedelta(minutes=ctx.approval_fresh_login_minutes):
         return "fresh_login"
     raise errors.ValidationFailed("signing needs your password again (your login is not fresh)",
