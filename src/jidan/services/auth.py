@@ -36,6 +36,7 @@ def login(ctx: Context, username: str, password: str, kind: str = "api", address
     with ctx.uow() as uow:
         now = ctx.now()
         if not good:
+            uow.auth_sessions.forget_failures(now - timedelta(seconds=ctx.login_failure_window_seconds))
             uow.auth_sessions.add_failure(username, address, now)
             audit.record(uow, ctx, None, "login", None, "login_failed", None,
                          {"username": username, "address": address})

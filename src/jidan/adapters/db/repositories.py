@@ -295,6 +295,10 @@ class AuthSessionStore:
         """A good login forgives the username's failures (the address keeps its own)."""
         self.session.execute(t.login_failures.delete().where(t.login_failures.c.username == username))
 
+    def forget_failures(self, before: datetime) -> None:
+        """Failures past the window count no more: the table stays small."""
+        self.session.execute(t.login_failures.delete().where(t.login_failures.c.failed_at < before))
+
 
 class CalendarStore:
     """The site's own calendar edits (N1)."""
