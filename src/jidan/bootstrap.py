@@ -75,6 +75,13 @@ def rules_from(settings: Settings) -> dict:
         feedback_link_days=settings.feedback_link_days,
         public_url=settings.public_url,
         max_days_ahead=settings.max_days_ahead,
+        min_password_length=settings.min_password_length,
+        login_free_failures=settings.login_free_failures,
+        login_free_failures_per_address=settings.login_free_failures_per_address,
+        login_delay_seconds=settings.login_delay_seconds,
+        login_max_delay_seconds=settings.login_max_delay_seconds,
+        login_failure_window_seconds=settings.login_failure_window_seconds,
+        admin_does_business=settings.admin_does_business,
     )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from typer.core import TyperGroup
 from typer._click.exceptions import UsageError  # Typer vendors Click: its usage errors are these
 
-from jidan.config import get_settings
+from jidan.config import Settings, get_settings
 from jidan.domain import errors
 from jidan.planning.errors import PlanningError
 from jidan.planning.result import OBJECTIVES
@@ -114,7 +114,21 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the web UI and the API (OpenAPI at /docs)."""
     import uvicorn
     from jidan.http.app import create_app
+    for warning in startup_warnings(get_settings()):
+        errors_console.print(f"warning: {warning}", markup=False)
     uvicorn.run(create_app(_ctx()), host=host, port=port)
+
+
+def startup_warnings(settings: Settings) -> list[str]:
+    """Settings left at the demo's values that a real plant must set (docs/security.md)."""
+    defaults = Settings.model_fields
+    warnings = []
+    if settings.public_url == defaults["public_url"].default:
+        warnings.append(f"JIDAN_PUBLIC_URL is the default {settings.public_url}: links in e-mails and "
+                        "feedback links point there; set the address people reach this server at")
+    if settings.feedback_secret == defaults["feedback_secret"].default:
+        warnings.append("JIDAN_FEEDBACK_SECRET is the default: set a secret of your own")
+    return warnings
 
 
 @app.command("import")
@@ -149,7 +163,7 @@ def users_add(username: str, role: str, password: Annotated[str, typer.Option(pr
               name: str = "", email: Optional[str] = None) -> None:
     """Add a user with a role (one of the 14 roles)."""
     from jidan.services.auth import add_user
-    view = add_user(_ctx(), None, username, name, role, password, email)
+    view = add_user(_ctx(), None, username, name, role, password, email, from_console=True)
     console.print(f"added {view['username']} ({view['role']})")
 
 

@@ -111,6 +111,20 @@ class Settings(BaseSettings):
     #: How long a feedback link stays good.
     feedback_link_days: int = 14
     # --- materials (issue 4) ---
+    # --- security (issue 21; docs/security.md) ---
+    #: Passwords set by an admin or `jidan users add` need this many characters (the demo's keep theirs).
+    min_password_length: int = 10
+    #: Failed logins allowed per username, and per address, before each further one makes the
+    #: next attempt wait: the delay starts here and doubles with each failure, up to the cap.
+    login_free_failures: int = 5
+    login_free_failures_per_address: int = 20
+    login_delay_seconds: float = 2.0
+    login_max_delay_seconds: float = 900.0
+    #: Failures older than this are forgotten (a good login forgives its username's at once).
+    login_failure_window_seconds: int = 86400
+    #: Admin keeps to configuration (users, chains, calendar, organisation); with this on, admin
+    #: may also take the business acts of purchasing, stock, delay decisions and plans.
+    admin_does_business: bool = False
 
 
 @lru_cache

@@ -13,7 +13,7 @@ from jidan.domain.roles import Role
 from jidan.services.notices import timers
 from jidan.services.notices.answers import ANSWERED_BY, acts_for, answer
 from jidan.services.notices.notify import ACK_OVERDUE, notify
-from tests.support import PASSWORD
+from tests.support import PASSWORD, login_csrf
 
 
 def tell(ctx, username_or_role, **kw):
@@ -91,7 +91,8 @@ def test_d2_bad_input_stale_version_and_needless_ack_are_refused(api, ctx):
 
 def _browser(ctx, username):
     client = TestClient(create_app(ctx))
-    r = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
+    r = client.post("/login", data={"username": username, "password": PASSWORD,
+                                    "csrf_token": login_csrf(client)}, follow_redirects=False)
     assert r.status_code == 303, r.text
     page = client.get("/inbox")
     csrf = re.search(r'<meta name="csrf-token" content="([^"]+)">', page.text).group(1)

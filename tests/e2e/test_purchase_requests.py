@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from jidan.http.app import create_app
 from tests.conftest import urgent_order_payload
-from tests.support import PASSWORD
+from tests.support import PASSWORD, login_csrf
 
 pytestmark = pytest.mark.xdist_group("db")
 
@@ -124,7 +124,7 @@ def test_c6_ordering_a_request_places_the_purchase_order_that_planning_then_coun
 
 
 def test_c6_purchasing_may_order_less_or_more_than_requested(api, short):
-    r = api.post(f"/api/v1/purchase-requests/{short['request']['id']}/order", "admin", json={
+    r = api.post(f"/api/v1/purchase-requests/{short['request']['id']}/order", "purchasing", json={
         "supplier": "supplier", "due_date": "2026-11-30", "quantity": "1000", "note": "整盘采购"})
     assert r.status_code == 200, r.text
     po = api.get(f"/api/v1/purchase-orders/{r.json()['purchase_order_id']}", "pmc").json()
@@ -201,7 +201,8 @@ def test_c6_bad_purchase_request_input_is_a_field_level_422_that_writes_nothing(
 # ---------------------------------------------------------------- the pages
 def browser(ctx, username: str):
     client = TestClient(create_app(ctx))
-    r = client.post("/login", data={"username": username, "password": PASSWORD}, follow_redirects=False)
+    r = client.post("/login", data={"username": username, "password": PASSWORD,
+                                    "csrf_token": login_csrf(client)}, follow_redirects=False)
     assert r.status_code == 303, r.text
     csrf = re.search(r'<meta name="csrf-token" content="([^"]+)">', client.get("/orders").text).group(1)
     return client, csrf

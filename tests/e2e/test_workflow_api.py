@@ -174,8 +174,9 @@ def test_h2_one_department_disagreeing_rejects_the_change_and_the_order_stays(ap
 
 def test_b7_the_requester_cannot_approve_their_own_change_request(api):
     order = approved(api)
-    r = api.post("/api/v1/delegations", "pmc", json={"deputy": "sales", "starts_at": "2026-11-24T08:00:00",
-                                                     "ends_at": "2026-11-26T18:00:00", "reason": "休假"})
+    r = api.post("/api/v1/delegations", "admin", json={  # another role: admin's exception (issue 21)
+        "deputy": "sales", "principal": "pmc", "role_exception": True, "starts_at": "2026-11-24T09:10:00",
+        "ends_at": "2026-11-26T18:00:00", "reason": "休假"})
     assert r.status_code == 201, r.text
     cr = api.post(f"/api/v1/orders/{order['id']}/change-requests", "sales", json={
         "reason": "推迟", "customer_confirmation": "邮件", "requested_date": "2026-12-09"}).json()

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from jidan.services import auth
 from jidan.services.approvals import chains as approval_chains
 
 
@@ -167,10 +168,15 @@ def test_b7_an_approver_names_a_deputy_in_the_page(ctx, actors):
     assert r.status_code == 422 and "不能指定自己为代理人" in r.text
     r = boss.post("/workflow/delegations", data={"csrf_token": csrf, "deputy": "manufacturing",
                                                   "starts_at": "2026-11-24T10:00", "ends_at": "2026-11-27T18:00",
+                                                  "reason": "出差"})
+    assert r.status_code == 422 and "代理人须与被代理人同一部门角色" in r.text  # issue 21: SoD
+    auth.add_user(ctx, None, "gm2", "gm2", "management", PASSWORD)
+    r = boss.post("/workflow/delegations", data={"csrf_token": csrf, "deputy": "gm2",
+                                                  "starts_at": "2026-11-24T10:00", "ends_at": "2026-11-27T18:00",
                                                   "reason": "出差"}, follow_redirects=False)
     assert r.status_code == 303
     listed = text_of(boss.get("/workflow/delegations").text)
-    assert "management manufacturing 2026-11-24 10:00 – 2026-11-27 18:00 出差" in listed
+    assert "management gm2 2026-11-24 10:00 – 2026-11-27 18:00 出差" in listed
 
 
 def test_the_review_page_speaks_english_with_lang_en(ctx, actors):

@@ -142,8 +142,8 @@ def test_b7_signing_needs_the_password_unless_the_login_is_fresh(ctx, actors, cl
     with pytest.raises(errors.ValidationFailed) as caught:  # the login is 16 minutes old
         sign(ctx, actors["pmc"], oid, proof=Proof(session_token=token))
     assert caught.value.code == "approval.signature_required" and caught.value.fields == {"password": "required"}
-    with pytest.raises(errors.ValidationFailed):  # the order buttons: the newest login counts
-        lifecycle.act(ctx, actors["pmc"], oid, "review")
+    with pytest.raises(errors.ValidationFailed):  # the order buttons: the session's own login counts
+        lifecycle.act(ctx, actors["pmc"], oid, "review", proof=Proof(session_token=token))
     with pytest.raises(errors.ValidationFailed) as caught:
         sign(ctx, actors["pmc"], oid, proof=Proof(password="wrong"))
     assert caught.value.fields == {"password": "wrong_password"}
@@ -160,7 +160,9 @@ def test_b7_signing_needs_the_password_unless_the_login_is_fresh(ctx, actors, cl
 
 def test_b7_nobody_approves_their_own_order_not_even_as_a_deputy(ctx, actors):
     oid = golden(ctx, actors)
-    delegations.add_delegation(ctx, actors["pmc"], "sales", DAY1, DAY1 + timedelta(days=3), "休假")
+    # Another role stands in only by admin's exception (issue 21); even then not for their own order.
+    delegations.add_delegation(ctx, actors["admin"], "sales", DAY1, DAY1 + timedelta(days=3), "休假",
+                               principal="pmc", role_exception=True)
     with pytest.raises(errors.SelfApproval):
         sign(ctx, actors["sales"], oid, on_behalf_of="pmc")
     with pytest.raises(errors.Forbidden):  # a role the chain does not name
@@ -171,8 +173,8 @@ def test_b7_a_deputy_signs_for_the_approver_during_the_period_only(ctx, actors, 
     oid = golden(ctx, actors)
     sign(ctx, actors["pmc"], oid)
     deputy = actors["manufacturing"]
-    delegations.add_delegation(ctx, actors["management"], "manufacturing", DAY1 + timedelta(hours=1),
-                             DAY1 + timedelta(days=2), "出差")
+    delegations.add_delegation(ctx, actors["admin"], "manufacturing", DAY1 + timedelta(hours=1),
+                               DAY1 + timedelta(days=2), "出差", principal="management", role_exception=True)
     with pytest.raises(errors.Forbidden) as caught:  # not yet
         sign(ctx, deputy, oid, on_behalf_of="management")
     assert caught.value.code == "approval.not_deputy"

@@ -184,11 +184,13 @@ def test_f2_refusals_keep_their_codes_and_a_refused_action_changes_nothing(ctx, 
 REQUESTER = 1
 #: What each guard asks, written again from the requirements so the table is checked, not echoed.
 EXPECTED = {
-    "check_not_requester": lambda requester, facts: not requester,  # B7
-    "check_is_requester": lambda requester, facts: requester,
-    "check_in_accepted_plan": lambda requester, facts: facts.in_accepted_plan,  # D1
-    "check_final_inspection_passed": lambda requester, facts: facts.final_inspection_passed,  # F2
-    "check_shipment_dispatched": lambda requester, facts: facts.shipment_dispatched,  # G3, G4
+    "check_not_requester": lambda requester, role, facts: not requester,  # B7
+    "check_is_requester": lambda requester, role, facts: requester,
+    # issue 21: sales cancels only their own orders; management any
+    "check_requester_or_manager": lambda requester, role, facts: requester or role == Role.MANAGEMENT,
+    "check_in_accepted_plan": lambda requester, role, facts: facts.in_accepted_plan,  # D1
+    "check_final_inspection_passed": lambda requester, role, facts: facts.final_inspection_passed,  # F2
+    "check_shipment_dispatched": lambda requester, role, facts: facts.shipment_dispatched,  # G3, G4
 }
 
 
@@ -208,7 +210,7 @@ def test_b1_d1_f2_g3_an_action_is_offered_exactly_when_its_row_allows_it_and_the
     who = Actor(REQUESTER if requester else 2, role.value, role)
     offered = order.allowed_actions(who, facts)
     for rule in leaving(state):
-        expected = role in rule.roles and all(EXPECTED[g](requester, facts) for g in rule.guards)
+        expected = role in rule.roles and all(EXPECTED[g](requester, role, facts) for g in rule.guards)
         assert (rule.action in offered) is expected, rule
         attempt = bare_order(state)
         if expected:

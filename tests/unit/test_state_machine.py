@@ -35,6 +35,8 @@ def expected_ok(state: OrderState, action: str, role: Role, requester: bool) -> 
         return False
     if "check_is_requester" in rule.guards and not requester:
         return False
+    if "check_requester_or_manager" in rule.guards and not requester and role != Role.MANAGEMENT:
+        return False
     return True
 
 

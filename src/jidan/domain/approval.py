@@ -220,6 +220,8 @@ def check_delegation(principal_id: int, deputy_id: int, starts_at: datetime, end
     fields = {}
     if principal_id == deputy_id:
         fields["deputy"] = "deputy_is_principal"
+    if starts_at < now.replace(second=0, microsecond=0):  # a form gives minutes: this minute is now
+        fields["starts_at"] = "in_past"
     if ends_at <= starts_at:
         fields["ends_at"] = "before_start"
     elif ends_at <= now:
@@ -333,6 +335,8 @@ class DelegationRecord:
     created_at: datetime
     revoked_at: datetime | None
     version: int
+    #: The admin who let a deputy of another role stand in; None: the deputy holds the role.
+    role_exception_by: int | None = None
 
     def delegation(self) -> Delegation:
         return Delegation(self.principal_id, self.deputy_id, self.starts_at, self.ends_at, self.revoked_at)

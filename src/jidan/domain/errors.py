@@ -3,6 +3,7 @@
     JidanError                      code            HTTP
     ├── ValidationFailed            validation_failed  422  (fields: {field: code})
     ├── NotAuthenticated            auth.required      401
+    ├── TooManyAttempts             auth.too_many_attempts 429  (retry_after seconds)
     ├── Forbidden                   forbidden          403
     │   └── SelfApproval            auth.self_approval 403
     ├── NotFound                    not_found          404
@@ -19,6 +20,7 @@ __all__ = [
     "JidanError",
     "ValidationFailed",
     "NotAuthenticated",
+    "TooManyAttempts",
     "Forbidden",
     "SelfApproval",
     "NotFound",
@@ -56,6 +58,16 @@ class ValidationFailed(JidanError):
 
 class NotAuthenticated(JidanError):
     code = "auth.required"
+
+
+class TooManyAttempts(JidanError):
+    """Logins refused for a while after repeated failures (per username and per address)."""
+
+    code = "auth.too_many_attempts"
+
+    def __init__(self, detail: str, *, retry_after: int):
+        super().__init__(detail)
+        self.retry_after = retry_after
 
 
 class Forbidden(JidanError):

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from jidan.domain import errors
-from jidan.domain.roles import Role
+from jidan.domain.roles import BusinessRoles, Role
 
 #: (status, action) → next status of a purchase order.
 PURCHASE_ORDER_FLOW: dict[tuple[str, str], str] = {
@@ -27,12 +27,12 @@ DELAY_REQUEST_FLOW: dict[tuple[str, str], str] = {
 DELAY_REQUEST_STATUSES = ("pending", "approved", "rejected")
 
 #: Who buys and keeps stock; who decides on a delay; who may ask for one.
-BUYERS = frozenset({Role.PURCHASING, Role.PMC, Role.ADMIN})
-RECEIVERS = BUYERS | {Role.WAREHOUSE}
-DELAY_DECIDERS = frozenset({Role.PMC, Role.ADMIN})
+BUYERS = BusinessRoles({Role.PURCHASING, Role.PMC})
+RECEIVERS = BusinessRoles(BUYERS | {Role.WAREHOUSE})
+DELAY_DECIDERS = BusinessRoles({Role.PMC})
 DELAY_REQUESTERS = frozenset({Role.PURCHASING, Role.SUPPLIER})
 #: Roles that see stock and purchase orders (suppliers see only their own orders).
-MATERIAL_VIEWERS = RECEIVERS | {Role.MANAGEMENT, Role.SALES, Role.MANUFACTURING, Role.SUPPLIER}
+MATERIAL_VIEWERS = RECEIVERS | {Role.MANAGEMENT, Role.SALES, Role.MANUFACTURING, Role.SUPPLIER, Role.ADMIN}
 
 MAX_QUANTITY = Decimal("1e10")
 
@@ -66,9 +66,10 @@ def check_delay(old_date: date, new_date: date, reason: str) -> None:
         raise errors.ValidationFailed("the delay request is not valid", fields=fields)
 
 
-def check_decider(role: Role, requested_by: int, user_id: int) -> None:
-    """pmc decides; nobody decides on their own request (B7)."""
-    if role not in DELAY_DECIDERS:
+def check_decider(may_decide: bool, requested_by: int, user_id: int) -> None:
+    """pmc decides (``may_decide``: the actor's role is among DELAY_DECIDERS); nobody decides on
+    their own request (B7)."""
+    if not may_decide:
         raise errors.Forbidden("only pmc decides on material delay requests", code="auth.role_not_allowed")
     if requested_by == user_id:
         raise errors.SelfApproval("nobody decides on their own request")
@@ -82,8 +83,8 @@ PURCHASE_REQUEST_FLOW: dict[tuple[str, str], str] = {
 }
 PURCHASE_REQUEST_STATUSES = ("open", "ordered", "cancelled")
 #: Purchasing acts on purchase requests; pmc, who raised them by accepting the plan, reads them.
-REQUEST_BUYERS = frozenset({Role.PURCHASING, Role.ADMIN})
-REQUEST_VIEWERS = REQUEST_BUYERS | {Role.PMC}
+REQUEST_BUYERS = BusinessRoles({Role.PURCHASING})
+REQUEST_VIEWERS = REQUEST_BUYERS | {Role.PMC, Role.ADMIN}
 
 
 @dataclass(frozen=True)

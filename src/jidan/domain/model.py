@@ -83,6 +83,8 @@ class Actor:
     username: str
     role: Role
     display_name: str = ""
+    #: An admin of a plant that lets admin take the business acts too (``BusinessRoles``).
+    admin_does_business: bool = False
 
 
 @dataclass(frozen=True)

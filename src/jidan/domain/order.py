@@ -8,6 +8,7 @@ from typing import Callable
 
 from jidan.domain import errors
 from jidan.domain.model import Actor
+from jidan.domain.roles import Role
 from jidan.domain.states import PREVIOUS, TRANSITIONS, OrderState, Transition, leaving
 from jidan.domain.text import is_code, text_error
 from jidan.domain.urgency import PRIORITY_RANK
@@ -174,6 +175,13 @@ def check_is_requester(order: Order, actor: Actor, facts: OrderFacts) -> None:
                                code="order.not_requester")
 
 
+def check_requester_or_manager(order: Order, actor: Actor, facts: OrderFacts) -> None:
+    """The order's own people (who entered it, its named owner, D3) or management, never a colleague."""
+    if actor.role != Role.MANAGEMENT and actor.user_id not in (order.created_by, order.owner_id):
+        raise errors.Forbidden("only the person who entered the order, its owner or management may do this",
+                               code="order.not_the_owner")
+
+
 def check_in_accepted_plan(order: Order, actor: Actor, facts: OrderFacts) -> None:
     if not facts.in_accepted_plan:
         raise errors.Conflict("the order is not in the accepted plan; plan it first",
@@ -204,6 +212,7 @@ class Guard:
 GUARDS: dict[str, Guard] = {
     "check_not_requester": Guard(check_not_requester),
     "check_is_requester": Guard(check_is_requester),
+    "check_requester_or_manager": Guard(check_requester_or_manager),
     "check_in_accepted_plan": Guard(check_in_accepted_plan, "in_accepted_plan"),
     "check_final_inspection_passed": Guard(check_final_inspection_passed, "final_inspection_passed"),
     "check_shipment_dispatched": Guard(check_shipment_dispatched, "shipment_dispatched"),

@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from jidan.domain.roles import Role
+from jidan.domain.roles import BusinessRoles, Role
 
 #: Who proposes and accepts runs; who reads the plan, its load and an order's promise.
-PLANNERS = frozenset({Role.PMC, Role.ADMIN})
+PLANNERS = BusinessRoles({Role.PMC})
 VIEWERS = frozenset({Role.PMC, Role.ADMIN, Role.MANAGEMENT, Role.SALES, Role.MANUFACTURING, Role.PURCHASING,
                      Role.FINANCE, Role.CUSTOMER_SERVICE})
 

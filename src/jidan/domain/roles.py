@@ -29,5 +29,18 @@ ORDER_VIEWERS = ALL_ROLES - {Role.SUPPLIER, Role.STORE}
 #: Roles that may enter new orders (A1).
 ORDER_ENTRY = frozenset({Role.SALES, Role.CUSTOMER_SERVICE})
 
+class BusinessRoles(frozenset):
+    """The roles of a business act: purchase orders, stock, delay decisions, plans (issue 21).
+
+    Admin keeps to configuration and is never among them; a plant that wants admin to take the
+    business acts too sets ``JIDAN_ADMIN_DOES_BUSINESS`` (``services.permissions.may``).
+    """
+
+
+#: The floor (operators and group leaders, quality, warehouse, logistics, engineering) works on
+#: quantities and dates; order prices and amounts are not theirs to see (issue 21).
+FLOOR_ROLES = frozenset({Role.MANUFACTURING, Role.QUALITY, Role.WAREHOUSE, Role.LOGISTICS, Role.ENGINEERING})
+PRICE_VIEWERS = ORDER_VIEWERS - FLOOR_ROLES
+
 #: Roles that maintain master data (customers, products).
 MASTER_DATA = frozenset({Role.ADMIN, Role.SALES, Role.PMC})

@@ -102,8 +102,9 @@ _TABLE: list[Transition] = [
     *_rows("close", [S.DELIVERED], S.CLOSED, [R.SALES, R.CUSTOMER_SERVICE]),
     *_rows("hold", _HOLDABLE, S.ON_HOLD, [R.PMC, R.MANAGEMENT], reason=True),
     *_rows("resume", [S.ON_HOLD], PREVIOUS, [R.PMC, R.MANAGEMENT]),
+    # Sales cancels only the orders they entered or own (D3); their manager any (issue 21).
     *_rows("cancel", [S.DRAFT, S.SUBMITTED, S.REJECTED], S.CANCELLED,
-           [R.SALES, R.CUSTOMER_SERVICE, R.MANAGEMENT], reason=True),
+           [R.SALES, R.CUSTOMER_SERVICE, R.MANAGEMENT], ["check_requester_or_manager"], reason=True),
     *_rows("cancel", [S.REVIEWED, *_HOLDABLE, S.ON_HOLD], S.CANCELLED, [R.MANAGEMENT], reason=True),
 ]
 

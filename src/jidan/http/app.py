@@ -13,6 +13,7 @@ from jidan.api.routers import (
 )
 from jidan.http import errors
 from jidan.http.urls import PlainUrls
+from jidan.http.session import SecurityHeaders
 from jidan.services.context import Context
 from jidan.web import (
     execution as execution_web, fulfilment as fulfilment_web, inbox as inbox_web,
@@ -80,4 +81,5 @@ def create_app(ctx: Context) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=ctx.settings.max_body_bytes)
     app.add_middleware(PlainUrls)
+    app.add_middleware(SecurityHeaders)  # outermost: even a refused body gets the headers
     return app

@@ -17,6 +17,7 @@ from jidan.domain import errors
 
 STATUS = (
     (errors.NotAuthenticated, 401),
+    (errors.TooManyAttempts, 429),
     (errors.Forbidden, 403),
     (errors.NotFound, 404),
     (errors.Conflict, 409),
@@ -42,6 +43,15 @@ class ErrorBody(BaseModel):
 
 def status_of(exc: errors.JidanError) -> int:
     return next((code for cls, code in STATUS if isinstance(exc, cls)), 400)
+
+
+def error_headers(exc: errors.JidanError) -> dict[str, str] | None:
+    """What a client needs besides the body: how to log in, when to try a login again."""
+    if isinstance(exc, errors.NotAuthenticated):
+        return {"WWW-Authenticate": "Bearer"}
+    if isinstance(exc, errors.TooManyAttempts):
+        return {"Retry-After": str(exc.retry_after)}
+    return None
 
 
 def field_errors(exc: RequestValidationError) -> dict[str, str]:
@@ -81,8 +91,7 @@ def method_not_allowed(methods: set[str]) -> JSONResponse:
 def install(app: FastAPI) -> None:
     @app.exception_handler(errors.JidanError)
     async def _domain(_request: Request, exc: errors.JidanError):
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, errors.NotAuthenticated) else None
-        return JSONResponse(exc.to_dict(), status_code=status_of(exc), headers=headers)
+        return JSONResponse(exc.to_dict(), status_code=status_of(exc), headers=error_headers(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):

@@ -295,6 +295,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ff.err.feedback.invalid": ("评价链接无效", "This feedback link is not valid"),
     "ff.err.feedback.used": ("此评价链接已使用过，感谢您的反馈", "This link was used already; thank you"),
     "ff.err.feedback.expired": ("此评价链接已过期", "This feedback link has expired"),
+    "ff.err.feedback.replaced": ("此评价链接已被新链接取代，请使用最新邮件中的链接",
+                                 "A newer link replaced this one; use the link in the latest e-mail"),
     "ff.err.incident.closed": ("该事件已结案", "The incident is closed"),
     "ff.err.incident.not_ready": ("结案前须有解决方案、已通知客户、补偿已审批",
                                   "Before closing: a solution, the customer told, compensation decided"),

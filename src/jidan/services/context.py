@@ -46,6 +46,14 @@ class Context:
     max_days_ahead: int = 1826
     #: What the lifecycle asks of the other areas (services/wiring.py); none in a bare Context.
     hooks: Hooks = field(default_factory=Hooks)
+    #: Security (issue 21): the shortest password, login throttling, whether admin does business.
+    min_password_length: int = 10
+    login_free_failures: int = 5
+    login_free_failures_per_address: int = 20
+    login_delay_seconds: float = 2.0
+    login_max_delay_seconds: float = 900.0
+    login_failure_window_seconds: int = 86400
+    admin_does_business: bool = False
 
     def now(self) -> datetime:
         return self.clock.now()

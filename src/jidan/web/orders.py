@@ -24,7 +24,9 @@ from jidan.services.masterdata import catalogue as masterdata
 from jidan.services.orders import intake, lifecycle, views
 from jidan.services.orders.intake import NewLine, NewOrder
 from jidan.web.forms import FormReader, typed_values, whole_number
-from jidan.web.pages import Form, OrderId, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
+from jidan.web.pages import (
+    Form, OrderId, Page, UserPage, WebRoute, check_csrf, redirect, render, signing_proof, templates,
+)
 
 PAGE_SIZE = 20
 MIN_LINE_ROWS = 3
@@ -220,7 +222,7 @@ def order_action(page: UserPage, form: Form, order_id: OrderId, action: str):
             raise errors.ValidationFailed(f"unknown action {action!r}", fields={"action": "unknown_action"})
         version = read.integer("version")
         read.check()
-        lifecycle.act(page.ctx, page.actor, order_id, action, reason, version)
+        lifecycle.act(page.ctx, page.actor, order_id, action, reason, version, signing_proof(page, form))
     except errors.JidanError as exc:
         return _order_page(page, order_id, status_of(exc), exc, {action: reason or ""})
     return redirect(f"/orders/{order_id}?done={action}")

@@ -2,9 +2,10 @@
 and error pages. Each area's pages (web/orders.py, web/planning.py, …) build on it: parse the
 request, call one service, render. zh-CN by default.
 
-The browser is authenticated by the ``jidan_session`` cookie; every POST but the login form
-carries the session's CSRF token (form field ``csrf_token`` or the ``X-CSRF-Token`` header that
-htmx sends). Domain errors are rendered as translated messages with the API's status code.
+The browser is authenticated by the ``jidan_session`` cookie; every POST carries the session's
+CSRF token (form field ``csrf_token`` or the ``X-CSRF-Token`` header that htmx sends), and the
+login form its own token, kept in a cookie until the session exists (double submit). Domain
+errors are rendered as translated messages with the API's status code.
 """
 from __future__ import annotations
 
@@ -21,21 +22,27 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from jinja2 import Undefined
 from starlette.datastructures import FormData
 
 from jidan import i18n
-from jidan.http.session import SESSION_COOKIE
+from jidan.http.session import (
+    LOGIN_CSRF_COOKIE, SESSION_COOKIE, client_address, cookie_secure, csrf_matches, new_login_token,
+)
 from jidan.http.errors import status_of
 from jidan.domain import errors
 from jidan.domain.model import Actor
 from jidan.services import auth
+from jidan.services.approvals.signatures import Proof
 from jidan.services.context import Context
 from jidan.web.forms import FormReader
 
 LANG_COOKIE = "jidan_lang"
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.filters["money"] = lambda amount: f"{Decimal(amount):,.2f}"
+#: A price; "—" where the viewer may not see it (the floor roles, services.orders.views.priced_for).
+templates.env.filters["money"] = lambda amount: "—" if amount is None or isinstance(amount, Undefined) \
+    else f"{Decimal(amount):,.2f}"
 
 
 class LoginRequired(Exception):
@@ -52,6 +59,8 @@ class Page:
     actor: Actor | None = None
     session_token: str = ""
     csrf_token: str = ""
+    #: The session began recently enough to sign without the password again (services.auth).
+    session_fresh: bool = False
 
     def t(self, key: str, **values) -> str:
         return i18n.t(key, self.lang, **values)
@@ -100,6 +109,7 @@ def current_page(request: Request) -> Page:
         try:
             page.actor, session = auth.session_user(ctx, token)
             page.session_token, page.csrf_token = token, session.csrf_token
+            page.session_fresh = auth.session_fresh(ctx, session)
         except errors.NotAuthenticated:
             page.actor = None  # an expired session is just a visitor; protected pages send it to /login
     request.state.page = page
@@ -186,6 +196,13 @@ def check_csrf(page: Page, form: FormData) -> None:
         raise errors.Forbidden("missing or wrong CSRF token", code="auth.csrf")
 
 
+def signing_proof(page: Page, form: FormData) -> Proof:
+    """How a signing form proves the signer: the password typed, else this page's own session
+    (which signs only while it is a fresh login)."""
+    password = str(form.get("password", ""))[:200]
+    return Proof(password=password) if password else Proof(session_token=page.session_token)
+
+
 def safe_next(value: str | None, default: str = "/orders") -> str:
     """Only a path on this site, so no form can bounce anyone elsewhere."""
     if value and re.fullmatch(r"/(?![/\\])[^\s\\]*", value):
@@ -200,11 +217,20 @@ def home(page: AnyPage):
     return redirect("/orders" if page.actor else "/login")
 
 
+def _login_page(page: Page, status: int = 200, **data) -> HTMLResponse:
+    """The login form with its CSRF token: the browser's own (its cookie), or a new one."""
+    token = page.request.cookies.get(LOGIN_CSRF_COOKIE) or new_login_token()
+    response = render(page, "login.html", status, login_csrf=token, **data)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, path="/login", httponly=True, samesite="strict",
+                        secure=cookie_secure(getattr(page.ctx, "settings", None)))
+    return response
+
+
 @router.get("/login")
 def login_form(page: AnyPage, next: str | None = None):
     if page.actor:
         return redirect(safe_next(next))
-    return render(page, "login.html", next=safe_next(next), username="")
+    return _login_page(page, next=safe_next(next), username="")
 
 
 @router.post("/login")
@@ -214,14 +240,16 @@ def login(page: AnyPage, form: Form):
     target = safe_next(read.raw("next"))
     try:
         read.check()
-        session = auth.login(page.ctx, username, password, kind="web")
+        if not csrf_matches(str(form.get("csrf_token") or ""), page.request.cookies.get(LOGIN_CSRF_COOKIE)):
+            raise errors.Forbidden("missing or wrong CSRF token", code="auth.csrf")
+        session = auth.login(page.ctx, username, password, kind="web", address=client_address(page.request))
     except errors.JidanError as exc:
-        return render(page, "login.html", status_of(exc), error=exc, next=target, username=username)
+        return _login_page(page, status_of(exc), error=exc, next=target, username=username)
     response = redirect(target)
-    settings = getattr(page.ctx, "settings", None)
     response.set_cookie(SESSION_COOKIE, session["token"], max_age=page.ctx.session_hours * 3600,
                         path="/", httponly=True, samesite="lax",
-                        secure=bool(settings and settings.cookie_secure))
+                        secure=cookie_secure(getattr(page.ctx, "settings", None)))
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
 
 

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Path as PathParam
 from jidan.http.errors import status_of
 from jidan.domain import errors
 from jidan.domain.approval import (
-    CHANGEABLE_STATES, INSTRUCTION_LEVERS, ChainRule, Conditions, Opinion, Phase, StepRule,
+    CHANGEABLE_STATES, INSTRUCTION_LEVERS, PHASE_ACTION, ChainRule, Conditions, Opinion, Phase, StepRule,
 )
 from jidan.domain.roles import ORDER_ENTRY, ORDER_VIEWERS, Role
 from jidan.services.approvals import chains as approval_chains
@@ -23,14 +23,18 @@ from jidan.services.approvals import letters as confirmations
 from jidan.services.approvals import delegations
 from jidan.services.orders import views
 from jidan.services.approvals import signing
-from jidan.services.approvals.signatures import Decision, Proof
+from jidan.services.approvals.signatures import Decision
 from jidan.services.approvals.changes import ChangeInput
 from jidan.web.forms import FormReader, typed_values
 from jidan.web.orders import line_rows, parse_lines, row_fields
-from jidan.web.pages import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
+from jidan.web.pages import (
+    Form, Page, UserPage, WebRoute, check_csrf, redirect, render, signing_proof, templates,
+)
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 templates.env.globals["workflow_nav"] = lambda actor: actor is not None and actor.role in ORDER_VIEWERS
+#: The order page's buttons that are signatures (they ask for the password when the login is not fresh).
+templates.env.globals["signed_actions"] = frozenset(PHASE_ACTION.values()) | {"reject"}
 RowId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 Code = Annotated[str, PathParam(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9_.\-]+$")]
 OPINIONS = [o.value for o in Opinion]
@@ -38,11 +42,6 @@ MAX_STEP_ROWS = 12
 
 
 # ----------------------------------------------------------------------------- form reading
-def _proof(page: Page, form) -> Proof:
-    password = str(form.get("password", ""))[:200]
-    return Proof(password=password) if password else Proof(session_token=page.session_token)
-
-
 def _decision(read: FormReader) -> Decision:
     """The signer's opinion from the sign form; refuses it (422) when a field cannot be read."""
     opinion = read.choice("opinion", OPINIONS, code="invalid_choice") or Opinion.AGREE.value
@@ -107,7 +106,7 @@ def sign(page: UserPage, form: Form, order_id: RowId):
     check_csrf(page, form)
     read = FormReader(form)
     try:
-        signing.sign(page.ctx, page.actor, order_id, _decision(read), _proof(page, form), read.version())
+        signing.sign(page.ctx, page.actor, order_id, _decision(read), signing_proof(page, form), read.version())
     except errors.JidanError as exc:
         return _review_page(page, order_id, status_of(exc), exc, typed_values(form))
     return redirect(f"/orders/{order_id}/review?done=signed")
@@ -218,7 +217,7 @@ def change_sign(page: UserPage, form: Form, change_id: RowId):
     check_csrf(page, form)
     read = FormReader(form)
     try:
-        changes.sign_change(page.ctx, page.actor, change_id, _decision(read), _proof(page, form), read.version())
+        changes.sign_change(page.ctx, page.actor, change_id, _decision(read), signing_proof(page, form), read.version())
     except errors.JidanError as exc:
         return _change_page(page, change_id, status_of(exc), exc, typed_values(form))
     return redirect(f"/changes/{change_id}?done=signed")
@@ -321,7 +320,8 @@ def delegation_add(page: UserPage, form: Form):
     reason, principal = read.text("reason", 500), read.text("principal", 50)
     try:
         read.check()
-        delegations.add_delegation(page.ctx, page.actor, deputy, starts, ends, reason or None, principal or None)
+        delegations.add_delegation(page.ctx, page.actor, deputy, starts, ends, reason or None, principal or None,
+                                   role_exception=form.get("role_exception") == "1")
     except errors.JidanError as exc:
         return _delegations_page(page, status_of(exc), exc, typed_values(form))
     return redirect("/workflow/delegations?done=saved")

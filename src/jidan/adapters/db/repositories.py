@@ -280,6 +280,26 @@ class AuthSessionStore:
     def delete(self, token_hash: str) -> None:
         self.session.execute(t.auth_sessions.delete().where(t.auth_sessions.c.token_hash == token_hash))
 
+    def add_failure(self, username: str, address: str, failed_at: datetime) -> None:
+        self.session.execute(t.login_failures.insert().values(username=username, address=address,
+                                                              failed_at=failed_at))
+
+    def failures_since(self, username: str, address: str, since: datetime) -> tuple[list[datetime], list[datetime]]:
+        """When the failed logins since ``since`` were: (for this username, from this address)."""
+        c = t.login_failures.c
+        rows = self.session.execute(select(c.username, c.address, c.failed_at).where(
+            c.failed_at >= since, or_(c.username == username, c.address == address))).all()
+        return ([r.failed_at for r in rows if r.username == username],
+                [r.failed_at for r in rows if r.address == address])
+
+    def clear_failures(self, username: str) -> None:
+        """A good login forgives the username's failures (the address keeps its own)."""
+        self.session.execute(t.login_failures.delete().where(t.login_failures.c.username == username))
+
+    def forget_failures(self, before: datetime) -> None:
+        """Failures past the window count no more: the table stays small."""
+        self.session.execute(t.login_failures.delete().where(t.login_failures.c.failed_at < before))
+
 
 class CalendarStore:
     """The site's own calendar edits (N1)."""
@@ -755,13 +775,6 @@ class ReviewStore(_RecordStore):
         c = t.approval_signatures.c
         q = select(t.approval_signatures).where(c.subject.in_(subjects)).order_by(c.id)
         return [Signature(**row) for row in self._rows(q)]
-
-    def latest_login(self, user_id: int) -> tuple[bool, datetime | None]:
-        """(has any login session, when the newest one began): the freshness of a signer's login."""
-        c = t.auth_sessions.c
-        count, newest = self.session.execute(
-            select(func.count(), func.max(c.created_at)).where(c.user_id == user_id)).one()
-        return count > 0, newest
 
 
 class ChangeRequestStore(_RecordStore):

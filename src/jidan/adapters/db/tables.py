@@ -187,6 +187,16 @@ auth_sessions = Table(
     Column("expires_at", DateTime, nullable=False),
 )
 
+#: Failed logins, by the username tried and the address it came from: what login throttling
+#: counts (issue 21). No password is kept.
+login_failures = Table(
+    "login_failures", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(200), nullable=False, index=True),
+    Column("address", String(64), nullable=False, index=True),
+    Column("failed_at", DateTime, nullable=False),
+)
+
 #: Site edits of the working calendar (N1): a day made working (调休) or closed.
 calendar_days = Table(
     "calendar_days", metadata,
@@ -422,6 +432,8 @@ approval_delegations = Table(
     Column("created_at", DateTime, nullable=False),
     Column("revoked_at", DateTime),
     Column("version", Integer, nullable=False, default=1),
+    #: The admin who let a deputy of another role stand in (segregation of duties, issue 21).
+    Column("role_exception_by", ForeignKey("users.id")),
 )
 
 #: 紧急订单评审记录表 (B1): one review round of one order revision, the chain's steps frozen in.

@@ -4,10 +4,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from pydantic import Field
 
-from jidan.api.deps import SESSION_COOKIE, ActorDep, CtxDep, bearer
+from jidan.api.deps import ActorDep, CtxDep, ProofDep
 from jidan.api.routing import ApiRoute
 from jidan.api.schemas.approvals import Chain, ChangeRequest, Delegation, Letter, Pending, ReviewRecord
 from jidan.api.schemas import Code, Day, LineIn, Moment, Strict
@@ -19,7 +19,7 @@ from jidan.services.approvals import changes
 from jidan.services.approvals import letters as confirmations
 from jidan.services.approvals import delegations
 from jidan.services.approvals import signing
-from jidan.services.approvals.signatures import Decision, Proof
+from jidan.services.approvals.signatures import Decision
 from jidan.services.approvals.changes import ChangeInput
 from jidan.services.orders.intake import NewLine
 
@@ -60,6 +60,8 @@ class DelegationIn(Strict):
     ends_at: Moment
     reason: str | None = Field(None, max_length=500)
     principal: str | None = Field(None, min_length=1, max_length=50)
+    #: Admin only: let a deputy of another role stand in (segregation of duties, docs/security.md).
+    role_exception: bool = False
 
 
 class VersionIn(Strict):
@@ -93,23 +95,6 @@ class SendIn(Strict):
     version: int | None = Field(None, ge=1)
 
 
-def proof_of(request: Request, token: Annotated[str | None, Depends(bearer)]) -> "ProofSource":
-    return ProofSource(token or request.cookies.get(SESSION_COOKIE))
-
-
-class ProofSource:
-    """The request's own session, to prove a fresh login when no password is sent."""
-
-    def __init__(self, session_token: str | None):
-        self.session_token = session_token
-
-    def __call__(self, password: str | None) -> Proof:
-        return Proof(password=password) if password else Proof(session_token=self.session_token)
-
-
-ProofDep = Annotated[ProofSource, Depends(proof_of)]
-
-
 def _decision(body: SignIn) -> Decision:
     return Decision(body.opinion, body.comment, body.suggested_date, body.committed_date,
                     tuple(body.levers), body.on_behalf_of)
@@ -141,7 +126,8 @@ def list_delegations(ctx: CtxDep, actor: ActorDep) -> list[dict]:
 @router.post("/delegations", status_code=201, response_model=Delegation)
 def add_delegation(body: DelegationIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return delegations.add_delegation(ctx, actor, body.deputy, body.starts_at.replace(tzinfo=None),
-                                    body.ends_at.replace(tzinfo=None), body.reason, body.principal)
+                                    body.ends_at.replace(tzinfo=None), body.reason, body.principal,
+                                    body.role_exception)
 
 
 @router.post("/delegations/{delegation_id}/revoke", response_model=Delegation)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Header, Path, Query, UploadFile
 from fastapi.responses import Response
 
 from jidan.services.ports import OrderFilter
-from jidan.api.deps import ActorDep, CtxDep
+from jidan.api.deps import ActorDep, CtxDep, ProofDep
 from jidan.api.routing import WORKBOOK, XLSX, ApiRoute
 from jidan.api.schemas.orders import ImportResult, Order, OrderEvent, OrderPage, OrderVersion
 from jidan.api.schemas import ActionIn, LineIn, OrderEditIn, OrderIn, OwnerIn
@@ -83,11 +83,12 @@ def edit_order(order_id: Id, body: OrderEditIn, ctx: CtxDep, actor: ActorDep) ->
 
 
 @router.post("/{order_id}/actions/{action}", response_model=Order)
-def act(order_id: Id, action: Annotated[str, Path(json_schema_extra={"enum": list(ACTIONS)})], ctx: CtxDep, actor: ActorDep, body: ActionIn | None = None) -> dict:
+def act(order_id: Id, action: Annotated[str, Path(json_schema_extra={"enum": list(ACTIONS)})], ctx: CtxDep, actor: ActorDep,
+        proof: ProofDep, body: ActionIn | None = None) -> dict:
     if action not in ACTIONS:
         raise errors.ValidationFailed(f"unknown action {action!r}", fields={"action": "unknown_action"})
     body = body or ActionIn()
-    return lifecycle.act(ctx, actor, order_id, action, body.reason, body.version)
+    return lifecycle.act(ctx, actor, order_id, action, body.reason, body.version, proof(body.password))
 
 
 @router.put("/{order_id}/owner", response_model=Order)

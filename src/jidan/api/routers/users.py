@@ -3,23 +3,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Request
 
 from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.routing import ApiRoute, error_responses
 from jidan.api.schemas.users import Me, Token, User
 from jidan.api.schemas import UserIn
 from jidan.http.fields import Line, line_param
+from jidan.http.session import client_address
 from jidan.services import auth
 
 router = APIRouter(tags=["auth and users"], route_class=ApiRoute)
 
 
-@router.post("/auth/token", response_model=Token, responses=error_responses(401))
-def token(username: Annotated[Line, line_param(Form, min_length=1, max_length=50)],
+@router.post("/auth/token", response_model=Token, responses=error_responses(401, 429))
+def token(request: Request, username: Annotated[Line, line_param(Form, min_length=1, max_length=50)],
           password: Annotated[Line, line_param(Form, min_length=1, max_length=200)], ctx: CtxDep) -> dict:
     """The OAuth2 password flow (other form fields, such as grant_type, are ignored)."""
-    session = auth.login(ctx, username, password, kind="api")
+    session = auth.login(ctx, username, password, kind="api", address=client_address(request))
     return {"access_token": session["token"], "token_type": "bearer", "role": session["role"]}
 
 

@@ -160,6 +160,8 @@ class OrderEditIn(Strict):
 class ActionIn(Strict):
     reason: Annotated[str, Field(max_length=1000)] | None = None
     version: int | None = Field(None, ge=1)
+    #: review, approve and reject are signatures: the password, unless this session is a fresh login.
+    password: str | None = Field(None, max_length=200)
 
 
 class OwnerIn(Strict):

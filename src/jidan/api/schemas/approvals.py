@@ -18,6 +18,8 @@ class Delegation(View):
     ends_at: str | None = None
     reason: str | None = None
     revoked_at: str | None = None
+    #: The admin who let a deputy of another role stand in; null when the deputy holds the role.
+    role_exception_by: str | None = None
     version: int | None = None
 
 

@@ -6,4 +6,5 @@ from jidan.api.schemas.view import View
 
 class Health(View):
     status: str
-    database: str | None
+    #: Admin only: "ok", or why the database cannot be reached (it may name the host).
+    database: str | None = None

@@ -311,13 +311,13 @@ def list_changes(ctx: Context, actor: Actor, order_id: int | None = None, status
                 for row in uow.change_requests.list(order_id=order_id, status=status)]
 
 
-def pending_changes(uow, actor: Actor, roles: dict, names: dict) -> list[dict]:
+def pending_changes(uow, actor: Actor, roles: list, names: dict) -> list[dict]:
     """Change requests waiting for this actor's department (or a principal's), for the approvals page."""
     items = []
     for row in uow.change_requests.list(status="pending"):
         order = uow.orders.get(row.order_id)
         signed = {s.step_key for s in uow.reviews.signatures([row.subject])}
-        for role, principal in roles.items():
+        for role, principal in roles:
             if (role.value not in row.roles or role.value in signed
                     or {actor.user_id, principal} & {row.requested_by, order.created_by}):
                 continue

@@ -2,6 +2,8 @@
 
 A deputy signs in the approver's role and the signature counts for the approver; both are on
 the record. The deputy is told of every step that waits for the approver while they stand in.
+Segregation of duties: the deputy holds the approver's role (the role the steps ask for), unless
+an admin names them with a role exception, which the record and the audit trail keep.
 """
 from __future__ import annotations
 
@@ -24,12 +26,16 @@ def _delegation_view(uow, row: DelegationRecord, names: dict) -> dict:
             "deputy_id": row.deputy_id, "starts_at": row.starts_at.isoformat(),
             "ends_at": row.ends_at.isoformat(), "reason": row.reason,
             "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None,
+            "role_exception_by": display_name(uow, row.role_exception_by, names) if row.role_exception_by else None,
             "version": row.version}
 
 
 def add_delegation(ctx: Context, actor: Actor, deputy: str, starts_at: datetime, ends_at: datetime,
-                   reason: str | None = None, principal: str | None = None) -> dict:
-    """An approver names a deputy for a period (admin may do it for anyone)."""
+                   reason: str | None = None, principal: str | None = None, role_exception: bool = False) -> dict:
+    """An approver names a deputy for a period (admin may do it for anyone, and only admin lets
+    a deputy of another role stand in: ``role_exception``)."""
+    if role_exception:
+        require_role(actor, {Role.ADMIN})
     with ctx.uow() as uow:
         if principal and principal != actor.username:
             require_role(actor, {Role.ADMIN})
@@ -44,9 +50,13 @@ def add_delegation(ctx: Context, actor: Actor, deputy: str, starts_at: datetime,
         if stand_in is None or not stand_in.active:
             raise errors.ValidationFailed("unknown user", fields={"deputy": "unknown_user"})
         check_delegation(boss.id, stand_in.id, starts_at, ends_at, ctx.now())
+        if stand_in.role != boss.role and not role_exception:
+            raise errors.ValidationFailed("the deputy does not hold the approver's role",
+                                          code="approval.deputy_lacks_role", fields={"deputy": "deputy_lacks_role"})
         row_id = uow.delegations.add(principal_id=boss.id, deputy_id=stand_in.id, starts_at=starts_at,
                                      ends_at=ends_at, reason=reason, created_by=actor.user_id,
-                                     created_at=ctx.now())
+                                     created_at=ctx.now(),
+                                     role_exception_by=actor.user_id if stand_in.role != boss.role else None)
         view = _delegation_view(uow, uow.delegations.get(row_id), {})
         audit.record(uow, ctx, actor, "delegation", row_id, "create", None, view, reason)
         notify.notify(uow, ctx.now(), kind="approval.delegated", users=[stand_in.id], ctx=ctx,
@@ -86,7 +96,8 @@ def principals(uow, actor: Actor, now: datetime) -> dict[int, Role]:
         delegation = row.delegation()
         if delegation.deputy_id == actor.user_id and delegation.active(now):
             boss = uow.users.get(delegation.principal_id)
-            if boss is not None and boss.active:
+            allowed = boss is not None and (boss.role == actor.role or row.role_exception_by is not None)
+            if allowed and boss.active:
                 out[boss.id] = Role(boss.role)
     return out
 

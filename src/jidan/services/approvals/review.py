@@ -149,13 +149,22 @@ def open_review(ctx: Context, actor: Actor, order_id: int) -> dict:
     return review_record(ctx, actor, order_id)
 
 
+def counted_or_hand(sig: Signature, counted: int, hand: int | None) -> bool:
+    """Whether ``sig`` already counts for ``counted`` or was signed by ``hand`` (for anyone)."""
+    return sig.counted_user_id == counted or (hand is not None and sig.user_id == hand)
+
+
 def step_to_sign(steps: list[dict], sigs: list[Signature], tally: dict, role: Role, counted: int,
-                 phase: Phase | None, disagree: bool) -> dict:
-    """The step of ``steps`` this signer signs now, or the error that says why there is none."""
+                 phase: Phase | None, disagree: bool, hand: int | None = None) -> dict:
+    """The step of ``steps`` this signer signs now, or the error that says why there is none.
+
+    ``counted`` is whom the signature counts for; ``hand`` the person signing, who counts once
+    per step: having signed it in their own name or for another, they do not fill it again.
+    """
     mine = [s for s in steps if s["role"] == role.value]
     if not mine:
         raise errors.Forbidden(f"the chain has no step for {role}", code="approval.not_an_approver")
-    signed = {s.step_key for s in sigs if s.counted_user_id == counted}
+    signed = {s.step_key for s in sigs if counted_or_hand(s, counted, hand)}
     waiting = [s for s in mine if not step_done(s, tally) and s["key"] not in signed]
     if disagree:  # before the final approval a reviewer may still take their agreement back
         candidates = waiting or mine
@@ -203,7 +212,7 @@ def may_sign(uow, ctx: Context, order: Order, actor: Actor, action: str) -> bool
         return action == "approve" and _has_approval_step(steps, role)
     try:
         step_to_sign(steps, sigs, counts(sigs, order.revision), role, actor.user_id, phase,
-                     action == "reject")
+                     action == "reject", actor.user_id)
     except errors.JidanError:
         return False
     return True
@@ -239,12 +248,12 @@ def _review_view(uow, review: ReviewRecord, order: Order, names: dict, now: date
 
 def _can(uow, ctx, actor: Actor, order: Order, review: ReviewRecord | None) -> dict:
     """What this actor may do on the panel now (the forms the page shows)."""
-    roles = {Role(actor.role): None, **{role: pid for pid, role in principals(uow, actor, ctx.now()).items()}}
+    roles = [(Role(actor.role), None), *((role, pid) for pid, role in principals(uow, actor, ctx.now()).items())]
     names: dict = {}
     under_review = order.status in PHASE_OF_STATE
     waiting = review is None or review.status != "open"
     can = {"open": under_review and waiting and actor.role in CONVENERS, "sign": [], "disagree": [],
-           "push_through": [], "deputy_for": [display_name(uow, pid, names) for pid in roles.values() if pid]}
+           "push_through": [], "deputy_for": [display_name(uow, pid, names) for _, pid in roles if pid]}
     if actor.user_id == order.created_by:
         return can
     in_play = _in_play(uow, order, review)
@@ -253,7 +262,7 @@ def _can(uow, ctx, actor: Actor, order: Order, review: ReviewRecord | None) -> d
     steps, sigs = in_play
     tally = counts(sigs, order.revision)
     phase = PHASE_OF_STATE.get(OrderState(order.status))
-    for role, principal in roles.items():
+    for role, principal in roles:
         who = display_name(uow, principal, names)
         if principal == order.created_by:
             continue
@@ -263,7 +272,8 @@ def _can(uow, ctx, actor: Actor, order: Order, review: ReviewRecord | None) -> d
             continue
         for disagree, key in ((False, "sign"), (True, "disagree")):
             try:
-                step = step_to_sign(steps, sigs, tally, Role(role), principal or actor.user_id, phase, disagree)
+                step = step_to_sign(steps, sigs, tally, Role(role), principal or actor.user_id, phase, disagree,
+                                    actor.user_id)
             except errors.JidanError:
                 continue
             can[key].append({"step": step["key"], "name": step["name"], "phase": step["phase"],
@@ -301,8 +311,8 @@ def pending(ctx: Context, actor: Actor) -> dict:
     require_order_access(actor)
     with ctx.uow() as uow:
         now = ctx.now()
-        roles = {Role(actor.role): None, **{role: pid for pid, role in principals(uow, actor, now).items()}}
-        roles = {r: p for r, p in roles.items() if r in APPROVER_ROLES}
+        roles = [(Role(actor.role), None), *((role, pid) for pid, role in principals(uow, actor, now).items())]
+        roles = [(r, p) for r, p in roles if r in APPROVER_ROLES]
         names: dict = {}
         items = []
         if roles:
@@ -312,7 +322,7 @@ def pending(ctx: Context, actor: Actor) -> dict:
         return {"items": items, "count": len(items)}
 
 
-def _pending_reviews(uow, actor: Actor, roles: dict, names: dict) -> list[dict]:
+def _pending_reviews(uow, actor: Actor, roles: list, names: dict) -> list[dict]:
     found = []
     for state in PHASE_OF_STATE:
         found += uow.orders.list(OrderFilter(status=state.value, limit=100_000))[0]
@@ -332,11 +342,11 @@ def _pending_reviews(uow, actor: Actor, roles: dict, names: dict) -> list[dict]:
             steps, due, mine = (approval_chains.frozen_steps(chain, order) if chain else []), {}, []
         tally = counts(mine, order.revision)
         for step in open_steps(steps, tally, PHASE_OF_STATE[OrderState(order.status)]):
-            for role, principal in roles.items():
+            for role, principal in roles:
                 counted = principal or actor.user_id
                 if step["role"] != role.value or principal == order.created_by:
                     continue
-                if any(s.step_key == step["key"] and s.counted_user_id == counted for s in mine):
+                if any(s.step_key == step["key"] and counted_or_hand(s, counted, actor.user_id) for s in mine):
                     continue
                 items.append({"kind": "review", "order_id": order.id, "number": order.number,
                               "customer": order.customer.name, "urgent": order.urgent,

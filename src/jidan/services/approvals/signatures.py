@@ -67,24 +67,20 @@ def signing_method(uow, ctx: Context, actor: Actor, proof: Proof | None,
                    session_started: datetime | None) -> str:
     """Checks the signer's proof; returns how they signed (password | fresh_login | console).
 
-    Without a proof, the signer's newest login counts. Every API and web request carries a login
-    session, so a signer with none at all is code in the server process (console, demo loader).
+    Only the session making the request counts: its own start must be fresh, whatever other
+    logins the signer has. Every API and web request passes its session (``Proof``), so a call
+    without a proof is code in the server process (console, demo loader).
     """
-    now = ctx.now()
-    fresh = timedelta(minutes=ctx.approval_fresh_login_minutes)
     if proof is not None and proof.password is not None:
         user = uow.users.get(actor.user_id)
         if not ctx.hasher.verify(proof.password, user.password_hash):
             raise errors.ValidationFailed("the password is wrong", code="approval.wrong_password",
                                           fields={"password": "wrong_password"})
         return "password"
-    if proof is not None and proof.session_token:
-        newest = session_started
-    else:
-        has_login, newest = uow.reviews.latest_login(actor.user_id)
-        if not has_login:
-            return "console"
-    if newest is not None and now - newest <= fresh:
+    if proof is None:
+        return "console"
+    if session_started is not None and \
+            ctx.now() - session_started <= timedelta(minutes=ctx.approval_fresh_login_minutes):
         return "fresh_login"
     raise errors.ValidationFailed("signing needs your password again (your login is not fresh)",
                                   code="approval.signature_required", fields={"password": "required"})

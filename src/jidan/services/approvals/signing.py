@@ -91,7 +91,8 @@ def _sign_step(uow, ctx, signer: Actor, principal: int | None, order: Order, dec
     tally = counts(sigs, order.revision)
     counted = principal or signer.user_id
     try:
-        step = reviews.step_to_sign(review.steps, sigs, tally, signer.role, counted, phase, disagree)
+        step = reviews.step_to_sign(review.steps, sigs, tally, signer.role, counted, phase, disagree,
+                                    signer.user_id)
     except errors.JidanError as exc:
         if exc.code in ("approval.not_an_approver", "approval.step_not_open", "approval.already_signed"):
             order.check(lifecycle_action, signer, decision.comment)  # the table's refusal comes first

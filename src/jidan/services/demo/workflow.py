@@ -28,8 +28,8 @@ def demo_approvals(ctx: Context, golden: dict) -> None:
     """The golden order's review opened, a deputy for management, a date change waiting."""
     open_review(ctx, _actor(ctx, "sales"), golden["id"])
     start = datetime.combine(ctx.now().date() + timedelta(days=7), datetime.min.time()).replace(hour=8)
-    add_delegation(ctx, _actor(ctx, "management"), "production_manager", start, start + timedelta(days=5),
-                   "出差期间由生产经理代为最终审批")
+    add_delegation(ctx, _actor(ctx, "admin"), "production_manager", start, start + timedelta(days=5),
+                   "出差期间由生产经理代为最终审批", principal="management", role_exception=True)
     sales2 = _actor(ctx, "sales2")
     with ctx.uow() as uow:
         approved = uow.orders.list(OrderFilter(status=OrderState.PLANNED.value, limit=100))[0]

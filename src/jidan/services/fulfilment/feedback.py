@@ -73,6 +73,8 @@ def _open_request(uow, ctx: Context, token: str) -> tuple[FeedbackRequest, Order
         raise errors.NotFound("this feedback link is not valid", code="feedback.invalid")
     if row.used_at is not None:
         raise errors.Conflict("this feedback link was used already", code="feedback.used")
+    if any(other.id > row.id for other in uow.feedback.for_order(row.order_id)):
+        raise errors.Conflict("a newer feedback link replaced this one", code="feedback.replaced")
     if ctx.now() > row.expires_at:
         raise errors.Conflict("this feedback link has expired", code="feedback.expired")
     return row, uow.orders.get(row.order_id)

@@ -137,6 +137,20 @@ def _may_work_on(actor: Actor, row: Incident) -> None:
                                code="auth.role_not_allowed")
 
 
+#: They speak to the customer on every case (I3), so they follow up on any incident.
+CUSTOMER_FACING = frozenset({Role.CUSTOMER_SERVICE, Role.SALES})
+
+
+def _may_follow_up(uow, actor: Actor, row: Incident) -> None:
+    """The case's departments and management, the customer-facing roles, the solution's owner
+    and the emergency organisation (I5); anyone else, such as a warehouse or logistics clerk on
+    a case not theirs, is refused (issue 21)."""
+    if (actor.role in CUSTOMER_FACING or actor.user_id == row.solution_owner_id
+            or actor.user_id in member_ids(uow)):
+        return
+    _may_work_on(actor, row)
+
+
 def _done(uow, ctx: Context, actor: Actor, row: Incident, action: str, old: dict, new: dict) -> dict:
     uow.incidents.update(row.id, row.version, **new)
     audit.record(uow, ctx, actor, "incident", row.id, action, old, new)
@@ -183,6 +197,7 @@ def add_followup(ctx: Context, actor: Actor, incident_id: int, note: str) -> dic
     require_role(actor, INCIDENT_ROLES)
     with ctx.uow() as uow:
         row = _load(uow, actor, incident_id)
+        _may_follow_up(uow, actor, row)
         note = (note or "").strip()
         if not note:
             raise errors.ValidationFailed("write what happened", fields={"note": "required"})

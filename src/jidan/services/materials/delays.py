@@ -10,7 +10,7 @@ from datetime import date
 
 from jidan.domain import errors
 from jidan.domain.material import (
-    DELAY_REQUEST_FLOW, DELAY_REQUESTERS, DelayRequest, PurchaseOrder, check_decider, check_delay, next_status,
+    DELAY_DECIDERS, DELAY_REQUEST_FLOW, DELAY_REQUESTERS, DelayRequest, PurchaseOrder, check_decider, check_delay, next_status,
 )
 from jidan.domain.model import Actor
 from jidan.domain.roles import Role
@@ -20,7 +20,7 @@ from jidan.services.materials.purchasing import PO_VIEWERS, check_version, own_p
 from jidan.services.materials.views import request_view
 from jidan.services.notices.notify import notify
 from jidan.services.notices.answers import answer
-from jidan.services.permissions import require_role
+from jidan.services.permissions import may, require_role
 
 
 def _own_request(uow, actor: Actor, request_id: int, lock: bool = False) -> DelayRequest:
@@ -84,7 +84,7 @@ def decide_delay(ctx: Context, actor: Actor, request_id: int, approve: bool, not
     """pmc approves (the date moves, the plan is repaired as a proposal, people are told) or rejects."""
     with ctx.uow() as uow:
         req = _own_request(uow, actor, request_id, lock=True)
-        check_decider(actor.role, req.requested_by, actor.user_id)
+        check_decider(may(actor, DELAY_DECIDERS), req.requested_by, actor.user_id)
         check_version(req, version)
         note = (note or "").strip() or None
         if not approve and not note:

@@ -128,7 +128,7 @@ def export_orders(ctx: Context, actor: Actor, f: OrderFilter) -> bytes:
         for line in o["lines"]:
             rows.append({"customer": o["customer"]["code"], "customer_po": o["customer_po"],
                          "requested_date": o["requested_date"], "product": line["product"],
-                         "quantity": line["quantity"], "unit_price": line["unit_price"],
+                         "quantity": line["quantity"], "unit_price": line.get("unit_price"),
                          "channel": o["channel"], "special_requirements": o["special_requirements"],
                          "urgent_reason": o["urgent_reason"], "number": o["number"],
                          "status": o["status"], "urgent": mark if o["urgent"] else "",

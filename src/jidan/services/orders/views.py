@@ -5,6 +5,7 @@ from dataclasses import asdict
 
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
+from jidan.domain.roles import PRICE_VIEWERS
 from jidan.services.context import Context
 from jidan.services.orders.guards import allowed_actions
 from jidan.services.permissions import load_order, require_order_access
@@ -37,9 +38,24 @@ def order_view(order: Order) -> dict:
     }
 
 
+#: The keys that carry an order's prices, wherever they sit in a view, an event or a version.
+PRICE_KEYS = frozenset({"unit_price", "amount"})
+
+
+def priced_for(actor: Actor, value):
+    """``value`` as this actor may see it: the floor roles get no prices (issue 21)."""
+    if actor.role in PRICE_VIEWERS:
+        return value
+    if isinstance(value, dict):
+        return {k: priced_for(actor, v) for k, v in value.items() if k not in PRICE_KEYS}
+    if isinstance(value, list):
+        return [priced_for(actor, v) for v in value]
+    return value
+
+
 def current_view(uow, ctx: Context, order: Order, actor: Actor) -> dict:
     """The order for this actor, with what they may do now as it stands in ``uow``."""
-    return order_view(order) | {"allowed_actions": allowed_actions(uow, ctx, order, actor)}
+    return priced_for(actor, order_view(order)) | {"allowed_actions": allowed_actions(uow, ctx, order, actor)}
 
 
 def snapshot(order: Order) -> dict:
@@ -59,20 +75,20 @@ def list_orders(ctx: Context, actor: Actor, f: OrderFilter) -> dict:
     require_order_access(actor)
     with ctx.uow() as uow:
         orders, total = uow.orders.list(f)
-        return {"items": [order_view(o) for o in orders], "total": total,
+        return {"items": [priced_for(actor, order_view(o)) for o in orders], "total": total,
                 "limit": f.limit, "offset": f.offset}
 
 
 def order_events(ctx: Context, actor: Actor, order_id: int) -> list[dict]:
     with ctx.uow() as uow:
         load_order(uow, actor, order_id)
-        return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in asdict(e).items()}
-                for e in uow.audit.for_entity("order", order_id)]
+        return priced_for(actor, [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in asdict(e).items()}
+                                  for e in uow.audit.for_entity("order", order_id)])
 
 
 def order_versions(ctx: Context, actor: Actor, order_id: int) -> list[dict]:
     with ctx.uow() as uow:
         load_order(uow, actor, order_id)
-        return [{"revision": v.revision, "snapshot": v.snapshot,
+        return [{"revision": v.revision, "snapshot": priced_for(actor, v.snapshot),
                  "created_at": v.created_at.isoformat(), "created_by": v.created_by}
                 for v in uow.orders.versions(order_id)]
