@@ -44,6 +44,8 @@ class Context:
     horizon_days: int = 120
     #: What the lifecycle asks of the other areas (services/wiring.py); none in a bare Context.
     hooks: Hooks = field(default_factory=Hooks)
+    #: Checks the audit head's signature (issue 21); the database never holds it. None: unchecked.
+    audit_key: bytes | None = None
 
     def now(self) -> datetime:
         return self.clock.now()
