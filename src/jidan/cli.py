@@ -68,8 +68,8 @@ def _writer_ctx():
     from jidan.adapters.audit_anchor import create_key_file
     settings = get_settings()
     if not settings.audit_key and create_key_file(settings.audit_key_file):
-        errors_console.print(f"audit key created in {settings.audit_key_file}: keep it out of "
-                             f"the database's backups", highlight=False)
+        console.print(f"audit key created in {settings.audit_key_file}: keep it out of the "
+                      f"database's backups", highlight=False)
     ctx = _ctx()
     anchor = ctx.uow().anchor
     if anchor is not None:

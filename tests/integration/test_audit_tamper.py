@@ -64,8 +64,8 @@ def test_m1_deleting_the_newest_audit_row_is_detected(trail):
 KEY = "the-audit-key-the-database-never-holds"
 
 
-@pytest.fixture
-def anchored(database_url, tmp_path, monkeypatch):
+@pytest.fixture(name="anchored")
+def anchored_trail(database_url, tmp_path, monkeypatch):
     """A trail written with the audit key and the anchor file, and the CLI set up the same way."""
     from jidan.bootstrap import build
     from jidan.config import Settings, get_settings
