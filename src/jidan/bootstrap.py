@@ -138,6 +138,8 @@ def build(settings: Settings | None = None, clock=None) -> Context:
         raise errors.JidanError("JIDAN_AUDIT_ANCHOR is set but there is no audit key "
                                 "(JIDAN_AUDIT_KEY or the file JIDAN_AUDIT_KEY_FILE)", code="audit.no_key")
     anchor = AnchorFile(settings.audit_anchor, key) if settings.audit_anchor else None
+    if anchor is not None:
+        anchor.check()  # a path that cannot be appended to stops the process now, not a write later
     rest = frozenset(int(d) for d in settings.rest_weekdays.split(",") if d.strip())
     this_year = date.today().year
     ctx = Context(

@@ -63,18 +63,14 @@ def _ctx():
 
 
 def _writer_ctx():
-    """The context of a command that writes the trail (serve, worker, demo): the audit key is
-    made when missing, and an anchor file that cannot be written stops it at start."""
+    """The context of a command that writes the trail (serve, worker, demo), with the audit key
+    made when it is missing."""
     from jidan.adapters.audit_anchor import create_key_file
     settings = get_settings()
     if not settings.audit_key and create_key_file(settings.audit_key_file):
         console.print(f"audit key created in {settings.audit_key_file}: keep it out of the "
                       f"database's backups", highlight=False)
-    ctx = _ctx()
-    anchor = ctx.uow().anchor
-    if anchor is not None:
-        anchor.check()
-    return ctx
+    return _ctx()
 
 
 def _fail(code: str, detail: str) -> None:

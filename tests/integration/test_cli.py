@@ -155,3 +155,11 @@ def test_the_served_app_and_the_worker_read_now_from_the_clock_file_on_each_use(
     assert expired.status_code == 401  # a 12-hour session is over a day later, by the same clock
     assert build_worker(ctx).ctx.now().isoformat() == "2026-11-25T12:10:00"
     ctx.engine.dispose()
+
+
+def test_an_audit_anchor_that_cannot_be_written_stops_serve_at_start_in_one_line(jidan, tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("JIDAN_AUDIT_ANCHOR", str(blocker / "anchor.log"))
+    jidan("migrate")
+    assert one_line_error(jidan("serve", "--port", "18932")).startswith("file.error:")
