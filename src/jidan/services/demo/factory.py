@@ -170,6 +170,7 @@ LINE2_PRODUCTS = {"SCB-200": (Decimal("450"), 12), "SCB-100": (Decimal("95"), 5)
 URGENT_EVERY = 8
 #: Normal SCB-100 orders due in 6–7 working days, planned ahead of the golden order on every step
 #: of its routing: its five working days cannot be met without moving them (scenario steps 3, 5).
+#: One per five generated orders, at most this many: a small demo (tests) keeps a light plan.
 BACKLOG_ORDERS, BACKLOG_QUANTITY = 8, 800
 
 #: Who moves an order one step further along MAIN_PATH.
@@ -186,7 +187,7 @@ def _actor(view: dict) -> Actor:
 
 def _orders(ctx: Context, rnd: random.Random, users: dict, products: dict[str, NewProduct], count: int,
             tick) -> int:
-    """``count`` orders at random stages, every eighth urgent, and line 2's backlog (planned)."""
+    """``count`` orders at random stages, every eighth urgent, and the board line's backlog (planned)."""
     # Most orders are open and early in the process; some are done, a few were held or rejected.
     targets = ([OrderState.SUBMITTED] * 25 + [OrderState.REVIEWED] * 15 + [OrderState.APPROVED] * 15
                + [OrderState.PLANNED] * 15 + [OrderState.RELEASED] * 10 + [OrderState.IN_PRODUCTION] * 10
@@ -203,7 +204,7 @@ def _orders(ctx: Context, rnd: random.Random, users: dict, products: dict[str, N
         if MAIN_PATH.index(target) > MAIN_PATH.index(OrderState.APPROVED):
             _advance(ctx, users, view, seller, OrderState.APPROVED)
         tick("orders", n, count)
-    made += _board_backlog(ctx, rnd, users, products["SCB-100"], sellers)
+    made += _board_backlog(ctx, rnd, users, products["SCB-100"], sellers, min(BACKLOG_ORDERS, count // 5))
     # pmc plans the approved work and accepts it: those orders become planned (C3).
     pmc = _actor(users["pmc"])
     run = planning.propose_full(ctx, pmc, time_limit=2.0)
@@ -235,11 +236,11 @@ def _order(ctx: Context, rnd: random.Random, seller: Actor, product: NewProduct,
 
 
 def _board_backlog(ctx: Context, rnd: random.Random, users: dict, product: NewProduct,
-                   sellers: list[Actor]) -> list[tuple]:
+                   sellers: list[Actor], count: int) -> list[tuple]:
     """Normal board orders due within two weeks, approved for the plan: the week's load on the
     golden order's routing."""
     today, made = ctx.now().date(), []
-    for n in range(1, BACKLOG_ORDERS + 1):
+    for n in range(1, count + 1):
         seller = rnd.choice(sellers)
         due = ctx.national_calendar.add_working_days(today, product.standard_lead_days + 1 + n % 2)
         view = intake.create_order(ctx, seller, NewOrder(
