@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # The worker (notifications, timers) runs beside the server; Ctrl-C, or the server ending, stops both.
+# Every commit's audit head is appended to the anchor file (docs/security.md).
+run: export JIDAN_AUDIT_ANCHOR ?= instance/audit-anchor.log
 run: install
 	$(BIN)/jidan migrate
 	$(BIN)/jidan demo --if-empty

@@ -1,12 +1,15 @@
 """Wires adapters to services: the only module that knows both."""
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pwdlib import PasswordHash
 from sqlalchemy.orm import sessionmaker
 
+from jidan.adapters.audit_anchor import AnchorFile, read_key
 from jidan.adapters.calendar import national_calendar
 from jidan.adapters.db.engine import make_engine
 from jidan.adapters.db.orm import start_mappers
@@ -14,6 +17,7 @@ from jidan.adapters.db.uow import SqlUnitOfWork
 from jidan.adapters.excel.sheets import ExcelSheets
 from jidan import i18n
 from jidan.config import Settings, get_settings
+from jidan.domain import errors
 from jidan.domain.delivery import DeliveryPolicy
 from jidan.domain.urgency import UrgencyPolicy
 from jidan.services import wiring
@@ -28,6 +32,53 @@ class SystemClock:
 
     def now(self) -> datetime:
         return datetime.now(self.tz).replace(tzinfo=None)
+
+
+class FileClock:
+    """Now is the ISO date-time written in a file (``JIDAN_CLOCK_FILE``), re-read on each use, so
+    a demo, a training session or a drill walks through days in minutes (`jidan clock`).
+
+    A missing or bad file is an error when the clock is made (at start); if it goes bad later,
+    the last good time holds and the problem is logged, rather than every request failing.
+    """
+
+    def __init__(self, path: str, tz: str):
+        self.path = Path(path)
+        self.tz = ZoneInfo(tz)
+        self._last = self.read()
+
+    def read(self) -> datetime:
+        """The file's time in factory-local wall time; raises JidanError naming the file."""
+        try:
+            text = self.path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise errors.JidanError(f"JIDAN_CLOCK_FILE {self.path} cannot be read ({exc.strerror})",
+                                    code="clock.file_missing") from exc
+        return parse_clock(text, self.tz, self.path)
+
+    def now(self) -> datetime:
+        try:
+            self._last = self.read()
+        except errors.JidanError as exc:
+            logging.getLogger("jidan.clock").warning("%s; keeping %s", exc.detail, self._last)
+        return self._last
+
+
+def parse_clock(text: str, tz: ZoneInfo, source: object = "the clock") -> datetime:
+    """An ISO date-time as factory-local wall time (one with an offset is converted)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise errors.JidanError(f"{source} holds {text[:40]!r}, not an ISO date-time "
+                                f"such as 2026-11-24T09:10", code="clock.bad_time") from None
+    return moment.astimezone(tz).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def make_clock(settings: Settings):
+    """The one clock serve and worker read: the clock file when set, else the real time."""
+    if settings.clock_file:
+        return FileClock(settings.clock_file, settings.timezone)
+    return SystemClock(settings.timezone)
 
 
 class Argon2Hasher:
@@ -90,11 +141,18 @@ def build(settings: Settings | None = None, clock=None) -> Context:
     start_mappers()
     engine = make_engine(settings.database_url)
     factory = sessionmaker(bind=engine, expire_on_commit=False)
+    key = read_key(settings.audit_key, settings.audit_key_file)
+    if settings.audit_anchor and key is None:
+        raise errors.JidanError("JIDAN_AUDIT_ANCHOR is set but there is no audit key "
+                                "(JIDAN_AUDIT_KEY or the file JIDAN_AUDIT_KEY_FILE)", code="audit.no_key")
+    anchor = AnchorFile(settings.audit_anchor, key) if settings.audit_anchor else None
+    if anchor is not None:
+        anchor.check()  # a path that cannot be appended to stops the process now, not a write later
     rest = frozenset(int(d) for d in settings.rest_weekdays.split(",") if d.strip())
     this_year = date.today().year
     ctx = Context(
-        uow=lambda: SqlUnitOfWork(factory),
-        clock=clock or SystemClock(settings.timezone),
+        uow=lambda: SqlUnitOfWork(factory, key, anchor),
+        clock=clock or make_clock(settings),
         hasher=Argon2Hasher(),
         messages=CatalogueMessages(),
         sheets=ExcelSheets(),
@@ -106,6 +164,7 @@ def build(settings: Settings | None = None, clock=None) -> Context:
         shifts=parse_shifts(settings.shifts),
         horizon_days=settings.planning_horizon_days,
         hooks=wiring.order_hooks(),
+        audit_key=key,
         **rules_from(settings),
     )
     wiring.register_timers()

@@ -110,6 +110,18 @@ class Settings(BaseSettings):
     feedback_secret: str = "jidan-feedback-links"
     #: How long a feedback link stays good.
     feedback_link_days: int = 14
+    # --- audit trail and time (issues 20, 21) ---
+    #: Signs the audit head and the anchor lines (HMAC-SHA256); never stored in the database.
+    #: Empty: the key is read from audit_key_file, which `jidan serve`/`worker`/`demo`/`migrate`
+    #: create with a random key when it is missing.
+    audit_key: str | None = None
+    audit_key_file: str = "instance/audit.key"
+    #: Append-only file that receives the signed audit head after every commit that wrote events
+    #: (`jidan audit verify --anchor`); empty: no anchor (docs/security.md).
+    audit_anchor: str | None = None
+    #: A file holding the ISO date-time that is "now" for serve and worker (training, drills);
+    #: empty: the real clock.
+    clock_file: str | None = None
     # --- materials (issue 4) ---
     # --- security (issue 21; docs/security.md) ---
     #: Passwords set by an admin or `jidan users add` need this many characters (the demo's keep theirs).

@@ -9,9 +9,10 @@ from jidan.config import get_settings
 
 
 @pytest.fixture
-def jidan(sqlite_url, monkeypatch):
+def jidan(sqlite_url, monkeypatch, tmp_path):
     """Runs `jidan ARGS…` against a new database that was never migrated."""
     monkeypatch.setenv("JIDAN_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("JIDAN_AUDIT_KEY_FILE", str(tmp_path / "instance" / "audit.key"))
     get_settings.cache_clear()
     yield lambda *args: CliRunner().invoke(app, [str(a) for a in args])
     get_settings.cache_clear()
@@ -75,3 +76,90 @@ def test_demo_migrates_a_new_database_first_and_then_refuses_to_load_twice(jidan
     assert listed.exit_code == 0 and "sales" in listed.output
     assert "already loaded" in jidan("demo", "--if-empty").output
     assert one_line_error(jidan("demo")).startswith("demo.not_empty:")
+
+
+def test_demo_makes_the_audit_key_outside_the_database_when_it_is_missing(jidan, tmp_path):
+    assert jidan("demo", "--orders", 1).exit_code == 0
+    key = tmp_path / "instance" / "audit.key"
+    assert len(key.read_text().strip()) == 64 and key.stat().st_mode & 0o077 == 0
+    assert "intact" in jidan("audit", "verify").output  # the head it signed checks with that key
+
+
+# --- the clock file (issue 20 section 5) -----------------------------------------------------
+
+def test_clock_set_advance_and_show_write_and_read_the_clock_file(jidan, tmp_path, monkeypatch):
+    clock = tmp_path / "clock.txt"
+    monkeypatch.setenv("JIDAN_CLOCK_FILE", str(clock))
+    assert jidan("clock", "set", "2026-11-24T09:10").exit_code == 0
+    assert clock.read_text().strip() == "2026-11-24T09:10:00"
+    assert "2026-11-24T11:10" in jidan("clock", "advance", "2h").output
+    assert jidan("clock", "advance", "1d 30m").exit_code == 0
+    assert jidan("clock", "show").output.strip() == "2026-11-25T11:40"
+    assert jidan("clock", "set", "2026-11-24T09:10+00:00").exit_code == 0  # an offset becomes factory time
+    assert clock.read_text().strip() == "2026-11-24T17:10:00"
+
+
+def test_clock_commands_refuse_bad_input_in_one_line(jidan, tmp_path, monkeypatch):
+    assert one_line_error(jidan("clock", "set", "2026-11-24T09:10")).startswith("clock.no_file:")
+    monkeypatch.setenv("JIDAN_CLOCK_FILE", str(tmp_path / "clock.txt"))
+    get_settings.cache_clear()
+    assert one_line_error(jidan("clock", "advance", "2h")).startswith("clock.file_missing:")
+    assert one_line_error(jidan("clock", "set", "tomorrow")).startswith("clock.bad_time:")
+    jidan("clock", "set", "2026-11-24T09:10")
+    assert one_line_error(jidan("clock", "advance", "2 hours")).startswith("clock.bad_duration:")
+
+
+@pytest.mark.parametrize("content", [None, "not a time"])
+@pytest.mark.parametrize("command", [("serve", "--port", "18931"), ("worker", "--once")])
+def test_serve_and_worker_stop_at_start_on_a_missing_or_bad_clock_file(jidan, tmp_path, monkeypatch,
+                                                                     content, command):
+    clock = tmp_path / "clock.txt"
+    if content is not None:
+        clock.write_text(content)
+    monkeypatch.setenv("JIDAN_CLOCK_FILE", str(clock))
+    jidan("migrate")
+    line = one_line_error(jidan(*command))
+    assert line.startswith("clock.file_missing:" if content is None else "clock.bad_time:")
+    assert str(clock) in line
+
+
+def test_the_served_app_and_the_worker_read_now_from_the_clock_file_on_each_use(sqlite_url, tmp_path, jidan,
+                                                                                 monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from jidan.adapters.db.migrate import upgrade
+    from jidan.bootstrap import build
+    from jidan.config import Settings
+    from jidan.http.app import create_app
+    from jidan.worker import build_worker
+    from tests.support import PASSWORD, FastHasher, seed
+
+    clock = tmp_path / "clock.txt"
+    monkeypatch.setenv("JIDAN_CLOCK_FILE", str(clock))
+    jidan("clock", "set", "2026-11-24T09:10")
+    upgrade(sqlite_url)
+    ctx = build(Settings(database_url=sqlite_url, clock_file=str(clock), _env_file=None))
+    ctx.hasher = FastHasher()
+    seed(ctx)
+    body = {"customer": "C001", "customer_po": "PO-CLOCK", "requested_date": "2026-12-20",
+            "lines": [{"product": "SCB-200", "quantity": 10}]}
+    with TestClient(create_app(ctx)) as client:
+        token = client.post("/api/v1/auth/token", data={"username": "sales", "password": PASSWORD}).json()
+        auth = {"Authorization": f"Bearer {token['access_token']}"}
+        first = client.post("/api/v1/orders", json=body, headers=auth).json()
+        jidan("clock", "advance", "3h")
+        second = client.post("/api/v1/orders", json={**body, "customer_po": "PO-LATER"}, headers=auth).json()
+        jidan("clock", "advance", "1d")
+        expired = client.get("/api/v1/orders", headers=auth)
+    assert (first["created_at"], second["created_at"]) == ("2026-11-24T09:10:00", "2026-11-24T12:10:00")
+    assert expired.status_code == 401  # a 12-hour session is over a day later, by the same clock
+    assert build_worker(ctx).ctx.now().isoformat() == "2026-11-25T12:10:00"
+    ctx.engine.dispose()
+
+
+def test_an_audit_anchor_that_cannot_be_written_stops_serve_at_start_in_one_line(jidan, tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("JIDAN_AUDIT_ANCHOR", str(blocker / "anchor.log"))
+    jidan("migrate")
+    assert one_line_error(jidan("serve", "--port", "18932")).startswith("file.error:")

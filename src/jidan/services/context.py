@@ -54,6 +54,8 @@ class Context:
     login_max_delay_seconds: float = 900.0
     login_failure_window_seconds: int = 86400
     admin_does_business: bool = False
+    #: Checks the audit head's signature (issue 21); the database never holds it. None: unchecked.
+    audit_key: bytes | None = None
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -15,7 +15,7 @@ from jidan.adapters.db import tables as t
 from jidan.domain.approval import (
     ChainRecord, ChainStepRecord, ChangeRequestRecord, DelegationRecord, LetterRecord, ReviewRecord, Signature,
 )
-from jidan.domain.audit import GENESIS, AuditEvent, event_hash
+from jidan.domain.audit import GENESIS, AuditEvent, event_hash, head_seal
 from jidan.domain.capacity import CapacityChange
 from jidan.domain.execution import Downtime, Inspection, OrderProgress, ProcessException, Task
 from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, OrderRecord, Receipt, Shipment
@@ -200,10 +200,14 @@ class OrderRepository(_Repository):
 
 
 class AuditLog:
-    """Appends hash-chained events under a lock on the chain head (M1)."""
+    """Appends hash-chained events under a lock on the chain head (M1), and signs the head with
+    the audit key when there is one (issue 21). ``last`` is the newest (seq, hash) appended in
+    this transaction, for the anchor file after the commit."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, key: bytes | None = None):
         self.session = session
+        self.key = key
+        self.last: tuple[int, str] | None = None
 
     def append(self, *, at: datetime, actor_id: int | None, actor: str, role: str, entity: str,
                entity_id: Any, action: str, old: dict | None, new: dict | None,
@@ -217,11 +221,13 @@ class AuditLog:
                  "old": old, "new": new, "reason": reason}
         event["prev_hash"], event["hash"] = prev, event_hash(prev, event)
         self.session.execute(t.audit_events.insert().values(**event))
+        values = {"seq": seq, "hash": event["hash"],
+                  "mac": head_seal(self.key, seq, event["hash"]) if self.key else None}
         if head:
-            self.session.execute(t.audit_head.update().where(t.audit_head.c.id == 1)
-                                 .values(seq=seq, hash=event["hash"]))
+            self.session.execute(t.audit_head.update().where(t.audit_head.c.id == 1).values(**values))
         else:
-            self.session.execute(t.audit_head.insert().values(id=1, seq=seq, hash=event["hash"]))
+            self.session.execute(t.audit_head.insert().values(id=1, **values))
+        self.last = (seq, event["hash"])
         return event
 
     def for_entity(self, entity: str, entity_id: Any) -> list[AuditEvent]:
@@ -242,6 +248,10 @@ class AuditLog:
     def head(self) -> tuple[int, str] | None:
         row = self.session.execute(select(t.audit_head.c.seq, t.audit_head.c.hash)).one_or_none()
         return (row.seq, row.hash) if row else None
+
+    def head_seal(self) -> str | None:
+        """The head's signature as the writers stored it (None before the first signed write)."""
+        return self.session.execute(select(t.audit_head.c.mac)).scalar_one_or_none()
 
 
 class IdempotencyStore:

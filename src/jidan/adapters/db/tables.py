@@ -162,6 +162,8 @@ audit_head = Table(
     Column("id", Integer, primary_key=True),
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
+    #: HMAC of (seq, hash) with the audit key, which the database never holds (issue 21).
+    Column("mac", String(64)),
 )
 
 idempotency_keys = Table(

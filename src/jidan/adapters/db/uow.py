@@ -11,8 +11,11 @@ from jidan.domain import errors
 
 
 class SqlUnitOfWork:
-    def __init__(self, session_factory: sessionmaker):
+    def __init__(self, session_factory: sessionmaker, audit_key: bytes | None = None, anchor=None):
         self.session_factory = session_factory
+        self.audit_key = audit_key
+        #: Told the new audit head after each commit that wrote events (adapters/audit_anchor.py).
+        self.anchor = anchor
 
     def __enter__(self) -> "SqlUnitOfWork":
         self.session: Session = self.session_factory()
@@ -22,7 +25,7 @@ class SqlUnitOfWork:
         self.products = r.ProductRepository(s)
         self.users = r.UserRepository(s)
         self.plant = r.PlantRepository(s)
-        self.audit = r.AuditLog(s)
+        self.audit = r.AuditLog(s, self.audit_key)
         self.idempotency = r.IdempotencyStore(s)
         self.auth_sessions = r.AuthSessionStore(s)
         self.calendar = r.CalendarStore(s)
@@ -78,9 +81,13 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         self._translated(self.session.commit)
+        last, self.audit.last = self.audit.last, None
+        if last and self.anchor is not None:
+            self.anchor.committed(*last)
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.audit.last = None
 
     def _translated(self, operation) -> None:
         try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
 from decimal import Decimal
 
 from jidan.domain.model import Actor, Department, WorkCenter
@@ -137,13 +136,13 @@ def _consuming_step(material: str, steps) -> int | None:
     return next((s.seq for s in steps if kind and s.work_center.startswith(kind)), None)
 
 
-def _products(ctx: Context, rnd: random.Random) -> list[str]:
-    codes = []
+def _products(ctx: Context, rnd: random.Random) -> dict[str, NewProduct]:
+    made = {}
     counts = {p: n for p, _, _, n in WORK_CENTERS}
     for prefix, family, routing in FAMILIES:
         for variant in range(1, 9):
             code = "SCB-200" if (prefix, variant) == ("SCB", 2) else f"{prefix}-{variant}00"
-            lead = 12 if code == "SCB-200" else rnd.randint(5, 20)
+            lead = rnd.randint(5, 20)
             steps = tuple(
                 NewStep((i + 1) * 10, f"{wc}{rnd.randint(1, counts[wc])}", op,
                         Decimal(str(round(minutes * rnd.uniform(0.8, 1.3), 2))), rnd.choice([15, 30, 45]),
@@ -152,15 +151,27 @@ def _products(ctx: Context, rnd: random.Random) -> list[str]:
             bom = tuple((m, Decimal(rnd.choice([1, 2, 4]))) for m, _ in rnd.sample(MATERIALS, 3))
             if code == "SCB-200":
                 bom = (("M-CONN-40", Decimal(2)), ("M-PCB-4L", Decimal(1)), ("M-IC-MCU", Decimal(1)))
+            if code in LINE2_PRODUCTS:
                 # scenario.md: its routing names SMT line 2 (the bottleneck, whose oven fails on Day 2).
                 steps = tuple(replace(step, work_center="SMT2") if step.work_center.startswith("SMT") else step
                               for step in steps)
             bom = tuple(NewBomItem(m, q, _consuming_step(m, steps)) for m, q in bom)
-            masterdata.create_product(ctx, None, NewProduct(
-                code, f"{family} {code}", Decimal(rnd.randrange(80, 900)), lead, routing=steps, bom=bom))
-            codes.append(code)
-    return codes
+            price, lead = LINE2_PRODUCTS.get(code, (Decimal(rnd.randrange(80, 900)), lead))
+            product = NewProduct(code, f"{family} {code}", price, lead, routing=steps, bom=bom)
+            masterdata.create_product(ctx, None, product)
+            made[code] = product
+    return made
 
+
+#: Made on SMT line 2: the golden order's board (standard 12 working days), and its sibling that
+#: keeps the board line busy this week (``_board_backlog``), as (price, standard lead days).
+LINE2_PRODUCTS = {"SCB-200": (Decimal("450"), 12), "SCB-100": (Decimal("95"), 5)}
+#: About one order in eight is urgent (issue 20), so the 急 mark still stands out.
+URGENT_EVERY = 8
+#: Normal SCB-100 orders due in 6–7 working days, planned ahead of the golden order on every step
+#: of its routing: its five working days cannot be met without moving them (scenario steps 3, 5).
+#: One per five generated orders, at most this many: a small demo (tests) keeps a light plan.
+BACKLOG_ORDERS, BACKLOG_QUANTITY = 8, 800
 
 #: Who moves an order one step further along MAIN_PATH.
 STEP_ACTOR = {"review": "pmc", "approve": "management", "plan": "pmc", "release": "pmc",
@@ -174,8 +185,9 @@ def _actor(view: dict) -> Actor:
     return Actor(view["id"], view["username"], Role(view["role"]))
 
 
-def _orders(ctx: Context, rnd: random.Random, users: dict, products: list[str], count: int, tick) -> int:
-    today = ctx.now().date()
+def _orders(ctx: Context, rnd: random.Random, users: dict, products: dict[str, NewProduct], count: int,
+            tick) -> int:
+    """``count`` orders at random stages, every eighth urgent, and the board line's backlog (planned)."""
     # Most orders are open and early in the process; some are done, a few were held or rejected.
     targets = ([OrderState.SUBMITTED] * 25 + [OrderState.REVIEWED] * 15 + [OrderState.APPROVED] * 15
                + [OrderState.PLANNED] * 15 + [OrderState.RELEASED] * 10 + [OrderState.IN_PRODUCTION] * 10
@@ -184,24 +196,59 @@ def _orders(ctx: Context, rnd: random.Random, users: dict, products: list[str], 
     sellers = [_actor(users["sales"]), _actor(users["sales2"])]
     made = []
     for n in range(1, count + 1):
-        product = rnd.choice(products)
-        lead = rnd.randint(4, 30)
+        product = products[rnd.choice(list(products))]
         seller = rnd.choice(sellers)
-        view = intake.create_order(ctx, seller, NewOrder(
-            rnd.choice(CUSTOMERS)[0], f"PO-{today:%y%m}-{n:04d}", today + timedelta(days=lead),
-            (NewLine(product, rnd.choice([20, 50, 100, 200, 300, 500])),), rnd.choice(["phone", "online", "email"])))
+        view = _order(ctx, rnd, seller, product, f"{n:04d}", n % URGENT_EVERY == 0)
         target = rnd.choice(targets)
         made.append((view, seller, target))
         if MAIN_PATH.index(target) > MAIN_PATH.index(OrderState.APPROVED):
             _advance(ctx, users, view, seller, OrderState.APPROVED)
         tick("orders", n, count)
+    made += _board_backlog(ctx, rnd, users, products["SCB-100"], sellers, min(BACKLOG_ORDERS, count // 5))
     # pmc plans the approved work and accepts it: those orders become planned (C3).
     pmc = _actor(users["pmc"])
     run = planning.propose_full(ctx, pmc, time_limit=2.0)
     planning.accept(ctx, pmc, run["id"])
     for view, seller, target in made:
         _advance(ctx, users, views.get_order(ctx, seller, view["id"]), seller, target)
-    return count
+    return len(made)
+
+
+def _order(ctx: Context, rnd: random.Random, seller: Actor, product: NewProduct, number: str,
+           urgent: bool) -> dict:
+    """An order that is urgent (A3) only when asked: a normal one is for a normal customer, in the
+    product's standard lead time or more, and under the amount threshold."""
+    today, cal = ctx.now().date(), ctx.national_calendar
+    quantity = rnd.choice([20, 50, 100, 200, 300, 500])
+    lead = product.standard_lead_days
+    if urgent:
+        customer = rnd.choice(CUSTOMERS)[0]
+        due = cal.add_working_days(today, rnd.randint(max(1, lead // 3), max(1, lead - 1)))
+    else:
+        customer = rnd.choice([c for c, _, cls in CUSTOMERS if cls != "key"])
+        due = cal.add_working_days(today, lead + rnd.randint(0, 15))
+        limit = ctx.policy.amount_threshold
+        if limit is not None:
+            quantity = max(1, min(quantity, int(limit // product.unit_price)))
+    return intake.create_order(ctx, seller, NewOrder(
+        customer, f"PO-{today:%y%m}-{number}", due, (NewLine(product.code, quantity),),
+        rnd.choice(["phone", "online", "email"])))
+
+
+def _board_backlog(ctx: Context, rnd: random.Random, users: dict, product: NewProduct,
+                   sellers: list[Actor], count: int) -> list[tuple]:
+    """Normal board orders due within two weeks, approved for the plan: the week's load on the
+    golden order's routing."""
+    today, made = ctx.now().date(), []
+    for n in range(1, count + 1):
+        seller = rnd.choice(sellers)
+        due = ctx.national_calendar.add_working_days(today, product.standard_lead_days + 1 + n % 2)
+        view = intake.create_order(ctx, seller, NewOrder(
+            rnd.choice([c for c, _, cls in CUSTOMERS if cls != "key"]), f"PO-{today:%y%m}-B{n:02d}", due,
+            (NewLine(product.code, BACKLOG_QUANTITY),), "email"))
+        _advance(ctx, users, view, seller, OrderState.APPROVED)
+        made.append((view, seller, OrderState.PLANNED))
+    return made
 
 
 def _advance(ctx: Context, users: dict, view: dict, seller: Actor, target: OrderState) -> None:
