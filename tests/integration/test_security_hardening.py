@@ -286,7 +286,7 @@ def test_i1_serve_warns_while_public_url_and_the_feedback_secret_are_the_default
     warnings = startup_warnings(Settings(_env_file=None))
     assert any("JIDAN_PUBLIC_URL" in w for w in warnings) and any("FEEDBACK_SECRET" in w for w in warnings)
     assert startup_warnings(Settings(_env_file=None, public_url="https://jidan.example.com",
-                                     feedback_secret="our own secret")) == []
+                                     feedback_secret="our own secret", audit_anchor="/var/lib/jidan/anchor.log")) == []
 
 
 # --------------------------------------------------------------------- 13. health, prices
