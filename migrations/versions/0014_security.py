@@ -7,7 +7,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0014_security'
+revision = '0014'
 down_revision = '0013'
 branch_labels = None
 depends_on = None
