@@ -8,7 +8,7 @@ once (`LoadedPlan`) and then answers many questions in milliseconds.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from jidan.planning.errors import InvalidProblem
@@ -39,6 +39,16 @@ class LoadedPlan:
     def __init__(self, problem: Problem, schedule: Schedule) -> None:
         self.problem = problem
         self._timeline = timeline_with(problem, schedule.assignments)
+
+    def without(self, assignments: Iterable[Assignment]) -> LoadedPlan:
+        """The same load less `assignments` (an order asking again for itself), as a copy: the
+        loaded plan stays as it was for the next question."""
+        twin = LoadedPlan.__new__(LoadedPlan)
+        twin.problem = self.problem
+        twin._timeline = self._timeline.copy()
+        for a in assignments:
+            twin._timeline.free(a.resource, a.start, a.end)
+        return twin
 
     def earliest_completion(
         self, job: Job, outsourced: Mapping[str, int] | None = None, fraction: float = 1.0

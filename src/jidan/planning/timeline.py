@@ -48,6 +48,23 @@ class Timeline:
                 best_resource, best_start = rid, start
         return best_resource, best_start
 
+    def copy(self) -> Timeline:
+        """An independent copy: a loaded plan answers many questions from one index."""
+        twin = Timeline.__new__(Timeline)
+        twin._starts = {r: list(v) for r, v in self._starts.items()}
+        twin._ends = {r: list(v) for r, v in self._ends.items()}
+        return twin
+
+    def free(self, resource: str, start: int, end: int) -> None:
+        """Undo `book` of exactly [start, end) on `resource` (nothing if it was not booked)."""
+        starts, ends = self._starts[resource], self._ends[resource]
+        i = bisect_right(starts, start) - 1
+        while i >= 0 and starts[i] == start:
+            if ends[i] == end:
+                del starts[i], ends[i]
+                return
+            i -= 1
+
     def book(self, resource: str, start: int, end: int) -> None:
         """Mark [start, end) busy; the caller guarantees it was free."""
         if end <= start:

@@ -44,6 +44,8 @@ class Context:
     horizon_days: int = 120
     #: What the lifecycle asks of the other areas (services/wiring.py); none in a bare Context.
     hooks: Hooks = field(default_factory=Hooks)
+    #: What a process keeps between requests (the plan in force, loaded: services.planning.in_force).
+    caches: dict = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -124,12 +124,26 @@ def create_order(ctx: Context, actor: Actor, cmd: NewOrder, idempotency_key: str
 
 def enter_order(uow, ctx: Context, actor: Actor, cmd: NewOrder) -> Order:
     """Validates and adds one order inside the caller's unit of work (form, API and import)."""
+    order = unsaved_order(uow, ctx, actor, cmd)
+    uow.orders.add(order)
+    uow.flush()
+    # The number comes from the row id, so concurrent writers never pick the same one.
+    order.number = f"SO-{ctx.now():%y%m}-{order.id:05d}"
+    uow.flush()
+    audit.record(uow, ctx, actor, "order", order.id, "create", None, snapshot(order),
+                 cmd.urgent_reason)
+    return order
+
+
+def unsaved_order(uow, ctx: Context, actor: Actor, cmd: NewOrder) -> Order:
+    """The order ``cmd`` describes, validated as intake validates it, urgency assessed, not
+    saved (a promise asks for one before it exists); without a customer PO none is checked."""
     if cmd.channel not in CHANNELS:
         raise errors.ValidationFailed("unknown channel", fields={"channel": "unknown_channel"})
     customer = uow.customers.by_code(cmd.customer)
     if customer is None:
         raise errors.ValidationFailed("unknown customer", fields={"customer": "unknown_customer"})
-    if uow.orders.by_customer_po(customer.id, cmd.customer_po):
+    if cmd.customer_po and uow.orders.by_customer_po(customer.id, cmd.customer_po):
         raise errors.Duplicate(f"customer PO {cmd.customer_po} was already entered",
                                code="order.duplicate_customer_po", fields={"customer_po": "duplicate"})
     now = ctx.now()
@@ -145,13 +159,6 @@ def enter_order(uow, ctx: Context, actor: Actor, cmd: NewOrder) -> Order:
     order.customer = customer
     order.urgent_reason = cmd.urgent_reason
     _assess(order, effective_calendar(uow, ctx), ctx.policy)
-    uow.orders.add(order)
-    uow.flush()
-    # The number comes from the row id, so concurrent writers never pick the same one.
-    order.number = f"SO-{now:%y%m}-{order.id:05d}"
-    uow.flush()
-    audit.record(uow, ctx, actor, "order", order.id, "create", None, snapshot(order),
-                 cmd.urgent_reason)
     return order
 
 

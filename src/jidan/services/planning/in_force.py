@@ -6,16 +6,21 @@ materials are ready (`material_plan`), so no plan starts an order before its mat
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from jidan.domain import errors
 from jidan.domain.order import Order
 from jidan.domain.planning_run import PlanningRun
 from jidan.planning.problem import Problem
+from jidan.planning.promise import LoadedPlan
 from jidan.planning.result import Assignment, Schedule
 from jidan.planning.shift import bring_forward, place_job, right_shift, timeline_with
-from jidan.services.materials.material_plan import OrderMaterials
-from jidan.services.planning.plant import step_of
+from jidan.services.context import Context
+from jidan.services.materials.material_plan import MaterialPlan, OrderMaterials
+from jidan.services.planning.plant import PlantModel, plan_minute, plannable, step_of
 
 
 def first_starts(assignments, key=lambda a: a.job) -> dict[str, int]:
@@ -101,3 +106,83 @@ def accepted_run(uow) -> PlanningRun:
     if accepted is None:
         raise errors.Conflict("there is no accepted plan yet; run a full plan first", code="planning.no_plan")
     return accepted
+
+
+#: The plan in force is loaded as of the start of each such period (and again after any change).
+REFRESH_MINUTES = 10
+
+
+@dataclass(frozen=True)
+class Owner:
+    """What an impact needs of a planned order: its id and who answers for it."""
+
+    id: int
+    owner_id: int | None
+    created_by: int
+
+
+@dataclass(frozen=True)
+class InForce:
+    """The plan in force against today's problem, with its load indexed (`LoadedPlan`): what every
+    promise starts from, loaded once per plan version and change (`plan_in_force`)."""
+
+    model: PlantModel
+    order_ids: frozenset[int]
+    problem: Problem
+    current: Schedule
+    loaded: LoadedPlan
+    running: frozenset[str]
+    first_starts: dict[str, int]
+    owners: dict[str, Owner]
+    names: dict[int, str]
+
+
+class _Kept:
+    """One process's loaded plan and the key it was loaded for."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.key: tuple | None = None
+        self.value: InForce | None = None
+
+
+def plan_in_force(uow, ctx: Context) -> InForce:
+    """The plan in force, loaded; kept in the Context while its key holds: the accepted run and
+    its version, the audit trail's head (every change to orders, tasks, stock, purchase orders,
+    calendars or people writes an audit event) and the period of `REFRESH_MINUTES` now falls in.
+    Equal keys give equal plans, so a kept one answers as a freshly loaded one would."""
+    accepted = uow.planning_runs.accepted()
+    head = uow.audit.head()
+    as_of = as_of_minute(ctx.now())
+    key = (accepted.id if accepted else None, accepted.version if accepted else None,
+           head[0] if head else 0, as_of)
+    kept = ctx.caches.setdefault("plan_in_force", _Kept())
+    with kept.lock:  # one loads, the others wait for it instead of loading it again
+        if kept.key != key:
+            kept.value, kept.key = load_in_force(uow, ctx, accepted, as_of), key
+        return kept.value
+
+
+def as_of_minute(now: datetime) -> datetime:
+    """The start of the `REFRESH_MINUTES` period ``now`` falls in."""
+    now = now.replace(second=0, microsecond=0)
+    return now - timedelta(minutes=now.minute % REFRESH_MINUTES)
+
+
+def load_in_force(uow, ctx: Context, accepted: PlanningRun | None, as_of: datetime) -> InForce:
+    """Reads and builds the plan in force as of ``as_of`` (see `current_plan`)."""
+    origin = accepted.origin if accepted else as_of
+    model = PlantModel(uow, ctx, origin)
+    planned = plannable(uow, accepted.order_ids) if accepted else []
+    now = plan_minute(as_of, origin)
+    plan = plan_of(accepted)
+    starts = first_starts(plan.assignments)
+    materials = MaterialPlan(uow, model, now).explain(planned, starts)
+    floor_tasks = model.floor_tasks(planned)
+    running = model.running(floor_tasks)
+    problem = model.problem(planned, releases=step_releases(materials, plan, now, keep=True), plan=plan,
+                            floor_tasks=floor_tasks)
+    problem, current = current_plan(accepted, problem, now, running=running)
+    return InForce(model, frozenset(o.id for o in planned), problem, current, LoadedPlan(problem, current),
+                   frozenset(running), starts, {o.number: Owner(o.id, o.owner_id, o.created_by) for o in planned},
+                   {u.id: u.display_name for u in uow.users.list()})
