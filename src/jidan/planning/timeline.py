@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from jidan.planning.problem import Operation, Problem
+from jidan.planning.problem import Operation, Problem, Resource
 
 
 class Timeline:
@@ -18,8 +18,8 @@ class Timeline:
         self._starts: dict[str, list[int]] = {}
         self._ends: dict[str, list[int]] = {}
         for resource in problem.resources:
-            self._starts[resource.id] = [s for s, _ in resource.unavailable]
-            self._ends[resource.id] = [e for _, e in resource.unavailable]
+            starts, ends = _columns(resource)
+            self._starts[resource.id], self._ends[resource.id] = starts.copy(), ends.copy()
 
     def earliest_start(self, resource: str, ready: int, duration: int) -> int:
         """The first start ≥ `ready` where [start, start + duration) is free on `resource`."""
@@ -73,3 +73,13 @@ class Timeline:
         i = bisect_right(starts, start)
         starts.insert(i, start)
         self._ends[resource].insert(i, end)
+
+
+def _columns(resource: Resource) -> tuple[list[int], list[int]]:
+    """The starts and ends of a resource's closed windows, worked out once per resource: every
+    placement search starts a timeline from them, and a loaded plan's may be long."""
+    kept = resource.__dict__.get("_columns")
+    if kept is None:
+        kept = ([s for s, _ in resource.unavailable], [e for _, e in resource.unavailable])
+        object.__setattr__(resource, "_columns", kept)  # a cache, not a field: equality is unchanged
+    return kept

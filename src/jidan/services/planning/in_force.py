@@ -19,7 +19,9 @@ from jidan.planning.promise import LoadedPlan
 from jidan.planning.result import Assignment, Schedule
 from jidan.planning.shift import bring_forward, place_job, right_shift, timeline_with
 from jidan.services.context import Context
-from jidan.services.materials.material_plan import MaterialPlan, OrderMaterials
+from jidan.domain.states import ON_FLOOR
+from jidan.domain.urgency import PRIORITY_RANK
+from jidan.services.materials.material_plan import MaterialPlan, OrderMaterials, needs_material
 from jidan.services.planning.plant import PlantModel, plan_minute, plannable, step_of
 
 
@@ -135,6 +137,93 @@ class InForce:
     first_starts: dict[str, int]
     owners: dict[str, Owner]
     names: dict[int, str]
+    materials: tuple[MaterialUser, ...]
+    """The planned orders that draw material, as material netting reads them."""
+    items: dict[str, frozenset[str]]
+    """Every item below each of their products (BOM, every level)."""
+
+    def drawing_on(self, items: frozenset[str], but: int | None = None) -> list[MaterialUser]:
+        """The planned orders that draw on any of ``items`` (netting is per item: the others
+        cannot change an answer about these), except order ``but``."""
+        return [o for o in self.materials if o.id != but and not o.items.isdisjoint(items)]
+
+
+@dataclass(frozen=True)
+class _Step:
+    seq: int
+
+
+@dataclass(frozen=True)
+class _Component:
+    component_code: str
+    step_seq: int | None
+    quantity_per: float
+
+
+@dataclass(frozen=True)
+class _Product:
+    """A product as material netting reads it (kept beyond the unit of work that read it)."""
+
+    code: str
+    bom: tuple[_Component, ...]
+    routing: tuple[_Step, ...]
+
+
+@dataclass(frozen=True)
+class _Line:
+    line_no: int
+    quantity: int
+    product: _Product
+
+
+@dataclass(frozen=True)
+class MaterialUser:
+    """A planned order as material netting reads it, with the items it draws on."""
+
+    id: int
+    number: str
+    status: str
+    held_from: str | None
+    priority: str
+    lines: tuple[_Line, ...]
+    items: frozenset[str]
+
+    @property
+    def priority_rank(self) -> int:
+        return PRIORITY_RANK[self.priority]
+
+
+def bom_items(uow, codes: set[str], known: dict[str, frozenset[str]] | None = None) -> dict[str, frozenset[str]]:
+    """Every item below each product of ``codes`` (itself included), every BOM level."""
+    found = dict(known or {})
+    products: dict = {}
+    todo = set(codes) - set(found)
+    while todo:
+        products.update(uow.products.by_codes(todo - set(products)))
+        todo = {b.component_code for code in todo if code in products for b in products[code].bom} - set(products)
+    def below(code: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
+        if code not in found:
+            kids = [below(b.component_code, seen | {code}) for b in products[code].bom
+                    if b.component_code not in seen] if code in products else []
+            found[code] = frozenset({code}).union(*kids)
+        return found[code]
+    for code in codes:
+        below(code)
+    return found
+
+
+def _material_users(uow, orders: list[Order]) -> tuple[tuple[MaterialUser, ...], dict[str, frozenset[str]]]:
+    items = bom_items(uow, {ln.product.code for o in orders for ln in o.lines})
+    users = []
+    for o in orders:
+        if not (needs_material(o) or o.status in ON_FLOOR):
+            continue
+        lines = tuple(_Line(ln.line_no, ln.quantity, _Product(
+            ln.product.code, tuple(_Component(b.component_code, b.step_seq, b.quantity_per) for b in ln.product.bom),
+            tuple(_Step(st.seq) for st in ln.product.routing))) for ln in o.lines)
+        users.append(MaterialUser(o.id, o.number, o.status, o.held_from, o.priority, lines,
+                                  frozenset().union(*(items[ln.product.code] for ln in o.lines))))
+    return tuple(users), items
 
 
 class _Kept:
@@ -185,4 +274,4 @@ def load_in_force(uow, ctx: Context, accepted: PlanningRun | None, as_of: dateti
     problem, current = current_plan(accepted, problem, now, running=running)
     return InForce(model, frozenset(o.id for o in planned), problem, current, LoadedPlan(problem, current),
                    frozenset(running), starts, {o.number: Owner(o.id, o.owner_id, o.created_by) for o in planned},
-                   {u.id: u.display_name for u in uow.users.list()})
+                   {u.id: u.display_name for u in uow.users.list()}, *_material_users(uow, planned))

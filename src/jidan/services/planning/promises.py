@@ -25,8 +25,8 @@ from jidan.services.context import Context
 from jidan.services.materials.material_plan import MaterialPlan
 from jidan.services.orders.intake import NewOrder, unsaved_order
 from jidan.services.permissions import load_order, require_role
-from jidan.services.planning.in_force import InForce, jobs_of, plan_in_force
-from jidan.services.planning.plant import order_jobs, plan_minute, plannable, time_at
+from jidan.services.planning.in_force import InForce, bom_items, jobs_of, plan_in_force
+from jidan.services.planning.plant import order_jobs, plan_minute, time_at
 from jidan.services.planning.runs import insert_lines
 from jidan.services.planning.views import materials_view, slipped_view
 
@@ -84,8 +84,9 @@ class _Question:
         self.state = state = plan_in_force(uow, ctx)
         self.order = Asked(order.id, order.number, order.requested_date)  # read now: the session closes
         self.now = plan_minute(ctx.now(), state.model.origin)
-        planned = plannable(uow, list(state.order_ids - {order.id})) if state.order_ids else []
-        answers = MaterialPlan(uow, state.model, self.now).explain(planned, state.first_starts, last=order)
+        items = bom_items(uow, {ln.product.code for ln in order.lines}, state.items)
+        drawing = state.drawing_on(frozenset().union(*(items[ln.product.code] for ln in order.lines)), but=order.id)
+        answers = MaterialPlan(uow, state.model, self.now).explain(drawing, state.first_starts, last=order)
         self.mine = answers[order.id]
         self.jobs = order_jobs(order, state.model.origin, state.model.groups, state.model.shift_minutes,
                                self.now, self.mine.ready)
