@@ -121,7 +121,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "planning.live_promise": ("交期预估（保存前）", "Promise before saving"),
     "planning.live_promise_hint": ("选好客户、要求交期并填一行产品与数量，即显示最早交期。",
                                    "Choose the customer and requested date and fill one line to see the earliest date."),
-    "planning.slipped_orders": ("插单会推迟的订单", "Orders insertion would delay"),
+    "planning.would_slip": ("插单会推迟的订单", "Orders insertion would delay"),
     "planning.slipped_row": ("{order}（{owner}）：{old} → {new}", "{order} ({owner}): {old} → {new}"),
     # materials (C6)
     "materials.stock": ("库存", "Stock"),
