@@ -7,6 +7,7 @@ pushing work later and repairing plans all ask the same question of the same ind
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable
 
 from jidan.planning.problem import Operation, Problem, Resource
 
@@ -64,6 +65,26 @@ class Timeline:
                 del starts[i], ends[i]
                 return
             i -= 1
+
+    def reset(self, resource: Resource, booked: Iterable[tuple[int, int]]) -> None:
+        """`resource` (new, or with other windows) again from its windows and the bookings on it."""
+        starts, ends = _columns(resource)
+        self._starts[resource.id], self._ends[resource.id] = starts.copy(), ends.copy()
+        self.book_all((resource.id, s, e) for s, e in booked)
+
+    def book_all(self, booked: Iterable[tuple[str, int, int]]) -> None:
+        """`book` each (resource, start, end) at once: one sort per resource instead of an
+        insertion per booking, for loading a whole plan."""
+        added: dict[str, list[tuple[int, int]]] = {}
+        for resource, start, end in booked:
+            if end > start:
+                added.setdefault(resource, []).append((start, end))
+        for resource, windows in added.items():
+            merged = sorted(zip(self._starts[resource], self._ends[resource]))
+            merged += windows
+            merged.sort()
+            self._starts[resource] = [s for s, _ in merged]
+            self._ends[resource] = [e for _, e in merged]
 
     def book(self, resource: str, start: int, end: int) -> None:
         """Mark [start, end) busy; the caller guarantees it was free."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from jidan.domain import errors
@@ -141,6 +141,8 @@ class InForce:
     """The planned orders that draw material, as material netting reads them."""
     items: dict[str, frozenset[str]]
     """Every item below each of their products (BOM, every level)."""
+    materials_asked: dict = field(default_factory=dict)
+    """Material answers already worked out, by the order and lines asked about and the minute."""
 
     def drawing_on(self, items: frozenset[str], but: int | None = None) -> list[MaterialUser]:
         """The planned orders that draw on any of ``items`` (netting is per item: the others

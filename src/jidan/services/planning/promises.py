@@ -18,6 +18,7 @@ from jidan.domain.model import Actor
 from jidan.domain.order import Order
 from jidan.domain.planning_run import VIEWERS
 from jidan.domain.states import OrderState
+from jidan.planning.insert import LOCAL_LIMIT, local_problem
 from jidan.planning.levers import options
 from jidan.planning.problem import Problem
 from jidan.planning.result import Schedule
@@ -35,6 +36,8 @@ PROMISABLE = {OrderState.DRAFT, OrderState.SUBMITTED, OrderState.REVIEWED, Order
               OrderState.PLANNED}
 #: The number a promise gives an order not saved yet (its jobs' names in the answer).
 UNSAVED = "NEW"
+#: At most this many material answers are kept with the plan in force (the form asks as one types).
+ASKED_KEPT = 1000
 #: Insertion is a search: with one worker and a seed the same question gets the same answer.
 SEED = 0
 
@@ -84,10 +87,15 @@ class _Question:
         self.state = state = plan_in_force(uow, ctx)
         self.order = Asked(order.id, order.number, order.requested_date)  # read now: the session closes
         self.now = plan_minute(ctx.now(), state.model.origin)
-        items = bom_items(uow, {ln.product.code for ln in order.lines}, state.items)
-        drawing = state.drawing_on(frozenset().union(*(items[ln.product.code] for ln in order.lines)), but=order.id)
-        answers = MaterialPlan(uow, state.model, self.now).explain(drawing, state.first_starts, last=order)
-        self.mine = answers[order.id]
+        asked = (order.id, order.number, self.now, tuple((ln.line_no, ln.product.code, ln.quantity) for ln in order.lines))
+        self.mine = state.materials_asked.get(asked)
+        if self.mine is None:  # netted after every planned order drawing on the same items
+            items = bom_items(uow, {ln.product.code for ln in order.lines}, state.items)
+            drawing = state.drawing_on(frozenset().union(*(items[ln.product.code] for ln in order.lines)), but=order.id)
+            answers = MaterialPlan(uow, state.model, self.now).explain(drawing, state.first_starts, last=order)
+            if len(state.materials_asked) >= ASKED_KEPT:
+                state.materials_asked.clear()
+            self.mine = state.materials_asked[asked] = answers[order.id]
         self.jobs = order_jobs(order, state.model.origin, state.model.groups, state.model.shift_minutes,
                                self.now, self.mine.ready)
         if not self.jobs:
@@ -100,21 +108,24 @@ class _Question:
         """The promise; without ``insertion`` (the order page) insertion is worked out only when
         the order would be late without moving anyone."""
         state, order, jobs, model = self.state, self.order, self.jobs, self.state.model
-        problem, current, loaded = _without_order(state, order)
+        plan, kept, loaded = _without_order(state, order)
         gap = [loaded.earliest_completion(j) for j in jobs]
         without = max(p.completion for p in gap)
         due = jobs[0].due
         with_insertion = {"completion": model.at(without), "on_time": without <= due, "moved": 0, "slipped": []}
         if insertion or without > due:
-            inserted = insert_lines(Problem(problem.resources, problem.jobs + tuple(jobs)), current, order, model,
-                                    time_limit, state.running, workers=1, seed=SEED)
+            if len(kept.assignments) > LOCAL_LIMIT:  # only the orders around it may move (see `insert`)
+                problem, current, _ = local_problem(plan, kept, jobs, state.running)
+            else:
+                problem, current = Problem(plan.resources, plan.jobs + tuple(jobs)), kept
+            inserted = insert_lines(problem, current, order, model, time_limit, state.running, workers=1, seed=SEED)
             with_insertion = {"completion": model.at(inserted["completion"]),
                               "on_time": inserted["completion"] <= due,
                               "moved": len(inserted["impact"].moved),
                               "slipped": slipped_view(model, inserted["impact"], state.owners, state.names)}
         # Insertion was computed above for all lines; the levers add the other ways.
         levers = [o.to_dict() | {"completion": model.at(o.completion)}
-                  for o in options(problem, current, jobs[0], with_insertion=False)] if len(jobs) == 1 else []
+                  for o in options(plan, kept, jobs[0], with_insertion=False)] if len(jobs) == 1 else []
         bottleneck = max((a for p in gap for a in p.assignments), key=lambda a: a.end).resource
         return {
             "order": order.number, "requested_date": order.requested_date.isoformat(),
