@@ -333,6 +333,13 @@ class PlanningRunStore:
             .order_by(t.planning_runs.c.id.desc()).limit(1)).one_or_none()
         return PlanningRun(**row._mapping) if row else None
 
+    def accepted_key(self) -> tuple[int, int] | None:
+        """The plan in force's id and version, without reading its schedule."""
+        c = t.planning_runs.c
+        row = self.session.execute(select(c.id, c.version).where(c.status == "accepted")
+                                   .order_by(c.id.desc()).limit(1)).one_or_none()
+        return (row.id, row.version) if row else None
+
     def set_status(self, run_id: int, version: int, **values) -> None:
         """Compare-and-set on the version: a concurrent accept finds 0 rows and loses."""
         done = self.session.execute(

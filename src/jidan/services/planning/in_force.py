@@ -128,6 +128,7 @@ class InForce:
     """The plan in force against today's problem, with its load indexed (`LoadedPlan`): what every
     promise starts from, loaded once per plan version and change (`plan_in_force`)."""
 
+    accepted: PlanningRun | None
     model: PlantModel
     order_ids: frozenset[int]
     problem: Problem
@@ -242,15 +243,13 @@ def plan_in_force(uow, ctx: Context) -> InForce:
     its version, the audit trail's head (every change to orders, tasks, stock, purchase orders,
     calendars or people writes an audit event) and the period of `REFRESH_MINUTES` now falls in.
     Equal keys give equal plans, so a kept one answers as a freshly loaded one would."""
-    accepted = uow.planning_runs.accepted()
     head = uow.audit.head()
     as_of = as_of_minute(ctx.now())
-    key = (accepted.id if accepted else None, accepted.version if accepted else None,
-           head[0] if head else 0, as_of)
+    key = (uow.planning_runs.accepted_key(), head[0] if head else 0, as_of)
     kept = ctx.caches.setdefault("plan_in_force", _Kept())
     with kept.lock:  # one loads, the others wait for it instead of loading it again
         if kept.key != key:
-            kept.value, kept.key = load_in_force(uow, ctx, accepted, as_of), key
+            kept.value, kept.key = load_in_force(uow, ctx, uow.planning_runs.accepted(), as_of), key
         return kept.value
 
 
@@ -274,6 +273,6 @@ def load_in_force(uow, ctx: Context, accepted: PlanningRun | None, as_of: dateti
     problem = model.problem(planned, releases=step_releases(materials, plan, now, keep=True), plan=plan,
                             floor_tasks=floor_tasks)
     problem, current = current_plan(accepted, problem, now, running=running)
-    return InForce(model, frozenset(o.id for o in planned), problem, current, LoadedPlan(problem, current),
+    return InForce(accepted, model, frozenset(o.id for o in planned), problem, current, LoadedPlan(problem, current),
                    frozenset(running), starts, {o.number: Owner(o.id, o.owner_id, o.created_by) for o in planned},
                    {u.id: u.display_name for u in uow.users.list()}, *_material_users(uow, planned))

@@ -156,7 +156,7 @@ def order_plan(ctx: Context, actor: Actor, order_id: int) -> dict:
     require_role(actor, VIEWERS)
     with ctx.uow() as uow:
         order = load_order(uow, actor, order_id)
-        accepted = uow.planning_runs.accepted()
+        accepted = plan_in_force(uow, ctx).accepted
         view = {"order_id": order.id, "order": order.number, "urgent": order.urgent, "in_plan": False,
                 "run_id": accepted.id if accepted else None, "planned_start": None, "planned_end": None,
                 "promise": None}
