@@ -117,6 +117,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "planning.see_promise": ("查看交期承诺", "See the promise"),
     "planning.not_in_plan": ("该订单不在执行中的计划里。", "The order is not in the plan in force."),
     "planning.back_to_order": ("← 返回订单 {number}", "← Back to order {number}"),
+    # the new-order form's live promise (A5, B2)
+    "planning.live_promise": ("交期预估（保存前）", "Promise before saving"),
+    "planning.live_promise_hint": ("选好客户、要求交期并填一行产品与数量，即显示最早交期。",
+                                   "Choose the customer and requested date and fill one line to see the earliest date."),
+    "planning.would_slip": ("插单会推迟的订单", "Orders insertion would delay"),
+    "planning.slipped_row": ("{order}（{owner}）：{old} → {new}", "{order} ({owner}): {old} → {new}"),
     # materials (C6)
     "materials.stock": ("库存", "Stock"),
     "materials.stock_title": ("物料库存", "Material stock"),

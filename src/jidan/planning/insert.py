@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from jidan.planning import cpsat, neighbourhoods
 from jidan.planning.dispatch import Rule, dispatch
-from jidan.planning.problem import Problem
+from jidan.planning.problem import Job, Problem, Resource
 from jidan.planning.result import (
     Assignment,
     Impact,
@@ -113,7 +113,22 @@ def insert(
     started: Collection[str] = (),
 ) -> Insertion:
     """Insert urgent job `job_id` (in `problem`, not in `current`) into the current plan;
-    `started`: operations on the floor, frozen where `current` has them."""
+    `started`: operations on the floor, frozen where `current` has them.
+
+    A large plan is not re-dispatched whole: only the orders that use the urgent order's work
+    centers in the time it may take are free to move (`local_problem`); the rest stays where it is."""
+    if len(current.assignments) > LOCAL_LIMIT:
+        local, mine, outside = local_problem(problem, current, [problem.job(job_id)], started)
+        if len(outside):
+            found = insert(local, mine, job_id, time_limit, policy, workers, seed, started)
+            schedule = found.schedule
+            rest = weighted_tardiness(problem, outside)
+            return Insertion(
+                Schedule(schedule.status, schedule.objective, schedule.value + rest, 0,
+                         tuple(sorted((*outside, *schedule.assignments), key=lambda a: (a.start, a.resource, a.operation))),
+                         schedule.seconds),
+                found.impact, found.urgent_completion, found.earliest_possible,
+                found.tardiness_before + rest, found.tardiness_after + rest)
     clock = time.monotonic()
     urgent = problem.job(job_id)
     current = Schedule(
@@ -159,6 +174,37 @@ def insert(
         before,
         after,
     )
+
+
+def local_problem(
+    problem: Problem, current: Schedule, urgent: Sequence[Job], started: Collection[str] = ()
+) -> tuple[Problem, Schedule, tuple[Assignment, ...]]:
+    """The part of a large plan an insertion of the `urgent` jobs may move, the current plan of
+    that part, and the assignments that stay put.
+
+    Free: the urgent jobs (in `problem` or not) and every job with work not yet started on one of
+    their work centers between their release and their work times `LOCAL_STRETCH` (at least
+    `LOCAL_MIN_SPAN` minutes) after it. Everything else keeps its place and becomes busy time of
+    its work center, so any plan of the part is a plan of the whole.
+    """
+    ids = {j.id for j in urgent}
+    free = set(ids)
+    for job in urgent:
+        end = job.release + max(LOCAL_MIN_SPAN, LOCAL_STRETCH * job.work)
+        wanted = {r for op in job.operations for r in op.resources}
+        free |= {a.job for a in current.assignments
+                 if a.resource in wanted and job.release <= a.start < end and a.operation not in started}
+    outside = tuple(a for a in current.assignments if a.job not in free)
+    busy: dict[str, list[tuple[int, int]]] = {}
+    for a in outside:
+        if a.end > a.start:
+            busy.setdefault(a.resource, []).append((a.start, a.end))
+    resources = tuple(Resource(r.id, r.unavailable + tuple(busy.get(r.id, ()))) for r in problem.resources)
+    jobs = tuple(j for j in problem.jobs if j.id in free and j.id not in ids) + tuple(urgent)
+    mine = tuple(a for a in current.assignments if a.job in free)
+    return (Problem(resources, jobs),
+            Schedule(current.status, current.objective, current.value, current.lower_bound, mine, current.seconds),
+            outside)
 
 
 def _starts(
@@ -312,6 +358,10 @@ def _optimise(problem, current, job_id, frozen, baseline, limit, policy, time_li
                 best, best_cost = outcome.assignments, cost
 
 
+LOCAL_LIMIT = 3000
+"""Above this many operations an insertion moves only the orders around the urgent one."""
+LOCAL_STRETCH, LOCAL_MIN_SPAN = 3, 24 * 60
+"""The window of `local_problem`: the urgent order's work times this, at least a day."""
 WHOLE_MODEL_LIMIT = 150
 """Up to this many movable operations one model is solved; above it, neighbourhoods."""
 STEP_SECONDS = 0.25

@@ -8,14 +8,15 @@ once (`LoadedPlan`) and then answers many questions in milliseconds.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from jidan.planning.errors import InvalidProblem
 from jidan.planning.insert import InsertionPolicy, insert
-from jidan.planning.problem import Job, Problem
+from jidan.planning.problem import Job, Problem, Resource
 from jidan.planning.result import Assignment, Impact, Schedule
 from jidan.planning.shift import timeline_with
+from jidan.planning.timeline import Timeline
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,17 @@ class LoadedPlan:
 
     def __init__(self, problem: Problem, schedule: Schedule) -> None:
         self.problem = problem
-        self._timeline = timeline_with(problem, schedule.assignments)
+        self._timeline = _loaded(problem, schedule.assignments)
+
+    def without(self, assignments: Iterable[Assignment]) -> LoadedPlan:
+        """The same load less `assignments` (an order asking again for itself), as a copy: the
+        loaded plan stays as it was for the next question."""
+        twin = LoadedPlan.__new__(LoadedPlan)
+        twin.problem = self.problem
+        twin._timeline = self._timeline.copy()
+        for a in assignments:
+            twin._timeline.free(a.resource, a.start, a.end)
+        return twin
 
     def earliest_completion(
         self, job: Job, outsourced: Mapping[str, int] | None = None, fraction: float = 1.0
@@ -61,6 +72,33 @@ class LoadedPlan:
             placed.append(Assignment(job.id, op.id, resource, start, start + duration))
             ready = start + duration
         return Promise(job.id, ready, job.due, tuple(placed))
+
+
+_LAST: list[tuple[tuple[Assignment, ...], dict[str, Resource], Timeline]] = []
+"""The last plan loaded: the levers load the same plan again with one resource changed, and a
+kept plan in force is asked many times, so each such load is a copy, not a rebuild."""
+
+
+def _loaded(problem: Problem, assignments: tuple[Assignment, ...]) -> Timeline:
+    """`timeline_with` the assignments, from the last plan loaded when it is the same plan (the
+    same assignments): only the resources that differ are built again."""
+    last = _LAST[0] if _LAST else None
+    if last is None or last[0] is not assignments:
+        timeline = timeline_with(problem, assignments)
+        _LAST[:] = [(assignments, problem.resource_by_id, timeline)]
+        return timeline.copy()
+    _, resources, kept = last
+    timeline = kept.copy()
+    changed = [r for r in problem.resources if resources.get(r.id) is not r]
+    if changed:
+        ids = {r.id for r in changed}
+        booked: dict[str, list[tuple[int, int]]] = {}
+        for a in assignments:
+            if a.resource in ids:
+                booked.setdefault(a.resource, []).append((a.start, a.end))
+        for resource in changed:
+            timeline.reset(resource, booked.get(resource.id, ()))
+    return timeline
 
 
 def earliest_without_moving(problem: Problem, schedule: Schedule, job: Job) -> Promise:

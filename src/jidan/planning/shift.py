@@ -15,8 +15,7 @@ from jidan.planning.timeline import Timeline
 def timeline_with(problem: Problem, booked: Iterable[Assignment]) -> Timeline:
     """A timeline of `problem` with the given assignments already occupying their resources."""
     timeline = Timeline(problem)
-    for a in booked:
-        timeline.book(a.resource, a.start, a.end)
+    timeline.book_all((a.resource, a.start, a.end) for a in booked)
     return timeline
 
 

@@ -56,6 +56,8 @@ class Context:
     admin_does_business: bool = False
     #: Checks the audit head's signature (issue 21); the database never holds it. None: unchecked.
     audit_key: bytes | None = None
+    #: What a process keeps between requests (the plan in force, loaded: services.planning.in_force).
+    caches: dict = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -21,6 +21,7 @@ from jidan.domain.roles import ORDER_ENTRY
 from jidan.domain.text import CODE_MAX, has_control
 from jidan.domain.states import ACTIONS, MAIN_PATH, TRANSITIONS, OrderState, taken_via
 from jidan.services.masterdata import catalogue as masterdata
+from jidan.services import planning
 from jidan.services.orders import intake, lifecycle, views
 from jidan.services.orders.intake import NewLine, NewOrder
 from jidan.web.forms import FormReader, typed_values, whole_number
@@ -176,6 +177,26 @@ def new_order(page: UserPage, form: Form):
     except errors.JidanError as exc:
         return _order_form(page, status_of(exc), form, rows, row_fields(exc.fields, row_of), exc)
     return redirect(f"/orders/{order['id']}")
+
+
+@router.get("/orders/new/promise")
+def new_order_promise(page: UserPage):
+    """The new-order form's live promise (htmx, as the user types): the quick answer for the
+    order as filled in so far, before it is saved; a hint until customer, date and a line are there."""
+    query = page.request.query_params
+    read = FormReader(query)
+    customer, requested = read.text("customer", 30, required=True), read.date("requested_date", required=True)
+    channel = read.choice("channel", CHANNELS, code="unknown_channel")
+    lines, _ = parse_lines(line_rows(query), read.fields)
+    answer, error = None, None
+    if not read.fields:
+        try:
+            answer = planning.promise_unsaved(page.ctx, page.actor, NewOrder(
+                customer, "", requested, lines, channel or "phone", urgent_reason=read.text("urgent_reason", 500) or None),
+                time_limit=0)
+        except errors.JidanError as exc:
+            error = exc
+    return render(page, "planning/_new_order_promise.html", promise=answer, error=error)
 
 
 # --- one order ----------------------------------------------------------------------------

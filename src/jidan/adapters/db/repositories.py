@@ -364,6 +364,13 @@ class PlanningRunStore:
             .order_by(t.planning_runs.c.id.desc()).limit(1)).one_or_none()
         return PlanningRun(**row._mapping) if row else None
 
+    def accepted_key(self) -> tuple[int, int] | None:
+        """The plan in force's id and version, without reading its schedule."""
+        c = t.planning_runs.c
+        row = self.session.execute(select(c.id, c.version).where(c.status == "accepted")
+                                   .order_by(c.id.desc()).limit(1)).one_or_none()
+        return (row.id, row.version) if row else None
+
     def set_status(self, run_id: int, version: int, **values) -> None:
         """Compare-and-set on the version: a concurrent accept finds 0 rows and loses."""
         done = self.session.execute(
@@ -825,6 +832,18 @@ class TaskStore(_RecordStore):
         c = self.table.c
         return self._records(select(self.table).where(c.order_id == order_id)
                           .order_by(c.line_no, c.planned_start, c.step_seq, c.lot, c.id))
+
+    def for_orders(self, order_ids: list[int]) -> dict[int, list[Task]]:
+        """The tasks of many orders in one query (in chunks of 500 ids), by order id, each in
+        `for_order`'s sequence."""
+        c = self.table.c
+        found: dict[int, list[Task]] = {i: [] for i in order_ids}
+        ids = list(order_ids)
+        for k in range(0, len(ids), 500):
+            for task in self._records(select(self.table).where(c.order_id.in_(ids[k:k + 500]))
+                                      .order_by(c.order_id, c.line_no, c.planned_start, c.step_seq, c.lot, c.id)):
+                found[task.order_id].append(task)
+        return found
 
     def on_floor(self, since: datetime) -> list[Task]:
         """Every task not done yet, and those finished since ``since`` (the floor screens)."""

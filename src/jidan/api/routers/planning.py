@@ -10,9 +10,11 @@ from pydantic import Field
 from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.routing import ApiRoute, error_responses
 from jidan.api.schemas.planning import LeverChosen, Load, OrderCapacity, OrderPlan, Promise, Run, RunSummary
-from jidan.api.schemas import Code, Day, Moment, Seconds, Strict
+from jidan.api.schemas import Code, Day, LineIn, Moment, Seconds, Strict
 from jidan.domain import errors
+from jidan.http.fields import Channel
 from jidan.services import planning
+from jidan.services.orders.intake import NewLine, NewOrder
 from jidan.services.planning import decisions
 
 router = APIRouter(prefix="/planning", tags=["planning"], route_class=ApiRoute)
@@ -42,13 +44,38 @@ class AcceptIn(Strict):
 
 
 class PromiseIn(Strict):
-    order_id: int = Field(ge=1, le=2**31 - 1)
+    """An entered order (``order_id``), or one not saved yet: ``customer``, ``requested_date`` and
+    ``lines`` (checked as order intake checks them). ``time_limit``: seconds of search from the
+    request's start; 0 gives the quick answer."""
+
+    order_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    customer: Code | None = None
+    requested_date: Day | None = None
+    lines: list[LineIn] | None = Field(None, min_length=1, max_length=200)
+    channel: Channel = "phone"
+    urgent_reason: Annotated[str, Field(max_length=500)] | None = None
     time_limit: Seconds = Field(1.0, ge=0, le=30)
+
+
+UNSAVED_FIELDS = ("customer", "requested_date", "lines")
 
 
 @router.post("/promise", response_model=Promise, responses=error_responses(404))
 def promise(body: PromiseIn, ctx: CtxDep, actor: ActorDep) -> dict:
-    return planning.promise(ctx, actor, body.order_id, body.time_limit)
+    """The first answer to sales: for an entered order, or for one before it is saved."""
+    if body.order_id is not None:
+        extra = {f: "not_with_order_id" for f in UNSAVED_FIELDS if getattr(body, f) is not None}
+        if extra:
+            raise errors.ValidationFailed("give an order_id or an order not saved yet, not both", fields=extra)
+        return planning.promise(ctx, actor, body.order_id, body.time_limit)
+    missing = {f: "required" for f in UNSAVED_FIELDS if getattr(body, f) is None}
+    if missing:
+        raise errors.ValidationFailed("name an order_id, or the customer, requested date and lines of a new one",
+                                      fields=missing)
+    order = NewOrder(body.customer, "", body.requested_date,
+                     tuple(NewLine(ln.product, ln.quantity, ln.unit_price) for ln in body.lines),
+                     body.channel, urgent_reason=body.urgent_reason)
+    return planning.promise_unsaved(ctx, actor, order, body.time_limit)
 
 
 @router.post("/runs", status_code=201, response_model=Run, responses=error_responses(404))

@@ -47,6 +47,7 @@ class RunImpactSlippedItem(View):
     order: str | None = None
     order_id: int | None = None
     owner_id: int | None = None
+    owner: str | None = None
     old_end: str | None = None
     new_end: str | None = None
     due: str | None = None

@@ -166,7 +166,23 @@ def enter_order(uow, ctx: Context, actor: Actor, cmd: NewOrder) -> Order:
     """Validates and adds one order inside the caller's unit of work (form, API and import).
 
     Every field is checked before anything is written, and one answer names every bad field."""
+    order = unsaved_order(uow, ctx, actor, cmd, po_required=True)
+    uow.orders.add(order)
+    uow.flush()
+    # The number comes from the row id, so concurrent writers never pick the same one.
+    order.number = f"SO-{ctx.now():%y%m}-{order.id:05d}"
+    uow.flush()
+    audit.record(uow, ctx, actor, "order", order.id, "create", None, snapshot(order),
+                 cmd.urgent_reason)
+    return order
+
+
+def unsaved_order(uow, ctx: Context, actor: Actor, cmd: NewOrder, po_required: bool = False) -> Order:
+    """The order ``cmd`` describes, validated as intake validates it, urgency assessed, not
+    saved (a promise asks for one before it exists); without a customer PO none is checked."""
     fields = order_errors(cmd.customer, cmd.customer_po, cmd.special_requirements, cmd.urgent_reason)
+    if not po_required and not cmd.customer_po:
+        fields.pop("customer_po", None)
     if cmd.channel not in CHANNELS:
         fields["channel"] = "unknown_channel"
     customer = uow.customers.by_code(cmd.customer) if "customer" not in fields else None
@@ -175,7 +191,7 @@ def enter_order(uow, ctx: Context, actor: Actor, cmd: NewOrder) -> Order:
     if date_error := requested_date_error(ctx, cmd.requested_date):
         fields["requested_date"] = date_error
     lines = build_lines(uow, ctx, cmd.lines, fields)
-    if uow.orders.by_customer_po(customer.id, cmd.customer_po):
+    if cmd.customer_po and uow.orders.by_customer_po(customer.id, cmd.customer_po):
         raise errors.Duplicate(f"customer PO {cmd.customer_po} was already entered",
                                code="order.duplicate_customer_po", fields={"customer_po": "duplicate"})
     now = ctx.now()
@@ -187,13 +203,6 @@ def enter_order(uow, ctx: Context, actor: Actor, cmd: NewOrder) -> Order:
     order.customer = customer
     order.urgent_reason = cmd.urgent_reason
     _assess(order, effective_calendar(uow, ctx), ctx.policy)
-    uow.orders.add(order)
-    uow.flush()
-    # The number comes from the row id, so concurrent writers never pick the same one.
-    order.number = f"SO-{now:%y%m}-{order.id:05d}"
-    uow.flush()
-    audit.record(uow, ctx, actor, "order", order.id, "create", None, snapshot(order),
-                 cmd.urgent_reason)
     return order
 
 

@@ -23,6 +23,7 @@ from jidan.planning.levers import EVENING, Option, without
 from jidan.planning.problem import Job, Operation, Problem, Resource, Window
 from jidan.services import audit
 from jidan.services.context import Context
+from jidan.services.ports import Messages
 from jidan.services.masterdata.calendar import effective_calendar
 
 #: The supplier resource that does an outsourced step is named after it ("OUT:SO-1/1-10").
@@ -100,10 +101,11 @@ def overtime_windows(model, days: int = 30) -> tuple[Window, ...]:
     return tuple(found)
 
 
-def lever_view(ctx: Context, model, option: Option, order: Order, job: Job) -> dict:
+def lever_view(messages: Messages, model, option: Option, order, job: Job) -> dict:
     """A lever as the factory says it: the action (work center, days and hours; step and lead
-    time; quantities and dates), the date it brings, what it costs, and a sentence for people."""
-    text, at = ctx.messages.text, model.at
+    time; quantities and dates), the date it brings, what it costs, and a sentence for people.
+    ``order``: its ``quantities`` and routing ``step_names`` by line (read before the promise thinks)."""
+    text, at = messages.text, model.at
     action, cost = dict(option.action), dict(option.cost)
     view = {"lever": option.lever, "completion": at(option.completion), "on_time": option.on_time}
     if option.lever == "later_date":
@@ -124,8 +126,7 @@ def lever_view(ctx: Context, model, option: Option, order: Order, job: Job) -> d
         words = text("ui.planning.lever.capacity", work_center=action["resource"], hours=hours)
     elif option.lever == "outside_processing":
         line_no, seq = (int(x) for x in action["step"].rsplit("/", 1)[1].split("-"))
-        line = next(ln for ln in order.lines if ln.line_no == line_no)
-        name = next((s.name for s in line.product.routing if s.seq == seq), action["step"])
+        name = order.step_names.get((line_no, seq), action["step"])
         days, hours = round(action["lead_time"] / 1440, 1), round(cost["minutes"] / 60, 2)
         view |= {"action": {"step": action["step"], "step_name": name, "work_center": action["resource"],
                             "lead_time_days": days},
@@ -134,7 +135,7 @@ def lever_view(ctx: Context, model, option: Option, order: Order, job: Job) -> d
                      days=days, hours=hours)
     else:  # partial_delivery
         line_no = int(job.id.rsplit("/", 1)[1])
-        quantity = next(ln.quantity for ln in order.lines if ln.line_no == line_no)
+        quantity = order.quantities[line_no]
         first = max(1, min(quantity - 1, round(quantity * action["fraction"])))
         split = {"line_no": line_no, "first_quantity": first, "first_date": at(action["first"])[:10],
                  "rest_quantity": quantity - first, "rest_date": at(action["rest"])[:10]}

@@ -6,16 +6,23 @@ materials are ready (`material_plan`), so no plan starts an order before its mat
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from jidan.domain import errors
 from jidan.domain.order import Order
 from jidan.domain.planning_run import PlanningRun
 from jidan.planning.problem import Problem
+from jidan.planning.promise import LoadedPlan
 from jidan.planning.result import Assignment, Schedule
 from jidan.planning.shift import bring_forward, place_job, right_shift, timeline_with
-from jidan.services.materials.material_plan import OrderMaterials
-from jidan.services.planning.plant import step_of
+from jidan.services.context import Context
+from jidan.domain.states import ON_FLOOR
+from jidan.domain.urgency import PRIORITY_RANK
+from jidan.services.materials.material_plan import MaterialPlan, OrderMaterials, needs_material
+from jidan.services.planning.plant import PlantModel, plan_minute, plannable, step_of
 
 
 def first_starts(assignments, key=lambda a: a.job) -> dict[str, int]:
@@ -105,3 +112,171 @@ def accepted_run(uow) -> PlanningRun:
     if accepted is None:
         raise errors.Conflict("there is no accepted plan yet; run a full plan first", code="planning.no_plan")
     return accepted
+
+
+#: The plan in force is loaded as of the start of each such period (and again after any change).
+REFRESH_MINUTES = 10
+
+
+@dataclass(frozen=True)
+class Owner:
+    """What an impact needs of a planned order: its id and who answers for it."""
+
+    id: int
+    owner_id: int | None
+    created_by: int
+
+
+@dataclass(frozen=True)
+class InForce:
+    """The plan in force against today's problem, with its load indexed (`LoadedPlan`): what every
+    promise starts from, loaded once per plan version and change (`plan_in_force`)."""
+
+    accepted: PlanningRun | None
+    model: PlantModel
+    order_ids: frozenset[int]
+    problem: Problem
+    current: Schedule
+    loaded: LoadedPlan
+    running: frozenset[str]
+    first_starts: dict[str, int]
+    owners: dict[str, Owner]
+    names: dict[int, str]
+    materials: tuple[MaterialUser, ...]
+    """The planned orders that draw material, as material netting reads them."""
+    items: dict[str, frozenset[str]]
+    """Every item below each of their products (BOM, every level)."""
+    materials_asked: dict = field(default_factory=dict)
+    """Material answers already worked out, by the order and lines asked about and the minute."""
+
+    def drawing_on(self, items: frozenset[str], but: int | None = None) -> list[MaterialUser]:
+        """The planned orders that draw on any of ``items`` (netting is per item: the others
+        cannot change an answer about these), except order ``but``."""
+        return [o for o in self.materials if o.id != but and not o.items.isdisjoint(items)]
+
+
+@dataclass(frozen=True)
+class _Step:
+    seq: int
+
+
+@dataclass(frozen=True)
+class _Component:
+    component_code: str
+    step_seq: int | None
+    quantity_per: float
+
+
+@dataclass(frozen=True)
+class _Product:
+    """A product as material netting reads it (kept beyond the unit of work that read it)."""
+
+    code: str
+    bom: tuple[_Component, ...]
+    routing: tuple[_Step, ...]
+
+
+@dataclass(frozen=True)
+class _Line:
+    line_no: int
+    quantity: int
+    product: _Product
+
+
+@dataclass(frozen=True)
+class MaterialUser:
+    """A planned order as material netting reads it, with the items it draws on."""
+
+    id: int
+    number: str
+    status: str
+    held_from: str | None
+    priority: str
+    lines: tuple[_Line, ...]
+    items: frozenset[str]
+
+    @property
+    def priority_rank(self) -> int:
+        return PRIORITY_RANK[self.priority]
+
+
+def bom_items(uow, codes: set[str], known: dict[str, frozenset[str]] | None = None) -> dict[str, frozenset[str]]:
+    """Every item below each product of ``codes`` (itself included), every BOM level."""
+    found = dict(known or {})
+    products: dict = {}
+    todo = set(codes) - set(found)
+    while todo:
+        products.update(uow.products.by_codes(todo - set(products)))
+        todo = {b.component_code for code in todo if code in products for b in products[code].bom} - set(products)
+    def below(code: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
+        if code not in found:
+            kids = [below(b.component_code, seen | {code}) for b in products[code].bom
+                    if b.component_code not in seen] if code in products else []
+            found[code] = frozenset({code}).union(*kids)
+        return found[code]
+    for code in codes:
+        below(code)
+    return found
+
+
+def _material_users(uow, orders: list[Order]) -> tuple[tuple[MaterialUser, ...], dict[str, frozenset[str]]]:
+    items = bom_items(uow, {ln.product.code for o in orders for ln in o.lines})
+    users = []
+    for o in orders:
+        if not (needs_material(o) or o.status in ON_FLOOR):
+            continue
+        lines = tuple(_Line(ln.line_no, ln.quantity, _Product(
+            ln.product.code, tuple(_Component(b.component_code, b.step_seq, b.quantity_per) for b in ln.product.bom),
+            tuple(_Step(st.seq) for st in ln.product.routing))) for ln in o.lines)
+        users.append(MaterialUser(o.id, o.number, o.status, o.held_from, o.priority, lines,
+                                  frozenset().union(*(items[ln.product.code] for ln in o.lines))))
+    return tuple(users), items
+
+
+class _Kept:
+    """One process's loaded plan and the key it was loaded for."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.key: tuple | None = None
+        self.value: InForce | None = None
+
+
+def plan_in_force(uow, ctx: Context) -> InForce:
+    """The plan in force, loaded; kept in the Context while its key holds: the accepted run and
+    its version, the audit trail's head (every change to orders, tasks, stock, purchase orders,
+    calendars or people writes an audit event) and the period of `REFRESH_MINUTES` now falls in.
+    Equal keys give equal plans, so a kept one answers as a freshly loaded one would."""
+    head = uow.audit.head()
+    as_of = as_of_minute(ctx.now())
+    key = (uow.planning_runs.accepted_key(), head[0] if head else 0, as_of)
+    kept = ctx.caches.setdefault("plan_in_force", _Kept())
+    with kept.lock:  # one loads, the others wait for it instead of loading it again
+        if kept.key != key:
+            kept.value, kept.key = load_in_force(uow, ctx, uow.planning_runs.accepted(), as_of), key
+        return kept.value
+
+
+def as_of_minute(now: datetime) -> datetime:
+    """The start of the `REFRESH_MINUTES` period ``now`` falls in."""
+    now = now.replace(second=0, microsecond=0)
+    return now - timedelta(minutes=now.minute % REFRESH_MINUTES)
+
+
+def load_in_force(uow, ctx: Context, accepted: PlanningRun | None, as_of: datetime) -> InForce:
+    """Reads and builds the plan in force as of ``as_of`` (see `current_plan`)."""
+    origin = accepted.origin if accepted else as_of
+    model = PlantModel(uow, ctx, origin)
+    planned = plannable(uow, accepted.order_ids) if accepted else []
+    now = plan_minute(as_of, origin)
+    plan = plan_of(accepted)
+    starts = first_starts(plan.assignments)
+    materials = MaterialPlan(uow, model, now).explain(planned, starts)
+    floor_tasks = model.floor_tasks(planned)
+    running = model.running(floor_tasks)
+    problem = model.problem(planned, releases=step_releases(materials, plan, now, keep=True), plan=plan,
+                            floor_tasks=floor_tasks)
+    problem, current = current_plan(accepted, problem, now, running=running)
+    return InForce(accepted, model, frozenset(o.id for o in planned), problem, current, LoadedPlan(problem, current),
+                   frozenset(running), starts, {o.number: Owner(o.id, o.owner_id, o.created_by) for o in planned},
+                   {u.id: u.display_name for u in uow.users.list()}, *_material_users(uow, planned))

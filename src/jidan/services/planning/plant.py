@@ -217,7 +217,7 @@ class PlantModel:
 
     def floor_tasks(self, orders: list[Order]) -> dict[int, list[dict]]:
         """The tasks of the orders on the floor, by order id."""
-        return {o.id: self.uow.tasks.for_order(o.id) for o in orders if o.status in ON_FLOOR}
+        return self.uow.tasks.for_orders([o.id for o in orders if o.status in ON_FLOOR])
 
     def running(self, floor_tasks: Mapping[int, list[dict]]) -> set[str]:
         """The production steps the floor is working on now, of the tasks by order."""

@@ -288,16 +288,18 @@ def _not_before(job: Job, minute: int) -> Job:
 
 
 def insert_lines(problem: Problem, current: Schedule, order: Order, model: PlantModel, time_limit: float,
-                  running: Collection[str] = ()) -> dict:
+                  running: Collection[str] = (), workers: int = 2, seed: int | None = None) -> dict:
     """Each line of the urgent order in turn; the impact is against the plan before the first.
-    ``running``: steps under way, which stay where ``current`` has them."""
+    ``running``: steps under way, which stay where ``current`` has them; ``workers`` and ``seed``:
+    see `insert` (one worker and a seed: the same answer every time)."""
     jobs = [j for j in problem.jobs if j.id.startswith(order.number + "/")]
     before, schedule = current, current
     completion = earliest = 0
     for job in jobs:
         partial = Problem(problem.resources, tuple(j for j in problem.jobs if not j.id.startswith(order.number + "/"))
                           + tuple(j for j in jobs if j is job or any(a.job == j.id for a in schedule.assignments)))
-        result = insert(partial, schedule, job.id, time_limit / max(1, len(jobs)), started=running)
+        result = insert(partial, schedule, job.id, time_limit / max(1, len(jobs)), workers=workers, seed=seed,
+                        started=running)
         schedule = result.schedule
         completion = max(completion, result.urgent_completion)
         earliest = max(earliest, result.earliest_possible)

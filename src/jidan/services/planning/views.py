@@ -16,13 +16,15 @@ from jidan.services.ports import Messages
 from jidan.services.planning.plant import PlantModel, plan_minute
 
 
-def slipped_view(model: PlantModel, imp, numbers: dict[str, Order]) -> list[dict]:
-    """Impact in the business's words: which order, by how many minutes, late or not, whose."""
+def slipped_view(model: PlantModel, imp, numbers: dict[str, Order], names: dict[int, str] | None = None) -> list[dict]:
+    """Impact in the business's words: which order, by how many minutes, late or not, whose
+    (with ``names``, the owner's name as people know it)."""
     out = []
     for s in imp.slipped:
         order = numbers.get(s.job.split("/")[0])
+        owner = (order.owner_id or order.created_by) if order else None
         out.append({"job": s.job, "order": s.job.split("/")[0], "order_id": order.id if order else None,
-                    "owner_id": (order.owner_id or order.created_by) if order else None,
+                    "owner_id": owner, "owner": (names or {}).get(owner),
                     "old_end": model.at(s.old_end), "new_end": model.at(s.new_end), "due": model.at(s.due),
                     "slip_minutes": s.new_end - s.old_end, "newly_late": s.newly_late})
     return out
