@@ -97,6 +97,7 @@ def build(settings: Settings | None = None, clock=None) -> Context:
         session_hours=settings.session_hours,
         shifts=parse_shifts(settings.shifts),
         horizon_days=settings.planning_horizon_days,
+        planning_solvers=settings.planning_solvers,
         hooks=wiring.order_hooks(),
         **rules_from(settings),
     )

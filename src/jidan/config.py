@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     #: Working hours of a working day, as the planner sees them (two shifts and an evening).
     shifts: str = "08:00-12:00,13:00-17:00,18:00-22:00"
     planning_horizon_days: int = 120
+    #: Planning solves (runs, promises) at once; more answer 503 busy with Retry-After.
+    planning_solvers: int = Field(2, ge=1, le=16)
 
     # --- notifications and delivery (issue 5) ---
     #: Hours of the day external channels deliver non-critical notices (the documents: 8–22).

@@ -31,6 +31,7 @@ MEANING = {
     409: "The record changed since it was read, already exists, or is in a state that forbids this.",
     413: "The request body is over the size limit.",
     422: "The request does not fit its schema, or breaks a business rule (fields names each field).",
+    503: "Too much planning under way: try again after the Retry-After header's seconds.",
 }
 
 

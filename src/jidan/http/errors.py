@@ -21,6 +21,7 @@ STATUS = (
     (errors.NotFound, 404),
     (errors.Conflict, 409),
     (errors.ValidationFailed, 422),
+    (errors.Busy, 503),
 )
 
 
@@ -82,6 +83,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(errors.JidanError)
     async def _domain(_request: Request, exc: errors.JidanError):
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, errors.NotAuthenticated) else None
+        if isinstance(exc, errors.Busy):
+            headers = {"Retry-After": str(exc.retry_after)}
         return JSONResponse(exc.to_dict(), status_code=status_of(exc), headers=headers)
 
     @app.exception_handler(RequestValidationError)

@@ -1,6 +1,7 @@
 """What the use cases need from outside, declared as small ports and wired in bootstrap."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
@@ -42,8 +43,14 @@ class Context:
     #: Working windows of a working day in minutes after midnight (the planner's shifts).
     shifts: tuple[tuple[int, int], ...] = ((480, 720), (780, 1020), (1080, 1320))
     horizon_days: int = 120
+    #: Planning solves at once (services/planning/bounds.py); the gate holds that many places.
+    planning_solvers: int = 2
+    planning_gate: threading.BoundedSemaphore = field(init=False, repr=False)
     #: What the lifecycle asks of the other areas (services/wiring.py); none in a bare Context.
     hooks: Hooks = field(default_factory=Hooks)
+
+    def __post_init__(self) -> None:
+        self.planning_gate = threading.BoundedSemaphore(self.planning_solvers)
 
     def now(self) -> datetime:
         return self.clock.now()
