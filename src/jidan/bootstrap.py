@@ -12,6 +12,7 @@ from jidan.adapters.db.engine import make_engine
 from jidan.adapters.db.orm import start_mappers
 from jidan.adapters.db.uow import SqlUnitOfWork
 from jidan.adapters.excel.sheets import ExcelSheets
+from jidan.adapters.processes import ProcessOffload
 from jidan import i18n
 from jidan.config import Settings, get_settings
 from jidan.domain.delivery import DeliveryPolicy
@@ -102,6 +103,8 @@ def build(settings: Settings | None = None, clock=None) -> Context:
         **rules_from(settings),
     )
     wiring.register_timers()
+    if settings.planning_processes:
+        ctx.offload = ProcessOffload(settings.planning_solvers)
     ctx.engine = engine
     ctx.settings = settings
     return ctx

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from jidan.adapters.db.tables import planning_runs
 from jidan.domain import errors
 from jidan.services import planning
+from jidan.services.context import inline
 from jidan.services.planning import bounds, runs
 from tests.conftest import urgent_order_payload
 from tests.e2e.test_planning_api import accepted_full_plan, approved_order
@@ -32,11 +33,12 @@ def stored_quantity(ctx, order_id: int, quantity: int) -> None:
         uow.commit()
 
 
-def solving_waits_for(monkeypatch, *events: threading.Event, inside: threading.Barrier | None = None,
+def solving_waits_for(monkeypatch, ctx, *events: threading.Event, inside: threading.Barrier | None = None,
                       solver: str = "solve"):
     """Every solve of a run (a repair's: ``solver="repair"``) first says it started (``inside``)
     and waits for ``events``."""
     real = getattr(runs, solver)
+    monkeypatch.setattr(ctx, "offload", inline)  # the stand-in solves here, not in a worker process
 
     def held(*args, **kw):
         if inside is not None:
@@ -95,7 +97,7 @@ def test_c3_issue21_two_runs_solve_at_once_and_a_writer_never_waits_for_a_solve(
     someone else writes."""
     approved_order(api, "N-1")  # sales is logged in already: the write below is the order alone
     inside, written = threading.Barrier(3), threading.Event()
-    solving_waits_for(monkeypatch, written, inside=inside)
+    solving_waits_for(monkeypatch, ctx, written, inside=inside)
 
     def full_plan():
         return api.post("/api/v1/planning/runs", "pmc", json={"kind": "full", "time_limit": 0})
@@ -117,7 +119,7 @@ def test_c7_issue21_a_plan_accepted_while_a_run_is_solved_makes_that_run_409_pla
     accepted_full_plan(api)
     other = api.post("/api/v1/planning/runs", "pmc", json={"kind": "full", "time_limit": 0}).json()
     inside, accepted = threading.Barrier(2), threading.Event()
-    solving_waits_for(monkeypatch, accepted, inside=inside, solver="repair")
+    solving_waits_for(monkeypatch, ctx, accepted, inside=inside, solver="repair")
     with ThreadPoolExecutor(1) as pool:
         repair = pool.submit(api.post, "/api/v1/planning/runs", "pmc", json={
             "kind": "repair", "disturbance": "machine_down", "work_center": "SMT1",
@@ -152,6 +154,7 @@ def test_issue21_the_time_limit_counts_from_the_calls_start_not_from_the_solve(c
         return real(problem, objective, 0, **kw)
     real = runs.solve
     monkeypatch.setattr(runs, "solve", solve)
+    monkeypatch.setattr(ctx, "offload", inline)
     planning.propose_full(ctx, actors["pmc"], time_limit=1.0)
     assert given == [pytest.approx(0.3)]
 

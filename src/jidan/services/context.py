@@ -4,13 +4,18 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
+from typing import Any, Callable
 
 from jidan.domain.calendar import WorkCalendar
 from jidan.domain.delivery import DeliveryPolicy
 from jidan.domain.urgency import UrgencyPolicy
 from jidan.services.hooks import Hooks
 from jidan.services.ports import Clock, Messages, PasswordHasher, Spreadsheets, UnitOfWork
+
+
+def inline(fn: Callable[..., Any], /, *args, **kw) -> Any:
+    """Runs ``fn`` here and now: the offload of a bare Context."""
+    return fn(*args, **kw)
 
 
 @dataclass
@@ -46,6 +51,8 @@ class Context:
     #: Planning solves at once (services/planning/bounds.py); the gate holds that many places.
     planning_solvers: int = 2
     planning_gate: threading.BoundedSemaphore = field(init=False, repr=False)
+    #: Runs a pure planner function: here, or in a worker process (bootstrap, adapters/processes.py).
+    offload: Callable[..., Any] = field(default=inline, repr=False)
     #: What the lifecycle asks of the other areas (services/wiring.py); none in a bare Context.
     hooks: Hooks = field(default_factory=Hooks)
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from jidan.domain import errors
 from jidan.domain.model import Actor
@@ -26,7 +27,7 @@ from jidan.planning.result import Assignment, Schedule, impact as compare
 from jidan.planning.shift import under_way
 from jidan.planning.solve import solve
 from jidan.services import audit
-from jidan.services.context import Context
+from jidan.services.context import Context, inline
 from jidan.services.materials.material_plan import MaterialPlan
 from jidan.services.materials.purchase_requests import Shortfall, raise_for_plan
 from jidan.services.notices.notify import notify
@@ -62,7 +63,8 @@ def propose_full(ctx: Context, actor: Actor, time_limit: float = 5.0) -> dict:
             model.running(floor_tasks))
 
         def plan() -> Proposal:
-            schedule = solve(problem, "weighted-tardiness", budget.left(), workers=2, frozen=under_way_now)
+            schedule = ctx.offload(solve, problem, "weighted-tardiness", budget.left(), workers=2,
+                                   frozen=under_way_now)
             slips, moves = [], []
             if previous:
                 imp = compare(problem, old, schedule.assignments)
@@ -97,7 +99,7 @@ def propose_insertion(ctx: Context, actor: Actor, order_id: int, time_limit: flo
         problem, current = current_plan(accepted, problem, now, skip=jobs_of(urgent, problem), running=running)
 
         def insertion() -> Proposal:
-            result = insert_lines(problem, current, urgent, model, budget.left(), running)
+            result = insert_lines(problem, current, urgent, model, budget.left(), running, ctx.offload)
             numbers = {o.number: o for o in orders}
             extra = {"slipped": slipped_view(model, result["impact"], numbers), "moved": len(result["impact"].moved),
                      "urgent_completion": model.at(result["completion"]),
@@ -144,7 +146,7 @@ class Replan:
     Built while a unit of work is open (it reads); `repaired` then needs none."""
 
     def __init__(self, uow, ctx: Context, accepted: PlanningRun | None = None):
-        self.uow = uow
+        self.uow, self.offload = uow, ctx.offload
         self.accepted = accepted or accepted_run(uow)
         self.model = PlantModel(uow, ctx, self.accepted.origin)
         self.orders, self.beyond = within_horizon(plannable(uow, self.accepted.order_ids), self.model)
@@ -193,8 +195,8 @@ class Replan:
             last = k == len(disturbances) - 1
             if isinstance(disturbance, OrderChanged):
                 problem = problem.with_job(disturbance.job)
-            result = repair(problem, schedule, disturbance, now=self.now, time_limit=time_limit if last else 0,
-                            started=self.running, reference=current)
+            result = self.offload(repair, problem, schedule, disturbance, now=self.now,
+                                  time_limit=time_limit if last else 0, started=self.running, reference=current)
             problem, schedule = result.problem, result.schedule
         imp = compare(problem, self.plan.assignments, schedule.assignments)
         extra = {"slipped": slipped_view(self.model, imp, {o.number: o for o in self.orders}), "moved": len(imp.moved),
@@ -326,16 +328,17 @@ def _not_before(job: Job, minute: int) -> Job:
 
 
 def insert_lines(problem: Problem, current: Schedule, order: Order, model: PlantModel, time_limit: float,
-                  running: Collection[str] = ()) -> dict:
+                  running: Collection[str] = (), offload: Callable[..., Any] = inline) -> dict:
     """Each line of the urgent order in turn; the impact is against the plan before the first.
-    ``running``: steps under way, which stay where ``current`` has them."""
+    ``running``: steps under way, which stay where ``current`` has them; ``offload``: where the
+    insertions run (``ctx.offload``: a worker process)."""
     jobs = [j for j in problem.jobs if j.id.startswith(order.number + "/")]
     before, schedule = current, current
     completion = earliest = 0
     for job in jobs:
         partial = Problem(problem.resources, tuple(j for j in problem.jobs if not j.id.startswith(order.number + "/"))
                           + tuple(j for j in jobs if j is job or any(a.job == j.id for a in schedule.assignments)))
-        result = insert(partial, schedule, job.id, time_limit / max(1, len(jobs)), started=running)
+        result = offload(insert, partial, schedule, job.id, time_limit / max(1, len(jobs)), started=running)
         schedule = result.schedule
         completion = max(completion, result.urgent_completion)
         earliest = max(earliest, result.earliest_possible)
