@@ -2,17 +2,20 @@
 stay free for requests: `/health` and the pages answer while plans are computed (issue 21).
 
 One pool per server process, as many workers as solves may run at once (``planning_solvers``);
-they start on first use ("spawn": a clean interpreter, nothing of the server's threads) and are
-reused. What runs there is a pure function of picklable data (`jidan.planning`)."""
+they start on first use ("spawn": a clean interpreter, nothing of the server's threads), at a
+lower priority than the server, and are reused. What runs there is a pure function of picklable data (`jidan.planning`)."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from jidan.domain import errors
 
+#: Workers yield the processor to the server: a request waits for no solve, a solve for requests.
+NICE = 10
 _pools: dict[int, ProcessPoolExecutor] = {}
 _lock = threading.Lock()
 
@@ -36,6 +39,7 @@ class ProcessOffload:
     def _pool(self) -> ProcessPoolExecutor:
         with _lock:
             if self.workers not in _pools:
-                _pools[self.workers] = ProcessPoolExecutor(self.workers,
-                                                           mp_context=multiprocessing.get_context("spawn"))
+                _pools[self.workers] = ProcessPoolExecutor(
+                    self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=os.nice,
+                    initargs=(NICE,))
             return _pools[self.workers]

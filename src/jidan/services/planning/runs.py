@@ -58,11 +58,11 @@ def propose_full(ctx: Context, actor: Actor, time_limit: float = 5.0) -> dict:
                    for a in previous.schedule["assignments"]]
         materials = MaterialPlan(uow, model, 0).explain(orders, {j: max(0, s) for j, s in first_starts(old).items()})
         floor_tasks = model.floor_tasks(orders)
-        problem, under_way_now = under_way(
-            model.problem(orders, releases=step_releases(materials, None, 0, keep=False), floor_tasks=floor_tasks),
-            model.running(floor_tasks))
 
-        def plan() -> Proposal:
+        def plan() -> Proposal:  # what was read is all it needs: the problem is built here, unlocked
+            problem, under_way_now = under_way(
+                model.problem(orders, releases=step_releases(materials, None, 0, keep=False), floor_tasks=floor_tasks),
+                model.running(floor_tasks))
             schedule = ctx.offload(solve, problem, "weighted-tardiness", budget.left(), workers=2,
                                    frozen=under_way_now)
             slips, moves = [], []
@@ -94,11 +94,11 @@ def propose_insertion(ctx: Context, actor: Actor, order_id: int, time_limit: flo
         materials = MaterialPlan(uow, model, now).explain(orders, first_starts(plan.assignments), last=urgent)
         floor_tasks = model.floor_tasks(orders + [urgent])
         running = model.running(floor_tasks)
-        problem = model.problem(orders + [urgent], {urgent.id: now}, step_releases(materials, plan, now, keep=True),
-                                plan, floor_tasks)
-        problem, current = current_plan(accepted, problem, now, skip=jobs_of(urgent, problem), running=running)
 
-        def insertion() -> Proposal:
+        def insertion() -> Proposal:  # what was read is all it needs: the problem is built here, unlocked
+            problem = model.problem(orders + [urgent], {urgent.id: now},
+                                    step_releases(materials, plan, now, keep=True), plan, floor_tasks)
+            problem, current = current_plan(accepted, problem, now, skip=jobs_of(urgent, problem), running=running)
             result = insert_lines(problem, current, urgent, model, budget.left(), running, ctx.offload)
             numbers = {o.number: o for o in orders}
             extra = {"slipped": slipped_view(model, result["impact"], numbers), "moved": len(result["impact"].moved),
