@@ -19,6 +19,7 @@ from jidan.services.context import inline
 from jidan.services.planning import bounds, runs
 from tests.conftest import urgent_order_payload
 from tests.e2e.test_planning_api import accepted_full_plan, approved_order
+from tests.support import web_session
 
 pytestmark = pytest.mark.xdist_group("db")
 
@@ -164,3 +165,18 @@ def test_issue21_a_run_that_fails_gives_its_place_back(ctx, actors):
     with pytest.raises(errors.Conflict):
         planning.propose_insertion(ctx, actors["pmc"], 1)  # no plan in force yet
     assert ctx.planning_gate.acquire(blocking=False)
+
+
+def test_c4_issue21_the_what_if_page_says_in_words_an_order_is_beyond_the_horizon_and_planning_is_busy(api, ctx):
+    approved_order(api, "N-1")
+    accepted_full_plan(api)
+    huge = approved_order(api, "BIG-1")
+    stored_quantity(ctx, huge, HUGE)
+    pmc, csrf = web_session(ctx, "pmc")
+    number = api.get(f"/api/v1/orders/{huge}", "pmc").json()["number"]
+    r = pmc.post("/planning/runs", data={"csrf_token": csrf, "kind": "insert", "order": number, "time_limit": "1"})
+    assert r.status_code == 422 and "工作量超出计划期内的产能" in r.text and "订单行" in r.text
+    ctx.planning_gate = threading.BoundedSemaphore(1)
+    ctx.planning_gate.acquire()
+    r = pmc.post("/planning/runs", data={"csrf_token": csrf, "kind": "full", "time_limit": "0"})
+    assert r.status_code == 503 and "排产计算繁忙" in r.text
