@@ -4,7 +4,8 @@ A run is proposed until pmc accepts it; accepting makes it the plan in force, pl
 orders, moves their tasks not yet started, tells the owners of orders it finishes later and
 raises purchase requests for what its orders still lack (C6). Insertion leaves other orders where
 the plan has them; re-planning after a disturbance (machine down, material late, order changed)
-moves them.
+moves them. Each proposal reads, then solves with no transaction open (in a worker process),
+then stores itself (`bounds.solve_outside`): each ``read(uow)`` returns the solve.
 """
 from __future__ import annotations
 
