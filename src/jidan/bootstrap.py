@@ -60,6 +60,10 @@ def parse_shifts(text: str) -> tuple[tuple[int, int], ...]:
     return tuple((minutes(a), minutes(b)) for a, b in (part.split("-") for part in text.split(",")))
 
 
+#: What planning's worker processes load as they start (adapters/processes.py).
+PLANNER_MODULES = ("jidan.planning.solve", "jidan.planning.insert", "jidan.planning.repair")
+
+
 def rules_from(settings: Settings) -> dict:
     """The settings the use cases read, as the Context's fields (a test context takes them too)."""
     return dict(
@@ -104,7 +108,7 @@ def build(settings: Settings | None = None, clock=None) -> Context:
     )
     wiring.register_timers()
     if settings.planning_processes:
-        ctx.offload = ProcessOffload(settings.planning_solvers)
+        ctx.offload = ProcessOffload(settings.planning_solvers, PLANNER_MODULES)
     ctx.engine = engine
     ctx.settings = settings
     return ctx

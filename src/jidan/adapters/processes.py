@@ -6,6 +6,7 @@ they start on first use ("spawn": a clean interpreter, nothing of the server's t
 lower priority than the server, and are reused. What runs there is a pure function of picklable data (`jidan.planning`)."""
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 import threading
@@ -21,10 +22,17 @@ _lock = threading.Lock()
 
 
 class ProcessOffload:
-    """``offload(fn, *args, **kw)``: ``fn``'s answer, computed in a worker process."""
+    """``offload(fn, *args, **kw)``: ``fn``'s answer, computed in a worker process. ``preload``:
+    modules each worker imports as it starts (the planner and OR-Tools take seconds to load)."""
 
-    def __init__(self, workers: int):
-        self.workers = workers
+    def __init__(self, workers: int, preload: tuple[str, ...] = ()):
+        self.workers, self.preload = workers, preload
+
+    def start(self) -> None:
+        """Starts the workers now, in the background, so that the first solve does not wait for them."""
+        pool = self._pool()
+        for _ in range(self.workers):
+            pool.submit(os.getpid)
 
     def __call__(self, fn, /, *args, **kw):
         pool = self._pool()
@@ -40,6 +48,12 @@ class ProcessOffload:
         with _lock:
             if self.workers not in _pools:
                 _pools[self.workers] = ProcessPoolExecutor(
-                    self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=os.nice,
-                    initargs=(NICE,))
+                    self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_started,
+                    initargs=(self.preload,))
             return _pools[self.workers]
+
+
+def _started(preload: tuple[str, ...]) -> None:
+    os.nice(NICE)
+    for module in preload:
+        importlib.import_module(module)
