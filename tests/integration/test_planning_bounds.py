@@ -179,4 +179,4 @@ def test_c4_issue21_the_what_if_page_says_in_words_an_order_is_beyond_the_horizo
     ctx.planning_gate = threading.BoundedSemaphore(1)
     ctx.planning_gate.acquire()
     r = pmc.post("/planning/runs", data={"csrf_token": csrf, "kind": "full", "time_limit": "0"})
-    assert r.status_code == 503 and "排产计算繁忙" in r.text
+    assert r.status_code == 503 and "排产计算繁忙" in r.text and r.headers["Retry-After"] == str(bounds.RETRY_AFTER)
