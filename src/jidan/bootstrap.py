@@ -15,6 +15,7 @@ from jidan.adapters.db.engine import make_engine
 from jidan.adapters.db.orm import start_mappers
 from jidan.adapters.db.uow import SqlUnitOfWork
 from jidan.adapters.excel.sheets import ExcelSheets
+from jidan.adapters.processes import ProcessOffload
 from jidan import i18n
 from jidan.config import Settings, get_settings
 from jidan.domain import errors
@@ -110,6 +111,10 @@ def parse_shifts(text: str) -> tuple[tuple[int, int], ...]:
     return tuple((minutes(a), minutes(b)) for a, b in (part.split("-") for part in text.split(",")))
 
 
+#: What planning's worker processes load as they start (adapters/processes.py).
+PLANNER_MODULES = ("jidan.planning.solve", "jidan.planning.insert", "jidan.planning.repair")
+
+
 def rules_from(settings: Settings) -> dict:
     """The settings the use cases read, as the Context's fields (a test context takes them too)."""
     return dict(
@@ -163,11 +168,14 @@ def build(settings: Settings | None = None, clock=None) -> Context:
         session_hours=settings.session_hours,
         shifts=parse_shifts(settings.shifts),
         horizon_days=settings.planning_horizon_days,
+        planning_solvers=settings.planning_solvers,
         hooks=wiring.order_hooks(),
         audit_key=key,
         **rules_from(settings),
     )
     wiring.register_timers()
+    if settings.planning_processes:
+        ctx.offload = ProcessOffload(settings.planning_solvers, PLANNER_MODULES)
     ctx.engine = engine
     ctx.settings = settings
     return ctx

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     planning_horizon_days: int = 120
     #: How far ahead an order's requested date may lie, in days (about five years).
     max_days_ahead: int = Field(1826, ge=1, le=36_500)
+    #: Planning solves (runs, promises) at once; more answer 503 busy with Retry-After.
+    planning_solvers: int = Field(2, ge=1, le=16)
+    #: Solve in worker processes, so that solving never slows the server's other requests.
+    planning_processes: bool = True
 
     # --- notifications and delivery (issue 5) ---
     #: Hours of the day external channels deliver non-critical notices (the documents: 8–22).

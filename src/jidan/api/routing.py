@@ -32,6 +32,7 @@ MEANING = {
     413: "The request body is over the size limit.",
     422: "The request does not fit its schema, or breaks a business rule (fields names each field).",
     429: "Too many failed logins for this username or from this address; Retry-After says when to try again.",
+    503: "Too much planning under way: try again after the Retry-After header's seconds.",
 }
 
 

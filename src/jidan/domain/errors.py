@@ -11,6 +11,7 @@
         ├── StaleVersion            stale_version      409  (current_version)
         ├── Duplicate               duplicate          409
         └── InvalidTransition       order.invalid_transition 409
+    Busy                            busy               503  (retry_after seconds)
 
 Every error carries a stable ``code`` that clients and the UI catalogue translate.
 """
@@ -28,6 +29,7 @@ __all__ = [
     "StaleVersion",
     "Duplicate",
     "InvalidTransition",
+    "Busy",
 ]
 
 
@@ -109,3 +111,13 @@ class InvalidTransition(Conflict):
     """The action is not allowed in the record's current state."""
 
     code = "order.invalid_transition"
+
+
+class Busy(JidanError):
+    """Too much heavy work under way (planning solves): try again after ``retry_after`` seconds."""
+
+    code = "busy"
+
+    def __init__(self, detail: str, *, code: str | None = None, retry_after: int = 5):
+        super().__init__(detail, code=code)
+        self.retry_after = retry_after

@@ -70,6 +70,8 @@ def create_app(ctx: Context) -> FastAPI:
                   description="Urgent-order management for factories: intake, review, planning, "
                               "execution, shipping, audit.")
     app.state.ctx = ctx
+    if hasattr(ctx.offload, "start"):  # planning's worker processes, ready before the first solve
+        ctx.offload.start()
     errors.install(app)
     api = APIRouter(prefix="/api/v1")
     for router in API_ROUTERS:

@@ -22,6 +22,7 @@ STATUS = (
     (errors.NotFound, 404),
     (errors.Conflict, 409),
     (errors.ValidationFailed, 422),
+    (errors.Busy, 503),
 )
 
 
@@ -46,10 +47,10 @@ def status_of(exc: errors.JidanError) -> int:
 
 
 def error_headers(exc: errors.JidanError) -> dict[str, str] | None:
-    """What a client needs besides the body: how to log in, when to try a login again."""
+    """What a client needs besides the body: how to log in, when to try a login or a plan again."""
     if isinstance(exc, errors.NotAuthenticated):
         return {"WWW-Authenticate": "Bearer"}
-    if isinstance(exc, errors.TooManyAttempts):
+    if isinstance(exc, (errors.TooManyAttempts, errors.Busy)):
         return {"Retry-After": str(exc.retry_after)}
     return None
 

@@ -77,6 +77,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "planning.field.time_limit": ("计算时限（秒）", "Time limit (s)"),
     "planning.field.order_id": ("订单", "Order"),
     "planning.field.end": ("结束", "End"),
+    "planning.field.lines": ("订单行", "Order lines"),
     "planning.run_title": ("排产方案 #{id}", "Planning run #{id}"),
     "planning.back": ("← 返回生产计划", "← Back to the plan"),
     "planning.origin": ("计划起点", "Plan origin"),

@@ -1,15 +1,21 @@
 """What the use cases need from outside, declared as small ports and wired in bootstrap."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
+from typing import Any, Callable
 
 from jidan.domain.calendar import WorkCalendar
 from jidan.domain.delivery import DeliveryPolicy
 from jidan.domain.urgency import UrgencyPolicy
 from jidan.services.hooks import Hooks
 from jidan.services.ports import Clock, Messages, PasswordHasher, Spreadsheets, UnitOfWork
+
+
+def inline(fn: Callable[..., Any], /, *args, **kw) -> Any:
+    """Runs ``fn`` here and now: the offload of a bare Context."""
+    return fn(*args, **kw)
 
 
 @dataclass
@@ -44,6 +50,11 @@ class Context:
     horizon_days: int = 120
     #: How far ahead an order's requested date may lie, in days (the plant takes no order beyond).
     max_days_ahead: int = 1826
+    #: Planning solves at once (services/planning/bounds.py); the gate holds that many places.
+    planning_solvers: int = 2
+    planning_gate: threading.BoundedSemaphore = field(init=False, repr=False)
+    #: Runs a pure planner function: here, or in a worker process (bootstrap, adapters/processes.py).
+    offload: Callable[..., Any] = field(default=inline, repr=False)
     #: What the lifecycle asks of the other areas (services/wiring.py); none in a bare Context.
     hooks: Hooks = field(default_factory=Hooks)
     #: Security (issue 21): the shortest password, login throttling, whether admin does business.
@@ -58,6 +69,9 @@ class Context:
     audit_key: bytes | None = None
     #: What a process keeps between requests (the plan in force, loaded: services.planning.in_force).
     caches: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.planning_gate = threading.BoundedSemaphore(self.planning_solvers)
 
     def now(self) -> datetime:
         return self.clock.now()

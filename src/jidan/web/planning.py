@@ -239,9 +239,12 @@ def new_run(page: UserPage, form: Form):
         run = _propose(page, args)
     except errors.JidanError as exc:
         data = planning.chart(page.ctx, page.actor)
-        return _chart_page(page, "planning/gantt.html", data, "/planning", status_of(exc),
-                           runs=planning.recent_runs(page.ctx, page.actor), error=exc, fields=exc.fields,
-                           form={k: str(v) for k, v in form.items() if k != "csrf_token"}, done=None)
+        response = _chart_page(page, "planning/gantt.html", data, "/planning", status_of(exc),
+                               runs=planning.recent_runs(page.ctx, page.actor), error=exc, fields=exc.fields,
+                               form={k: str(v) for k, v in form.items() if k != "csrf_token"}, done=None)
+        if isinstance(exc, errors.Busy):  # planning is full: the browser may try again after this
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     return redirect(f"/planning/runs/{run['id']}")
 
 

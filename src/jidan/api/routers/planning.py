@@ -78,7 +78,7 @@ def promise(body: PromiseIn, ctx: CtxDep, actor: ActorDep) -> dict:
     return planning.promise_unsaved(ctx, actor, order, body.time_limit)
 
 
-@router.post("/runs", status_code=201, response_model=Run, responses=error_responses(404))
+@router.post("/runs", status_code=201, response_model=Run, responses=error_responses(404, 503))
 def propose(body: RunIn, ctx: CtxDep, actor: ActorDep) -> dict:
     if body.kind == "full":
         return planning.propose_full(ctx, actor, body.time_limit)

@@ -40,6 +40,8 @@ class RunResult(SolverResult):
     urgent_completion: str | None = None
     earliest_possible: str | None = None
     material_ready: str | None = None
+    #: Orders left out: a step of theirs is more work than the plant makes in the horizon.
+    beyond_horizon: list[str] | None = None
 
 
 class RunImpactSlippedItem(View):

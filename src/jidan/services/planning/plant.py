@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from datetime import date, datetime, time, timedelta
 
+from jidan.domain import errors
 from jidan.domain.calendar import WorkCalendar
 from jidan.domain.execution import TaskState, TaskTiming, continued_as, continued_from, unfinished_quantity
 from jidan.domain.order import Order
@@ -64,10 +65,31 @@ def _group(code: str) -> str:
     return re.match(r"[A-Za-z]+", code).group(0)
 
 
+MAX_LOTS = 1000
+"""Lots of one routing step at most, so that a plan's size does not grow with an order's quantity:
+one lot per shift, 1000 keep four machines busy every shift of a 120-day horizon (86 working
+days of three shifts). A step needing more is not made in the horizon: its order is refused
+(422) and left out of plans (`beyond_horizon`), never built lot by lot."""
+
+
 def _chunks(total: int, most: int) -> list[int]:
     """Splits work into lots that each fit in one shift; the planner does not interrupt operations."""
     count = max(1, math.ceil(total / most))
+    if count > MAX_LOTS:
+        raise errors.ValidationFailed(f"a step needs {count} shifts of work, more than a plan holds ({MAX_LOTS})",
+                                      code="planning.beyond_horizon", fields={"lines": "beyond_horizon"})
     return [total // count + (1 if k < total % count else 0) for k in range(count)]
+
+
+def _step_minutes(step, quantity: int) -> int:
+    return step.setup_minutes + math.ceil(step.minutes_per_unit * quantity)
+
+
+def beyond_horizon(order: Order, shift_minutes: int) -> bool:
+    """Whether a step of the order needs more than `MAX_LOTS` shifts of work (old data, or an
+    import made before quantities were bounded): planning it would build millions of operations."""
+    return any(math.ceil(_step_minutes(step, line.quantity) / shift_minutes) > MAX_LOTS
+               for line in order.lines for step in line.product.routing)
 
 
 def _due(order: Order, origin: datetime) -> int:
@@ -143,7 +165,8 @@ def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shi
     every lot of the step waits for it, the steps before it do not. Of the ``floor``'s
     operations, finished ones are left out (a line with nothing left has no job) and started
     ones keep their work center and wait for no material (theirs is at the machine), unless it
-    is down (`Floor.lot`).
+    is down (`Floor.lot`). A step beyond `MAX_LOTS` shifts is refused (422
+    ``planning.beyond_horizon``), not built lot by lot.
     """
     due = _due(order, origin)
     releases = releases or {}

@@ -26,6 +26,7 @@ from jidan.services.context import Context
 from jidan.services.materials.material_plan import MaterialPlan
 from jidan.services.orders.intake import NewOrder, unsaved_order
 from jidan.services.permissions import load_order, require_role
+from jidan.services.planning.bounds import solve_outside
 from jidan.services.planning.capacity import lever_view, overtime_windows
 from jidan.services.planning.in_force import InForce, bom_items, jobs_of, plan_in_force
 from jidan.services.planning.plant import order_jobs, plan_minute, step_of, time_at
@@ -48,9 +49,11 @@ def promise(ctx: Context, actor: Actor, order_id: int, time_limit: float = 1.0) 
     with insertion, levers, materials. ``time_limit`` counts from the call."""
     started = time.monotonic()
     require_role(actor, VIEWERS)
-    with ctx.uow() as uow:
+
+    def read(uow):
         question = _Question.read(uow, ctx, load_order(uow, actor, order_id))
-    return question.answer(_left(time_limit, started))
+        return lambda: question.answer(_left(time_limit, started))
+    return solve_outside(ctx, read)
 
 
 def promise_unsaved(ctx: Context, actor: Actor, cmd: NewOrder, time_limit: float = 0.0) -> dict:
@@ -58,11 +61,13 @@ def promise_unsaved(ctx: Context, actor: Actor, cmd: NewOrder, time_limit: float
     intake validates it: sales' first answer while the customer is on the phone."""
     started = time.monotonic()
     require_role(actor, VIEWERS)
-    with ctx.uow() as uow:
+
+    def read(uow):
         order = unsaved_order(uow, ctx, actor, cmd)
         order.number = UNSAVED
         question = _Question.read(uow, ctx, order)
-    return question.answer(_left(time_limit, started))
+        return lambda: question.answer(_left(time_limit, started))
+    return solve_outside(ctx, read)
 
 
 def _left(time_limit: float, started: float) -> float:
@@ -95,7 +100,7 @@ class _Question:
     def read(cls, uow, ctx: Context, order: Order) -> _Question:
         self = cls()
         self.state = state = plan_in_force(uow, ctx)
-        self.messages = ctx.messages
+        self.messages, self.offload = ctx.messages, ctx.offload
         self.order = Asked.of(order)  # read now: the session closes
         self.now = plan_minute(ctx.now(), state.model.origin)
         asked = (order.id, order.number, self.now, tuple((ln.line_no, ln.product.code, ln.quantity) for ln in order.lines))
@@ -129,7 +134,8 @@ class _Question:
                 problem, current, _ = local_problem(plan, kept, jobs, state.running)
             else:
                 problem, current = Problem(plan.resources, plan.jobs + tuple(jobs)), kept
-            inserted = insert_lines(problem, current, order, model, time_limit, state.running, workers=1, seed=SEED)
+            inserted = insert_lines(problem, current, order, model, time_limit, state.running, self.offload,
+                                    workers=1, seed=SEED)
             with_insertion = {"completion": model.at(inserted["completion"]),
                               "on_time": inserted["completion"] <= due,
                               "moved": len(inserted["impact"].moved),

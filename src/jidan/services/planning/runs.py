@@ -4,13 +4,16 @@ A run is proposed until pmc accepts it; accepting makes it the plan in force, pl
 orders, moves their tasks not yet started, tells the owners of orders it finishes later and
 raises purchase requests for what its orders still lack (C6). Insertion leaves other orders where
 the plan has them; re-planning after a disturbance (machine down, material late, order changed)
-moves them.
+moves them. Each proposal reads, then solves with no transaction open (in a worker process),
+then stores itself (`bounds.solve_outside`): each ``read(uow)`` returns the solve.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from jidan.domain import errors
 from jidan.domain.execution import Task, TaskState, TaskTiming, continued_as, continued_from, unfinished_quantity
@@ -26,16 +29,17 @@ from jidan.planning.result import Assignment, Schedule, impact as compare
 from jidan.planning.shift import under_way
 from jidan.planning.solve import solve
 from jidan.services import audit
-from jidan.services.context import Context
+from jidan.services.context import Context, inline
 from jidan.services.materials.material_plan import MaterialPlan
 from jidan.services.materials.purchase_requests import Shortfall, raise_for_plan
 from jidan.services.notices.notify import notify
 from jidan.services.notices.answers import answer as answer_notices
 from jidan.services.permissions import load_order, require_role
+from jidan.services.planning.bounds import Budget, solve_outside
 from jidan.services.planning.in_force import (
     accepted_run, current_plan, first_starts, jobs_of, plan_of, step_releases, step_starts,
 )
-from jidan.services.planning.plant import PlantModel, plan_minute, plannable, step_of
+from jidan.services.planning.plant import PlantModel, beyond_horizon, plan_minute, plannable, step_of
 from jidan.services.planning.views import moved_view, run_view, slipped_view
 
 
@@ -43,10 +47,12 @@ def propose_full(ctx: Context, actor: Actor, time_limit: float = 5.0) -> dict:
     """Plans all approved, open work from now (C3); proposed until pmc accepts it. Steps the
     floor is working on go on first on their work center: no plan stops a running machine."""
     require_role(actor, PLANNERS)
-    with ctx.uow() as uow:
+    budget = Budget(time_limit)
+
+    def read(uow):
         origin = ctx.now().replace(second=0, microsecond=0)
         model = PlantModel(uow, ctx, origin)
-        orders = plannable(uow)
+        orders, beyond = within_horizon(plannable(uow), model)
         previous = uow.planning_runs.accepted()
         old = []
         if previous:
@@ -55,64 +61,107 @@ def propose_full(ctx: Context, actor: Actor, time_limit: float = 5.0) -> dict:
                    for a in previous.schedule["assignments"]]
         materials = MaterialPlan(uow, model, 0).explain(orders, {j: max(0, s) for j, s in first_starts(old).items()})
         floor_tasks = model.floor_tasks(orders)
-        problem, under_way_now = under_way(
-            model.problem(orders, releases=step_releases(materials, None, 0, keep=False), floor_tasks=floor_tasks),
-            model.running(floor_tasks))
-        schedule = solve(problem, "weighted-tardiness", time_limit, workers=2, frozen=under_way_now)
-        slips, moves = [], []
-        if previous:
-            imp = compare(problem, old, schedule.assignments)
-            slips, moves = slipped_view(model, imp, {o.number: o for o in orders}), moved_view(model, imp)
-        extra = {"slipped": slips, "moved": len(moves), "compared_with": previous.id if previous else None}
-        run_id = _store(uow, ctx, actor, "full", origin, schedule, [o.id for o in orders], None, extra, moves)
-        uow.commit()
-        return run_view(uow.planning_runs.get(run_id))
+
+        def plan() -> Proposal:  # what was read is all it needs: the problem is built here, unlocked
+            problem, under_way_now = under_way(
+                model.problem(orders, releases=step_releases(materials, None, 0, keep=False), floor_tasks=floor_tasks),
+                model.running(floor_tasks))
+            schedule = ctx.offload(solve, problem, "weighted-tardiness", budget.left(), workers=2,
+                                   frozen=under_way_now)
+            slips, moves = [], []
+            if previous:
+                imp = compare(problem, old, schedule.assignments)
+                slips, moves = slipped_view(model, imp, {o.number: o for o in orders}), moved_view(model, imp)
+            extra = {"slipped": slips, "moved": len(moves), "compared_with": previous.id if previous else None,
+                     **beyond}
+            return Proposal("full", origin, schedule, [o.id for o in orders], None, extra, moves)
+        return plan
+
+    return _propose(ctx, actor, read)
 
 
 def propose_insertion(ctx: Context, actor: Actor, order_id: int, time_limit: float = 5.0) -> dict:
     """Inserts an urgent order into the accepted plan, moving others as little as possible (C4)."""
     require_role(actor, PLANNERS)
-    with ctx.uow() as uow:
-        run_id = insertion_run(uow, ctx, actor, order_id, time_limit)
-        uow.commit()
-        return run_view(uow.planning_runs.get(run_id))
+    return _propose(ctx, actor, _insertion(ctx, actor, order_id, Budget(time_limit)))
+
+
+def _insertion(ctx: Context, actor: Actor, order_id: int, budget: Budget):
+    """The insertion's read: given a unit of work, what it needs, and the solve that uses it."""
+    def read(uow):
+        accepted = accepted_run(uow)
+        urgent = load_order(uow, actor, order_id)
+        if order_id in accepted.order_ids:
+            raise errors.Conflict("the order is already in the accepted plan", code="planning.already_planned")
+        model = PlantModel(uow, ctx, accepted.origin)
+        orders, beyond = within_horizon(plannable(uow, accepted.order_ids), model)
+        now = plan_minute(ctx.now(), model.origin)
+        plan = plan_of(accepted)
+        materials = MaterialPlan(uow, model, now).explain(orders, first_starts(plan.assignments), last=urgent)
+        floor_tasks = model.floor_tasks(orders + [urgent])
+        running = model.running(floor_tasks)
+
+        def insertion() -> Proposal:  # what was read is all it needs: the problem is built here, unlocked
+            problem = model.problem(orders + [urgent], {urgent.id: now},
+                                    step_releases(materials, plan, now, keep=True), plan, floor_tasks)
+            problem, current = current_plan(accepted, problem, now, skip=jobs_of(urgent, problem), running=running)
+            result = insert_lines(problem, current, urgent, model, budget.left(), running, ctx.offload)
+            numbers = {o.number: o for o in orders}
+            extra = {"slipped": slipped_view(model, result["impact"], numbers), "moved": len(result["impact"].moved),
+                     "urgent_completion": model.at(result["completion"]),
+                     "earliest_possible": model.at(result["earliest"]),
+                     "material_ready": model.at(max(now, materials[urgent.id].ready_at)),
+                     "based_on": accepted.id, **beyond}
+            return Proposal("insert", model.origin, result["schedule"], [o.id for o in orders] + [urgent.id],
+                            urgent.id, extra, moved_view(model, result["impact"]))
+        return insertion
+
+    return read
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A solved run before it is stored: what `_store` records."""
+
+    kind: str
+    origin: datetime
+    schedule: Schedule
+    order_ids: list[int]
+    urgent_id: int | None
+    extra: dict
+    moves: list[dict]
+
+
+def _propose(ctx: Context, actor: Actor, read) -> dict:
+    """Reads, solves outside any transaction, then stores the proposal with its audit row."""
+    def write(uow, proposal: Proposal) -> dict:
+        return run_view(uow.planning_runs.get(_store(uow, ctx, actor, proposal)))
+    return solve_outside(ctx, read, write)
+
+
+def within_horizon(orders: list[Order], model: PlantModel) -> tuple[list[Order], dict]:
+    """The orders a plan can hold, and the numbers of those left out because a step of theirs is
+    more work than the horizon holds (`beyond_horizon`): the run's summary names them."""
+    beyond = [o.number for o in orders if beyond_horizon(o, model.shift_minutes)]
+    return [o for o in orders if o.number not in beyond], {"beyond_horizon": beyond} if beyond else {}
 
 
 def insertion_run(uow, ctx: Context, actor: Actor, order_id: int, time_limit: float) -> int:
-    """Proposes the insertion of the order in the caller's transaction; the run's id."""
-    accepted = accepted_run(uow)
-    urgent = load_order(uow, actor, order_id)
-    if order_id in accepted.order_ids:
-        raise errors.Conflict("the order is already in the accepted plan", code="planning.already_planned")
-    model = PlantModel(uow, ctx, accepted.origin)
-    orders = plannable(uow, accepted.order_ids)
-    now = plan_minute(ctx.now(), model.origin)
-    plan = plan_of(accepted)
-    materials = MaterialPlan(uow, model, now).explain(orders, first_starts(plan.assignments), last=urgent)
-    floor_tasks = model.floor_tasks(orders + [urgent])
-    running = model.running(floor_tasks)
-    problem = model.problem(orders + [urgent], {urgent.id: now}, step_releases(materials, plan, now, keep=True),
-                            plan, floor_tasks)
-    problem, current = current_plan(accepted, problem, now, skip=jobs_of(urgent, problem), running=running)
-    result = insert_lines(problem, current, urgent, model, time_limit, running)
-    numbers = {o.number: o for o in orders}
-    extra = {"slipped": slipped_view(model, result["impact"], numbers), "moved": len(result["impact"].moved),
-             "urgent_completion": model.at(result["completion"]),
-             "earliest_possible": model.at(result["earliest"]),
-             "material_ready": model.at(max(now, materials[urgent.id].ready_at)),
-             "based_on": accepted.id}
-    return _store(uow, ctx, actor, "insert", model.origin, result["schedule"],
-                  [o.id for o in orders] + [urgent.id], urgent.id, extra, moved_view(model, result["impact"]))
+    """Proposes the insertion of the order in the caller's transaction (a decision that adds
+    capacity proposes its run with it); the run's id."""
+    return _store(uow, ctx, actor, _insertion(ctx, actor, order_id, Budget(time_limit))(uow)())
 
 
 class Replan:
-    """What every repair needs: the accepted plan, the plant at its origin, its orders, now."""
+    """What every repair needs: the accepted plan, the plant at its origin, its orders, now.
+
+    Built while a unit of work is open (it reads); `repaired` then needs none."""
 
     def __init__(self, uow, ctx: Context, accepted: PlanningRun | None = None):
-        self.uow = uow
+        self.uow, self.offload = uow, ctx.offload
         self.accepted = accepted or accepted_run(uow)
         self.model = PlantModel(uow, ctx, self.accepted.origin)
-        self.orders = plannable(uow, self.accepted.order_ids)
+        self.orders, self.beyond = within_horizon(plannable(uow, self.accepted.order_ids), self.model)
         self.now = plan_minute(ctx.now(), self.model.origin)
         self.plan = plan_of(self.accepted)
         self.floor_tasks = self.model.floor_tasks(self.orders)
@@ -146,10 +195,11 @@ class Replan:
         return {step: ready for a in answers.values() for step, ready in a.ready.items()
                 if step in starts and starts[step] >= self.now and ready > starts[step]}
 
-    def run(self, uow, ctx, actor, problem: Problem, disturbances, time_limit: float, extra: dict,
-            current: Schedule | None = None) -> int:
+    def repaired(self, problem: Problem, disturbances, time_limit: float, extra: dict,
+                 current: Schedule | None = None) -> Proposal:
         """Applies the disturbances one after the other, the last one with the time limit; steps
-        under way stay where the floor has them (see `current_plan`), which ``current`` must respect."""
+        under way stay where the floor has them (see `current_plan`), which ``current`` must respect.
+        Reads nothing: called with no unit of work open."""
         if current is None:
             problem, current = current_plan(self.accepted, problem, self.now, running=self.running)
         schedule = current  # each disturbance repairs the plan the one before left
@@ -157,14 +207,19 @@ class Replan:
             last = k == len(disturbances) - 1
             if isinstance(disturbance, OrderChanged):
                 problem = problem.with_job(disturbance.job)
-            result = repair(problem, schedule, disturbance, now=self.now, time_limit=time_limit if last else 0,
-                            started=self.running, reference=current)
+            result = self.offload(repair, problem, schedule, disturbance, now=self.now,
+                                  time_limit=time_limit if last else 0, started=self.running, reference=current)
             problem, schedule = result.problem, result.schedule
         imp = compare(problem, self.plan.assignments, schedule.assignments)
         extra = {"slipped": slipped_view(self.model, imp, {o.number: o for o in self.orders}), "moved": len(imp.moved),
-                 "based_on": self.accepted.id, **extra}
-        return _store(uow, ctx, actor, "repair", self.model.origin, schedule, [o.id for o in self.orders],
-                      None, extra, moved_view(self.model, imp))
+                 "based_on": self.accepted.id, **self.beyond, **extra}
+        return Proposal("repair", self.model.origin, schedule, [o.id for o in self.orders], None, extra,
+                        moved_view(self.model, imp))
+
+    def run(self, uow, ctx, actor, problem: Problem, disturbances, time_limit: float, extra: dict,
+            current: Schedule | None = None) -> int:
+        """`repaired`, stored as a proposal in the caller's transaction (an inspection's rework)."""
+        return _store(uow, ctx, actor, self.repaired(problem, disturbances, time_limit, extra, current))
 
 
 def propose_repair(ctx: Context, actor: Actor, work_center: str, start: datetime, end: datetime,
@@ -174,7 +229,9 @@ def propose_repair(ctx: Context, actor: Actor, work_center: str, start: datetime
     require_role(actor, PLANNERS)
     if end <= start:
         raise errors.ValidationFailed("the downtime must end after it starts", fields={"end": "before_start"})
-    with ctx.uow() as uow:
+    budget = Budget(time_limit)
+
+    def read(uow):
         replan = Replan(uow, ctx)
         model = replan.model
         if work_center not in {r.id for r in model.resources}:
@@ -186,9 +243,9 @@ def propose_repair(ctx: Context, actor: Actor, work_center: str, start: datetime
                        "start": start.isoformat(timespec="minutes"), "end": end.isoformat(timespec="minutes"),
                        "continued_elsewhere": sorted(op for op in problem.operation_by_id
                                                      if continued_from(op) and op not in planned)}
-        run_id = replan.run(uow, ctx, actor, problem, [down], time_limit, {"disturbance": disturbance})
-        uow.commit()
-        return run_view(uow.planning_runs.get(run_id))
+        return lambda: replan.repaired(problem, [down], budget.left(), {"disturbance": disturbance})
+
+    return _propose(ctx, actor, read)
 
 
 def propose_material_late(ctx: Context, actor: Actor, available_from: datetime, order_id: int | None = None,
@@ -198,7 +255,9 @@ def propose_material_late(ctx: Context, actor: Actor, available_from: datetime, 
     if (order_id is None) == (material is None):
         raise errors.ValidationFailed("name the order or the material that is late",
                                       fields={"order_id": "order_or_material"})
-    with ctx.uow() as uow:
+    budget = Budget(time_limit)
+
+    def read(uow):
         replan = Replan(uow, ctx)
         minute = plan_minute(available_from, replan.model.origin)
         if order_id is not None:
@@ -211,16 +270,18 @@ def propose_material_late(ctx: Context, actor: Actor, available_from: datetime, 
             if product is None or product.kind != "material":
                 raise errors.ValidationFailed("unknown material", fields={"material": "unknown_material"})
             late = replan.late_steps(held={material: minute})
-        run_id = material_late_run(uow, ctx, actor, replan, late, time_limit, {
+        repaired = material_late_repair(replan, late, {
             "kind": "material_late", "order_id": order_id, "material": material,
             "available_from": available_from.isoformat(timespec="minutes")})
-        uow.commit()
-        return run_view(uow.planning_runs.get(run_id))
+        return lambda: repaired(budget.left())
+
+    return _propose(ctx, actor, read)
 
 
-def material_late_run(uow, ctx: Context, actor: Actor, replan: Replan, late: Mapping[str, int],
-                      time_limit: float, disturbance: dict) -> int:
-    """Proposes the repair for work whose material comes late, in the caller's transaction.
+def material_late_repair(replan: Replan, late: Mapping[str, int],
+                         disturbance: dict) -> Callable[[float], Proposal]:
+    """Reads the problem of work whose material comes late; returns its repair, a function of the
+    time limit that reads nothing.
 
     ``late``: a job id (the whole line waits) or a step key (that step and what follows) → minute.
     """
@@ -234,9 +295,9 @@ def material_late_run(uow, ctx: Context, actor: Actor, replan: Replan, late: Map
         if first in problem.operation_by_id:
             job, k = problem.operation_by_id[first]
             disturbances.append(MaterialLate(job.id, max(minute, job.operations[k].release), operation=first))
-    return replan.run(uow, ctx, actor, problem, disturbances, time_limit,
-                      {"disturbance": {**disturbance, "jobs": sorted({d.job for d in disturbances}),
-                                       "steps": sorted(step_of(d.operation) for d in disturbances if d.operation)}})
+    extra = {"disturbance": {**disturbance, "jobs": sorted({d.job for d in disturbances}),
+                             "steps": sorted(step_of(d.operation) for d in disturbances if d.operation)}}
+    return lambda time_limit: replan.repaired(problem, disturbances, time_limit, extra)
 
 
 def repair_after_material_change(uow, ctx: Context, actor: Actor, change: Callable[[], None],
@@ -254,33 +315,38 @@ def repair_after_material_change(uow, ctx: Context, actor: Actor, change: Callab
         return [], None
     numbers = {job.split("/")[0] for job in late}
     affected = [o for o in replan.orders if o.number in numbers]
-    return affected, material_late_run(uow, ctx, actor, replan, late, time_limit, disturbance)
+    return affected, _store(uow, ctx, actor, material_late_repair(replan, late, disturbance)(time_limit))
 
 
 def propose_order_changed(ctx: Context, actor: Actor, order_id: int, time_limit: float = 1.0) -> dict:
     """An approved change (订单变更) is re-planned: the order's lines placed again, others moved as needed (H3, C7)."""
     require_role(actor, PLANNERS)
-    with ctx.uow() as uow:
-        run_id = order_changed_run(uow, ctx, actor, order_id, time_limit)
-        uow.commit()
-        return run_view(uow.planning_runs.get(run_id))
+    return _propose(ctx, actor, _order_changed(ctx, actor, order_id, Budget(time_limit)))
 
 
 def order_changed_run(uow, ctx: Context, actor: Actor, order_id: int, time_limit: float,
                       disturbance: dict | None = None) -> int:
     """Proposes placing the order's lines again in the caller's transaction (after a change to
     the order, or to the capacity it may use); the run's id."""
-    replan = Replan(uow, ctx)
-    order = load_order(uow, actor, order_id)
-    if order_id not in replan.accepted.order_ids or order.id not in {o.id for o in replan.orders}:
-        raise errors.Conflict("the order is not in the accepted plan", code="planning.not_in_plan")
-    problem = replan.problem(keep=False)
-    own = jobs_of(order, problem)
-    others = Problem(problem.resources, tuple(j for j in problem.jobs if j.id not in own))
-    others, current = current_plan(replan.accepted, others, replan.now, running=replan.running)
-    changed = [OrderChanged(_not_before(problem.job(j), replan.now)) for j in sorted(own)]
-    disturbance = disturbance or {"kind": "order_changed", "order_id": order.id, "order": order.number}
-    return replan.run(uow, ctx, actor, others, changed, time_limit, {"disturbance": disturbance}, current=current)
+    return _store(uow, ctx, actor, _order_changed(ctx, actor, order_id, Budget(time_limit), disturbance)(uow)())
+
+
+def _order_changed(ctx: Context, actor: Actor, order_id: int, budget: Budget, disturbance: dict | None = None):
+    """The re-plan of a changed order's read: given a unit of work, what it needs and the solve."""
+    def read(uow):
+        replan = Replan(uow, ctx)
+        order = load_order(uow, actor, order_id)
+        if order_id not in replan.accepted.order_ids or order.id not in {o.id for o in replan.orders}:
+            raise errors.Conflict("the order is not in the accepted plan", code="planning.not_in_plan")
+        problem = replan.problem(keep=False)
+        own = jobs_of(order, problem)
+        others = Problem(problem.resources, tuple(j for j in problem.jobs if j.id not in own))
+        others, current = current_plan(replan.accepted, others, replan.now, running=replan.running)
+        changed = [OrderChanged(_not_before(problem.job(j), replan.now)) for j in sorted(own)]
+        extra = {"disturbance": disturbance or {"kind": "order_changed", "order_id": order.id, "order": order.number}}
+        return lambda: replan.repaired(others, changed, budget.left(), extra, current=current)
+
+    return read
 
 
 def _not_before(job: Job, minute: int) -> Job:
@@ -288,18 +354,20 @@ def _not_before(job: Job, minute: int) -> Job:
 
 
 def insert_lines(problem: Problem, current: Schedule, order: Order, model: PlantModel, time_limit: float,
-                  running: Collection[str] = (), workers: int = 2, seed: int | None = None) -> dict:
+                  running: Collection[str] = (), offload: Callable[..., Any] = inline, workers: int = 2,
+                  seed: int | None = None) -> dict:
     """Each line of the urgent order in turn; the impact is against the plan before the first.
-    ``running``: steps under way, which stay where ``current`` has them; ``workers`` and ``seed``:
-    see `insert` (one worker and a seed: the same answer every time)."""
+    ``running``: steps under way, which stay where ``current`` has them; ``offload``: where the
+    insertions run (``ctx.offload``: a worker process); ``workers`` and ``seed``: see `insert`
+    (one worker and a seed: the same answer every time)."""
     jobs = [j for j in problem.jobs if j.id.startswith(order.number + "/")]
     before, schedule = current, current
     completion = earliest = 0
     for job in jobs:
         partial = Problem(problem.resources, tuple(j for j in problem.jobs if not j.id.startswith(order.number + "/"))
                           + tuple(j for j in jobs if j is job or any(a.job == j.id for a in schedule.assignments)))
-        result = insert(partial, schedule, job.id, time_limit / max(1, len(jobs)), workers=workers, seed=seed,
-                        started=running)
+        result = offload(insert, partial, schedule, job.id, time_limit / max(1, len(jobs)), workers=workers, seed=seed,
+                         started=running)
         schedule = result.schedule
         completion = max(completion, result.urgent_completion)
         earliest = max(earliest, result.earliest_possible)
@@ -307,18 +375,19 @@ def insert_lines(problem: Problem, current: Schedule, order: Order, model: Plant
             "completion": completion, "earliest": earliest}
 
 
-def _store(uow, ctx, actor, kind, origin, schedule: Schedule, order_ids, urgent_id, extra, moves) -> int:
+def _store(uow, ctx, actor, proposal: Proposal) -> int:
     """Records a proposed run in the caller's transaction (the caller commits)."""
-    summary = {**schedule.summary(), **{k: v for k, v in extra.items() if k not in ("slipped",)}}
+    p = proposal
+    summary = {**p.schedule.summary(), **{k: v for k, v in p.extra.items() if k not in ("slipped",)}}
     run_id = uow.planning_runs.add(
-        kind=kind, status="proposed", origin=origin, objective=schedule.objective,
-        urgent_order_id=urgent_id, order_ids=order_ids, schedule=schedule.to_dict(),
-        impact={"slipped": extra.get("slipped", []), "moved": moves}, summary=summary,
+        kind=p.kind, status="proposed", origin=p.origin, objective=p.schedule.objective,
+        urgent_order_id=p.urgent_id, order_ids=p.order_ids, schedule=p.schedule.to_dict(),
+        impact={"slipped": p.extra.get("slipped", []), "moved": p.moves}, summary=summary,
         created_by=actor.user_id, created_at=ctx.now())
     audit.record(uow, ctx, actor, "planning_run", run_id, "propose", None,
-                 {"kind": kind, "orders": len(order_ids), "urgent_order_id": urgent_id,
-                  "value": schedule.value, "slipped": len(extra.get("slipped", [])),
-                  "disturbance": extra.get("disturbance")})
+                 {"kind": p.kind, "orders": len(p.order_ids), "urgent_order_id": p.urgent_id,
+                  "value": p.schedule.value, "slipped": len(p.extra.get("slipped", [])),
+                  "disturbance": p.extra.get("disturbance")})
     return run_id
 
 
