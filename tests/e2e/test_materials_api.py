@@ -314,3 +314,13 @@ def test_c6_purchase_orders_export_to_excel(api):
     from openpyxl import load_workbook
     rows = list(load_workbook(BytesIO(r.content)).active.iter_rows(values_only=True))
     assert rows[0][:4] == ("number", "material", "material_name", "quantity") and rows[1][1] == "M-CONN"
+
+
+def test_c6_the_stock_list_shows_a_material_never_counted_with_no_version(api):
+    """A material with no stock row yet is listed (on hand unknown), not a 500 (issue 21)."""
+    r = api.get("/api/v1/materials/stock", "purchasing")
+    assert r.status_code == 200, r.text
+    never = [m for m in r.json() if m["on_hand"] is None]
+    assert never and all(m["version"] is None for m in never)
+    counted = stock(api, "5")
+    assert isinstance(counted["version"], int)

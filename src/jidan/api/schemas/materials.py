@@ -90,7 +90,8 @@ class Stock(View):
     lead_days: int | None
     on_hand: int | None
     owed: int | None
-    version: int
+    version: int | None
+    """None while the material has never been counted (no stock row yet)."""
     on_order: int | None
     next_due: str | None
     requested: int | None
