@@ -102,3 +102,11 @@ def test_n1_a_405_names_in_allow_every_method_the_url_takes(api):
                                 ("PATCH", "/api/v1/orders/export.xlsx", "GET")):
         r = api.client.request(method, path, headers=api.as_("sales"))
         assert (r.status_code, r.headers.get("allow"), r.json()["code"]) == (405, allow, "method_not_allowed")
+
+
+def test_a2_true_or_false_where_a_number_belongs_is_a_422(api):
+    """JSON ``true`` is not the version 1, nor a quantity of 1 (issue 21: one validation)."""
+    r = api.post("/api/v1/planning/runs/1/accept", "pmc", json={"version": True})
+    assert r.status_code == 422 and r.json()["fields"] == {"version": "int_type"}, r.text
+    r = api.post("/api/v1/orders", "sales", json=urgent_order_payload(lines=[{"product": "SCB-200", "quantity": True}]))
+    assert r.status_code == 422 and "lines.0.quantity" in r.json()["fields"], r.text

@@ -116,9 +116,13 @@ class Strict(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _ascii_number(cls, value, info):
-        """Python reads ``１２.５`` as a decimal; the API, the form and the import read ASCII digits."""
-        if isinstance(value, str) and not value.isascii() and Decimal in _types(cls.model_fields[info.field_name]):
+        """Python reads ``１２.５`` as a decimal and ``true`` as 1; the API, the form and the import
+        read numbers written in ASCII digits."""
+        types = _types(cls.model_fields[info.field_name])
+        if isinstance(value, str) and not value.isascii() and Decimal in types:
             raise PydanticCustomError("decimal_parsing", "Input should be a valid decimal")
+        if isinstance(value, bool) and bool not in types and (int in types or Decimal in types):
+            raise PydanticCustomError("int_type", "Input should be a valid number, not true or false")
         return value
 
     @field_validator("*")
