@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 
 from jidan.domain import errors
 from jidan.domain.calendar import WorkCalendar
+from jidan.domain.horizon import work_center_kind
 from jidan.domain.execution import TaskState, TaskTiming, continued_as, continued_from, unfinished_quantity
 from jidan.domain.order import Order
 from jidan.domain.states import ON_FLOOR, OrderState
@@ -58,11 +59,6 @@ def down_windows(downtimes: Iterable, origin: datetime) -> dict[str, list[tuple[
         if end > max(start, 0):
             windows.setdefault(d.work_center_code, []).append((max(start, 0), end))
     return windows
-
-
-def _group(code: str) -> str:
-    """Work centers of one kind (SMT1…SMT4) can stand in for each other."""
-    return re.match(r"[A-Za-z]+", code).group(0)
 
 
 MAX_LOTS = 1000
@@ -175,7 +171,7 @@ def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shi
         ops = []
         for step in line.product.routing:
             lots = _chunks(_step_minutes(step, line.quantity), shift_minutes)
-            resources = tuple(groups.get(_group(step.work_center_code), [step.work_center_code]))
+            resources = tuple(groups.get(work_center_kind(step.work_center_code), [step.work_center_code]))
             key = step_key(order, line, step.seq)
             for k, duration in enumerate(lots, start=1):
                 suffix = f".{k}" if len(lots) > 1 else ""
@@ -207,7 +203,7 @@ class PlantModel:
         centers = [w.code for w in uow.plant.work_centers()]
         self.groups: dict[str, list[str]] = {}
         for code in centers:
-            self.groups.setdefault(_group(code), []).append(code)
+            self.groups.setdefault(work_center_kind(code), []).append(code)
         self.calendar = effective_calendar(uow, ctx)
         self.shifts = ctx.shifts
         self.closed = closed_windows(self.calendar, origin, ctx.horizon_days, ctx.shifts)
@@ -264,7 +260,7 @@ class PlantModel:
             for job_id, tasks in sorted(open_tasks.items()):
                 ops = tuple(op for t in sorted(tasks, key=lambda t: (t.step_seq, t.lot, t.id))
                             for op in floor.lot(t.operation, max(1, t.planned_minutes - t.worked_minutes),
-                                                tuple(self.groups.get(_group(t.work_center_code),
+                                                tuple(self.groups.get(work_center_kind(t.work_center_code),
                                                                       [t.work_center_code])),
                                                 0, lambda quantity, t=t: max(1, TaskTiming.of(t).left(self.now))))
                 jobs.append(Job(job_id, ops, release.get(order.id, 0), _due(order, self.origin),
