@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -78,7 +79,9 @@ def run(args, base: str, shift: int) -> None:
     api.headers["Authorization"] = f"Bearer {token}"
     pmc = api.post("/api/v1/auth/token", data={"username": "pmc", "password": PASSWORD}).json()["access_token"]
     web = httpx.Client(base_url=base, timeout=300)
-    assert web.post("/login", data={"username": "sales", "password": PASSWORD}).status_code in (200, 303)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', web.get("/login").text).group(1)  # as a browser does
+    assert web.post("/login", data={"username": "sales", "password": PASSWORD,
+                                    "csrf_token": csrf}).status_code in (200, 303)
     order_id, quantity, product = largest_order(api, shift)
     print(f"order {order_id}: {quantity:,} × {product}; {args.calls} {args.kind} calls, time_limit {args.time_limit}")
 
