@@ -115,29 +115,19 @@ def parse_shifts(text: str) -> tuple[tuple[int, int], ...]:
 PLANNER_MODULES = ("jidan.planning.solve", "jidan.planning.insert", "jidan.planning.repair")
 
 
+#: Settings a use case reads under the same name as the Context field it fills.
+SAME_NAME = ("approval_fresh_login_minutes", "approval_feasibility_seconds", "change_review_hours", "company_name",
+             "release_ack_hours", "exception_ack_hours", "urgent_receipt_ack_hours", "feedback_secret",
+             "feedback_link_days", "public_url", "max_days_ahead", "min_password_length", "login_free_failures",
+             "login_free_failures_per_address", "login_delay_seconds", "login_max_delay_seconds",
+             "login_failure_window_seconds", "admin_does_business")
+
+
 def rules_from(settings: Settings) -> dict:
     """The settings the use cases read, as the Context's fields (a test context takes them too)."""
-    return dict(
+    return {name: getattr(settings, name) for name in SAME_NAME} | dict(
         delivery=DeliveryPolicy.from_settings(settings),
-        approval_fresh_login_minutes=settings.approval_fresh_login_minutes,
-        approval_feasibility_seconds=settings.approval_feasibility_seconds,
-        change_review_hours=settings.change_review_hours,
-        company_name=settings.company_name,
-        release_ack_hours=settings.release_ack_hours,
-        exception_ack_hours=settings.exception_ack_hours,
-        urgent_receipt_ack_hours=settings.urgent_receipt_ack_hours,
         progress_milestones=frozenset(m.strip() for m in settings.progress_milestones.split(",") if m.strip()),
-        feedback_secret=settings.feedback_secret,
-        feedback_link_days=settings.feedback_link_days,
-        public_url=settings.public_url,
-        max_days_ahead=settings.max_days_ahead,
-        min_password_length=settings.min_password_length,
-        login_free_failures=settings.login_free_failures,
-        login_free_failures_per_address=settings.login_free_failures_per_address,
-        login_delay_seconds=settings.login_delay_seconds,
-        login_max_delay_seconds=settings.login_max_delay_seconds,
-        login_failure_window_seconds=settings.login_failure_window_seconds,
-        admin_does_business=settings.admin_does_business,
     )
 
 

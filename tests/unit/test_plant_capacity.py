@@ -7,6 +7,7 @@ from jidan.domain.capacity import CapacityChange
 from jidan.domain.execution import Downtime
 from jidan.planning.problem import Job, Operation, Problem, Resource
 from jidan.services.planning.capacity import PlantCapacity
+from jidan.services.planning.plant import down_windows
 
 ORIGIN = datetime(2026, 11, 24, 0, 0)
 CLOSED = ((0, 480), (1020, 1920))  # night, then the evening and night after an 08:00–17:00 day
@@ -27,25 +28,16 @@ class Changes:
         return list(self.changes)
 
 
-class Floor:
-    def __init__(self, *downtimes):
-        self.down = downtimes
-
-    def downtimes(self, until_after, work_center=None):
-        return list(self.down)
-
-
 class Uow:
-    def __init__(self, *changes, down=()):
+    def __init__(self, *changes):
         self.capacity = Changes(*changes)
-        self.floor = Floor(*down)
 
 
 def test_e4_overtime_opens_only_the_closed_hours_of_its_work_center_and_a_breakdown_stays_closed():
     overtime = change("overtime", work_center_code="SMT1", starts_at=datetime(2026, 11, 24, 17),
                       ends_at=datetime(2026, 11, 24, 20))
     down = Downtime(1, "SMT1", datetime(2026, 11, 24, 18), datetime(2026, 11, 24, 19), "回流焊炉故障", 1, 1, ORIGIN)
-    resources = PlantCapacity(Uow(overtime, down=[down]), ORIGIN).resources(
+    resources = PlantCapacity(Uow(overtime), ORIGIN, down_windows([down], ORIGIN)).resources(
         (Resource("SMT1", CLOSED), Resource("SMT2", CLOSED)))
     smt1, smt2 = resources
     assert smt1.unavailable == ((0, 480), (1080, 1140), (1200, 1920))

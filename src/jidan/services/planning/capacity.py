@@ -11,7 +11,7 @@ lead time and nothing of the floor's.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
@@ -39,10 +39,11 @@ def _step(operation: str) -> str:
 class PlantCapacity:
     """What decisions added to the plant, as minutes after one origin."""
 
-    def __init__(self, uow, origin: datetime):
+    def __init__(self, uow, origin: datetime, down: Mapping[str, Iterable[Window]] | None = None):
+        """``down``: each work center's recorded downtime in plan minutes, as the plant read it."""
         self.origin = origin
         self.changes = uow.capacity.in_plan(origin)
-        self.downtimes = uow.floor.downtimes(origin)
+        self.down = down or {}
 
     def _minute(self, moment: datetime) -> int:
         return int((moment - self.origin).total_seconds() // 60)
@@ -60,10 +61,8 @@ class PlantCapacity:
     def resources(self, resources: Iterable[Resource]) -> tuple[Resource, ...]:
         """The work centers with their overtime windows open, except where a breakdown keeps
         the work center down."""
-        overtime, down = self.overtime(), {}
-        for d in self.downtimes:
-            down.setdefault(d.work_center_code, []).append((self._minute(d.down_from), self._minute(d.down_until)))
-        return tuple(Resource(r.id, without(r.unavailable, without(overtime[r.id], tuple(down.get(r.id, ())))))
+        overtime = self.overtime()
+        return tuple(Resource(r.id, without(r.unavailable, without(overtime[r.id], tuple(self.down.get(r.id, ())))))
                      if r.id in overtime else r for r in resources)
 
     def applied(self, problem: Problem, started: Collection[str] = ()) -> Problem:

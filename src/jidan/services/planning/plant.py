@@ -211,7 +211,7 @@ class PlantModel:
         stood = down_windows(downtimes, origin)
         self.down = frozenset(d.work_center_code for d in downtimes if d.down_from <= self.now < d.down_until)
         self.resources = tuple(Resource(code, self.closed + tuple(stood.get(code, ()))) for code in centers)
-        self.capacity = PlantCapacity(uow, origin)  # overtime and outside steps decisions added
+        self.capacity = PlantCapacity(uow, origin, stood)  # overtime and outside steps decisions added
         self.resources = self.capacity.resources(self.resources)
         self.shift_minutes = min(end - start for start, end in ctx.shifts)
 

@@ -9,7 +9,6 @@ so a question costs the question, not the factory.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,7 +25,7 @@ from jidan.services.context import Context
 from jidan.services.materials.material_plan import MaterialPlan
 from jidan.services.orders.intake import NewOrder, unsaved_order
 from jidan.services.permissions import load_order, require_role
-from jidan.services.planning.bounds import solve_outside
+from jidan.services.planning.bounds import Budget, solve_outside
 from jidan.services.planning.capacity import lever_view, overtime_windows
 from jidan.services.planning.in_force import InForce, bom_items, jobs_of, plan_in_force
 from jidan.services.planning.plant import order_jobs, plan_minute, step_of, time_at
@@ -47,32 +46,27 @@ SEED = 0
 def promise(ctx: Context, actor: Actor, order_id: int, time_limit: float = 1.0) -> dict:
     """First assessment (A5, B2, C5, C6) of an entered order: earliest date without moving anyone,
     with insertion, levers, materials. ``time_limit`` counts from the call."""
-    started = time.monotonic()
+    budget = Budget(time_limit)
     require_role(actor, VIEWERS)
 
     def read(uow):
         question = _Question.read(uow, ctx, load_order(uow, actor, order_id))
-        return lambda: question.answer(_left(time_limit, started))
+        return lambda: question.answer(budget.left())
     return solve_outside(ctx, read)
 
 
 def promise_unsaved(ctx: Context, actor: Actor, cmd: NewOrder, time_limit: float = 0.0) -> dict:
     """The same for an order not saved yet (customer, lines, requested date), validated as order
     intake validates it: sales' first answer while the customer is on the phone."""
-    started = time.monotonic()
+    budget = Budget(time_limit)
     require_role(actor, VIEWERS)
 
     def read(uow):
         order = unsaved_order(uow, ctx, actor, cmd)
         order.number = UNSAVED
         question = _Question.read(uow, ctx, order)
-        return lambda: question.answer(_left(time_limit, started))
+        return lambda: question.answer(budget.left())
     return solve_outside(ctx, read)
-
-
-def _left(time_limit: float, started: float) -> float:
-    """What remains of the time limit after reading; none if none was given."""
-    return 0.0 if time_limit <= 0 else max(0.0, time_limit - (time.monotonic() - started))
 
 
 @dataclass(frozen=True)
