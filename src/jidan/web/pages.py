@@ -36,6 +36,7 @@ from jidan.services import auth
 from jidan.services.approvals.signatures import Proof
 from jidan.services.context import Context
 from jidan.web.forms import FormReader
+from jidan.web.homes import home_of
 
 LANG_COOKIE = "jidan_lang"
 
@@ -203,7 +204,7 @@ def signing_proof(page: Page, form: FormData) -> Proof:
     return Proof(password=password) if password else Proof(session_token=page.session_token)
 
 
-def safe_next(value: str | None, default: str = "/orders") -> str:
+def safe_next(value: str | None, default: str = "/") -> str:
     """Only a path on this site, so no form can bounce anyone elsewhere."""
     if value and re.fullmatch(r"/(?![/\\])[^\s\\]*", value):
         return value
@@ -214,7 +215,7 @@ def safe_next(value: str | None, default: str = "/orders") -> str:
 
 @router.get("/")
 def home(page: AnyPage):
-    return redirect("/orders" if page.actor else "/login")
+    return redirect(home_of(page.actor) if page.actor else "/login")
 
 
 def _login_page(page: Page, status: int = 200, **data) -> HTMLResponse:
