@@ -62,6 +62,12 @@ def check_period(start: date, end: date) -> None:
                                       fields={"end": "period_too_long"})
 
 
+def default_period(ctx: Context, start: date | None, end: date | None) -> tuple[date, date]:
+    """The period asked for; a missing end is today, a missing start twelve weeks before it."""
+    end = end or ctx.now().date()
+    return (start or end - timedelta(weeks=12) + timedelta(days=1)), end
+
+
 def figures(ctx: Context, actor: Actor, start: date, end: date, filters: Filters | None = None) -> dict:
     """Every figure of M3 over [start, end] as one JSON-able dict; each lists its order ids."""
     require_role(actor, ANALYSTS)
