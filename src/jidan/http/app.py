@@ -16,6 +16,7 @@ from jidan.http import errors
 from jidan.http.urls import PlainUrls
 from jidan.http.session import SecurityHeaders
 from jidan.services.context import Context
+from jidan.web import analytics as analytics_web
 from jidan.web import (
     execution as execution_web, fulfilment as fulfilment_web, inbox as inbox_web,
     materials as materials_web, orders as order_web, pages, planning as planning_web, workflow as workflow_web,
@@ -28,6 +29,7 @@ API_ROUTERS += (analytics_api.router,)  # figures and accountability (issue 22)
 #: First match wins, so the order is kept as it was.
 WEB_ROUTERS = (pages.router, order_web.router, planning_web.router, materials_web.router, inbox_web.router,
                workflow_web.router, execution_web.router, fulfilment_web.router)
+WEB_ROUTERS += (analytics_web.router,)  # the dashboard and the figures page (issue 22)
 
 
 class BodyLimit:

@@ -221,3 +221,26 @@ class AnalyticsStore:
                  .where(d.down_until >= datetime.combine(start, datetime.min.time()) - timedelta(days=60),
                         d.down_from < _day_after(end) + timedelta(days=60)))
         return _rows(self.session, query)
+
+    def urgent_open(self, due_by: date) -> list[dict]:
+        """Urgent orders not yet delivered, due (promised, else requested) by ``due_by``, with
+        their customer and last forecast (E2): the ones this week that may be missed."""
+        o, c, p = t.orders.c, t.customers.c, t.order_progress.c
+        due = func.coalesce(o.promised_date, o.requested_date)
+        query = (select(o.id, o.number, o.status, o.requested_date, o.promised_date, c.name.label("customer"),
+                        p.predicted_completion, p.late)
+                 .select_from(t.orders.join(t.customers, c.id == o.customer_id)
+                              .outerjoin(t.order_progress, p.order_id == o.id))
+                 .where(o.urgent.is_(True), due <= due_by,
+                        o.status.not_in(("delivered", "closed", "cancelled", "draft", "rejected")))
+                 .order_by(due, o.id))
+        return _rows(self.session, query)
+
+    def numbers(self, order_ids: list[int]) -> dict[int, str]:
+        """Order numbers by id (what the pages show for the ids behind a figure)."""
+        o = t.orders.c
+        found: dict[int, str] = {}
+        ids = list(order_ids)
+        for k in range(0, len(ids), 500):
+            found.update(self.session.execute(select(o.id, o.number).where(o.id.in_(ids[k:k + 500]))).all())
+        return found

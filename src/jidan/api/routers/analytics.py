@@ -2,7 +2,6 @@
 JSON, and the same numbers as Excel or CSV. Management and pmc (403 otherwise)."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
