@@ -15,6 +15,7 @@ from jidan.http import errors
 from jidan.http.urls import PlainUrls
 from jidan.http.session import SecurityHeaders
 from jidan.services.context import Context
+from jidan.web import pmc_home as pmc_home_web, reviews as reviews_web
 from jidan.web import (
     execution as execution_web, fulfilment as fulfilment_web, inbox as inbox_web,
     materials as materials_web, orders as order_web, pages, planning as planning_web, workflow as workflow_web,
@@ -26,6 +27,7 @@ API_ROUTERS = (users.router, orders.router, masterdata.router, planning.router, 
 #: First match wins, so the order is kept as it was.
 WEB_ROUTERS = (pages.router, order_web.router, planning_web.router, materials_web.router, inbox_web.router,
                workflow_web.router, execution_web.router, fulfilment_web.router)
+WEB_ROUTERS += (pmc_home_web.router, reviews_web.router)  # pmc's home, the quarterly review (issue 22)
 
 
 class BodyLimit:

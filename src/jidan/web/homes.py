@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from jidan.domain.model import Actor
 
-HOMES: dict[str, str] = {}
+HOMES: dict[str, str] = {
+    "pmc": "/pmc",
+}
 
 
 def home_of(actor: Actor) -> str:
