@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from jidan.api.routers import analytics as analytics_api
 from jidan.api.routers import (
     approvals, execution, fulfilment, health, inbox, masterdata, materials, orders, planning, users,
 )
@@ -16,6 +17,7 @@ from jidan.http.urls import PlainUrls
 from jidan.http.session import SecurityHeaders
 from jidan.services.context import Context
 from jidan.web import pmc_home as pmc_home_web, reviews as reviews_web
+from jidan.web import analytics as analytics_web
 from jidan.web import (
     execution as execution_web, fulfilment as fulfilment_web, inbox as inbox_web,
     materials as materials_web, orders as order_web, pages, planning as planning_web, workflow as workflow_web,
@@ -24,10 +26,12 @@ from jidan.web import (
 STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
 API_ROUTERS = (users.router, orders.router, masterdata.router, planning.router, inbox.router,
                materials.router, approvals.router, execution.router, fulfilment.router, fulfilment.public)
+API_ROUTERS += (analytics_api.router,)  # figures and accountability (issue 22)
 #: First match wins, so the order is kept as it was.
 WEB_ROUTERS = (pages.router, order_web.router, planning_web.router, materials_web.router, inbox_web.router,
                workflow_web.router, execution_web.router, fulfilment_web.router)
 WEB_ROUTERS += (pmc_home_web.router, reviews_web.router)  # pmc's home, the quarterly review (issue 22)
+WEB_ROUTERS += (analytics_web.router,)  # the dashboard and the figures page (issue 22)
 
 
 class BodyLimit:

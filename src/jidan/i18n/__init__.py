@@ -24,6 +24,9 @@ for _prefix, _table in (("state", common.STATES), ("action", common.ACTIONS), ("
     for _key, (_zh, _en) in _table.items():
         CATALOGUE[f"{_prefix}.{_key}"] = {"zh": _zh, "en": _en}
 
+from jidan.i18n import analytics as _analytics  # noqa: E402  (issue 22)
+CATALOGUE.update({f"ui.{k}": {"zh": zh, "en": en} for k, (zh, en) in _analytics.TEXTS.items()})
+
 # Each area keeps its own error texts as ``<area>.err.<code>`` in its table; pages look codes up
 # as ``error.<code>``. The shared table wins, then the areas in the order above.
 for _key, _entry in list(CATALOGUE.items()):

@@ -8,6 +8,7 @@ from jidan.domain.model import Actor
 
 HOMES: dict[str, str] = {
     "pmc": "/pmc",
+    "management": "/dashboard",
 }
 
 

@@ -832,6 +832,24 @@ capacity_changes = Table(
     Column("created_at", DateTime, nullable=False),
 )
 
+# --- analytics (issue 22): indexes the figures and the league table read by (docs/analytics.md) --
+from sqlalchemy import Index  # noqa: E402  (kept with the section that needs it)
+
+#: An order's milestones and history: the order actions by order (also every for_entity read).
+Index("ix_audit_events_entity_entity_id_action", audit_events.c.entity, audit_events.c.entity_id,
+      audit_events.c.action, audit_events.c.at)
+#: The orders of a period, by the day they were entered.
+Index("ix_orders_order_date", orders.c.order_date)
+#: Capacity use by the day work was planned to start; lateness by the day a step was due.
+Index("ix_production_tasks_planned_start", production_tasks.c.planned_start, production_tasks.c.work_center_code,
+      production_tasks.c.planned_minutes, production_tasks.c.worked_minutes)
+Index("ix_production_tasks_planned_end", production_tasks.c.planned_end)
+#: Acknowledgements by when the notice went out; drawings by when they were due back.
+Index("ix_notices_created_at", notices.c.created_at)
+Index("ix_engineering_documents_due_at", engineering_documents.c.due_at)
+#: Review steps' deadlines by when the review started.
+Index("ix_order_reviews_started_at", order_reviews.c.started_at)
+
 #: Tracked improvement actions (改善措施, M4) from the quarterly review or an emergency, each with
 #: an owner and a deadline reminded and escalated like every deadline.
 improvement_actions = Table(

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from jidan.adapters.db import repositories as r
+from jidan.adapters.db.analytics import AnalyticsStore
 from jidan.domain import errors
 
 
@@ -62,6 +63,7 @@ class SqlUnitOfWork:
         self.order_records = r.OrderRecordStore(s)
         self.capacity = r.CapacityChangeStore(s)
         self.improvements = r.ImprovementActionStore(s)
+        self.analytics = AnalyticsStore(s)  # analytics (issue 22)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

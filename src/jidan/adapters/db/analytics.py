@@ -1,0 +1,246 @@
+"""The analytics reads (M3, M4): plain rows in bulk, one query per figure, for a period.
+
+Each query selects only the columns its figure needs; the indexes of migration 0016 keep the
+ones over the audit trail, the tasks and the notices fast on years of orders (docs/analytics.md).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import String, and_, cast, exists, func, select
+from sqlalchemy.orm import Session
+
+from jidan.adapters.db import tables as t
+
+#: The order actions whose first time marks a stage of the lead time.
+MILESTONES = ("approve", "plan", "release", "start_production", "inspect", "receive", "ship",
+              "confirm_delivery")
+
+
+def _day_after(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), datetime.min.time())
+
+
+def _rows(session: Session, query) -> list[dict]:
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+class AnalyticsStore:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def _ids(self, start: date, end: date, filters):
+        """The ids of the orders entered in [start, end] that the filters keep (a subquery)."""
+        o = t.orders.c
+        query = select(o.id).where(o.order_date >= start, o.order_date <= end)
+        if filters.customer_id is not None:
+            query = query.where(o.customer_id == filters.customer_id)
+        if filters.urgent is not None:
+            query = query.where(o.urgent == filters.urgent)
+        if filters.product_id is not None:
+            ln = t.order_lines.c
+            query = query.where(exists().where(ln.order_id == o.id, ln.product_id == filters.product_id))
+        if filters.department is not None:
+            tk, wc = t.production_tasks.c, t.work_centers.c
+            query = query.where(exists().where(tk.order_id == o.id, tk.work_center_code == wc.code,
+                                               wc.department_code == filters.department))
+        return query
+
+    def orders(self, start: date, end: date, filters) -> list[dict]:
+        """Orders of the period with their dates, shipment and freight."""
+        o, s = t.orders.c, t.shipments.c
+        query = (select(o.id, o.number, o.urgent, o.customer_id, o.order_date, o.requested_date,
+                        o.promised_date, o.created_at, o.status, s.delivered_at, s.dispatched_at,
+                        s.transport_mode, s.freight_cost)
+                 .select_from(t.orders.outerjoin(t.shipments, s.order_id == o.id))
+                 .where(o.id.in_(self._ids(start, end, filters))).order_by(o.id))
+        return _rows(self.session, query)
+
+    def milestones(self, start: date, end: date, filters) -> list[dict]:
+        """(order_id, action, at): the first time each order took each milestone action."""
+        a = t.audit_events.c
+        ids = self._ids(start, end, filters).with_only_columns(cast(t.orders.c.id, String))
+        query = (select(a.entity_id, a.action, func.min(a.at).label("at"))
+                 .where(a.entity == "order", a.entity_id.in_(ids), a.action.in_(MILESTONES))
+                 .group_by(a.entity_id, a.action))
+        return [{"order_id": int(r["entity_id"]), "action": r["action"], "at": r["at"]}
+                for r in _rows(self.session, query)]
+
+    def tasks(self, start: date, end: date, filters) -> list[dict]:
+        """The floor's tasks of the period's orders, with their work center's department."""
+        tk, wc = t.production_tasks.c, t.work_centers.c
+        query = (select(tk.order_id, tk.line_no, tk.step_seq, tk.kind, tk.work_center_code,
+                        wc.department_code.label("department"), tk.planned_start, tk.planned_end,
+                        tk.finished_at, tk.worked_minutes, tk.good_qty, tk.scrap_qty, tk.source)
+                 .select_from(t.production_tasks.join(t.work_centers, wc.code == tk.work_center_code))
+                 .where(tk.order_id.in_(self._ids(start, end, filters)))
+                 .order_by(tk.order_id, tk.line_no, tk.step_seq, tk.id))
+        return _rows(self.session, query)
+
+    def load(self, start: date, end: date) -> list[dict]:
+        """Planned and worked minutes per work center and day, of tasks planned to start in
+        [start, end] (capacity use, the bottleneck per week)."""
+        tk = t.production_tasks.c
+        day = func.date(tk.planned_start).label("day")
+        query = (select(tk.work_center_code, day, func.sum(tk.planned_minutes).label("planned"),
+                        func.sum(tk.worked_minutes).label("worked"))
+                 .where(tk.planned_start >= datetime.combine(start, datetime.min.time()),
+                        tk.planned_start < _day_after(end))
+                 .group_by(tk.work_center_code, day))
+        rows = _rows(self.session, query)
+        for row in rows:  # SQLite answers the day as text
+            if isinstance(row["day"], str):
+                row["day"] = date.fromisoformat(row["day"])
+        return rows
+
+    def exceptions(self, start: date, end: date, filters) -> list[dict]:
+        x = t.process_exceptions.c
+        query = (select(x.id, x.order_id, x.kind, x.work_center_code, x.estimated_delay_minutes, x.reported_at)
+                 .where(x.order_id.in_(self._ids(start, end, filters))).order_by(x.id))
+        return _rows(self.session, query)
+
+    def inspections(self, start: date, end: date, filters) -> list[dict]:
+        i = t.inspections.c
+        query = (select(i.order_id, i.stage, i.result, i.passed_qty, i.failed_qty, i.disposition)
+                 .where(i.order_id.in_(self._ids(start, end, filters))).order_by(i.id))
+        return _rows(self.session, query)
+
+    def capacity_changes(self, start: date, end: date, filters) -> list[dict]:
+        c = t.capacity_changes.c
+        query = (select(c.order_id, c.kind, c.work_center_code, c.starts_at, c.ends_at, c.lead_minutes)
+                 .where(c.order_id.in_(self._ids(start, end, filters))).order_by(c.id))
+        return _rows(self.session, query)
+
+    def incidents(self, start: date, end: date, filters) -> list[dict]:
+        i = t.incidents.c
+        query = (select(i.order_id, i.type, i.cause, i.compensation_status, i.compensation_amount)
+                 .where(i.order_id.in_(self._ids(start, end, filters))).order_by(i.id))
+        return _rows(self.session, query)
+
+    def material_delays(self, start: date, end: date, filters) -> list[dict]:
+        """Approved material delivery delays (材料交期延迟) with the numbers of the orders they moved."""
+        d = t.material_delay_requests.c
+        query = (select(d.material_code, d.old_date, d.new_date, d.affected_orders)
+                 .where(d.status == "approved", d.decided_at >= datetime.combine(start, datetime.min.time()))
+                 .order_by(d.id))
+        rows = _rows(self.session, query)
+        numbers = {n for r in rows for n in (r["affected_orders"] or [])}
+        if not numbers:
+            return []
+        o = t.orders.c
+        kept = dict(self.session.execute(select(o.number, o.id).where(
+            o.number.in_(numbers), o.id.in_(self._ids(start, end, filters)))).all())
+        return [{**r, "order_ids": [kept[n] for n in r["affected_orders"] or [] if n in kept]} for r in rows]
+
+    def insertions(self, start: date, end: date) -> list[dict]:
+        """Accepted urgent insertions in the period, with the orders each made slip."""
+        p = t.planning_runs.c
+        query = (select(p.id, p.urgent_order_id, p.impact)
+                 .where(p.kind == "insert", p.accepted_at.is_not(None),
+                        p.accepted_at >= datetime.combine(start, datetime.min.time()),
+                        p.accepted_at < _day_after(end)).order_by(p.id))
+        return _rows(self.session, query)
+
+    def signatures(self, start: date, end: date, filters) -> list[dict]:
+        """Each review of the period's orders with its steps, deadlines and signatures (B1–B5)."""
+        return self._signed(t.order_reviews.c.order_id.in_(self._ids(start, end, filters)))
+
+    def reviews_started(self, since: datetime, until: datetime) -> list[dict]:
+        """The same for the reviews started in [since, until) (their step deadlines, M4)."""
+        r = t.order_reviews.c
+        return self._signed(and_(r.started_at >= since, r.started_at < until))
+
+    def _signed(self, where) -> list[dict]:
+        r, g = t.order_reviews.c, t.approval_signatures.c
+        query = (select(r.id.label("review_id"), r.order_id, r.steps, r.due, r.started_at, r.closed_at,
+                        r.status, g.step_key, g.role, g.signed_at)
+                 .select_from(t.order_reviews.outerjoin(
+                     t.approval_signatures, g.subject == "review:" + cast(r.id, String)))
+                 .where(where).order_by(r.id, g.signed_at))
+        return _rows(self.session, query)
+
+    def acknowledgements(self, start: date, end: date) -> list[dict]:
+        """Notices that had to be acknowledged, created in [start, end], with the recipient's role."""
+        n, u = t.notices.c, t.users.c
+        query = (select(n.id, n.order_id, n.kind, n.created_at, n.ack_due_at, n.acknowledged_at,
+                        n.escalation_level, n.escalated_from, u.role)
+                 .select_from(t.notices.join(t.users, u.id == n.recipient_id))
+                 .where(n.needs_ack.is_(True), n.created_at >= datetime.combine(start, datetime.min.time()),
+                        n.created_at < _day_after(end)).order_by(n.id))
+        return _rows(self.session, query)
+
+    def drawings(self, start: date, end: date) -> list[dict]:
+        """Drawings and engineering data due back in [start, end] (L2)."""
+        d = t.engineering_documents.c
+        query = (select(d.order_id, d.doc_no, d.due_at, d.returned_at, d.holder_department,
+                        d.overdue_department)
+                 .where(d.due_at >= datetime.combine(start, datetime.min.time()), d.due_at < _day_after(end))
+                 .order_by(d.id))
+        return _rows(self.session, query)
+
+    def due_orders(self, start: date, end: date) -> list[dict]:
+        """Orders due (promised, else requested date) in [start, end], with their delivery."""
+        o, s = t.orders.c, t.shipments.c
+        due = func.coalesce(o.promised_date, o.requested_date)
+        query = (select(o.id, o.number, o.requested_date, o.promised_date, o.created_at, o.status,
+                        s.delivered_at, s.dispatched_at, s.expected_arrival)
+                 .select_from(t.orders.outerjoin(t.shipments, s.order_id == o.id))
+                 .where(due >= start, due <= end, o.status != "cancelled").order_by(o.id))
+        return _rows(self.session, query)
+
+    def order_history(self, order_ids: list[int]) -> list[dict]:
+        """(order_id, at, status): every status an order took, oldest first."""
+        a = t.audit_events.c
+        found = []
+        for k in range(0, len(order_ids), 500):
+            chunk = [str(i) for i in order_ids[k:k + 500]]
+            query = (select(a.entity_id, a.at, a.new).where(a.entity == "order", a.entity_id.in_(chunk))
+                     .order_by(a.seq))
+            found += [{"order_id": int(r["entity_id"]), "at": r["at"], "status": r["new"]["status"]}
+                      for r in _rows(self.session, query) if isinstance(r["new"], dict) and "status" in r["new"]]
+        return found
+
+    def step_tasks(self, start: date, end: date) -> list[dict]:
+        """Production tasks of every order with a step planned to end in [start, end], in routing
+        order, with their work center's department (lateness charged to its cause, M4)."""
+        tk, wc = t.production_tasks.c, t.work_centers.c
+        touched = (select(tk.order_id).where(tk.kind == "production",
+                                             tk.planned_end >= datetime.combine(start, datetime.min.time()),
+                                             tk.planned_end < _day_after(end)))
+        query = (select(tk.order_id, tk.line_no, tk.step_seq, tk.work_center_code,
+                        wc.department_code.label("department"), tk.planned_start, tk.planned_end,
+                        tk.finished_at, tk.source)
+                 .select_from(t.production_tasks.join(t.work_centers, wc.code == tk.work_center_code))
+                 .where(tk.kind == "production", tk.order_id.in_(touched))
+                 .order_by(tk.order_id, tk.line_no, tk.step_seq, tk.id))
+        return _rows(self.session, query)
+
+    def downtimes(self, start: date, end: date) -> list[dict]:
+        d = t.work_center_downtimes.c
+        query = (select(d.work_center_code, d.down_from, d.down_until)
+                 .where(d.down_until >= datetime.combine(start, datetime.min.time()) - timedelta(days=60),
+                        d.down_from < _day_after(end) + timedelta(days=60)))
+        return _rows(self.session, query)
+
+    def urgent_open(self, due_by: date) -> list[dict]:
+        """Urgent orders not yet delivered, due (promised, else requested) by ``due_by``, with
+        their customer and last forecast (E2): the ones this week that may be missed."""
+        o, c, p = t.orders.c, t.customers.c, t.order_progress.c
+        due = func.coalesce(o.promised_date, o.requested_date)
+        query = (select(o.id, o.number, o.status, o.requested_date, o.promised_date, c.name.label("customer"),
+                        p.predicted_completion, p.late)
+                 .select_from(t.orders.join(t.customers, c.id == o.customer_id)
+                              .outerjoin(t.order_progress, p.order_id == o.id))
+                 .where(o.urgent.is_(True), due <= due_by,
+                        o.status.not_in(("delivered", "closed", "cancelled", "draft", "rejected")))
+                 .order_by(due, o.id))
+        return _rows(self.session, query)
+
+    def numbers(self, order_ids: list[int]) -> dict[int, str]:
+        """Order numbers by id (what the pages show for the ids behind a figure)."""
+        o = t.orders.c
+        found: dict[int, str] = {}
+        ids = list(order_ids)
+        for k in range(0, len(ids), 500):
+            found.update(self.session.execute(select(o.id, o.number).where(o.id.in_(ids[k:k + 500]))).all())
+        return found

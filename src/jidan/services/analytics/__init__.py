@@ -1,0 +1,1 @@
+"""Figures for decisions (M3) and accountability for missed deadlines (M4)."""
