@@ -1,14 +1,14 @@
 """improvements: tracked improvement actions from the quarterly review and emergencies (issue 22)
 
 Revision ID: 0017
-Revises: 0016
+Revises: 0016_analytics
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0017'
-down_revision = '0016'  # chained after wt-22's 0016 once merged here
+down_revision = '0016_analytics'  # chained after wt-22's 0016 once merged here
 branch_labels = None
 depends_on = None
 
