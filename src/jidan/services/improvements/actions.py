@@ -53,7 +53,7 @@ def add(ctx: Context, actor: Actor, *, source: str, source_id: int, department: 
             fields["source_id"] = "invalid"
         if department not in departments(uow) or department == Role.ADMIN.value:
             fields["department"] = "unknown_department"
-        elif actor.role not in LEADS and department != actor.role.value:
+        elif actor.role not in LEADS and department != str(actor.role):
             raise errors.Forbidden("only management, pmc or the department itself enters its actions",
                                    code="improvement.not_your_department")
         if not text:
