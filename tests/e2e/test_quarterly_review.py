@@ -91,3 +91,22 @@ def test_m3_m4_the_printable_report_with_charts_tables_and_each_departments_impr
         "csrf_token": scsrf, "department": "quality", "text": "x", "owner_id": str(owner),
         "due": "2026-12-18"}).status_code == 403
     assert client.get("/reviews/quarterly/2026-Q9").status_code == 422
+
+
+@pytest.mark.browser
+def test_m3_management_opens_the_quarterly_review_in_chromium_with_its_charts(web_page, demo_ctx):
+    from tests.e2e.browser import browser_login
+
+    page = web_page
+    browser_login(page, "management")
+    page.wait_for_url("**/dashboard")
+    year, n = quarterly.quarter_of(demo_ctx.now().date())
+    page.goto("/reviews/quarterly")
+    page.wait_for_url(f"**/reviews/quarterly/{year}-Q{n}")
+    assert page.title() == f"每季度流程评审 {year}-Q{n}"
+    for name in ("on_time", "causes", "departments", "capacity"):
+        page.wait_for_selector(f"[data-testid=chart-{name}] canvas")
+    assert page.locator("[data-testid=table-comparison] tbody tr").count() == len(quarterly.COMPARED)
+    assert page.locator("[data-testid=rev-improvements] form.rev-form").count() >= 10
+    page.emulate_media(media="print")
+    assert not page.locator("form.rev-form").first.is_visible()  # the forms stay off the paper
