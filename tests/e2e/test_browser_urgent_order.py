@@ -123,7 +123,8 @@ def test_wrong_password_shows_the_translated_error_in_browser(web_page):
 def test_a3_urgent_only_filter_updates_the_table_in_place_in_browser(web_page):
     page = web_page
     browser_login(page, "pmc")
-    page.wait_for_url("**/orders")
+    page.wait_for_url("**/pmc")  # pmc's home (issue 22); the list is one click away
+    page.goto("/orders")
     page.evaluate("window.notReloaded = true")
     all_rows = page.locator("table.orders tbody tr").count()
     with page.expect_response(lambda r: "/orders/table?" in r.url and "urgent=1" in r.url):

@@ -1,7 +1,7 @@
 """The record of a completed order: planned vs actual, quality, delays, cost, accountability (M2, M4)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,7 +20,7 @@ from jidan.services.fulfilment.incidents import NewIncident
 from jidan.services.fulfilment.shipping import NewShipment
 from jidan.services.fulfilment.drawings import NewDocument
 from jidan.services.fulfilment.receipts import NewReceipt
-from tests.fulfilment_support import released
+from tests.fulfilment_support import inspected, released
 from tests.support import web_session
 
 pytestmark = pytest.mark.xdist_group("db")
@@ -121,5 +121,56 @@ def test_m4_the_record_page_shows_each_deadline_and_its_department(ctx, actors, 
     client, _ = web_session(ctx, "management")
     page = client.get(f"/orders/{oid}/record")
     assert page.status_code == 200
-    assert "客户交期" in page.text and "已逾期" in page.text and "制造 × 1" in page.text
+    # the date, and the two production notices nobody acknowledged (issue 22: acknowledgements count)
+    assert "客户交期" in page.text and "已逾期" in page.text and "制造 × 3" in page.text
     assert client.get(f"/orders/{oid}/record?lang=en").text.count("Customer date") == 1
+
+
+def test_m2_m4_the_record_keeps_overtime_outside_work_every_deadline_with_its_holder_and_feedback_after_closing(
+        api, ctx, actors, clock):
+    from jidan.services.fulfilment import feedback
+    from jidan.services.planning import capacity
+
+    oid = inspected(ctx, actors)
+    with ctx.uow() as uow:  # an approval's decision: two evenings of overtime on SMT2, the assembly done outside
+        order = uow.orders.get(oid)
+        lever = capacity.overtime_lever(uow, ctx, order, "SMT2", [date(2026, 11, 24), date(2026, 11, 25)], 2.5)
+        outside = {"lever": "outside_processing", "action": {"step": f"{order.number}/1-20", "lead_time_days": 2}}
+        capacity.record(uow, ctx, actors["pmc"], order, [lever, outside], "approval", None, "急单加班")
+        uow.commit()
+    receipts.receive_goods(ctx, actors["warehouse"], oid, NewReceipt({1: 300}, "A-01"))
+    s = shipping.book_shipment(ctx, actors["logistics"], oid, NewShipment(
+        2, Decimal("20"), "air", "顺丰航空", "SF2", clock.current + timedelta(hours=20), Decimal("800.00")))
+    shipping.dispatch(ctx, actors["logistics"], s["id"])
+    shipping.confirm_delivery(ctx, actors["customer_service"], s["id"], "王")
+    lifecycle.act(ctx, actors["sales"], oid, "close")
+
+    record = api.get(f"/api/v1/orders/{oid}/record", "management").json()
+    assert record["frozen_at"] is not None and record["customer_rating"] is None and record["feedback"] == []
+    assert record["capacity"]["overtime_hours"] == 5.0
+    assert record["capacity"]["overtime_by_work_center"] == {"SMT2": 5.0}
+    assert record["capacity"]["outside_steps"] == [f"{order.number}/1-20"]
+    whats = {d["what"] for d in record["deadlines"]}
+    assert {"delivery_date", "acknowledgement", "review_step", "arrival"} <= whats
+    for d in record["deadlines"]:
+        assert d["state"] in ("met", "missed", "open", "overdue") and "holder" in d and "held_by" in d
+    review = [d for d in record["deadlines"] if d["what"] == "review_step"]
+    assert {d["holder"] for d in review} >= {"pmc"} and all(d["state"] == "met" for d in review)
+    assert any(d["held_by"] == "pmc" for d in review)  # the one who signed, by name
+    release = [d for d in record["deadlines"] if d["what"] == "acknowledgement" and d["ref"].startswith("release ")]
+    assert release and release[0]["holder"] == "manufacturing" and release[0]["state"] == "met"
+
+    # The customer answers after the order closed: the frozen record shows it.
+    token = feedback.request_feedback(ctx, actors["customer_service"], oid)["link"].rsplit("/", 1)[1]
+    clock.advance(days=3)
+    feedback.submit_feedback(ctx, token, 4, "交货及时")
+    api.tokens.clear()  # three days on: log in again
+    later = api.get(f"/api/v1/orders/{oid}/record", "management").json()
+    assert later["frozen_at"] == record["frozen_at"] and later["customer_rating"] == 4
+    assert later["feedback"][0]["comment"] == "交货及时"
+
+    client, _ = web_session(ctx, "management")
+    page = client.get(f"/orders/{oid}/record").text
+    assert "5.0 h" in page and f"{order.number}/1-20" in page and "交货及时" in page and "确认收到通知" in page
+    page_en = client.get(f"/orders/{oid}/record?lang=en").text
+    assert "Customer rating" in page_en and "Acknowledgement" in page_en

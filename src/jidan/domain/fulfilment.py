@@ -305,11 +305,12 @@ class OrderRecord:
 class Deadline:
     """One dated promise in an order's life and who held it (M4); judged at ``as_of``."""
 
-    what: str  # delivery_date | operation | drawing_return | arrival | incident_solution
+    what: str  # delivery_date | acknowledgement | review_step | operation | drawing_return | arrival | incident_solution
     ref: str
     due: datetime
     done: datetime | None
     department: str | None  # who answers for it if it is missed
+    held_by: str | None = None  # the people who held it, by name
 
     def missed(self, as_of: datetime) -> bool:
         return (self.done or as_of) > self.due
@@ -321,7 +322,8 @@ class Deadline:
                 "done": self.done.isoformat() if self.done else None,
                 "state": ("missed" if missed else "met") if self.done else ("overdue" if missed else "open"),
                 "late_hours": round(late.total_seconds() / 3600, 2) if missed else 0,
-                "department": self.department if missed else None}
+                "department": self.department if missed else None,
+                "holder": self.department, "held_by": self.held_by}
 
 
 def accountability(deadlines: list[Deadline], as_of: datetime) -> dict[str, int]:

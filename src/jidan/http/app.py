@@ -16,6 +16,7 @@ from jidan.http import errors
 from jidan.http.urls import PlainUrls
 from jidan.http.session import SecurityHeaders
 from jidan.services.context import Context
+from jidan.web import pmc_home as pmc_home_web, reviews as reviews_web
 from jidan.web import analytics as analytics_web
 from jidan.web import (
     execution as execution_web, fulfilment as fulfilment_web, inbox as inbox_web,
@@ -29,6 +30,7 @@ API_ROUTERS += (analytics_api.router,)  # figures and accountability (issue 22)
 #: First match wins, so the order is kept as it was.
 WEB_ROUTERS = (pages.router, order_web.router, planning_web.router, materials_web.router, inbox_web.router,
                workflow_web.router, execution_web.router, fulfilment_web.router)
+WEB_ROUTERS += (pmc_home_web.router, reviews_web.router)  # pmc's home, the quarterly review (issue 22)
 WEB_ROUTERS += (analytics_web.router,)  # the dashboard and the figures page (issue 22)
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from jidan.domain.capacity import CapacityChange
+from jidan.domain.improvements import ImprovementAction
 from jidan.domain.execution import Downtime, Inspection, OrderProgress, ProcessException, Task
 from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, OrderRecord, Receipt, Shipment
 from jidan.domain.approval import (
@@ -324,6 +325,13 @@ class CapacityChangeRepository(Protocol):
     def set_run(self, change_ids: list[int], run_id: int) -> None: ...
 
 
+class ImprovementActionRepository(Protocol):
+    def add(self, **values: Any) -> int: ...
+    def get(self, action_id: int, lock: bool = False) -> ImprovementAction | None: ...
+    def update(self, action_id: int, version: int, **values: Any) -> None: ...
+    def for_source(self, source: str, source_id: int) -> list[ImprovementAction]: ...
+
+
 
 # --- analytics (issue 22) --------------------------------------------------------------------
 from datetime import date  # noqa: E402
@@ -404,6 +412,7 @@ class UnitOfWork(Protocol):
     emergency_org: EmergencyOrganisationRepository
     order_records: OrderRecordRepository
     capacity: CapacityChangeRepository
+    improvements: ImprovementActionRepository
 
     # analytics
     analytics: AnalyticsStore

@@ -7,6 +7,7 @@ from __future__ import annotations
 from jidan.domain.model import Actor
 
 HOMES: dict[str, str] = {
+    "pmc": "/pmc",
     "management": "/dashboard",
 }
 

@@ -325,6 +325,7 @@ class OrderRecordCostOfUrgency(View):
 class OrderRecordFeedback(View):
     rating: int | None = None
     comment: str | None = None
+    at: str | None = None
 
 
 class OrderRecordDeadline(View):
@@ -335,6 +336,8 @@ class OrderRecordDeadline(View):
     state: str | None = None
     late_hours: float | None = None
     department: str | None = None
+    holder: str | None = None  # the department that held it, met or not
+    held_by: str | None = None  # the people who held it, by name
 
 
 class OrderRecord(View):
@@ -349,6 +352,7 @@ class OrderRecord(View):
     cost_of_urgency: OrderRecordCostOfUrgency | None
     capacity: OrderCapacity | None = None  # overtime and outside work decisions added (B6, C5)
     feedback: list[OrderRecordFeedback] | None
+    customer_rating: int | None = None  # the latest, also after the record froze
     deadlines: list[OrderRecordDeadline] | None
     missed_by_department: dict[str, Any] | None
     missing: list[str] | None

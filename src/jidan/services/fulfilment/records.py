@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from jidan.domain.approval import Meaning
 from jidan.domain.execution import StepRun, charge_lateness
 from jidan.domain.fulfilment import Deadline, accountability, holder_at
 from jidan.domain.model import Actor
@@ -18,6 +19,7 @@ from jidan.domain.order import Order
 from jidan.services import audit
 from jidan.services.context import Context
 from jidan.services.execution.tasks import due_at
+from jidan.services.names import display_name
 from jidan.services.permissions import load_order
 from jidan.services.planning.capacity import order_capacity
 from jidan.services.fulfilment.common import iso
@@ -144,6 +146,69 @@ def _delays(uow, order: Order) -> list[dict]:
     return found
 
 
+def _names(uow, user_ids, names: dict) -> str | None:
+    """Up to three people by name, then how many more."""
+    found = [display_name(uow, u, names) for u in dict.fromkeys(user_ids) if u is not None]
+    return "、".join(found[:3]) + (f" +{len(found) - 3}" if len(found) > 3 else "") if found else None
+
+
+def _acknowledgements(uow, order: Order, names: dict) -> list[Deadline]:
+    """Each notice about the order that had to be acknowledged in time (D2, E6): met when a
+    recipient acknowledged it or did what it asked before its deadline; held by the department
+    it was sent to (the order's owner, told of everything, only when nobody else was)."""
+    events: dict[str, list] = {}
+    for notice in uow.notices.for_order(order.id):
+        if notice.needs_ack and notice.ack_due_at is not None:
+            events.setdefault(notice.event_id, []).append(notice)
+    found = []
+    for rows in events.values():
+        done = [t for n in rows for t in (n.acknowledged_at, n.answered_at) if t is not None]
+        held = [n.recipient_id for n in rows if n.recipient_id != order.owner_id] or [n.recipient_id for n in rows]
+        roles = [str(uow.users.get(u).role) for u in held]
+        department = max(sorted(set(roles)), key=roles.count)
+        first = rows[0]
+        ref = " ".join([first.kind, *([f"↑{first.escalation_level}"] if first.escalation_level else []),
+                        *([f"· {first.ref}"] if first.ref else [])])
+        found.append(Deadline("acknowledgement", ref, first.ack_due_at, min(done) if done else None,
+                              department, _names(uow, held, names)))
+    return sorted(found, key=lambda d: d.due)
+
+
+def _review_steps(uow, order: Order, names: dict) -> list[Deadline]:
+    """Each review step that had a deadline (N1, B1–B7): met when it was signed off (or rejected)
+    in time; a review closed before the step's deadline leaves nothing to meet."""
+    found = []
+    for review in uow.reviews.for_order(order.id):
+        subject = f"review:{review.id}"
+        sigs = sorted((s for s in uow.reviews.signatures([subject]) if s.revision == review.revision),
+                      key=lambda s: s.signed_at)
+        for step in review.steps:
+            due = review.due.get(step["key"])
+            if not due:
+                continue
+            due = datetime.fromisoformat(due)
+            mine = [s for s in sigs if s.step_key == step["key"]]
+            agreed = [s for s in mine if s.meaning != Meaning.REJECTED]
+            rejected = [s for s in mine if s.meaning == Meaning.REJECTED]
+            ends = ([agreed[step["required"] - 1].signed_at] if len(agreed) >= step["required"] else []) \
+                + ([rejected[0].signed_at] if rejected else [])
+            done = min(ends) if ends else (review.closed_at if review.status != "open" else None)
+            if not ends and done is not None and done <= due:
+                continue
+            people = [s.user_id for s in mine] or list(uow.users.active_ids_with_roles([step["role"]]))
+            found.append(Deadline("review_step", f"{step['name']} · r{review.revision}", due, done,
+                                  step["role"], _names(uow, people, names)))
+    return found
+
+
+def feedback_view(uow, order: Order) -> dict:
+    """The customer's answers so far and their latest rating: read live, also for a frozen record,
+    because feedback comes after the order closed (I1, M2)."""
+    answered = [f for f in uow.feedback.for_order(order.id) if f.rating is not None]
+    return {"feedback": [{"rating": f.rating, "comment": f.comment, "at": iso(f.used_at)} for f in answered],
+            "customer_rating": answered[-1].rating if answered else None}
+
+
 def build_record(uow, ctx: Context, order: Order) -> dict:
     """Everything the documents ask to keep of a completed order, as one JSON-safe dict."""
     now = ctx.now()
@@ -154,7 +219,9 @@ def build_record(uow, ctx: Context, order: Order) -> dict:
     shipment = uow.shipments.by_order(order.id)
     delivered = shipment.delivered_at if shipment else None
     due = due_at(order)
-    deadlines.insert(0, Deadline("delivery_date", order.number, due, delivered, holder_at(due, history)))
+    names: dict = {}
+    deadlines[:0] = [Deadline("delivery_date", order.number, due, delivered, holder_at(due, history)),
+                     *_acknowledgements(uow, order, names), *_review_steps(uow, order, names)]
     if shipment and shipment.dispatched_at:
         deadlines.append(Deadline("arrival", shipment.number, shipment.expected_arrival, delivered,
                                   "logistics"))
@@ -162,17 +229,18 @@ def build_record(uow, ctx: Context, order: Order) -> dict:
     for doc in documents:
         if doc.due_at:
             deadlines.append(Deadline("drawing_return", doc.doc_no, doc.due_at, doc.returned_at,
-                                      doc.overdue_department or doc.holder_department))
+                                      doc.overdue_department or doc.holder_department,
+                                      display_name(uow, doc.holder_id, names)))
     incidents = uow.incidents.list(order_id=order.id)
     for inc in incidents:
         if inc.solution_due_at:
             owner = uow.users.get(inc.solution_owner_id)
             deadlines.append(Deadline("incident_solution", inc.number, inc.solution_due_at,
-                                      inc.closed_at, str(owner.role) if owner else inc.lead_role))
+                                      inc.closed_at, str(owner.role) if owner else inc.lead_role,
+                                      owner.display_name if owner else None))
     compensation = sum((i.compensation_amount for i in incidents
                         if i.compensation_status == "approved"), Decimal(0))
     freight = shipment.freight_cost if shipment and shipment.freight_cost is not None else Decimal(0)
-    feedback = [f for f in uow.feedback.for_order(order.id) if f.rating is not None]
     missing = []
     if not operations:
         missing.append("operations")  # released before tasks were kept, or never released
@@ -207,7 +275,7 @@ def build_record(uow, ctx: Context, order: Order) -> dict:
                        "overdue_department": d.overdue_department} for d in documents],
         "cost_of_urgency": {"freight": f"{freight:.2f}", "compensation": f"{compensation:.2f}",
                             "total": f"{freight + compensation:.2f}"},
-        "feedback": [{"rating": f.rating, "comment": f.comment} for f in feedback],
+        **feedback_view(uow, order),
         "deadlines": [d.as_dict(now) for d in deadlines],
         "missed_by_department": accountability(deadlines, now),
         "missing": missing,
@@ -231,5 +299,5 @@ def order_record(ctx: Context, actor: Actor, order_id: int) -> dict:
         order = load_order(uow, actor, order_id)
         frozen = uow.order_records.by_order(order.id)
         if frozen is not None:
-            return {**frozen.record, "frozen_at": iso(frozen.created_at)}
+            return {**frozen.record, **audit.plain(feedback_view(uow, order)), "frozen_at": iso(frozen.created_at)}
         return {**audit.plain(build_record(uow, ctx, order)), "frozen_at": None}

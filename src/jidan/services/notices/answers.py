@@ -60,6 +60,9 @@ ANSWERED_BY: dict[str, tuple[str, ...]] = {
     "compensation": ("acknowledge", "decide_compensation"),
     "incident_overdue": ("read",),
     "info": ("read",),
+    "improvement_action": ("complete",),  # an improvement action's owner, until it is done (M4)
+    "improvement_action.reminder": ("complete",),
+    "improvement_action.overdue": ("acknowledge", "complete"),
 }
 
 #: Acts that end the order's life: every notice about it is answered.
