@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Callable, Protocol
 
 from jidan.domain.capacity import CapacityChange
+from jidan.domain.improvements import ImprovementAction
 from jidan.domain.execution import Downtime, Inspection, OrderProgress, ProcessException, Task
 from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, OrderRecord, Receipt, Shipment
 from jidan.domain.approval import (
@@ -343,6 +344,13 @@ class DrillCopies(Protocol):
     def drop(self, drill_id: str) -> None: ...
 
 
+class ImprovementActionRepository(Protocol):
+    def add(self, **values: Any) -> int: ...
+    def get(self, action_id: int, lock: bool = False) -> ImprovementAction | None: ...
+    def update(self, action_id: int, version: int, **values: Any) -> None: ...
+    def for_source(self, source: str, source_id: int) -> list[ImprovementAction]: ...
+
+
 
 class UnitOfWork(Protocol):
     """One transaction and its repositories: ``with ctx.uow() as uow: …; uow.commit()``.
@@ -394,6 +402,7 @@ class UnitOfWork(Protocol):
     order_records: OrderRecordRepository
     capacity: CapacityChangeRepository
     emergencies: EmergencyStateRepository
+    improvements: ImprovementActionRepository
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, exc_type, exc, tb) -> None: ...

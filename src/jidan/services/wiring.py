@@ -13,6 +13,7 @@ from jidan.services.emergency import states as emergency_states
 from jidan.services.execution import customer_updates, progress, quality, release
 from jidan.services.fulfilment import drawings, incidents, receipts, records, shipping
 from jidan.services.hooks import Hooks, Taker
+from jidan.services.improvements import actions as improvement_actions
 from jidan.services.materials import purchasing
 from jidan.services.notices import answers, escalation, notify, timers
 from jidan.services.planning import runs
@@ -61,3 +62,5 @@ def register_timers() -> None:
     timers.register(drawings.RETURN_TIMER, drawings.on_return_due)
     timers.register(incidents.SOLUTION_TIMER, incidents.on_solution_due)
     timers.register(emergency_states.START_TIMER, emergency_states.on_start)  # J1
+    timers.register(improvement_actions.REMIND, improvement_actions.on_remind)
+    timers.register(improvement_actions.MISSED, improvement_actions.on_missed)

@@ -19,6 +19,7 @@ from jidan.domain.audit import GENESIS, AuditEvent, event_hash, head_seal
 from jidan.domain.capacity import CapacityChange
 from jidan.domain.execution import Downtime, Inspection, OrderProgress, ProcessException, Task
 from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, OrderRecord, Receipt, Shipment
+from jidan.domain.improvements import ImprovementAction
 from jidan.domain.material import DelayRequest, MaterialShortage, MaterialStock, PurchaseOrder, PurchaseRequest
 from jidan.domain.delivery import Delivery, Notice, Timer
 from jidan.domain.model import AuthSession, CalendarDay, Customer, Department, Product, User, WorkCenter
@@ -1105,3 +1106,15 @@ class EmergencyStateStore(_RecordStore):
 
     def list(self, limit: int = 50) -> list[dict]:
         return self._records(select(self.table).order_by(self.table.c.id.desc()).limit(limit))
+
+
+class ImprovementActionStore(_RecordStore):
+    """Tracked improvement actions (M4), by where they come from."""
+
+    table = t.improvement_actions
+    record = ImprovementAction
+
+    def for_source(self, source: str, source_id: int) -> list[ImprovementAction]:
+        c = self.table.c
+        return self._records(select(self.table).where(c.source == source, c.source_id == source_id)
+                             .order_by(c.department, c.due, c.id))

@@ -858,3 +858,25 @@ emergency_states = Table(
     Column("drill", JSON),  # a drill's participants and clock offset (only in a drill's copy)
     Column("version", Integer, nullable=False, default=1),
 )
+
+#: Tracked improvement actions (改善措施, M4) from the quarterly review or an emergency, each with
+#: an owner and a deadline reminded and escalated like every deadline.
+improvement_actions = Table(
+    "improvement_actions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(20), nullable=False),  # quarterly_review | emergency
+    Column("source_id", Integer, nullable=False, index=True),  # the quarter (year × 10 + n) or the incident
+    Column("department", String(40), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("owner_id", ForeignKey("users.id"), nullable=False, index=True),
+    Column("due", Date, nullable=False),
+    Column("due_at", DateTime, nullable=False),
+    Column("status", String(10), nullable=False),  # open | done
+    Column("created_by", ForeignKey("users.id"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("completed_by", ForeignKey("users.id")),
+    Column("completed_at", DateTime),
+    Column("completion_note", Text),
+    Column("missed_at", DateTime),
+    Column("version", Integer, nullable=False, default=1),
+)

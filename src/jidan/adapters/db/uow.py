@@ -62,6 +62,7 @@ class SqlUnitOfWork:
         self.order_records = r.OrderRecordStore(s)
         self.capacity = r.CapacityChangeStore(s)
         self.emergencies = r.EmergencyStateStore(s)
+        self.improvements = r.ImprovementActionStore(s)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -66,6 +66,9 @@ ANSWERED_BY: dict[str, tuple[str, ...]] = {
     "emergency.replan": ("acknowledge",),  # pmc: the re-plan under it waits
     "emergency.customer": ("acknowledge",),  # the owner told the customer of the new dates
     "emergency.supplier": ("acknowledge",),  # the supplier heard of it
+    "improvement_action": ("complete",),  # an improvement action's owner, until it is done (M4)
+    "improvement_action.reminder": ("complete",),
+    "improvement_action.overdue": ("acknowledge", "complete"),
 }
 
 #: Acts that end the order's life: every notice about it is answered.

@@ -1,0 +1,1 @@
+"""Improvement actions (改善措施) from reviews and emergencies."""
