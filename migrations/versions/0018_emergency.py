@@ -1,14 +1,14 @@
 """emergency: the emergency state (紧急状态) with its re-plan, notices and review (issue 23, J1–J4)
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0017
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0018'
-down_revision = '0015'
+down_revision = '0017'  # chained after wt-22q's 0017, merged here; the lead re-chains
 branch_labels = None
 depends_on = None
 

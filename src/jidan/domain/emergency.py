@@ -102,11 +102,11 @@ def check_declaration(cause: str, scope: str, targets: list[str], start: datetim
     elif len(targets) > 50 or any(not t or len(t) > 30 for t in targets):
         fields["targets"] = "invalid"
     if start is None:
-        fields["start"] = "required"
+        fields["starts_at"] = "required"
     if expected_end is None:
-        fields["expected_end"] = "required"
+        fields["expected_end_at"] = "required"
     elif start is not None and expected_end <= start:
-        fields["expected_end"] = "before_start"
+        fields["expected_end_at"] = "before_start"
     if not description.strip():
         fields["description"] = "required"
     elif len(description) > 2000:

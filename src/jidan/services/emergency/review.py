@@ -106,9 +106,9 @@ def track_improvements(ctx: Context, actor: Actor, state_id: int, lifting: Lifti
     """Each improvement becomes a tracked action of its department, with its owner and due date."""
     for imp in lifting.improvements:
         with ctx.uow() as uow:
-            owner = uow.users.by_username(imp.owner)
+            owner_id = uow.users.by_username(imp.owner).id
         actions.add(ctx, actor, source="emergency", source_id=state_id, department=imp.department,
-                    text=imp.text.strip(), owner_id=owner.id, due=imp.due)
+                    text=imp.text.strip(), owner_id=owner_id, due=imp.due)
 
 
 def report(ctx: Context, actor: Actor, state_id: int) -> dict:

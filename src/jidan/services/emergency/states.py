@@ -59,8 +59,10 @@ def declare(ctx: Context, actor: Actor, cmd: Declaration, proof: Proof | None = 
     return get(ctx, actor, state_id)
 
 
-def declare_only(ctx: Context, actor: Actor, cmd: Declaration, proof: Proof | None = None) -> int:
-    """The declaration in one transaction, signed and audited; its id."""
+def declare_only(ctx: Context, actor: Actor, cmd: Declaration, proof: Proof | None = None,
+                 drill: dict | None = None) -> int:
+    """The declaration in one transaction, signed and audited; its id. ``drill``: the settings
+    of the drill whose copy this is (``drills``)."""
     require_role(actor, DECLARERS)
     started = login_time(ctx, actor, proof)
     targets = tuple(dict.fromkeys(t.strip() for t in cmd.targets if t and t.strip()))
@@ -79,7 +81,8 @@ def declare_only(ctx: Context, actor: Actor, cmd: Declaration, proof: Proof | No
                   "targets": list(targets) if cmd.scope != "company" else [],
                   "description": cmd.description.strip(), "starts_at": cmd.starts_at,
                   "expected_end_at": cmd.expected_end_at, "priority_rule": list(ctx.emergency_priority),
-                  "declared_by": actor.user_id, "declared_at": now, "declare_method": method, "affected": {}}
+                  "declared_by": actor.user_id, "declared_at": now, "declare_method": method, "affected": {},
+                  "drill": drill}
         state_id = uow.emergencies.add(**values)
         audit.record(uow, ctx, actor, "emergency", state_id, "declare", None, values, values["description"])
         tell(uow, ctx, actor, state_id, "declared", values)
