@@ -189,3 +189,42 @@ def test_j4_a_drill_runs_on_a_copy_tells_only_its_participants_and_leaves_real_d
     assert api.client.delete(end, headers=api.as_("management")).status_code == 204
     assert api.get(f"/api/v1/emergency-drills/{drill['id']}", "management").status_code == 404
     assert _real_data(ctx) == before
+
+
+def test_j1_j4_pages_declare_show_the_banner_everywhere_lift_print_and_drill(api, ctx, clock):
+    from tests.support import web_session
+
+    plant_with_plan(api)
+    boss, csrf = web_session(ctx, "management")
+    page = boss.get("/emergency-organisation")
+    assert page.status_code == 200 and 'data-testid="emergency-declare"' in page.text
+    form = {"csrf_token": csrf, "cause": "natural_disaster", "scope": "customers", "targets": "C002",
+            "starts_at": "2026-11-24T09:10", "expected_end_at": "2026-11-26T17:00", "description": "台风",
+            "password": PASSWORD}
+    bad = boss.post("/emergency/declare", data=form | {"expected_end_at": "2026-11-20T08:00", "targets": "ZZZ"})
+    assert bad.status_code == 422 and 'id="err-expected_end_at"' in bad.text
+    assert boss.post("/emergency/declare", data=form, follow_redirects=False).status_code == 303
+    sales, _ = web_session(ctx, "sales")
+    orders = sales.get("/orders").text
+    assert 'data-testid="emergency-banner"' in orders and "台风" not in orders and "自然灾害" in orders
+    current = api.get("/api/v1/emergency", "management").json()["current"]
+    causes = {(o["customer_code"], o["cause"]) for o in current["affected"]["orders"]}
+    assert ("C002", "held") in causes and causes <= {("C002", "held"), ("C001", "priority")}
+    lift = {"csrf_token": csrf, "version": str(current["version"]), "what_happened": "台风过境，停工两天",
+            "costs": "—", "improvements": "pmc|台风预案|pmc|2026-12-20\nsales|客户通知模板|sales|2026-12-21",
+            "password": PASSWORD}
+    r = boss.post(f"/emergency/{current['id']}/lift", data=lift, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    printed = boss.get(r.headers["location"])
+    assert printed.status_code == 200 and "紧急状态总结报告" in printed.text and "台风预案" in printed.text
+    assert 'data-testid="emergency-banner"' not in sales.get("/orders").text
+
+    started = boss.post("/emergency-drills", data=form | {"participants": "pmc"}, follow_redirects=False)
+    assert started.status_code == 303, started.text
+    drill_url = started.headers["location"]
+    assert 'data-testid="drill"' in boss.get(drill_url).text
+    assert 'data-testid="emergency-banner"' not in sales.get("/orders").text  # a drill is no emergency
+    moved = boss.post(drill_url, data={"csrf_token": csrf, "action": "advance", "hours": "24"})
+    assert moved.status_code == 200 and "2026-11-25 09:10" in moved.text
+    assert boss.post(drill_url, data={"csrf_token": csrf, "action": "end"}, follow_redirects=False).status_code == 303
+    assert boss.get(drill_url).status_code == 404

@@ -16,6 +16,7 @@ from jidan.http import errors
 from jidan.http.urls import PlainUrls
 from jidan.http.session import SecurityHeaders
 from jidan.services.context import Context
+from jidan.web import emergency as emergency_web
 from jidan.web import (
     execution as execution_web, fulfilment as fulfilment_web, inbox as inbox_web,
     materials as materials_web, orders as order_web, pages, planning as planning_web, workflow as workflow_web,
@@ -27,7 +28,7 @@ API_ROUTERS = (users.router, orders.router, masterdata.router, planning.router, 
                emergency.router)
 #: First match wins, so the order is kept as it was.
 WEB_ROUTERS = (pages.router, order_web.router, planning_web.router, materials_web.router, inbox_web.router,
-               workflow_web.router, execution_web.router, fulfilment_web.router)
+               workflow_web.router, execution_web.router, fulfilment_web.router, emergency_web.router)
 
 
 class BodyLimit:
