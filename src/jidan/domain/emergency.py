@@ -48,7 +48,7 @@ class Transition:
     action: str
     source: EmergencyState | None
     target: EmergencyState
-    roles: frozenset[Role]  # empty: the system (its start timer) may take it too
+    roles: frozenset[Role]  # empty: the system alone (its start, by timer or at the declaration)
     guards: tuple[str, ...] = ()
 
 
@@ -74,10 +74,8 @@ def apply(state: EmergencyState | None, action: str, role: Role | None, facts: F
     """The next state; raises Forbidden for a wrong role and Conflict for a failed guard.
     ``role`` None: the system (a timer)."""
     row = transition(state, action)
-    if role is not None and row.roles and role not in row.roles:
-        raise errors.Forbidden(f"role {role} may not {action} an emergency", code="auth.role_not_allowed")
-    if role is None and row.roles:
-        raise errors.Forbidden(f"only a person may {action} an emergency", code="auth.role_not_allowed")
+    if (role is None) != (not row.roles) or (role is not None and role not in row.roles):
+        raise errors.Forbidden(f"{role or 'the system'} may not {action} an emergency", code="auth.role_not_allowed")
     for guard in row.guards:
         if guard == "none_other_active" and facts.other_active:
             raise errors.Conflict("an emergency already holds; lift it first", code="emergency.already_active")
