@@ -1,7 +1,6 @@
 """The emergency state (紧急状态, J1–J4) and its drills: declare, re-plan, lift with the review."""
 from __future__ import annotations
 
-
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
@@ -9,7 +8,8 @@ from pydantic import Field
 
 from jidan.api.deps import ActorDep, CtxDep, ProofDep
 from jidan.api.routing import ApiRoute
-from jidan.api.schemas import Day, LocalMoment, Strict
+from jidan.api.schemas import Code, Day, LocalMoment, Strict
+from jidan.domain.text import CODE_PATTERN
 from jidan.api.schemas.emergency import Drill, DrillSummary, Emergency, EmergencyOverview, EmergencyReview
 from jidan.services.emergency import drills, record, replan, review, states
 from jidan.services.emergency.states import Declaration, Improvement, Lifting
@@ -24,7 +24,8 @@ Password = Annotated[str | None, Field(None, max_length=200)]
 class DeclarationIn(Strict):
     cause: str = Field(max_length=20)
     scope: str = Field(max_length=20)
-    targets: list[Annotated[str, Field(max_length=30)]] = Field(default_factory=list, max_length=50)
+    #: work-centre codes, product-code prefixes or customer codes
+    targets: list[Code] = Field(default_factory=list, max_length=50)
     starts_at: LocalMoment
     expected_end_at: LocalMoment
     description: Long
@@ -36,7 +37,8 @@ class DeclarationIn(Strict):
 
 
 class DrillIn(DeclarationIn):
-    participants: list[Annotated[str, Field(max_length=50)]] = Field(default_factory=list, max_length=100)
+    participants: list[Annotated[str, Field(max_length=50, pattern=CODE_PATTERN)]] = Field(
+        default_factory=list, max_length=100)
 
 
 class ImprovementIn(Strict):
@@ -135,6 +137,3 @@ def lift_drill(drill_id: DrillId, body: LiftIn, ctx: CtxDep, actor: ActorDep, pr
 def end_drill(drill_id: DrillId, ctx: CtxDep, actor: ActorDep) -> Response:
     drills.end(ctx, actor, drill_id)
     return Response(status_code=204)
-
-
-

@@ -74,7 +74,7 @@ def propose_safely(ctx: Context, actor: Actor, state_id: int) -> None:
     planners busy), the emergency records why and pmc or management asks for it again."""
     try:
         propose(ctx, actor, state_id)
-    except (errors.Conflict, errors.Busy, errors.NotFound) as exc:
+    except errors.JidanError as exc:
         with ctx.uow() as uow:
             row = load(uow, state_id)
             uow.emergencies.update(row["id"], row["version"], affected={"replan_error": exc.code})
