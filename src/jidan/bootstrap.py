@@ -11,6 +11,7 @@ from sqlalchemy.orm import sessionmaker
 
 from jidan.adapters.audit_anchor import AnchorFile, read_key
 from jidan.adapters.calendar import national_calendar
+from jidan.adapters.db.drills import DrillCopies, drill_directory
 from jidan.adapters.db.engine import make_engine
 from jidan.adapters.db.orm import start_mappers
 from jidan.adapters.db.uow import SqlUnitOfWork
@@ -20,6 +21,7 @@ from jidan import i18n
 from jidan.config import Settings, get_settings
 from jidan.domain import errors
 from jidan.domain.delivery import DeliveryPolicy
+from jidan.domain.emergency import parse_priority
 from jidan.domain.urgency import UrgencyPolicy
 from jidan.services import wiring
 from jidan.services.context import Context
@@ -161,11 +163,13 @@ def build(settings: Settings | None = None, clock=None) -> Context:
         planning_solvers=settings.planning_solvers,
         hooks=wiring.order_hooks(),
         audit_key=key,
+        emergency_priority=parse_priority(settings.emergency_priority),
         **rules_from(settings),
     )
     wiring.register_timers()
     if settings.planning_processes:
         ctx.offload = ProcessOffload(settings.planning_solvers, PLANNER_MODULES)
     ctx.engine = engine
+    ctx.drills = DrillCopies(settings.database_url, engine, drill_directory(settings.database_url, settings.drill_dir), key)
     ctx.settings = settings
     return ctx

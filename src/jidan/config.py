@@ -141,6 +141,11 @@ class Settings(BaseSettings):
     #: Admin keeps to configuration (users, chains, calendar, organisation); with this on, admin
     #: may also take the business acts of purchasing, stock, delay decisions and plans.
     admin_does_business: bool = False
+    #: The emergency rule (J2): who goes first while an emergency holds, criteria separated by
+    #: commas (key orders, urgent orders; the due date always decides last). Admin sets it.
+    emergency_priority: str = "key,urgent,due"
+    #: Where emergency drills keep their copies of the database (default: next to a SQLite file).
+    drill_dir: str | None = None
 
 
 @lru_cache

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from jidan.api.routers import analytics as analytics_api
+from jidan.api.routers import emergency
 from jidan.api.routers import (
     approvals, execution, fulfilment, health, inbox, masterdata, materials, orders, planning, users,
 )
@@ -18,6 +19,7 @@ from jidan.http.session import SecurityHeaders
 from jidan.services.context import Context
 from jidan.web import pmc_home as pmc_home_web, reviews as reviews_web
 from jidan.web import analytics as analytics_web
+from jidan.web import emergency as emergency_web
 from jidan.web import (
     execution as execution_web, fulfilment as fulfilment_web, inbox as inbox_web,
     materials as materials_web, orders as order_web, pages, planning as planning_web, workflow as workflow_web,
@@ -32,6 +34,8 @@ WEB_ROUTERS = (pages.router, order_web.router, planning_web.router, materials_we
                workflow_web.router, execution_web.router, fulfilment_web.router)
 WEB_ROUTERS += (pmc_home_web.router, reviews_web.router)  # pmc's home, the quarterly review (issue 22)
 WEB_ROUTERS += (analytics_web.router,)  # the dashboard and the figures page (issue 22)
+API_ROUTERS += (emergency.router,)  # the emergency state (issue 23)
+WEB_ROUTERS += (emergency_web.router,)
 
 
 class BodyLimit:

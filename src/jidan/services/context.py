@@ -69,6 +69,10 @@ class Context:
     audit_key: bytes | None = None
     #: What a process keeps between requests (the plan in force, loaded: services.planning.in_force).
     caches: dict = field(default_factory=dict)
+    #: The emergency rule (J2): criteria first to last, set by admin (JIDAN_EMERGENCY_PRIORITY).
+    emergency_priority: tuple[str, ...] = ("key", "urgent", "due")
+    #: Copies of the database for emergency drills (ports.DrillCopies); None: drills unavailable.
+    drills: Any = None
 
     def __post_init__(self) -> None:
         self.planning_gate = threading.BoundedSemaphore(self.planning_solvers)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from jidan.domain.capacity import CapacityChange
 from jidan.domain.improvements import ImprovementAction
@@ -325,6 +325,25 @@ class CapacityChangeRepository(Protocol):
     def set_run(self, change_ids: list[int], run_id: int) -> None: ...
 
 
+class EmergencyStateRepository(Protocol):
+    """Emergency states (J1–J4) as dicts by column name."""
+
+    def add(self, **values: Any) -> int: ...
+    def get(self, state_id: int, lock: bool = False) -> dict | None: ...
+    def update(self, state_id: int, version: int, **values: Any) -> None: ...
+    def active(self) -> dict | None: ...
+    def list(self, limit: int = 50) -> list[dict]: ...
+
+
+class DrillCopies(Protocol):
+    """Copies of the whole database that emergency drills run on (services/emergency/drills.py)."""
+
+    def create(self, drill_id: str) -> None: ...
+    def unit_of_work(self, drill_id: str) -> Callable[[], "UnitOfWork"]: ...
+    def ids(self) -> list[str]: ...
+    def drop(self, drill_id: str) -> None: ...
+
+
 class ImprovementActionRepository(Protocol):
     def add(self, **values: Any) -> int: ...
     def get(self, action_id: int, lock: bool = False) -> ImprovementAction | None: ...
@@ -412,6 +431,7 @@ class UnitOfWork(Protocol):
     emergency_org: EmergencyOrganisationRepository
     order_records: OrderRecordRepository
     capacity: CapacityChangeRepository
+    emergencies: EmergencyStateRepository
     improvements: ImprovementActionRepository
 
     # analytics

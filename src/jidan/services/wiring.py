@@ -9,6 +9,7 @@ from __future__ import annotations
 from jidan.domain.execution import PROGRESS_MILESTONES
 from jidan.domain.states import TRANSITIONS
 from jidan.services.approvals import deadlines, review, signing
+from jidan.services.emergency import states as emergency_states
 from jidan.services.execution import customer_updates, progress, quality, release
 from jidan.services.fulfilment import drawings, incidents, receipts, records, shipping
 from jidan.services.hooks import Hooks, Taker
@@ -60,5 +61,6 @@ def register_timers() -> None:
     timers.register(progress.PROGRESS_CHECK, progress.on_progress_check)
     timers.register(drawings.RETURN_TIMER, drawings.on_return_due)
     timers.register(incidents.SOLUTION_TIMER, incidents.on_solution_due)
+    timers.register(emergency_states.START_TIMER, emergency_states.on_start)  # J1
     timers.register(improvement_actions.REMIND, improvement_actions.on_remind)
     timers.register(improvement_actions.MISSED, improvement_actions.on_missed)

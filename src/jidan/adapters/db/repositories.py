@@ -1093,6 +1093,21 @@ class CapacityChangeStore(_RecordStore):
                              .values(planning_run_id=run_id))
 
 
+class EmergencyStateStore(_RecordStore):
+    """Emergency states (J1–J4), newest first; at most one declared or in force."""
+
+    table = t.emergency_states
+
+    def active(self) -> dict | None:
+        c = self.table.c
+        row = self.session.execute(select(self.table).where(c.status.in_(("declared", "in_force")))
+                                   .order_by(c.id.desc()).limit(1)).one_or_none()
+        return dict(row._mapping) if row else None
+
+    def list(self, limit: int = 50) -> list[dict]:
+        return self._records(select(self.table).order_by(self.table.c.id.desc()).limit(limit))
+
+
 class ImprovementActionStore(_RecordStore):
     """Tracked improvement actions (M4), by where they come from."""
 

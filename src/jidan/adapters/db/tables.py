@@ -850,6 +850,33 @@ Index("ix_engineering_documents_due_at", engineering_documents.c.due_at)
 #: Review steps' deadlines by when the review started.
 Index("ix_order_reviews_started_at", order_reviews.c.started_at)
 
+#: 紧急状态 (J1–J4): declared → in force → lifted, with its re-plan, who was told, and the review.
+#: A drill's copy of the database holds its own row with ``drill`` set; the real one never does.
+emergency_states = Table(
+    "emergency_states", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("status", String(12), nullable=False, index=True),  # declared | in_force | lifted
+    Column("cause", String(20), nullable=False),
+    Column("scope", String(20), nullable=False),  # company | work_centers | product_groups | customers
+    Column("targets", JSON, nullable=False),  # work-centre codes, product-code prefixes, customer codes
+    Column("description", Text, nullable=False),
+    Column("starts_at", DateTime, nullable=False),
+    Column("expected_end_at", DateTime, nullable=False),
+    Column("priority_rule", JSON, nullable=False),  # the emergency rule it was declared under
+    Column("declared_by", ForeignKey("users.id"), nullable=False),
+    Column("declared_at", DateTime, nullable=False),
+    Column("declare_method", String(20), nullable=False),  # password | fresh_login | console
+    Column("in_force_at", DateTime),
+    Column("planning_run_id", ForeignKey("planning_runs.id")),
+    Column("affected", JSON, nullable=False),  # orders moved, ship dates to change, who was told
+    Column("lifted_by", ForeignKey("users.id")),
+    Column("lifted_at", DateTime),
+    Column("lift_method", String(20)),
+    Column("review", JSON),  # the review report's own words (J4), frozen when lifted
+    Column("drill", JSON),  # a drill's participants and clock offset (only in a drill's copy)
+    Column("version", Integer, nullable=False, default=1),
+)
+
 #: Tracked improvement actions (改善措施, M4) from the quarterly review or an emergency, each with
 #: an owner and a deadline reminded and escalated like every deadline.
 improvement_actions = Table(

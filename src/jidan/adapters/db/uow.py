@@ -62,6 +62,7 @@ class SqlUnitOfWork:
         self.emergency_org = r.EmergencyOrganisation(s)
         self.order_records = r.OrderRecordStore(s)
         self.capacity = r.CapacityChangeStore(s)
+        self.emergencies = r.EmergencyStateStore(s)
         self.improvements = r.ImprovementActionStore(s)
         self.analytics = AnalyticsStore(s)  # analytics (issue 22)
         return self

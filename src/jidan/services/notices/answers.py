@@ -60,6 +60,12 @@ ANSWERED_BY: dict[str, tuple[str, ...]] = {
     "compensation": ("acknowledge", "decide_compensation"),
     "incident_overdue": ("read",),
     "info": ("read",),
+    "emergency.declared": ("read",),  # the emergency state (J1–J3)
+    "emergency.in_force": ("read",),
+    "emergency.lifted": ("read",),
+    "emergency.replan": ("acknowledge",),  # pmc: the re-plan under it waits
+    "emergency.customer": ("acknowledge",),  # the owner told the customer of the new dates
+    "emergency.supplier": ("acknowledge",),  # the supplier heard of it
     "improvement_action": ("complete",),  # an improvement action's owner, until it is done (M4)
     "improvement_action.reminder": ("complete",),
     "improvement_action.overdue": ("acknowledge", "complete"),

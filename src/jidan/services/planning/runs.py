@@ -391,6 +391,11 @@ def _store(uow, ctx, actor, proposal: Proposal) -> int:
     return run_id
 
 
+def store_proposal(uow, ctx: Context, actor: Actor, proposal: Proposal) -> int:
+    """Records a proposal solved outside any transaction in the caller's (an emergency's re-plan)."""
+    return _store(uow, ctx, actor, proposal)
+
+
 def accept(ctx: Context, actor: Actor, run_id: int, version: int | None = None) -> dict:
     """pmc accepts a proposed run: it becomes the plan, its approved orders become planned (C7)."""
     require_role(actor, PLANNERS)
