@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from jidan.api.routers import (
     approvals, execution, fulfilment, health, inbox, masterdata, materials, orders, planning, users,
 )
+from jidan.api.routers import store as store_api
 from jidan.http import errors
 from jidan.http.urls import PlainUrls
 from jidan.http.session import SecurityHeaders
@@ -22,7 +23,8 @@ from jidan.web import (
 
 STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
 API_ROUTERS = (users.router, orders.router, masterdata.router, planning.router, inbox.router,
-               materials.router, approvals.router, execution.router, fulfilment.router, fulfilment.public)
+               materials.router, approvals.router, execution.router, fulfilment.router, fulfilment.public,
+               store_api.router)
 #: First match wins, so the order is kept as it was.
 WEB_ROUTERS = (pages.router, order_web.router, planning_web.router, materials_web.router, inbox_web.router,
                workflow_web.router, execution_web.router, fulfilment_web.router)

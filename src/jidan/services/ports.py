@@ -168,6 +168,7 @@ from decimal import Decimal
 
 from jidan.domain.material import DelayRequest, MaterialShortage, MaterialStock, PurchaseOrder, PurchaseRequest
 from jidan.domain.planning_run import PlanningRun, RunSummary
+from jidan.domain.store import Requisition, Store
 
 
 class PlanningRunStore(Protocol):
@@ -324,6 +325,22 @@ class CapacityChangeRepository(Protocol):
     def set_run(self, change_ids: list[int], run_id: int) -> None: ...
 
 
+class StoreRepository(Protocol):
+    def add(self, **values: Any) -> int: ...
+    def get(self, store_id: int, lock: bool = False) -> Store | None: ...
+    def list(self) -> list[Store]: ...
+    def by_code(self, code: str) -> Store | None: ...
+    def of_user(self, user_id: int) -> list[Store]: ...
+
+
+class RequisitionRepository(Protocol):
+    def add(self, **values: Any) -> int: ...
+    def get(self, requisition_id: int, lock: bool = False) -> Requisition | None: ...
+    def update(self, requisition_id: int, version: int, **values: Any) -> None: ...
+    def list(self, store_ids: Iterable[int] | None = None, supplier_id: int | None = None,
+             status: Iterable[str] | None = None) -> list[Requisition]: ...
+
+
 
 class UnitOfWork(Protocol):
     """One transaction and its repositories: ``with ctx.uow() as uow: …; uow.commit()``.
@@ -374,6 +391,10 @@ class UnitOfWork(Protocol):
     emergency_org: EmergencyOrganisationRepository
     order_records: OrderRecordRepository
     capacity: CapacityChangeRepository
+
+    # store urgent replenishment (K1–K7)
+    stores: StoreRepository
+    requisitions: RequisitionRepository
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, exc_type, exc, tb) -> None: ...

@@ -15,6 +15,7 @@ from jidan.services.hooks import Hooks, Taker
 from jidan.services.materials import purchasing
 from jidan.services.notices import answers, escalation, notify, timers
 from jidan.services.planning import runs
+from jidan.services.store import requisitions as store_requisitions
 
 
 def order_hooks() -> Hooks:
@@ -59,3 +60,4 @@ def register_timers() -> None:
     timers.register(progress.PROGRESS_CHECK, progress.on_progress_check)
     timers.register(drawings.RETURN_TIMER, drawings.on_return_due)
     timers.register(incidents.SOLUTION_TIMER, incidents.on_solution_due)
+    timers.register(store_requisitions.STEP_DUE, store_requisitions.on_step_due)  # K7

@@ -61,6 +61,9 @@ class SqlUnitOfWork:
         self.emergency_org = r.EmergencyOrganisation(s)
         self.order_records = r.OrderRecordStore(s)
         self.capacity = r.CapacityChangeStore(s)
+        # store urgent replenishment (issue 23)
+        self.stores = r.StoreStore(s)
+        self.requisitions = r.RequisitionStore(s)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
