@@ -12,6 +12,7 @@ from jidan.api.routers import (
     approvals, execution, fulfilment, health, inbox, masterdata, materials, orders, planning, users,
 )
 from jidan.api.routers import store as store_api
+from jidan.web import store as store_web
 from jidan.http import errors
 from jidan.http.urls import PlainUrls
 from jidan.http.session import SecurityHeaders
@@ -27,7 +28,8 @@ API_ROUTERS = (users.router, orders.router, masterdata.router, planning.router, 
                store_api.router)
 #: First match wins, so the order is kept as it was.
 WEB_ROUTERS = (pages.router, order_web.router, planning_web.router, materials_web.router, inbox_web.router,
-               workflow_web.router, execution_web.router, fulfilment_web.router)
+               workflow_web.router, execution_web.router, fulfilment_web.router,
+               store_web.router)
 
 
 class BodyLimit:

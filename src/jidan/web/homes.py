@@ -7,6 +7,8 @@ from __future__ import annotations
 from jidan.domain.model import Actor
 
 HOMES: dict[str, str] = {}
+HOMES["store"] = "/store"
+HOMES["supplier"] = "/supplier"
 
 
 def home_of(actor: Actor) -> str:

@@ -94,7 +94,14 @@ def list_stores(ctx: Context, actor: Actor) -> list[dict]:
     with ctx.uow() as uow:
         rows = uow.stores.of_user(actor.user_id) if actor.role == Role.STORE else uow.stores.list()
         names: dict = {}
-        return [_store_view(uow, s, names) for s in rows]
+        return [_store_view(uow, s, names) | {"my_part": _part(actor, s)} for s in rows]
+
+
+def _part(actor: Actor, store: Store) -> str | None:
+    """The actor's part in the store: its manager, its receiving supervisor, or none."""
+    if actor.user_id == store.manager_id:
+        return Party.MANAGER.value
+    return Party.SUPERVISOR.value if actor.user_id == store.supervisor_id else None
 
 
 def _store_view(uow, store: Store, names: dict) -> dict:
