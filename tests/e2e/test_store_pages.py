@@ -5,10 +5,15 @@ from __future__ import annotations
 import pytest
 
 from jidan.services.notices import timers
-from tests.e2e.test_store_requisitions import BASE, _raise, _step, shop  # noqa: F401  (the shop fixture)
+from tests.store_support import BASE, _raise, _step, make_shop
 from tests.support import login_csrf, web_session
 
 pytestmark = pytest.mark.xdist_group("db")
+
+
+@pytest.fixture
+def shop(api, ctx):
+    return make_shop(api, ctx)
 
 
 def test_k1_store_and_supplier_users_land_on_their_own_home(shop, ctx):
