@@ -63,7 +63,8 @@ class Requisition(View):
     due_at: str | None
     overdue: bool
     documents: list[str]
-    steps: list[RequisitionStep]
+    #: The flow with who did each step; in a single requisition's answer, empty in lists.
+    steps: list[RequisitionStep] = []
     allowed_actions: list[str]
     version: int
 

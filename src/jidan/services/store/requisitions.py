@@ -182,26 +182,28 @@ def waiting_on(ctx: Context, actor: Actor) -> list[dict]:
 
 def get_requisition(ctx: Context, actor: Actor, requisition_id: int) -> dict:
     with ctx.uow() as uow:
-        return _view(uow, ctx, actor, _load(uow, actor, requisition_id))
+        return _view(uow, ctx, actor, _load(uow, actor, requisition_id), detail=True)
 
 
-def _view(uow, ctx: Context, actor: Actor, row: Requisition) -> dict:
+def _made(row: Requisition, action: str) -> bool:
+    """Whether the document ``action`` writes exists (by its number)."""
+    return {"raise": row.number, "deliver": row.delivery_no, "sign": row.receipt_no,
+            "transfer_out": row.transfer_out_no, "transfer_in": row.transfer_in_no}[action] is not None
+
+
+def _view(uow, ctx: Context, actor: Actor, row: Requisition, detail: bool = False) -> dict:
     names: dict = {}
     store = uow.stores.get(row.store_id)
     person = lambda user_id: display_name(uow, user_id, names)  # noqa: E731
     state = ReqState(row.status)
     who = {Party.MANAGER: person(store.manager_id), Party.SUPERVISOR: person(store.supervisor_id),
            Party.HEADQUARTERS: None, Party.SUPPLIER: person(row.supplier_id)}
-    done = {"raise": (row.raised_by, row.raised_at), "approve": (row.approved_by, row.approved_at),
-            "reject": (row.approved_by, row.approved_at), "confirm": (row.answered_by, row.answered_at),
-            "decline": (row.answered_by, row.answered_at), "deliver": (row.delivered_by, row.delivered_at),
-            "sign": (row.signed_by, row.signed_at), "hand_in": (row.supplier_id, row.handed_in_at),
-            "transfer_out": (row.transfer_out_by, row.transfer_out_at),
-            "transfer_in": (row.transfer_in_by, row.transfer_in_at)}
     waiting = None if state in FINAL else waiting_step(state)
+    # Each step as the trail recorded it: who did it and when (a list shows no steps).
+    done = {e.action: (e.actor_id, e.at) for e in uow.audit.for_entity("store_requisition", row.id)} if detail else {}
     steps = []
-    for step in STEPS:
-        by, at = done[step.action]
+    for step in STEPS if detail else ():
+        by, at = done.get(step.action, (None, None))
         steps.append({"action": step.action, "responsible": step.responsible.value,
                       "assists": [p.value for p in step.assists], "involved": [p.value for p in step.involved],
                       "responsible_name": who[step.responsible], "due_days": step.due_days,
@@ -227,7 +229,7 @@ def _view(uow, ctx: Context, actor: Actor, row: Requisition) -> dict:
         "waiting_for": waiting.action if waiting else None,
         "responsible": waiting.responsible.value if waiting else None,
         "due_at": _iso(row.due_at) if waiting else None, "overdue": overdue,
-        "documents": [doc for action, doc in DOCUMENTS.items() if done[action][1]],
+        "documents": [doc for action, doc in DOCUMENTS.items() if _made(row, action)],
         "steps": steps,
         "allowed_actions": allowed(state, actor.role, _facts(actor, row, store), actor.admin_does_business),
         "version": row.version,
@@ -263,7 +265,7 @@ def raise_requisition(ctx: Context, actor: Actor, cmd: NewRequisition) -> dict:
                      {"number": row.number, "store": store.code, "lines": lines, "note": note or None})
         _tell(uow, ctx, actor, row, store, step.target)
         uow.commit()
-        return _view(uow, ctx, actor, uow.requisitions.get(row_id))
+        return _view(uow, ctx, actor, uow.requisitions.get(row_id), detail=True)
 
 
 def _store_of(uow, actor: Actor, code: str | None) -> Store:
@@ -307,7 +309,7 @@ def act(ctx: Context, actor: Actor, requisition_id: int, action: str, cmd: StepI
         answer(uow, ctx, ref=f"requisition:{row.id}", act=action, actor=actor)
         _tell(uow, ctx, actor, uow.requisitions.get(row.id), store, step.target)
         uow.commit()
-        return _view(uow, ctx, actor, uow.requisitions.get(row.id))
+        return _view(uow, ctx, actor, uow.requisitions.get(row.id), detail=True)
 
 
 def _record(uow, ctx: Context, actor: Actor, row: Requisition, action: str, cmd: StepInput) -> tuple[dict, str | None]:
