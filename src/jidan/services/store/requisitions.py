@@ -405,8 +405,6 @@ def on_step_due(uow, ctx: Context, timer: Timer) -> None:
     users, roles = _party_people(uow, row, store, step.responsible)
     held = {r.value for r in PARTY_ROLES[step.responsible]}
     above = next_level(ctx.delivery.ladder, held, ctx.delivery.top)
-    if step.responsible in (Party.SUPERVISOR, Party.MANAGER):
-        users = [*users, store.manager_id]  # the store's own level above its supervisor
     notify(uow, now, ctx=ctx, kind="store.overdue", users=users,
            roles=[*roles, *(Role(r) for r in sorted(above) if r in Role._value2member_map_)],
            ref=f"requisition:{row.id}", critical=True, needs_ack=True,
