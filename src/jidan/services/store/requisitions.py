@@ -194,7 +194,10 @@ def _made(row: Requisition, action: str) -> bool:
 def _view(uow, ctx: Context, actor: Actor, row: Requisition, detail: bool = False) -> dict:
     names: dict = {}
     store = uow.stores.get(row.store_id)
-    person = lambda user_id: display_name(uow, user_id, names)  # noqa: E731
+
+    def person(user_id: int | None) -> str | None:
+        return display_name(uow, user_id, names)
+
     state = ReqState(row.status)
     who = {Party.MANAGER: person(store.manager_id), Party.SUPERVISOR: person(store.supervisor_id),
            Party.HEADQUARTERS: None, Party.SUPPLIER: person(row.supplier_id)}
