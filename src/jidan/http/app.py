@@ -13,6 +13,8 @@ from jidan.api.routers import emergency
 from jidan.api.routers import (
     approvals, execution, fulfilment, health, inbox, masterdata, materials, orders, planning, users,
 )
+from jidan.api.routers import store as store_api
+from jidan.web import store as store_web
 from jidan.http import errors
 from jidan.http.urls import PlainUrls
 from jidan.http.session import SecurityHeaders
@@ -36,6 +38,8 @@ WEB_ROUTERS += (pmc_home_web.router, reviews_web.router)  # pmc's home, the quar
 WEB_ROUTERS += (analytics_web.router,)  # the dashboard and the figures page (issue 22)
 API_ROUTERS += (emergency.router,)  # the emergency state (issue 23)
 WEB_ROUTERS += (emergency_web.router,)
+API_ROUTERS += (store_api.router,)  # the store's urgent replenishment (issue 23)
+WEB_ROUTERS += (store_web.router,)
 
 
 class BodyLimit:

@@ -17,6 +17,7 @@ from jidan.services.improvements import actions as improvement_actions
 from jidan.services.materials import purchasing
 from jidan.services.notices import answers, escalation, notify, timers
 from jidan.services.planning import runs
+from jidan.services.store import requisitions as store_requisitions
 
 
 def order_hooks() -> Hooks:
@@ -64,3 +65,4 @@ def register_timers() -> None:
     timers.register(emergency_states.START_TIMER, emergency_states.on_start)  # J1
     timers.register(improvement_actions.REMIND, improvement_actions.on_remind)
     timers.register(improvement_actions.MISSED, improvement_actions.on_missed)
+    timers.register(store_requisitions.STEP_DUE, store_requisitions.on_step_due)  # K7

@@ -10,6 +10,8 @@ HOMES: dict[str, str] = {
     "pmc": "/pmc",
     "management": "/dashboard",
 }
+HOMES["store"] = "/store"
+HOMES["supplier"] = "/supplier"
 
 
 def home_of(actor: Actor) -> str:

@@ -25,6 +25,7 @@ from jidan.domain.delivery import Delivery, Notice, Timer
 from jidan.domain.model import AuthSession, CalendarDay, Customer, Department, Product, User, WorkCenter
 from jidan.domain.order import FirstAnswer, Order, OrderVersion
 from jidan.domain.planning_run import PlanningRun, RunSummary
+from jidan.domain.store import Requisition, Store
 from jidan.services.ports import OrderFilter
 
 
@@ -1118,3 +1119,38 @@ class ImprovementActionStore(_RecordStore):
         c = self.table.c
         return self._records(select(self.table).where(c.source == source, c.source_id == source_id)
                              .order_by(c.department, c.due, c.id))
+class StoreStore(_RecordStore):
+    """The stores (分店) and who runs them (K1)."""
+
+    table = t.stores
+    record = Store
+
+    def list(self) -> list[Store]:
+        return self._records(select(self.table).order_by(self.table.c.code))
+
+    def by_code(self, code: str) -> Store | None:
+        return self._one(self.session.execute(select(self.table).where(self.table.c.code == code)).one_or_none())
+
+    def of_user(self, user_id: int) -> list[Store]:
+        c = self.table.c
+        return self._records(select(self.table).where(or_(c.manager_id == user_id, c.supervisor_id == user_id))
+                             .order_by(c.code))
+
+
+class RequisitionStore(_NumberedRows):
+    """Urgent requisitions (紧急请配单) and the documents of their steps (K1–K6)."""
+
+    table, prefix, record = t.store_requisitions, "RQ", Requisition
+
+    def list(self, store_ids: Iterable[int] | None = None, supplier_id: int | None = None,
+             status: Iterable[str] | None = None) -> list[Requisition]:
+        """Oldest first (a requisition waits longest at the top of its list)."""
+        c = self.table.c
+        q = select(self.table)
+        if store_ids is not None:
+            q = q.where(c.store_id.in_(list(store_ids)))
+        if supplier_id is not None:
+            q = q.where(c.supplier_id == supplier_id)
+        if status is not None:
+            q = q.where(c.status.in_(list(status)))
+        return self._records(q.order_by(c.raised_at, c.id))

@@ -897,4 +897,53 @@ improvement_actions = Table(
     Column("completion_note", Text),
     Column("missed_at", DateTime),
     Column("version", Integer, nullable=False, default=1),
+
+# --- store urgent replenishment (卖场紧急订货, K1–K7) ---------------------------------------------
+
+#: A store (分店): its manager approves requisitions, its receiving supervisor raises and signs.
+stores = Table(
+    "stores", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(20), nullable=False, unique=True),
+    Column("name", String(100), nullable=False),
+    Column("manager_id", ForeignKey("users.id"), nullable=False),
+    Column("supervisor_id", ForeignKey("users.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+#: 紧急请配单 with the 送货单, 签收单, 调出单 and 调入单 each step adds to it.
+store_requisitions = Table(
+    "store_requisitions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(30), nullable=False, unique=True),
+    Column("store_id", ForeignKey("stores.id"), nullable=False, index=True),
+    Column("status", String(20), nullable=False, index=True),
+    Column("lines", JSON, nullable=False),
+    Column("note", Text),
+    Column("raised_by", ForeignKey("users.id"), nullable=False),
+    Column("raised_at", DateTime, nullable=False),
+    Column("approved_by", ForeignKey("users.id")),
+    Column("approved_at", DateTime),
+    Column("answered_by", ForeignKey("users.id")),
+    Column("answered_at", DateTime),
+    Column("supplier_id", ForeignKey("users.id"), index=True),
+    Column("arrive_on", Date),
+    Column("answer_note", String(500)),
+    Column("delivery_no", String(30)),
+    Column("delivered_by", ForeignKey("users.id")),
+    Column("delivered_at", DateTime),
+    Column("receipt_no", String(30)),
+    Column("signed_by", ForeignKey("users.id")),
+    Column("signed_at", DateTime),
+    Column("handed_in_at", DateTime),
+    Column("receiving_code", String(40)),
+    Column("transfer_out_no", String(30)),
+    Column("transfer_out_by", ForeignKey("users.id")),
+    Column("transfer_out_at", DateTime),
+    Column("transfer_in_no", String(30)),
+    Column("transfer_in_by", ForeignKey("users.id")),
+    Column("transfer_in_at", DateTime),
+    Column("due_at", DateTime),
+    Column("overdue_at", DateTime),
+    Column("version", Integer, nullable=False),
 )

@@ -65,6 +65,9 @@ class SqlUnitOfWork:
         self.emergencies = r.EmergencyStateStore(s)
         self.improvements = r.ImprovementActionStore(s)
         self.analytics = AnalyticsStore(s)  # analytics (issue 22)
+        # store urgent replenishment (issue 23)
+        self.stores = r.StoreStore(s)
+        self.requisitions = r.RequisitionStore(s)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

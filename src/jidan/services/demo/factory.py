@@ -116,6 +116,9 @@ def load_demo(ctx: Context, seed: int = 7, orders_count: int = 150,
     from jidan.services.fulfilment.drawings import demo_documents
     demo_documents(ctx, golden)
     demo_organisation(ctx)
+    # demo: store urgent replenishment (issue 23)
+    from jidan.services.demo import store as store_demo
+    store_demo.load(ctx, PASSWORD)
     return {"golden_order": golden["number"], "users": len(users), "customers": len(CUSTOMERS), "products": len(products),
             "work_centers": sum(n for *_, n in WORK_CENTERS), "orders": made}
 

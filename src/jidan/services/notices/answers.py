@@ -69,6 +69,18 @@ ANSWERED_BY: dict[str, tuple[str, ...]] = {
     "improvement_action": ("complete",),  # an improvement action's owner, until it is done (M4)
     "improvement_action.reminder": ("complete",),
     "improvement_action.overdue": ("acknowledge", "complete"),
+    # store urgent replenishment (K1–K7): each notice is answered by the step it asks for
+    "store.requested": ("approve", "reject"),
+    "store.approved": ("confirm", "decline"),
+    "store.ordered": ("deliver",),
+    "store.delivered": ("sign",),
+    "store.signed": ("hand_in",),
+    "store.handed_in": ("transfer_out",),
+    "store.transferred_out": ("transfer_in",),
+    "store.overdue": ("acknowledge", "approve", "reject", "confirm", "decline", "deliver", "hand_in"),
+    "store.closed": ("read",),
+    "store.rejected": ("read",),
+    "store.refused": ("read",),
 }
 
 #: Acts that end the order's life: every notice about it is answered.
