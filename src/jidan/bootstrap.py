@@ -15,6 +15,7 @@ from jidan.adapters.db.engine import make_engine
 from jidan.adapters.db.orm import start_mappers
 from jidan.adapters.db.uow import SqlUnitOfWork
 from jidan.adapters.excel.sheets import ExcelSheets
+from jidan.adapters.pdf import WeasyPrintPdf
 from jidan.adapters.processes import ProcessOffload
 from jidan import i18n
 from jidan.config import Settings, get_settings
@@ -161,6 +162,7 @@ def build(settings: Settings | None = None, clock=None) -> Context:
         planning_solvers=settings.planning_solvers,
         hooks=wiring.order_hooks(),
         audit_key=key,
+        pdf=WeasyPrintPdf(Path(__file__).parent / "web" / "static", settings.pdf_at_once),
         **rules_from(settings),
     )
     wiring.register_timers()

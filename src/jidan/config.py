@@ -86,6 +86,13 @@ class Settings(BaseSettings):
     change_review_hours: float = 8.0
     #: Who signs the confirmation letter (确认函) to the customer (A6).
     company_name: str = "急单示范工厂"
+    #: The letterhead of every printed form and PDF: a logo image file (PNG, JPEG or SVG; empty:
+    #: the bundled one), the address and telephone under the company name.
+    company_logo: str = ""
+    company_address: str = "江苏省苏州市工业园区示范路 1 号"
+    company_phone: str = "0512-0000-0000"
+    #: Forms made into PDF at once on the server (each takes a core for a second or so).
+    pdf_at_once: int = 2
     # --- execution (issue 6) ---
     #: Group leaders acknowledge the production notice within this many hours (D2; scenario: 30 min).
     release_ack_hours: float = 0.5

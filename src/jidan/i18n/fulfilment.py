@@ -16,8 +16,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ff.unit": ("单位", "Unit"),
     "ff.product_code": ("产品编号", "Product code"),
     "ff.product_name": ("品名", "Product"),
-    "ff.print.back": ("← 返回", "← Back"),
-    "ff.print.print": ("打印", "Print"),
     "ff.print.open": ("打印单据", "Print"),
     # 成品入库单 (G1)
     "ff.warehouse.title": ("仓库：成品入库与临时图纸", "Warehouse: receipts and lent drawings"),
