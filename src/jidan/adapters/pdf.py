@@ -9,6 +9,7 @@ together (each takes a core for a second or so); a request that waits longer tha
 """
 from __future__ import annotations
 
+import mimetypes
 import threading
 from pathlib import Path
 
@@ -24,14 +25,23 @@ class WeasyPrintPdf:
         self.gate = threading.BoundedSemaphore(at_once)
         self.wait_seconds = wait_seconds
 
-    def _fetch(self, url: str, *args, **kwargs) -> dict:
-        """Our own stylesheets and images only: a form never reaches the network or the disk."""
-        from weasyprint.urls import URLFetchingError
-        name = url.removeprefix(ORIGIN + "static/")
-        path = (self.static_dir / name).resolve()
-        if name == url or not path.is_relative_to(self.static_dir) or not path.is_file():
-            raise URLFetchingError(f"not one of the forms' own files: {url[:200]}")
-        return {"string": path.read_bytes(), "filename": path.name}
+    def _fetcher(self):
+        """Our own stylesheets and images, and data: URLs (the logo): a form reaches nothing else."""
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
+        static_dir = self.static_dir
+
+        class OwnFiles(URLFetcher):
+            def fetch(self, url, headers=None):
+                if url.startswith("data:"):
+                    return super().fetch(url, headers)  # only data: is allowed through
+                name = url.removeprefix(ORIGIN + "static/")
+                path = (static_dir / name).resolve()
+                if name == url or not path.is_relative_to(static_dir) or not path.is_file():
+                    raise ValueError(f"not one of the forms' own files: {url[:200]}")
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+
+        return OwnFiles(allowed_protocols=("data",))
 
     def pdf(self, html: str) -> bytes:
         if not self.gate.acquire(timeout=self.wait_seconds):
@@ -39,6 +49,6 @@ class WeasyPrintPdf:
                               code="print.busy", retry_after=5)
         try:
             from weasyprint import HTML  # imported here: a second to load, needed only to print
-            return HTML(string=html, base_url=ORIGIN, url_fetcher=self._fetch).write_pdf()
+            return HTML(string=html, base_url=ORIGIN, url_fetcher=self._fetcher()).write_pdf()
         finally:
             self.gate.release()
