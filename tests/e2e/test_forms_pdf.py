@@ -13,10 +13,13 @@ from pypdf import PdfReader
 from sqlalchemy import text
 
 from jidan.services import auth
+from jidan.services.approvals import letters as confirmations
 from jidan.services.demo.factory import USERS
 from jidan.services.execution import exceptions
 from jidan.services.materials import delays, purchasing
-from tests.e2e.browser import DEMO_PASSWORD, client_login
+from jidan.worker import build_worker
+from tests.delivery_receivers import SmtpServer
+from tests.e2e.browser import DEMO_PASSWORD, browser_login, client_login
 
 
 def actor(ctx, username: str):
@@ -40,7 +43,8 @@ def forms(demo_ctx) -> dict[str, tuple[str, str, str]]:
     The demo has no process exception and no delay request yet: the floor reports one and the
     supplier asks for one, as they would on their pages."""
     ctx = demo_ctx
-    letter = one(ctx, "select order_id, id from confirmation_letters order by id desc")
+    letter = one(ctx, "select l.order_id, l.id from confirmation_letters l join orders o on o.id = l.order_id "
+                      "where l.revision = o.revision order by l.id desc")
     change = one(ctx, "select c.id, c.order_id from change_requests c")
     shipped = one(ctx, "select order_id from shipments order by id")
     released = one(ctx, "select id from orders where status in ('released', 'in_production') order by urgent desc, id")
@@ -122,3 +126,65 @@ def test_k1_a_form_the_user_may_not_see_has_no_pdf_either(demo_ctx, forms):
     path = forms["shipment"][0]
     assert store.get(path + ".pdf").status_code == 404
     assert store.get("/orders/999999/shipment.pdf").status_code == 404
+
+
+def test_a6_g4_the_confirmation_letter_and_the_shipping_notice_reach_the_customer_with_their_pdf(demo_ctx, forms):
+    ctx = demo_ctx
+    order_id, letter_id = (int(part) for part in forms["letter"][0].split("/")[2::2])
+    confirmations.send_letter(ctx, actor(ctx, "sales"), order_id, letter_id)
+    settings = ctx.settings
+    with SmtpServer() as smtp:  # the worker, as `jidan worker` builds it, over real SMTP
+        ctx.settings = settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": smtp.port})
+        try:
+            build_worker(ctx, poll_seconds=0).tick()
+        finally:
+            ctx.settings = settings
+        mails = [m for _, m in smtp.mailbox.messages]
+    for kind, title, number in (("confirmation", "确认函", forms["letter"][2]),
+                                ("shipping_notice", "发货通知单", forms["shipment"][2])):
+        mail = next(m for m in mails if m["X-Jidan-Kind"] == kind and number in m["Subject"] + m.get_body(("plain",)).get_content())
+        assert mail.get_body(("plain",)).get_content().strip()  # the text is still there
+        [pdf] = [part for part in mail.iter_attachments() if part.get_content_type() == "application/pdf"]
+        assert pdf.get_filename().endswith(".pdf") and title in pdf.get_filename()
+        _, words = pdf_text(pdf.get_content())
+        flat = re.sub(r"\s+", "", words)
+        assert title in flat and number in flat, (kind, words[:300])
+    others = [m for m in mails if m["X-Jidan-Kind"] not in ("confirmation", "shipping_notice")]
+    assert all(not list(m.iter_attachments()) for m in others)  # only the customer's documents carry one
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+@pytest.mark.browser
+def test_k1_in_print_the_急单_stamp_covers_no_field_and_no_table_runs_off_the_sheet(demo_ctx, forms, web_page):
+    """Print media at the width of an A4 sheet's text (190 mm): the stamp of an urgent order's
+    form stays clear of the customer and every other field, and each table fits the sheet, so no
+    border is cut off (receipt, shipping notice …)."""
+    paths = {name: forms[name][0] for name in ("notice", "exception", "shipment", "receipt", "review", "letter", "change")}
+    ids = {int(path.split("/")[2]) for name, path in paths.items() if path.startswith("/orders/")}
+    ids |= {one(demo_ctx, f"select order_id from process_exceptions where id = {int(paths['exception'].split('/')[2])}")[0],
+            one(demo_ctx, f"select order_id from change_requests where id = {int(paths['change'].split('/')[2])}")[0]}
+    with demo_ctx.engine.begin() as c:  # the forms of urgent orders carry the stamp
+        c.execute(text(f"update orders set urgent = 1 where id in ({', '.join(str(int(i)) for i in ids)})"))
+    browser_login(web_page, "pmc")
+    web_page.wait_for_url(lambda url: "/login" not in url)
+    web_page.set_viewport_size({"width": 718, "height": 1000})
+    web_page.emulate_media(media="print")
+    for name, path in paths.items():
+        web_page.goto(path)
+        stamps = web_page.locator("[data-testid=urgent-mark]")
+        assert stamps.count() >= 1, name
+        fields = web_page.locator("[data-testid=customer-field], .meta > div, h1, .sub, .doc-id").all()
+        assert web_page.locator("[data-testid=customer-field]").count() >= 1, name
+        for stamp in stamps.all():
+            box = stamp.bounding_box()
+            for field in fields:
+                other = field.bounding_box()
+                assert not overlaps(box, other), (name, field.inner_text()[:40], box, other)
+        too_wide = web_page.evaluate("""() => [...document.querySelectorAll('table')]
+            .filter(t => t.getBoundingClientRect().right > t.closest('.sheet').getBoundingClientRect().right + 0.5)
+            .map(t => t.innerText.slice(0, 40))""")
+        assert not too_wide, (name, too_wide)
