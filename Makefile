@@ -16,12 +16,12 @@ install: $(STAMP)
 
 # Debian packages the PDFs (WeasyPrint: pango, CJK fonts) and the browser tests (chromium) need;
 # apt-get installs the missing ones (sudo when not root), nothing happens when all are there.
+SYSDEPS := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
 sysdeps:
 	@need=""; \
-	command -v chromium >/dev/null 2>&1 || need="$$need chromium"; \
-	fc-list 2>/dev/null | grep -qi "noto.*cjk" || need="$$need fonts-noto-cjk"; \
-	/sbin/ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so.0" || need="$$need libpango-1.0-0"; \
-	/sbin/ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || need="$$need libpangoft2-1.0-0"; \
+	for p in $(SYSDEPS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || need="$$need $$p"; \
+	done; \
 	if [ -n "$$need" ]; then \
 	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
 	  echo "installing:$$need"; \
