@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -102,6 +103,14 @@ class Settings(BaseSettings):
     #: per order and milestone; any of release, start_production, inspect, receive.
     #: Empty: only when sales or customer service send it.
     progress_milestones: str = "start_production,inspect,receive"
+
+    @field_validator("company_logo")
+    @classmethod
+    def _logo_is_a_file(cls, value: str) -> str:
+        """A logo that cannot be read would leave every form without one: refuse it at start."""
+        if value and not Path(value).is_file():
+            raise ValueError(f"JIDAN_COMPANY_LOGO {value} is not a file that can be read")
+        return value
 
     @field_validator("progress_milestones")
     @classmethod

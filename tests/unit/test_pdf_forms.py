@@ -47,3 +47,23 @@ def test_k1_more_forms_at_once_than_allowed_are_refused_as_busy_not_queued_witho
             maker.pdf("<p>第二张</p>")
     assert refused.value.code == "print.busy"
     assert maker.pdf("<p>第二张</p>").startswith(b"%PDF-")  # the place is free again
+
+
+def test_k1_the_letterhead_shows_the_configured_company_and_logo_and_a_missing_logo_stops_the_start(tmp_path):
+    from types import SimpleNamespace
+
+    from pydantic import ValidationError
+
+    from jidan.config import Settings
+    from jidan.web.printing import letterhead
+
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(b"\x89PNG\r\n\x1a\n")
+    settings = Settings(_env_file=None, company_logo=str(logo), company_address="宁波市北仑区 8 号")
+    head = letterhead(SimpleNamespace(settings=settings, company_name="甬江精工"))
+    assert head["company"] == "甬江精工" and head["address"] == "宁波市北仑区 8 号"
+    assert head["logo"].startswith("data:image/png;base64,")
+    assert letterhead(SimpleNamespace(settings=Settings(_env_file=None), company_name="x"))["logo"].startswith(
+        "data:image/svg+xml;base64,")  # the bundled one
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None, company_logo=str(tmp_path / "missing.png"))

@@ -41,10 +41,10 @@ def _data_uri(path: str) -> str:
 
 def letterhead(ctx) -> dict:
     """Company name, logo, address and telephone from the settings (``JIDAN_COMPANY_*``)."""
-    settings = getattr(ctx, "settings", None)
-    logo = getattr(settings, "company_logo", None) or str(DEFAULT_LOGO)
-    return {"company": ctx.company_name, "logo": _data_uri(logo) if Path(logo).is_file() else None,
-            "address": getattr(settings, "company_address", ""), "phone": getattr(settings, "company_phone", "")}
+    settings = ctx.settings
+    logo = settings.company_logo or str(DEFAULT_LOGO)
+    return {"company": ctx.company_name, "logo": _data_uri(logo),
+            "address": settings.company_address, "phone": settings.company_phone}
 
 
 def doc_number(prefix: str, when: str | date | datetime | None, record_id: int) -> str:
@@ -94,10 +94,9 @@ class MailedForms:
     ``shipment:<id>``), laid out in the factory's language as they stand when the e-mail leaves.
     """
 
-    def __init__(self, ctx, lang: str | None = None):
+    def __init__(self, ctx):
         self.ctx = ctx
-        self.page = PrintPage(i18n.language(lang) or i18n.language(
-            getattr(getattr(ctx, "settings", None), "default_language", None)) or i18n.DEFAULT_LANGUAGE)
+        self.page = PrintPage(i18n.language(ctx.settings.default_language) or i18n.DEFAULT_LANGUAGE)
 
     def for_delivery(self, delivery: Delivery) -> list[Attachment]:
         kind, _, ref = (delivery.ref or "").partition(":")
