@@ -104,7 +104,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ff.shipment.booked_at": ("制单时间", "Booked"),
     "ff.shipment.dispatched_at": ("发货时间", "Dispatched"),
     "ff.shipment.delivered_at": ("签收时间", "Delivered"),
-    "ff.shipment.contact": ("联系人", "Contact"),
     "ff.shipment.email": ("邮箱", "E-mail"),
     "ff.shipment.customer_told": ("已通知客户", "Customer told"),
     "ff.shipment.will_email": ("发出前将邮件通知客户（{email}）：承运商、运单号、预计到达。",
