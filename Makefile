@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast bench clean
+.PHONY: sysdeps install run test test-fast bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -13,6 +13,21 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Debian packages the PDFs (WeasyPrint: pango, CJK fonts) and the browser tests (chromium) need;
+# apt-get installs the missing ones (sudo when not root), nothing happens when all are there.
+SYSDEPS := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
+sysdeps:
+	@need=""; \
+	for p in $(SYSDEPS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || need="$$need $$p"; \
+	done; \
+	if [ -n "$$need" ]; then \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+	  echo "installing:$$need"; \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$need >/dev/null; \
+	fi
 
 # The worker (notifications, timers) runs beside the server; Ctrl-C, or the server ending, stops both.
 # Every commit's audit head is appended to the anchor file (docs/security.md).
@@ -24,10 +39,10 @@ run: install
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/jidan serve --host 127.0.0.1 --port 8000
 
-test: install
+test: sysdeps install
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
-test-fast: install
+test-fast: sysdeps install
 	$(BIN)/python -m pytest -q -m "not browser and not postgres"
 
 bench: install

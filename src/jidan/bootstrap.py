@@ -16,6 +16,7 @@ from jidan.adapters.db.engine import make_engine
 from jidan.adapters.db.orm import start_mappers
 from jidan.adapters.db.uow import SqlUnitOfWork
 from jidan.adapters.excel.sheets import ExcelSheets
+from jidan.adapters.pdf import WeasyPrintPdf
 from jidan.adapters.processes import ProcessOffload
 from jidan import i18n
 from jidan.config import Settings, get_settings
@@ -164,6 +165,7 @@ def build(settings: Settings | None = None, clock=None) -> Context:
         hooks=wiring.order_hooks(),
         audit_key=key,
         emergency_priority=parse_priority(settings.emergency_priority),
+        pdf=WeasyPrintPdf(Path(__file__).parent / "web" / "static", settings.pdf_at_once),
         **rules_from(settings),
     )
     wiring.register_timers()

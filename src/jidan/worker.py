@@ -52,9 +52,11 @@ class Worker:
 
 
 def build_worker(ctx, poll_seconds: float | None = None) -> Worker:
+    """The worker with every configured channel; e-mails to the customer carry their form's PDF."""
     from jidan.adapters.notify import senders_from_settings
+    from jidan.web.printing import MailedForms
     settings = ctx.settings
-    return Worker(ctx, senders_from_settings(settings),
+    return Worker(ctx, senders_from_settings(settings, MailedForms(ctx)),
                   poll_seconds=poll_seconds if poll_seconds is not None else settings.worker_poll_seconds)
 
 

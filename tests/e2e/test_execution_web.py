@@ -51,11 +51,11 @@ def test_d1_e2_the_order_panel_and_the_printable_production_notice(api, ctx):
     assert "<html" in full.text and 'data-testid="ops-done"' in full.text and "0 / " in full.text
     notice = office.get(f"/orders/{oid}/production-notice")
     assert notice.status_code == 200 and "紧急订单生产通知单" in notice.text
-    assert 'data-testid="urgent-mark"' in notice.text and "/static/execution.css" in notice.text
+    assert 'data-testid="urgent-mark"' in notice.text and "/static/print.css" in notice.text
     assert notice.text.count('data-testid="production-notice"') == 2  # one sheet per work group
     english = office.get(f"/orders/{oid}/production-notice?lang=en")
     assert "Urgent order production notice" in english.text
-    css = office.get("/static/execution.css").text
+    css = office.get("/static/print.css").text
     assert "@media print" in css and ".urgent-mark" in css
 
 

@@ -42,13 +42,15 @@ def test_g1_the_printed_receipt_of_an_urgent_order_says_急单_top_right_and_a_n
     printed = clerk.get(f"/orders/{urgent}/receipt").text
     mark = re.search(r'<div class="urgent-mark"[^>]*>(.*?)</div>', printed)
     assert mark and mark.group(1) == "急单"
-    assert re.search(r"\.urgent-mark \{ position: absolute; top: [^;]+; right: ", printed)  # top-right corner
-    assert "@media print" in printed and "<h1>成品入库单</h1>" in printed
+    # top right: the last box of the letterhead's row, beside the document number (issue 24: over no field)
+    assert re.search(r'<header class="letterhead".*?data-testid="doc-no">[^<]+</strong></div>\s*'
+                     r'<div class="urgent-mark"[^>]*>急单</div>\s*</header>', printed, re.S)
+    assert "/static/print.css" in printed and "<h1>成品入库单</h1>" in printed
     for field in ("入库单号", "订单号", "仓位", "交库人", "入库数量", "终检", "仓管员", "A-01-03", "测试组长 林"):
         assert field in printed, field
 
     plain = clerk.get(f"/orders/{normal}/receipt").text
-    assert "<h1>成品入库单</h1>" in plain and "急单" not in plain and "urgent-mark\"" not in plain
+    assert "<h1>成品入库单</h1>" in plain and "急单</div>" not in plain and "urgent-mark\"" not in plain
     assert clerk.get(f"/orders/{normal}/receipt?lang=en").text.count("Finished Goods Receipt") >= 1
 
 

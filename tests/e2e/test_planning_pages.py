@@ -228,8 +228,8 @@ def test_c6_m5_supplier_requests_a_delay_pmc_approves_on_the_page_and_the_form_p
 
     printed = pmc.get(f"{request_url}/print")
     assert printed.status_code == 200 and "<h1>材料交期延迟申请单</h1>" in printed.text
-    assert 'data-testid="urgent-corner">急单</div>' in printed.text and "/static/planning.css" in printed.text
-    assert "@media print" in pmc.get("/static/planning.css").text
+    assert 'data-testid="urgent-mark">急单</div>' in printed.text and "/static/print.css" in printed.text
+    assert "@media print" in pmc.get("/static/print.css").text
     for field in ("材料编码", "采购订单号", "原交期", "新交期", "延迟原因", "PMC 审批意见", "☑ 批准", "模具维修"):
         assert field in printed.text, field
     assert "Material delivery delay request" in pmc.get(f"{request_url}/print?lang=en").text

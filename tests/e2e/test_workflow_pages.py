@@ -74,7 +74,7 @@ def test_m5_the_printable_review_record_carries_the_form_title_the_opinions_and_
     html = sales.get(f"/orders/{oid}/review/print").text
     assert "<h1>紧急订单评审记录表</h1>" in html
     assert re.search(r'<div class="urgent-mark"[^>]*>急单</div>', html)
-    assert "@media print" in sales.get("/static/workflow-print.css").text
+    assert "@media print" in sales.get("/static/print.css").text
     opinions = text_of(re.search(r'data-testid="print-opinions">(.*?)</table>', html, re.S).group(1))
     assert "PMC" in opinions and "同意" in opinions and "可以做" in opinions and "批准" in opinions
     assert "最终审批通过" in text_of(html)

@@ -24,10 +24,11 @@ class WorkCenter:
 
 class Customer:
     def __init__(self, code: str, name: str, priority_class: str = "normal", email: str | None = None,
-                 contact: str | None = None):
+                 contact: str | None = None, address: str | None = None, phone: str | None = None):
         self.code, self.name = code, name
         self.priority_class = priority_class  # key | normal
         self.email, self.contact = email, contact
+        self.address, self.phone = address, phone  # delivery address and telephone (发货通知单)
 
     @property
     def key(self) -> bool:

@@ -15,6 +15,7 @@ from jidan.i18n import approvals, common, execution, fulfilment, materials, noti
 from jidan.i18n import reviews
 from jidan.i18n import emergency
 from jidan.i18n import store
+from jidan.i18n import forms
 
 CATALOGUE: dict[str, dict[str, str]] = {}
 for _prefix, _table in (("state", common.STATES), ("action", common.ACTIONS), ("priority", common.PRIORITIES),
@@ -22,7 +23,7 @@ for _prefix, _table in (("state", common.STATES), ("action", common.ACTIONS), ("
                         ("error", common.ERRORS), ("ui", common.UI), ("ui", planning.TEXTS), ("ui", materials.TEXTS),
                         ("ui", workflow.TEXTS), ("ui", execution.TEXTS), ("ui", fulfilment.TEXTS),
                         ("ui", pages.TEXTS), ("ui", orders.TEXTS), ("ui", approvals.TEXTS), ("ui", notices.TEXTS),
-                        ("ui", reviews.TEXTS), ("ui", emergency.TEXTS), ("ui", store.TEXTS)):
+                        ("ui", reviews.TEXTS), ("ui", emergency.TEXTS), ("ui", store.TEXTS), ("ui", forms.TEXTS)):
     for _key, (_zh, _en) in _table.items():
         CATALOGUE[f"{_prefix}.{_key}"] = {"zh": _zh, "en": _en}
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 TEXTS: dict[str, tuple[str, str]] = {
     "ex.nav.workcenters": ("工作中心", "Work centers"),
     "ex.nav.exceptions": ("制程异常", "Exceptions"),
-    "ex.print": ("打印", "Print"),
     "ex.back_to_order": ("← 返回订单 {number}", "← Back to order {number}"),
     "ex.done": ("已记录：{action}", "Recorded: {action}"),
     "ex.done.progress_update": ("进度邮件已发出（排队发送）", "The progress e-mail is on its way"),
@@ -103,7 +102,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ex.exc.new": ("申报制程异常", "Report a process exception"),
     "ex.exc.list": ("制程异常", "Process exceptions"),
     "ex.exc.empty": ("没有未结案的制程异常", "No open exception reports"),
-    "ex.exc.back": ("← 返回 {number}", "← Back to {number}"),
     "ex.exc.no": ("申报单号", "Report no."),
     "ex.exc.status": ("状态", "Status"),
     "ex.exc.kind": ("异常类型", "Type"),

@@ -16,8 +16,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ff.unit": ("单位", "Unit"),
     "ff.product_code": ("产品编号", "Product code"),
     "ff.product_name": ("品名", "Product"),
-    "ff.print.back": ("← 返回", "← Back"),
-    "ff.print.print": ("打印", "Print"),
     "ff.print.open": ("打印单据", "Print"),
     # 成品入库单 (G1)
     "ff.warehouse.title": ("仓库：成品入库与临时图纸", "Warehouse: receipts and lent drawings"),
@@ -106,7 +104,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ff.shipment.booked_at": ("制单时间", "Booked"),
     "ff.shipment.dispatched_at": ("发货时间", "Dispatched"),
     "ff.shipment.delivered_at": ("签收时间", "Delivered"),
-    "ff.shipment.contact": ("联系人", "Contact"),
     "ff.shipment.email": ("邮箱", "E-mail"),
     "ff.shipment.customer_told": ("已通知客户", "Customer told"),
     "ff.shipment.will_email": ("发出前将邮件通知客户（{email}）：承运商、运单号、预计到达。",

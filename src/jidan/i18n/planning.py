@@ -193,7 +193,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "materials.print_no": ("编号", "No."),
     "materials.print_date": ("申请日期", "Date"),
     "materials.back_to_requests": ("← 返回申请列表", "← Back to requests"),
-    "materials.back_to_request": ("返回申请单", "Back to the request"),
     "materials.affected_orders": ("受影响订单", "Orders affected"),
     "materials.repair_run": ("重排方案 #{id}（待采纳）", "Repair run #{id} (to accept)"),
     "materials.no_order_affected": ("没有计划中的订单受影响。", "No planned order is affected."),

@@ -223,8 +223,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "wf.deleg.revoke": ("撤销", "Revoke"),
     "wf.deleg.revoked": ("已于 {at} 撤销", "Revoked {at}"),
     "wf.deleg.empty": ("没有代理设置", "No deputies named"),
-    "wf.print.back": ("← 返回", "← Back"),
-    "wf.print.print": ("打印", "Print"),
     "wf.print.review_en": ("Urgent Order Review Record", "Urgent Order Review Record"),
     "wf.print.order": ("订单号", "Order no."),
     "wf.print.started": ("评审日期", "Review date"),

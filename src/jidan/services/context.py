@@ -10,7 +10,7 @@ from jidan.domain.calendar import WorkCalendar
 from jidan.domain.delivery import DeliveryPolicy
 from jidan.domain.urgency import UrgencyPolicy
 from jidan.services.hooks import Hooks
-from jidan.services.ports import Clock, Messages, PasswordHasher, Spreadsheets, UnitOfWork
+from jidan.services.ports import Clock, Messages, PasswordHasher, PdfMaker, Spreadsheets, UnitOfWork
 
 
 def inline(fn: Callable[..., Any], /, *args, **kw) -> Any:
@@ -67,6 +67,8 @@ class Context:
     admin_does_business: bool = False
     #: Checks the audit head's signature (issue 21); the database never holds it. None: unchecked.
     audit_key: bytes | None = None
+    #: Printable forms as PDF (adapters/pdf.py); none in a bare Context.
+    pdf: PdfMaker | None = None
     #: What a process keeps between requests (the plan in force, loaded: services.planning.in_force).
     caches: dict = field(default_factory=dict)
     #: The emergency rule (J2): criteria first to last, set by admin (JIDAN_EMERGENCY_PRIORITY).

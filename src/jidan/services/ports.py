@@ -47,6 +47,27 @@ class Spreadsheets(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file that goes with an e-mail (the confirmation letter's or shipping notice's PDF)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+class PdfMaker(Protocol):
+    """A printable form's HTML made into a PDF on the server (adapters/pdf.py, WeasyPrint)."""
+
+    def pdf(self, html: str) -> bytes: ...
+
+
+class Attachments(Protocol):
+    """The files an outgoing e-mail carries, by what it is (the SMTP adapter asks as it sends)."""
+
+    def for_delivery(self, delivery: Delivery) -> list[Attachment]: ...
+
+
 class Messages(Protocol):
     """Words for people from the message catalogue: services hold keys and values, never text."""
 

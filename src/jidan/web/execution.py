@@ -21,6 +21,7 @@ from jidan.services.execution import production_notice as notice
 from jidan.services.execution import progress as order_progress
 from jidan.services.orders import views
 from jidan.services.execution import quality
+from jidan.web import printing
 from jidan.web.forms import FormReader, typed_values, whole_number
 from jidan.web.pages import Form, OrderId, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
 
@@ -129,9 +130,11 @@ def progress_update(page: UserPage, form: Form, order_id: OrderId):
 
 
 @router.get("/orders/{order_id}/production-notice")
+@router.get("/orders/{order_id}/production-notice.pdf")
 def production_notice(page: UserPage, order_id: OrderId):
-    """紧急订单生产通知单, printable."""
-    return _page(page, "notice_print.html", notice=notice.production_notice(page.ctx, page.actor, order_id))
+    """紧急订单生产通知单, printable (and as PDF)."""
+    view = notice.production_notice(page.ctx, page.actor, order_id)
+    return printing.form(page, "execution/notice_print.html", f"生产通知单-{view['number']}", notice=view)
 
 
 # --- process exceptions (E4, E5) --------------------------------------------------------------
@@ -188,9 +191,12 @@ def exception_detail(page: UserPage, exception_id: RowId):
 
 
 @router.get("/exceptions/{exception_id}/print")
+@router.get("/exceptions/{exception_id}/print.pdf")
 def exception_print(page: UserPage, exception_id: RowId):
-    """紧急订单制程异常申报单, printable."""
-    return _page(page, "exception_print.html", ex=exceptions.get_exception(page.ctx, page.actor, exception_id))
+    """紧急订单制程异常申报单, printable (and as PDF)."""
+    ex = exceptions.get_exception(page.ctx, page.actor, exception_id)
+    return printing.form(page, "execution/exception_print.html", f"制程异常申报单-{ex['number']}", ex=ex,
+                         choices=CHOICES)
 
 
 @router.post("/exceptions/{exception_id}/actions/{action}")

@@ -30,6 +30,7 @@ from jidan.services.fulfilment.incidents import CONTACT_CHANNELS, NewIncident
 from jidan.services.fulfilment.shipping import NewShipment
 from jidan.services.fulfilment.drawings import NewDocument
 from jidan.services.fulfilment.receipts import NewReceipt
+from jidan.web import printing
 from jidan.web.forms import FormReader, typed_values, whole_number
 from jidan.web.pages import (
     AnyPage, Form, OrderId, Page, UserPage, WebRoute, check_csrf, redirect, render, safe_next, templates,
@@ -142,11 +143,12 @@ def receive(page: UserPage, form: Form, order_id: OrderId):
 
 
 @router.get("/orders/{order_id}/receipt")
+@router.get("/orders/{order_id}/receipt.pdf")
 def receipt_print(page: UserPage, order_id: OrderId):
-    """成品入库单, printable; 急单 in the top-right corner of an urgent order's (G1)."""
+    """成品入库单, printable (and as PDF); 急单 in the top-right corner of an urgent order's (G1)."""
     receipt = receipts.get_receipt(page.ctx, page.actor, order_id)
-    return _page(page, "receipt_print.html", receipt=receipt,
-                 documents=drawings.documents_for_order(page.ctx, page.actor, order_id))
+    return printing.form(page, "fulfilment/receipt_print.html", f"成品入库单-{receipt['number']}", receipt=receipt,
+                         documents=drawings.documents_for_order(page.ctx, page.actor, order_id))
 
 
 @router.post("/orders/{order_id}/documents")
@@ -274,12 +276,13 @@ def deliver(page: UserPage, form: Form, shipment_id: RowId):
 
 
 @router.get("/orders/{order_id}/shipment")
+@router.get("/orders/{order_id}/shipment.pdf")
 def shipment_print(page: UserPage, order_id: OrderId):
-    """发货通知单, printable, 急单 in the top-right corner when urgent (G3, G4)."""
+    """发货通知单, printable (and as PDF), 急单 in the top-right corner when urgent (G3, G4)."""
     shipment = shipping.shipment_for_order(page.ctx, page.actor, order_id)
     if shipment is None:
         raise errors.NotFound("the order has no shipment yet", code="not_found")
-    return _page(page, "shipment_print.html", shipment=shipment)
+    return printing.form(page, "fulfilment/shipment_print.html", f"发货通知单-{shipment['number']}", shipment=shipment)
 
 
 @router.get("/orders/{order_id}/record")

@@ -21,6 +21,7 @@ from jidan.services.materials import delays, purchasing as materials
 from jidan.services.materials import purchase_requests
 from jidan.services.materials.purchasing import STOCK_VIEWERS, NewPurchaseOrder
 from jidan.services.materials.purchase_requests import OrderRequest
+from jidan.web import printing
 from jidan.web.forms import FormReader, typed_values
 from jidan.web.pages import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
 
@@ -168,10 +169,11 @@ def delay_request_page(page: UserPage, request_id: RowId):
 
 
 @router.get("/material-delay-requests/{request_id}/print")
+@router.get("/material-delay-requests/{request_id}/print.pdf")
 def delay_request_print(page: UserPage, request_id: RowId):
-    """材料交期延迟申请单, laid out for paper."""
-    return render(page, "materials/delay_request_print.html",
-                  req=delays.get_delay_request(page.ctx, page.actor, request_id))
+    """材料交期延迟申请单, laid out for paper (and as PDF)."""
+    req = delays.get_delay_request(page.ctx, page.actor, request_id)
+    return printing.form(page, "materials/delay_request_print.html", f"材料交期延迟申请单-{req['number']}", req=req)
 
 
 @router.post("/material-delay-requests/{request_id}/decision")

@@ -25,6 +25,7 @@ from jidan.services.orders import views
 from jidan.services.approvals import signing
 from jidan.services.approvals.signatures import Decision
 from jidan.services.approvals.changes import ChangeInput
+from jidan.web import printing
 from jidan.web.forms import FormReader, typed_values
 from jidan.web.orders import line_rows, parse_lines, row_fields
 from jidan.web.pages import (
@@ -113,16 +114,19 @@ def sign(page: UserPage, form: Form, order_id: RowId):
 
 
 @router.get("/orders/{order_id}/review/print")
+@router.get("/orders/{order_id}/review/print.pdf")
 def review_print(page: UserPage, order_id: RowId):
-    """紧急订单评审记录表, printable."""
-    return render(page, "workflow/review_print.html", rec=_record(page, order_id))
+    """紧急订单评审记录表, printable (and as PDF)."""
+    rec = _record(page, order_id)
+    return printing.form(page, "workflow/review_print.html", f"评审记录表-{rec['order']['number']}", rec=rec)
 
 
 @router.get("/orders/{order_id}/letters/{letter_id}")
+@router.get("/orders/{order_id}/letters/{letter_id}.pdf")
 def letter_print(page: UserPage, order_id: RowId, letter_id: RowId):
-    """确认函, printable, exactly as stored."""
+    """确认函, printable (and as PDF), exactly as stored."""
     letter, order = confirmations.letter(page.ctx, page.actor, order_id, letter_id)
-    return render(page, "workflow/letter_print.html", letter=letter, order=order)
+    return printing.form(page, "workflow/letter_print.html", f"确认函-{order['number']}", letter=letter, order=order)
 
 
 @router.post("/orders/{order_id}/letters/{letter_id}/send")
@@ -207,9 +211,11 @@ def change_page(page: UserPage, change_id: RowId):
 
 
 @router.get("/changes/{change_id}/print")
+@router.get("/changes/{change_id}/print.pdf")
 def change_print(page: UserPage, change_id: RowId):
-    """变更申请表, printable."""
-    return render(page, "workflow/change_print.html", cr=changes.get_change(page.ctx, page.actor, change_id))
+    """变更申请表, printable (and as PDF)."""
+    cr = changes.get_change(page.ctx, page.actor, change_id)
+    return printing.form(page, "workflow/change_print.html", f"变更申请表-{cr['number']}", cr=cr)
 
 
 @router.post("/changes/{change_id}/sign")

@@ -41,6 +41,9 @@ customers = Table(
     Column("email", String(200)),
     Column("contact", String(100)),
     Column("version", Integer, nullable=False),
+    # where the goods go and who takes them (the shipping notice, 发货通知单)
+    Column("address", String(300)),
+    Column("phone", String(40)),
 )
 
 products = Table(

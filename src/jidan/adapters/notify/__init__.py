@@ -10,15 +10,16 @@ class DeliveryFailed(Exception):
     """The receiver refused or did not answer; the delivery is retried with backoff."""
 
 
-def senders_from_settings(settings) -> dict:
-    """The configured channels by name; e-mail always (SMTP host from the settings)."""
+def senders_from_settings(settings, attachments=None) -> dict:
+    """The configured channels by name; e-mail always (SMTP host from the settings), with the
+    files ``attachments`` (services.ports.Attachments) gives each message."""
     from jidan.adapters.notify.robots import DingTalkRobot, WeComRobot
     from jidan.adapters.notify.smtp import SmtpSender
     from jidan.adapters.notify.webhook import WebhookSender
     senders: dict = {"email": SmtpSender(
         settings.smtp_host, settings.smtp_port, settings.mail_from, user=settings.smtp_user,
         password=settings.smtp_password, starttls=settings.smtp_starttls,
-        timeout=settings.smtp_timeout)}
+        timeout=settings.smtp_timeout, attachments=attachments)}
     if settings.webhook_url:
         senders["webhook"] = WebhookSender(settings.webhook_url, settings.webhook_secret or "")
     if settings.wecom_robot_url:

@@ -7,6 +7,7 @@ from email.utils import formatdate
 
 from jidan.domain.delivery import Delivery
 from jidan.domain.text import NOT_ONE_LINE
+from jidan.services.ports import Attachments
 
 
 def header(value: object) -> str:
@@ -19,8 +20,10 @@ def header(value: object) -> str:
 
 class SmtpSender:
     def __init__(self, host: str, port: int, sender: str, *, user: str | None = None,
-                 password: str | None = None, starttls: bool = False, timeout: float = 10.0):
+                 password: str | None = None, starttls: bool = False, timeout: float = 10.0,
+                 attachments: Attachments | None = None):
         self.host, self.port, self.sender = host, port, sender
+        self.attachments = attachments
         self.user, self.password, self.starttls, self.timeout = user, password, starttls, timeout
 
     def message(self, delivery: Delivery) -> EmailMessage:
@@ -36,6 +39,9 @@ class SmtpSender:
         if delivery.critical:
             msg["X-Priority"] = "1"
         msg.set_content(delivery.body or delivery.subject)
+        for item in self.attachments.for_delivery(delivery) if self.attachments else ():
+            main, _, sub = item.content_type.partition("/")
+            msg.add_attachment(item.data, maintype=main, subtype=sub, filename=item.filename)
         return msg
 
     def __call__(self, delivery: Delivery) -> None:

@@ -179,6 +179,8 @@ class CustomerIn(Strict):
     priority_class: Literal["key", "normal"] = "normal"
     email: str | None = Field(None, max_length=200, pattern=r"^[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f]+$")
     contact: Line | None = Field(None, max_length=100)
+    address: Line | None = Field(None, max_length=300)
+    phone: Line | None = Field(None, max_length=40)
 
 
 class RoutingStepIn(Strict):

@@ -384,5 +384,6 @@ class Receipt(View):
     received_by_name: str | None
     received_at: str | None
     inspected_by: str | None
+    inspected_by_name: str | None = None
     inspected_at: str | None
     version: int

@@ -19,6 +19,8 @@ class Customer(View):
     priority_class: str | None
     email: str | None
     contact: str | None
+    address: str | None = None
+    phone: str | None = None
     version: int
 
 

@@ -74,6 +74,15 @@ def letter(ctx: Context, actor: Actor, order_id: int, letter_id: int) -> tuple[d
         return letter_view(row, {}, uow), views.order_view(order)
 
 
+def mailed_letter(ctx: Context, letter_id: int) -> tuple[dict, dict]:
+    """The letter an e-mail to the customer carries, with its order (the outbox's attachment)."""
+    with ctx.uow() as uow:
+        row = uow.letters.get(letter_id)
+        if row is None:
+            raise errors.NotFound("letter not found", code="confirmation.not_found")
+        return letter_view(row, {}, uow), views.order_view(uow.orders.get(row.order_id))
+
+
 def send_letter(ctx: Context, actor: Actor, order_id: int, letter_id: int,
                 to: list[str] | None = None, version: int | None = None) -> dict:
     """Sales sends the letter to the customer by e-mail (A6); each sending is recorded."""

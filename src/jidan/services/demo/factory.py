@@ -15,6 +15,7 @@ from jidan.services.orders import intake, lifecycle, views
 from jidan.services import planning
 from jidan.services.context import Context
 from jidan.services.masterdata.catalogue import NewBomItem, NewCustomer, NewProduct, NewStep
+from jidan.services.demo import forms as forms_demo
 from jidan.services.orders.intake import NewLine, NewOrder
 
 PASSWORD = "demo"
@@ -92,7 +93,8 @@ def load_demo(ctx: Context, seed: int = 7, orders_count: int = 150,
         tick("users", i, len(USERS))
     _plant(ctx)
     for code, name, cls in CUSTOMERS:
-        masterdata.create_customer(ctx, None, NewCustomer(code, name, cls, f"buyer@{code.lower()}.example.com"))
+        masterdata.create_customer(ctx, None, NewCustomer(code, name, cls, f"buyer@{code.lower()}.example.com",
+                                                          **forms_demo.delivery_details(code)))
     tick("customers", len(CUSTOMERS), len(CUSTOMERS))
     for code, name in MATERIALS:
         masterdata.create_product(ctx, None, NewProduct(code, name, Decimal("2.50"), 5, kind="material"))

@@ -18,6 +18,7 @@ from jidan.domain.states import OrderState
 from jidan.services import audit
 from jidan.services.context import Context
 from jidan.services.notices.notify import notify
+from jidan.services.names import display_name
 from jidan.services.orders import lifecycle, views
 from jidan.services.permissions import load_order, require_order_access, require_role
 from jidan.services.ports import OrderFilter
@@ -50,6 +51,7 @@ def receipt_view(row: Receipt, order: Order, uow) -> dict:
         "note": row.note, "received_by": clerk.username, "received_by_name": clerk.display_name,
         "received_at": iso(row.received_at),
         "inspected_by": inspection.actor if inspection else None,
+        "inspected_by_name": display_name(uow, inspection.actor_id, {}) if inspection else None,
         "inspected_at": iso(inspection.at) if inspection else None,
         "version": row.version,
     }

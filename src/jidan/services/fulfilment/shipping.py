@@ -50,11 +50,14 @@ def shipment_view(row: Shipment, order: Order | None = None) -> dict:
     for key in ("weight_kg", "freight_cost"):
         value = getattr(row, key)
         view[key] = None if value is None else f"{value:.2f}"
+    #: The reason for a slower mode is printed only when the fastest was not chosen.
+    view["fastest_chosen"] = row.transport_mode == TRANSPORT_MODES[0]
     if order is not None:
         view.update(order_number=order.number, urgent=order.urgent,
                     suggested_mode=suggested_mode(order.urgent),
                     customer={"code": order.customer.code, "name": order.customer.name,
-                              "email": order.customer.email, "contact": order.customer.contact},
+                              "email": order.customer.email, "contact": order.customer.contact,
+                              "address": order.customer.address, "phone": order.customer.phone},
                     lines=[{"line_no": ln.line_no, "product": ln.product.code,
                             "product_name": ln.product.name, "quantity": ln.quantity,
                             "unit": ln.product.unit} for ln in order.lines])
@@ -240,6 +243,15 @@ def get_shipment(ctx: Context, actor: Actor, shipment_id: int) -> dict:
     with ctx.uow() as uow:
         row, order = _load(uow, actor, shipment_id)
         return shipment_view(row, order)
+
+
+def mailed_shipment(ctx: Context, shipment_id: int) -> dict:
+    """The shipping notice an e-mail to the customer carries (the outbox's attachment)."""
+    with ctx.uow() as uow:
+        row = uow.shipments.get(shipment_id)
+        if row is None:
+            raise errors.NotFound("shipment not found", code="not_found")
+        return shipment_view(row, uow.orders.get(row.order_id))
 
 
 def shipment_for_order(ctx: Context, actor: Actor, order_id: int) -> dict | None:

@@ -16,11 +16,13 @@ from jidan.services.permissions import require_role
 READERS = ALL_ROLES - {Role.SUPPLIER, Role.STORE}
 #: The longest names the master data holds (the API's schema states the same).
 NAME_MAX, CONTACT_MAX, STEP_NAME_MAX, UNIT_MAX = 200, 100, 100, 10
+ADDRESS_MAX, PHONE_MAX = 300, 40
 
 
 def customer_view(c: Customer) -> dict:
     return {"id": c.id, "code": c.code, "name": c.name, "priority_class": c.priority_class,
-            "email": c.email, "contact": c.contact, "version": c.version}
+            "email": c.email, "contact": c.contact, "address": c.address, "phone": c.phone,
+            "version": c.version}
 
 
 def product_view(p: Product) -> dict:
@@ -43,6 +45,8 @@ class NewCustomer:
     priority_class: str = "normal"
     email: str | None = None
     contact: str | None = None
+    address: str | None = None
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,9 @@ def _customer_errors(cmd: NewCustomer) -> dict[str, str]:
     found = {"code": None if is_code(cmd.code) else "invalid_code",
              "name": text_error(cmd.name, NAME_MAX, required=True, one_line=True),
              "email": text_error(cmd.email, NAME_MAX, one_line=True),
-             "contact": text_error(cmd.contact, CONTACT_MAX, one_line=True)}
+             "contact": text_error(cmd.contact, CONTACT_MAX, one_line=True),
+             "address": text_error(cmd.address, ADDRESS_MAX, one_line=True),
+             "phone": text_error(cmd.phone, PHONE_MAX, one_line=True)}
     return {name: code for name, code in found.items() if code}
 
 
@@ -108,7 +114,8 @@ def create_customer(ctx: Context, actor: Actor | None, cmd: NewCustomer) -> dict
         if uow.customers.by_code(cmd.code):
             raise errors.Duplicate(f"customer {cmd.code} exists", code="customer.duplicate",
                                    fields={"code": "duplicate"})
-        customer = Customer(cmd.code, cmd.name, cmd.priority_class, cmd.email, cmd.contact)
+        customer = Customer(cmd.code, cmd.name, cmd.priority_class, cmd.email, cmd.contact,
+                            cmd.address, cmd.phone)
         uow.customers.add(customer)
         uow.flush()
         view = customer_view(customer)
