@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 
 revision = '0022_forms'
-down_revision = '0015'
+down_revision = '0019_store'
 branch_labels = None
 depends_on = None
 
