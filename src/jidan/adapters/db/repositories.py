@@ -1119,6 +1119,8 @@ class ImprovementActionStore(_RecordStore):
         c = self.table.c
         return self._records(select(self.table).where(c.source == source, c.source_id == source_id)
                              .order_by(c.department, c.due, c.id))
+
+
 class StoreStore(_RecordStore):
     """The stores (分店) and who runs them (K1)."""
 

@@ -900,6 +900,7 @@ improvement_actions = Table(
     Column("completion_note", Text),
     Column("missed_at", DateTime),
     Column("version", Integer, nullable=False, default=1),
+)
 
 # --- store urgent replenishment (卖场紧急订货, K1–K7) ---------------------------------------------
 
