@@ -77,6 +77,9 @@ def test_k7_a_missed_one_working_day_deadline_escalates_and_the_act_answers_it(s
     assert {"purchasing", "pmc"} <= told  # the responsible and the level above (purchasing > pmc)
     assert shop.get(f"{BASE}/{req['id']}", "purchasing").json()["overdue"] is True
     assert shop.get("/api/v1/store/waiting", "purchasing").json()[0]["id"] == req["id"]
+    clock.advance(hours=8)  # nobody acknowledged within the working hours: one level up again
+    timers.fire_due(ctx)
+    assert "management" in {user for kind, user in _open_notices(ctx, req) if kind == "escalation"}
     _step(shop, req, "confirm", "purchasing", supplier="supplier", arrive_on="2026-11-26")
     assert not _open_notices(ctx, req, "store.overdue")  # answered by the act that does the work
 
