@@ -13,4 +13,5 @@ TEXTS = {
     "print.delivery_address": ("收货地址", "Delivery address"),
     "print.delivery_contact": ("收货联系人", "Contact"),
     "print.delivery_phone": ("联系电话", "Telephone"),
+    "print.err.print.busy": ("正在生成的 PDF 较多，请几秒后再试", "Many PDFs are being made; try again in a few seconds"),
 }
