@@ -172,6 +172,7 @@ def build(settings: Settings | None = None, clock=None) -> Context:
     if settings.planning_processes:
         ctx.offload = ProcessOffload(settings.planning_solvers, PLANNER_MODULES)
     ctx.engine = engine
-    ctx.drills = DrillCopies(settings.database_url, engine, drill_directory(settings.database_url, settings.drill_dir), key)
+    ctx.drills = DrillCopies(settings.database_url, engine,
+                             drill_directory(settings.database_url, settings.drill_dir), key)
     ctx.settings = settings
     return ctx

@@ -147,6 +147,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "em.err.unknown_department": ("未知部门", "Unknown department"),
     "em.err.in_the_past": ("日期已过", "The date has passed"),
     "em.err.before_start": ("须晚于开始时间", "Must be after the start"),
+    "em.err.bad_line": ("每行须为：部门|措施|负责人用户名|完成日期", "Each line: department|improvement|owner username|due date"),
+    "em.err.invalid": ("格式不对", "Not in the right form"),
+    "em.err.too_many": ("太多了", "Too many"),
     # the inbox's names of the notice kinds
     "inbox.kind.emergency.declared": ("紧急状态宣布", "Emergency declared"),
     "inbox.kind.emergency.in_force": ("紧急状态生效", "Emergency in force"),

@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from jidan.domain.calendar import WorkCalendar
 from jidan.domain.delivery import DeliveryPolicy
+from jidan.domain.emergency import DEFAULT_PRIORITY
 from jidan.domain.urgency import UrgencyPolicy
 from jidan.services.hooks import Hooks
 from jidan.services.ports import Clock, Messages, PasswordHasher, PdfMaker, Spreadsheets, UnitOfWork
@@ -72,7 +73,7 @@ class Context:
     #: What a process keeps between requests (the plan in force, loaded: services.planning.in_force).
     caches: dict = field(default_factory=dict)
     #: The emergency rule (J2): criteria first to last, set by admin (JIDAN_EMERGENCY_PRIORITY).
-    emergency_priority: tuple[str, ...] = ("key", "urgent", "due")
+    emergency_priority: tuple[str, ...] = DEFAULT_PRIORITY
     #: Copies of the database for emergency drills (ports.DrillCopies); None: drills unavailable.
     drills: Any = None
 
