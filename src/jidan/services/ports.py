@@ -7,7 +7,7 @@ layer reaches into an adapter for them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from jidan.domain.capacity import CapacityChange
@@ -54,13 +54,23 @@ class Messages(Protocol):
 
 @dataclass(frozen=True)
 class OrderFilter:
-    """Which orders a list shows: by status, urgency, customer or free text, one page at a time."""
+    """Which orders a list shows: by status, urgency, customer or free text, due date and owner,
+    one page at a time, sorted by one of `ORDER_SORTS` (``-`` first: descending; none: most
+    pressing first)."""
     status: str | None = None
     urgent: bool | None = None
     customer_code: str | None = None
     text: str | None = None
     limit: int = 50
     offset: int = 0
+    due_from: date | None = None
+    due_to: date | None = None
+    owner_id: int | None = None
+    sort: str = ""
+
+
+#: The columns an order list sorts by.
+ORDER_SORTS = ("number", "customer", "requested_date", "status", "amount", "owner", "created_at")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from jidan.domain.delivery import Delivery, Notice, Timer
 from jidan.domain.model import AuthSession, CalendarDay, Customer, Department, Product, User, WorkCenter
 from jidan.domain.order import FirstAnswer, Order, OrderVersion
 from jidan.domain.planning_run import PlanningRun, RunSummary
-from jidan.services.ports import OrderFilter
+from jidan.services.ports import ORDER_SORTS, OrderFilter
 
 
 class _Repository:
@@ -171,17 +171,51 @@ class OrderRepository(_Repository):
         if f.text:
             like = f"%{f.text}%"
             q = q.where(or_(Order.number.ilike(like), Order.customer_po.ilike(like)))
+        if f.due_from:
+            q = q.where(Order.requested_date >= f.due_from)
+        if f.due_to:
+            q = q.where(Order.requested_date <= f.due_to)
+        if f.owner_id:
+            q = q.where(func.coalesce(t.orders.c.owner_id, t.orders.c.created_by) == f.owner_id)
         return q
 
     def list(self, f: OrderFilter) -> tuple[list[Order], int]:
-        """One page, most pressing first (key > urgent > normal, then requested date)."""
+        """One page, sorted as asked; else most pressing first (key > urgent > normal, then
+        requested date)."""
         q = self._filtered(f)
         total = self.session.scalar(select(func.count()).select_from(q.subquery()))
         rank = func.coalesce(Order.priority, "normal")
-        page = q.order_by(
-            Order.urgent.desc(), (rank != "key"), Order.requested_date, Order.id
-        ).limit(f.limit).offset(f.offset)
+        key = f.sort.removeprefix("-")
+        if key in ORDER_SORTS:
+            column = self._sort_column(key)
+            order_by = (column.desc() if f.sort.startswith("-") else column.asc(), Order.id)
+        else:
+            order_by = (Order.urgent.desc(), (rank != "key"), Order.requested_date, Order.id)
+        page = q.order_by(*order_by).limit(f.limit).offset(f.offset)
         return list(self.session.scalars(page)), total
+
+    @staticmethod
+    def _sort_column(key: str):
+        o = t.orders.c
+        if key == "customer":
+            return select(t.customers.c.name).where(t.customers.c.id == o.customer_id).scalar_subquery()
+        if key == "owner":
+            return (select(t.users.c.display_name)
+                    .where(t.users.c.id == func.coalesce(o.owner_id, o.created_by)).scalar_subquery())
+        if key == "amount":
+            lines = t.order_lines.c
+            return (select(func.coalesce(func.sum(lines.quantity * lines.unit_price), 0))
+                    .where(lines.order_id == o.id).scalar_subquery())
+        return o[key]
+
+    def by_numbers(self, numbers: Iterable[str]) -> dict[str, Order]:
+        """The orders with these numbers, read together (a plan's window names hundreds)."""
+        found: dict[str, Order] = {}
+        wanted = sorted(set(numbers))
+        for i in range(0, len(wanted), 500):
+            found.update((o.number, o) for o in self.session.scalars(
+                select(Order).where(t.orders.c.number.in_(wanted[i:i + 500]))))
+        return found
 
     def touch(self, order: Order) -> None:
         """Counts a change of lines only as a change of the order (its version moves on)."""
