@@ -10,3 +10,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "lists.due_to": ("至", "to"),
     "lists.export": ("导出 Excel", "Export to Excel"),
 }
+TEXTS.update({
+    # the planning board (issue 24)
+    "board.close": ("关闭", "Close"),
+    "board.step": ("工序", "Step"),
+    "board.was": ("原计划", "Planned before"),
+    "board.open_order": ("打开订单", "Open the order"),
+    "board.highlight": ("突出显示此订单", "Highlight this order"),
+    "board.legend_focal": ("{order} 及其工序链", "{order} and its chain of steps"),
+    "board.load_title": ("各工作中心每日负荷（已排 / 可用工时）", "Load per work center and day (booked / open hours)"),
+    "board.bottleneck": ("瓶颈：{work_center}", "Bottleneck: {work_center}"),
+    "board.window_total": ("本期", "Window"),
+    "board.load_cell": ("已排 {booked} 小时 / 可用 {open} 小时（{share}%）", "{booked} h booked of {open} h open ({share}%)"),
+    "board.order_placeholder": ("订单号", "Order number"),
+    "board.unknown_order": ("没有订单号为 {order} 的订单。", "There is no order numbered {order}."),
+    "board.not_planned": ("订单 {order} 尚未排入此计划（当前状态：{status}），图中没有它的工序。",
+                          "Order {order} is not in this plan yet (status: {status}), so the chart has none of its steps."),
+})

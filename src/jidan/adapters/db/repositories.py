@@ -405,6 +405,12 @@ class PlanningRunStore:
                                    .order_by(c.id.desc()).limit(1)).one_or_none()
         return (row.id, row.version) if row else None
 
+    def version_of(self, run_id: int) -> tuple[int, int] | None:
+        """A run's id and version, without reading its schedule."""
+        c = t.planning_runs.c
+        row = self.session.execute(select(c.id, c.version).where(c.id == run_id)).one_or_none()
+        return (row.id, row.version) if row else None
+
     def set_status(self, run_id: int, version: int, **values) -> None:
         """Compare-and-set on the version: a concurrent accept finds 0 rows and loses."""
         done = self.session.execute(
