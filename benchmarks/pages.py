@@ -57,7 +57,7 @@ def main() -> None:
         load_demo(ctx, orders_count=150)
         ctx.engine.dispose()
     upgrade(f"sqlite:///{base}")
-    print(f"| orders | page | median ms | SQL statements | HTML KB |\n|---:|---|---:|---:|---:|")
+    print("| orders | page | median ms | SQL statements | HTML KB |\n|---:|---|---:|---:|---:|")
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="jidan-pages-") as folder:
             db = Path(folder) / "pages.db"

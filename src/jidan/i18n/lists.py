@@ -27,3 +27,19 @@ TEXTS.update({
     "board.not_planned": ("订单 {order} 尚未排入此计划（当前状态：{status}），图中没有它的工序。",
                           "Order {order} is not in this plan yet (status: {status}), so the chart has none of its steps."),
 })
+TEXTS.update({
+    # approvals (issue 24)
+    "lists.kind": ("类型", "Kind"),
+    "lists.all_kinds": ("全部类型", "All kinds"),
+    "lists.kind_review": ("订单评审 / 审批", "Order review / approval"),
+    "lists.kind_change": ("变更申请", "Change request"),
+    "lists.search_order_customer": ("订单号或客户", "Order number or customer"),
+    "lists.shown": ("符合条件 {n} 项", "{n} match"),
+    "lists.choose": ("选择", "Choose"),
+    "lists.batch_title": ("批量同意所选订单", "Agree to the chosen orders"),
+    "lists.batch_hint": ("每个签名都单独校验、签署并记入审计；密码只需输入一次。",
+                         "Each signature is checked, signed and audited on its own; the password is asked once."),
+    "lists.batch_sign": ("同意并签名", "Agree and sign"),
+    "lists.batch_done": ("已签 {done} / {total} 项", "Signed {done} of {total}"),
+    "lists.batch_signed": ("{number}：已签名", "{number}: signed"),
+})

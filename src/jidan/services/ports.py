@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from jidan.domain.capacity import CapacityChange
+from jidan.domain.urgency import PRIORITY_RANK
 from jidan.domain.execution import Downtime, Inspection, OrderProgress, ProcessException, Task
 from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, OrderRecord, Receipt, Shipment
 from jidan.domain.approval import (
@@ -67,6 +68,32 @@ class OrderFilter:
     due_to: date | None = None
     owner_id: int | None = None
     sort: str = ""
+
+
+@dataclass(frozen=True)
+class CustomerHeader:
+    name: str
+    key: bool
+
+
+@dataclass(frozen=True)
+class OrderHeader:
+    """An order as a long list reads it: no lines or products loaded, the amount summed by the
+    database (issue 24: the approvals page reads thousands)."""
+    id: int
+    number: str
+    status: str
+    revision: int
+    created_by: int
+    urgent: bool
+    priority: str
+    requested_date: date
+    amount: Decimal
+    customer: CustomerHeader
+
+    @property
+    def priority_rank(self) -> int:
+        return PRIORITY_RANK[self.priority]
 
 
 #: The columns an order list sorts by.

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,7 +25,7 @@ from jidan.domain.delivery import Delivery, Notice, Timer
 from jidan.domain.model import AuthSession, CalendarDay, Customer, Department, Product, User, WorkCenter
 from jidan.domain.order import FirstAnswer, Order, OrderVersion
 from jidan.domain.planning_run import PlanningRun, RunSummary
-from jidan.services.ports import ORDER_SORTS, OrderFilter
+from jidan.services.ports import ORDER_SORTS, CustomerHeader, OrderFilter, OrderHeader
 
 
 class _Repository:
@@ -207,6 +208,19 @@ class OrderRepository(_Repository):
             return (select(func.coalesce(func.sum(lines.quantity * lines.unit_price), 0))
                     .where(lines.order_id == o.id).scalar_subquery())
         return o[key]
+
+    def headers(self, statuses: list[str]) -> list[OrderHeader]:
+        """The orders in these states as headers, in one query (no lines or products loaded)."""
+        o, c, ln = t.orders.c, t.customers.c, t.order_lines.c
+        amount = (select(func.coalesce(func.sum(ln.quantity * ln.unit_price), 0))
+                  .where(ln.order_id == o.id).scalar_subquery())
+        rows = self.session.execute(
+            select(o.id, o.number, o.status, o.revision, o.created_by, o.urgent, o.priority, o.requested_date,
+                   amount.label("amount"), c.name, c.priority_class)
+            .join(t.customers, c.id == o.customer_id).where(o.status.in_(statuses)).order_by(o.id))
+        return [OrderHeader(r.id, r.number, r.status, r.revision, r.created_by, r.urgent, r.priority or "normal",
+                            r.requested_date, Decimal(str(r.amount)).quantize(Decimal("0.01")),
+                            CustomerHeader(r.name, r.priority_class == "key")) for r in rows]
 
     def by_numbers(self, numbers: Iterable[str]) -> dict[str, Order]:
         """The orders with these numbers, read together (a plan's window names hundreds)."""
