@@ -419,6 +419,12 @@ class PlanningRunStore:
                                    .order_by(c.id.desc()).limit(1)).one_or_none()
         return (row.id, row.version) if row else None
 
+    def accepted_order_ids(self) -> frozenset[int]:
+        """The orders the plan in force holds, without reading its schedule."""
+        c = t.planning_runs.c
+        ids = self.session.scalar(select(c.order_ids).where(c.status == "accepted").order_by(c.id.desc()).limit(1))
+        return frozenset(ids or ())
+
     def version_of(self, run_id: int) -> tuple[int, int] | None:
         """A run's id and version, without reading its schedule."""
         c = t.planning_runs.c
