@@ -49,8 +49,8 @@ def add_orders(engine, count: int, now: datetime, seed: int = 24, prefix: str = 
             states.append(state)
         db.execute(t.orders.insert(), orders)
         db.execute(t.order_lines.insert(), lines)
-        head = db.execute(select(t.audit_head)).one()
-        seq, events = head.seq, []
+        head = db.execute(select(t.audit_head)).one_or_none()
+        seq, events = head.seq if head else 0, []
         for o in orders:
             for action in ("create", "submit"):
                 seq += 1
@@ -59,7 +59,10 @@ def add_orders(engine, count: int, now: datetime, seed: int = 24, prefix: str = 
                                "old": None, "new": {"status": o["status"]}, "reason": None,
                                "prev_hash": "0" * 64, "hash": f"{seq:064d}"})
         db.execute(t.audit_events.insert(), events)
-        db.execute(t.audit_head.update().values(seq=seq, hash=f"{seq:064d}"))
+        if head:
+            db.execute(t.audit_head.update().values(seq=seq, hash=f"{seq:064d}"))
+        else:
+            db.execute(t.audit_head.insert().values(id=1, seq=seq, hash=f"{seq:064d}"))
         run = db.execute(select(t.planning_runs).where(t.planning_runs.c.status == "accepted")
                          .order_by(t.planning_runs.c.id.desc()).limit(1)).one_or_none()
         if run is not None:
@@ -89,4 +92,4 @@ def _plan(db, run, planned: list, rnd: random.Random) -> None:
             free[center], at = end, end
     schedule["assignments"] = assignments
     db.execute(t.planning_runs.update().where(t.planning_runs.c.id == run.id).values(
-        schedule=schedule, order_ids=list(run.order_ids) + [o["id"] for o, _, _ in planned]))
+        schedule=schedule, order_ids=list(run.order_ids) + [o["id"] for o, _, _ in planned], version=run.version + 1))

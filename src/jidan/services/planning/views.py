@@ -130,15 +130,18 @@ def chart(ctx: Context, actor: Actor, run_id: int | None = None, start: date | N
             chosen += [a for a in mine if a["operation"] not in seen]
         orders = uow.orders.by_numbers({a["job"].split("/")[0] for a in chosen} | ({focal} if focal else set()))
         moved = {m["operation"]: m for m in (run.impact or {}).get("moved", [])}
-        operations = []
+        operations, names = [], {}
         for a in chosen:
             number = a["job"].split("/")[0]
             found = orders.get(number)
+            step = a["operation"].split(".")[0]  # the lots of a step share its name
+            if step not in names:
+                names[step] = _step_name(ctx.messages, found, a["operation"])
             operations.append({
                 **a, "order": number, "order_id": found.id if found else None,
                 "urgent": bool(found and found.urgent), "priority": found.priority if found else "normal",
                 "customer": found.customer.name if found else "",
-                "name": _step_name(ctx.messages, found, a["operation"]), "start_at": model.at(a["start"]),
+                "name": names[step], "start_at": model.at(a["start"]),
                 "end_at": model.at(a["end"]), "moved": moved.get(a["operation"])})
         disturbance = (run.summary or {}).get("disturbance") or {}
         downtime = {}
