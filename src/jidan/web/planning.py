@@ -34,6 +34,8 @@ ZOOM_DAYS = {"day": 1, "week": 7}
 MAX_DAYS_AWAY = 800  # a window further from today than this is a typo: show the default one
 LABEL_WIDTH, CHART_WIDTH, ROW_HEIGHT, AXIS_HEIGHT = 120, 1080, 24, 34
 LOAD_ROW, LOAD_AXIS = 20, 22
+#: The most operations the table under the chart lists (the chart and its details show them all).
+TABLE_MOST = 200
 #: Label widths in pixels per character at the bars' 11px font: Latin and digits, CJK.
 LABEL_CHAR, LABEL_CJK = 6.2, 11.5
 #: Order colours: distinct, readable with white text; red is kept for 急.
@@ -236,7 +238,7 @@ def _chart_page(page: Page, template: str, chart_data: tuple[dict, View], base: 
     chart = gantt(page, data, view, what_if)
     in_view = sorted(chart["bars"], key=lambda b: (b["start"], b["resource"]))
     return render(page, template, status, data=data, view=view, chart=chart, base=base,
-                  nav=nav, groups=groups, in_view=in_view, what_if=what_if, run_kinds=RUN_KINDS,
+                  nav=nav, groups=groups, in_view=in_view, table_most=TABLE_MOST, what_if=what_if, run_kinds=RUN_KINDS,
                   can_plan=page.actor.role in planning.PLANNERS, **extra)
 
 
