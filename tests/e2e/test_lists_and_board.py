@@ -13,6 +13,7 @@ from sqlalchemy import event
 
 from tests.bulk import add_orders
 from tests.conftest import urgent_order_payload
+from tests.e2e.execution_support import INSPECTED_PRODUCT, released, report, tasks
 from tests.e2e.test_materials_api import approved_order, full_plan
 from tests.e2e.test_planning_pages import bars
 from tests.support import PASSWORD, web_session
@@ -144,3 +145,18 @@ def test_m3_the_list_pages_read_the_same_number_of_statements_however_many_order
     assert after == before
     html = clients["pmc"].get("/approvals").text
     assert len(numbers(html)) <= 20 and len(clients["pmc"].get("/planning").content) < 2_000_000
+
+
+def test_f1_f2_forms_are_offered_only_for_acts_possible_now(api, ctx):
+    assert api.post("/api/v1/products", "admin", json=INSPECTED_PRODUCT).status_code == 201
+    oid = released(api, "FORM-1", lines=[{"product": "ICB-100", "quantity": 50}])
+    steps = tasks(api, oid)
+    report(api, steps[0]["id"], "start")
+    inspector, _ = web_session(ctx, "quality")
+    form = inspector.get(f"/orders/{oid}/inspections/new").text
+    offered = {int(v) for v in re.findall(r'<option value="(\d+)"', form.split('name="task_id"')[1].split("</select>")[0])}
+    assert steps[0]["id"] in offered or not offered
+    assert not offered & {t["id"] for t in steps if t["status"] == "planned" and t["id"] != steps[0]["id"]}
+    warehouse, _ = web_session(ctx, "warehouse")
+    r = warehouse.get(f"/orders/{oid}/receipt/new", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith(f"/orders/{oid}/fulfilment")
