@@ -219,7 +219,7 @@ class OrderRepository(_Repository):
                    amount.label("amount"), c.name, c.priority_class)
             .join(t.customers, c.id == o.customer_id).where(o.status.in_(statuses)).order_by(o.id))
         return [OrderHeader(r.id, r.number, r.status, r.revision, r.created_by, r.urgent, r.priority or "normal",
-                            r.requested_date, Decimal(str(r.amount)).quantize(Decimal("0.01")),
+                            r.requested_date, Decimal(str(round(r.amount, 2))),
                             CustomerHeader(r.name, r.priority_class == "key")) for r in rows]
 
     def by_numbers(self, numbers: Iterable[str]) -> dict[str, Order]:
