@@ -322,7 +322,10 @@ def pending(ctx: Context, actor: Actor) -> dict:
 
 
 def _pending_reviews(uow, actor: Actor, roles: list, names: dict) -> list[dict]:
-    found = uow.orders.headers([state.value for state in PHASE_OF_STATE])
+    # a chain's step in a phase is for a role the phase allows (check_chain): read only the
+    # orders in the phases this signer (or a principal) can take part in
+    found = uow.orders.headers([state.value for state, phase in PHASE_OF_STATE.items()
+                                if any(role in PHASE_ROLES[phase] for role, _ in roles)])
     reviews = uow.reviews.open_for([o.id for o in found])
     by_subject: dict[str, list] = {}
     for sig in uow.reviews.signatures([r.subject for r in reviews.values()]):
