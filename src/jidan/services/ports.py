@@ -7,11 +7,12 @@ layer reaches into an adapter for them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Callable, Protocol
+from datetime import date, datetime
+from typing import Any, Callable, NamedTuple, Protocol
 
 from jidan.domain.capacity import CapacityChange
 from jidan.domain.improvements import ImprovementAction
+from jidan.domain.urgency import PRIORITY_RANK
 from jidan.domain.execution import Downtime, Inspection, OrderProgress, ProcessException, Task
 from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, OrderRecord, Receipt, Shipment
 from jidan.domain.approval import (
@@ -76,13 +77,47 @@ class Messages(Protocol):
 
 @dataclass(frozen=True)
 class OrderFilter:
-    """Which orders a list shows: by status, urgency, customer or free text, one page at a time."""
+    """Which orders a list shows: by status, urgency, customer or free text, due date and owner,
+    one page at a time, sorted by one of `ORDER_SORTS` (``-`` first: descending; none: most
+    pressing first)."""
     status: str | None = None
     urgent: bool | None = None
     customer_code: str | None = None
     text: str | None = None
     limit: int = 50
     offset: int = 0
+    due_from: date | None = None
+    due_to: date | None = None
+    owner_id: int | None = None
+    sort: str = ""
+
+
+class CustomerHeader(NamedTuple):
+    name: str
+    key: bool
+
+
+class OrderHeader(NamedTuple):
+    """An order as a long list reads it: no lines or products loaded, the amount summed by the
+    database (issue 24: the approvals page reads thousands, so a tuple, quick to make)."""
+    id: int
+    number: str
+    status: str
+    revision: int
+    created_by: int
+    urgent: bool
+    priority: str
+    requested_date: date
+    amount: Decimal
+    customer: CustomerHeader
+
+    @property
+    def priority_rank(self) -> int:
+        return PRIORITY_RANK[self.priority]
+
+
+#: The columns an order list sorts by.
+ORDER_SORTS = ("number", "customer", "requested_date", "status", "amount", "owner", "created_at")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -201,6 +236,8 @@ class PlanningRunStore(Protocol):
     def lock_plan(self) -> None: ...
     def accepted(self) -> PlanningRun | None: ...
     def accepted_key(self) -> tuple[int, int] | None: ...
+    def accepted_order_ids(self) -> frozenset[int]: ...
+    def version_of(self, run_id: int) -> tuple[int, int] | None: ...
     def set_status(self, run_id: int, version: int, **values: Any) -> None: ...
     def supersede_accepted(self) -> None: ...
 

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 from jidan.http.errors import status_of
 from jidan.domain import errors
 from jidan.domain.execution import (
-    EXCEPTION_REPORTERS, INSPECTORS, OPERATORS, Disposition, ExceptionKind, Measure, Stage,
+    EXCEPTION_REPORTERS, INSPECTORS, OPERATORS, Disposition, ExceptionKind, Measure, Stage, TaskState,
 )
 from jidan.domain.roles import Role
 from jidan.services.execution import exceptions
@@ -242,8 +242,11 @@ def _inspection_form(page: Page, order_id: int, status: int = 200, form: FormDat
                                "task_id": params.get("task_id", ""), "failed_qty": "0"}
     rows = list(zip(form.getlist("defect_code"), form.getlist("defect_count"))) if form else []
     rows = [(str(c), str(n)) for c, n in rows][:DEFECT_ROWS] + [("", "")] * max(0, DEFECT_ROWS - len(rows))
+    found = quality.for_order(page.ctx, page.actor, order_id)
+    # only steps the floor has started can be inspected: the form offers no other
+    found = {**found, "points": [p for p in found["points"] if p["status"] != TaskState.PLANNED]}
     return _page(page, "inspection_form.html", status, order=views.get_order(page.ctx, page.actor, order_id),
-                 quality=quality.for_order(page.ctx, page.actor, order_id), values=values, defect_rows=rows,
+                 quality=found, values=values, defect_rows=rows,
                  fields=error.fields if error else {}, error=error)
 
 

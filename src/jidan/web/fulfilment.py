@@ -108,6 +108,10 @@ def _receipt_form(page: Page, order_id: int, status: int = 200, form: FormData |
 
 @router.get("/orders/{order_id}/receipt/new")
 def receipt_form(page: UserPage, order_id: OrderId):
+    """The form only while receiving is possible (the transition row's guards, as the order's
+    actions read them); else the order's fulfilment panel, which shows the receipt made."""
+    if "receive" not in orders.get_order(page.ctx, page.actor, order_id)["allowed_actions"]:
+        return redirect(f"/orders/{order_id}/fulfilment#fulfilment")
     return _receipt_form(page, order_id)
 
 

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import math
 import uuid
+from datetime import date
 from typing import get_args
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
-from jidan.services.ports import OrderFilter
+from jidan.services.ports import ORDER_SORTS, OrderFilter
 from jidan.http.errors import status_of
 from jidan.http.fields import Channel
 from jidan.domain import errors
@@ -22,7 +23,7 @@ from jidan.domain.text import CODE_MAX, has_control
 from jidan.domain.states import ACTIONS, MAIN_PATH, TRANSITIONS, OrderState, taken_via
 from jidan.services.masterdata import catalogue as masterdata
 from jidan.services import planning
-from jidan.services.orders import intake, lifecycle, views
+from jidan.services.orders import importing, intake, lifecycle, views
 from jidan.services.orders.intake import NewLine, NewOrder
 from jidan.web.forms import FormReader, typed_values, whole_number
 from jidan.web.pages import (
@@ -30,6 +31,9 @@ from jidan.web.pages import (
 )
 
 PAGE_SIZE = 20
+#: The most orders one Excel export holds (the list's filters narrow it).
+EXPORT_MOST = 10_000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIN_LINE_ROWS = 3
 MAX_LINE_ROWS = 50
 CHANNELS = get_args(Channel)
@@ -49,10 +53,23 @@ def _list_query(request: Request) -> dict:
     params = request.query_params
     status = params.get("status") or ""
     page_no = whole_number(params.get("page", ""), 6) or 1
+    sort = params.get("sort") or ""
+    customer = (params.get("customer") or "").strip()[:CODE_MAX]
     return {"status": status if status in OrderState._value2member_map_ else "",
             "urgent": params.get("urgent") in ("1", "on", "true"),
             "q": "" if has_control(params.get("q") or "") else (params.get("q") or "").strip()[:60],
+            "customer": "" if has_control(customer) else customer,
+            "due_from": _date_param(params.get("due_from")), "due_to": _date_param(params.get("due_to")),
+            "owner": whole_number(params.get("owner", ""), 9) or "",
+            "sort": sort if sort.removeprefix("-") in ORDER_SORTS else "",
             "page": page_no}
+
+
+def _date_param(value: str | None) -> str:
+    try:
+        return date.fromisoformat(value or "").isoformat()
+    except ValueError:
+        return ""
 
 
 def _query_string(query: dict, **over) -> str:
@@ -61,13 +78,26 @@ def _query_string(query: dict, **over) -> str:
                       if v and not (k == "page" and v == 1)})
 
 
+def _filter(query: dict, limit: int, offset: int = 0) -> OrderFilter:
+    return OrderFilter(status=query["status"] or None, urgent=True if query["urgent"] else None,
+                       customer_code=query["customer"] or None, text=query["q"] or None, limit=limit,
+                       offset=offset, due_from=date.fromisoformat(query["due_from"]) if query["due_from"] else None,
+                       due_to=date.fromisoformat(query["due_to"]) if query["due_to"] else None,
+                       owner_id=query["owner"] or None, sort=query["sort"])
+
+
 def _order_list(page: Page) -> dict:
     query = _list_query(page.request)
-    f = OrderFilter(status=query["status"] or None, urgent=True if query["urgent"] else None,
-                    text=query["q"] or None, limit=PAGE_SIZE, offset=(query["page"] - 1) * PAGE_SIZE)
-    result = views.list_orders(page.ctx, page.actor, f)
+    result = views.list_orders(page.ctx, page.actor, _filter(query, PAGE_SIZE, (query["page"] - 1) * PAGE_SIZE))
     pages = max(1, math.ceil(result["total"] / PAGE_SIZE))
-    return {"result": result, "query": query, "pages": pages, "states": list(OrderState),
+    choices = views.list_choices(page.ctx, page.actor)
+    names = {o["id"]: o["name"] for o in choices["owners"]}
+
+    def sort_link(key: str) -> str:
+        """The column's sort: ascending first, descending when it already sorts ascending."""
+        return _query_string(query, sort=f"-{key}" if query["sort"] == key else key, page=1)
+    return {"result": result, "query": query, "pages": pages, "states": list(OrderState), "choices": choices,
+            "owner_name": lambda o: names.get(o.get("owner_id") or o["created_by"], ""), "sort_link": sort_link,
             "qs": lambda **over: _query_string(query, **over)}
 
 
@@ -84,6 +114,14 @@ def order_table(page: UserPage):
     qs = data["qs"]()
     response.headers["HX-Push-Url"] = "/orders" + (f"?{qs}" if qs else "")
     return response
+
+
+@router.get("/orders/export.xlsx")
+def order_export(page: UserPage):
+    """The list as filtered and sorted, every page of it (up to `EXPORT_MOST` orders), as Excel."""
+    query = _list_query(page.request)
+    data = importing.export_orders(page.ctx, page.actor, _filter(query, EXPORT_MOST))
+    return Response(data, media_type=XLSX, headers={"Content-Disposition": 'attachment; filename="orders.xlsx"'})
 
 
 # --- new order ----------------------------------------------------------------------------

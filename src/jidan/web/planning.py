@@ -1,8 +1,11 @@
 """Planning pages (C2–C7): the plan in force as a Gantt, what-if runs with their impact, accept.
 
-The Gantt is server-drawn SVG (no script, no chart library): one row per work center, a bar per
-operation coloured by order, urgent orders' bars marked 急, nights, rest days and down time
-shaded, a day or week window, filters by order or work center. Hovering a bar shows its title.
+The Gantt is server-drawn SVG (no chart library): one row per work center, a bar per operation
+coloured by order and labelled (order, step) where the label fits, urgent orders' bars marked 急,
+the focal or inserted order's chain of steps highlighted and the rest toned down, moved work
+against its ghost, nights, rest days and down time shaded, a day or week window of the plan (never
+all of it), filters by order or work center, and under it the load per work center and day with
+the bottleneck. A click or tap on a bar opens its details (static/planning-board.js).
 """
 from __future__ import annotations
 
@@ -30,6 +33,11 @@ RowId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 ZOOM_DAYS = {"day": 1, "week": 7}
 MAX_DAYS_AWAY = 800  # a window further from today than this is a typo: show the default one
 LABEL_WIDTH, CHART_WIDTH, ROW_HEIGHT, AXIS_HEIGHT = 120, 1080, 24, 34
+LOAD_ROW, LOAD_AXIS = 20, 22
+#: The most operations the table under the chart lists (the chart and its details show them all).
+TABLE_MOST = 200
+#: Label widths in pixels per character at the bars' 11px font: Latin and digits, CJK.
+LABEL_CHAR, LABEL_CJK = 6.2, 11.5
 #: Order colours: distinct, readable with white text; red is kept for 急.
 PALETTE = ("#2563eb", "#0d9488", "#7c3aed", "#ca8a04", "#0891b2", "#4f46e5", "#65a30d", "#c026d3",
            "#ea580c", "#0f766e", "#9333ea", "#1d4ed8", "#b45309", "#047857", "#6d28d9", "#0369a1")
@@ -47,12 +55,13 @@ def colour(order: str) -> str:
 
 @dataclass(frozen=True)
 class View:
-    """What part of the plan the page shows: the window and the filters, read leniently."""
+    """What part of the plan the page shows: the window, the filters and the focal order."""
 
     zoom: str
     start: date
     order: str
     work_center: str
+    focus: str = ""
 
     @property
     def days(self) -> int:
@@ -64,28 +73,45 @@ class View:
 
     def query(self, **over) -> str:
         values = {"zoom": self.zoom, "start": self.start.isoformat(), "order": self.order,
-                  "wc": self.work_center, **over}
+                  "wc": self.work_center, "focus": self.focus, **over}
         return urlencode({k: v for k, v in values.items() if v})
 
 
-def _view(page: Page, data: dict) -> View:
+def _asked(page: Page) -> tuple[str, date | None, str, str, str]:
+    """Zoom, start (None: let the plan choose), order filter, work center and focal order, leniently."""
     params = page.request.query_params
     zoom = params.get("zoom") if params.get("zoom") in ZOOM_DAYS else "week"
     order = (params.get("order") or "").strip()[:30]
     wc = (params.get("wc") or "").strip()[:30]
+    focus = (params.get("focus") or "").strip()[:30]
     try:
         start = date.fromisoformat(params.get("start") or "")
-        if abs((start - data["now"].date()).days) > MAX_DAYS_AWAY:
+        if abs((start - page.ctx.now().date()).days) > MAX_DAYS_AWAY:
             raise ValueError("too far away")
     except ValueError:
-        mine = [op for op in data["operations"] if op["order"] == order] if order else []
-        first = min((op["start"] for op in mine), default=None)
-        start = (data["origin"] + timedelta(minutes=first)).date() if first is not None else data["now"].date()
-    return View(zoom, start, order, wc)
+        start = None
+    return zoom, start, order, wc, focus
+
+
+def _chart_data(page: Page, run_id: int | None = None) -> tuple[dict, View]:
+    """The window of the plan the page asks for (never the whole plan), and its view."""
+    zoom, start, order, wc, focus = _asked(page)
+    data = planning.chart(page.ctx, page.actor, run_id, start=start, days=ZOOM_DAYS[zoom],
+                          order=order or focus or None)
+    return data, View(zoom, data["start"], order, wc, focus)
+
+
+def label_for(width: float, *texts: str) -> str:
+    """The longest of ``texts`` that fits in a bar ``width`` pixels wide ('' when none does)."""
+    for text in texts:
+        if text and sum(LABEL_CJK if ord(ch) > 0x2e80 else LABEL_CHAR for ch in text) + 6 <= width:
+            return text
+    return ""
 
 
 def gantt(page: Page, data: dict, view: View, what_if: bool = False) -> dict:
-    """Rows, bars, shaded windows and the time axis of the chart, in SVG coordinates."""
+    """Rows, bars, shaded windows and the time axis of the chart, in SVG coordinates; the focal
+    order's chain of steps; the load per work center and day with the bottleneck."""
     origin = data["origin"]
     left = datetime.combine(view.start, time())
     minutes = view.days * 1440
@@ -95,6 +121,8 @@ def gantt(page: Page, data: dict, view: View, what_if: bool = False) -> dict:
     def x(minute: int) -> float:
         return LABEL_WIDTH + (min(max(minute - offset, 0), minutes)) * scale
 
+    focus = data.get("focus") or {}
+    focal = focus.get("number") if focus.get("planned") else None
     ops = [op for op in data["operations"] if not view.order or op["order"] == view.order]
     centers = [w for w in data["work_centers"]
                if not view.work_center or w["code"] == view.work_center
@@ -111,8 +139,14 @@ def gantt(page: Page, data: dict, view: View, what_if: bool = False) -> dict:
         x0, x1 = x(op["start"]), x(op["end"])
         y = AXIS_HEIGHT + row_of[op["resource"]] * ROW_HEIGHT + 3
         moved = op["moved"] if what_if else None
-        bars.append({**op, "x": round(x0, 1), "y": y, "w": round(max(x1 - x0, 1.5), 1), "h": ROW_HEIGHT - 6,
-                     "colour": colour(op["order"]), "moved": moved,
+        w = round(max(x1 - x0, 1.5), 1)
+        tagged = op["urgent"] and w >= 16
+        short = op["order"].rsplit("-", 1)[-1]
+        bars.append({**op, "x": round(x0, 1), "y": y, "w": w, "h": ROW_HEIGHT - 6,
+                     "colour": colour(op["order"]), "moved": moved, "tagged": tagged,
+                     "focal": bool(focal) and op["order"] == focal, "dim": bool(focal) and op["order"] != focal,
+                     "label": label_for(w - (15 if tagged else 0), f"{op['order']} · {op['name']}",
+                                        f"{short} · {op['name']}", op["order"], short),
                      "title": page.t("ui.planning.bar_title", urgent=page.t("ui.urgent") + " " if op["urgent"] else "",
                                      order=op["order"], name=op["name"] or op["operation"],
                                      operation=op["operation"], resource=op["resource"],
@@ -121,8 +155,12 @@ def gantt(page: Page, data: dict, view: View, what_if: bool = False) -> dict:
             old = int((datetime.fromisoformat(moved["old_start"]) - origin).total_seconds() // 60)
             g0, g1 = x(old), x(old + op["end"] - op["start"])
             if g1 > g0:
-                ghosts.append({"x": round(g0, 1), "w": round(g1 - g0, 1), "operation": op["operation"],
-                               "y": AXIS_HEIGHT + row_of[moved["old_resource"]] * ROW_HEIGHT + 3})
+                gy = AXIS_HEIGHT + row_of[moved["old_resource"]] * ROW_HEIGHT + 3
+                ghosts.append({"x": round(g0, 1), "w": round(g1 - g0, 1), "operation": op["operation"], "y": gy,
+                               "to_x": round(x0, 1), "to_y": y, "was": moved["old_start"].replace("T", " ")})
+    chain = [b for b in sorted(bars, key=lambda b: b["start"]) if b["focal"]]
+    links = [{"x1": round(a["x"] + a["w"], 1), "y1": a["y"] + a["h"] / 2, "x2": b["x"], "y2": b["y"] + b["h"] / 2}
+             for a, b in zip(chain, chain[1:])]
     shaded = [{"x": round(x(s), 1), "w": round(x(e) - x(s), 1)} for s, e in data["closed"]
               if e > offset and s < offset + minutes and x(e) > x(s)]
     down = [{"x": round(x(s), 1), "w": round(x(e) - x(s), 1),
@@ -131,10 +169,43 @@ def gantt(page: Page, data: dict, view: View, what_if: bool = False) -> dict:
     ticks = _ticks(page, view, left, scale)
     now = int((data["now"] - origin).total_seconds() // 60)
     return {"width": LABEL_WIDTH + CHART_WIDTH, "height": height, "label_width": LABEL_WIDTH,
-            "axis": AXIS_HEIGHT, "row_height": ROW_HEIGHT,
+            "axis": AXIS_HEIGHT, "row_height": ROW_HEIGHT, "focal": focal, "links": links,
             "rows": [{**w, "y": AXIS_HEIGHT + i * ROW_HEIGHT} for i, w in enumerate(centers)],
             "bars": bars, "ghosts": ghosts, "shaded": shaded, "down": down, "ticks": ticks,
+            "load": load_chart(data, view, centers, offset),
             "now_x": round(x(now), 1) if offset <= now <= offset + minutes else None}
+
+
+def load_chart(data: dict, view: View, centers: list[dict], offset: int) -> dict:
+    """Booked minutes against open minutes per work center and day of the window; the
+    bottleneck is the work center most booked over the window."""
+    days = view.days
+    open_minutes = [1440 - sum(max(0, min(e, offset + (d + 1) * 1440) - max(s, offset + d * 1440))
+                               for s, e in data["closed"]) for d in range(days)]
+    booked = {w["code"]: [0] * days for w in centers}
+    for op in data["operations"]:
+        if op["resource"] not in booked:
+            continue
+        for d in range(days):
+            lo, hi = offset + d * 1440, offset + (d + 1) * 1440
+            booked[op["resource"]][d] += max(0, min(op["end"], hi) - max(op["start"], lo))
+    total = sum(open_minutes) or 1
+    width = (CHART_WIDTH - 60) / days
+    rows = []
+    for i, w in enumerate(centers):
+        cells = [{"day": (view.start + timedelta(days=d)).isoformat(), "x": round(LABEL_WIDTH + d * width, 1),
+                  "w": round(width - 4, 1), "booked": booked[w["code"]][d], "open": open_minutes[d],
+                  "share": round(booked[w["code"]][d] / open_minutes[d], 2) if open_minutes[d] else 0.0}
+                 for d in range(days)]
+        rows.append({"code": w["code"], "name": w["name"], "y": LOAD_AXIS + i * LOAD_ROW, "cells": cells,
+                     "share": round(sum(booked[w["code"]]) / total, 2)})
+    busiest = max(rows, key=lambda r: r["share"], default=None)
+    bottleneck = busiest["code"] if busiest and busiest["share"] > 0 else None
+    for r in rows:
+        r["bottleneck"] = r["code"] == bottleneck
+    return {"rows": rows, "bottleneck": bottleneck, "width": LABEL_WIDTH + CHART_WIDTH, "row": LOAD_ROW,
+            "height": LOAD_AXIS + len(rows) * LOAD_ROW, "axis": LOAD_AXIS, "total_x": LABEL_WIDTH + CHART_WIDTH - 52,
+            "days": [{"x": c["x"], "day": c["day"][5:]} for c in (rows[0]["cells"] if rows else [])]}
 
 
 def _ticks(page: Page, view: View, left: datetime, scale: float) -> list[dict]:
@@ -154,10 +225,10 @@ def _ticks(page: Page, view: View, left: datetime, scale: float) -> list[dict]:
     return ticks
 
 
-def _chart_page(page: Page, template: str, data: dict, base: str, status: int = 200, what_if: bool = False,
-                **extra):
+def _chart_page(page: Page, template: str, chart_data: tuple[dict, View], base: str, status: int = 200,
+                what_if: bool = False, **extra):
     """A page with the Gantt; ``base`` is its own address, which the window links keep."""
-    view = _view(page, data)
+    data, view = chart_data
     step = timedelta(days=view.days)
     nav = {"prev": view.query(start=(view.start - step).isoformat()),
            "next": view.query(start=(view.start + step).isoformat()),
@@ -167,15 +238,14 @@ def _chart_page(page: Page, template: str, data: dict, base: str, status: int = 
     chart = gantt(page, data, view, what_if)
     in_view = sorted(chart["bars"], key=lambda b: (b["start"], b["resource"]))
     return render(page, template, status, data=data, view=view, chart=chart, base=base,
-                  nav=nav, groups=groups, in_view=in_view, what_if=what_if, run_kinds=RUN_KINDS,
+                  nav=nav, groups=groups, in_view=in_view, table_most=TABLE_MOST, what_if=what_if, run_kinds=RUN_KINDS,
                   can_plan=page.actor.role in planning.PLANNERS, **extra)
 
 
 @router.get("/planning")
 def plan_page(page: UserPage):
-    data = planning.chart(page.ctx, page.actor)
     runs = planning.recent_runs(page.ctx, page.actor)
-    return _chart_page(page, "planning/gantt.html", data, "/planning", runs=runs, form={}, fields={}, error=None,
+    return _chart_page(page, "planning/gantt.html", _chart_data(page), "/planning", runs=runs, form={}, fields={}, error=None,
                        done=page.query_choice("done", ("accepted",)))
 
 
@@ -185,10 +255,9 @@ def run_page(page: UserPage, run_id: RowId):
 
 
 def _run_page(page: Page, run_id: int, status: int = 200, error: errors.JidanError | None = None):
-    data = planning.chart(page.ctx, page.actor, run_id)
+    data = _chart_data(page, run_id)
     return _chart_page(page, "planning/run.html", data, f"/planning/runs/{run_id}", status,
-                       what_if=data["run"]["status"] == "proposed",
-                       error=error)
+                       what_if=bool((data[0]["run"]["impact"] or {}).get("moved")), error=error)
 
 
 @router.post("/planning/runs/{run_id}/accept")
@@ -238,8 +307,7 @@ def new_run(page: UserPage, form: Form):
             raise errors.ValidationFailed("the what-if is not valid", fields=fields)
         run = _propose(page, args)
     except errors.JidanError as exc:
-        data = planning.chart(page.ctx, page.actor)
-        response = _chart_page(page, "planning/gantt.html", data, "/planning", status_of(exc),
+        response = _chart_page(page, "planning/gantt.html", _chart_data(page), "/planning", status_of(exc),
                                runs=planning.recent_runs(page.ctx, page.actor), error=exc, fields=exc.fields,
                                form={k: str(v) for k, v in form.items() if k != "csrf_token"}, done=None)
         if isinstance(exc, errors.Busy):  # planning is full: the browser may try again after this

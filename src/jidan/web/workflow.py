@@ -6,7 +6,9 @@ panel with htmx. Signing asks for the password unless the login is fresh.
 """
 from __future__ import annotations
 
+import math
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path as PathParam
 
@@ -25,8 +27,9 @@ from jidan.services.orders import views
 from jidan.services.approvals import signing
 from jidan.services.approvals.signatures import Decision
 from jidan.services.approvals.changes import ChangeInput
+from jidan.domain.text import has_control
 from jidan.web import printing
-from jidan.web.forms import FormReader, typed_values
+from jidan.web.forms import FormReader, typed_values, whole_number
 from jidan.web.orders import line_rows, parse_lines, row_fields
 from jidan.web.pages import (
     Form, Page, UserPage, WebRoute, check_csrf, redirect, render, signing_proof, templates,
@@ -143,9 +146,63 @@ def send_letter(page: UserPage, form: Form, order_id: RowId, letter_id: RowId):
 
 
 # ----------------------------------------------------------------------------- what waits for me
+APPROVALS_PAGE = 20
+#: The most signatures one batch gives (each is checked, signed and audited on its own).
+BATCH_MOST = 50
+
+
+def _approvals_query(page: Page) -> dict:
+    """The approvals filters from the query string, leniently: what cannot be read is dropped."""
+    params = page.request.query_params
+    q = (params.get("q") or "").strip()[:60]
+    return {"q": "" if has_control(q) else q,
+            "kind": params.get("kind") if params.get("kind") in ("review", "change") else "",
+            "urgent": params.get("urgent") in ("1", "on", "true"),
+            "page": whole_number(params.get("page", ""), 6) or 1}
+
+
+def _approvals_page(page: Page, status: int = 200, error: errors.JidanError | None = None,
+                    results: list[dict] | None = None):
+    query = _approvals_query(page)
+    pending = approvals.pending(page.ctx, page.actor)
+    needle = query["q"].casefold()
+    shown = [i for i in pending["items"]
+             if (not query["kind"] or i["kind"] == query["kind"]) and (not query["urgent"] or i["urgent"])
+             and (not needle or needle in i["number"].casefold() or needle in i["customer"].casefold())]
+    pages = max(1, math.ceil(len(shown) / APPROVALS_PAGE))
+    first = (min(query["page"], pages) - 1) * APPROVALS_PAGE
+    return render(page, "workflow/approvals.html", status, pending=pending, shown=len(shown),
+                  items=shown[first:first + APPROVALS_PAGE], query=query, pages=pages, error=error,
+                  results=results or [], qs=lambda **over: urlencode(
+                      {k: ("1" if v is True else v) for k, v in {**query, **over}.items()
+                       if v and not (k == "page" and v == 1)}))
+
+
 @router.get("/approvals")
 def approvals_page(page: UserPage):
-    return render(page, "workflow/approvals.html", pending=approvals.pending(page.ctx, page.actor))
+    return _approvals_page(page)
+
+
+@router.post("/approvals/sign")
+def sign_batch(page: UserPage, form: Form):
+    """Agrees to each chosen review step, one signature at a time: each is checked, signed and
+    audited on its own (one failing stops none of the others); the password is typed once."""
+    check_csrf(page, form)
+    chosen = list(dict.fromkeys(n for n in (whole_number(str(v), 10) for v in form.getlist("order")) if n))
+    if not chosen or len(chosen) > BATCH_MOST:
+        return _approvals_page(page, 422, errors.ValidationFailed(
+            "choose the orders to sign", fields={"order": "required" if not chosen else "too_many_rows"}))
+    proof, results = signing_proof(page, form), []
+    comment = FormReader(form).text("comment", 1000) or None
+    for order_id in chosen:
+        try:
+            signed = signing.sign(page.ctx, page.actor, order_id, Decision(Opinion.AGREE, comment), proof)
+            results.append({"order_id": order_id, "number": signed["order"]["number"], "error": None})
+        except errors.JidanError as exc:
+            results.append({"order_id": order_id, "number": None, "error": exc})
+    failed = [r for r in results if r["error"]]
+    return _approvals_page(page, status_of(failed[0]["error"]) if len(failed) == len(results) else 200,
+                           results=results)
 
 
 # ----------------------------------------------------------------------------- change requests

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from collections.abc import Iterable
 from typing import Any
 
@@ -26,7 +27,7 @@ from jidan.domain.model import AuthSession, CalendarDay, Customer, Department, P
 from jidan.domain.order import FirstAnswer, Order, OrderVersion
 from jidan.domain.planning_run import PlanningRun, RunSummary
 from jidan.domain.store import Requisition, Store
-from jidan.services.ports import OrderFilter
+from jidan.services.ports import ORDER_SORTS, CustomerHeader, OrderFilter, OrderHeader
 
 
 class _Repository:
@@ -173,17 +174,64 @@ class OrderRepository(_Repository):
         if f.text:
             like = f"%{f.text}%"
             q = q.where(or_(Order.number.ilike(like), Order.customer_po.ilike(like)))
+        if f.due_from:
+            q = q.where(Order.requested_date >= f.due_from)
+        if f.due_to:
+            q = q.where(Order.requested_date <= f.due_to)
+        if f.owner_id:
+            q = q.where(func.coalesce(t.orders.c.owner_id, t.orders.c.created_by) == f.owner_id)
         return q
 
     def list(self, f: OrderFilter) -> tuple[list[Order], int]:
-        """One page, most pressing first (key > urgent > normal, then requested date)."""
+        """One page, sorted as asked; else most pressing first (key > urgent > normal, then
+        requested date)."""
         q = self._filtered(f)
         total = self.session.scalar(select(func.count()).select_from(q.subquery()))
         rank = func.coalesce(Order.priority, "normal")
-        page = q.order_by(
-            Order.urgent.desc(), (rank != "key"), Order.requested_date, Order.id
-        ).limit(f.limit).offset(f.offset)
+        key = f.sort.removeprefix("-")
+        if key in ORDER_SORTS:
+            column = self._sort_column(key)
+            order_by = (column.desc() if f.sort.startswith("-") else column.asc(), Order.id)
+        else:
+            order_by = (Order.urgent.desc(), (rank != "key"), Order.requested_date, Order.id)
+        page = q.order_by(*order_by).limit(f.limit).offset(f.offset)
         return list(self.session.scalars(page)), total
+
+    @staticmethod
+    def _sort_column(key: str):
+        o = t.orders.c
+        if key == "customer":
+            return select(t.customers.c.name).where(t.customers.c.id == o.customer_id).scalar_subquery()
+        if key == "owner":
+            return (select(t.users.c.display_name)
+                    .where(t.users.c.id == func.coalesce(o.owner_id, o.created_by)).scalar_subquery())
+        if key == "amount":
+            lines = t.order_lines.c
+            return (select(func.coalesce(func.sum(lines.quantity * lines.unit_price), 0))
+                    .where(lines.order_id == o.id).scalar_subquery())
+        return o[key]
+
+    def headers(self, statuses: list[str]) -> list[OrderHeader]:
+        """The orders in these states as headers, in one query (no lines or products loaded)."""
+        o, c, ln = t.orders.c, t.customers.c, t.order_lines.c
+        amount = (select(func.coalesce(func.sum(ln.quantity * ln.unit_price), 0))
+                  .where(ln.order_id == o.id).scalar_subquery())
+        rows = self.session.execute(
+            select(o.id, o.number, o.status, o.revision, o.created_by, o.urgent, o.priority, o.requested_date,
+                   amount.label("amount"), c.name, c.priority_class)
+            .join(t.customers, c.id == o.customer_id).where(o.status.in_(statuses)).order_by(o.id))
+        return [OrderHeader(r.id, r.number, r.status, r.revision, r.created_by, r.urgent, r.priority or "normal",
+                            r.requested_date, Decimal(str(round(r.amount, 2))),
+                            CustomerHeader(r.name, r.priority_class == "key")) for r in rows]
+
+    def by_numbers(self, numbers: Iterable[str]) -> dict[str, Order]:
+        """The orders with these numbers, read together (a plan's window names hundreds)."""
+        found: dict[str, Order] = {}
+        wanted = sorted(set(numbers))
+        for i in range(0, len(wanted), 500):
+            found.update((o.number, o) for o in self.session.scalars(
+                select(Order).where(t.orders.c.number.in_(wanted[i:i + 500]))))
+        return found
 
     def touch(self, order: Order) -> None:
         """Counts a change of lines only as a change of the order (its version moves on)."""
@@ -371,6 +419,18 @@ class PlanningRunStore:
         c = t.planning_runs.c
         row = self.session.execute(select(c.id, c.version).where(c.status == "accepted")
                                    .order_by(c.id.desc()).limit(1)).one_or_none()
+        return (row.id, row.version) if row else None
+
+    def accepted_order_ids(self) -> frozenset[int]:
+        """The orders the plan in force holds, without reading its schedule."""
+        c = t.planning_runs.c
+        ids = self.session.scalar(select(c.order_ids).where(c.status == "accepted").order_by(c.id.desc()).limit(1))
+        return frozenset(ids or ())
+
+    def version_of(self, run_id: int) -> tuple[int, int] | None:
+        """A run's id and version, without reading its schedule."""
+        c = t.planning_runs.c
+        row = self.session.execute(select(c.id, c.version).where(c.id == run_id)).one_or_none()
         return (row.id, row.version) if row else None
 
     def set_status(self, run_id: int, version: int, **values) -> None:

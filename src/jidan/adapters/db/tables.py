@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, MetaData, Numeric, String, Table,
+    JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, Numeric, String, Table,
     Text, UniqueConstraint,
 )
 
@@ -951,3 +951,9 @@ store_requisitions = Table(
     Column("overdue_at", DateTime),
     Column("version", Integer, nullable=False),
 )
+
+# --- lists that grow with the factory (issue 24): the order page reads an order's audit events,
+# the order list sorts and filters by due date and owner.
+Index("ix_audit_events_entity", audit_events.c.entity, audit_events.c.entity_id, audit_events.c.seq)
+Index("ix_orders_requested_date", orders.c.requested_date)
+Index("ix_orders_owner_id", orders.c.owner_id)

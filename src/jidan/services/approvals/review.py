@@ -35,7 +35,6 @@ from jidan.services.notices import notify, timers
 from jidan.services.orders import views
 from jidan.services.permissions import load_order, require_order_access, require_role
 from jidan.services.planning import promises
-from jidan.services.ports import OrderFilter
 
 S = OrderState
 #: Who may convene the review (组织评审会议, 紧急订单处理规范 3.1.2) before anyone signs.
@@ -323,12 +322,16 @@ def pending(ctx: Context, actor: Actor) -> dict:
 
 
 def _pending_reviews(uow, actor: Actor, roles: list, names: dict) -> list[dict]:
-    found = []
-    for state in PHASE_OF_STATE:
-        found += uow.orders.list(OrderFilter(status=state.value, limit=100_000))[0]
+    # a chain's step in a phase is for a role the phase allows (check_chain): read only the
+    # orders in the phases this signer (or a principal) can take part in
+    found = uow.orders.headers([state.value for state, phase in PHASE_OF_STATE.items()
+                                if any(role in PHASE_ROLES[phase] for role, _ in roles)])
     reviews = uow.reviews.open_for([o.id for o in found])
-    sigs = uow.reviews.signatures([r.subject for r in reviews.values()])
+    by_subject: dict[str, list] = {}
+    for sig in uow.reviews.signatures([r.subject for r in reviews.values()]):
+        by_subject.setdefault(sig.subject, []).append(sig)
     chains = approval_chains.rules(uow)
+    chain_steps: dict = {}
     items = []
     for order in found:
         if order.created_by == actor.user_id:
@@ -336,10 +339,10 @@ def _pending_reviews(uow, actor: Actor, roles: list, names: dict) -> list[dict]:
         review = reviews.get(order.id)
         if review is not None and review.revision == order.revision:
             steps, due = review.steps, review.due
-            mine = [s for s in sigs if s.subject == review.subject]
+            mine = by_subject.get(review.subject, [])
         else:
             chain = approval_chains.chain_for(uow, order, chains)
-            steps, due, mine = (approval_chains.frozen_steps(chain, order) if chain else []), {}, []
+            steps, due, mine = _steps_of(chain, order, chain_steps), {}, []
         tally = counts(mine, order.revision)
         for step in open_steps(steps, tally, PHASE_OF_STATE[OrderState(order.status)]):
             for role, principal in roles:
@@ -358,6 +361,18 @@ def _pending_reviews(uow, actor: Actor, roles: list, names: dict) -> list[dict]:
                               "on_behalf_of": display_name(uow, principal, names), "review_open": review is not None,
                               "change_id": None})
     return items
+
+
+def _steps_of(chain, order, known: dict) -> list[dict]:
+    """The chain's steps for the order, worked out once per chain and set of step conditions
+    that hold (thousands of pending orders share a few)."""
+    if chain is None:
+        return []
+    facts = approval_chains.order_facts(order)
+    key = (chain.code, tuple(s.conditions.hold_for(facts) for s in chain.steps))
+    if key not in known:
+        known[key] = approval_chains.frozen_steps(chain, order)
+    return known[key]
 
 
 # ----------------------------------------------------------------------------- deadlines, cancel

@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 from jidan.domain.model import Actor
 from jidan.domain.order import Order
-from jidan.domain.roles import PRICE_VIEWERS
+from jidan.domain.roles import ORDER_ENTRY, PRICE_VIEWERS
 from jidan.services.context import Context
 from jidan.services.orders.guards import allowed_actions
 from jidan.services.permissions import load_order, require_order_access
@@ -77,6 +77,15 @@ def list_orders(ctx: Context, actor: Actor, f: OrderFilter) -> dict:
         orders, total = uow.orders.list(f)
         return {"items": [priced_for(actor, order_view(o)) for o in orders], "total": total,
                 "limit": f.limit, "offset": f.offset}
+
+
+def list_choices(ctx: Context, actor: Actor) -> dict:
+    """What the order list filters by: the customers and the people who own orders, by name."""
+    require_order_access(actor)
+    with ctx.uow() as uow:
+        return {"customers": [{"code": c.code, "name": c.name} for c in uow.customers.list()],
+                "owners": [{"id": u.id, "name": u.display_name} for u in uow.users.list()
+                           if u.role in ORDER_ENTRY]}
 
 
 def order_events(ctx: Context, actor: Actor, order_id: int) -> list[dict]:

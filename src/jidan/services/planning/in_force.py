@@ -7,6 +7,7 @@ materials are ready (`material_plan`), so no plan starts an order before its mat
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -280,3 +281,55 @@ def load_in_force(uow, ctx: Context, accepted: PlanningRun | None, as_of: dateti
     return InForce(accepted, model, frozenset(o.id for o in planned), problem, current, LoadedPlan(problem, current),
                    frozenset(running), starts, {o.number: Owner(o.id, o.owner_id, o.created_by) for o in planned},
                    {u.id: u.display_name for u in uow.users.list()}, *_material_users(uow, planned))
+
+
+@dataclass(frozen=True)
+class IndexedRun:
+    """A run with its schedule indexed by time and by order, so a page reads a window of a plan
+    of any size or one order's steps without scanning the rest (issue 24)."""
+
+    run: PlanningRun
+    by_start: tuple[dict, ...]
+    starts: tuple[int, ...]
+    longest: int
+    by_order: dict[str, tuple[dict, ...]]
+
+    @classmethod
+    def of(cls, run: PlanningRun) -> IndexedRun:
+        ops = sorted(run.schedule["assignments"], key=lambda a: (a["start"], a["operation"]))
+        by_order: dict[str, list[dict]] = {}
+        for a in ops:
+            by_order.setdefault(a["job"].split("/")[0], []).append(a)
+        return cls(run, tuple(ops), tuple(a["start"] for a in ops), max((a["end"] - a["start"] for a in ops), default=0),
+                   {k: tuple(v) for k, v in by_order.items()})
+
+    def between(self, first: int, last: int) -> list[dict]:
+        """The operations that run at some minute in [first, last)."""
+        lo = bisect_left(self.starts, first - self.longest)
+        hi = bisect_left(self.starts, last)
+        return [a for a in self.by_start[lo:hi] if a["end"] > first]
+
+
+#: Runs kept indexed per process (the plan in force and the runs just opened).
+KEPT_RUNS = 4
+
+
+def indexed_run(uow, ctx: Context, run_id: int | None = None) -> IndexedRun | None:
+    """The run (None: the plan in force) indexed, kept while its id and version hold."""
+    if run_id is None:
+        key = uow.planning_runs.accepted_key()
+    else:
+        key = uow.planning_runs.version_of(run_id)
+    if key is None:
+        return None
+    kept: dict = ctx.caches.setdefault("indexed_runs", {})
+    found = kept.get(key)
+    if found is None:
+        run = uow.planning_runs.get(key[0])
+        if run is None:
+            return None
+        found = IndexedRun.of(run)
+        while len(kept) >= KEPT_RUNS:
+            kept.pop(next(iter(kept)))
+        kept[key] = found
+    return found

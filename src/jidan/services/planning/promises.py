@@ -27,7 +27,7 @@ from jidan.services.orders.intake import NewOrder, unsaved_order
 from jidan.services.permissions import load_order, require_role
 from jidan.services.planning.bounds import Budget, solve_outside
 from jidan.services.planning.capacity import lever_view, overtime_windows
-from jidan.services.planning.in_force import InForce, bom_items, jobs_of, plan_in_force
+from jidan.services.planning.in_force import InForce, bom_items, indexed_run, jobs_of, plan_in_force
 from jidan.services.planning.plant import order_jobs, plan_minute, step_of, time_at
 from jidan.services.planning.runs import insert_lines
 from jidan.services.planning.views import materials_view, slipped_view
@@ -168,12 +168,13 @@ def order_plan(ctx: Context, actor: Actor, order_id: int) -> dict:
     require_role(actor, VIEWERS)
     with ctx.uow() as uow:
         order = load_order(uow, actor, order_id)
-        accepted = plan_in_force(uow, ctx).accepted
+        indexed = indexed_run(uow, ctx)
+        accepted = indexed.run if indexed else None
         view = {"order_id": order.id, "order": order.number, "urgent": order.urgent, "in_plan": False,
                 "run_id": accepted.id if accepted else None, "planned_start": None, "planned_end": None,
                 "promise": None}
-        if accepted and order.id in accepted.order_ids:
-            mine = [a for a in accepted.schedule["assignments"] if a["job"].split("/")[0] == order.number]
+        if indexed:
+            mine = indexed.by_order.get(order.number, ())
             if mine:
                 origin = accepted.origin
                 view.update(in_plan=True, planned_start=time_at(origin, min(a["start"] for a in mine)),

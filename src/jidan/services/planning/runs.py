@@ -540,8 +540,7 @@ def shortfalls(uow, ctx: Context, run: PlanningRun) -> list[Shortfall]:
 
 def in_accepted_plan(uow, order_id: int) -> bool:
     """Whether the plan in force holds the order."""
-    accepted = uow.planning_runs.accepted()
-    return accepted is not None and order_id in accepted.order_ids
+    return order_id in uow.planning_runs.accepted_order_ids()
 
 
 def order_in_accepted_plan(uow, order: Order) -> bool:

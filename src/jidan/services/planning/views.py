@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from jidan.domain import errors
 from jidan.domain.model import Actor
@@ -13,6 +13,7 @@ from jidan.services.context import Context
 from jidan.services.materials.material_plan import OrderMaterials
 from jidan.services.permissions import load_order, require_role
 from jidan.services.ports import Messages
+from jidan.services.planning.in_force import indexed_run
 from jidan.services.planning.plant import PlantModel, plan_minute
 
 
@@ -90,45 +91,84 @@ def get_run(ctx: Context, actor: Actor, run_id: int, with_schedule: bool = False
         return view
 
 
-def chart(ctx: Context, actor: Actor, run_id: int | None = None) -> dict:
+def chart(ctx: Context, actor: Actor, run_id: int | None = None, start: date | None = None,
+          days: int | None = None, order: str | None = None) -> dict:
     """The plan in force (or one run) as the Gantt draws it: work centers, closed time, operations
-    with their orders, and for a what-if what it moves (C2, C4, C7)."""
+    with their orders, and for a what-if what it moves (C2, C4, C7).
+
+    With ``days``, only the operations of that window (from ``start``; else from the focal
+    order's first step, else today) and the focal ``order``'s own steps: a plan of any size reads
+    the same few rows (issue 24). ``focus`` says whether the focal order is in the plan.
+    """
     require_role(actor, VIEWERS)
     with ctx.uow() as uow:
-        run = uow.planning_runs.accepted() if run_id is None else uow.planning_runs.get(run_id)
-        if run is None and run_id is not None:
+        indexed = indexed_run(uow, ctx, run_id)
+        if indexed is None and run_id is not None:
             raise errors.NotFound(f"planning run {run_id} not found", code="planning.run_not_found")
         centers = uow.plant.work_centers()
-        if run is None:
+        focal = order or None
+        if focal is None and indexed is not None and indexed.run.urgent_order_id:
+            urgent = uow.orders.get(indexed.run.urgent_order_id)
+            focal = urgent.number if urgent else None
+        if indexed is None:
             return {"run": None, "origin": ctx.now().replace(second=0, microsecond=0), "operations": [],
                     "work_centers": [{"code": w.code, "name": w.name} for w in centers], "closed": [],
-                    "downtime": {}, "orders": [], "now": ctx.now()}
+                    "downtime": {}, "orders": [], "now": ctx.now(), "start": start or ctx.now().date(),
+                    "focus": _focus(uow, focal, None)}
+        run = indexed.run
         model = PlantModel(uow, ctx, run.origin)
-        orders = {o.number: o for o in (uow.orders.get(i) for i in run.order_ids) if o is not None}
+        mine = indexed.by_order.get(focal, ()) if focal else ()
+        if days is None:
+            chosen = list(indexed.by_start)
+        else:
+            if start is None:
+                first = min((a["start"] for a in mine), default=None)
+                start = (model.origin + timedelta(minutes=first)).date() if first is not None else ctx.now().date()
+            left = plan_minute(datetime.combine(start, time()), model.origin)
+            chosen = indexed.between(left, left + days * 1440)
+            seen = {a["operation"] for a in chosen}
+            chosen += [a for a in mine if a["operation"] not in seen]
+        orders = uow.orders.by_numbers({a["job"].split("/")[0] for a in chosen} | ({focal} if focal else set()))
         moved = {m["operation"]: m for m in (run.impact or {}).get("moved", [])}
-        operations = []
-        for a in run.schedule["assignments"]:
+        operations, names = [], {}
+        for a in chosen:
             number = a["job"].split("/")[0]
-            order = orders.get(number)
+            found = orders.get(number)
+            step = a["operation"].split(".")[0]  # the lots of a step share its name
+            if step not in names:
+                names[step] = _step_name(ctx.messages, found, a["operation"])
             operations.append({
-                **a, "order": number, "order_id": order.id if order else None,
-                "urgent": bool(order and order.urgent), "priority": order.priority if order else "normal",
-                "name": _step_name(ctx.messages, order, a["operation"]), "start_at": model.at(a["start"]),
+                **a, "order": number, "order_id": found.id if found else None,
+                "urgent": bool(found and found.urgent), "priority": found.priority if found else "normal",
+                "customer": found.customer.name if found else "",
+                "name": names[step], "start_at": model.at(a["start"]),
                 "end_at": model.at(a["end"]), "moved": moved.get(a["operation"])})
         disturbance = (run.summary or {}).get("disturbance") or {}
         downtime = {}
         if disturbance.get("kind", "machine_down") == "machine_down" and disturbance.get("work_center"):
             window = tuple(plan_minute(datetime.fromisoformat(disturbance[k]), model.origin) for k in ("start", "end"))
             downtime[disturbance["work_center"]] = [window]
+        shown = {o["order"] for o in operations}
         return {
             "run": run_view(run), "origin": model.origin, "now": ctx.now(), "operations": operations,
             "work_centers": [{"code": w.code, "name": w.name} for w in centers],
-            "closed": list(model.closed), "downtime": downtime,
+            "closed": list(model.closed), "downtime": downtime, "start": start or ctx.now().date(),
+            "focus": _focus(uow, focal, orders.get(focal) if focal else None, bool(mine)),
             "orders": sorted(({"id": o.id, "number": o.number, "urgent": o.urgent, "priority": o.priority,
                                "customer": o.customer.name,
-                               "due": (o.promised_date or o.requested_date).isoformat()} for o in orders.values()),
+                               "due": (o.promised_date or o.requested_date).isoformat()}
+                              for o in orders.values() if o.number in shown),
                              key=lambda o: (not o["urgent"], o["number"])),
         }
+
+
+def _focus(uow, number: str | None, order: Order | None, planned: bool = False) -> dict | None:
+    """The order the board is about: whether it exists and is in this plan, and where it stands."""
+    if not number:
+        return None
+    order = order or uow.orders.by_number(number)
+    return {"number": number, "known": order is not None, "planned": planned,
+            "order_id": order.id if order else None, "status": str(order.status) if order else None}
 
 
 #: Rework (RW) and replacement (RP) jobs of a failed inspection, as their tasks name them (F1, F2).
