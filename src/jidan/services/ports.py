@@ -412,7 +412,6 @@ class ImprovementActionRepository(Protocol):
 
 
 # --- analytics (issue 22) --------------------------------------------------------------------
-from datetime import date  # noqa: E402
 
 
 class AnalyticsStore(Protocol):

@@ -836,7 +836,6 @@ capacity_changes = Table(
 )
 
 # --- analytics (issue 22): indexes the figures and the league table read by (docs/analytics.md) --
-from sqlalchemy import Index  # noqa: E402  (kept with the section that needs it)
 
 #: An order's milestones and history: the order actions by order (also every for_entity read).
 Index("ix_audit_events_entity_entity_id_action", audit_events.c.entity, audit_events.c.entity_id,
