@@ -217,15 +217,20 @@ class AnalyticsStore:
         return _rows(self.session, query)
 
     def order_history(self, order_ids: list[int]) -> list[dict]:
-        """(order_id, at, status): every status an order took, oldest first."""
+        """(order_id, at, status): every status an order took, oldest first. The events' ``new``
+        is read as text and parsed once per distinct text (most repeat: {"status": …})."""
         a = t.audit_events.c
-        found = []
+        found, parsed = [], {}
         for k in range(0, len(order_ids), 500):
             chunk = [str(i) for i in order_ids[k:k + 500]]
-            query = (select(a.entity_id, a.at, a.new).where(a.entity == "order", a.entity_id.in_(chunk))
-                     .order_by(a.seq))
-            found += [{"order_id": int(r["entity_id"]), "at": r["at"], "status": r["new"]["status"]}
-                      for r in _rows(self.session, query) if isinstance(r["new"], dict) and "status" in r["new"]]
+            query = (select(a.entity_id, a.at, cast(a.new, Text).label("new"))
+                     .where(a.entity == "order", a.entity_id.in_(chunk)).order_by(a.seq))
+            for r in _rows(self.session, query):
+                if r["new"] not in parsed:
+                    parsed[r["new"]] = json.loads(r["new"]) if r["new"] else None
+                new = parsed[r["new"]]
+                if isinstance(new, dict) and "status" in new:
+                    found.append({"order_id": int(r["entity_id"]), "at": r["at"], "status": new["status"]})
         return found
 
     def step_tasks(self, start: date, end: date) -> list[dict]:
