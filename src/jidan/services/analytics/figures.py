@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -32,6 +33,10 @@ STAGES = ("entry", "approval", "planned", "released", "produced", "inspected", "
           "delivered")
 _ACTION_OF = {"approval": "approve", "planned": "plan", "released": "release", "inspected": "inspect",
               "received": "receive", "shipped": "ship", "delivered": "confirm_delivery"}
+
+#: The figures, in the order they are given.
+FIGURES = ("on_time", "lead_time", "urgency", "delay_causes", "exceptions", "rework_scrap", "capacity",
+           "approvals", "acknowledgements", "drawings_late")
 
 #: What the league table counts (M4).
 DEADLINE_KINDS = ("acknowledgement", "review_step", "production_step", "drawing_return", "shipping")
@@ -68,34 +73,49 @@ def default_period(ctx: Context, start: date | None, end: date | None) -> tuple[
     return (start or end - timedelta(weeks=12) + timedelta(days=1)), end
 
 
-def figures(ctx: Context, actor: Actor, start: date, end: date, filters: Filters | None = None) -> dict:
-    """Every figure of M3 over [start, end] as one JSON-able dict; each lists its order ids."""
+def figures(ctx: Context, actor: Actor, start: date, end: date, filters: Filters | None = None,
+            only: Iterable[str] | None = None) -> dict:
+    """Every figure of M3 over [start, end] as one JSON-able dict; each lists its order ids.
+    ``only`` names the figures wanted (of ``FIGURES``; all when None): a page that shows three
+    does not pay for the rest."""
     require_role(actor, ANALYSTS)
     check_period(start, end)
     f = filters or Filters()
+    wanted = set(FIGURES if only is None else only)
     now = ctx.now()
+    result = {"period": {"start": start.isoformat(), "end": end.isoformat()},
+              "filters": {k: getattr(f, k) for k in ("customer_id", "product_id", "department", "urgent")},
+              "as_of": now.isoformat(timespec="seconds")}
     with ctx.uow() as uow:
         a = uow.analytics
-        orders, floor = a.orders(start, end, f), a.floor(start, end, f)
-        found = a.exceptions(start, end, f)
-        inspected, incidents = a.inspections(start, end, f), a.incidents(start, end, f)
-        result = {
-            "period": {"start": start.isoformat(), "end": end.isoformat()},
-            "filters": {k: getattr(f, k) for k in ("customer_id", "product_id", "department", "urgent")},
-            "as_of": now.isoformat(timespec="seconds"),
-            "orders": len(orders),
-            "on_time": on_time(orders, now),
-            "lead_time": lead_time(orders, a.milestones(start, end, f), floor),
-            "urgency": urgency(orders, a.capacity_changes(start, end, f), incidents, a.insertions(start, end)),
-            "delay_causes": delay_causes(found, a.material_delays(start, end, f), inspected, incidents),
-            "exceptions": exceptions(found),
-            "rework_scrap": rework_scrap(inspected, floor),
-            "capacity": capacity(a.load(start, end), uow.plant.work_centers(), effective_calendar(uow, ctx),
-                                 ctx.shifts, start, end, f.department),
-            "approvals": approvals(a.signatures(start, end, f)),
-            "acknowledgements": acknowledgements(a.acknowledgements(start, end), now),
-            "drawings_late": drawings_late(a.drawings(start, end), now),
+        read: dict[str, list[dict]] = {}
+
+        def rows(name: str, *args) -> list[dict]:
+            """Each kind of row read once, whichever figures need it."""
+            if name not in read:
+                read[name] = getattr(a, name)(*(args or (start, end, f)))
+            return read[name]
+
+        makers = {
+            "on_time": lambda: on_time(rows("orders"), now),
+            "lead_time": lambda: lead_time(rows("orders"), rows("milestones"), rows("floor")),
+            "urgency": lambda: urgency(rows("orders"), rows("capacity_changes"), rows("incidents"),
+                                       rows("insertions", start, end)),
+            "delay_causes": lambda: delay_causes(rows("exceptions"), rows("material_delays"), rows("inspections"),
+                                                 rows("incidents")),
+            "exceptions": lambda: exceptions(rows("exceptions")),
+            "rework_scrap": lambda: rework_scrap(rows("inspections"), rows("floor")),
+            "capacity": lambda: capacity(rows("load", start, end), uow.plant.work_centers(),
+                                         effective_calendar(uow, ctx), ctx.shifts, start, end, f.department),
+            "approvals": lambda: approvals(rows("signatures")),
+            "acknowledgements": lambda: acknowledgements(rows("acknowledgements", start, end), now),
+            "drawings_late": lambda: drawings_late(rows("drawings", start, end), now),
         }
+        for name in FIGURES:
+            if name in wanted:
+                result[name] = makers[name]()
+        if "orders" in read:
+            result["orders"] = len(read["orders"])
     return result
 
 
