@@ -229,6 +229,7 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--calls", default="", help="time only the calls whose name contains this")
     parser.add_argument("--sqlite-file", help="SQLite: this file; one that exists is timed as it is (no new data)")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="jidan-analytics-")
@@ -271,6 +272,8 @@ def main() -> None:
         print(f"| call | best (s) | median of {args.repeat} (s) |")
         print("| --- | --- | --- |")
         for name, call in calls.items():
+            if args.calls not in name:
+                continue
             best, middle = timed(call, args.repeat)
             print(f"| {name} | {best:.3f} | {middle:.3f} |", flush=True)
         ctx.engine.dispose()

@@ -413,9 +413,9 @@ def accountability(ctx: Context, actor: Actor, start: date, end: date) -> list[d
 
     with ctx.uow() as uow:
         a = uow.analytics
-        for n in a.acknowledgements(start - timedelta(days=31), end):
+        for n in a.late_acknowledgements(start - timedelta(days=31), end):
             judge("acknowledgement", n["role"], n["order_id"], n["ack_due_at"], n["acknowledged_at"])
-        for s in _review_steps(a.reviews_started(since - timedelta(days=62), until)):
+        for s in _review_steps(a.reviews_started(since - timedelta(days=62), until, since)):
             judge("review_step", s["role"], s["order_id"], s["due"], s["signed"] or s["closed"])
         for d in a.drawings(start, end):
             judge("drawing_return", d["overdue_department"] or d["holder_department"], d["order_id"],
