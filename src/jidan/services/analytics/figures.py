@@ -232,11 +232,10 @@ def delay_causes(exceptions_: list[dict], material: list[dict], inspections: lis
     causes: dict[str, dict] = {}
 
     def add(cause: str, order_id: int, days: float) -> None:
-        row = causes.setdefault(cause, {"cause": cause, "count": 0, "days": 0.0, "order_ids": []})
+        row = causes.setdefault(cause, {"cause": cause, "count": 0, "days": 0.0, "order_ids": {}})
         row["count"] += 1
         row["days"] += days
-        if order_id not in row["order_ids"]:
-            row["order_ids"].append(order_id)
+        row["order_ids"][order_id] = None  # a dict keeps the first-seen order without repeats
 
     for x in exceptions_:
         add(f"exception.{x['kind']}", x["order_id"], x["estimated_delay_minutes"] / 1440)
@@ -252,6 +251,7 @@ def delay_causes(exceptions_: list[dict], material: list[dict], inspections: lis
     ranked = sorted(causes.values(), key=lambda r: (-r["count"], -r["days"], r["cause"]))
     total, running = sum(r["count"] for r in ranked), 0
     for row in ranked:
+        row["order_ids"] = list(row["order_ids"])
         running += row["count"]
         row["days"] = round(row["days"], 2)
         row["cumulative_share"] = _rate(running, total)
@@ -264,11 +264,11 @@ def exceptions(rows: list[dict]) -> dict:
         found: dict[str, dict] = {}
         for x in rows:
             name = x[key] or "none"
-            row = found.setdefault(name, {key: name, "count": 0, "order_ids": []})
+            row = found.setdefault(name, {key: name, "count": 0, "order_ids": {}})
             row["count"] += 1
-            if x["order_id"] not in row["order_ids"]:
-                row["order_ids"].append(x["order_id"])
-        return sorted(found.values(), key=lambda r: (-r["count"], r[key]))
+            row["order_ids"][x["order_id"]] = None
+        return sorted(({**r, "order_ids": list(r["order_ids"])} for r in found.values()),
+                      key=lambda r: (-r["count"], r[key]))
     return {"total": len(rows), "by_kind": count("kind"), "by_work_center": count("work_center_code")}
 
 
