@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from jidan.web.homes import HOMES
 from tests.e2e.browser import DEMO_PASSWORD, browser_login
 
 pytestmark = pytest.mark.browser
@@ -32,7 +33,7 @@ def bare_page(chromium, live_server, request):
 def test_e1_the_top_bar_keeps_to_one_line_and_opens_更多_without_script(bare_page, user, width):
     page = bare_page
     browser_login(page, user, DEMO_PASSWORD)
-    page.wait_for_url("**/orders")
+    page.wait_for_url("**" + HOMES.get(user, "/orders"))  # each role's home (issue 22: pmc, management)
     centres = page.evaluate(CENTRES, ONE_LINE)
     assert page.evaluate("document.querySelector('header.topbar').offsetHeight") < 70
     assert max(centres) - min(centres) <= 4, centres
