@@ -33,7 +33,7 @@ def bare_page(chromium, live_server, request):
 def test_e1_the_top_bar_keeps_to_one_line_and_opens_更多_without_script(bare_page, user, width):
     page = bare_page
     browser_login(page, user, DEMO_PASSWORD)
-    page.wait_for_url("**" + HOMES.get(user, "/orders"))  # each role's home (issue 22: pmc, management)
+    page.wait_for_url(f"**{HOMES.get(user, '/orders')}")  # each role lands on its home (issue 22: management's dashboard)
     centres = page.evaluate(CENTRES, ONE_LINE)
     assert page.evaluate("document.querySelector('header.topbar').offsetHeight") < 70
     assert max(centres) - min(centres) <= 4, centres

@@ -76,7 +76,7 @@ def figures(ctx: Context, actor: Actor, start: date, end: date, filters: Filters
     now = ctx.now()
     with ctx.uow() as uow:
         a = uow.analytics
-        orders, tasks = a.orders(start, end, f), a.tasks(start, end, f)
+        orders, floor = a.orders(start, end, f), a.floor(start, end, f)
         found = a.exceptions(start, end, f)
         inspected, incidents = a.inspections(start, end, f), a.incidents(start, end, f)
         result = {
@@ -85,11 +85,11 @@ def figures(ctx: Context, actor: Actor, start: date, end: date, filters: Filters
             "as_of": now.isoformat(timespec="seconds"),
             "orders": len(orders),
             "on_time": on_time(orders, now),
-            "lead_time": lead_time(orders, a.milestones(start, end, f), tasks),
+            "lead_time": lead_time(orders, a.milestones(start, end, f), floor),
             "urgency": urgency(orders, a.capacity_changes(start, end, f), incidents, a.insertions(start, end)),
             "delay_causes": delay_causes(found, a.material_delays(start, end, f), inspected, incidents),
             "exceptions": exceptions(found),
-            "rework_scrap": rework_scrap(inspected, tasks),
+            "rework_scrap": rework_scrap(inspected, floor),
             "capacity": capacity(a.load(start, end), uow.plant.work_centers(), effective_calendar(uow, ctx),
                                  ctx.shifts, start, end, f.department),
             "approvals": approvals(a.signatures(start, end, f)),
@@ -142,23 +142,18 @@ def on_time(orders: list[dict], now: datetime) -> dict:
     return out
 
 
-def lead_time(orders: list[dict], milestones: list[dict], tasks: list[dict]) -> dict:
+def lead_time(orders: list[dict], milestones: list[dict], floor: list[dict]) -> dict:
     """Hours between each milestone and the next one reached, and entry to delivery, median and
-    90th percentile (delivery by the shipment's confirmation, else the order action)."""
-    when: dict[int, dict[str, datetime]] = defaultdict(dict)
-    for m in milestones:
-        when[m["order_id"]][m["action"]] = m["at"]
-    produced: dict[int, datetime | None] = {}
-    for task in tasks:
-        if task["kind"] == "production":
-            done = task["finished_at"]
-            was = produced.get(task["order_id"], datetime.min)
-            produced[task["order_id"]] = None if done is None or was is None else max(was, done)
+    90th percentile (delivery by the shipment's confirmation, else the order action; produced
+    when the last production task finished)."""
+    when = {m["order_id"]: m for m in milestones}
+    produced = {x["order_id"]: x["produced_at"] for x in floor}
     parts: dict[str, list[float]] = {f"{a}_{b}": [] for a, b in zip(STAGES, STAGES[1:])}
     total, ids = [], defaultdict(list)
     for o in orders:
         at = {"entry": o["created_at"], "produced": produced.get(o["id"])}
-        at.update({stage: when[o["id"]].get(action) for stage, action in _ACTION_OF.items()})
+        firsts = when.get(o["id"], {})
+        at.update({stage: firsts.get(action) for stage, action in _ACTION_OF.items()})
         at["delivered"] = o["delivered_at"] or at["delivered"]
         reached = [(s, at[s]) for s in STAGES if at.get(s) is not None]
         for (a, ta), (b, tb) in zip(reached, reached[1:]):
@@ -257,17 +252,17 @@ def exceptions(rows: list[dict]) -> dict:
     return {"total": len(rows), "by_kind": count("kind"), "by_work_center": count("work_center_code")}
 
 
-def rework_scrap(inspections: list[dict], tasks: list[dict]) -> dict:
+def rework_scrap(inspections: list[dict], floor: list[dict]) -> dict:
     """Quantities failed at inspection and sent to rework or scrap, and scrap reported on the floor."""
     rework = [i for i in inspections if i["disposition"] == "rework"]
     scrapped = [i for i in inspections if i["disposition"] == "scrap"]
-    floor_scrap = [x for x in tasks if x["scrap_qty"]]
+    floor_scrap = [x for x in floor if x["scrap"]]
     return {"inspections": len(inspections), "failed": sum(1 for i in inspections if i["result"] == "fail"),
             "rework_qty": sum(i["failed_qty"] for i in rework),
             "rework_ids": sorted({i["order_id"] for i in rework}),
-            "scrap_qty": sum(i["failed_qty"] for i in scrapped) + sum(x["scrap_qty"] for x in floor_scrap),
+            "scrap_qty": sum(i["failed_qty"] for i in scrapped) + sum(x["scrap"] for x in floor_scrap),
             "scrap_ids": sorted({i["order_id"] for i in scrapped} | {x["order_id"] for x in floor_scrap}),
-            "rework_tasks": sum(1 for x in tasks if x["kind"] == "rework")}
+            "rework_tasks": sum(x["rework_tasks"] for x in floor)}
 
 
 def capacity(load: list[dict], work_centers: list, calendar, shifts, start: date, end: date,
