@@ -85,7 +85,7 @@ def test_m3_pmc_logs_in_and_lands_on_its_home_in_chromium(web_page):
     rows = page.locator("[data-testid=table-load] tbody tr")
     assert rows.count() >= 1
     assert page.locator("[data-testid=table-load] tbody tr[data-bottleneck=true]").count() == 1
-    page.wait_for_selector("[data-testid=chart-load] canvas")  # drawn by the vendored ECharts
+    page.wait_for_selector("[data-testid=chart-load] canvas", timeout=20000)  # drawn by the vendored ECharts
     first = page.locator("[data-testid=pmc-waiting] tbody tr a").first  # the demo has orders waiting
     href = first.get_attribute("href")
     first.click()

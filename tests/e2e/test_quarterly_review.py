@@ -98,6 +98,7 @@ def test_m3_management_opens_the_quarterly_review_in_chromium_with_its_charts(we
     from tests.e2e.browser import browser_login
 
     page = web_page
+    page.set_default_timeout(20000)  # two quarters of figures on a busy test machine
     browser_login(page, "management")
     page.wait_for_url("**/dashboard")
     year, n = quarterly.quarter_of(demo_ctx.now().date())
@@ -105,7 +106,7 @@ def test_m3_management_opens_the_quarterly_review_in_chromium_with_its_charts(we
     page.wait_for_url(f"**/reviews/quarterly/{year}-Q{n}")
     assert page.title() == f"每季度流程评审 {year}-Q{n}"
     for name in ("on_time", "causes", "departments", "capacity"):
-        page.wait_for_selector(f"[data-testid=chart-{name}] canvas")
+        page.wait_for_selector(f"[data-testid=chart-{name}] canvas", timeout=20000)
     assert page.locator("[data-testid=table-comparison] tbody tr").count() == len(quarterly.COMPARED)
     assert page.locator("[data-testid=rev-improvements] form.rev-form").count() >= 10
     page.emulate_media(media="print")

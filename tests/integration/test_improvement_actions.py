@@ -123,3 +123,17 @@ def test_m4_a_missed_action_escalates_to_the_department_head_and_up_until_done(c
     assert done["state"] == "done_late"
     assert all(n.answered_at is not None for n in notices(ctx, actors["pmc"].user_id, "improvement_action.overdue"))
     assert verify(ctx)[1] == []
+
+
+def test_m4_after_an_emergency_a_member_of_the_emergency_organisation_assigns_any_departments_action(ctx, actors):
+    from jidan.services.fulfilment import organisation
+
+    with pytest.raises(errors.Forbidden):
+        new_action(ctx, actors, by="sales", source="emergency", source_id=7, department="logistics",
+                   owner_id=actors["logistics"].user_id)
+    organisation.add_member(ctx, actors["admin"], "sales", "leadership", "销售部负责人")
+    view = new_action(ctx, actors, by="sales", source="emergency", source_id=7, department="logistics",
+                      owner_id=actors["logistics"].user_id)
+    assert view["source"] == "emergency" and view["department"] == "logistics"
+    with pytest.raises(errors.Forbidden):  # the quarterly review stays each department's own
+        new_action(ctx, actors, by="sales")

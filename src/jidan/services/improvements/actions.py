@@ -31,7 +31,7 @@ from jidan.services.permissions import require_order_access
 #: Timers of an action's deadline: the reminder before it and the escalation when it is missed.
 REMIND = "improvement.remind"
 MISSED = "improvement.missed"
-#: Who may enter or complete any department's actions; everyone else their own department's.
+#: Who may enter any department's actions; everyone else their own department's (``_may_assign``).
 LEADS = frozenset({Role.MANAGEMENT, Role.PMC})
 
 
@@ -53,7 +53,7 @@ def add(ctx: Context, actor: Actor, *, source: str, source_id: int, department: 
             fields["source_id"] = "invalid"
         if department not in departments(uow) or department == Role.ADMIN.value:
             fields["department"] = "unknown_department"
-        elif actor.role not in LEADS and department != str(actor.role):
+        elif not _may_assign(uow, actor, source, department):
             raise errors.Forbidden("only management, pmc or the department itself enters its actions",
                                    code="improvement.not_your_department")
         if not text:
@@ -88,6 +88,13 @@ def add(ctx: Context, actor: Actor, *, source: str, source_id: int, department: 
         view = _view(uow, uow.improvements.get(action_id), now, {})
         uow.commit()
         return view
+
+
+def _may_assign(uow, actor: Actor, source: str, department: str) -> bool:
+    """Management and pmc assign any department's actions, a department its own; after an
+    emergency, so does a member of the emergency organisation (应急组织, I5)."""
+    return (actor.role in LEADS or department == str(actor.role)
+            or (source == "emergency" and uow.emergency_org.by_user(actor.user_id) is not None))
 
 
 def list_for(ctx: Context, actor: Actor, *, source: str, source_id: int) -> list[dict]:
