@@ -28,6 +28,13 @@ class Budget:
     def left(self) -> float:
         return max(0.0, self.seconds - (time.monotonic() - self.started))
 
+    @property
+    def deadline(self) -> float:
+        """The `time.monotonic()` by which the call answers: what a solve in a worker process is
+        given (one clock for every process of the machine), so that it stops on time whatever it
+        counts (a reproducible solve counts the solver's own time)."""
+        return self.started + self.seconds
+
 
 def solve_outside(ctx: Context, read: Callable[..., Callable[[], T]],
                   write: Callable[..., dict] | None = None) -> dict | T:

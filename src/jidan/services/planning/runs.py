@@ -9,6 +9,7 @@ then stores itself (`bounds.solve_outside`): each ``read(uow)`` returns the solv
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -105,7 +106,8 @@ def _insertion(ctx: Context, actor: Actor, order_id: int, budget: Budget):
             problem = model.problem(orders + [urgent], {urgent.id: now},
                                     step_releases(materials, plan, now, keep=True), plan, floor_tasks)
             problem, current = current_plan(accepted, problem, now, skip=jobs_of(urgent, problem), running=running)
-            result = insert_lines(problem, current, urgent, model, budget.left(), running, ctx.offload)
+            result = insert_lines(problem, current, urgent, model, budget.left(), running, ctx.offload,
+                                  deadline=budget.deadline)
             numbers = {o.number: o for o in orders}
             extra = {"slipped": slipped_view(model, result["impact"], numbers), "moved": len(result["impact"].moved),
                      "urgent_completion": model.at(result["completion"]),
@@ -355,19 +357,21 @@ def _not_before(job: Job, minute: int) -> Job:
 
 def insert_lines(problem: Problem, current: Schedule, order: Order, model: PlantModel, time_limit: float,
                   running: Collection[str] = (), offload: Callable[..., Any] = inline, workers: int = 2,
-                  seed: int | None = None) -> dict:
+                  seed: int | None = None, deadline: float | None = None) -> dict:
     """Each line of the urgent order in turn; the impact is against the plan before the first.
     ``running``: steps under way, which stay where ``current`` has them; ``offload``: where the
     insertions run (``ctx.offload``: a worker process); ``workers`` and ``seed``: see `insert`
-    (one worker and a seed: the same answer every time)."""
+    (one worker and a seed: the same answer every time); ``deadline``: the clock's
+    (`Budget.deadline`), shared out evenly over the lines still to insert."""
     jobs = [j for j in problem.jobs if j.id.startswith(order.number + "/")]
     before, schedule = current, current
     completion = earliest = 0
-    for job in jobs:
+    for k, job in enumerate(jobs):
+        share = None if deadline is None else time.monotonic() + (deadline - time.monotonic()) / (len(jobs) - k)
         partial = Problem(problem.resources, tuple(j for j in problem.jobs if not j.id.startswith(order.number + "/"))
                           + tuple(j for j in jobs if j is job or any(a.job == j.id for a in schedule.assignments)))
         result = offload(insert, partial, schedule, job.id, time_limit / max(1, len(jobs)), workers=workers, seed=seed,
-                         started=running)
+                         started=running, deadline=share)
         schedule = result.schedule
         completion = max(completion, result.urgent_completion)
         earliest = max(earliest, result.earliest_possible)
