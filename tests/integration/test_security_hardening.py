@@ -229,6 +229,26 @@ def test_admin_keeps_to_configuration_unless_the_plant_lets_admin_do_business(ap
     assert api.post("/api/v1/purchase-orders", "admin", json=po).status_code == 201
 
 
+
+def test_admin_is_offered_a_business_act_on_the_materials_and_planning_pages_only_where_the_server_allows_it(
+        api, ctx):
+    """Every button of a business act there is offered by `permissions.may`, the server's own rule."""
+    po = api.post("/api/v1/purchase-orders", "purchasing", json={
+        "material": "M-CONN", "quantity": "400", "due_date": "2026-11-30", "supplier": "supplier"}).json()
+    delay = api.post("/api/v1/material-delay-requests", "purchasing", json={
+        "purchase_order_id": po["id"], "new_date": "2026-12-02", "reason": "供应商晚到"}).json()
+    forms = {"/materials": "/materials/M-CONN/stock", "/purchase-orders": 'method="post" action="/purchase-orders"',
+             f"/purchase-orders/{po['id']}": f"/purchase-orders/{po['id']}/receive",
+             f"/material-delay-requests/{delay['id']}": f"/material-delay-requests/{delay['id']}/decision",
+             "/planning": 'method="post" action="/planning/runs"'}
+    admin, _ = web_session(ctx, "admin")
+    for path, form in forms.items():
+        page = admin.get(path)
+        assert page.status_code == 200 and form not in page.text, path
+    ctx.admin_does_business = True
+    for path, form in forms.items():
+        assert form in admin.get(path).text, path
+
 # --------------------------------------------------------------------- 11. the browser's headers
 def test_every_page_and_api_answer_carries_the_security_headers_and_no_store(api):
     for response in (api.client.get("/login"), api.get("/api/v1/orders", "sales"),
