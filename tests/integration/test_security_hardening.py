@@ -338,3 +338,24 @@ def test_the_floor_sees_quantities_and_dates_but_no_prices(api, ctx, actors):
     quality, _ = web_session(ctx, "quality")
     page = quality.get(f"/orders/{oid}").text
     assert "135,000.00" not in page and "450.00" not in page and "—" in page
+
+
+def test_h1_a_change_request_shows_the_floor_its_quantities_and_dates_but_no_prices(api, ctx):
+    from tests.e2e.test_workflow_api import approved
+
+    order = approved(api)
+    cr = api.post(f"/api/v1/orders/{order['id']}/change-requests", "sales", json={
+        "reason": "客户追加", "customer_confirmation": "张经理邮件确认", "special_requirements": "无铅工艺",
+        "lines": [{"product": "SCB-200", "quantity": 350, "unit_price": "432.10"}]}).json()
+    assert "432.10" in str(api.get(f"/api/v1/change-requests/{cr['id']}", "sales").json())
+    for user in ("engineering", "quality", "warehouse"):
+        seen = api.get(f"/api/v1/change-requests/{cr['id']}", user)
+        assert seen.status_code == 200 and "450" not in seen.text and "432.10" not in seen.text, user
+        assert seen.json()["proposed"]["lines"][0]["quantity"] == 350
+        listed = api.get(f"/api/v1/orders/{order['id']}/change-requests", user).text
+        assert "450" not in listed and "432.10" not in listed
+    engineering, _ = web_session(ctx, "engineering")
+    for path in (f"/changes/{cr['id']}", f"/changes/{cr['id']}/print", "/approvals"):
+        page = engineering.get(path)
+        assert page.status_code == 200 and "432.10" not in page.text and "450.00" not in page.text, path
+    assert "350" in engineering.get(f"/changes/{cr['id']}").text
