@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -22,6 +23,9 @@ from jidan.services.context import inline
 from jidan.services.planning import bounds, runs
 from tests.conftest import urgent_order_payload
 from tests.e2e.test_planning_api import accepted_full_plan, approved_order
+from tests.e2e.execution_support import INSPECTED_PRODUCT, released, report, tasks
+from tests.e2e.test_capacity_decisions import _applied_exception, _busy_plant
+from tests.e2e.test_materials_api import full_plan, purchase, stock
 from tests.integration.test_input_limits import most_scb_200
 from tests.support import web_session
 
@@ -216,3 +220,90 @@ def test_a5_issue21_a_promise_for_the_largest_order_the_plant_allows_answers_wit
         elapsed = time.monotonic() - started
         assert r.status_code == 200, r.text
         assert elapsed < limit + 5, (limit, elapsed)
+
+
+
+def no_solver_in_a_unit_of_work(monkeypatch, ctx) -> list[str]:
+    """Every unit of work is watched, and every solve of a run (a repair, an insertion) first checks
+    that none is open; the solvers that ran, in order."""
+    open_units, solved = [], []
+    real = ctx.uow
+
+    @contextmanager
+    def watched():
+        with real() as unit:
+            open_units.append(unit)
+            try:
+                yield unit
+            finally:
+                open_units.remove(unit)
+    monkeypatch.setattr(ctx, "uow", watched)
+    monkeypatch.setattr(ctx, "offload", inline)  # the check runs here, not in a worker process
+    for name in ("repair", "insert"):
+        def checked(*args, _name=name, _real=getattr(runs, name), **kw):
+            assert not open_units, f"{_name} ran inside a unit of work"
+            solved.append(_name)
+            return _real(*args, **kw)
+        monkeypatch.setattr(runs, name, checked)
+    return solved
+
+
+def test_f2_issue21_an_inspections_rework_is_planned_after_the_inspection_is_committed(api, ctx, monkeypatch):
+    assert api.post("/api/v1/products", "admin", json=INSPECTED_PRODUCT).status_code == 201
+    oid = released(api, "ICB-1", lines=[{"product": "ICB-100", "quantity": 100}])
+    for t in [t for t in tasks(api, oid) if t["step_seq"] == 10]:
+        assert report(api, t["id"], "start").status_code == 200
+        assert report(api, t["id"], "finish").status_code == 200
+    ict = next(t for t in tasks(api, oid) if t["step_seq"] == 20)
+    assert report(api, ict["id"], "start").status_code == 200
+    solved = no_solver_in_a_unit_of_work(monkeypatch, ctx)
+    r = api.post(f"/api/v1/orders/{oid}/inspections", "quality", json={
+        "stage": "in_process", "task_id": ict["id"], "passed_qty": 94, "failed_qty": 6, "disposition": "rework"})
+    assert r.status_code == 201, r.text
+    assert solved == ["repair"] and r.json()["planning_run_id"] and len(r.json()["rework_tasks"]) >= 2
+
+
+def test_c6_c7_issue21_a_later_purchase_order_date_is_repaired_after_the_decision_is_committed(
+        api, ctx, monkeypatch):
+    stock(api, 0)
+    po = purchase(api, 1000, "2026-11-25")
+    approved_order(api, "M-1", product="SCB-200", qty=100)  # two M-CONN a board
+    full_plan(api)
+    request = api.post("/api/v1/material-delay-requests", "supplier", json={
+        "purchase_order_id": po["id"], "new_date": "2026-11-27", "reason": "晚到两天"}).json()
+    solved = no_solver_in_a_unit_of_work(monkeypatch, ctx)
+    r = api.post(f"/api/v1/material-delay-requests/{request['id']}/decision", "pmc", json={"decision": "approve"})
+    assert r.status_code == 200, r.text
+    assert solved == ["repair"] and r.json()["repair_run_id"] and r.json()["affected_orders"]
+
+
+def test_b6_c5_e4_issue21_a_decisions_capacity_run_is_solved_after_the_decision_is_committed(api, ctx, monkeypatch):
+    """Management's push-through, pmc's lever on the what-if panel and an approved exception
+    measure each record their capacity, commit, then solve the run that uses it."""
+    _busy_plant(api)
+    pushed = api.post("/api/v1/orders", "sales", json=urgent_order_payload()).json()["id"]
+    assert api.post(f"/api/v1/orders/{pushed}/review", "sales").status_code == 200
+    assert api.post(f"/api/v1/orders/{pushed}/review/signatures", "pmc",
+                    json={"opinion": "disagree", "comment": "做不出"}).status_code == 200
+    chosen = approved_order(api, "W-1", qty=300, date="2026-11-27", customer="C001")
+    solved = no_solver_in_a_unit_of_work(monkeypatch, ctx)
+    r = api.post(f"/api/v1/orders/{pushed}/review/signatures", "management",
+                 json={"comment": "必接：优先插单并加班", "levers": ["priority_insertion", "overtime"]})
+    assert r.status_code == 200, r.text
+    assert r.json()["review"]["instruction"]["planning_run_id"] and solved == ["insert"]
+    r = api.post("/api/v1/planning/levers", "pmc", json={
+        "order_id": chosen, "lever": "overtime", "work_center": "ASM1", "days": ["2026-11-24"], "hours": 2})
+    assert r.status_code == 201, r.text
+    assert r.json()["run"]["status"] == "proposed" and solved == ["insert", "insert"]
+
+
+def test_e4_issue21_an_approved_exception_measures_run_is_solved_after_the_decision_is_committed(
+        api, ctx, monkeypatch):
+    oid = released(api)
+    ex = _applied_exception(api, oid)
+    solved = no_solver_in_a_unit_of_work(monkeypatch, ctx)
+    other = "SMT2" if ex["work_center"] == "SMT1" else "SMT1"
+    r = api.post(f"/api/v1/exceptions/{ex['id']}/approve", "management", json={
+        "measure": "overtime", "work_center": other, "days": ["2026-11-24"], "hours": 2})
+    assert r.status_code == 200, r.text
+    assert r.json()["capacity_run_id"] and solved == ["repair"]
