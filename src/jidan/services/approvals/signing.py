@@ -247,6 +247,6 @@ def _push_through(uow, ctx, signer: Actor, principal: int | None, order: Order, 
         closed = uow.reviews.get(review_id)
         told = closed.instruction | {"planning_run_id": run_id}
         uow.reviews.update(review_id, closed.version, instruction=told)
-        audit.record(uow, ctx, signer, "review", review_id, "capacity_run", None, {"planning_run_id": run_id})
+        audit.record(uow, ctx, signer, "order_review", review_id, "capacity_run", None, {"planning_run_id": run_id})
         _tell_pmc(uow, ctx, signer, uow.orders.get(order_id), told)
     return lambda: propose(proposed)
