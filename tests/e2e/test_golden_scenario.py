@@ -665,8 +665,10 @@ def the_record_and_the_audit_trail(api, ctx, oid: int, ids: dict, test_lead_sile
         return [(e["actor"], e["action"]) for e in everything
                 if e["entity"] == entity and e["entity_id"] == str(entity_id)]
 
+    # The instruction's capacity run is written after the decision is committed (issue 21): its own event.
     assert trail("order_review", review.id) == [
-        ("sales", "open"), ("finance", "sign"), ("pmc", "sign"), ("management", "sign")]
+        ("sales", "open"), ("finance", "sign"), ("pmc", "sign"), ("management", "sign"),
+        ("management", "capacity_run")]
     assert [a for _, a in trail("confirmation_letter", letter.id)] == ["create", "send"]
     assert trail("purchase_request", ids["purchase_request"]) == [("pmc", "raise"), ("purchasing", "order")]
     assert [trail("production_notice", f"{oid}:{group}") for group in ("SMT", "ASM", "TST")] == [
@@ -680,7 +682,9 @@ def the_record_and_the_audit_trail(api, ctx, oid: int, ids: dict, test_lead_sile
     assert trail("purchase_order", ids["requested_po"]) == [("purchasing", "create"), ("warehouse", "receive")]
     [owed] = [e for e in everything if e["entity"] == "material_shortage"][:1]
     assert trail("material_shortage", owed["entity_id"]) == [("pmc", "create"), ("warehouse", "issue")]
-    assert [trail("inspection", i) for i in ids["inspections"]] == [[("quality", "record")]] * 2
+    # The failed one's rework run is written after the inspection is committed (issue 21): its own event.
+    assert [trail("inspection", i) for i in ids["inspections"]] == [
+        [("quality", "record"), ("quality", "replan")], [("quality", "record")]]
     assert trail("goods_receipt", ids["receipt"]) == [("warehouse", "create")]
     assert trail("engineering_document", ids["document"]) == [
         ("engineering", "issue"), ("warehouse", "collect"), ("warehouse", "due"), ("engineering", "return")]

@@ -7,6 +7,8 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -14,11 +16,17 @@ from sqlalchemy import select, update
 
 from jidan.adapters.db.tables import planning_runs
 from jidan.domain import errors
+from jidan.domain.order import Order, OrderLine
+from jidan.domain.states import OrderState
 from jidan.services import planning
 from jidan.services.context import inline
 from jidan.services.planning import bounds, runs
 from tests.conftest import urgent_order_payload
 from tests.e2e.test_planning_api import accepted_full_plan, approved_order
+from tests.e2e.execution_support import INSPECTED_PRODUCT, released, report, tasks
+from tests.e2e.test_capacity_decisions import _applied_exception, _busy_plant
+from tests.e2e.test_materials_api import full_plan, purchase, stock
+from tests.integration.test_input_limits import most_scb_200
 from tests.support import web_session
 
 pytestmark = pytest.mark.xdist_group("db")
@@ -180,3 +188,122 @@ def test_c4_issue21_the_what_if_page_says_in_words_an_order_is_beyond_the_horizo
     ctx.planning_gate.acquire()
     r = pmc.post("/planning/runs", data={"csrf_token": csrf, "kind": "full", "time_limit": "0"})
     assert r.status_code == 503 and "排产计算繁忙" in r.text and r.headers["Retry-After"] == str(bounds.RETRY_AFTER)
+
+
+def full_factory(api, ctx, orders: int) -> None:
+    """``orders`` approved orders, entered straight through the repositories (as the benchmarks
+    fill a plant: the API would take minutes), planned and accepted."""
+    entered = api.post("/api/v1/orders", "sales", json=urgent_order_payload(customer_po="F-0")).json()
+    with ctx.uow() as uow:
+        like = uow.orders.get(entered["id"])
+        for n in range(orders):
+            lines = [OrderLine(1, like.lines[0].product_id, 50 + 37 * n % 400, like.lines[0].unit_price)]
+            uow.orders.add(Order(number=f"SO-FULL-{n:04d}", customer_id=like.customer_id, customer_po=f"F-{n + 1}",
+                                 order_date=like.order_date, requested_date=like.requested_date + timedelta(days=n % 40),
+                                 lines=lines, created_by=like.created_by, channel=like.channel,
+                                 status=OrderState.APPROVED, created_at=like.created_at))
+        uow.commit()
+    accepted_full_plan(api)
+
+
+def test_a5_issue21_a_promise_for_the_largest_order_the_plant_allows_answers_within_its_time_limit(api, ctx):
+    """A reproducible promise (one worker, a seed) counts the solver's own time, not the clock's:
+    on a full plant the largest order the plant allows took minutes with a limit of seconds. Its
+    limit is now the clock's too, from the request's start (the margin: reading and writing)."""
+    full_factory(api, ctx, 800)
+    most = most_scb_200(ctx)
+    ask = {"customer": "C001", "requested_date": "2026-12-20", "lines": [{"product": "SCB-200", "quantity": most}]}
+    assert api.post("/api/v1/planning/promise", "sales", json=ask | {"time_limit": 0}).status_code == 200  # warm
+    for limit in (1, 3):
+        started = time.monotonic()
+        r = api.post("/api/v1/planning/promise", "sales", json=ask | {"time_limit": limit})
+        elapsed = time.monotonic() - started
+        assert r.status_code == 200, r.text
+        assert elapsed < limit + 5, (limit, elapsed)
+
+
+
+def no_solver_in_a_unit_of_work(monkeypatch, ctx) -> list[str]:
+    """Every unit of work is watched, and every solve of a run (a repair, an insertion) first checks
+    that none is open; the solvers that ran, in order."""
+    open_units, solved = [], []
+    real = ctx.uow
+
+    @contextmanager
+    def watched():
+        with real() as unit:
+            open_units.append(unit)
+            try:
+                yield unit
+            finally:
+                open_units.remove(unit)
+    monkeypatch.setattr(ctx, "uow", watched)
+    monkeypatch.setattr(ctx, "offload", inline)  # the check runs here, not in a worker process
+    for name in ("repair", "insert"):
+        def checked(*args, _name=name, _real=getattr(runs, name), **kw):
+            assert not open_units, f"{_name} ran inside a unit of work"
+            solved.append(_name)
+            return _real(*args, **kw)
+        monkeypatch.setattr(runs, name, checked)
+    return solved
+
+
+def test_f2_issue21_an_inspections_rework_is_planned_after_the_inspection_is_committed(api, ctx, monkeypatch):
+    assert api.post("/api/v1/products", "admin", json=INSPECTED_PRODUCT).status_code == 201
+    oid = released(api, "ICB-1", lines=[{"product": "ICB-100", "quantity": 100}])
+    for t in [t for t in tasks(api, oid) if t["step_seq"] == 10]:
+        assert report(api, t["id"], "start").status_code == 200
+        assert report(api, t["id"], "finish").status_code == 200
+    ict = next(t for t in tasks(api, oid) if t["step_seq"] == 20)
+    assert report(api, ict["id"], "start").status_code == 200
+    solved = no_solver_in_a_unit_of_work(monkeypatch, ctx)
+    r = api.post(f"/api/v1/orders/{oid}/inspections", "quality", json={
+        "stage": "in_process", "task_id": ict["id"], "passed_qty": 94, "failed_qty": 6, "disposition": "rework"})
+    assert r.status_code == 201, r.text
+    assert solved == ["repair"] and r.json()["planning_run_id"] and len(r.json()["rework_tasks"]) >= 2
+
+
+def test_c6_c7_issue21_a_later_purchase_order_date_is_repaired_after_the_decision_is_committed(
+        api, ctx, monkeypatch):
+    stock(api, 0)
+    po = purchase(api, 1000, "2026-11-25")
+    approved_order(api, "M-1", product="SCB-200", qty=100)  # two M-CONN a board
+    full_plan(api)
+    request = api.post("/api/v1/material-delay-requests", "supplier", json={
+        "purchase_order_id": po["id"], "new_date": "2026-11-27", "reason": "晚到两天"}).json()
+    solved = no_solver_in_a_unit_of_work(monkeypatch, ctx)
+    r = api.post(f"/api/v1/material-delay-requests/{request['id']}/decision", "pmc", json={"decision": "approve"})
+    assert r.status_code == 200, r.text
+    assert solved == ["repair"] and r.json()["repair_run_id"] and r.json()["affected_orders"]
+
+
+def test_b6_c5_e4_issue21_a_decisions_capacity_run_is_solved_after_the_decision_is_committed(api, ctx, monkeypatch):
+    """Management's push-through, pmc's lever on the what-if panel and an approved exception
+    measure each record their capacity, commit, then solve the run that uses it."""
+    _busy_plant(api)
+    pushed = api.post("/api/v1/orders", "sales", json=urgent_order_payload()).json()["id"]
+    assert api.post(f"/api/v1/orders/{pushed}/review", "sales").status_code == 200
+    assert api.post(f"/api/v1/orders/{pushed}/review/signatures", "pmc",
+                    json={"opinion": "disagree", "comment": "做不出"}).status_code == 200
+    chosen = approved_order(api, "W-1", qty=300, date="2026-11-27", customer="C001")
+    solved = no_solver_in_a_unit_of_work(monkeypatch, ctx)
+    r = api.post(f"/api/v1/orders/{pushed}/review/signatures", "management",
+                 json={"comment": "必接：优先插单并加班", "levers": ["priority_insertion", "overtime"]})
+    assert r.status_code == 200, r.text
+    assert r.json()["review"]["instruction"]["planning_run_id"] and solved == ["insert"]
+    r = api.post("/api/v1/planning/levers", "pmc", json={
+        "order_id": chosen, "lever": "overtime", "work_center": "ASM1", "days": ["2026-11-24"], "hours": 2})
+    assert r.status_code == 201, r.text
+    assert r.json()["run"]["status"] == "proposed" and solved == ["insert", "insert"]
+
+
+def test_e4_issue21_an_approved_exception_measures_run_is_solved_after_the_decision_is_committed(
+        api, ctx, monkeypatch):
+    oid = released(api)
+    ex = _applied_exception(api, oid)
+    solved = no_solver_in_a_unit_of_work(monkeypatch, ctx)
+    other = "SMT2" if ex["work_center"] == "SMT1" else "SMT1"
+    r = api.post(f"/api/v1/exceptions/{ex['id']}/approve", "management", json={
+        "measure": "overtime", "work_center": other, "days": ["2026-11-24"], "hours": 2})
+    assert r.status_code == 200, r.text
+    assert r.json()["capacity_run_id"] and solved == ["repair"]

@@ -229,6 +229,26 @@ def test_admin_keeps_to_configuration_unless_the_plant_lets_admin_do_business(ap
     assert api.post("/api/v1/purchase-orders", "admin", json=po).status_code == 201
 
 
+
+def test_admin_is_offered_a_business_act_on_the_materials_and_planning_pages_only_where_the_server_allows_it(
+        api, ctx):
+    """Every button of a business act there is offered by `permissions.may`, the server's own rule."""
+    po = api.post("/api/v1/purchase-orders", "purchasing", json={
+        "material": "M-CONN", "quantity": "400", "due_date": "2026-11-30", "supplier": "supplier"}).json()
+    delay = api.post("/api/v1/material-delay-requests", "purchasing", json={
+        "purchase_order_id": po["id"], "new_date": "2026-12-02", "reason": "供应商晚到"}).json()
+    forms = {"/materials": "/materials/M-CONN/stock", "/purchase-orders": 'method="post" action="/purchase-orders"',
+             f"/purchase-orders/{po['id']}": f"/purchase-orders/{po['id']}/receive",
+             f"/material-delay-requests/{delay['id']}": f"/material-delay-requests/{delay['id']}/decision",
+             "/planning": 'method="post" action="/planning/runs"'}
+    admin, _ = web_session(ctx, "admin")
+    for path, form in forms.items():
+        page = admin.get(path)
+        assert page.status_code == 200 and form not in page.text, path
+    ctx.admin_does_business = True
+    for path, form in forms.items():
+        assert form in admin.get(path).text, path
+
 # --------------------------------------------------------------------- 11. the browser's headers
 def test_every_page_and_api_answer_carries_the_security_headers_and_no_store(api):
     for response in (api.client.get("/login"), api.get("/api/v1/orders", "sales"),
@@ -318,3 +338,24 @@ def test_the_floor_sees_quantities_and_dates_but_no_prices(api, ctx, actors):
     quality, _ = web_session(ctx, "quality")
     page = quality.get(f"/orders/{oid}").text
     assert "135,000.00" not in page and "450.00" not in page and "—" in page
+
+
+def test_h1_a_change_request_shows_the_floor_its_quantities_and_dates_but_no_prices(api, ctx):
+    from tests.e2e.test_workflow_api import approved
+
+    order = approved(api)
+    cr = api.post(f"/api/v1/orders/{order['id']}/change-requests", "sales", json={
+        "reason": "客户追加", "customer_confirmation": "张经理邮件确认", "special_requirements": "无铅工艺",
+        "lines": [{"product": "SCB-200", "quantity": 350, "unit_price": "432.10"}]}).json()
+    assert "432.10" in str(api.get(f"/api/v1/change-requests/{cr['id']}", "sales").json())
+    for user in ("engineering", "quality", "warehouse"):
+        seen = api.get(f"/api/v1/change-requests/{cr['id']}", user)
+        assert seen.status_code == 200 and "450" not in seen.text and "432.10" not in seen.text, user
+        assert seen.json()["proposed"]["lines"][0]["quantity"] == 350
+        listed = api.get(f"/api/v1/orders/{order['id']}/change-requests", user).text
+        assert "450" not in listed and "432.10" not in listed
+    engineering, _ = web_session(ctx, "engineering")
+    for path in (f"/changes/{cr['id']}", f"/changes/{cr['id']}/print", "/approvals"):
+        page = engineering.get(path)
+        assert page.status_code == 200 and "432.10" not in page.text and "450.00" not in page.text, path
+    assert "350" in engineering.get(f"/changes/{cr['id']}").text

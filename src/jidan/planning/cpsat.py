@@ -263,11 +263,13 @@ def run(
     workers: int = 2,
     seed: int | None = None,
     lns_only: bool = False,
+    wall: float | None = None,
 ) -> Outcome:
     """Solve; with one worker and a seed the limit is deterministic so reruns give the same plan.
 
     `lns_only` gives every worker to CP-SAT's own neighbourhood search: better plans sooner from
-    a hint, but no useful bound.
+    a hint, but no useful bound. `wall`: seconds of the clock the solve may take at most, even a
+    reproducible one (a caller's deadline; the same plan only while the machine keeps up).
     """
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
@@ -279,6 +281,8 @@ def run(
         solver.parameters.max_time_in_seconds = max(60.0, 20 * time_limit)
     else:
         solver.parameters.max_time_in_seconds = time_limit
+    if wall is not None:
+        solver.parameters.max_time_in_seconds = max(0.0, min(solver.parameters.max_time_in_seconds, wall))
     status = solver.solve(plan.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Outcome(None, solver.best_objective_bound, False, solver.deterministic_time)

@@ -111,16 +111,25 @@ def insert(
     workers: int = 2,
     seed: int | None = None,
     started: Collection[str] = (),
+    deadline: float | None = None,
 ) -> Insertion:
     """Insert urgent job `job_id` (in `problem`, not in `current`) into the current plan;
     `started`: operations on the floor, frozen where `current` has them.
+
+    `deadline`: the `time.monotonic()` (one clock for every process of the machine) by which the
+    answer is due, counted by the caller from its request's start. It stops the search and the
+    repeated quick starts and caps every CP-SAT solve, even in a reproducible run (one worker and
+    a seed), whose `time_limit` counts the solver's deterministic time, not the clock's: that run
+    is stopped `GRACE` seconds after it. The first round of quick starts may go on
+    `QUICK_SECONDS` from this call's start. None: `time_limit` after this call's start bounds a
+    run that is not reproducible, and nothing bounds one that is.
 
     A large plan is not re-dispatched whole: only the orders that use the urgent order's work
     centers in the time it may take are free to move (`local_problem`); the rest stays where it is."""
     if len(current.assignments) > LOCAL_LIMIT:
         local, mine, outside = local_problem(problem, current, [problem.job(job_id)], started)
         if len(outside):
-            found = insert(local, mine, job_id, time_limit, policy, workers, seed, started)
+            found = insert(local, mine, job_id, time_limit, policy, workers, seed, started, deadline)
             schedule = found.schedule
             rest = weighted_tardiness(problem, outside)
             return Insertion(
@@ -146,13 +155,20 @@ def insert(
     limit = urgent.release + int(policy.max_stretch * (fastest - urgent.release))
     score = _Score(problem, current, job_id, policy)
     deterministic = workers == 1 and seed is not None
+    quick = None if deadline is None else max(deadline, clock + QUICK_SECONDS)
+    if deterministic:
+        deadline = None if deadline is None else deadline + GRACE
+    else:
+        deadline = clock + time_limit if deadline is None else min(deadline, clock + time_limit)
     rounds = BOOST_ROUNDS if time_limit > 0 else 1
-    deadline = None if deterministic else clock + START_SHARE * time_limit
-    baseline = min(_starts(problem, current, job_id, frozen, fastest, limit, score, rounds, deadline), key=score.cost)
+    boosting = deadline if deterministic else min(deadline, clock + START_SHARE * time_limit)
+    baseline = min(_starts(problem, current, job_id, frozen, fastest, limit, score, rounds,
+                           BOOSTED if deterministic else None, boosting, quick), key=score.cost)
     best = baseline
-    if time_limit > 0:
+    if time_limit > 0 and (deadline is None or time.monotonic() < deadline):
         budget = time_limit if deterministic else time_limit - (time.monotonic() - clock)
-        found = _optimise(problem, current, job_id, frozen, baseline, limit, policy, max(budget, 0.1), workers, seed, score)
+        found = _optimise(problem, current, job_id, frozen, baseline, limit, policy, max(budget, 0.1), workers, seed,
+                          score, deadline)
         if found is not None and not violations(problem, found) and score.cost(found) <= score.cost(best):
             best = found
     check(problem, best)
@@ -216,15 +232,17 @@ def _starts(
     limit: int,
     score: _Score,
     rounds: int,
+    boosted: int | None,
     deadline: float | None,
+    quick: float | None = None,
 ) -> list[tuple[Assignment, ...]]:
     """Quick plans to start from: push-later; urgent first with rerouting; the urgent order in the
     gaps of the untouched plan; the urgent order started later within its stretch limit, which
     displaces less; and, around each of those placements of the urgent order, the rest of the plan
     re-dispatched by slack (`_slack_rule`); then the same again `rounds` times over, each round
-    bringing forward the orders still newly late, most promising first until `deadline` (or, in
-    a reproducible run, for the `BOOSTED` most promising). Only plans that keep the urgent order
-    within the limit count, push-later aside."""
+    bringing forward the orders still newly late, most promising first (only the `boosted` most
+    promising, in a reproducible run) until `deadline`. The first round stops at `quick`. Only
+    plans that keep the urgent order within the limit count, push-later aside."""
     plans = [_urgent_first(problem, current, job_id, frozen, keep_order=True),
              _urgent_first(problem, current, job_id, frozen, keep_order=False)]
     urgent = problem.job(job_id)
@@ -239,11 +257,13 @@ def _starts(
     for plan in within:
         fixed = {**frozen, **{a.operation: a for a in plan if a.job == job_id}}
         for stretch, wait in SLACK_RULES:
+            if quick is not None and time.monotonic() > quick:
+                break
             recipe = (fixed, stretch, wait * urgent.work)
             tried.append((_redispatch(problem, current, score, *recipe, rounds=1), recipe))
     tried.sort(key=lambda found: score.cost(found[0]))
     again = []
-    for _, recipe in tried[:BOOSTED] if deadline is None else tried:
+    for _, recipe in tried[:boosted]:
         if rounds <= 1 or (deadline is not None and time.monotonic() > deadline):
             break
         again.append(_redispatch(problem, current, score, *recipe, rounds=rounds))
@@ -315,27 +335,35 @@ class _Score:
         )
 
 
-def _optimise(problem, current, job_id, frozen, baseline, limit, policy, time_limit, workers, seed, score):
-    """Large-neighbourhood search on the policy's cost, starting from the baseline.
+def _optimise(problem, current, job_id, frozen, baseline, limit, policy, time_limit, workers, seed, score,
+              deadline=None):
+    """Large-neighbourhood search on the policy's cost, starting from the baseline, until
+    `time_limit` (deterministic in a reproducible run) or the clock's `deadline`, whichever is first.
 
     Small plans are one CP-SAT model. Larger ones are re-solved a neighbourhood at a time, most
     often around an order that became late (its machines before its end: the work in its way may
     give way or change machine), else around an order that slipped, the urgent order, or at random.
     """
+    def wall() -> float | None:  # seconds to the deadline once the model is built: the solve's cap
+        return None if deadline is None else deadline - 0.1 - time.monotonic()
+
     if problem.operation_count - len(frozen) <= WHOLE_MODEL_LIMIT:
         plan = _model(problem, current, job_id, cpsat.Neighbourhood(fixed=frozen, horizon=2 * makespan(problem, baseline)), limit, policy, score)
         cpsat.add_hint(plan, baseline)
-        return cpsat.run(plan, max(0.05, time_limit - 0.1), workers, seed).assignments
+        cap = wall()
+        if cap is not None and cap < 0.05:
+            return None
+        return cpsat.run(plan, max(0.05, time_limit - 0.1), workers, seed, wall=cap).assignments
     rng = random.Random(seed)
     deterministic = workers == 1 and seed is not None
-    deadline = time.monotonic() + time_limit - 0.1
     spent = 0.0
     best, best_cost = baseline, score.cost(baseline)
     old_done = score.old_done
     size = STEP_SIZE
     while True:
-        left = time_limit - 0.1 - spent if deterministic else deadline - time.monotonic()
-        if left < 0.05:
+        cap = wall()
+        left = time_limit - 0.1 - spent if deterministic else cap
+        if left < 0.05 or (cap is not None and cap < 0.05):
             return best
         newly = score.newly_late(best)
         target = _target(problem, job_id, newly, old_done, completions(best), policy, rng)
@@ -348,8 +376,11 @@ def _optimise(problem, current, job_id, frozen, baseline, limit, policy, time_li
             return best
         plan = _model(problem, current, job_id, area, limit, policy, score)
         cpsat.add_hint(plan, best)
+        cap = wall()
+        if cap is not None and cap < 0.05:
+            return best
         step = min(STEP_SECONDS, left)
-        outcome = cpsat.run(plan, step, workers, seed)
+        outcome = cpsat.run(plan, step, workers, seed, wall=cap)
         spent += max(outcome.seconds_charged, step)
         size = min(MAX_SIZE, int(size * 1.2)) if outcome.optimal else max(MIN_SIZE, int(size * 0.85))
         if outcome.assignments is not None:
@@ -374,6 +405,17 @@ SLACK_RULES = ((0.0, 0), (0.25, 3), (0.5, 1), (0.5, 3), (1.0, 1), (1.0, 3))
 """(stretch, late slack in multiples of the urgent order's work) of the slack re-dispatch rules.
 Each is the best on some case of the 200-order benchmark plant, where they leave 2-17 orders
 newly late before any search, and right-shifting 17-39 (docs/benchmarks.md)."""
+QUICK_SECONDS = 1.0
+"""Seconds from the call's start the first round of quick starts may take, past a caller's deadline
+if need be, so that a call without time to search (a promise with time limit 0) still gets its
+slack re-dispatches; for an order of usual size they take a fraction of this. A huge order on a
+full plant (hundreds of lots to place in every re-dispatch) stops early, with the plans found so far."""
+GRACE = 1.0
+"""Seconds a reproducible run may go on past its caller's deadline. Its search counts the solver's
+deterministic time, which stands for about as many seconds of the clock (`cpsat.
+DETERMINISTIC_UNITS_PER_SECOND`), so on a busy machine it may end a little late; the clock stops
+it only where deterministic time strays far from the clock (a huge order's models), so that the
+same question still gets the same answer."""
 BOOST_ROUNDS, START_SHARE, BOOSTED = 6, 0.5, 8
 """With time to search, slack re-dispatches are repeated up to `BOOST_ROUNDS` times, each bringing
 the orders still newly late forward (10-40 ms a round on 200 orders), for at most `START_SHARE`

@@ -28,7 +28,7 @@ def _never(uow, order: Order) -> bool:
 
 
 def _change_only(uow, ctx, actor: Actor, change: Callable[[], None], time_limit: float,
-                 disturbance: dict) -> tuple[list[Order], int | None]:
+                 disturbance: dict) -> tuple[list[Order], Callable | None]:
     change()
     return [], None
 
@@ -53,8 +53,9 @@ class Hooks:
     revised: list[Revised] = field(default_factory=list)
     #: A material change and the re-plan it calls for (planning reads materials, so materials
     #: reaches planning only through this): ``(uow, ctx, actor, change, time_limit, disturbance)``
-    #: → (orders affected, proposed run id or None).
-    after_material_change: Callable[..., tuple[list[Order], "int | None"]] = _change_only
+    #: → (orders affected, the repair to propose once the caller committed, or None):
+    #: ``repair(then)`` → the run's id, ``then(uow, run_id)`` written with the run.
+    after_material_change: Callable[..., tuple[list[Order], "Callable | None"]] = _change_only
 
     def run_after(self, uow, ctx, actor: Actor, order: Order, action: str,
                   reason: str | None) -> None:

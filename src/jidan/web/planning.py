@@ -24,6 +24,7 @@ from jidan.domain import errors
 from jidan.services import planning
 from jidan.services.planning import decisions
 from jidan.services.materials.views import amount
+from jidan.services.permissions import may
 from jidan.web.forms import FormReader
 from jidan.web.pages import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
 
@@ -239,7 +240,7 @@ def _chart_page(page: Page, template: str, chart_data: tuple[dict, View], base: 
     in_view = sorted(chart["bars"], key=lambda b: (b["start"], b["resource"]))
     return render(page, template, status, data=data, view=view, chart=chart, base=base,
                   nav=nav, groups=groups, in_view=in_view, table_most=TABLE_MOST, what_if=what_if, run_kinds=RUN_KINDS,
-                  can_plan=page.actor.role in planning.PLANNERS, **extra)
+                  can_plan=may(page.actor, planning.PLANNERS), **extra)
 
 
 @router.get("/planning")
@@ -337,7 +338,7 @@ def order_panel(page: UserPage, order_id: RowId):
     plan = planning.order_plan(page.ctx, page.actor, order_id)
     fragment = bool(page.request.headers.get("hx-request"))
     return render(page, "planning/_order_panel.html" if fragment else "planning/order_plan.html", plan=plan,
-                  can_choose=page.actor.role in planning.PLANNERS)
+                  can_choose=may(page.actor, planning.PLANNERS))
 
 
 @router.post("/planning/orders/{order_id}/levers")

@@ -283,7 +283,8 @@ def _view(uow, ctx, actor: Actor, row: ChangeRequestRecord, order: Order, names:
             "urgent": order.urgent, "customer": order.customer.name, "order_status": str(order.status),
             "order_revision": order.revision, "base_revision": row.base_revision,
             "new_revision": row.new_revision, "kinds": row.kinds, "roles": row.roles,
-            "previous": row.previous, "proposed": row.proposed, "reason": row.reason,
+            "previous": views.priced_for(actor, row.previous), "proposed": views.priced_for(actor, row.proposed),
+            "reason": row.reason,
             "customer_confirmation": row.customer_confirmation, "status": row.status,
             "replan_required": row.replan_required,
             "requested_by": display_name(uow, row.requested_by, names),
@@ -321,13 +322,13 @@ def pending_changes(uow, actor: Actor, roles: list, names: dict) -> list[dict]:
             if (role.value not in row.roles or role.value in signed
                     or {actor.user_id, principal} & {row.requested_by, order.created_by}):
                 continue
-            items.append({"kind": "change", "order_id": order.id, "number": order.number,
+            items.append(views.priced_for(actor, {"kind": "change", "order_id": order.id, "number": order.number,
                           "customer": order.customer.name, "urgent": order.urgent, "priority": order.priority,
                           "priority_rank": order.priority_rank, "status": str(order.status),
                           "amount": f"{order.amount:.2f}", "requested_date": order.requested_date.isoformat(),
                           "step": role.value, "step_name": row.number, "required": 1, "count": 0,
                           "due_at": row.due.get(role.value), "on_behalf_of": display_name(uow, principal, names),
-                          "review_open": True, "change_id": row.id, "kinds": row.kinds})
+                          "review_open": True, "change_id": row.id, "kinds": row.kinds}))
     return items
 
 

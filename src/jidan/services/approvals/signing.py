@@ -25,6 +25,7 @@ from jidan.services.approvals.deadlines import STEP_DUE
 from jidan.services.approvals.delegations import signer_of
 from jidan.services.approvals.letters import make_letter
 from jidan.services.approvals.signatures import Decision, Proof, login_time, record_signature, signing_method
+from jidan.services import audit
 from jidan.services.context import Context
 from jidan.services.names import urgent_mark
 from jidan.services.notices import notify, timers
@@ -59,6 +60,7 @@ def _sign(ctx: Context, actor: Actor, order_id: int, decision: Decision, proof: 
     session_started = login_time(ctx, actor, proof)
     may_sign = decision.on_behalf_of or any(actor.role in roles for roles in PHASE_ROLES.values())
     answer = reviews.feasibility(ctx, actor, order_id) if may_sign else None
+    propose = None
     with ctx.uow() as uow:
         uow.reviews.lock_order(order_id)
         order = load_order(uow, actor, order_id)
@@ -67,10 +69,12 @@ def _sign(ctx: Context, actor: Actor, order_id: int, decision: Decision, proof: 
         if principal is not None and principal == order.created_by:
             raise errors.SelfApproval("nobody approves their own order, nor through a deputy")
         if order.status == S.REJECTED and decision.opinion != Opinion.DISAGREE and action in (None, "approve"):
-            _push_through(uow, ctx, signer, principal, order, decision, proof, session_started)
+            propose = _push_through(uow, ctx, signer, principal, order, decision, proof, session_started)
         else:
             _sign_step(uow, ctx, signer, principal, order, decision, proof, session_started, answer, action)
         uow.commit()
+    if propose is not None:  # the capacity's run is solved once the decision is committed (issue 21)
+        propose()
 
 
 def _sign_step(uow, ctx, signer: Actor, principal: int | None, order: Order, decision: Decision,
@@ -171,9 +175,9 @@ def _committed_date(order: Order, sigs: list[Signature], decision: Decision) -> 
 
 
 def _approved(uow, ctx, signer: Actor, order: Order, review: ReviewRecord, decision: Decision, how: str,
-              instruction: dict | None = None) -> None:
+              instruction: dict | None = None, tell_pmc: bool = True) -> None:
     """The order is approved: the review closes with the committed date, the letter is made, and
-    sales (to send it) and pmc (to plan) are told."""
+    sales (to send it) and pmc (to plan, unless ``tell_pmc`` is False: told with the run) are told."""
     text = ctx.messages.text
     committed = order.promised_date
     reviews.close_review(uow, ctx, review, "approved", decision=how,
@@ -186,13 +190,21 @@ def _approved(uow, ctx, signer: Actor, order: Order, review: ReviewRecord, decis
                   subject=text("ui.appr.approved.sales_subject", urgent=urgent_mark(ctx, order), number=order.number,
                                committed=committed),
                   body=decision.comment or "")
+    if tell_pmc:
+        _tell_pmc(uow, ctx, signer, order, instruction)
+
+
+def _tell_pmc(uow, ctx, signer: Actor, order: Order, instruction: dict | None) -> None:
+    """pmc hears of the approval, with management's instruction and the run proposed for it."""
+    text = ctx.messages.text
+    committed = order.promised_date
     resources = ""
     if instruction:
         levers = text("ui.appr.sep.list").join(_lever(ctx, lever) for lever in instruction["levers"])
         resources = text("ui.appr.approved.instruction", levers=levers, note=instruction["note"])
         if instruction.get("planning_run_id"):
             resources += "\n" + text("ui.appr.approved.capacity_run", run=instruction["planning_run_id"])
-    notify.notify(uow, now, kind="approval.approved", order_id=order.id, roles=[Role.PMC], exclude=signer,
+    notify.notify(uow, ctx.now(), kind="approval.approved", order_id=order.id, roles=[Role.PMC], exclude=signer,
                   ctx=ctx, needs_ack=bool(instruction),
                   subject=text("ui.appr.approved.pmc_subject", urgent=urgent_mark(ctx, order), number=order.number,
                                committed=committed),
@@ -200,8 +212,9 @@ def _approved(uow, ctx, signer: Actor, order: Order, review: ReviewRecord, decis
 
 
 def _push_through(uow, ctx, signer: Actor, principal: int | None, order: Order, decision: Decision,
-                  proof: Proof | None, session_started: datetime | None) -> None:
-    """Management takes a must-take order anyway, assigning the resources it needs (B6)."""
+                  proof: Proof | None, session_started: datetime | None):
+    """Management takes a must-take order anyway, assigning the resources it needs (B6); the
+    proposal of the run that uses them, to make once this is committed (None: no run)."""
     note = (decision.comment or "").strip()
     order.check("approve", signer, note)  # the table wants the instruction as the reason
     review = reviews.current_review(uow, order)
@@ -220,8 +233,20 @@ def _push_through(uow, ctx, signer: Actor, principal: int | None, order: Order, 
                      decision, method, review_id=review.id)
     order.promised_date = _committed_date(order, sigs, decision)
     lifecycle.transition(uow, ctx, signer, order, "approve", note)
-    added, run_id = add_capacity(uow, ctx, signer, order, _instructed(review, decision.levers),
-                                 CapacitySource.APPROVAL, review.id, note)
+    added, propose = add_capacity(uow, ctx, signer, order, _instructed(review, decision.levers),
+                                  CapacitySource.APPROVAL, review.id, note)
     instruction = {"levers": list(decision.levers), "note": note, "by": signer.user_id, "capacity": added,
-                   "planning_run_id": run_id}
-    _approved(uow, ctx, signer, order, uow.reviews.get(review.id), decision, "pushed_through", instruction)
+                   "planning_run_id": None}
+    _approved(uow, ctx, signer, order, uow.reviews.get(review.id), decision, "pushed_through", instruction,
+              tell_pmc=propose is None)
+    if propose is None:
+        return None
+    review_id, order_id = review.id, order.id
+
+    def proposed(uow, run_id: int) -> None:  # the instruction names its run, and pmc hears of both
+        closed = uow.reviews.get(review_id)
+        told = closed.instruction | {"planning_run_id": run_id}
+        uow.reviews.update(review_id, closed.version, instruction=told)
+        audit.record(uow, ctx, signer, "order_review", review_id, "capacity_run", None, {"planning_run_id": run_id})
+        _tell_pmc(uow, ctx, signer, uow.orders.get(order_id), told)
+    return lambda: propose(proposed)

@@ -25,7 +25,7 @@ from jidan.services.notices.notify import notify, send_email
 from jidan.services.permissions import require_role
 from jidan.services.planning.bounds import Budget, solve_outside
 from jidan.services.planning.plant import plan_minute
-from jidan.services.planning.runs import Proposal, Replan, store_proposal
+from jidan.services.planning.runs import Proposal, Replan, store
 from jidan.services.planning.views import run_view
 
 REPLANNERS = frozenset({Role.MANAGEMENT, Role.PMC})
@@ -52,7 +52,7 @@ def propose(ctx: Context, actor: Actor, state_id: int, time_limit: float = 2.0) 
         row = load(uow, state_id)
         if row["status"] not in ACTIVE:
             raise errors.Conflict("the emergency was lifted", code="emergency.not_active")
-        run_id = store_proposal(uow, ctx, actor, proposal)
+        run_id = store(uow, ctx, actor, proposal)
         affected = _affected(uow, proposal) | {"run_id": run_id}
         affected |= _tell_affected(uow, ctx, actor, row, affected)
         uow.emergencies.update(row["id"], row["version"], planning_run_id=run_id, affected=affected)

@@ -247,11 +247,13 @@ def decide(ctx: Context, actor: Actor, exception_id: int, approve: bool, measure
                    subject=ctx.messages.text("ui.ex.mail.rejected_subject", tag=tag, id=exception_id,
                                              number=order.number),
                    body=note or "")
-        added, run_id = add_capacity(uow, ctx, actor, order, [lever] if lever else [], CapacitySource.EXCEPTION,
-                                     exception_id, note or measure or "")
+        added, propose = add_capacity(uow, ctx, actor, order, [lever] if lever else [], CapacitySource.EXCEPTION,
+                                      exception_id, note or measure or "")
         uow.commit()
-        return exception_view(uow, row, actor) | {
-            "capacity": [c for c in order_capacity_of(uow, order.id)["changes"] if c["id"] in added],
+    run_id = propose() if propose else None  # solved once the decision is committed (issue 21)
+    with ctx.uow() as uow:
+        return exception_view(uow, _load(uow, actor, exception_id), actor) | {
+            "capacity": [c for c in order_capacity_of(uow, row.order_id)["changes"] if c["id"] in added],
             "capacity_run_id": run_id}
 
 

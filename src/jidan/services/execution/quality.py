@@ -22,7 +22,9 @@ from jidan.services.context import Context
 from jidan.services.notices.notify import notify
 from jidan.services.permissions import load_order, require_role
 from jidan.services.planning.plant import order_jobs
-from jidan.services.planning.runs import Replan
+from jidan.services.planning.in_force import accepted_run
+from jidan.services.planning.bounds import Budget
+from jidan.services.planning.runs import Replan, proposed_after
 from jidan.services.execution.production_notice import notify_groups
 from jidan.services.execution.tasks import add_task, split_lots, urgent_tag
 
@@ -136,10 +138,8 @@ def record_inspection(ctx: Context, actor: Actor, cmd: NewInspection, time_limit
             note=cmd.note, disposition=cmd.disposition,
             rework_from_seq=redo[0].seq if redo and cmd.disposition == Disposition.REWORK else None,
             inspector_id=actor.user_id, inspected_at=now)
-        run_id = None
         if redo:
-            run_id = _send_back(uow, ctx, actor, order, line, redo, inspection_id, cmd, time_limit)
-            uow.inspections.set_run(inspection_id, run_id)
+            accepted_run(uow)  # the rework is planned into the plan in force: there must be one
         row = uow.inspections.get(inspection_id)
         audit.record(uow, ctx, actor, "inspection", inspection_id, "record", None,
                      {k: getattr(row, k) for k in ("order_id", "task_id", "stage", "line_no", "step_seq", "result",
@@ -149,29 +149,50 @@ def record_inspection(ctx: Context, actor: Actor, cmd: NewInspection, time_limit
                 _final_passed(uow, order.id).get(ln.line_no, 0) >= ln.quantity for ln in order.lines):
             _fire_inspect(uow, ctx, actor, order, inspection_id)
         uow.commit()
+        line_no, seqs = line.line_no, [s.seq for s in redo]
+    if seqs:  # planned once the inspection is committed, never inside its transaction (issue 21)
+        _send_back(ctx, actor, cmd, inspection_id, line_no, seqs, time_limit)
+    with ctx.uow() as uow:
         return inspection_view(uow, uow.inspections.get(inspection_id))
 
 
-def _send_back(uow, ctx: Context, actor: Actor, order: Order, line, redo: list, inspection_id: int,
-               cmd: NewInspection, time_limit: float) -> int:
-    """The failed quantity's steps again as a job of its own: planned into the accepted plan as a
-    proposal pmc accepts, with its tasks on the floor and their groups told at once (F2)."""
+def _send_back(ctx: Context, actor: Actor, cmd: NewInspection, inspection_id: int, line_no: int, seqs: list[int],
+               time_limit: float) -> int:
+    """The failed quantity's steps ``seqs`` of the line again as a job of its own: planned into the
+    accepted plan as a proposal pmc accepts, with its tasks on the floor and their groups told at
+    once (F2). Read, solved with no transaction open, then written (`runs.proposed_after`)."""
     kind = "rework" if cmd.disposition == Disposition.REWORK else "replacement"
-    replan = Replan(uow, ctx)
-    tag = f"{line.line_no}-{'RW' if kind == 'rework' else 'RP'}{inspection_id}"
-    # The order's routing, cut to the steps to redo, for the failed quantity: planned like any line.
-    part = SimpleNamespace(number=order.number, promised_date=order.promised_date, priority=order.priority,
-                           requested_date=order.requested_date,
-                           lines=[SimpleNamespace(line_no=tag, quantity=cmd.failed_qty,
-                                                  product=SimpleNamespace(routing=redo))])
-    job = order_jobs(part, replan.model.origin, replan.model.groups, replan.model.shift_minutes, replan.now)[0]
-    problem = replan.problem(keep=True)
-    run_id = replan.run(uow, ctx, actor, problem, [OrderChanged(job)], time_limit, {"disturbance": {
-        "kind": kind, "order_id": order.id, "order": order.number, "inspection_id": inspection_id,
-        "job": job.id, "quantity": cmd.failed_qty}})
+    budget, known = Budget(time_limit), {}  # known: what the write needs of the read
+
+    def read(uow):
+        order = uow.orders.get(cmd.order_id)
+        redo = [s for s in next(ln for ln in order.lines if ln.line_no == line_no).product.routing if s.seq in seqs]
+        replan = Replan(uow, ctx)
+        tag = f"{line_no}-{'RW' if kind == 'rework' else 'RP'}{inspection_id}"
+        # The order's routing, cut to the steps to redo, for the failed quantity: planned like any line.
+        part = SimpleNamespace(number=order.number, promised_date=order.promised_date, priority=order.priority,
+                               requested_date=order.requested_date,
+                               lines=[SimpleNamespace(line_no=tag, quantity=cmd.failed_qty,
+                                                      product=SimpleNamespace(routing=redo))])
+        job = order_jobs(part, replan.model.origin, replan.model.groups, replan.model.shift_minutes, replan.now)[0]
+        problem = replan.problem(keep=True)
+        extra = {"disturbance": {"kind": kind, "order_id": order.id, "order": order.number,
+                                 "inspection_id": inspection_id, "job": job.id, "quantity": cmd.failed_qty}}
+        known.update(job=job, steps={s.seq: SimpleNamespace(name=s.name, inspection=s.inspection) for s in redo})
+        return lambda: replan.repaired(problem, [OrderChanged(job)], budget.left(), extra)
+
+    return proposed_after(ctx, actor, read, lambda uow, run_id: _rework_tasks(
+        uow, ctx, actor, cmd, inspection_id, line_no, kind, run_id, known["job"], known["steps"]))
+
+
+def _rework_tasks(uow, ctx: Context, actor: Actor, cmd: NewInspection, inspection_id: int, line_no: int,
+                  kind: str, run_id: int, job, steps: dict) -> None:
+    """The rework's tasks where the proposal placed them, the groups and pmc told, with the run."""
+    order = uow.orders.get(cmd.order_id)
+    uow.inspections.set_run(inspection_id, run_id)
+    audit.record(uow, ctx, actor, "inspection", inspection_id, "replan", None, {"planning_run_id": run_id})
     run = uow.planning_runs.get(run_id)
     placed = {a["operation"]: a for a in run.schedule["assignments"] if a["job"] == job.id}
-    steps = {s.seq: s for s in redo}
     counts: dict[int, int] = {}
     for op in job.operations:
         seq = int(op.id.rsplit("-", 1)[1].split(".")[0])
@@ -181,12 +202,12 @@ def _send_back(uow, ctx: Context, actor: Actor, order: Order, line, redo: list, 
         seq_lot = op.id.rsplit("-", 1)[1].split(".")
         seq, lot = int(seq_lot[0]), int(seq_lot[1]) if len(seq_lot) > 1 else 1
         a, step = placed[op.id], steps[seq]
-        made.append(add_task(uow, order, ctx.now(), operation=op.id, job=job.id, line_no=line.line_no,
+        made.append(add_task(uow, order, ctx.now(), operation=op.id, job=job.id, line_no=line_no,
                               step_seq=seq, lot=lot, kind=kind,
                               name=ctx.messages.text(f"ui.ex.mail.redo_name.{kind}", name=step.name),
                               work_center_code=a["resource"], quantity=split_lots(cmd.failed_qty, counts[seq])[lot - 1],
-                              inspection=step.inspection, planned_start=replan.model.origin + timedelta(minutes=a["start"]),
-                              planned_end=replan.model.origin + timedelta(minutes=a["end"]),
+                              inspection=step.inspection, planned_start=run.origin + timedelta(minutes=a["start"]),
+                              planned_end=run.origin + timedelta(minutes=a["end"]),
                               source=f"inspection:{inspection_id}"))
     notify_groups(uow, ctx, actor, order, made, kind="rework")
     notify(uow, ctx.now(), kind="inspection_failed", ctx=ctx, roles=[Role.PMC], order_id=order.id,
@@ -195,7 +216,6 @@ def _send_back(uow, ctx: Context, actor: Actor, order: Order, line, redo: list, 
                                      quantity=cmd.failed_qty, number=order.number, run=run_id),
            body=ctx.messages.text("ui.ex.mail.inspection_failed_body", note=cmd.note or "", tasks=len(made),
                                   run=run_id))
-    return run_id
 
 
 def _fire_inspect(uow, ctx: Context, actor: Actor, order: Order, inspection_id: int) -> None:

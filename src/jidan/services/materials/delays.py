@@ -81,7 +81,8 @@ def get_delay_request(ctx: Context, actor: Actor, request_id: int) -> dict:
 
 def decide_delay(ctx: Context, actor: Actor, request_id: int, approve: bool, note: str | None = None,
                  version: int | None = None, time_limit: float = 0.0) -> dict:
-    """pmc approves (the date moves, the plan is repaired as a proposal, people are told) or rejects."""
+    """pmc approves (the date moves, the plan is repaired as a proposal, people are told) or rejects.
+    The repair is solved once the decision is committed, never inside its transaction (issue 21)."""
     with ctx.uow() as uow:
         req = _own_request(uow, actor, request_id, lock=True)
         check_decider(may(actor, DELAY_DECIDERS), req.requested_by, actor.user_id)
@@ -91,27 +92,39 @@ def decide_delay(ctx: Context, actor: Actor, request_id: int, approve: bool, not
             raise errors.ValidationFailed("a rejection says why", fields={"note": "required"})
         status = next_status(DELAY_REQUEST_FLOW, req.status, "approve" if approve else "reject", "delay_request")
         po = uow.purchase_orders.get(req.purchase_order_id, lock=True)
-        affected, run_id = [], None
+        affected, repair = [], None
         if approve:
             if po.status != "open":
                 raise errors.Conflict(f"the purchase order is {po.status}", code="purchase_order.not_open")
-            affected, run_id = _move_purchase_order(uow, ctx, actor, req, po, time_limit)
+            affected, repair = _move_purchase_order(uow, ctx, actor, req, po, time_limit)
         uow.delay_requests.update(request_id, req.version, status=status, decided_by=actor.user_id,
                                   decided_at=ctx.now(), decision_note=note,
-                                  affected_orders=[o.number for o in affected], repair_run_id=run_id)
+                                  affected_orders=[o.number for o in affected])
         audit.record(uow, ctx, actor, "material_delay_request", request_id, "approve" if approve else "reject",
-                     {"status": req.status},
-                     {"status": status, "affected_orders": [o.number for o in affected], "repair_run_id": run_id},
+                     {"status": req.status}, {"status": status, "affected_orders": [o.number for o in affected]},
                      note)
         answer(uow, ctx, ref=f"delay_request:{request_id}", act="decide", actor=actor)
-        _tell(uow, ctx, actor, req, po, approve, note, affected, run_id)
+        if repair is None:
+            _tell(uow, ctx, actor, req, po, approve, note, affected, None)
         uow.commit()
+        affected_ids = [o.id for o in affected]
+    if repair is not None:  # the repair solves once the decision is committed; people hear of it with it
+        def repaired(uow, run_id: int) -> None:
+            row = uow.delay_requests.get(request_id)
+            uow.delay_requests.update(request_id, row.version, repair_run_id=run_id)
+            audit.record(uow, ctx, actor, "material_delay_request", request_id, "repair", None,
+                         {"repair_run_id": run_id})
+            _tell(uow, ctx, actor, row, uow.purchase_orders.get(row.purchase_order_id), True, note,
+                  [uow.orders.get(i) for i in affected_ids], run_id)
+        repair(repaired)
+    with ctx.uow() as uow:
         return request_view(uow, uow.delay_requests.get(request_id), actor)
 
 
 def _move_purchase_order(uow, ctx: Context, actor: Actor, req: DelayRequest, po: PurchaseOrder,
                          time_limit: float):
-    """The new date into the purchase order; the orders it makes late get a proposed repair (C7).
+    """The new date into the purchase order; the orders it makes late, and their repair (C7) to
+    propose once the decision is committed.
 
     Planning does the repair (``ctx.hooks.after_material_change``, wired in services/wiring.py),
     so materials never imports planning, which reads materials."""

@@ -8,9 +8,10 @@ panel (`choose_lever`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from jidan.domain import errors
 from jidan.domain.capacity import KIND_OF_LEVER, CapacitySource
@@ -23,32 +24,39 @@ from jidan.services.permissions import load_order, require_role
 from jidan.services.planning import capacity
 from jidan.services.planning.plant import PLANNED_STATES
 from jidan.services.planning.promises import promise
-from jidan.services.planning.runs import insertion_run, order_changed_run
+from jidan.services.planning.runs import insertion_read, order_changed_read, proposed_after
 from jidan.services.planning.views import run_view
 
-#: The seconds a run proposed with a decision may take (it runs inside the decision's transaction).
+#: The seconds a run proposed with a decision may take (solved once the decision is committed).
 DECISION_RUN_SECONDS = 1.0
 #: The supplier's lead time an outside-processing measure assumes unless it names one.
 OUTSIDE_LEAD_DAYS = 2.0
 
 
 def add_capacity(uow, ctx: Context, actor: Actor, order: Order, levers: Iterable[dict], source: CapacitySource,
-                 source_id: int | None, reason: str) -> tuple[list[int], int | None]:
-    """Records the capacity the levers name and proposes the run that uses it, in the caller's
-    transaction: the changes' ids and the run's (None when nothing was added, or there is no
-    plan in force yet: the first full plan uses the capacity then)."""
+                 source_id: int | None, reason: str) -> tuple[list[int], Callable[..., int] | None]:
+    """Records the capacity the levers name in the caller's transaction: the changes' ids, and the
+    proposal of the run that uses it, which the caller makes once it committed (never inside its
+    transaction, issue 21): ``propose(then=None)`` → the run's id, ``then(uow, run_id)`` written
+    with the run. None when nothing was added, or there is no plan in force yet: the first full
+    plan uses the capacity then."""
     ids = capacity.record(uow, ctx, actor, order, levers, source.value, source_id, reason)
     accepted = uow.planning_runs.accepted()
     if not ids or accepted is None or order.status not in PLANNED_STATES:
         return ids, None
-    uow.flush()
-    if order.id in accepted.order_ids:
-        run_id = order_changed_run(uow, ctx, actor, order.id, DECISION_RUN_SECONDS, {
-            "kind": "capacity", "order_id": order.id, "order": order.number, "changes": ids})
-    else:
-        run_id = insertion_run(uow, ctx, actor, order.id, DECISION_RUN_SECONDS)
-    uow.capacity.set_run(ids, run_id)
-    return ids, run_id
+    order_id, number, in_plan = order.id, order.number, order.id in accepted.order_ids
+
+    def propose(then: Callable[[Any, int], None] | None = None) -> int:
+        read = (order_changed_read(ctx, actor, order_id, DECISION_RUN_SECONDS, {
+                    "kind": "capacity", "order_id": order_id, "order": number, "changes": ids})
+                if in_plan else insertion_read(ctx, actor, order_id, DECISION_RUN_SECONDS))
+
+        def written(uow, run_id: int) -> None:
+            uow.capacity.set_run(ids, run_id)
+            if then is not None:
+                then(uow, run_id)
+        return proposed_after(ctx, actor, read, written)
+    return ids, propose
 
 
 def choose_lever(ctx: Context, actor: Actor, order_id: int, lever: str, work_center: str | None = None,
@@ -78,10 +86,12 @@ def choose_lever(ctx: Context, actor: Actor, order_id: int, lever: str, work_cen
             raise errors.Conflict("only an approved order's capacity is planned", code="planning.not_plannable")
         if by_hand:
             chosen = capacity.overtime_lever(uow, ctx, order, work_center, days or [], hours or EVENING / 60)
-        ids, run_id = add_capacity(uow, ctx, actor, order, [chosen], CapacitySource.WHAT_IF, None,
-                                   chosen.get("description") or lever)
+        ids, propose = add_capacity(uow, ctx, actor, order, [chosen], CapacitySource.WHAT_IF, None,
+                                    chosen.get("description") or lever)
         uow.commit()
-        return {"changes": [c for c in capacity.order_capacity(uow, order.id)["changes"] if c["id"] in ids],
+    run_id = propose() if propose else None
+    with ctx.uow() as uow:
+        return {"changes": [c for c in capacity.order_capacity(uow, order_id)["changes"] if c["id"] in ids],
                 "run": run_view(uow.planning_runs.get(run_id)) if run_id else None}
 
 

@@ -51,7 +51,7 @@ def promise(ctx: Context, actor: Actor, order_id: int, time_limit: float = 1.0) 
 
     def read(uow):
         question = _Question.read(uow, ctx, load_order(uow, actor, order_id))
-        return lambda: question.answer(budget.left())
+        return lambda: question.answer(budget.left(), deadline=budget.deadline)
     return solve_outside(ctx, read)
 
 
@@ -65,7 +65,7 @@ def promise_unsaved(ctx: Context, actor: Actor, cmd: NewOrder, time_limit: float
         order = unsaved_order(uow, ctx, actor, cmd)
         order.number = UNSAVED
         question = _Question.read(uow, ctx, order)
-        return lambda: question.answer(budget.left())
+        return lambda: question.answer(budget.left(), deadline=budget.deadline)
     return solve_outside(ctx, read)
 
 
@@ -114,9 +114,9 @@ class _Question:
         self.material = materials_view(state.model, self.mine, self.now)
         return self
 
-    def answer(self, time_limit: float, insertion: bool = True) -> dict:
+    def answer(self, time_limit: float, insertion: bool = True, deadline: float | None = None) -> dict:
         """The promise; without ``insertion`` (the order page) insertion is worked out only when
-        the order would be late without moving anyone."""
+        the order would be late without moving anyone. ``deadline``: see `Budget.deadline`."""
         state, order, jobs, model = self.state, self.order, self.jobs, self.state.model
         plan, kept, loaded = _without_order(state, order)
         gap = [loaded.earliest_completion(j) for j in jobs]
@@ -129,7 +129,7 @@ class _Question:
             else:
                 problem, current = Problem(plan.resources, plan.jobs + tuple(jobs)), kept
             inserted = insert_lines(problem, current, order, model, time_limit, state.running, self.offload,
-                                    workers=1, seed=SEED)
+                                    workers=1, seed=SEED, deadline=deadline)
             with_insertion = {"completion": model.at(inserted["completion"]),
                               "on_time": inserted["completion"] <= due,
                               "moved": len(inserted["impact"].moved),

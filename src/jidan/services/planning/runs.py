@@ -9,6 +9,7 @@ then stores itself (`bounds.solve_outside`): each ``read(uow)`` returns the solv
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -35,7 +36,7 @@ from jidan.services.materials.purchase_requests import Shortfall, raise_for_plan
 from jidan.services.notices.notify import notify
 from jidan.services.notices.answers import answer as answer_notices
 from jidan.services.permissions import load_order, require_role
-from jidan.services.planning.bounds import Budget, solve_outside
+from jidan.services.planning.bounds import Budget, follow_up, solve_outside
 from jidan.services.planning.in_force import (
     accepted_run, current_plan, first_starts, jobs_of, plan_of, step_releases, step_starts,
 )
@@ -105,7 +106,8 @@ def _insertion(ctx: Context, actor: Actor, order_id: int, budget: Budget):
             problem = model.problem(orders + [urgent], {urgent.id: now},
                                     step_releases(materials, plan, now, keep=True), plan, floor_tasks)
             problem, current = current_plan(accepted, problem, now, skip=jobs_of(urgent, problem), running=running)
-            result = insert_lines(problem, current, urgent, model, budget.left(), running, ctx.offload)
+            result = insert_lines(problem, current, urgent, model, budget.left(), running, ctx.offload,
+                                  deadline=budget.deadline)
             numbers = {o.number: o for o in orders}
             extra = {"slipped": slipped_view(model, result["impact"], numbers), "moved": len(result["impact"].moved),
                      "urgent_completion": model.at(result["completion"]),
@@ -121,7 +123,7 @@ def _insertion(ctx: Context, actor: Actor, order_id: int, budget: Budget):
 
 @dataclass(frozen=True)
 class Proposal:
-    """A solved run before it is stored: what `_store` records."""
+    """A solved run before it is stored: what `store` records."""
 
     kind: str
     origin: datetime
@@ -135,7 +137,7 @@ class Proposal:
 def _propose(ctx: Context, actor: Actor, read) -> dict:
     """Reads, solves outside any transaction, then stores the proposal with its audit row."""
     def write(uow, proposal: Proposal) -> dict:
-        return run_view(uow.planning_runs.get(_store(uow, ctx, actor, proposal)))
+        return run_view(uow.planning_runs.get(store(uow, ctx, actor, proposal)))
     return solve_outside(ctx, read, write)
 
 
@@ -146,10 +148,19 @@ def within_horizon(orders: list[Order], model: PlantModel) -> tuple[list[Order],
     return [o for o in orders if o.number not in beyond], {"beyond_horizon": beyond} if beyond else {}
 
 
-def insertion_run(uow, ctx: Context, actor: Actor, order_id: int, time_limit: float) -> int:
-    """Proposes the insertion of the order in the caller's transaction (a decision that adds
-    capacity proposes its run with it); the run's id."""
-    return _store(uow, ctx, actor, _insertion(ctx, actor, order_id, Budget(time_limit))(uow)())
+def insertion_read(ctx: Context, actor: Actor, order_id: int, time_limit: float):
+    """The insertion of the order as a read for `proposed_after` (a decision that adds capacity)."""
+    return _insertion(ctx, actor, order_id, Budget(time_limit))
+
+
+def proposed_after(ctx: Context, actor: Actor, read, then: Callable[[Any, int], None]) -> int:
+    """The proposal an act asks for once the act is committed (`bounds.follow_up`): stored, with
+    what ``then(uow, run_id)`` writes, in one short transaction; the run's id."""
+    def write(uow, proposal: Proposal) -> int:
+        run_id = store(uow, ctx, actor, proposal)
+        then(uow, run_id)
+        return run_id
+    return follow_up(ctx, read, write)
 
 
 class Replan:
@@ -216,10 +227,6 @@ class Replan:
         return Proposal("repair", self.model.origin, schedule, [o.id for o in self.orders], None, extra,
                         moved_view(self.model, imp))
 
-    def run(self, uow, ctx, actor, problem: Problem, disturbances, time_limit: float, extra: dict,
-            current: Schedule | None = None) -> int:
-        """`repaired`, stored as a proposal in the caller's transaction (an inspection's rework)."""
-        return _store(uow, ctx, actor, self.repaired(problem, disturbances, time_limit, extra, current))
 
 
 def propose_repair(ctx: Context, actor: Actor, work_center: str, start: datetime, end: datetime,
@@ -301,9 +308,10 @@ def material_late_repair(replan: Replan, late: Mapping[str, int],
 
 
 def repair_after_material_change(uow, ctx: Context, actor: Actor, change: Callable[[], None],
-                                 time_limit: float, disturbance: dict) -> tuple[list[Order], int | None]:
-    """Makes a material change (a purchase order's later date) and proposes the repair for the steps
-    it makes late, in the caller's transaction (C6, C7): the orders affected and the run's id."""
+                                 time_limit: float, disturbance: dict):
+    """Makes a material change (a purchase order's later date) in the caller's transaction (C6, C7):
+    the orders affected, and the repair of the steps it makes late (None: none), which the caller
+    runs once it committed: ``repair(then)`` proposes it (`proposed_after`) and answers its id."""
     replan = Replan.start(uow, ctx)
     before = replan.late_steps() if replan else {}
     change()
@@ -314,8 +322,19 @@ def repair_after_material_change(uow, ctx: Context, actor: Actor, change: Callab
     if not late:
         return [], None
     numbers = {job.split("/")[0] for job in late}
-    affected = [o for o in replan.orders if o.number in numbers]
-    return affected, _store(uow, ctx, actor, material_late_repair(replan, late, disturbance)(time_limit))
+    origin = replan.model.origin  # when: a plan accepted before the repair reads has another origin
+    late_at = {step: origin + timedelta(minutes=ready) for step, ready in late.items()}
+
+    def repair(then: Callable[[Any, int], None]) -> int:
+        budget = Budget(time_limit)
+
+        def read(uow):
+            again = Replan(uow, ctx)
+            repaired = material_late_repair(again, {step: plan_minute(at, again.model.origin)
+                                                    for step, at in late_at.items()}, disturbance)
+            return lambda: repaired(budget.left())
+        return proposed_after(ctx, actor, read, then)
+    return [o for o in replan.orders if o.number in numbers], repair
 
 
 def propose_order_changed(ctx: Context, actor: Actor, order_id: int, time_limit: float = 1.0) -> dict:
@@ -324,11 +343,11 @@ def propose_order_changed(ctx: Context, actor: Actor, order_id: int, time_limit:
     return _propose(ctx, actor, _order_changed(ctx, actor, order_id, Budget(time_limit)))
 
 
-def order_changed_run(uow, ctx: Context, actor: Actor, order_id: int, time_limit: float,
-                      disturbance: dict | None = None) -> int:
-    """Proposes placing the order's lines again in the caller's transaction (after a change to
-    the order, or to the capacity it may use); the run's id."""
-    return _store(uow, ctx, actor, _order_changed(ctx, actor, order_id, Budget(time_limit), disturbance)(uow)())
+def order_changed_read(ctx: Context, actor: Actor, order_id: int, time_limit: float,
+                       disturbance: dict | None = None):
+    """Placing the order's lines again as a read for `proposed_after` (after a change to the
+    capacity it may use)."""
+    return _order_changed(ctx, actor, order_id, Budget(time_limit), disturbance)
 
 
 def _order_changed(ctx: Context, actor: Actor, order_id: int, budget: Budget, disturbance: dict | None = None):
@@ -355,19 +374,21 @@ def _not_before(job: Job, minute: int) -> Job:
 
 def insert_lines(problem: Problem, current: Schedule, order: Order, model: PlantModel, time_limit: float,
                   running: Collection[str] = (), offload: Callable[..., Any] = inline, workers: int = 2,
-                  seed: int | None = None) -> dict:
+                  seed: int | None = None, deadline: float | None = None) -> dict:
     """Each line of the urgent order in turn; the impact is against the plan before the first.
     ``running``: steps under way, which stay where ``current`` has them; ``offload``: where the
     insertions run (``ctx.offload``: a worker process); ``workers`` and ``seed``: see `insert`
-    (one worker and a seed: the same answer every time)."""
+    (one worker and a seed: the same answer every time); ``deadline``: the clock's
+    (`Budget.deadline`), shared out evenly over the lines still to insert."""
     jobs = [j for j in problem.jobs if j.id.startswith(order.number + "/")]
     before, schedule = current, current
     completion = earliest = 0
-    for job in jobs:
+    for k, job in enumerate(jobs):
+        share = None if deadline is None else time.monotonic() + (deadline - time.monotonic()) / (len(jobs) - k)
         partial = Problem(problem.resources, tuple(j for j in problem.jobs if not j.id.startswith(order.number + "/"))
                           + tuple(j for j in jobs if j is job or any(a.job == j.id for a in schedule.assignments)))
         result = offload(insert, partial, schedule, job.id, time_limit / max(1, len(jobs)), workers=workers, seed=seed,
-                         started=running)
+                         started=running, deadline=share)
         schedule = result.schedule
         completion = max(completion, result.urgent_completion)
         earliest = max(earliest, result.earliest_possible)
@@ -375,8 +396,8 @@ def insert_lines(problem: Problem, current: Schedule, order: Order, model: Plant
             "completion": completion, "earliest": earliest}
 
 
-def _store(uow, ctx, actor, proposal: Proposal) -> int:
-    """Records a proposed run in the caller's transaction (the caller commits)."""
+def store(uow, ctx, actor, proposal: Proposal) -> int:
+    """Records a proposed run, solved before, in the caller's transaction (the caller commits)."""
     p = proposal
     summary = {**p.schedule.summary(), **{k: v for k, v in p.extra.items() if k not in ("slipped",)}}
     run_id = uow.planning_runs.add(
@@ -389,11 +410,6 @@ def _store(uow, ctx, actor, proposal: Proposal) -> int:
                   "value": p.schedule.value, "slipped": len(p.extra.get("slipped", [])),
                   "disturbance": p.extra.get("disturbance")})
     return run_id
-
-
-def store_proposal(uow, ctx: Context, actor: Actor, proposal: Proposal) -> int:
-    """Records a proposal solved outside any transaction in the caller's (an emergency's re-plan)."""
-    return _store(uow, ctx, actor, proposal)
 
 
 def accept(ctx: Context, actor: Actor, run_id: int, version: int | None = None) -> dict:
