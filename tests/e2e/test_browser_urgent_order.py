@@ -77,7 +77,7 @@ def test_a3_sales_creates_urgent_order_and_management_approves_in_browser(web_pa
     timeline = page.locator(".timeline li")
     assert [timeline.nth(i).get_attribute("data-action") for i in range(timeline.count())] == [
         "create", "review", "approve"]
-    assert "pmc" in timeline.nth(1).inner_text() and "已提交 → 已评审" in timeline.nth(1).inner_text()
+    assert "PMC 计划员 陈" in timeline.nth(1).inner_text() and "已提交 → 已评审" in timeline.nth(1).inner_text()
     assert page.locator(".progress .current").inner_text() == "已批准"
     page.locator("#workflow-panel [data-testid=review-decision]").wait_for()
     assert "最终审批通过" in page.locator("#workflow-panel [data-testid=review-decision]").inner_text()

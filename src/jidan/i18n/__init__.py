@@ -12,13 +12,15 @@ LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 
 from jidan.i18n import approvals, common, execution, fulfilment, materials, notices, orders, pages, planning, workflow
+from jidan.i18n import screens
 
 CATALOGUE: dict[str, dict[str, str]] = {}
 for _prefix, _table in (("state", common.STATES), ("action", common.ACTIONS), ("priority", common.PRIORITIES),
                         ("urgency", common.URGENCY_REASONS), ("role", common.ROLES), ("channel", common.CHANNELS),
                         ("error", common.ERRORS), ("ui", common.UI), ("ui", planning.TEXTS), ("ui", materials.TEXTS),
                         ("ui", workflow.TEXTS), ("ui", execution.TEXTS), ("ui", fulfilment.TEXTS),
-                        ("ui", pages.TEXTS), ("ui", orders.TEXTS), ("ui", approvals.TEXTS), ("ui", notices.TEXTS)):
+                        ("ui", pages.TEXTS), ("ui", orders.TEXTS), ("ui", approvals.TEXTS), ("ui", notices.TEXTS),
+                        ("ui", screens.TEXTS)):
     for _key, (_zh, _en) in _table.items():
         CATALOGUE[f"{_prefix}.{_key}"] = {"zh": _zh, "en": _en}
 
