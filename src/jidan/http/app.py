@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from jidan.api.routers import (
     approvals, execution, fulfilment, health, inbox, masterdata, materials, orders, planning, users,
 )
-from jidan.http import errors
+from jidan.http import docs, errors
 from jidan.http.urls import PlainUrls
 from jidan.http.session import SecurityHeaders
 from jidan.services.context import Context
@@ -68,7 +68,8 @@ class _TooLarge(Exception):
 def create_app(ctx: Context) -> FastAPI:
     app = FastAPI(title="jidan 急单", version="0.1.0",
                   description="Urgent-order management for factories: intake, review, planning, "
-                              "execution, shipping, audit.")
+                              "execution, shipping, audit.",
+                  docs_url=None, redoc_url=None)
     app.state.ctx = ctx
     if hasattr(ctx.offload, "start"):  # planning's worker processes, ready before the first solve
         ctx.offload.start()
@@ -78,6 +79,7 @@ def create_app(ctx: Context) -> FastAPI:
         api.include_router(router)
     app.include_router(api)
     app.include_router(health.router)
+    app.include_router(docs.router)
     for router in WEB_ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -32,6 +32,7 @@ from jidan.http.session import (
 from jidan.http.errors import status_of
 from jidan.domain import errors
 from jidan.domain.model import Actor
+from jidan.domain.roles import API_USERS
 from jidan.services import auth
 from jidan.services.approvals.signatures import Proof
 from jidan.services.context import Context
@@ -61,6 +62,7 @@ def _reason(context, reason: str) -> str:
 
 templates.env.filters["unit"] = _unit
 templates.env.filters["reason"] = _reason
+templates.env.globals["api_users"] = API_USERS
 
 
 class LoginRequired(Exception):
