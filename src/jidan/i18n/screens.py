@@ -39,4 +39,12 @@ TEXTS = {
     "unit.roll": ("卷", "rolls"),
     # reasons the system writes into the record ("planning run 3")
     "event.reason.planning_run": ("排产方案 #{id}", "planning run #{id}"),
+    # the inbox's filters
+    "inbox.filter.label": ("筛选", "Filter"),
+    "inbox.filter.all": ("全部", "All"),
+    "inbox.filter.urgent": ("紧急", "Urgent"),
+    "inbox.filter.overdue": ("已超期", "Overdue"),
+    "inbox.filter.order_only": ("只看订单", "Only order"),
+    "inbox.filter.all_orders": ("全部订单", "All orders"),
+    "inbox.filter.only_this": ("只看此订单", "Only this order"),
 }

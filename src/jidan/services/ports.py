@@ -121,6 +121,34 @@ class LetterStore(Protocol):
     def for_order(self, order_id: int) -> list[LetterRecord]: ...
 
 
+@dataclass(frozen=True)
+class InboxFilter:
+    """Which waiting notices the inbox lists: of one kind, about one order, urgent (critical or
+    about an urgent order), overdue (not acknowledged in time). Empty: all of them."""
+    kind: str | None = None
+    order_id: int | None = None
+    urgent: bool = False
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """A notice with what the inbox shows beside it, read in the same query (no query per notice)."""
+    notice: Notice
+    order_number: str | None = None
+    order_urgent: bool = False
+    answered_by_name: str | None = None
+
+
+@dataclass(frozen=True)
+class WaitingCount:
+    """Waiting notices of one kind: how many, how many urgent, how many overdue."""
+    kind: str
+    total: int
+    urgent: int
+    overdue: int
+
+
 class NoticeStore(Protocol):
     """In-app notices, one per recipient of an event."""
 
@@ -136,6 +164,10 @@ class NoticeStore(Protocol):
     def unanswered(self, order_id: int | None = None, ref: str | None = None,
                    kinds: list[str] | None = None) -> list[Notice]: ...
     def answer(self, event_ids: list[str], at: datetime, by: int | None) -> int: ...
+    def waiting_counts(self, user_id: int, now: datetime) -> list[WaitingCount]: ...
+    def waiting_groups(self, user_id: int, now: datetime, f: InboxFilter, offset: int,
+                       limit: int) -> tuple[int, list[InboxEntry]]: ...
+    def entries(self, user_id: int, limit: int) -> list[InboxEntry]: ...
 
 
 class OutboxStore(Protocol):
