@@ -62,4 +62,5 @@ TEXTS = {
     "screens.board.materials": ("本工序物料", "Materials for this step"),
     "screens.board.drawings": ("图纸与技术资料", "Drawings and engineering data"),
     "screens.board.planned": ("计划时间", "Planned"),
+    "screens.pick.work_center": ("— 选择工作中心（默认为所选工序的）—", "— choose a work center (default: the step's) —"),
 }

@@ -142,7 +142,7 @@ def _exception_form(page: Page, order_id: int, status: int = 200, form: FormData
     progress = order_progress.progress(page.ctx, page.actor, order_id)
     return _page(page, "exception_form.html", status, order=views.get_order(page.ctx, page.actor, order_id),
                  tasks=progress["tasks"], values=values, fields=error.fields if error else {}, error=error,
-                 now=page.ctx.now().isoformat(timespec="minutes"))
+                 now=page.ctx.now().isoformat(timespec="minutes"), centers=boards.center_choices(page.ctx, page.actor))
 
 
 @router.get("/orders/{order_id}/exceptions/new")

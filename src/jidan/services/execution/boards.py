@@ -28,6 +28,13 @@ def work_centers(ctx: Context, actor: Actor) -> list[dict]:
                  "down": w.code in down} for w in uow.plant.work_centers()]
 
 
+def center_choices(ctx: Context, actor: Actor) -> list[dict]:
+    """Every work center by code and name, for the forms' pick-lists (no typing codes by hand)."""
+    require_order_access(actor)
+    with ctx.uow() as uow:
+        return [{"code": w.code, "name": w.name, "department": w.department_code} for w in uow.plant.work_centers()]
+
+
 def work_center_board(ctx: Context, actor: Actor, code: str) -> dict:
     """A work center's screen (tablet): today's tasks, urgent first, then in planned order."""
     require_order_access(actor)
