@@ -63,4 +63,9 @@ TEXTS = {
     "screens.board.drawings": ("图纸与技术资料", "Drawings and engineering data"),
     "screens.board.planned": ("计划时间", "Planned"),
     "screens.pick.work_center": ("— 选择工作中心（默认为所选工序的）—", "— choose a work center (default: the step's) —"),
+    # what-if results: finishing later is not late until past the due date
+    "screens.whatif.finishing_later": ("完工推迟的订单", "Orders finishing later"),
+    "screens.whatif.against_due": ("对比交期", "Against the due date"),
+    "screens.whatif.late": ("延期 {h} 小时", "Late by {h} h"),
+    "screens.whatif.still_early": ("仍早于交期 {h} 小时", "Still {h} h early"),
 }
