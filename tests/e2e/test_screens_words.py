@@ -89,7 +89,7 @@ def _enrich(client: TestClient) -> dict:
     call("POST", f"/api/v1/orders/{released['id']}/inspections", "quality", json={
         "stage": "in_process", "task_id": check["id"], "passed_qty": check["quantity"] - 2, "failed_qty": 2,
         "disposition": "rework", "rework_from_seq": first["step_seq"],
-        "defects": [{"code": "solder_bridge", "count": 2}]})
+        "defects": [{"code": "SOLDER-BRIDGE", "count": 2}]})
     call("POST", f"/api/v1/orders/{released['id']}/exceptions", "manufacturing", json={
         "kind": "equipment_failure", "description": "贴片机故障", "estimated_delay_minutes": 120,
         "work_center": tasks[-1]["work_center"]})

@@ -68,4 +68,22 @@ TEXTS = {
     "screens.whatif.against_due": ("对比交期", "Against the due date"),
     "screens.whatif.late": ("延期 {h} 小时", "Late by {h} h"),
     "screens.whatif.still_early": ("仍早于交期 {h} 小时", "Still {h} h early"),
+    # the defect-code catalogue
+    "screens.defects.title": ("缺陷代码", "Defect codes"),
+    "screens.defects.intro": ("质检记录检验时从此目录选择缺陷；由系统管理员维护。停用的代码不再可选，已有记录不变。",
+                              "Quality picks an inspection's defects from this list; admin keeps it. A retired code "
+                              "can no longer be picked; records that name it stay as they are."),
+    "screens.defects.code": ("代码", "Code"),
+    "screens.defects.name_zh": ("中文名称", "Chinese name"),
+    "screens.defects.name_en": ("英文名称", "English name"),
+    "screens.defects.active": ("启用", "Active"),
+    "screens.defects.yes": ("是", "Yes"),
+    "screens.defects.no": ("否", "No"),
+    "screens.defects.save": ("保存", "Save"),
+    "screens.defects.new": ("新增缺陷代码", "New defect code"),
+    "screens.defects.add": ("添加", "Add"),
+    "screens.defects.saved": ("已保存", "Saved"),
+    "screens.defects.empty": ("尚无缺陷代码", "No defect codes yet"),
+    "screens.err.unknown_defect_code": ("不在缺陷代码目录中", "Not in the defect-code list"),
+    "screens.err.bad_code": ("只能用字母、数字、- _ .", "Letters, digits, - _ . only"),
 }

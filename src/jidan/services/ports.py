@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from jidan.domain.capacity import CapacityChange
-from jidan.domain.execution import Downtime, Inspection, OrderProgress, ProcessException, Task
+from jidan.domain.execution import DefectCode, Downtime, Inspection, OrderProgress, ProcessException, Task
 from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, OrderRecord, Receipt, Shipment
 from jidan.domain.approval import (
     ChainRecord, ChangeRequestRecord, DelegationRecord, LetterRecord, ReviewRecord, Signature,
@@ -295,6 +295,16 @@ class InspectionRepository(Protocol):
     def set_run(self, inspection_id: int, run_id: int) -> None: ...
 
 
+class DefectCodeRepository(Protocol):
+    """The defect-code catalogue (issue 24)."""
+
+    def add(self, **values: Any) -> int: ...
+    def get(self, defect_id: int, lock: bool = False) -> DefectCode | None: ...
+    def all(self, active_only: bool = False) -> list[DefectCode]: ...
+    def by_code(self, code: str) -> DefectCode | None: ...
+    def update(self, defect_id: int, version: int, **values: Any) -> None: ...
+
+
 class ReceiptRepository(Protocol):
     def add(self, **values: Any) -> int: ...
     def get(self, receipt_id: int, lock: bool = False) -> Receipt | None: ...
@@ -406,6 +416,7 @@ class UnitOfWork(Protocol):
     emergency_org: EmergencyOrganisationRepository
     order_records: OrderRecordRepository
     capacity: CapacityChangeRepository
+    defect_codes: DefectCodeRepository
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, exc_type, exc, tb) -> None: ...

@@ -17,7 +17,7 @@ from jidan.domain.approval import (
 )
 from jidan.domain.audit import GENESIS, AuditEvent, event_hash, head_seal
 from jidan.domain.capacity import CapacityChange
-from jidan.domain.execution import Downtime, Inspection, OrderProgress, ProcessException, Task
+from jidan.domain.execution import DefectCode, Downtime, Inspection, OrderProgress, ProcessException, Task
 from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, OrderRecord, Receipt, Shipment
 from jidan.domain.material import DelayRequest, MaterialShortage, MaterialStock, PurchaseOrder, PurchaseRequest
 from jidan.domain.delivery import Delivery, Notice, Timer
@@ -1158,3 +1158,25 @@ class CapacityChangeStore(_RecordStore):
         """The planning run proposed with these changes (written once, when it is made)."""
         self.session.execute(self.table.update().where(self.table.c.id.in_(change_ids))
                              .values(planning_run_id=run_id))
+
+
+# --- the defect-code catalogue (issue 24) ----------------------------------------------------
+class DefectCodeStore(_RecordStore):
+    """The defect codes quality picks from, by code."""
+
+    table = t.defect_codes
+    record = DefectCode
+
+    def all(self, active_only: bool = False) -> list[DefectCode]:
+        q = select(self.table).order_by(self.table.c.code)
+        return self._records(q.where(self.table.c.active.is_(True)) if active_only else q)
+
+    def by_code(self, code: str) -> DefectCode | None:
+        return self._one(self.session.execute(select(self.table).where(self.table.c.code == code)).one_or_none())
+
+    def update(self, defect_id: int, version: int, **values) -> None:
+        done = self.session.execute(self.table.update().where(self.table.c.id == defect_id,
+                                                              self.table.c.version == version)
+                                    .values(version=version + 1, **values))
+        if done.rowcount != 1:
+            raise StaleDataError("defect code changed")

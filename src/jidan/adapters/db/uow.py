@@ -61,6 +61,7 @@ class SqlUnitOfWork:
         self.emergency_org = r.EmergencyOrganisation(s)
         self.order_records = r.OrderRecordStore(s)
         self.capacity = r.CapacityChangeStore(s)
+        self.defect_codes = r.DefectCodeStore(s)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -116,6 +116,7 @@ def load_demo(ctx: Context, seed: int = 7, orders_count: int = 150,
     from jidan.services.fulfilment.drawings import demo_documents
     demo_documents(ctx, golden)
     demo_organisation(ctx)
+    from jidan.services.demo import screens as screens_demo; screens_demo.load(ctx)  # demo: screens (issue 24)
     return {"golden_order": golden["number"], "users": len(users), "customers": len(CUSTOMERS), "products": len(products),
             "work_centers": sum(n for *_, n in WORK_CENTERS), "orders": made}
 
