@@ -54,7 +54,7 @@ def test_the_api_documentation_renders_from_this_host_only(watched):
     assert set(hosts) == {here}, sorted(set(hosts))
 
 
-def test_the_floor_tablet_taps_a_task_open_and_sees_a_running_timer(chromium, live_server):
+def test_the_floor_tablet_starts_a_task_sees_its_timer_run_and_taps_its_details_open(chromium, live_server):
     context = chromium.new_context(base_url=live_server, locale="zh-CN", has_touch=True, is_mobile=True,
                                    viewport={"width": 1024, "height": 768})
     page = context.new_page()
@@ -62,13 +62,24 @@ def test_the_floor_tablet_taps_a_task_open_and_sees_a_running_timer(chromium, li
     try:
         browser_login(page, "manufacturing")
         page.wait_for_url("**/workcenters")
-        page.goto("/workcenters/SMT1")
-        task = page.locator("[data-testid=task]").first
-        if task.count():
-            details = task.locator("[data-testid=task-details]")
-            details.locator("summary").tap()
-            assert details.get_attribute("open") is not None
-            assert "物料" in details.inner_text() and "图纸" in details.inner_text()
+        boards = [a.get_attribute("href") for a in page.locator("a[href^='/workcenters/']").all()]
+        for href in boards:
+            page.goto(href)
+            if page.locator("[data-testid=task] button[data-action=start]").count():
+                break
+        else:
+            pytest.fail("no board has a task to start")
+        page.locator("[data-testid=task] button[data-action=start]").first.tap()
+        page.wait_for_url("**?done=start*")
+        running = page.locator("[data-testid=task]", has=page.locator("[data-testid=timer]")).first
+        clock = running.locator("[data-clock]")
+        first = clock.inner_text()
+        page.wait_for_timeout(1500)
+        assert clock.inner_text() != first  # it counts on
+        details = running.locator("[data-testid=task-details]")
+        details.locator("summary").tap()
+        assert details.get_attribute("open") is not None
+        assert "本工序物料" in details.inner_text() and "图纸与技术资料" in details.inner_text()
         page.screenshot(path=str(ARTIFACTS / "board-tablet.png"), full_page=True)
     finally:
         context.close()

@@ -74,6 +74,7 @@ TEXTS = {
                               "Quality picks an inspection's defects from this list; admin keeps it. A retired code "
                               "can no longer be picked; records that name it stay as they are."),
     "screens.defects.code": ("代码", "Code"),
+    "screens.defects.name": ("名称", "Name"),
     "screens.defects.name_zh": ("中文名称", "Chinese name"),
     "screens.defects.name_en": ("英文名称", "English name"),
     "screens.defects.active": ("启用", "Active"),
