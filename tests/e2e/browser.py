@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 
-from jidan.services.demo.factory import PASSWORD as DEMO_PASSWORD
+from jidan.services.demo.factory import PASSWORD as DEMO_PASSWORD, USERS
+from jidan.web.homes import HOMES
 from tests.support import web_session
 
 CHROMIUM = "/usr/bin/chromium"
@@ -32,3 +33,9 @@ def browser_logout(page) -> None:
 def client_login(ctx, username: str):
     """A TestClient holding a demo user's session cookie, and that session's CSRF token."""
     return web_session(ctx, username, DEMO_PASSWORD)
+
+
+def home_of(username: str) -> str:
+    """Where a demo user lands after logging in: its role's home (issue 24)."""
+    role = next(str(r) for u, _, r in USERS if u == username)
+    return HOMES.get(role, "/orders")

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from jidan.web.homes import HOMES
-from tests.e2e.browser import DEMO_PASSWORD, browser_login
+from tests.e2e.browser import DEMO_PASSWORD, browser_login, home_of
 
 pytestmark = pytest.mark.browser
 WIDTHS = (768, 1280)
@@ -33,7 +32,7 @@ def bare_page(chromium, live_server, request):
 def test_e1_the_top_bar_keeps_to_one_line_and_opens_更多_without_script(bare_page, user, width):
     page = bare_page
     browser_login(page, user, DEMO_PASSWORD)
-    page.wait_for_url(f"**{HOMES.get(user, '/orders')}")  # each role lands on its home (issue 22: management's dashboard)
+    page.wait_for_url(f"**{home_of(user)}")
     centres = page.evaluate(CENTRES, ONE_LINE)
     assert page.evaluate("document.querySelector('header.topbar').offsetHeight") < 70
     assert max(centres) - min(centres) <= 4, centres

@@ -139,3 +139,12 @@ def test_every_state_action_role_and_error_code_has_chinese_and_english_text():
     assert missing == []
     assert i18n.t("state.approved") == "已批准" and i18n.t("state.approved", "en") == "Approved"
     assert i18n.t("no.such.key", "en") == "no.such.key"
+
+
+def test_m1_the_order_page_s_record_names_who_acted_by_their_name_not_their_username(demo_ctx):
+    sales, _ = client_login(demo_ctx, "sales")
+    with demo_ctx.uow() as uow:
+        names = {u.username: u.display_name for u in uow.users.list()}
+    by = re.findall(r'<div class="by">([^<]+)</div>', sales.get("/orders/1").text)
+    who = [b.split(" · ")[0] for b in by]
+    assert who and set(who) <= set(names.values()) and not set(who) & set(names), who

@@ -467,3 +467,16 @@ def _add(causes: dict[str, int], cause: str, minutes: int) -> None:
 
 def _minutes(start: datetime, end: datetime | None) -> int:
     return max(0, int((end - start).total_seconds() // 60)) if end else 0
+
+
+@dataclass(frozen=True)
+class DefectCode:
+    """One entry of the defect-code catalogue (缺陷代码) quality records inspections with."""
+
+    id: int
+    code: str
+    name_zh: str
+    name_en: str
+    active: bool
+    created_at: datetime
+    version: int

@@ -44,3 +44,9 @@ PRICE_VIEWERS = ORDER_VIEWERS - FLOOR_ROLES
 
 #: Roles that maintain master data (customers, products).
 MASTER_DATA = frozenset({Role.ADMIN, Role.SALES, Role.PMC})
+
+#: Who gets the "API 文档" link (issue 24): the roles that connect other systems. Admin wires the
+#: integrations (users, webhooks, robots); PMC feeds and reads the plan (ERP orders in, MES and
+#: plan data out, the CLI); purchasing exchanges purchase orders with suppliers' and the ERP's
+#: systems. Everyone else works in the pages; /docs itself stays open to all.
+API_USERS = frozenset({Role.ADMIN, Role.PMC, Role.PURCHASING})

@@ -15,7 +15,7 @@ from jidan.api.routers import (
 )
 from jidan.api.routers import store as store_api
 from jidan.web import store as store_web
-from jidan.http import errors
+from jidan.http import docs, errors
 from jidan.http.urls import PlainUrls
 from jidan.http.session import SecurityHeaders
 from jidan.services.context import Context
@@ -82,7 +82,8 @@ class _TooLarge(Exception):
 def create_app(ctx: Context) -> FastAPI:
     app = FastAPI(title="jidan 急单", version="0.1.0",
                   description="Urgent-order management for factories: intake, review, planning, "
-                              "execution, shipping, audit.")
+                              "execution, shipping, audit.",
+                  docs_url=None, redoc_url=None)
     app.state.ctx = ctx
     if hasattr(ctx.offload, "start"):  # planning's worker processes, ready before the first solve
         ctx.offload.start()
@@ -92,6 +93,7 @@ def create_app(ctx: Context) -> FastAPI:
         api.include_router(router)
     app.include_router(api)
     app.include_router(health.router)
+    app.include_router(docs.router)
     for router in WEB_ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

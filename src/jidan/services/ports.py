@@ -13,7 +13,7 @@ from typing import Any, Callable, NamedTuple, Protocol
 from jidan.domain.capacity import CapacityChange
 from jidan.domain.improvements import ImprovementAction
 from jidan.domain.urgency import PRIORITY_RANK
-from jidan.domain.execution import Downtime, Inspection, OrderProgress, ProcessException, Task
+from jidan.domain.execution import DefectCode, Downtime, Inspection, OrderProgress, ProcessException, Task
 from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, OrderRecord, Receipt, Shipment
 from jidan.domain.approval import (
     ChainRecord, ChangeRequestRecord, DelegationRecord, LetterRecord, ReviewRecord, Signature,
@@ -178,6 +178,34 @@ class LetterStore(Protocol):
     def for_order(self, order_id: int) -> list[LetterRecord]: ...
 
 
+@dataclass(frozen=True)
+class InboxFilter:
+    """Which waiting notices the inbox lists: of one kind, about one order, urgent (critical or
+    about an urgent order), overdue (not acknowledged in time). Empty: all of them."""
+    kind: str | None = None
+    order_id: int | None = None
+    urgent: bool = False
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """A notice with what the inbox shows beside it, read in the same query (no query per notice)."""
+    notice: Notice
+    order_number: str | None = None
+    order_urgent: bool = False
+    answered_by_name: str | None = None
+
+
+@dataclass(frozen=True)
+class WaitingCount:
+    """Waiting notices of one kind: how many, how many urgent, how many overdue."""
+    kind: str
+    total: int
+    urgent: int
+    overdue: int
+
+
 class NoticeStore(Protocol):
     """In-app notices, one per recipient of an event."""
 
@@ -193,6 +221,10 @@ class NoticeStore(Protocol):
     def unanswered(self, order_id: int | None = None, ref: str | None = None,
                    kinds: list[str] | None = None) -> list[Notice]: ...
     def answer(self, event_ids: list[str], at: datetime, by: int | None) -> int: ...
+    def waiting_counts(self, user_id: int, now: datetime) -> list[WaitingCount]: ...
+    def waiting_groups(self, user_id: int, now: datetime, f: InboxFilter, offset: int,
+                       limit: int) -> tuple[int, list[InboxEntry]]: ...
+    def entries(self, user_id: int, limit: int) -> list[InboxEntry]: ...
 
 
 class OutboxStore(Protocol):
@@ -321,6 +353,16 @@ class InspectionRepository(Protocol):
     def get(self, inspection_id: int, lock: bool = False) -> Inspection | None: ...
     def for_order(self, order_id: int) -> list[Inspection]: ...
     def set_run(self, inspection_id: int, run_id: int) -> None: ...
+
+
+class DefectCodeRepository(Protocol):
+    """The defect-code catalogue (issue 24)."""
+
+    def add(self, **values: Any) -> int: ...
+    def get(self, defect_id: int, lock: bool = False) -> DefectCode | None: ...
+    def all(self, active_only: bool = False) -> list[DefectCode]: ...
+    def by_code(self, code: str) -> DefectCode | None: ...
+    def update(self, defect_id: int, version: int, **values: Any) -> None: ...
 
 
 class ReceiptRepository(Protocol):
@@ -515,6 +557,8 @@ class UnitOfWork(Protocol):
     # store urgent replenishment (K1–K7)
     stores: StoreRepository
     requisitions: RequisitionRepository
+
+    defect_codes: DefectCodeRepository
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, exc_type, exc, tb) -> None: ...

@@ -16,7 +16,7 @@ from jidan.domain.execution import (
 )
 from jidan.domain.roles import Role
 from jidan.services.execution import exceptions
-from jidan.services.execution import boards, customer_updates, reports
+from jidan.services.execution import boards, customer_updates, defects, reports
 from jidan.services.execution import production_notice as notice
 from jidan.services.execution import progress as order_progress
 from jidan.services.orders import views
@@ -145,7 +145,7 @@ def _exception_form(page: Page, order_id: int, status: int = 200, form: FormData
     progress = order_progress.progress(page.ctx, page.actor, order_id)
     return _page(page, "exception_form.html", status, order=views.get_order(page.ctx, page.actor, order_id),
                  tasks=progress["tasks"], values=values, fields=error.fields if error else {}, error=error,
-                 now=page.ctx.now().isoformat(timespec="minutes"))
+                 now=page.ctx.now().isoformat(timespec="minutes"), centers=boards.center_choices(page.ctx, page.actor))
 
 
 @router.get("/orders/{order_id}/exceptions/new")
@@ -247,7 +247,8 @@ def _inspection_form(page: Page, order_id: int, status: int = 200, form: FormDat
     found = {**found, "points": [p for p in found["points"] if p["status"] != TaskState.PLANNED]}
     return _page(page, "inspection_form.html", status, order=views.get_order(page.ctx, page.actor, order_id),
                  quality=found, values=values, defect_rows=rows,
-                 fields=error.fields if error else {}, error=error)
+                 fields=error.fields if error else {}, error=error,
+                 defect_codes=defects.catalogue(page.ctx, page.actor, active_only=True))
 
 
 @router.get("/orders/{order_id}/inspections/new")
@@ -287,3 +288,33 @@ def record_inspection(page: UserPage, form: Form, order_id: OrderId):
     except errors.JidanError as exc:
         return _inspection_form(page, order_id, status_of(exc), form, exc)
     return redirect(f"/orders/{order_id}/execution?done=inspection")
+
+
+# --- the defect-code catalogue (issue 24) -----------------------------------------------------
+
+def _defect_page(page: Page, status: int = 200, error: errors.JidanError | None = None,
+                 form: FormData | None = None):
+    return _page(page, "defect_codes.html", status, codes=defects.catalogue(page.ctx, page.actor),
+                 error=error, fields=error.fields if error else {}, values=typed_values(form),
+                 done=page.query_choice("done", ("saved",)))
+
+
+@router.get("/defect-codes")
+def defect_codes(page: UserPage):
+    return _defect_page(page)
+
+
+@router.post("/defect-codes")
+def save_defect_code(page: UserPage, form: Form):
+    """Adds a code or changes one (admin): the same form for both, the code names the row."""
+    check_csrf(page, form)
+    read = FormReader(form)
+    try:
+        code = read.text("code", 40, one_line=True, required=True)
+        name_zh, name_en = read.text("name_zh", 100, one_line=True), read.text("name_en", 100, one_line=True)
+        read.check()
+        defects.save(page.ctx, page.actor, code, name_zh or "", name_en or "", form.get("active") == "on",
+                     read.version())
+    except errors.JidanError as exc:
+        return _defect_page(page, status_of(exc), exc, form)
+    return redirect("/defect-codes?done=saved")

@@ -1,19 +1,22 @@
 """The inbox page (D2, E6): what still waits for the user, grouped by order with the newest
-first, counts per kind, pages; deadlines counting down, Acknowledge buttons; what is done folded
-away, with who answered it.
+first, filtered by kind, order, urgent or overdue with the count of each (issue 24), pages;
+deadlines counting down, Acknowledge buttons; what is done folded away, with who answered it.
 
 Works without JavaScript (plain forms, redirect back); htmx refreshes the list every minute so
 the remaining times count down, and swaps an item in place after Acknowledge / Mark read.
 """
 from __future__ import annotations
 
+import re
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path as PathParam, Query
 
 from jidan.http.errors import status_of
 from jidan.domain import errors
 from jidan.services.notices import inbox
+from jidan.services.ports import InboxFilter
 from jidan.web.forms import FormReader
 from jidan.web.pages import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
 
@@ -54,8 +57,31 @@ templates.env.globals["notice_acts"] = acts
 PageNo = Annotated[int, Query(alias="page", ge=1, le=100_000)]
 
 
+def _filter(page: Page) -> InboxFilter:
+    """The filter in the address (?kind=&order=&urgent=1&overdue=1); what is malformed is ignored,
+    so a hand-edited URL still shows the inbox."""
+    query = page.request.query_params
+    kind = query.get("kind") or ""
+    order = query.get("order") or ""
+    return InboxFilter(kind=kind if re.fullmatch(r"[a-z_.]{1,40}", kind) else None,
+                       order_id=int(order) if order.isdigit() and 0 < int(order) < 2**31 else None,
+                       urgent=query.get("urgent") == "1", overdue=query.get("overdue") == "1")
+
+
+def filter_url(f: dict, number: int = 1, base: str = "/inbox", **change) -> str:
+    """``base`` (the inbox) with the filter ``f`` changed by ``change`` (None or False drops one)."""
+    wanted = {**f, **change}
+    params = {"kind": wanted["kind"], "order": wanted["order_id"],
+              "urgent": "1" if wanted["urgent"] else None, "overdue": "1" if wanted["overdue"] else None,
+              "page": number if number > 1 else None}
+    return base + ("?" + urlencode({k: v for k, v in params.items() if v}) if any(params.values()) else "")
+
+
+templates.env.globals["inbox_url"] = filter_url
+
+
 def _page(page: Page, status: int = 200, error: errors.JidanError | None = None, number: int = 1):
-    data = inbox.list_inbox(page.ctx, page.actor, page=number)
+    data = inbox.list_inbox(page.ctx, page.actor, page=number, f=_filter(page))
     partial = page.request.headers.get("hx-request") and page.request.headers.get("hx-target") == "inbox-list"
     return render(page, "_inbox_list.html" if partial else "inbox.html", status, inbox=data,
                   error=error, partial=bool(partial))

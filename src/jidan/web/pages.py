@@ -22,7 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
-from jinja2 import Undefined
+from jinja2 import Undefined, pass_context
 from starlette.datastructures import FormData
 
 from jidan import i18n
@@ -32,6 +32,7 @@ from jidan.http.session import (
 from jidan.http.errors import status_of
 from jidan.domain import errors
 from jidan.domain.model import Actor
+from jidan.domain.roles import API_USERS
 from jidan.services import auth
 from jidan.services.approvals.signatures import Proof
 from jidan.services.context import Context
@@ -44,6 +45,24 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 #: A price; "—" where the viewer may not see it (the floor roles, services.orders.views.priced_for).
 templates.env.filters["money"] = lambda amount: "—" if amount is None or isinstance(amount, Undefined) \
     else f"{Decimal(amount):,.2f}"
+
+
+@pass_context
+def _unit(context, unit: str) -> str:
+    """A unit of measure (products.unit: pcs, kg …) in the page's words; an unknown one as entered."""
+    return i18n.t(f"ui.unit.{unit}", context["page"].lang, default=unit)
+
+
+@pass_context
+def _reason(context, reason: str) -> str:
+    """A reason in the record: the system's own ("planning run 3") in the page's words, a person's as typed."""
+    run = re.fullmatch(r"planning run (\d+)", reason or "")
+    return i18n.t("ui.event.reason.planning_run", context["page"].lang, id=run.group(1)) if run else reason
+
+
+templates.env.filters["unit"] = _unit
+templates.env.filters["reason"] = _reason
+templates.env.globals["api_users"] = API_USERS
 
 
 class LoginRequired(Exception):

@@ -7,7 +7,7 @@ from decimal import Decimal
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import case, func, or_, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -18,7 +18,7 @@ from jidan.domain.approval import (
 )
 from jidan.domain.audit import GENESIS, AuditEvent, event_hash, head_seal
 from jidan.domain.capacity import CapacityChange
-from jidan.domain.execution import Downtime, Inspection, OrderProgress, ProcessException, Task
+from jidan.domain.execution import DefectCode, Downtime, Inspection, OrderProgress, ProcessException, Task
 from jidan.domain.fulfilment import Drawing, FeedbackRequest, Incident, OrderRecord, Receipt, Shipment
 from jidan.domain.improvements import ImprovementAction
 from jidan.domain.material import DelayRequest, MaterialShortage, MaterialStock, PurchaseOrder, PurchaseRequest
@@ -27,7 +27,9 @@ from jidan.domain.model import AuthSession, CalendarDay, Customer, Department, P
 from jidan.domain.order import FirstAnswer, Order, OrderVersion
 from jidan.domain.planning_run import PlanningRun, RunSummary
 from jidan.domain.store import Requisition, Store
-from jidan.services.ports import ORDER_SORTS, CustomerHeader, OrderFilter, OrderHeader
+from jidan.services.ports import (
+    ORDER_SORTS, CustomerHeader, InboxEntry, InboxFilter, OrderFilter, OrderHeader, WaitingCount,
+)
 
 
 class _Repository:
@@ -530,6 +532,74 @@ class NoticeStore:
             n.event_id.in_(event_ids), n.answered_at.is_(None)).values(
             answered_at=at, answered_by=by, version=n.version + 1))
         return done.rowcount
+
+    # --- the inbox page (issue 24): a constant number of queries, whatever the number of notices
+
+    @staticmethod
+    def _urgent():
+        return or_(t.notices.c.critical.is_(True), t.orders.c.urgent.is_(True))
+
+    @staticmethod
+    def _overdue(now: datetime):
+        n = t.notices.c
+        return n.needs_ack.is_(True) & n.ack_due_at.is_not(None) & (n.ack_due_at < now)
+
+    @staticmethod
+    def _with_order():
+        return t.notices.outerjoin(t.orders, t.orders.c.id == t.notices.c.order_id)
+
+    def waiting_counts(self, user_id: int, now: datetime) -> list[WaitingCount]:
+        """Per kind, the notices still waiting for the user: all, urgent, overdue (one query)."""
+        n = t.notices.c
+        as_int = lambda cond: func.coalesce(func.sum(case((cond, 1), else_=0)), 0)  # noqa: E731
+        q = (select(n.kind, func.count(), as_int(self._urgent()), as_int(self._overdue(now)))
+             .select_from(self._with_order()).where(n.recipient_id == user_id, self._open())
+             .group_by(n.kind))
+        return [WaitingCount(kind, total, urgent, overdue) for kind, total, urgent, overdue in self.session.execute(q)]
+
+    def waiting_groups(self, user_id: int, now: datetime, f: InboxFilter, offset: int,
+                       limit: int) -> tuple[int, list[InboxEntry]]:
+        """One page of order groups of the waiting notices ``f`` lets through, the group with the
+        newest notice first, newest first inside; and how many groups there are (two queries)."""
+        n = t.notices.c
+        where = [n.recipient_id == user_id, self._open()]
+        if f.kind:
+            where.append(n.kind == f.kind)
+        if f.order_id:
+            where.append(n.order_id == f.order_id)
+        if f.urgent:
+            where.append(self._urgent())
+        if f.overdue:
+            where.append(self._overdue(now))
+        groups = self.session.execute(
+            select(n.order_id, func.count().over()).select_from(self._with_order()).where(*where)
+            .group_by(n.order_id).order_by(func.max(n.created_at).desc(), func.max(n.id).desc())
+            .offset(offset).limit(limit)).all()
+        if not groups:
+            return (self.session.scalar(select(func.count(func.distinct(func.coalesce(n.order_id, 0))))
+                                        .select_from(self._with_order()).where(*where)) or 0, [])
+        ids = [g[0] for g in groups if g[0] is not None]
+        in_page = or_(n.order_id.in_(ids), n.order_id.is_(None)) if len(ids) < len(groups) else n.order_id.in_(ids)
+        rows = self._entries(select(t.notices, t.orders.c.number, t.orders.c.urgent, t.users.c.display_name)
+                             .select_from(self._with_order().outerjoin(t.users, t.users.c.id == n.answered_by))
+                             .where(*where, in_page).order_by(n.created_at.desc(), n.id.desc()))
+        rank = {g[0]: k for k, g in enumerate(groups)}
+        return groups[0][1], sorted(rows, key=lambda e: rank[e.notice.order_id])
+
+    def entries(self, user_id: int, limit: int) -> list[InboxEntry]:
+        """The user's latest notices in the inbox order (as ``inbox``), each with its order and
+        who answered it (one query)."""
+        n = t.notices.c
+        return self._entries(
+            select(t.notices, t.orders.c.number, t.orders.c.urgent, t.users.c.display_name)
+            .select_from(self._with_order().outerjoin(t.users, t.users.c.id == n.answered_by))
+            .where(n.recipient_id == user_id)
+            .order_by(~self._open(), n.critical.desc(), n.needs_ack.desc(), n.created_at, n.id).limit(limit))
+
+    def _entries(self, query) -> list[InboxEntry]:
+        fields = [c.name for c in t.notices.columns]
+        return [InboxEntry(Notice(**{k: r[k] for k in fields}), r["number"], bool(r["urgent"]), r["display_name"])
+                for r in (row._mapping for row in self.session.execute(query))]
 
     def for_events(self, event_ids: list[str]) -> list[Notice]:
         return self._notices(select(t.notices).where(t.notices.c.event_id.in_(event_ids)).order_by(t.notices.c.id))
@@ -1216,3 +1286,25 @@ class RequisitionStore(_NumberedRows):
         if status is not None:
             q = q.where(c.status.in_(list(status)))
         return self._records(q.order_by(c.raised_at, c.id))
+
+
+# --- the defect-code catalogue (issue 24) ----------------------------------------------------
+class DefectCodeStore(_RecordStore):
+    """The defect codes quality picks from, by code."""
+
+    table = t.defect_codes
+    record = DefectCode
+
+    def all(self, active_only: bool = False) -> list[DefectCode]:
+        q = select(self.table).order_by(self.table.c.code)
+        return self._records(q.where(self.table.c.active.is_(True)) if active_only else q)
+
+    def by_code(self, code: str) -> DefectCode | None:
+        return self._one(self.session.execute(select(self.table).where(self.table.c.code == code)).one_or_none())
+
+    def update(self, defect_id: int, version: int, **values) -> None:
+        done = self.session.execute(self.table.update().where(self.table.c.id == defect_id,
+                                                              self.table.c.version == version)
+                                    .values(version=version + 1, **values))
+        if done.rowcount != 1:
+            raise StaleDataError("defect code changed")

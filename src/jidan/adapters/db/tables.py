@@ -956,3 +956,16 @@ store_requisitions = Table(
 Index("ix_audit_events_entity", audit_events.c.entity, audit_events.c.entity_id, audit_events.c.seq)
 Index("ix_orders_requested_date", orders.c.requested_date)
 Index("ix_orders_owner_id", orders.c.owner_id)
+
+#: The defect-code catalogue (缺陷代码, issue 24): admin keeps it, quality's forms pick from it.
+defect_codes = Table(
+    "defect_codes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(40), nullable=False),
+    Column("name_zh", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    UniqueConstraint("code", name="uq_defect_codes_code"),
+)

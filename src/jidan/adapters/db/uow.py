@@ -68,6 +68,7 @@ class SqlUnitOfWork:
         # store urgent replenishment (issue 23)
         self.stores = r.StoreStore(s)
         self.requisitions = r.RequisitionStore(s)
+        self.defect_codes = r.DefectCodeStore(s)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

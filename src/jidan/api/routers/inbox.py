@@ -11,6 +11,7 @@ from jidan.api.routing import ApiRoute
 from jidan.api.schemas.inbox import Inbox, Notice
 from jidan.api.schemas import Strict
 from jidan.services.notices import inbox
+from jidan.services.ports import InboxFilter
 
 router = APIRouter(tags=["inbox"], route_class=ApiRoute)
 
@@ -27,11 +28,15 @@ class NoticeActionIn(Strict):
 def list_inbox(ctx: CtxDep, actor: ActorDep,
                limit: Annotated[int, Query(ge=1, le=500)] = 200,
                page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-               per_page: Annotated[int, Query(ge=1, le=inbox.MAX_PER_PAGE)] = 20) -> dict:
-    """What still waits for you, grouped by order (the order with the newest notice first), with the
-    count per kind, ``per_page`` orders a page; and ``items``: your latest ``limit`` notices, open
-    first, critical first, oldest first, with time left to acknowledge."""
-    return inbox.list_inbox(ctx, actor, limit, page, per_page)
+               per_page: Annotated[int, Query(ge=1, le=inbox.MAX_PER_PAGE)] = 20,
+               kind: Annotated[str | None, Query(max_length=40, pattern=r"^[a-z_.]+$")] = None,
+               order_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+               urgent: bool = False, overdue: bool = False) -> dict:
+    """What still waits for you, grouped by order (the order with the newest notice first), only
+    of ``kind``, about ``order_id``, ``urgent`` or ``overdue`` when asked, ``per_page`` orders a
+    page; the counts per kind, urgent and overdue over all that waits; and ``items``: your latest
+    ``limit`` notices, open first, critical first, oldest first, with time left to acknowledge."""
+    return inbox.list_inbox(ctx, actor, limit, page, per_page, InboxFilter(kind, order_id, urgent, overdue))
 
 
 @router.post("/inbox/{notice_id}/ack", response_model=Notice)

@@ -48,10 +48,20 @@ class InboxGroup(View):
     items: list[InboxItem]
 
 
+class InboxFilterView(View):
+    """The filter the groups were chosen by."""
+    kind: str | None = None
+    order_id: int | None = None
+    urgent: bool = False
+    overdue: bool = False
+
+
 class Inbox(View):
     open: int | None
     now: LocalTime | None
     counts: dict[str, int] = {}  # open notices per kind
+    filters: dict[str, int] = {}  # open notices that are urgent, overdue
+    filter: InboxFilterView | None = None
     page: int = 1
     pages: int = 1
     per_page: int = 20

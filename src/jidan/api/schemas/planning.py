@@ -55,6 +55,8 @@ class RunImpactSlippedItem(View):
     due: str | None = None
     slip_minutes: int | None = None
     newly_late: bool | None = None
+    late: bool | None = None  # finishes after its due date (an order that slips but is still early is not)
+    margin_minutes: int | None = None  # due date minus the new end: negative when late
 
 
 class RunImpactMovedItem(View):

@@ -128,7 +128,8 @@ def request_change(ctx: Context, actor: Actor, order_id: int, change: ChangeInpu
                       roles=[Role(r) for r in roles], exclude=actor, ctx=ctx,
                       subject=text("ui.appr.change.requested.subject", urgent=urgent_mark(ctx, order),
                                    number=row.number, order=order.number),
-                      body=text("ui.appr.change.requested.body", kinds=text("ui.appr.sep.list").join(kinds),
+                      body=text("ui.appr.change.requested.body",
+                                kinds=text("ui.appr.sep.list").join(text(f"ui.wf.kind.{k}") for k in kinds),
                                 reason=change.reason.strip(), due=due_at))
         view = _view(uow, ctx, actor, row, order, {})
         uow.commit()

@@ -32,12 +32,19 @@ def letter_view(row: LetterRecord, names: dict, uow) -> dict:
             "outbox_id": row.outbox_id, "version": row.version}
 
 
+def _unit(text, unit: str) -> str:
+    """The unit of measure in the catalogue's words; one it does not know, as entered."""
+    key = f"ui.unit.{unit}"
+    worded = text(key)
+    return unit if worded == key else worded
+
+
 def make_letter(uow, ctx, actor: Actor, order: Order, committed: date) -> int:
     """The confirmation letter (确认函) from the order as approved now: kept, sent by sales."""
     text = ctx.messages.text
     seller = uow.users.get(order.created_by)
     lines = "\n".join(text("ui.appr.letter.line", no=ln.line_no, code=ln.product.code, name=ln.product.name,
-                            quantity=ln.quantity, unit=ln.product.unit, price=ln.unit_price, amount=ln.amount)
+                            quantity=ln.quantity, unit=_unit(text, ln.product.unit), price=ln.unit_price, amount=ln.amount)
                        for ln in order.lines)
     special = order.special_requirements
     body = text("ui.appr.letter.body", customer=order.customer.name, customer_po=order.customer_po,

@@ -121,6 +121,7 @@ def load_demo(ctx: Context, seed: int = 7, orders_count: int = 150,
     # demo: store urgent replenishment (issue 23)
     from jidan.services.demo import store as store_demo
     store_demo.load(ctx, PASSWORD)
+    from jidan.services.demo import screens as screens_demo; screens_demo.load(ctx)  # demo: screens (issue 24)
     return {"golden_order": golden["number"], "users": len(users), "customers": len(CUSTOMERS), "products": len(products),
             "work_centers": sum(n for *_, n in WORK_CENTERS), "orders": made}
 

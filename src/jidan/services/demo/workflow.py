@@ -46,12 +46,12 @@ def demo_notices(ctx: Context, order: dict) -> int:
     now = ctx.now()
     with ctx.uow() as uow:
         notify(uow, now, kind="release", subject=f"急单生产通知 {order['number']}",
-               body="SCB-200 × 300，SMT 优先排产 / SMT first", order_id=order["id"],
+               body="SCB-200 × 300，SMT 优先排产", order_id=order["id"],
                roles=[Role.MANUFACTURING], needs_ack=True, ack_hours=2, ctx=ctx)
         notify(uow, now, kind="exception", subject=f"SMT-02 贴片机故障 {order['number']}",
-               body="预计停机 3 小时 / expected down 3 h", order_id=order["id"],
+               body="预计停机 3 小时", order_id=order["id"],
                roles=[Role.PMC], needs_ack=True, ack_hours=1, critical=True, ctx=ctx)
-        notify(uow, now, kind="info", subject="本周产能报告已生成 / weekly capacity report ready",
+        notify(uow, now, kind="info", subject="本周产能报告已生成",
                roles=[Role.MANAGEMENT, Role.SALES], ctx=ctx)
         uow.commit()
     return 3

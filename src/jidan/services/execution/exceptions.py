@@ -111,7 +111,8 @@ def report_exception(ctx: Context, actor: Actor, cmd: NewException) -> dict:
                critical=order.urgent, exclude=actor,
                subject=ctx.messages.text("ui.ex.mail.exception_subject", tag=urgent_tag(ctx, order.urgent),
                                          id=exception_id, number=order.number),
-               body=ctx.messages.text("ui.ex.mail.exception_body", kind=cmd.kind, work_center=center or "",
+               body=ctx.messages.text("ui.ex.mail.exception_body", kind=ctx.messages.text(f"ui.ex.kind.{cmd.kind}"),
+                                      work_center=center or "",
                                       minutes=cmd.estimated_delay_minutes, description=cmd.description))
         row = uow.process_exceptions.get(exception_id)
         audit.record(uow, ctx, actor, "process_exception", exception_id, "report", None,

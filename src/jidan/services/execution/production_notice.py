@@ -8,10 +8,10 @@ from jidan.domain.order import Order
 from jidan.domain.roles import Role
 from jidan.services import audit
 from jidan.services.context import Context
+from jidan.services.names import display_name
 from jidan.services.notices.notify import notify
 from jidan.services.notices.answers import answer
 from jidan.services.permissions import load_order
-from jidan.services.names import display_name
 from jidan.services.execution.tasks import iso, plan_index, task_view, urgent_tag
 
 
@@ -93,6 +93,6 @@ def production_notice(ctx: Context, actor: Actor, order_id: int) -> dict:
                 "lines": [{"line_no": ln.line_no, "product": ln.product.code, "product_name": ln.product.name,
                            "quantity": ln.quantity} for ln in order.lines],
                 "owner": owner.display_name if owner else None,
-                "issued_by": (display_name(uow, issued[-1].actor_id, {}) or issued[-1].actor) if issued else None,
+                "issued_by": display_name(uow, issued[-1].actor_id, {}) if issued else None,
                 "issued_at": issued[-1].at.isoformat(timespec="minutes") if issued else None,
                 "groups": list(groups.values()), "notices": notice_status(uow, order.id)}

@@ -21,6 +21,7 @@ from jidan.services.orders import lifecycle
 from jidan.services.context import Context
 from jidan.services.notices.notify import notify
 from jidan.services.permissions import load_order, require_role
+from jidan.services.execution import defects
 from jidan.services.planning.plant import order_jobs
 from jidan.services.planning.in_force import accepted_run
 from jidan.services.planning.bounds import Budget
@@ -67,6 +68,7 @@ def _check(uow, order: Order, cmd: NewInspection) -> tuple[Task | None, object, 
         fields["passed_qty"] = "must_be_positive"
     if any(count < 1 for _, count in cmd.defects):
         fields["defects"] = "must_be_positive"
+    fields |= defects.check(uow, [code for code, _ in cmd.defects])
     if cmd.failed_qty > 0 and cmd.disposition is None:
         fields["disposition"] = "required"
     elif cmd.disposition is not None and cmd.disposition not in Disposition.__members__.values():

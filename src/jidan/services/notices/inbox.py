@@ -16,6 +16,7 @@ from jidan.domain.roles import ORDER_VIEWERS
 from jidan.services import audit
 from jidan.services.context import Context
 from jidan.services.notices import answers
+from jidan.services.ports import InboxEntry, InboxFilter
 
 #: Order groups per inbox page, at most.
 MAX_PER_PAGE = 100
@@ -38,47 +39,44 @@ def view(notice: Notice, now: datetime) -> dict:
             "answered_at": notice.answered_at}
 
 
-def list_inbox(ctx: Context, actor: Actor, limit: int = 200, page: int = 1, per_page: int = 20) -> dict:
+def list_inbox(ctx: Context, actor: Actor, limit: int = 200, page: int = 1, per_page: int = 20,
+               f: InboxFilter = InboxFilter()) -> dict:
     """What still waits for the user, grouped by order, the order with the newest notice first
-    (newest first inside it), with the count per kind, one page of groups at a time; and
-    ``items``: the latest ``limit`` notices, open ones first, then critical, then needing
-    acknowledgement, oldest first."""
+    (newest first inside it), only what ``f`` lets through, one page of groups at a time; the
+    counts of every filter (per kind, urgent, overdue) over all that waits; and ``items``: the
+    latest ``limit`` notices, open ones first, then critical, then needing acknowledgement,
+    oldest first. A fixed number of queries, however many notices wait."""
     now = ctx.now()
     per_page = max(1, min(per_page, MAX_PER_PAGE))
+    sees_orders = actor.role in ORDER_VIEWERS  # suppliers and stores never see customer orders
     with ctx.uow() as uow:
-        rows = uow.notices.inbox(actor.user_id, limit)
-        waiting = uow.notices.open_for(actor.user_id)
-        groups: dict[int | None, list[Notice]] = {}
-        for n in waiting:  # newest first, so the groups come in the order of their newest notice
-            groups.setdefault(n.order_id, []).append(n)
-        pages = max(1, -(-len(groups) // per_page))
-        page = max(1, min(page, pages))
-        shown = list(groups.items())[(page - 1) * per_page:page * per_page]
-        orders = {}
-        if actor.role in ORDER_VIEWERS:  # suppliers and stores never see customer orders
-            wanted = {n.order_id for n in rows if n.order_id} | {o for o, _ in shown if o}
-            for order_id in wanted:
-                order = uow.orders.get(order_id)
-                if order is not None:
-                    orders[order_id] = {"number": order.number, "urgent": order.urgent}
-        by_user = {}
-        for n in rows:
-            if n.answered_by and n.answered_by not in by_user:
-                user = uow.users.get(n.answered_by)
-                by_user[n.answered_by] = user.display_name or user.username if user else None
+        counts = uow.notices.waiting_counts(actor.user_id, now)
+        groups_total, entries = uow.notices.waiting_groups(actor.user_id, now, f, (page - 1) * per_page, per_page)
+        pages = max(1, -(-groups_total // per_page))
+        if page > pages:  # past the last page: show the last one
+            page = pages
+            groups_total, entries = uow.notices.waiting_groups(actor.user_id, now, f, (page - 1) * per_page,
+                                                               per_page)
+        rows = uow.notices.entries(actor.user_id, limit)
 
-    def item(n: Notice) -> dict:
-        return view(n, now) | {"order": orders.get(n.order_id), "answered_by": by_user.get(n.answered_by)}
+    def order_of(e: InboxEntry) -> dict | None:
+        return {"number": e.order_number, "urgent": e.order_urgent} if sees_orders and e.order_number else None
 
-    counts: dict[str, int] = {}
-    for n in waiting:
-        counts[n.kind] = counts.get(n.kind, 0) + 1
-    return {"open": len(waiting), "now": now, "counts": dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "page": page, "pages": pages, "per_page": per_page, "order_groups": len(groups),
-            "groups": [{"order_id": order_id, "order": orders.get(order_id), "latest_at": notices[0].created_at,
-                        "count": len(notices), "items": [item(n) for n in notices]}
-                       for order_id, notices in shown],
-            "items": [item(n) for n in rows]}
+    def item(e: InboxEntry) -> dict:
+        return view(e.notice, now) | {"order": order_of(e), "answered_by": e.answered_by_name}
+
+    groups: dict[int | None, list[InboxEntry]] = {}
+    for e in entries:
+        groups.setdefault(e.notice.order_id, []).append(e)
+    return {"open": sum(c.total for c in counts), "now": now,
+            "counts": {c.kind: c.total for c in sorted(counts, key=lambda c: (-c.total, c.kind))},
+            "filters": {"urgent": sum(c.urgent for c in counts), "overdue": sum(c.overdue for c in counts)},
+            "filter": {"kind": f.kind, "order_id": f.order_id, "urgent": f.urgent, "overdue": f.overdue},
+            "page": page, "pages": pages, "per_page": per_page, "order_groups": groups_total,
+            "groups": [{"order_id": order_id, "order": order_of(found[0]), "latest_at": found[0].notice.created_at,
+                        "count": len(found), "items": [item(e) for e in found]}
+                       for order_id, found in groups.items()],
+            "items": [item(e) for e in rows]}
 
 
 def open_count(ctx: Context, actor: Actor) -> int:

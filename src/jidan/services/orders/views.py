@@ -8,6 +8,7 @@ from jidan.domain.order import Order
 from jidan.domain.roles import ORDER_ENTRY, PRICE_VIEWERS
 from jidan.services.context import Context
 from jidan.services.orders.guards import allowed_actions
+from jidan.services.names import display_name
 from jidan.services.permissions import load_order, require_order_access
 from jidan.services.ports import OrderFilter
 
@@ -91,7 +92,9 @@ def list_choices(ctx: Context, actor: Actor) -> dict:
 def order_events(ctx: Context, actor: Actor, order_id: int) -> list[dict]:
     with ctx.uow() as uow:
         load_order(uow, actor, order_id)
+        names: dict = {}
         return priced_for(actor, [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in asdict(e).items()}
+                                  | {"actor_name": display_name(uow, e.actor_id, names)}
                                   for e in uow.audit.for_entity("order", order_id)])
 
 

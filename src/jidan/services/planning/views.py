@@ -27,7 +27,9 @@ def slipped_view(model: PlantModel, imp, numbers: dict[str, Order], names: dict[
         out.append({"job": s.job, "order": s.job.split("/")[0], "order_id": order.id if order else None,
                     "owner_id": owner, "owner": (names or {}).get(owner),
                     "old_end": model.at(s.old_end), "new_end": model.at(s.new_end), "due": model.at(s.due),
-                    "slip_minutes": s.new_end - s.old_end, "newly_late": s.newly_late})
+                    "slip_minutes": s.new_end - s.old_end, "newly_late": s.newly_late,
+                    # late only past the due date; an order that slips but still finishes early is not
+                    "late": s.new_end > s.due, "margin_minutes": s.due - s.new_end})
     return out
 
 
