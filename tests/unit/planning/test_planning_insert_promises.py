@@ -5,6 +5,7 @@ plants, through the whole model, the neighbourhood search and the local insertio
 
 import random
 from dataclasses import replace
+from types import SimpleNamespace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,10 +13,11 @@ from hypothesis import strategies as st
 from jidan.planning import insert as insertion
 from jidan.planning.generate import generate_plant
 from jidan.planning.insert import CAP_TRADED, InsertionPolicy, frozen_part, insert, push_later
-from jidan.planning.problem import Job, Operation, Problem
-from jidan.planning.result import completions, late_jobs, weighted_tardiness
+from jidan.planning.problem import Job, Operation, Problem, Resource
+from jidan.planning.result import Assignment, Schedule, completions, late_jobs, weighted_tardiness
 from jidan.planning.solve import solve
 from jidan.planning.validate import violations
+from jidan.services.planning.runs import insert_lines
 
 FAST = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -92,3 +94,26 @@ def test_c4_the_neighbourhood_search_of_a_larger_plant_keeps_both_promises(seed,
     policy = InsertionPolicy(max_newly_late=cap)
     result = insert(bigger, current, "URGENT", time_limit=0.6, policy=policy, workers=1, seed=seed)
     assert_both_promises_or_the_cap_traded(bigger, current, result, policy)
+
+
+# One machine, six orders each due the minute it ends, the urgent one a minute first thing:
+# whatever the plan, all six end at least a minute late, beyond the default cap of five.
+ROW = Problem(
+    (Resource("WC11"),),
+    (*(Job(f"SO-{k}/1", (Operation(f"SO-{k}/1-10", 10, ("WC11",)),), due=10 * k) for k in range(1, 7)),
+     Job("SO-9/1", (Operation("SO-9/1-10", 1, ("WC11",)),), due=1, weight=8)),
+)
+ROW_PLAN = Schedule("feasible", "weighted-tardiness", 0, 0,
+                    tuple(Assignment(f"SO-{k}/1", f"SO-{k}/1-10", "WC11", 10 * (k - 1), 10 * k) for k in range(1, 7)))
+
+
+def test_c4_an_insertion_that_cannot_keep_the_cap_says_it_traded_it_and_the_run_carries_that_up():
+    result = insert(ROW, ROW_PLAN, "SO-9/1", time_limit=0.5)
+    assert (len(result.impact.newly_late), result.traded) == (6, CAP_TRADED)
+    assert result.tardiness_after - result.tardiness_before == result.push_later_tardiness == 6
+    lines = insert_lines(ROW, ROW_PLAN, SimpleNamespace(number="SO-9"), None, 0.5)
+    assert lines["traded"] == CAP_TRADED
+    three = Problem(ROW.resources, (*ROW.jobs[:3], ROW.jobs[-1]))  # three made late: within the cap
+    kept = insert_lines(three, replace(ROW_PLAN, assignments=ROW_PLAN.assignments[:3]), SimpleNamespace(number="SO-9"),
+                        None, 0.5)
+    assert kept["traded"] is None
