@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from jidan.planning import cpsat, neighbourhoods
 from jidan.planning.dispatch import Rule, dispatch
@@ -138,7 +138,23 @@ def insert(
     run that is not reproducible, and nothing bounds one that is.
 
     A large plan is not re-dispatched whole: only the orders that use the urgent order's work
-    centers in the time it may take are free to move (`local_problem`); the rest stays where it is."""
+    centers in the time it may take are free to move (`local_problem`); the rest stays where it is,
+    and push-later, the bound on the others' tardiness, pushes back the same orders: pushing back
+    the whole plan would cost seconds on the largest plants, before any search."""
+    if len(current.assignments) > LOCAL_LIMIT:
+        local, mine, outside = local_problem(problem, current, [problem.job(job_id)], started)
+        if len(outside):
+            found = insert(local, mine, job_id, time_limit, policy, workers, seed, started, deadline)
+            schedule = found.schedule
+            rest = weighted_tardiness(problem, outside)
+            return replace(
+                found,
+                schedule=Schedule(schedule.status, schedule.objective, schedule.value + rest, 0,
+                                  tuple(sorted((*outside, *schedule.assignments),
+                                               key=lambda a: (a.start, a.resource, a.operation))),
+                                  schedule.seconds),
+                tardiness_before=found.tardiness_before + rest, tardiness_after=found.tardiness_after + rest,
+                push_later_tardiness=found.push_later_tardiness + rest)
     clock = time.monotonic()
     urgent = problem.job(job_id)
     current = Schedule(
@@ -154,12 +170,6 @@ def insert(
     problem = problem.from_now(urgent.release, frozen)
     fastest = earliest_possible(problem, current, job_id, started)
     score = _Score(problem, current, job_id, policy, push_later(problem, current, job_id, started))
-    if len(current.assignments) > LOCAL_LIMIT:
-        local, mine, outside = local_problem(problem, current, [urgent], started)
-        if len(outside):
-            found = insert(local, mine, job_id, time_limit, policy, workers, seed, started, deadline)
-            return _answer(score, current, min((*outside, *found.schedule.assignments), score.pushed,
-                                               key=score.cost), fastest, clock)
     limit = urgent.release + int(policy.max_stretch * (fastest - urgent.release))
     deterministic = workers == 1 and seed is not None
     quick = None if deadline is None else max(deadline, clock + QUICK_SECONDS)
