@@ -13,9 +13,10 @@ from jidan.planning.solve import solve
 from jidan.planning.validate import violations
 
 
-def case_arguments(orders: int, time_limit: float, cases: int) -> argparse.Namespace:
+def case_arguments(orders: int, time_limit: float, cases: int, seed: int | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orders", type=int, default=orders)
+    parser.add_argument("--seed", type=int, default=seed, help="the generated plant's seed")
     parser.add_argument("--time-limit", type=float, default=time_limit)
     parser.add_argument("--cases", type=int, default=cases)
     parser.add_argument("--current", help="JSON file of the current plan: read if it exists, else written")

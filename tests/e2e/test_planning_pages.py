@@ -238,3 +238,18 @@ def test_c6_m5_supplier_requests_a_delay_pmc_approves_on_the_page_and_the_form_p
     assert seen.status_code == 200 and planned["urgent"]["number"] not in seen.text
     assert 'data-action="approve"' not in seen.text
     assert supplier.get("/planning").status_code == 403 and supplier.get("/materials").status_code == 403
+
+
+def test_c4_a_run_whose_insertion_traded_its_cap_says_so_on_the_page_in_chinese_and_english(ctx, planned):
+    with ctx.uow() as uow:  # a stored insertion that had to trade the cap (the planner's side: test_planning_insert_promises)
+        run = uow.planning_runs.get(planned["run"]["id"])
+        run_id = uow.planning_runs.add(
+            kind="insert", status="proposed", origin=run.origin, objective=run.objective, urgent_order_id=None,
+            order_ids=run.order_ids, schedule=run.schedule, impact=run.impact,
+            summary={**run.summary, "traded": "newly_late_cap"}, created_by=run.created_by, created_at=run.created_at)
+        uow.commit()
+    pmc, _ = web_session(ctx, "pmc")
+    zh, en = pmc.get(f"/planning/runs/{run_id}?lang=zh"), pmc.get(f"/planning/runs/{run_id}?lang=en")
+    assert "新增延误的订单超过了上限" in zh.text and 'data-testid="traded"' in zh.text
+    assert "More orders become late than the cap allows" in en.text
+    assert 'data-testid="traded"' not in pmc.get(f"/planning/runs/{planned['run']['id']}").text

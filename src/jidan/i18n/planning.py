@@ -87,6 +87,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "planning.urgent_completion": ("急单完工", "Urgent order done"),
     "planning.earliest_possible": ("最早可能完工", "Earliest possible"),
     "planning.material_ready": ("材料齐套时间", "Materials ready"),
+    "planning.traded": ("未能兼顾", "Trade-off"),
+    "planning.traded.newly_late_cap": (
+        "新增延误的订单超过了上限：未找到既守住上限、又不比整体顺延增加更多加权拖期的方案，"
+        "优先守住了加权拖期。",
+        "More orders become late than the cap allows: no plan was found that keeps the cap without "
+        "adding more weighted tardiness than pushing the others back, and the tardiness came first."),
     "planning.disturbance": ("扰动", "Disturbance"),
     "planning.accept": ("采纳此方案", "Accept this run"),
     "planning.accept_hint": ("采纳后成为执行中的计划，延期订单的负责人将被告知。",

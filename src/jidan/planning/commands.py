@@ -55,6 +55,9 @@ def insert_command(
         "orders_newly_late": len(result.impact.newly_late),
         "weighted_tardiness_before": result.tardiness_before,
         "weighted_tardiness_after": result.tardiness_after,
+        "push_later_weighted_tardiness_of_others": result.push_later_tardiness,
+        "push_later_newly_late": result.push_later_newly_late,
+        "traded": result.traded,
     }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from jidan.planning import cpsat, neighbourhoods
 from jidan.planning.dispatch import Rule, dispatch
@@ -41,6 +41,10 @@ class InsertionPolicy:
     multiple of the fastest possible (a hard limit). `max_newly_late` caps the orders made late:
     each one beyond it costs `over_cap_weight`, which outweighs everything else, so the cap holds
     whenever the solver finds a way and is exceeded as little as possible otherwise (None: no cap).
+
+    A second promise is hard: the other orders' weighted tardiness never ends above what pushing
+    them back (`push_later`) gives them. Push-later always keeps it, so when no plan found keeps
+    both, the cap is what gives way, and the answer says so (`Insertion.traded`).
     """
 
     urgent_weight: int = 100
@@ -66,6 +70,15 @@ class Insertion:
     earliest_possible: int
     tardiness_before: int
     tardiness_after: int
+    push_later_tardiness: int
+    """Weighted tardiness of the other orders if they were pushed back; theirs in `schedule` is at most this."""
+    push_later_newly_late: int
+    traded: str | None
+    """None: both promises kept; `CAP_TRADED`: more orders newly late than the policy's cap, since
+    no plan found kept the cap without more weighted tardiness than pushing the others back."""
+
+
+CAP_TRADED = "newly_late_cap"
 
 
 def frozen_part(current: Schedule, release: int, started: Collection[str] = ()) -> dict[str, Assignment]:
@@ -125,19 +138,23 @@ def insert(
     run that is not reproducible, and nothing bounds one that is.
 
     A large plan is not re-dispatched whole: only the orders that use the urgent order's work
-    centers in the time it may take are free to move (`local_problem`); the rest stays where it is."""
+    centers in the time it may take are free to move (`local_problem`); the rest stays where it is,
+    and push-later, the bound on the others' tardiness, pushes back the same orders: pushing back
+    the whole plan would cost seconds on the largest plants, before any search."""
     if len(current.assignments) > LOCAL_LIMIT:
         local, mine, outside = local_problem(problem, current, [problem.job(job_id)], started)
         if len(outside):
             found = insert(local, mine, job_id, time_limit, policy, workers, seed, started, deadline)
             schedule = found.schedule
             rest = weighted_tardiness(problem, outside)
-            return Insertion(
-                Schedule(schedule.status, schedule.objective, schedule.value + rest, 0,
-                         tuple(sorted((*outside, *schedule.assignments), key=lambda a: (a.start, a.resource, a.operation))),
-                         schedule.seconds),
-                found.impact, found.urgent_completion, found.earliest_possible,
-                found.tardiness_before + rest, found.tardiness_after + rest)
+            return replace(
+                found,
+                schedule=Schedule(schedule.status, schedule.objective, schedule.value + rest, 0,
+                                  tuple(sorted((*outside, *schedule.assignments),
+                                               key=lambda a: (a.start, a.resource, a.operation))),
+                                  schedule.seconds),
+                tardiness_before=found.tardiness_before + rest, tardiness_after=found.tardiness_after + rest,
+                push_later_tardiness=found.push_later_tardiness + rest)
     clock = time.monotonic()
     urgent = problem.job(job_id)
     current = Schedule(
@@ -152,8 +169,8 @@ def insert(
     frozen = frozen_part(current, urgent.release, started)
     problem = problem.from_now(urgent.release, frozen)
     fastest = earliest_possible(problem, current, job_id, started)
+    score = _Score(problem, current, job_id, policy, push_later(problem, current, job_id, started))
     limit = urgent.release + int(policy.max_stretch * (fastest - urgent.release))
-    score = _Score(problem, current, job_id, policy)
     deterministic = workers == 1 and seed is not None
     quick = None if deadline is None else max(deadline, clock + QUICK_SECONDS)
     if deterministic:
@@ -171,9 +188,15 @@ def insert(
                           score, deadline)
         if found is not None and not violations(problem, found) and score.cost(found) <= score.cost(best):
             best = found
+    return _answer(score, current, best, fastest, clock)
+
+
+def _answer(score: _Score, current: Schedule, best, fastest: int, clock: float) -> Insertion:
+    """The chosen plan, checked, with its figures and the promise it traded if any."""
+    problem, job_id = score.problem, score.job_id
     check(problem, best)
-    before = weighted_tardiness(problem, current.assignments)
     after = weighted_tardiness(problem, best)
+    newly_late = len(score.newly_late(best))
     schedule = Schedule(
         "feasible",
         "weighted-tardiness",
@@ -187,8 +210,11 @@ def insert(
         impact(problem, current.assignments, best),
         completions(best)[job_id],
         fastest,
-        before,
+        weighted_tardiness(problem, current.assignments),
         after,
+        score.bound,
+        len(score.newly_late(score.pushed)),
+        CAP_TRADED if score.policy.over_cap(newly_late) else None,
     )
 
 
@@ -243,7 +269,7 @@ def _starts(
     bringing forward the orders still newly late, most promising first (only the `boosted` most
     promising, in a reproducible run) until `deadline`. The first round stops at `quick`. Only
     plans that keep the urgent order within the limit count, push-later aside."""
-    plans = [_urgent_first(problem, current, job_id, frozen, keep_order=True),
+    plans = [score.pushed,
              _urgent_first(problem, current, job_id, frozen, keep_order=False)]
     urgent = problem.job(job_id)
     gaps = place_job(timeline_with(problem, current.assignments), urgent, urgent.release)
@@ -309,24 +335,31 @@ def _slack_rule(problem: Problem, current: Schedule, stretch: float, late_slack:
 
 
 class _Score:
-    """The policy's cost of a plan, computed outside the solver to compare candidates; what it
-    needs of the current plan is worked out once, since the search scores many plans."""
+    """The cost of a plan, computed outside the solver to compare candidates: first how far the
+    other orders' weighted tardiness ends above push-later's (`bound`), then the policy's cost.
+    What it needs of the current plan is worked out once, since the search scores many plans."""
 
-    def __init__(self, problem: Problem, current: Schedule, job_id: str, policy: InsertionPolicy) -> None:
-        self.problem, self.job_id, self.policy = problem, job_id, policy
+    def __init__(self, problem: Problem, current: Schedule, job_id: str, policy: InsertionPolicy,
+                 pushed: tuple[Assignment, ...]) -> None:
+        self.problem, self.job_id, self.policy, self.pushed = problem, job_id, policy, pushed
         self.old = current.by_operation()
         self.was_late = late_jobs(problem, current.assignments)
         self.old_done = completions(current.assignments)
+        self.bound = self.others_tardiness(pushed)
+
+    def others_tardiness(self, plan) -> int:
+        """Weighted tardiness of every order but the urgent one."""
+        return weighted_tardiness(self.problem, tuple(a for a in plan if a.job != self.job_id))
 
     def newly_late(self, plan) -> list[str]:
         """Orders on time in the current plan and late in `plan`, the urgent one aside."""
         return sorted(late_jobs(self.problem, plan) - self.was_late - {self.job_id})
 
-    def cost(self, plan) -> int:
+    def cost(self, plan) -> tuple[int, int]:
         old, policy = self.old, self.policy
         moved = moved_count(old, plan)
         newly_late = len(self.newly_late(plan))
-        return (
+        return max(0, self.others_tardiness(plan) - self.bound), (
             policy.urgent_weight * completions(plan)[self.job_id]
             + policy.moved_op_weight * moved
             + policy.newly_late_weight * newly_late
@@ -466,6 +499,7 @@ def _model(problem, current, job_id, area, limit, policy, score):
         plan.derive(over, lambda placed, done: policy.over_cap(sum(1 for job in counted if done.get(job.id, 0) > job.due)))
         model.add(over >= sum(newly_late) - policy.max_newly_late)
     tardiness = cpsat.tardiness_terms(plan)
+    model.add(sum(problem.job_by_id[j].weight * t for j, t in tardiness.items() if j != job_id) <= score.bound)
     model.minimize(
         policy.urgent_weight * plan.completions[job_id]
         + policy.moved_op_weight * sum(moved)

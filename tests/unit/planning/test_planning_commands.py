@@ -84,3 +84,12 @@ def test_c4_insert_command_writes_the_new_plan_with_its_impact(tmp_path):
     for a in written["assignments"]:
         if a["operation"] in old and old[a["operation"]]["start"] < 120:
             assert a == old[a["operation"]]
+
+
+def test_c4_insert_command_says_whether_it_kept_both_promises_and_what_push_later_would_give(tmp_path):
+    current_path = tmp_path / "current.json"
+    solve_command(_write(tmp_path / "plant.json", PLANT), "weighted-tardiness", 0.5, current_path)
+    bigger = _write(tmp_path / "bigger.json", {**PLANT, "jobs": [*PLANT["jobs"], URGENT]})
+    summary = insert_command(bigger, current_path, "SO-2001/1", 0.5, tmp_path / "new.json")
+    assert summary["traded"] is None and summary["orders_newly_late"] <= 5
+    assert summary["push_later_newly_late"] >= 0 and summary["push_later_weighted_tardiness_of_others"] >= 0

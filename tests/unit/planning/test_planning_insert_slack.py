@@ -5,7 +5,7 @@ import random
 from jidan.planning import cpsat, neighbourhoods
 from jidan.planning.dispatch import best_dispatch, classic_rules
 from jidan.planning.generate import generate_plant
-from jidan.planning.insert import insert, push_later
+from jidan.planning.insert import CAP_TRADED, InsertionPolicy, insert, push_later
 from jidan.planning.problem import Job, Operation, Problem, Resource
 from jidan.planning.result import (
     Assignment,
@@ -44,33 +44,52 @@ def test_c4_the_order_with_time_to_spare_gives_way_so_nobody_becomes_late_even_w
     assert ends == {"SO-9/1": 30, "SO-2/1": 90, "SO-1/1": 150}
 
 
-def test_c4_an_order_already_late_waits_rather_than_make_an_on_time_one_late():
-    # SO-3 is late in the current plan whatever happens; SO-2 has five minutes to spare, SO-1 hours
-    problem = Problem(
+def _late_order_problem(weight: int) -> Problem:
+    """SO-3 is late in the current plan whatever happens; SO-2 (of `weight`) has five minutes to spare, SO-1 hours."""
+    return Problem(
         (Resource("WC11"),),
         (
             Job("SO-1/1", (Operation("SO-1/1-10", 60, ("WC11",)),), due=600),
-            Job("SO-2/1", (Operation("SO-2/1-10", 60, ("WC11",)),), due=125),
+            Job("SO-2/1", (Operation("SO-2/1-10", 60, ("WC11",)),), due=125, weight=weight),
             Job("SO-3/1", (Operation("SO-3/1-10", 60, ("WC11",)),), due=10),
             Job("SO-9/1", (Operation("SO-9/1-10", 30, ("WC11",)),), due=30, weight=8),
         ),
     )
-    current = Schedule(
-        "feasible",
-        "weighted-tardiness",
-        0,
-        0,
-        (
-            Assignment("SO-3/1", "SO-3/1-10", "WC11", 0, 60),
-            Assignment("SO-2/1", "SO-2/1-10", "WC11", 60, 120),
-            Assignment("SO-1/1", "SO-1/1-10", "WC11", 120, 180),
-        ),
-    )
-    result = insert(problem, current, "SO-9/1", time_limit=0)
+
+
+LATE_FIRST = Schedule(
+    "feasible",
+    "weighted-tardiness",
+    0,
+    0,
+    (
+        Assignment("SO-3/1", "SO-3/1-10", "WC11", 0, 60),
+        Assignment("SO-2/1", "SO-2/1-10", "WC11", 60, 120),
+        Assignment("SO-1/1", "SO-1/1-10", "WC11", 120, 180),
+    ),
+)
+
+
+def test_c4_an_order_already_late_waits_rather_than_make_an_on_time_one_late_when_that_costs_less_than_push_later():
+    # pushed back: SO-3 80 min late, SO-2 (weight 4) 25 min, 180 weighted; SO-3 waiting: 140
+    problem = _late_order_problem(weight=4)
+    result = insert(problem, LATE_FIRST, "SO-9/1", time_limit=0)
     ends = {a.job: a.end for a in result.schedule.assignments}
     assert result.impact.newly_late == ()
     assert ends["SO-2/1"] <= 125 and ends["SO-9/1"] == 30
+    assert (result.tardiness_after, result.push_later_tardiness, result.traded) == (140, 180, None)
     assert violations(problem, result.schedule.assignments) == []
+
+
+def test_c4_an_order_already_late_is_not_made_later_than_push_later_would_to_spare_an_on_time_one():
+    # pushed back: SO-3 80 min late, SO-2 25 (105 weighted); SO-3 waiting would be 140 late
+    problem = _late_order_problem(weight=1)
+    result = insert(problem, LATE_FIRST, "SO-9/1", time_limit=1)
+    assert result.tardiness_after == result.push_later_tardiness == 105
+    assert (result.impact.newly_late, result.traded) == (("SO-2/1",), None)  # one newly late is within the cap of 5
+    capped = insert(problem, LATE_FIRST, "SO-9/1", time_limit=1, policy=InsertionPolicy(max_newly_late=0))
+    assert capped.tardiness_after == 105
+    assert (capped.impact.newly_late, capped.traded) == (("SO-2/1",), CAP_TRADED)
 
 
 PLANT = generate_plant(60, seed=4, work_centers=9)

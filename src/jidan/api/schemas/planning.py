@@ -40,6 +40,9 @@ class RunResult(SolverResult):
     urgent_completion: str | None = None
     earliest_possible: str | None = None
     material_ready: str | None = None
+    #: An insertion's promise that gave way: ``newly_late_cap`` (more orders newly late than its
+    #: cap, so that the others' weighted tardiness stays within push-later's); absent: none.
+    traded: str | None = None
     #: Orders left out: a step of theirs is more work than the plant makes in the horizon.
     beyond_horizon: list[str] | None = None
 

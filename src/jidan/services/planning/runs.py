@@ -113,7 +113,7 @@ def _insertion(ctx: Context, actor: Actor, order_id: int, budget: Budget):
                      "urgent_completion": model.at(result["completion"]),
                      "earliest_possible": model.at(result["earliest"]),
                      "material_ready": model.at(max(now, materials[urgent.id].ready_at)),
-                     "based_on": accepted.id, **beyond}
+                     "based_on": accepted.id, **beyond, **({"traded": result["traded"]} if result["traded"] else {})}
             return Proposal("insert", model.origin, result["schedule"], [o.id for o in orders] + [urgent.id],
                             urgent.id, extra, moved_view(model, result["impact"]))
         return insertion
@@ -379,10 +379,12 @@ def insert_lines(problem: Problem, current: Schedule, order: Order, model: Plant
     ``running``: steps under way, which stay where ``current`` has them; ``offload``: where the
     insertions run (``ctx.offload``: a worker process); ``workers`` and ``seed``: see `insert`
     (one worker and a seed: the same answer every time); ``deadline``: the clock's
-    (`Budget.deadline`), shared out evenly over the lines still to insert."""
+    (`Budget.deadline`), shared out evenly over the lines still to insert. ``traded``: the promise
+    an insertion gave way on (`Insertion.traded`), if any line did."""
     jobs = [j for j in problem.jobs if j.id.startswith(order.number + "/")]
     before, schedule = current, current
     completion = earliest = 0
+    traded = None
     for k, job in enumerate(jobs):
         share = None if deadline is None else time.monotonic() + (deadline - time.monotonic()) / (len(jobs) - k)
         partial = Problem(problem.resources, tuple(j for j in problem.jobs if not j.id.startswith(order.number + "/"))
@@ -392,8 +394,9 @@ def insert_lines(problem: Problem, current: Schedule, order: Order, model: Plant
         schedule = result.schedule
         completion = max(completion, result.urgent_completion)
         earliest = max(earliest, result.earliest_possible)
+        traded = traded or result.traded
     return {"schedule": schedule, "impact": compare(problem, before.assignments, schedule.assignments),
-            "completion": completion, "earliest": earliest}
+            "completion": completion, "earliest": earliest, "traded": traded}
 
 
 def store(uow, ctx, actor, proposal: Proposal) -> int:
