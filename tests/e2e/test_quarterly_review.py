@@ -52,7 +52,7 @@ def test_m3_m4_the_printable_report_with_charts_tables_and_each_departments_impr
     page = client.get("/reviews/quarterly/2026-Q4")
     assert page.status_code == 200, page.text
     text = page.text
-    assert "<title>每季度流程评审 2026-Q4</title>" in text and "@page { size: A4" in text
+    assert "<title>每季度流程评审 2026-Q4</title>" in text and "/static/print.css" in text
     for name in ("on_time", "causes", "departments", "capacity"):
         assert f'data-chart="{name}"' in text
     assert '/static/vendor/echarts/echarts.min.js' in text and 'id="chart-data"' in text

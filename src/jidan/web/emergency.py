@@ -15,6 +15,7 @@ from jidan.domain.emergency import CAUSES, SCOPES
 from jidan.http.errors import status_of
 from jidan.services.emergency import drills, record, replan, review, states
 from jidan.services.emergency.states import Declaration, Improvement, Lifting
+from jidan.web import printing
 from jidan.web.forms import typed_values
 from jidan.web.pages import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, signing_proof, templates
 
@@ -133,9 +134,11 @@ def lift(page: UserPage, form: Form, state_id: RowId):
 
 
 @router.get("/emergency/{state_id}/review")
+@router.get("/emergency/{state_id}/review.pdf")
 def review_print(page: UserPage, state_id: RowId):
-    return render(page, "emergency/review_print.html", em=review.report(page.ctx, page.actor, state_id),
-                  back=HOME + "#emergency")
+    """紧急状态总结报告 (J4), printable and as PDF like every form."""
+    return printing.form(page, "emergency/review_print.html", f"紧急状态总结报告-{state_id}",
+                         em=review.report(page.ctx, page.actor, state_id), back=HOME + "#emergency")
 
 
 @router.post("/emergency-drills")

@@ -20,6 +20,7 @@ from jidan.services.analytics.figures import ANALYSTS
 from jidan.services.improvements import actions, quarterly
 from jidan.services.permissions import may
 from jidan.web.analytics import SHOWN, Words, _ids, _pareto
+from jidan.web import printing
 from jidan.web.forms import FormReader, typed_values, whole_number
 from jidan.web.pages import Form, Page, UserPage, WebRoute, check_csrf, redirect, render
 
@@ -64,10 +65,13 @@ def _page(page: Page, quarter: str, status: int = 200, *, form: FormData | None 
         names = board.names(page.ctx, page.actor, _ids([data["figures"], data["accountability"]], set()))
         numbers, words = names["orders"], Words(page, names["departments"])
         charts = _charts(page, data, words)
-    return render(page, "reviews/quarterly.html", status, data=data, improvements=improvements, charts=charts,
-                  numbers=numbers, words=words, shown=SHOWN, quarter=quarter, year=year, n=n,
-                  previous=quarterly.label(*quarterly.previous(year, n)), following=_following(year, n),
-                  values=typed_values(form), fields=fields or {}, error=error, failed_department=department)
+    shown = dict(data=data, improvements=improvements, charts=charts,
+                 numbers=numbers, words=words, shown=SHOWN, quarter=quarter, year=year, n=n,
+                 previous=quarterly.label(*quarterly.previous(year, n)), following=_following(year, n),
+                 values=typed_values(form), fields=fields or {}, error=error, failed_department=department)
+    if page.request.url.path.endswith(".pdf"):
+        return printing.form(page, "reviews/quarterly.html", f"季度流程评审-{quarter}", **shown)
+    return render(page, "reviews/quarterly.html", status, letterhead=printing.letterhead(page.ctx), **shown)
 
 
 def _following(year: int, n: int) -> str:
@@ -80,6 +84,7 @@ def current_quarter(page: UserPage):
 
 
 @router.get("/reviews/quarterly/{quarter}")
+@router.get("/reviews/quarterly/{quarter}.pdf")
 def quarterly_page(page: UserPage, quarter: Quarter):
     return _page(page, quarter)
 

@@ -16,6 +16,7 @@ from jidan.domain.store import DOCUMENTS, LINES_MAX
 from jidan.http.errors import status_of
 from jidan.services.store import requisitions
 from jidan.services.store.requisitions import NewRequisition, StepInput
+from jidan.web import printing
 from jidan.web.forms import FormReader, typed_values
 from jidan.web.pages import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
 
@@ -148,9 +149,10 @@ def take_step(page: UserPage, form: Form, requisition_id: RowId, action: Action)
 
 
 @router.get("/store/requisitions/{requisition_id}/print/{document}")
+@router.get("/store/requisitions/{requisition_id}/print/{document}.pdf")
 def print_document(page: UserPage, requisition_id: RowId, document: Document):
     """One of the five documents, printable; one not made yet is 404."""
     req = requisitions.get_requisition(page.ctx, page.actor, requisition_id)
     if document not in req["documents"]:
         raise errors.NotFound(f"{req['number']} has no {document} yet", code="store.requisition_not_found")
-    return render(page, "store/print.html", req=req, document=document)
+    return printing.form(page, "store/print.html", f"{req['number']}-{document}", req=req, document=document)
