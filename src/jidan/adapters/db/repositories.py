@@ -1068,6 +1068,14 @@ class InspectionStore(_RecordStore):
         c = self.table.c
         return self._records(select(self.table).where(c.order_id == order_id).order_by(c.id))
 
+    def inspected_tasks(self, order_ids: list[int]) -> set[int]:
+        """The tasks of these orders an in-process inspection names (quality's home)."""
+        c, ids, found = self.table.c, list(order_ids), set()
+        for k in range(0, len(ids), 500):
+            found.update(self.session.scalars(select(c.task_id).where(
+                c.order_id.in_(ids[k:k + 500]), c.task_id.is_not(None))))
+        return found
+
     def set_run(self, inspection_id: int, run_id: int) -> None:
         c = self.table.c
         done = self.session.execute(self.table.update().where(c.id == inspection_id, c.planning_run_id.is_(None))
