@@ -24,7 +24,9 @@ from jidan.domain import errors
 from jidan.services import planning
 from jidan.services.planning import decisions
 from jidan.services.materials.views import amount
+from jidan.services.orders import views as order_views
 from jidan.services.permissions import may
+from jidan.services.ports import OrderFilter
 from jidan.web.forms import FormReader
 from jidan.web.pages import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
 
@@ -37,6 +39,8 @@ LABEL_WIDTH, CHART_WIDTH, ROW_HEIGHT, AXIS_HEIGHT = 120, 1080, 24, 34
 LOAD_ROW, LOAD_AXIS = 20, 22
 #: The most operations the table under the chart lists (the chart and its details show them all).
 TABLE_MOST = 200
+#: How many orders the what-if form's order box suggests at a time.
+SUGGESTIONS = 20
 #: Label widths in pixels per character at the bars' 11px font: Latin and digits, CJK.
 LABEL_CHAR, LABEL_CJK = 6.2, 11.5
 #: Order colours: distinct, readable with white text; red is kept for 急.
@@ -330,6 +334,15 @@ def _propose(page: Page, args: dict) -> dict:
         return planning.propose_material_late(ctx, actor, args["available_from"], args.get("order_id"),
                                               args["material"] if not args.get("order_id") else None, limit)
     return planning.propose_order_changed(ctx, actor, args["order_id"], limit)
+
+
+@router.get("/planning/order-suggestions")
+def order_suggestions(page: UserPage):
+    """The what-if form's order box as one types: the first orders whose number or customer PO
+    holds the text, most pressing first, as the datalist's options (paged in the database)."""
+    text = (page.request.query_params.get("order") or "").strip()[:30]
+    found = order_views.list_orders(page.ctx, page.actor, OrderFilter(text=text or None, limit=SUGGESTIONS))
+    return render(page, "planning/_order_options.html", orders=found["items"])
 
 
 @router.get("/planning/orders/{order_id}/panel")
