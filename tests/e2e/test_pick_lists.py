@@ -57,6 +57,6 @@ def test_forms_that_name_a_person_pick_a_colleague_by_name_and_send_the_username
     admin, _ = web_session(ctx, "admin")
     page = admin.get("/emergency-organisation").text
     assert re.search(r'<select name="username"[^>]*>.*?王芳', page, re.S)
-    r = boss.post("/workflow/delegations", data={"csrf_token": csrf, "deputy": "nobody", "starts_at": "2026-11-24T10:00",
-                                                 "ends_at": "2026-11-25T10:00"})
+    r = boss.post("/workflow/delegations", data={"csrf_token": csrf, "deputy": "nobody",
+                                                 "starts_at": "2026-11-24T10:00", "ends_at": "2026-11-25T10:00"})
     assert r.status_code == 422  # a name not among them is refused as when typed
