@@ -38,3 +38,18 @@ def test_c2_c4_the_board_labels_bars_highlights_an_order_draws_the_load_and_open
     assert not detail.is_visible()
     focal.first.dispatch_event("click")  # a tap is a click without a hover before it
     assert detail.is_visible()
+
+
+def test_c7_the_what_if_form_suggests_orders_as_pmc_types_and_picks_work_centers_by_name(web_page):
+    page = web_page
+    browser_login(page, "pmc")
+    page.wait_for_load_state()
+    page.goto("/planning")
+    box = page.get_by_test_id("whatif-order")
+    box.click()
+    box.type("SO", delay=30)
+    options = page.locator("#whatif-orders option")
+    options.first.wait_for(state="attached")
+    assert 1 <= options.count() <= 20 and all("SO" in v for v in options.evaluate_all("os => os.map(o => o.value)"))
+    centers = page.get_by_test_id("whatif-work-center").locator("option")
+    assert centers.count() > 1 and " · " in centers.nth(1).inner_text()

@@ -87,4 +87,16 @@ TEXTS = {
     "screens.defects.empty": ("尚无缺陷代码", "No defect codes yet"),
     "screens.err.unknown_defect_code": ("不在缺陷代码目录中", "Not in the defect-code list"),
     "screens.err.bad_code": ("只能用字母、数字、- _ .", "Letters, digits, - _ . only"),
+    # quality's home
+    "screens.quality.title": ("质量检验", "Quality inspections"),
+    "screens.quality.waiting": ("待检验", "Waiting for inspection"),
+    "screens.quality.counts": ("工序检验点 {points} 个 · 终检 {finals} 个", "{points} inspection points · {finals} final inspections"),
+    "screens.quality.order": ("订单", "Order"),
+    "screens.quality.step": ("工序 · 工作中心 · 数量 · 状态", "Step · work center · quantity · state"),
+    "screens.quality.since": ("等待自", "Waiting since"),
+    "screens.quality.requested": ("要求交期", "Requested date"),
+    "screens.quality.all_done": ("全部工序已完工", "All steps done"),
+    "screens.quality.inspect": ("检验", "Inspect"),
+    "screens.quality.more": ("只列出前 {n} 项", "Only the first {n} are listed"),
+    "screens.quality.none": ("没有待检验的项目", "Nothing waits for inspection"),
 }

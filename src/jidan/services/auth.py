@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from jidan.domain import errors
 from jidan.domain.model import Actor, AuthSession, User
-from jidan.domain.roles import Role
+from jidan.domain.roles import ORDER_VIEWERS, Role
 from jidan.services import audit
 from jidan.services.context import Context
 from jidan.services.permissions import require_role
@@ -149,6 +149,16 @@ def list_users(ctx: Context, actor: Actor | None) -> list[dict]:
         require_role(actor, {Role.ADMIN, Role.MANAGEMENT})
     with ctx.uow() as uow:
         return [user_view(u) for u in uow.users.list()]
+
+
+def people(ctx: Context, actor: Actor) -> list[dict]:
+    """The colleagues a form may name (a deputy, an owner, a member), by name, for pick-lists:
+    the username stays what the form sends, so the act checks it as when it was typed (issue 24)."""
+    require_role(actor, ORDER_VIEWERS)
+    with ctx.uow() as uow:
+        found = [{"username": u.username, "name": u.display_name or u.username, "role": str(u.role)}
+                 for u in uow.users.list() if u.active and u.role in ORDER_VIEWERS]
+    return sorted(found, key=lambda p: (p["role"], p["name"]))
 
 
 def console_actor(ctx: Context, username: str) -> Actor:

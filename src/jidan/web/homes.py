@@ -11,7 +11,7 @@ HOMES: dict[str, str] = {
     "customer_service": "/incidents",  # open incidents and complaints to answer
     "finance": "/approvals",  # reviews waiting on finance's signature
     "manufacturing": "/workcenters",  # the work-center boards: what is ready to start now
-    "quality": "/workcenters",  # the boards carry the inspection points waiting to be inspected
+    "quality": "/quality",  # the inspection points and final inspections waiting
     "warehouse": "/warehouse",  # goods waiting for receipt, drawings to collect
     "logistics": "/logistics",  # shipments waiting to be sent
     "purchasing": "/purchase-requests",  # purchase requests waiting to be placed

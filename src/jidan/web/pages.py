@@ -63,6 +63,7 @@ def _reason(context, reason: str) -> str:
 templates.env.filters["unit"] = _unit
 templates.env.filters["reason"] = _reason
 templates.env.globals["api_users"] = API_USERS
+templates.env.globals["people_of"] = lambda page: auth.people(page.ctx, page.actor)  # pick-lists (issue 24)
 
 
 class LoginRequired(Exception):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Annotated
@@ -24,7 +25,9 @@ from jidan.domain import errors
 from jidan.services import planning
 from jidan.services.planning import decisions
 from jidan.services.materials.views import amount
+from jidan.services.orders import views as order_views
 from jidan.services.permissions import may
+from jidan.services.ports import OrderFilter
 from jidan.web.forms import FormReader
 from jidan.web.pages import Form, Page, UserPage, WebRoute, check_csrf, redirect, render, templates
 
@@ -37,6 +40,8 @@ LABEL_WIDTH, CHART_WIDTH, ROW_HEIGHT, AXIS_HEIGHT = 120, 1080, 24, 34
 LOAD_ROW, LOAD_AXIS = 20, 22
 #: The most operations the table under the chart lists (the chart and its details show them all).
 TABLE_MOST = 200
+#: How many orders the what-if form's order box suggests at a time.
+SUGGESTIONS = 20
 #: Label widths in pixels per character at the bars' 11px font: Latin and digits, CJK.
 LABEL_CHAR, LABEL_CJK = 6.2, 11.5
 #: Order colours: distinct, readable with white text; red is kept for 急.
@@ -105,9 +110,26 @@ def _chart_data(page: Page, run_id: int | None = None) -> tuple[dict, View]:
 def label_for(width: float, *texts: str) -> str:
     """The longest of ``texts`` that fits in a bar ``width`` pixels wide ('' when none does)."""
     for text in texts:
-        if text and sum(LABEL_CJK if ord(ch) > 0x2e80 else LABEL_CHAR for ch in text) + 6 <= width:
+        if text and text_width(text) + 6 <= width:
             return text
     return ""
+
+
+@lru_cache(maxsize=4096)
+def text_width(text: str) -> float:
+    """A label's width in pixels; a week's bars repeat the same few orders and steps."""
+    return sum(LABEL_CJK if ord(ch) > 0x2e80 else LABEL_CHAR for ch in text)
+
+
+class Bar(dict):
+    """A bar as the template reads it: ``b.x`` finds the key at once (a plain dict makes Jinja
+    try an attribute and fail first, which for a week's thousand bars is most of the page)."""
+
+    def __getattr__(self, name: str):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 def gantt(page: Page, data: dict, view: View, what_if: bool = False) -> dict:
@@ -143,7 +165,7 @@ def gantt(page: Page, data: dict, view: View, what_if: bool = False) -> dict:
         w = round(max(x1 - x0, 1.5), 1)
         tagged = op["urgent"] and w >= 16
         short = op["order"].rsplit("-", 1)[-1]
-        bars.append({**op, "x": round(x0, 1), "y": y, "w": w, "h": ROW_HEIGHT - 6,
+        bars.append(Bar({**op, "x": round(x0, 1), "y": y, "w": w, "h": ROW_HEIGHT - 6,
                      "colour": colour(op["order"]), "moved": moved, "tagged": tagged,
                      "focal": bool(focal) and op["order"] == focal, "dim": bool(focal) and op["order"] != focal,
                      "label": label_for(w - (15 if tagged else 0), f"{op['order']} · {op['name']}",
@@ -151,7 +173,7 @@ def gantt(page: Page, data: dict, view: View, what_if: bool = False) -> dict:
                      "title": page.t("ui.planning.bar_title", urgent=page.t("ui.urgent") + " " if op["urgent"] else "",
                                      order=op["order"], name=op["name"] or op["operation"],
                                      operation=op["operation"], resource=op["resource"],
-                                     start=op["start_at"].replace("T", " "), end=op["end_at"].replace("T", " "))})
+                                     start=op["start_at"].replace("T", " "), end=op["end_at"].replace("T", " "))}))
         if moved and moved["old_resource"] in row_of:
             old = int((datetime.fromisoformat(moved["old_start"]) - origin).total_seconds() // 60)
             g0, g1 = x(old), x(old + op["end"] - op["start"])
@@ -330,6 +352,15 @@ def _propose(page: Page, args: dict) -> dict:
         return planning.propose_material_late(ctx, actor, args["available_from"], args.get("order_id"),
                                               args["material"] if not args.get("order_id") else None, limit)
     return planning.propose_order_changed(ctx, actor, args["order_id"], limit)
+
+
+@router.get("/planning/order-suggestions")
+def order_suggestions(page: UserPage):
+    """The what-if form's order box as one types: the first orders whose number or customer PO
+    holds the text, most pressing first, as the datalist's options (paged in the database)."""
+    text = (page.request.query_params.get("order") or "").strip()[:30]
+    found = order_views.list_orders(page.ctx, page.actor, OrderFilter(text=text or None, limit=SUGGESTIONS))
+    return render(page, "planning/_order_options.html", orders=found["items"])
 
 
 @router.get("/planning/orders/{order_id}/panel")

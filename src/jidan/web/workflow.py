@@ -6,7 +6,6 @@ panel with htmx. Signing asks for the password unless the login is fresh.
 """
 from __future__ import annotations
 
-import math
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -164,15 +163,10 @@ def _approvals_query(page: Page) -> dict:
 def _approvals_page(page: Page, status: int = 200, error: errors.JidanError | None = None,
                     results: list[dict] | None = None):
     query = _approvals_query(page)
-    pending = approvals.pending(page.ctx, page.actor)
-    needle = query["q"].casefold()
-    shown = [i for i in pending["items"]
-             if (not query["kind"] or i["kind"] == query["kind"]) and (not query["urgent"] or i["urgent"])
-             and (not needle or needle in i["number"].casefold() or needle in i["customer"].casefold())]
-    pages = max(1, math.ceil(len(shown) / APPROVALS_PAGE))
-    first = (min(query["page"], pages) - 1) * APPROVALS_PAGE
-    return render(page, "workflow/approvals.html", status, pending=pending, shown=len(shown),
-                  items=shown[first:first + APPROVALS_PAGE], query=query, pages=pages, error=error,
+    pending = approvals.pending(page.ctx, page.actor, query["kind"], query["urgent"], query["q"], query["page"],
+                                APPROVALS_PAGE)
+    return render(page, "workflow/approvals.html", status, pending=pending, shown=pending["shown"],
+                  items=pending["items"], query=query, pages=pending["pages"], error=error,
                   results=results or [], qs=lambda **over: urlencode(
                       {k: ("1" if v is True else v) for k, v in {**query, **over}.items()
                        if v and not (k == "page" and v == 1)}))
