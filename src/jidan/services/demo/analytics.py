@@ -10,15 +10,16 @@ leaders never acknowledged their release notices either: the league table shows 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from jidan.domain.execution import ExceptionKind
 from jidan.domain.model import Actor
+from jidan.domain.roles import Role
 from jidan.domain.states import MAIN_PATH, OrderState
 from jidan.services import planning
 from jidan.services.context import Context
-from jidan.services.demo.factory import _actor, _advance, _order
 from jidan.services.execution.exceptions import NewException, report_exception
 from jidan.services.execution.reports import Report, report
 from jidan.services.planning.decisions import choose_lever
@@ -42,15 +43,18 @@ class _Then:
         return self.at
 
 
-def load(ctx: Context, users: dict, products: dict) -> int:
-    """Enters and walks the history orders; returns how many."""
+def load(ctx: Context, users: dict, products: dict, enter: Callable, advance: Callable) -> int:
+    """Enters (``enter``: the factory's ``_order``) and walks (``advance``: its ``_advance``, one
+    step at a time) the history orders; returns how many. The factory hands both in, so this
+    module does not import it back."""
     rnd = random.Random(22)
-    sales, pmc, floor = _actor(users["sales2"]), _actor(users["pmc"]), _actor(users["manufacturing"])
+    sales, pmc, floor = (Actor(users[name]["id"], name, Role(users[name]["role"]))
+                         for name in ("sales2", "pmc", "manufacturing"))
     today = ctx.now().date()
     for code, weeks, late_days, urgent in HISTORY:
         clock = _Then(datetime.combine(today - timedelta(weeks=weeks), time(9, 30)))
         then = replace(ctx, clock=clock)
-        order = _order(then, rnd, sales, products[code], f"H{weeks}{code[:3]}", urgent)
+        order = enter(then, rnd, sales, products[code], f"H{weeks}{code[:3]}", urgent)
         due = date.fromisoformat(str(order["requested_date"])[:10])
         state = OrderState(order["status"])
         for hours in PACE:
@@ -71,7 +75,7 @@ def load(ctx: Context, users: dict, products: dict) -> int:
                 state = OrderState.IN_PRODUCTION
             else:
                 target = MAIN_PATH[MAIN_PATH.index(state) + 1]
-                _advance(then, users, {"id": order["id"], "status": state.value}, sales, target)
+                advance(then, users, {"id": order["id"], "status": state.value}, sales, target)
                 state = target
             if state == OrderState.IN_PRODUCTION and late_days:
                 report_exception(then, floor, NewException(
