@@ -455,12 +455,20 @@ def _production_steps(tasks: list[dict], downtimes: list[dict], now: datetime, s
         steps[(task["order_id"], task["line_no"])][task["step_seq"]].append(task)
     out = []
     for (order_id, _), line in steps.items():
+        if not any(_may_be_late(p, now) for parts in line.values() for p in parts):
+            continue  # no step of the line is late: nothing to charge
         runs = [_step_run(parts, down, now) for _, parts in sorted(line.items())]
         for run, causes in zip(runs, charge_lateness(runs, now)):
             if causes and since <= run.planned_end < until:
                 out.append(("production_step", max(causes, key=lambda c: (causes[c], c)), order_id,
                             sum(causes.values()) / 60))
     return out
+
+
+def _may_be_late(task: dict, now: datetime) -> bool:
+    """A step is late only if one of its tasks finished (or is still open) after its own planned
+    end, or was continued elsewhere (a split part carries no plan of its own)."""
+    return (task["finished_at"] or now) > task["planned_end"] or task["source"].startswith("split:")
 
 
 def _step_run(parts: list[dict], down: dict[str, list[dict]], now: datetime) -> StepRun:

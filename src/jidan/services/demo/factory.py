@@ -100,7 +100,8 @@ def load_demo(ctx: Context, seed: int = 7, orders_count: int = 150,
         masterdata.create_product(ctx, None, NewProduct(code, name, Decimal("2.50"), 5, kind="material"))
     products = _products(ctx, rnd)
     tick("products", len(products), len(products))
-    made = _orders(ctx, rnd, users, products, orders_count, tick)
+    from jidan.services.demo import analytics as history_demo; history = history_demo.load(ctx, users, products, _order, _advance)  # demo: analytics history (issue 22), before today's plan
+    made = _orders(ctx, rnd, users, products, orders_count, tick) + history
     golden = golden_order(ctx, _actor(users["sales"]))
     # demo: materials (issue 4)
     from jidan.services.demo import materials as materials_demo
