@@ -97,7 +97,7 @@ def _number(value: str, field: str, fields: dict) -> int | None:
     if not value:
         return None
     if not value.isdigit() or not 1 <= int(value) <= 2**31 - 1:
-        fields[field] = "must_be_a_positive_whole_number"
+        fields[field] = "invalid_integer"
         return None
     return int(value)
 
