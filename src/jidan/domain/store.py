@@ -200,40 +200,36 @@ def check_lines(lines: list[tuple[str, int, int]], known: dict[str, int]) -> dic
     return fields
 
 
+def _within(field: str, limits: dict[str, int], given: dict[str, int], over: str) -> dict[str, str]:
+    """Field errors of quantities given per item against each item's limit: one for every item,
+    none negative or above its limit, no item that is not there."""
+    fields = {}
+    for item, limit in limits.items():
+        got = given.get(item)
+        if got is None:
+            fields[f"{field}.{item}"] = "required"
+        elif got < 0:
+            fields[f"{field}.{item}"] = "must_not_be_negative"
+        elif got > limit:
+            fields[f"{field}.{item}"] = over
+    fields.update({f"{field}.{item}": "unknown_item" for item in given if item not in limits})
+    return fields
+
+
 def check_receipt(delivered: dict[str, int], accepted: dict[str, int], reasons: dict[str, str]) -> dict[str, str]:
     """Field errors of a 签收单: for every delivered item the quantity accepted (the rest is
     rejected), and a reason for what is rejected."""
-    fields = {}
+    fields = _within("accepted", delivered, accepted, "exceeds_delivered")
     for item, quantity in delivered.items():
         got = accepted.get(item)
-        if got is None:
-            fields[f"accepted.{item}"] = "required"
-        elif got < 0:
-            fields[f"accepted.{item}"] = "must_not_be_negative"
-        elif got > quantity:
-            fields[f"accepted.{item}"] = "exceeds_delivered"
-        elif got < quantity and not (reasons.get(item) or "").strip():
+        if f"accepted.{item}" not in fields and got < quantity and not (reasons.get(item) or "").strip():
             fields[f"reasons.{item}"] = "required"
-    for item in accepted:
-        if item not in delivered:
-            fields[f"accepted.{item}"] = "unknown_item"
     return fields
 
 
 def check_delivery(ordered: dict[str, int], delivered: dict[str, int]) -> dict[str, str]:
     """Field errors of a 送货单: a quantity for each item ordered, none above it, something sent."""
-    fields = {}
-    for item, quantity in ordered.items():
-        got = delivered.get(item)
-        if got is None:
-            fields[f"quantities.{item}"] = "required"
-        elif got < 0:
-            fields[f"quantities.{item}"] = "must_not_be_negative"
-        elif got > quantity:
-            fields[f"quantities.{item}"] = "exceeds_ordered"
-    for item in delivered:
-        if item not in ordered:
-            fields[f"quantities.{item}"] = "unknown_item"
+    fields = _within("quantities", ordered, delivered, "exceeds_ordered")
     if not fields and not any(delivered.values()):
         fields["quantities"] = "nothing_delivered"
     return fields
