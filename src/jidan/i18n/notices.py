@@ -41,4 +41,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "notice.act.close": ("结案", "close"),
     "notice.act.cancel": ("取消", "cancel"),
     "notice.act.read": ("阅读", "read"),
+    "notice.act.complete": ("完成改善措施", "complete the improvement"),
+    "notice.act.confirm": ("答复可到货", "confirm the arrival"),
+    "notice.act.decline": ("答复无法到货", "answer it cannot arrive"),
+    "notice.act.deliver": ("送货", "deliver"),
+    "notice.act.sign": ("验收签收", "inspect and sign"),
+    "notice.act.hand_in": ("交回签收单", "hand in the signed receipt"),
+    "notice.act.transfer_out": ("开调出单", "issue the transfer-out"),
+    "notice.act.transfer_in": ("开调入单", "issue the transfer-in"),
 }

@@ -17,6 +17,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "store.msg.overdue": ("【逾期】{store} {number}：{step} 已超过期限", "[Overdue] {store} {number}: {step} is past its deadline"),
     "store.msg.overdue_body": ("紧急请配单 {number} 的期限 {due} 已过，请立即处理并确认。",
                                "The deadline {due} of urgent requisition {number} has passed: act now and acknowledge."),
+    # the inbox's name of each store notice (its filter pill and its label)
+    "inbox.kind.store.requested": ("紧急请配待审批", "Requisition to approve"),
+    "inbox.kind.store.approved": ("紧急请配待总部答复", "Requisition to answer"),
+    "inbox.kind.store.ordered": ("紧急请配待送货", "Requisition to deliver"),
+    "inbox.kind.store.delivered": ("紧急请配待签收", "Requisition to sign for"),
+    "inbox.kind.store.signed": ("签收单待交回", "Receipt to hand in"),
+    "inbox.kind.store.handed_in": ("待开调出单", "Transfer-out to issue"),
+    "inbox.kind.store.transferred_out": ("待开调入单", "Transfer-in to issue"),
+    "inbox.kind.store.overdue": ("紧急请配超时", "Requisition overdue"),
+    "inbox.kind.store.closed": ("紧急请配完成", "Requisition closed"),
+    "inbox.kind.store.rejected": ("紧急请配被驳回", "Requisition rejected"),
+    "inbox.kind.store.refused": ("总部答复无法到货", "Requisition cannot be met"),
 }
 
 TEXTS.update({

@@ -77,8 +77,8 @@ def _document_limits(schema: dict, model: type[BaseModel]) -> None:
 
     A decimal is documented as any number or *any* string: add its digits and places to both
     forms (the string as a plain decimal in ASCII digits: unsigned when it must not be negative,
-    not zero when it must be positive). A text holds no control characters (a one-line text no
-    line breaks either, ``Strict``); a required one is stripped of spaces before its length is
+    not zero when it must be positive). A text, alone or in a list, holds no control characters (a
+    one-line text no line breaks either, ``Strict``); a required one is stripped of spaces before its length is
     checked, so it must hold something besides spaces."""
     for name, prop in schema.get("properties", {}).items():
         kinds = prop.get("anyOf", [prop])
@@ -87,6 +87,9 @@ def _document_limits(schema: dict, model: type[BaseModel]) -> None:
                     and Decimal not in _types(model.model_fields[name])):
                 one_line = any(meta is ONE_LINE for meta in _metadata(model.model_fields[name]))
                 kind["pattern"] = text_pattern(one_line=one_line, filled=bool(kind.get("minLength")))
+            items = kind.get("items", {}) if kind.get("type") == "array" else {}
+            if items.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(items):
+                items["pattern"] = text_pattern(one_line=False, filled=bool(items.get("minLength")))
         number = next((k for k in kinds if k.get("type") == "number"), None)
         text = next((k for k in kinds if k == {"type": "string"}), None)
         limits = _limits(model.model_fields[name])
