@@ -17,6 +17,7 @@ from jidan.domain import errors
 from jidan.services.analytics import dashboard as board
 from jidan.services.analytics.figures import ANALYSTS, Filters, accountability, default_period, figures
 from jidan.services.permissions import may
+from jidan.web.forms import whole_number
 from jidan.web.pages import Page, UserPage, WebRoute, render, templates
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -96,10 +97,10 @@ def dashboard_page(page: UserPage):
 def _number(value: str, field: str, fields: dict) -> int | None:
     if not value:
         return None
-    if not value.isdigit() or not 1 <= int(value) <= 2**31 - 1:
+    number = whole_number(value)
+    if not number:  # not a number, or 0: no row has that id
         fields[field] = "invalid_integer"
-        return None
-    return int(value)
+    return number or None
 
 
 @router.get("/analytics")

@@ -109,29 +109,28 @@ class AnalyticsStore:
                 row["day"] = date.fromisoformat(row["day"])
         return rows
 
-    def exceptions(self, start: date, end: date, filters) -> list[dict]:
-        x = t.process_exceptions.c
-        query = (select(x.id, x.order_id, x.kind, x.work_center_code, x.estimated_delay_minutes, x.reported_at)
-                 .where(x.order_id.in_(self._ids(start, end, filters))).order_by(x.id))
-        return _rows(self.session, query)
-
-    def inspections(self, start: date, end: date, filters) -> list[dict]:
-        i = t.inspections.c
-        query = (select(i.order_id, i.stage, i.result, i.passed_qty, i.failed_qty, i.disposition)
-                 .where(i.order_id.in_(self._ids(start, end, filters))).order_by(i.id))
-        return _rows(self.session, query)
-
-    def capacity_changes(self, start: date, end: date, filters) -> list[dict]:
-        c = t.capacity_changes.c
-        query = (select(c.order_id, c.kind, c.work_center_code, c.starts_at, c.ends_at, c.lead_minutes)
+    def _of_orders(self, table, columns: tuple[str, ...], start: date, end: date, filters) -> list[dict]:
+        """``columns`` of ``table``'s rows about the period's orders, in the order they were written."""
+        c = table.c
+        query = (select(*(c[name] for name in columns))
                  .where(c.order_id.in_(self._ids(start, end, filters))).order_by(c.id))
         return _rows(self.session, query)
 
+    def exceptions(self, start: date, end: date, filters) -> list[dict]:
+        return self._of_orders(t.process_exceptions, ("id", "order_id", "kind", "work_center_code",
+                                                      "estimated_delay_minutes", "reported_at"), start, end, filters)
+
+    def inspections(self, start: date, end: date, filters) -> list[dict]:
+        return self._of_orders(t.inspections, ("order_id", "stage", "result", "passed_qty", "failed_qty",
+                                               "disposition"), start, end, filters)
+
+    def capacity_changes(self, start: date, end: date, filters) -> list[dict]:
+        return self._of_orders(t.capacity_changes, ("order_id", "kind", "work_center_code", "starts_at", "ends_at",
+                                                    "lead_minutes"), start, end, filters)
+
     def incidents(self, start: date, end: date, filters) -> list[dict]:
-        i = t.incidents.c
-        query = (select(i.order_id, i.type, i.cause, i.compensation_status, i.compensation_amount)
-                 .where(i.order_id.in_(self._ids(start, end, filters))).order_by(i.id))
-        return _rows(self.session, query)
+        return self._of_orders(t.incidents, ("order_id", "type", "cause", "compensation_status",
+                                             "compensation_amount"), start, end, filters)
 
     def material_delays(self, start: date, end: date, filters) -> list[dict]:
         """Approved material delivery delays (材料交期延迟) with the numbers of the orders they moved."""
