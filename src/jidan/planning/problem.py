@@ -29,18 +29,52 @@ def _merged(windows: tuple[Window, ...], where: str) -> tuple[Window, ...]:
     return tuple((s, e) for s, e in merged)
 
 
+Setup = tuple[str, str, int]
+"""A changeover (换线): from one product family to another, in minutes."""
+
+
+def _setups(setups, where: str) -> tuple[Setup, ...]:
+    """Setups as sorted (from, to, minutes) triples; each pair once, minutes whole and not negative."""
+    found: dict[tuple[str, str], int] = {}
+    for entry in setups:
+        try:
+            before, after, minutes = entry
+        except (TypeError, ValueError):
+            raise InvalidProblem(f"{where}: a setup is (from family, to family, minutes)", where) from None
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 0:
+            raise InvalidProblem(f"{where}: setup minutes must be a whole number, not negative", where)
+        pair = (str(before), str(after))
+        if pair in found:
+            raise InvalidProblem(f"{where}: the changeover {pair[0]!r} → {pair[1]!r} is listed twice", where)
+        found[pair] = minutes
+    return tuple(sorted((a, b, m) for (a, b), m in found.items() if m))
+
+
 @dataclass(frozen=True)
 class Resource:
-    """A work center (工作中心) or machine; `unavailable` holds downtime and closed hours."""
+    """A work center (工作中心) or machine; `unavailable` holds downtime and closed hours.
+
+    `setups` are its sequence-dependent changeovers: (from family, to family, minutes) between an
+    operation of one family and the next on this resource. Pairs not listed take no time."""
 
     id: str
     unavailable: tuple[Window, ...] = ()
+    setups: tuple[Setup, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.id:
             raise InvalidProblem("resource id must not be empty", "resources.id")
         windows = tuple((int(s), int(e)) for s, e in self.unavailable)
         object.__setattr__(self, "unavailable", _merged(windows, f"resources[{self.id}].unavailable"))
+        object.__setattr__(self, "setups", _setups(self.setups, f"resources[{self.id}].setups"))
+
+    @cached_property
+    def setup_by_pair(self) -> dict[tuple[str, str], int]:
+        return {(a, b): minutes for a, b, minutes in self.setups}
+
+    def setup(self, before: str, after: str) -> int:
+        """Minutes to change over from a `before`-family operation to an `after`-family one."""
+        return self.setup_by_pair.get((before, after), 0) if self.setups else 0
 
 
 @dataclass(frozen=True)
@@ -55,6 +89,8 @@ class Operation:
     duration: int
     resources: tuple[str, ...]
     release: int = 0
+    family: str = ""
+    """The product family (产品族) it makes: changing family on a resource may take a setup."""
 
     def __post_init__(self) -> None:
         where = f"operations[{self.id}]"
