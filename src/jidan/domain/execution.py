@@ -48,6 +48,11 @@ TASK_REFUSALS: dict[TaskState, str] = {
 WORK_CENTER_DOWN = "task.work_center_down"
 
 
+def split_lots(total: int, count: int) -> list[int]:
+    """`total` in `count` parts as even as whole numbers go, the larger first (lots of a step)."""
+    return [total // count + (1 if k < total % count else 0) for k in range(count)]
+
+
 def continued_as(operation: str) -> str:
     """The operation id of the unfinished part of a started ``operation`` that goes on on another
     work center (its work center broke down): "SO-1/1-10" → "SO-1/1-10~2" → "SO-1/1-10~3"."""

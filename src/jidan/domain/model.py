@@ -1,6 +1,7 @@
 """Master data and people: plain classes, mapped onto tables from the outside (adapters.db)."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -43,6 +44,10 @@ class RoutingStep:
         self.seq, self.work_center_code, self.name = seq, work_center_code, name
         self.setup_minutes, self.minutes_per_unit = setup_minutes, minutes_per_unit
         self.inspection = inspection
+
+    def minutes(self, quantity: int) -> int:
+        """The step's working minutes for a quantity, its set-up included."""
+        return self.setup_minutes + math.ceil(self.minutes_per_unit * quantity)
 
 
 class BomItem:

@@ -8,7 +8,7 @@ on that resource kept, its time free) or else free (any alternative, any time in
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
@@ -59,8 +59,13 @@ class PlanModel:
         return self.starts[op.id] + op.duration
 
 
-def build(problem: Problem, area: Neighbourhood) -> PlanModel:
-    """The model of `problem` restricted to `area`, without objective."""
+def build(problem: Problem, area: Neighbourhood, pinned: Iterable[Assignment] = ()) -> PlanModel:
+    """The model of `problem` restricted to `area`, without objective.
+
+    Breakable lots (`Operation.breakable`) stay where `pinned` (the plan the search starts from)
+    has them: their length depends on where they start, which this model does not express; the
+    greedy rules, insertion and repair place them, and the model fits the rest around them."""
+    area = _with_lots_pinned(problem, area, pinned)
     plan = PlanModel(problem, area)
     fixed = area.fixed
     for job in problem.jobs:
@@ -77,6 +82,17 @@ def build(problem: Problem, area: Neighbourhood) -> PlanModel:
         if len(resource_intervals) > 1:
             plan.model.add_no_overlap(resource_intervals)
     return plan
+
+
+def _with_lots_pinned(problem: Problem, area: Neighbourhood, pinned: Iterable[Assignment]) -> Neighbourhood:
+    loose = problem.breakable - area.fixed.keys()
+    if not loose:
+        return area
+    found = {a.operation: a for a in pinned if a.operation in loose}
+    if len(found) != len(loose):
+        raise ValueError(f"breakable lots {sorted(loose - found.keys())[:3]} need a place to stay (pinned)")
+    return replace(area, fixed={**area.fixed, **found},
+                   shifted={op: r for op, r in area.shifted.items() if op not in found})
 
 
 def add_operations(plan: PlanModel) -> None:
@@ -135,10 +151,13 @@ def add_unavailable_windows(plan: PlanModel) -> None:
 
 def add_fixed_work(plan: PlanModel) -> None:
     """Fixed operations that reach into the window occupy their resource."""
-    area = plan.area
+    area, problem = plan.area, plan.problem
     for a in area.fixed.values():
         if a.end > a.start and a.resource in plan.intervals and a.end > area.earliest and a.start < area.horizon:
-            plan.intervals[a.resource].append(plan.model.new_fixed_size_interval_var(a.start, a.end - a.start, f"f[{a.operation}]"))
+            pieces = ([(a.start, a.end)] if a.operation not in problem.breakable
+                      else problem.resource_by_id[a.resource].open_pieces(a.start, a.end))  # a lot's pauses are windows
+            for s, e in pieces:
+                plan.intervals[a.resource].append(plan.model.new_fixed_size_interval_var(s, e - s, f"f[{a.operation},{s}]"))
 
 
 def add_kept_order(plan: PlanModel) -> None:

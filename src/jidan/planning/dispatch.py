@@ -99,7 +99,7 @@ def dispatch(problem: Problem, rule: Rule, frozen: Mapping[str, Assignment] | No
         job = jobs[index]
         op = job.operations[position]
         resource, start = timeline.best_placement(op, ready)
-        end = start + op.duration
+        end = timeline.end(resource, start, op)
         timeline.book(resource, start, end)
         placed.append(Assignment(job.id, op.id, resource, start, end))
         position += 1

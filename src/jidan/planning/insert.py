@@ -381,7 +381,7 @@ def _optimise(problem, current, job_id, frozen, baseline, limit, policy, time_li
         return None if deadline is None else deadline - 0.1 - time.monotonic()
 
     if problem.operation_count - len(frozen) <= WHOLE_MODEL_LIMIT:
-        plan = _model(problem, current, job_id, cpsat.Neighbourhood(fixed=frozen, horizon=2 * makespan(problem, baseline)), limit, policy, score)
+        plan = _model(problem, current, job_id, cpsat.Neighbourhood(fixed=frozen, horizon=2 * makespan(problem, baseline)), limit, policy, score, baseline)
         cpsat.add_hint(plan, baseline)
         cap = wall()
         if cap is not None and cap < 0.05:
@@ -407,7 +407,7 @@ def _optimise(problem, current, job_id, frozen, baseline, limit, policy, time_li
             area = neighbourhoods.time_window(best, frozen, size, rng, pivot)
         if area is None:
             return best
-        plan = _model(problem, current, job_id, area, limit, policy, score)
+        plan = _model(problem, current, job_id, area, limit, policy, score, best)
         cpsat.add_hint(plan, best)
         cap = wall()
         if cap is not None and cap < 0.05:
@@ -473,9 +473,10 @@ def _target(problem, job_id, newly, old_done, done, policy, rng) -> str | None:
     return None
 
 
-def _model(problem, current, job_id, area, limit, policy, score):
-    """The insertion model on `area`, with the policy's weighted disturbance as objective."""
-    plan = cpsat.build(problem, area)
+def _model(problem, current, job_id, area, limit, policy, score, start):
+    """The insertion model on `area`, with the policy's weighted disturbance as objective;
+    breakable lots stay where `start` (the plan it searches from) has them."""
+    plan = cpsat.build(problem, area, start)
     model = plan.model
     if not isinstance(plan.completions[job_id], int):
         model.add(plan.completions[job_id] <= limit)

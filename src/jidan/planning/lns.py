@@ -66,7 +66,7 @@ def improve(
             kind, area = _calming_area(current, old, frozen, sizes, rng)
         if area is None:
             return current
-        plan = _model(problem, objective, area, reference, value[0])
+        plan = _model(problem, objective, area, reference, value[0], current)
         cpsat.add_hint(plan, current)
         step = min(STEP_SECONDS, left)
         outcome = cpsat.run(plan, step, workers, seed)
@@ -79,10 +79,10 @@ def improve(
                 current, value = outcome.assignments, candidate
 
 
-def _model(problem, objective, area, reference, ceiling) -> cpsat.PlanModel:
+def _model(problem, objective, area, reference, ceiling, current) -> cpsat.PlanModel:
     """The neighbourhood's model: the objective; or with a `reference`, the operations moved from
-    it, with the objective held at `ceiling` or below."""
-    plan = cpsat.build(problem, area)
+    it, with the objective held at `ceiling` or below. Breakable lots stay where `current` has them."""
+    plan = cpsat.build(problem, area, current)
     target = cpsat.objective_expression(plan, objective)
     if reference is None:
         plan.model.minimize(target)

@@ -6,6 +6,7 @@ Time is integer minutes from the plan's start. Invalid data fails at constructio
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -72,6 +73,47 @@ class Resource:
     def setup_by_pair(self) -> dict[tuple[str, str], int]:
         return {(a, b): minutes for a, b, minutes in self.setups}
 
+    @cached_property
+    def columns(self) -> tuple[list[int], list[int]]:
+        """The starts and the ends of the unavailable windows, for bisecting (kept: a loaded
+        plan's resource answers many placements)."""
+        return [s for s, _ in self.unavailable], [e for _, e in self.unavailable]
+
+    def open_at(self, minute: int) -> int:
+        """The first minute at or after `minute` outside the unavailable windows."""
+        starts, ends = self.columns
+        i = bisect_right(starts, minute) - 1
+        return ends[i] if i >= 0 and ends[i] > minute else minute
+
+    def finish(self, start: int, minutes: int) -> int:
+        """When `minutes` of work begun at `start` are done, pausing over the unavailable
+        windows (a lot that runs over several shifts)."""
+        if minutes <= 0:
+            return start
+        starts, ends = self.columns
+        moment, left = self.open_at(start), minutes
+        i = bisect_right(starts, moment)
+        while i < len(starts) and starts[i] < moment + left:
+            left -= starts[i] - moment
+            moment = ends[i]
+            i += 1
+        return moment + left
+
+    def open_pieces(self, start: int, end: int) -> list[Window]:
+        """[start, end) less the unavailable windows: when a lot spanning them works."""
+        starts, ends = self.columns
+        pieces, moment = [], start
+        i = max(0, bisect_right(starts, start) - 1)
+        while i < len(starts) and starts[i] < end:
+            if ends[i] > moment:
+                if starts[i] > moment:
+                    pieces.append((moment, starts[i]))
+                moment = ends[i]
+            i += 1
+        if end > moment:
+            pieces.append((moment, end))
+        return pieces
+
     def setup(self, before: str, after: str) -> int:
         """Minutes to change over from a `before`-family operation to an `after`-family one."""
         return self.setup_by_pair.get((before, after), 0) if self.setups else 0
@@ -91,6 +133,10 @@ class Operation:
     release: int = 0
     family: str = ""
     """The product family (产品族) it makes: changing family on a resource may take a setup."""
+    breakable: bool = False
+    """A lot of several shifts: it pauses over its resource's unavailable windows (closed hours,
+    downtime) and goes on after them, so its end is `Resource.finish(start, duration)`.
+    Otherwise it runs uninterrupted and ends `duration` after its start."""
 
     def __post_init__(self) -> None:
         where = f"operations[{self.id}]"
@@ -187,6 +233,15 @@ class Problem:
     def operation_by_id(self) -> dict[str, tuple[Job, int]]:
         """Each operation id → its job and its position in the routing."""
         return {op.id: (j, k) for j in self.jobs for k, op in enumerate(j.operations)}
+
+    @cached_property
+    def breakable(self) -> frozenset[str]:
+        """The operations that are breakable lots (`Operation.breakable`)."""
+        return frozenset(op.id for j in self.jobs for op in j.operations if op.breakable)
+
+    def end_of(self, op: Operation, resource: str, start: int) -> int:
+        """When `op` begun at `start` on `resource` ends (a breakable lot pauses over its windows)."""
+        return self.resource_by_id[resource].finish(start, op.duration) if op.breakable else start + op.duration
 
     @property
     def operation_count(self) -> int:

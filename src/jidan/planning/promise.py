@@ -69,8 +69,9 @@ class LoadedPlan:
                 raise InvalidProblem(f"operations[{op.id}] names unknown resource {unknown[0]!r}", f"operations[{op.id}].resources")
             duration = math.ceil(op.duration * fraction)
             resource, start = self._timeline.best_placement(op, job.earliest(k, ready), duration)
-            placed.append(Assignment(job.id, op.id, resource, start, start + duration))
-            ready = start + duration
+            end = self._timeline.end(resource, start, op, duration)
+            placed.append(Assignment(job.id, op.id, resource, start, end))
+            ready = end
         return Promise(job.id, ready, job.due, tuple(placed))
 
 

@@ -28,9 +28,10 @@ def place_job(timeline: Timeline, job: Job, ready: int, skip: Mapping[str, Assig
             ready = max(ready, skip[op.id].end)
             continue
         resource, start = timeline.best_placement(op, job.earliest(k, ready))
-        timeline.book(resource, start, start + op.duration)
-        placed.append(Assignment(job.id, op.id, resource, start, start + op.duration))
-        ready = start + op.duration
+        end = timeline.end(resource, start, op)
+        timeline.book(resource, start, end)
+        placed.append(Assignment(job.id, op.id, resource, start, end))
+        ready = end
     return placed
 
 
@@ -57,15 +58,16 @@ def right_shift(
         earliest = max(a.start, job.earliest(k, ready.get(job.id, 0)))
         if keep_order:
             earliest = max(earliest, last_end.get(a.resource, earliest))
-        resource, start = a.resource, timeline.earliest_start(a.resource, earliest, op.duration)
+        resource, start = a.resource, timeline.earliest_start(a.resource, earliest, op.duration, op.breakable)
         if reroute and start > earliest and a.resource in op.resources:
             resource, start = timeline.best_placement(op, earliest)
         elif a.resource not in op.resources:
             resource, start = timeline.best_placement(op, earliest)
-        timeline.book(resource, start, start + op.duration)
-        placed.append(Assignment(job.id, op.id, resource, start, start + op.duration))
-        ready[job.id] = start + op.duration
-        last_end[resource] = max(last_end.get(resource, 0), start + op.duration)
+        end = timeline.end(resource, start, op)
+        timeline.book(resource, start, end)
+        placed.append(Assignment(job.id, op.id, resource, start, end))
+        ready[job.id] = end
+        last_end[resource] = max(last_end.get(resource, 0), end)
     return placed
 
 
@@ -90,8 +92,9 @@ def under_way(
         op = job.operations[0]
         if op.id in wanted:
             resource, start = timeline.best_placement(op, job.earliest(0, now))
-            timeline.book(resource, start, start + op.duration)
-            placed[op.id] = Assignment(job.id, op.id, resource, start, start + op.duration)
+            end = timeline.end(resource, start, op)
+            timeline.book(resource, start, end)
+            placed[op.id] = Assignment(job.id, op.id, resource, start, end)
     first: dict[str, int] = {}
     for a in placed.values():
         first[a.resource] = min(first.get(a.resource, a.start), a.start)

@@ -149,7 +149,7 @@ def whole_model(problem, objective, hint, frozen) -> cpsat.PlanModel:
     """Every movable operation in one model, within the hint's makespan (plus the total work when
     lateness is the objective), the makespan cut by the machine loads, started from `hint`."""
     spread = sum(j.work for j in problem.jobs) if objective == "weighted-tardiness" else 0
-    plan = cpsat.build(problem, cpsat.Neighbourhood(fixed=frozen, horizon=makespan(problem, hint) + spread))
+    plan = cpsat.build(problem, cpsat.Neighbourhood(fixed=frozen, horizon=makespan(problem, hint) + spread), hint)
     target = cpsat.objective_expression(plan, objective)
     if objective == "makespan":
         plan.model.add(target >= trivial_lower_bound(problem, objective))

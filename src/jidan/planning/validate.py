@@ -34,7 +34,12 @@ def violations(problem: Problem, assignments: Iterable[Assignment], now: int | N
                 found.append(f"{op.id} is recorded under job {a.job}, not {job.id}")
             if a.resource not in op.resources:
                 found.append(f"{op.id} runs on {a.resource}, not one of {op.resources}")
-            if a.end - a.start != op.duration:
+            resource = problem.resource_by_id.get(a.resource)
+            if op.breakable and resource is not None:
+                if a.start != resource.open_at(a.start) or a.end != resource.finish(a.start, op.duration):
+                    found.append(f"{op.id} works {_working(resource, a)} min of [{a.start},{a.end}) on {a.resource}"
+                                 f" instead of {op.duration} from an open minute")
+            elif a.end - a.start != op.duration:
                 found.append(f"{op.id} lasts {a.end - a.start} min instead of {op.duration}")
             if a.start < previous_end:
                 found.append(f"{op.id} starts at {a.start}, before {previous_end} (release or previous operation)")
@@ -47,12 +52,21 @@ def violations(problem: Problem, assignments: Iterable[Assignment], now: int | N
     return found
 
 
+def _working(resource, a: Assignment) -> int:
+    return sum(e - s for s, e in resource.open_pieces(a.start, a.end))
+
+
 def _overlaps(problem: Problem, assignments: Iterable[Assignment]) -> list[str]:
+    """Work that meets other work or a window on one resource; a breakable lot counts only its
+    working pieces (its pauses are the windows)."""
     found = []
     per_resource: dict[str, list[tuple[int, int, str]]] = {}
     for a in assignments:
         if a.end > a.start:
-            per_resource.setdefault(a.resource, []).append((a.start, a.end, a.operation))
+            resource = problem.resource_by_id.get(a.resource)
+            pieces = (resource.open_pieces(a.start, a.end) if a.operation in problem.breakable and resource
+                      else [(a.start, a.end)])
+            per_resource.setdefault(a.resource, []).extend((s, e, a.operation) for s, e in pieces)
     for rid, busy in per_resource.items():
         resource = problem.resource_by_id.get(rid)
         if resource is None:

@@ -27,7 +27,8 @@ from jidan.services.planning.in_force import accepted_run
 from jidan.services.planning.bounds import Budget
 from jidan.services.planning.runs import Replan, proposed_after
 from jidan.services.execution.production_notice import notify_groups
-from jidan.services.execution.tasks import add_task, split_lots, urgent_tag
+from jidan.domain.execution import split_lots
+from jidan.services.execution.tasks import add_task, urgent_tag
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from jidan.domain.order import Order
 from jidan.services.context import Context
 from jidan.services.execution.production_notice import notify_groups
 from jidan.services.execution.progress import schedule_check
-from jidan.services.execution.tasks import add_task, plan_index, split_lots
+from jidan.domain.execution import split_lots
+from jidan.services.execution.tasks import add_task, plan_index
 
 
 def _operation_pattern(number: str) -> re.Pattern:
@@ -39,11 +40,12 @@ def create_tasks(uow, ctx: Context, actor: Actor, order: Order, reason: str | No
         if step is None:
             continue
         quantity = split_lots(line.quantity, lots[(line_no, seq)])[lot - 1]
+        minutes = split_lots(step.minutes(line.quantity), lots[(line_no, seq)])[lot - 1]
         made.append(add_task(uow, order, now, operation=a["operation"], job=a["job"], line_no=line_no,
                               step_seq=seq, lot=lot, kind="production", name=step.name,
                               work_center_code=a["resource"], quantity=quantity, inspection=step.inspection,
                               planned_start=index.at(a["start"]), planned_end=index.at(a["end"]),
-                              source="release"))
+                              minutes=minutes, source="release"))
     notify_groups(uow, ctx, actor, order, made, kind="release")
     if made:
         schedule_check(uow, now, order)

@@ -48,19 +48,17 @@ class PlanIndex:
         if a is None or task.status != TaskState.PLANNED:
             return task
         return replace(task, work_center_code=a["resource"], planned_start=self.at(a["start"]),
-                       planned_end=self.at(a["end"]), planned_minutes=a["end"] - a["start"])
+                       planned_end=self.at(a["end"]))  # its minutes stay: a lot's span may hold closed hours
 
 
 def plan_index(uow) -> PlanIndex:
     return PlanIndex(uow.planning_runs.accepted())
 
 
-def split_lots(total: int, count: int) -> list[int]:
-    return [total // count + (1 if k < total % count else 0) for k in range(count)]
-
-
-def add_task(uow, order: Order, now: datetime, **values) -> Task:
-    minutes = int((values["planned_end"] - values["planned_start"]).total_seconds() // 60)
+def add_task(uow, order: Order, now: datetime, minutes: int | None = None, **values) -> Task:
+    """A task of the order; ``minutes`` of work (default: its planned span)."""
+    if minutes is None:
+        minutes = int((values["planned_end"] - values["planned_start"]).total_seconds() // 60)
     task_id = uow.tasks.add(order_id=order.id, urgent=order.urgent, planned_minutes=minutes,
                             status=TaskState.PLANNED.value, worked_minutes=0, created_at=now, **values)
     return uow.tasks.get(task_id)

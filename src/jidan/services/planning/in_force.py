@@ -92,8 +92,9 @@ def current_plan(accepted: PlanningRun | None, problem: Problem, now: int = 0,
         if job.id in skip:
             continue
         got = by_job.get(job.id, {})
-        if all(op.id in got and got[op.id].end - got[op.id].start == op.duration
-               and got[op.id].resource in op.resources and (got[op.id].start >= now or op.id in running)
+        if all(op.id in got and got[op.id].resource in op.resources
+               and got[op.id].end == problem.end_of(op, got[op.id].resource, got[op.id].start)
+               and (got[op.id].start >= now or op.id in running)
                for op in job.operations):
             kept += [got[op.id] for op in job.operations]  # steps finished since are not in the job
         else:

@@ -12,13 +12,13 @@ import math
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import date, datetime, time, timedelta
 
 from jidan.domain import errors
 from jidan.domain.calendar import WorkCalendar
 from jidan.domain.horizon import work_center_kind
-from jidan.domain.execution import TaskState, TaskTiming, continued_as, continued_from, unfinished_quantity
+from jidan.domain.execution import (TaskState, TaskTiming, continued_as, continued_from, split_lots,
+                                    unfinished_quantity)
 from jidan.domain.order import Order
 from jidan.domain.states import ON_FLOOR, OrderState
 from jidan.planning.problem import Job, Operation, Problem, Resource
@@ -61,30 +61,31 @@ def down_windows(downtimes: Iterable, origin: datetime) -> dict[str, list[tuple[
     return windows
 
 
-MAX_LOTS = 1000
-"""Lots of one routing step at most, so that a plan's size does not grow with an order's quantity:
-one lot per shift, 1000 keep four machines busy every shift of a 120-day horizon (86 working
-days of three shifts). A step needing more is not made in the horizon: its order is refused
-(422) and left out of plans (`beyond_horizon`), never built lot by lot."""
+MAX_SHIFTS = 1000
+"""Shifts of work of one routing step at most: 1000 keep four machines busy every shift of a
+120-day horizon (86 working days of three shifts). A step needing more is not made in the
+horizon: its order is refused (422) and left out of plans (`beyond_horizon`)."""
+
+SHIFT_LOTS = 8
+"""A step of up to this many shifts of work is cut into lots of a shift each: each runs within a
+shift, parallel work centers share them, and the next step starts after the first. A longer step
+is cut into this many lots that pause over closed hours (`Operation.breakable`), so a plan's size
+depends on routings and orders, never on quantities."""
 
 
-def _chunks(total: int, most: int) -> list[int]:
-    """Splits work into lots that each fit in one shift; the planner does not interrupt operations."""
-    count = max(1, math.ceil(total / most))
-    if count > MAX_LOTS:
-        raise errors.ValidationFailed(f"a step needs {count} shifts of work, more than a plan holds ({MAX_LOTS})",
+def _lots(total: int, shift_minutes: int) -> tuple[list[int], bool]:
+    """A step's minutes as lots, and whether they are breakable (longer than a shift)."""
+    count = max(1, math.ceil(total / shift_minutes))
+    if count > MAX_SHIFTS:
+        raise errors.ValidationFailed(f"a step needs {count} shifts of work, more than a plan holds ({MAX_SHIFTS})",
                                       code="planning.beyond_horizon", fields={"lines": "beyond_horizon"})
-    return [total // count + (1 if k < total % count else 0) for k in range(count)]
-
-
-def _step_minutes(step, quantity: int) -> int:
-    return step.setup_minutes + math.ceil(step.minutes_per_unit * quantity)
+    return split_lots(total, min(count, SHIFT_LOTS)), count > SHIFT_LOTS
 
 
 def beyond_horizon(order: Order, shift_minutes: int) -> bool:
-    """Whether a step of the order needs more than `MAX_LOTS` shifts of work (old data, or an
-    import made before quantities were bounded): planning it would build millions of operations."""
-    return any(math.ceil(_step_minutes(step, line.quantity) / shift_minutes) > MAX_LOTS
+    """Whether a step of the order needs more than `MAX_SHIFTS` shifts of work (old data, or an
+    import made before quantities were bounded): the horizon cannot hold it."""
+    return any(math.ceil(step.minutes(line.quantity) / shift_minutes) > MAX_SHIFTS
                for line in order.lines for step in line.product.routing)
 
 
@@ -135,21 +136,23 @@ class Floor:
                    {op: tuple(found) for op, found in parts.items()})
 
     def lot(self, op_id: str, minutes: int, resources: tuple[str, ...], release: int,
-            elsewhere: Callable[[int], int]) -> list[Operation]:
+            elsewhere: Callable[[int], int], breakable: bool = False) -> list[Operation]:
         """A planned lot's operations still to plan: itself, or what is left of it where it runs,
         or its unfinished part on another of ``resources`` (its work center is down), and the
-        parts already moved. ``elsewhere``: the minutes of a quantity, set-up included."""
+        parts already moved. ``elsewhere``: the minutes of a quantity, set-up included;
+        ``breakable``: a lot of several shifts, its parts too (`SHIFT_LOTS`)."""
         ops = []
         for op, duration in ((op_id, minutes), *self.parts.get(op_id, ())):
             others = tuple(r for r in resources if r != self.started.get(op))
             if op in self.done:
                 continue
             if op in self.moved and others:
-                ops.append(Operation(continued_as(op), elsewhere(self.moved[op]), others))
+                ops.append(Operation(continued_as(op), elsewhere(self.moved[op]), others, breakable=breakable))
             elif op in self.started:
-                ops.append(Operation(op, self.minutes.get(op, duration), (self.started[op],)))
+                ops.append(Operation(op, self.minutes.get(op, duration), (self.started[op],), breakable=breakable))
             else:
-                ops.append(Operation(op, duration, resources, release=release if op == op_id else 0))
+                ops.append(Operation(op, duration, resources, release=release if op == op_id else 0,
+                                     breakable=breakable))
         return ops
 
 
@@ -161,8 +164,8 @@ def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shi
     every lot of the step waits for it, the steps before it do not. Of the ``floor``'s
     operations, finished ones are left out (a line with nothing left has no job) and started
     ones keep their work center and wait for no material (theirs is at the machine), unless it
-    is down (`Floor.lot`). A step beyond `MAX_LOTS` shifts is refused (422
-    ``planning.beyond_horizon``), not built lot by lot.
+    is down (`Floor.lot`). A step is at most `SHIFT_LOTS` lots whatever its quantity; one beyond
+    `MAX_SHIFTS` shifts is refused (422 ``planning.beyond_horizon``).
     """
     due = _due(order, origin)
     releases = releases or {}
@@ -170,21 +173,23 @@ def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shi
     for line in order.lines:
         ops = []
         for step in line.product.routing:
-            lots = _chunks(_step_minutes(step, line.quantity), shift_minutes)
+            lots, breakable = _lots(step.minutes(line.quantity), shift_minutes)
             resources = tuple(groups.get(work_center_kind(step.work_center_code), [step.work_center_code]))
             key = step_key(order, line, step.seq)
             for k, duration in enumerate(lots, start=1):
                 suffix = f".{k}" if len(lots) > 1 else ""
                 ops += floor.lot(f"{key}{suffix}", duration, resources, releases.get(key, 0),
-                                 partial(_step_minutes, step))
+                                 step.minutes, breakable)
         if ops:
             jobs.append(Job(job_key(order, line), tuple(ops), release, due, WEIGHT[order.priority]))
     return jobs
 
 
-def _step_minutes(step, quantity: int) -> int:
-    """A routing step's minutes for a quantity, its set-up included."""
-    return step.setup_minutes + math.ceil(step.minutes_per_unit * quantity)
+def worked(resources: Mapping[str, Resource], a) -> int:
+    """An assignment's working minutes: its span less the closed hours a lot of several shifts
+    pauses over (the span itself for work on a resource the plant no longer has)."""
+    resource = resources.get(a.resource)
+    return a.end - a.start if resource is None else sum(e - s for s, e in resource.open_pieces(a.start, a.end))
 
 
 def step_of(operation: str) -> str:
@@ -226,7 +231,8 @@ class PlantModel:
         ``floor_tasks``: the orders' tasks if the caller has read them already."""
         release = release or {}
         floor_tasks = self.floor_tasks(orders) if floor_tasks is None else floor_tasks
-        kept = {a.operation: a.end - a.start for a in plan.assignments} if plan else {}
+        windows = {r.id: r for r in self.resources}
+        kept = {a.operation: worked(windows, a) for a in plan.assignments} if plan else {}
         floors = {o.id: Floor.of(floor_tasks.get(o.id, ()), self.now, kept, self.down) for o in orders}
         jobs = [j for o in orders
                 for j in order_jobs(o, self.origin, self.groups, self.shift_minutes, release.get(o.id, 0),
