@@ -24,6 +24,19 @@ def test_b2_c1_d1_issue25_a_large_order_is_eight_lots_a_step_and_its_tasks_hold_
     plan_all(api)
     assert time.monotonic() - started < 30
     assert api.act(oid, "release", "pmc").status_code == 200
+    check_lots(api, oid)
+    run = plan_all(api)  # accepting a new plan moves the tasks: their minutes stay the lots' work
+    check_lots(api, oid)
+    lots = [a for a in api.get(f"/api/v1/planning/runs/{run['id']}?schedule=true", "pmc").json()["assignments"]
+            if a["operation"].split(".")[0].endswith("/1-20") and a["job"].startswith(number(api, oid))]
+    assert len(lots) == SHIFT_LOTS and sum(a["minutes"] for a in lots) == 2_400  # the API says the lots' work
+
+
+def number(api, oid: int) -> str:
+    return api.get(f"/api/v1/orders/{oid}", "pmc").json()["number"]
+
+
+def check_lots(api, oid: int) -> None:
     production = [t for t in tasks(api, oid) if t["kind"] == "production"]
     by_step: dict[int, list[dict]] = {}
     for t in production:

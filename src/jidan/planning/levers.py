@@ -156,7 +156,8 @@ def extra_capacity(problem: Problem, schedule: Schedule, job: Job, resource_id: 
         ),
     )
     promise = LoadedPlan(problem.with_resources(resources), schedule).earliest_completion(widened)
-    used = sum(a.end - a.start for a in promise.assignments if a.resource == clone)
+    copy = resources[-1]
+    used = sum(e - s for a in promise.assignments if a.resource == clone for s, e in copy.open_pieces(a.start, a.end))
     return Option("capacity", promise.completion, promise.on_time, {"resource": resource_id}, {"minutes": used})
 
 

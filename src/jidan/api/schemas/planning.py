@@ -1,6 +1,8 @@
 """Response models of the planning routes."""
 from __future__ import annotations
 
+from pydantic import Field
+
 from jidan.api.schemas.view import LocalTime, View
 
 
@@ -82,6 +84,8 @@ class RunAssignment(View):
     resource: str | None = None
     start: int | None = None
     end: int | None = None
+    minutes: int | None = Field(None, description="Working minutes of a lot that pauses over closed hours "
+                                                  "(its span [start, end) is longer); absent: the span's")
     start_at: str | None = None
     end_at: str | None = None
 

@@ -192,6 +192,24 @@ def worked(resources: Mapping[str, Resource], a) -> int:
     return a.end - a.start if resource is None else sum(e - s for s, e in resource.open_pieces(a.start, a.end))
 
 
+def lot_minutes(problem: Problem) -> dict[str, int]:
+    """The working minutes of the problem's lots that pause over closed hours, by operation."""
+    return {op.id: op.duration for job in problem.jobs for op in job.operations if op.breakable}
+
+
+def with_lot_minutes(schedule: dict, lots: Mapping[str, int]) -> dict:
+    """A stored schedule whose lots that pause over closed hours say their working ``minutes``."""
+    for a in schedule["assignments"]:
+        if a["operation"] in lots:
+            a["minutes"] = lots[a["operation"]]
+    return schedule
+
+
+def planned_minutes(a: Mapping) -> int:
+    """A stored assignment's working minutes: its span, or what a lot over closed hours says."""
+    return a.get("minutes", a["end"] - a["start"])
+
+
 def step_of(operation: str) -> str:
     """The step key of an operation: its id without the lot suffix nor the part that went on
     elsewhere ("SO-1/1-30.2" and "SO-1/1-30.2~2" → "SO-1/1-30")."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -40,7 +40,8 @@ from jidan.services.planning.bounds import Budget, follow_up, solve_outside
 from jidan.services.planning.in_force import (
     accepted_run, current_plan, first_starts, jobs_of, plan_of, step_releases, step_starts,
 )
-from jidan.services.planning.plant import PlantModel, beyond_horizon, plan_minute, plannable, step_of
+from jidan.services.planning.plant import (PlantModel, beyond_horizon, lot_minutes, plan_minute, plannable,
+                                           planned_minutes, step_of, with_lot_minutes)
 from jidan.services.planning.views import moved_view, run_view, slipped_view
 
 
@@ -75,7 +76,7 @@ def propose_full(ctx: Context, actor: Actor, time_limit: float = 5.0) -> dict:
                 slips, moves = slipped_view(model, imp, {o.number: o for o in orders}), moved_view(model, imp)
             extra = {"slipped": slips, "moved": len(moves), "compared_with": previous.id if previous else None,
                      **beyond}
-            return Proposal("full", origin, schedule, [o.id for o in orders], None, extra, moves)
+            return Proposal("full", origin, schedule, [o.id for o in orders], None, extra, moves, lot_minutes(problem))
         return plan
 
     return _propose(ctx, actor, read)
@@ -115,7 +116,7 @@ def _insertion(ctx: Context, actor: Actor, order_id: int, budget: Budget):
                      "material_ready": model.at(max(now, materials[urgent.id].ready_at)),
                      "based_on": accepted.id, **beyond, **({"traded": result["traded"]} if result["traded"] else {})}
             return Proposal("insert", model.origin, result["schedule"], [o.id for o in orders] + [urgent.id],
-                            urgent.id, extra, moved_view(model, result["impact"]))
+                            urgent.id, extra, moved_view(model, result["impact"]), lot_minutes(problem))
         return insertion
 
     return read
@@ -132,6 +133,9 @@ class Proposal:
     urgent_id: int | None
     extra: dict
     moves: list[dict]
+    lots: Mapping[str, int] = field(default_factory=dict)
+    """The working minutes of its lots that pause over closed hours (`lot_minutes`): their
+    spans are longer, and the floor's tasks must not take the nights for work."""
 
 
 def _propose(ctx: Context, actor: Actor, read) -> dict:
@@ -225,7 +229,7 @@ class Replan:
         extra = {"slipped": slipped_view(self.model, imp, {o.number: o for o in self.orders}), "moved": len(imp.moved),
                  "based_on": self.accepted.id, **self.beyond, **extra}
         return Proposal("repair", self.model.origin, schedule, [o.id for o in self.orders], None, extra,
-                        moved_view(self.model, imp))
+                        moved_view(self.model, imp), lot_minutes(problem))
 
 
 
@@ -405,7 +409,7 @@ def store(uow, ctx, actor, proposal: Proposal) -> int:
     summary = {**p.schedule.summary(), **{k: v for k, v in p.extra.items() if k not in ("slipped",)}}
     run_id = uow.planning_runs.add(
         kind=p.kind, status="proposed", origin=p.origin, objective=p.schedule.objective,
-        urgent_order_id=p.urgent_id, order_ids=p.order_ids, schedule=p.schedule.to_dict(),
+        urgent_order_id=p.urgent_id, order_ids=p.order_ids, schedule=with_lot_minutes(p.schedule.to_dict(), p.lots),
         impact={"slipped": p.extra.get("slipped", []), "moved": p.moves}, summary=summary,
         created_by=actor.user_id, created_at=ctx.now())
     audit.record(uow, ctx, actor, "planning_run", run_id, "propose", None,
@@ -496,7 +500,7 @@ def _move_tasks(uow, ctx: Context, actor: Actor, run: PlanningRun, order_ids: li
             if a is None or task.status != "planned":
                 continue
             new = {"work_center_code": a["resource"], "planned_start": run.origin + timedelta(minutes=a["start"]),
-                   "planned_end": run.origin + timedelta(minutes=a["end"]), "planned_minutes": a["end"] - a["start"]}
+                   "planned_end": run.origin + timedelta(minutes=a["end"]), "planned_minutes": planned_minutes(a)}
             old = {k: getattr(task, k) for k in new}
             if old != new:
                 uow.tasks.update(task.id, task.version, **new)
@@ -523,7 +527,7 @@ def _continue_elsewhere(uow, ctx: Context, actor: Actor, run: PlanningRun, tasks
                              scrap_qty=0, minutes=worked, note=f"planning run {run.id}")
         part = {"operation": a["operation"], "work_center_code": a["resource"], "quantity": left,
                 "planned_start": run.origin + timedelta(minutes=a["start"]),
-                "planned_end": run.origin + timedelta(minutes=a["end"]), "planned_minutes": a["end"] - a["start"],
+                "planned_end": run.origin + timedelta(minutes=a["end"]), "planned_minutes": planned_minutes(a),
                 "source": f"split:{task.id}"}
         part_id = uow.tasks.add(order_id=task.order_id, job=task.job, line_no=task.line_no, step_seq=task.step_seq,
                                 lot=task.lot, kind=task.kind, name=task.name, inspection=task.inspection,

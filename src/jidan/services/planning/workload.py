@@ -56,7 +56,8 @@ def load_ahead(ctx: Context, actor: Actor, days: int = DAYS) -> dict:
     booked = {code: [0] * days for code in centers}
     for a in plan.current.assignments:
         if a.resource in booked:
-            _spread(booked[a.resource], a.start - first, a.end - first)
+            for start, end in centers[a.resource].open_pieces(a.start, a.end):  # a lot pauses over the nights
+                _spread(booked[a.resource], start - first, end - first)
     rows = []
     for code, resource in centers.items():
         # before the plan's origin is the past: nothing more can be booked there
