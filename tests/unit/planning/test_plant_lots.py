@@ -20,7 +20,7 @@ STEPS = (SimpleNamespace(seq=10, work_center_code="SMT1", setup_minutes=30, minu
 
 
 def order(quantity: int):
-    line = SimpleNamespace(line_no=1, quantity=quantity, product=SimpleNamespace(routing=STEPS))
+    line = SimpleNamespace(line_no=1, quantity=quantity, product=SimpleNamespace(routing=STEPS, family=None))
     return SimpleNamespace(number="SO-1", promised_date=None, requested_date=date(2026, 12, 18),
                            priority="urgent", lines=[line])
 
