@@ -16,7 +16,7 @@ MAX_MINUTES = 1440
 MAX_PAIRS = 3600
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Changeover:
     """Changing a work center over from one family to the next takes ``minutes``."""
 
