@@ -11,9 +11,11 @@ from jidan.domain.setups import matrix_errors
 from jidan.services.masterdata import setups
 from tests.e2e.test_materials_api import approved_order, full_plan
 from tests.conftest import urgent_order_payload
+from tests.support import web_session
 
 pytestmark = pytest.mark.xdist_group("db")
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MATRIX = [("SCB", "PWR", 45), ("PWR", "SCB", 60), ("SCB", "SCB", 0)]
 
 
@@ -146,3 +148,54 @@ def test_b2_the_promise_and_the_insertion_keep_their_time_limits_with_setups_on(
                                                          "time_limit": limit})
     assert run.status_code in (200, 201), run.text
     assert time.perf_counter() - started < limit + 4
+
+
+def test_c2_pmc_fills_the_grid_on_the_page_and_a_refused_grid_comes_back_with_its_cells_marked(api, ctx, actors):
+    pmc, csrf = web_session(ctx, "pmc")
+    setups.set_family(ctx, None, "SCB-200", "SCB")
+    setups.set_family(ctx, None, "P002", "PWR")
+    page = pmc.get("/workcenters/SMT1/setups")
+    assert page.status_code == 200 and 'data-testid="setup-grid"' in page.text
+    assert 'name="m|SCB|PWR"' in page.text and 'name="m|PWR|SCB"' in page.text
+    bad = pmc.post("/workcenters/SMT1/setups", data={"csrf_token": csrf, "version": "0", "m|SCB|PWR": "2000",
+                                                     "m|PWR|SCB": "abc", "m|SCB|SCB": ""})
+    assert bad.status_code == 422 and bad.text.count('aria-invalid="true"') == 2
+    assert setups.matrix(ctx, actors["pmc"], "SMT1")["setups"] == []
+    saved = pmc.post("/workcenters/SMT1/setups", data={"csrf_token": csrf, "version": "0", "m|SCB|PWR": "45",
+                                                       "m|PWR|SCB": "60", "m|SCB|SCB": ""}, follow_redirects=False)
+    assert saved.status_code == 303
+    shown = pmc.get("/workcenters/SMT1/setups?lang=en")
+    assert 'value="45"' in shown.text and "saved 2 pairs" in shown.text and "pmc" in shown.text
+    stale = pmc.post("/workcenters/SMT1/setups", data={"csrf_token": csrf, "version": "0", "m|SCB|PWR": "5"})
+    assert stale.status_code == 409 and 'data-error-code="stale_version"' in stale.text
+    added = pmc.get("/workcenters/SMT1/setups?add=CTL")
+    assert 'name="m|CTL|SCB"' in added.text
+    assert pmc.get("/workcenters/SMT1/setups?add=a%20b").status_code == 422
+    index = pmc.get("/setups")
+    assert index.status_code == 200 and 'data-testid="product-families"' in index.text and "/workcenters/SMT1/setups" in index.text
+    family = pmc.post("/setups/products/P002/family", data={"csrf_token": csrf, "family": "PSU"}, follow_redirects=False)
+    assert family.status_code == 303 and setups.matrix(ctx, actors["pmc"], "SMT1")["families"] == ["PSU", "PWR", "SCB"]
+
+
+def test_c2_the_grid_is_read_only_for_the_floor_and_the_matrix_goes_out_to_excel_and_back(api, ctx, actors):
+    setups.replace(ctx, None, "SMT1", MATRIX)
+    floor, floor_csrf = web_session(ctx, "manufacturing")
+    page = floor.get("/workcenters/SMT1/setups")
+    assert page.status_code == 200 and 'name="m|' not in page.text and "/setups/import" not in page.text
+    sheet = floor.get("/workcenters/SMT1/setups.xlsx")
+    assert sheet.status_code == 200 and sheet.content[:2] == b"PK"
+    assert floor.post("/workcenters/SMT1/setups", data={"csrf_token": floor_csrf, "m|SCB|PWR": "5"}).status_code == 403
+    pmc, csrf = web_session(ctx, "pmc")
+    setups.replace(ctx, None, "SMT2", [])
+    made = pmc.post("/workcenters/SMT2/setups/import", data={"csrf_token": csrf, "version": "1"},
+                    files={"file": ("m.xlsx", sheet.content, XLSX)}, follow_redirects=False)
+    assert made.status_code == 303, made.text
+    assert setups.matrix(ctx, actors["pmc"], "SMT2")["setups"] == setups.matrix(ctx, actors["pmc"], "SMT1")["setups"]
+    csv = "from_family,to_family,minutes\nSCB,PWR,30\nSCB,PWR,40\nA,B,x\n".encode()
+    bad = pmc.post("/workcenters/SMT2/setups/import", data={"csrf_token": csrf},
+                   files={"file": ("m.csv", csv, "text/csv")})
+    assert bad.status_code == 422
+    with pytest.raises(errors.ValidationFailed) as refused:
+        setups.import_sheet(ctx, actors["pmc"], "SMT2", "m.csv", csv)
+    assert refused.value.fields == {"setups.3": "duplicate_pair", "setups.4.minutes": "not_whole"}  # sheet rows
+

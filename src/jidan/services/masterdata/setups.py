@@ -61,6 +61,18 @@ def matrix(ctx: Context, actor: Actor, code: str) -> dict:
         return _view(uow, wc, uow.setups.matrices(code).get(code, ()), wc.setups_version)
 
 
+def overview(ctx: Context, actor: Actor) -> dict:
+    """Each work center with how many family pairs its matrix holds, and the finished products
+    with their families: the index pmc picks a matrix or a product's family from."""
+    require_role(actor, READERS)
+    with ctx.uow() as uow:
+        matrices = uow.setups.matrices()
+        return {"work_centers": [{"code": w.code, "name": w.name, "department": w.department_code,
+                                  "pairs": len(matrices.get(w.code, ()))} for w in uow.plant.work_centers()],
+                "products": [{"code": p.code, "name": p.name, "family": p.family, "version": p.version}
+                             for p in uow.products.list("finished")]}
+
+
 def replace(ctx: Context, actor: Actor | None, code: str, rows: list[tuple], version: int | None = None) -> dict:
     """Puts ``rows`` (from family, to family, minutes) in place of the work center's matrix, every
     bad field named at once (422); ``version``: the one the editor read (409 if it moved on)."""
