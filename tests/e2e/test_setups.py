@@ -2,7 +2,9 @@
 families, each work center's matrix by family pair entered by pmc, read by the plant model."""
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -199,3 +201,26 @@ def test_c2_the_grid_is_read_only_for_the_floor_and_the_matrix_goes_out_to_excel
         setups.import_sheet(ctx, actors["pmc"], "SMT2", "m.csv", csv)
     assert refused.value.fields == {"setups.3": "duplicate_pair", "setups.4.minutes": "not_whole"}  # sheet rows
 
+
+
+@pytest.mark.parametrize("sent", [0, None])
+def test_c2_editors_saving_one_matrix_at_once_never_mix_their_matrices(ctx, actors, sent):
+    """With the version read, one wins and the rest get 409; without it, each write is whole."""
+    barrier = threading.Barrier(6)
+
+    def save(i: int):
+        matrix = [("SCB", "PWR", i), ("PWR", "SCB", i), (f"F{i}", "SCB", i)]
+        barrier.wait()
+        try:
+            return setups.replace(ctx, actors["pmc"], "SMT1", matrix, version=sent)["version"]
+        except errors.StaleVersion:
+            return None
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(save, range(6)))
+    won = [r for r in results if r is not None]
+    final = setups.matrix(ctx, actors["pmc"], "SMT1")
+    assert len({s["minutes"] for s in final["setups"]}) == 1 and len(final["setups"]) == 3
+    assert final["version"] == len(won) and len(final["history"]) == len(won)
+    if sent is not None:
+        assert len(won) == 1
