@@ -56,12 +56,18 @@ def _grid(page: Page, code: str, status: int = 200, error: errors.JidanError | N
           form: FormData | None = None, cells: dict[str, str] | None = None, added: list[str] = ()):
     """The matrix as a grid; after a refused post, the cells as typed and the bad ones marked."""
     view = setups.matrix(page.ctx, page.actor, code)
-    posted = [k.split("|") for k in (form or {}) if k.startswith("m|")]
-    families = sorted(set(view["families"]) | set(added) | {f for _, a, b in posted for f in (a, b)})
+    posted = [_pair(k) for k in (form or {}) if k.startswith("m|")]
+    families = sorted(set(view["families"]) | set(added) | {f for pair in posted for f in pair if f})
     values = ({k: str(v).strip() for k, v in form.items() if k.startswith("m|")} if form is not None else
               {CELL.format(s["from_family"], s["to_family"]): str(s["minutes"]) for s in view["setups"]})
     return render(page, "setups/grid.html", status, view=view, families=families, values=values,
                   cells=cells or {}, error=error, cell=CELL, done=page.query_choice("done", ("saved", "imported")))
+
+
+def _pair(key: str) -> tuple[str, str]:
+    """The (from, to) families of a cell's field; a forged name gives families the check refuses."""
+    before, _, after = key.removeprefix("m|").partition("|")
+    return before, after
 
 
 @router.get("/workcenters/{code}/setups")
@@ -80,9 +86,9 @@ def save_grid(page: UserPage, form: Form, code: CenterCode):
     for key, value in form.items():
         text = str(value).strip()
         if key.startswith("m|") and text:
-            _, before, after = key.split("|")
+            number = whole_number(text, 4)
             keys.append(key)
-            rows.append((before, after, whole_number(text, 4) if whole_number(text, 4) is not None else text))
+            rows.append((*_pair(key), text if number is None else number))
     try:
         setups.replace(page.ctx, page.actor, code, rows, FormReader(form).version())
     except errors.JidanError as exc:

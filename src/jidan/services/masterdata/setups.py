@@ -42,11 +42,11 @@ def _rows(matrix) -> list[dict]:
 
 def _view(uow, wc, matrix: tuple[Changeover, ...], version: int) -> dict:
     """The matrix with every family it or a product names (the grid's rows and columns), and
-    who changed it when, by name."""
+    who changed it when, by name (none: the system, as the demo loader)."""
     named = {p.family for p in uow.products.list() if p.family}
     families = sorted(named | {c.from_family for c in matrix} | {c.to_family for c in matrix})
     names: dict = {}
-    history = [{"at": e.at.isoformat(timespec="minutes"), "by": display_name(uow, e.actor_id, names) or e.actor,
+    history = [{"at": e.at.isoformat(timespec="minutes"), "by": display_name(uow, e.actor_id, names),
                 "pairs": len((e.new or {}).get("setups", []))}
                for e in reversed(uow.audit.for_entity("work_center_setups", wc.code))]
     return {"work_center": wc.code, "name": wc.name, "version": version, "families": families,
