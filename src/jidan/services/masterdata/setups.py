@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import astuple
 
 from jidan.domain import errors
+from jidan.domain.horizon import work_center_kind
 from jidan.domain.model import Actor
 from jidan.domain.roles import MASTER_DATA, Role
 from jidan.domain.setups import MAX_MINUTES, Changeover, family_error, family_of, matrix_errors
@@ -41,9 +42,12 @@ def _rows(matrix) -> list[dict]:
 
 
 def _view(uow, wc, matrix: tuple[Changeover, ...], version: int) -> dict:
-    """The matrix with every family it or a product names (the grid's rows and columns), and
-    who changed it when, by name (none: the system, as the demo loader)."""
-    named = {p.family for p in uow.products.list() if p.family}
+    """The matrix with its families and those of the products made on work centers of its kind
+    (the grid's rows and columns), and who changed it when, by name (none: the system, as the
+    demo loader)."""
+    kind = work_center_kind(wc.code)
+    named = {p.family for p in uow.products.list() if p.family
+             and any(work_center_kind(s.work_center_code) == kind for s in p.routing)}
     families = sorted(named | {c.from_family for c in matrix} | {c.to_family for c in matrix})
     names: dict = {}
     history = [{"at": e.at.isoformat(timespec="minutes"), "by": display_name(uow, e.actor_id, names),
