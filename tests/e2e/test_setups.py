@@ -9,7 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from jidan.domain import errors
-from jidan.domain.setups import matrix_errors
 from jidan.services.masterdata import setups
 from tests.e2e.test_materials_api import approved_order, full_plan
 from tests.conftest import urgent_order_payload
@@ -27,16 +26,6 @@ def put(api, user: str, code: str, body: dict):
 
 def rows(*pairs) -> list[dict]:
     return [{"from_family": a, "to_family": b, "minutes": m} for a, b, m in pairs]
-
-
-def test_c2_a_matrix_names_every_bad_field_at_once():
-    bad = [("SCB", "PWR", 30), ("", "有 空格", 1441), ("SCB", "PWR", 10), ("A", "B", 2.5), ("A", "C", -1),
-           ("A", "D", True)]
-    assert matrix_errors(bad) == {
-        "setups.1.from_family": "required", "setups.1.to_family": "invalid_code", "setups.1.minutes": "out_of_range",
-        "setups.2": "duplicate_pair", "setups.3.minutes": "not_whole", "setups.4.minutes": "out_of_range",
-        "setups.5.minutes": "not_whole"}
-    assert matrix_errors([("SCB", "PWR", 0), ("PWR", "SCB", 1440), ("SCB", "SCB", 5)]) == {}
 
 
 def test_c2_pmc_replaces_a_work_centers_matrix_whole_with_an_audit_row_and_a_version(ctx, actors):
