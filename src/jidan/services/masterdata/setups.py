@@ -14,7 +14,7 @@ from jidan.domain import errors
 from jidan.domain.horizon import work_center_kind
 from jidan.domain.model import Actor
 from jidan.domain.roles import MASTER_DATA, Role
-from jidan.domain.setups import MAX_MINUTES, Changeover, family_error, family_of, matrix_errors
+from jidan.domain.setups import MAX_MINUTES, MAX_PAIRS, Changeover, family_error, family_of, matrix_errors
 from jidan.services import audit
 from jidan.services.context import Context
 from jidan.services.masterdata.catalogue import READERS, product_view
@@ -27,7 +27,6 @@ EDITORS = frozenset({Role.PMC, Role.ENGINEERING, Role.ADMIN})
 FAMILY_EDITORS = MASTER_DATA | {Role.ENGINEERING}
 #: The spreadsheet's columns (export and import).
 SHEET_COLUMNS = ("from_family", "to_family", "minutes")
-SHEET_ROWS_MAX = 3600
 
 
 def _work_center(uow, code: str):
@@ -131,7 +130,7 @@ def import_sheet(ctx: Context, actor: Actor, code: str, filename: str, content: 
     """Replaces the matrix with a sheet's rows (from_family, to_family, minutes); its errors are
     named by sheet row (``setups.{row}.minutes``)."""
     require_role(actor, EDITORS)
-    read = ctx.sheets.read_table(filename, content, SHEET_ROWS_MAX, SHEET_COLUMNS)
+    read = ctx.sheets.read_table(filename, content, MAX_PAIRS, SHEET_COLUMNS)
     rows = [(r.get("from_family"), r.get("to_family"), _whole(r.get("minutes"))) for _, r in read]
     try:
         return replace(ctx, actor, code, rows, version)
