@@ -21,6 +21,7 @@ class WorkCenter:
         self.code, self.name = code, name
         self.department_code = department_code
         self.capacity = capacity
+        self.setups_version = 0  # its changeover matrix's version (domain/setups.py)
 
 
 class Customer:
@@ -61,8 +62,9 @@ class BomItem:
 class Product:
     def __init__(self, code: str, name: str, unit_price: Decimal, standard_lead_days: int,
                  kind: str = "finished", routing: list[RoutingStep] | None = None,
-                 bom: list[BomItem] | None = None, unit: str = "pcs"):
+                 bom: list[BomItem] | None = None, unit: str = "pcs", family: str | None = None):
         self.code, self.name = code, name
+        self.family = family  # 产品族: changing family on a line may take a set-up (domain/setups.py)
         self.unit_price = unit_price
         self.standard_lead_days = standard_lead_days
         self.kind = kind  # finished | material

@@ -21,6 +21,7 @@ from jidan.http.session import SecurityHeaders
 from jidan.services.context import Context
 from jidan.web import pmc_home as pmc_home_web, reviews as reviews_web
 from jidan.web import quality_home as quality_home_web
+from jidan.web import setups as setups_web
 from jidan.web import analytics as analytics_web
 from jidan.web import emergency as emergency_web
 from jidan.web import (
@@ -42,6 +43,7 @@ WEB_ROUTERS += (emergency_web.router,)
 API_ROUTERS += (store_api.router,)  # the store's urgent replenishment (issue 23)
 WEB_ROUTERS += (store_web.router,)
 WEB_ROUTERS += (quality_home_web.router,)  # quality's home (issue 24)
+WEB_ROUTERS += (setups_web.router,)  # changeovers by product family (issue 25)
 
 
 class BodyLimit:

@@ -18,6 +18,7 @@ from jidan.i18n import store
 from jidan.i18n import forms
 from jidan.i18n import lists
 from jidan.i18n import screens
+from jidan.i18n import setups
 
 CATALOGUE: dict[str, dict[str, str]] = {}
 for _prefix, _table in (("state", common.STATES), ("action", common.ACTIONS), ("priority", common.PRIORITIES),
@@ -25,7 +26,7 @@ for _prefix, _table in (("state", common.STATES), ("action", common.ACTIONS), ("
                         ("error", common.ERRORS), ("ui", common.UI), ("ui", planning.TEXTS), ("ui", materials.TEXTS),
                         ("ui", workflow.TEXTS), ("ui", execution.TEXTS), ("ui", fulfilment.TEXTS),
                         ("ui", pages.TEXTS), ("ui", orders.TEXTS), ("ui", approvals.TEXTS), ("ui", notices.TEXTS),
-                        ("ui", reviews.TEXTS), ("ui", emergency.TEXTS), ("ui", store.TEXTS), ("ui", forms.TEXTS), ("ui", lists.TEXTS), ("ui", screens.TEXTS)):
+                        ("ui", reviews.TEXTS), ("ui", emergency.TEXTS), ("ui", store.TEXTS), ("ui", forms.TEXTS), ("ui", lists.TEXTS), ("ui", screens.TEXTS), ("ui", setups.TEXTS)):
     for _key, (_zh, _en) in _table.items():
         CATALOGUE[f"{_prefix}.{_key}"] = {"zh": _zh, "en": _en}
 

@@ -19,6 +19,7 @@ from jidan.domain.approval import (
     ChainRecord, ChangeRequestRecord, DelegationRecord, LetterRecord, ReviewRecord, Signature,
 )
 from jidan.domain.delivery import Delivery, Notice, Timer
+from jidan.domain.setups import Changeover
 
 
 class Clock(Protocol):
@@ -45,6 +46,12 @@ class Spreadsheets(Protocol):
 
     def write(self, rows: list[dict], columns: tuple[str, ...], urgent_key: str | None = None) -> bytes:
         """An .xlsx with a bold header; rows whose ``urgent_key`` is true shaded (急)."""
+        ...
+
+    def read_table(self, filename: str, content: bytes, most_rows: int,
+                   columns: tuple[str, ...]) -> list[tuple[int, dict]]:
+        """Like ``read_orders`` for a table whose header names each of ``columns`` (a changeover
+        matrix, issue 25)."""
         ...
 
 
@@ -366,6 +373,13 @@ class DefectCodeRepository(Protocol):
     def update(self, defect_id: int, version: int, **values: Any) -> None: ...
 
 
+class SetupRepository(Protocol):
+    """Changeover minutes by product family pair, per work center (issue 25)."""
+
+    def matrices(self, code: str | None = None) -> dict[str, tuple[Changeover, ...]]: ...
+    def replace(self, code: str, version: int, rows: Iterable[Changeover]) -> int: ...
+
+
 class ReceiptRepository(Protocol):
     def add(self, **values: Any) -> int: ...
     def get(self, receipt_id: int, lock: bool = False) -> Receipt | None: ...
@@ -560,6 +574,7 @@ class UnitOfWork(Protocol):
     requisitions: RequisitionRepository
 
     defect_codes: DefectCodeRepository
+    setups: SetupRepository
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, exc_type, exc, tb) -> None: ...

@@ -21,7 +21,7 @@ STEPS = (RoutingStep(10, "SMT1", "贴片", 30, Decimal("0.6")), RoutingStep(20, 
 
 
 def order(quantity: int):
-    line = SimpleNamespace(line_no=1, quantity=quantity, product=SimpleNamespace(routing=STEPS))
+    line = SimpleNamespace(line_no=1, quantity=quantity, product=SimpleNamespace(routing=STEPS, family=None))
     return SimpleNamespace(number="SO-1", promised_date=None, requested_date=date(2026, 12, 18),
                            priority="urgent", lines=[line])
 

@@ -26,6 +26,7 @@ from jidan.domain.delivery import Delivery, Notice, Timer
 from jidan.domain.model import AuthSession, CalendarDay, Customer, Department, Product, User, WorkCenter
 from jidan.domain.order import FirstAnswer, Order, OrderVersion
 from jidan.domain.planning_run import PlanningRun, RunSummary
+from jidan.domain.setups import Changeover
 from jidan.domain.store import Requisition, Store
 from jidan.services.ports import (
     ORDER_SORTS, CustomerHeader, InboxEntry, InboxFilter, OrderFilter, OrderHeader, WaitingCount,
@@ -1318,3 +1319,41 @@ class DefectCodeStore(_RecordStore):
                                     .values(version=version + 1, **values))
         if done.rowcount != 1:
             raise StaleDataError("defect code changed")
+
+
+# --- changeovers by product family pair, per work center (issue 25) ---------------------------
+class SetupStore:
+    """Each work center's changeover matrix (换线时间), replaced whole under its version."""
+
+    table = t.work_center_setups
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def matrices(self, code: str | None = None) -> dict[str, tuple[Changeover, ...]]:
+        """The matrices by work center (one's, given its ``code``), pairs by family, in one query."""
+        c = self.table.c
+        q = select(c.work_center_code, c.from_family, c.to_family, c.minutes)
+        if code is not None:
+            q = q.where(c.work_center_code == code)
+        found: dict[str, list[Changeover]] = {}
+        for row in self.session.execute(q.order_by(c.work_center_code, c.from_family, c.to_family)):
+            found.setdefault(row.work_center_code, []).append(Changeover(row.from_family, row.to_family, row.minutes))
+        return {wc: tuple(rows) for wc, rows in found.items()}
+
+    def replace(self, code: str, version: int, rows: Iterable[Changeover]) -> int:
+        """Puts ``rows`` in place of the matrix if its version is still ``version``; the new version.
+        The version's compare-and-set takes the work center's row lock first, so of two writers the
+        second waits, then finds the version moved on and loses (409): matrices never mix."""
+        wc = t.work_centers.c
+        done = self.session.execute(t.work_centers.update()
+                                    .where(wc.code == code, wc.setups_version == version)
+                                    .values(setups_version=version + 1))
+        if done.rowcount != 1:
+            raise StaleDataError(f"the changeovers of {code} changed")
+        self.session.execute(self.table.delete().where(self.table.c.work_center_code == code))
+        values = [{"work_center_code": code, "from_family": r.from_family, "to_family": r.to_family,
+                   "minutes": r.minutes} for r in rows]
+        if values:
+            self.session.execute(self.table.insert(), values)
+        return version + 1

@@ -30,6 +30,7 @@ work_centers = Table(
     Column("name", String(100), nullable=False),
     Column("department_code", ForeignKey("departments.code"), nullable=False),
     Column("capacity", Integer, nullable=False, default=1),
+    Column("setups_version", Integer, nullable=False, default=0),  # its changeover matrix (issue 25)
 )
 
 customers = Table(
@@ -56,6 +57,7 @@ products = Table(
     Column("unit_price", MONEY, nullable=False),
     Column("standard_lead_days", Integer, nullable=False),
     Column("version", Integer, nullable=False),
+    Column("family", String(30)),  # 产品族 (issue 25); none: no changeovers
 )
 
 routing_steps = Table(
@@ -968,4 +970,16 @@ defect_codes = Table(
     Column("created_at", DateTime, nullable=False),
     Column("version", Integer, nullable=False, default=1),
     UniqueConstraint("code", name="uq_defect_codes_code"),
+)
+
+#: Changeover minutes (换线时间) by product family pair, per work center (issue 25); the work
+#: center's ``setups_version`` counts its whole-matrix replacements.
+work_center_setups = Table(
+    "work_center_setups", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("work_center_code", ForeignKey("work_centers.code"), nullable=False, index=True),
+    Column("from_family", String(30), nullable=False),
+    Column("to_family", String(30), nullable=False),
+    Column("minutes", Integer, nullable=False),
+    UniqueConstraint("work_center_code", "from_family", "to_family", name="uq_work_center_setups_pair"),
 )

@@ -69,6 +69,7 @@ class SqlUnitOfWork:
         self.stores = r.StoreStore(s)
         self.requisitions = r.RequisitionStore(s)
         self.defect_codes = r.DefectCodeStore(s)
+        self.setups = r.SetupStore(s)  # changeovers by family pair (issue 25)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

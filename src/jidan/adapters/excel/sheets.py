@@ -70,10 +70,12 @@ def _sheet_rows(content: bytes, most_rows: int, scan: int) -> Iterator[tuple]:
         book.close()
 
 
-def read_rows(filename: str, content: bytes, most_rows: int) -> list[tuple[int, dict]]:
+def read_rows(filename: str, content: bytes, most_rows: int, columns: tuple[str, ...] = COLUMNS,
+              required: tuple[str, ...] = REQUIRED, aliases: dict[str, str] = ALIASES) -> list[tuple[int, dict]]:
     """(sheet row number, {column: text}) for every non-empty row, read row by row and stopped at
     ``most_rows`` + 1 (``import.too_many_rows``); blank rows count towards twice as many, so a
-    sheet of empty rows is not read to its end either. Unreadable files raise."""
+    sheet of empty rows is not read to its end either. Unreadable files raise. By default the
+    order sheet's columns; another table names its own."""
     scan = 2 * most_rows + 1
     try:
         if filename.lower().endswith(".csv"):
@@ -83,8 +85,8 @@ def read_rows(filename: str, content: bytes, most_rows: int) -> list[tuple[int, 
         first = next(table, None)
         if first is None:
             raise errors.ValidationFailed("the file is empty", code="import.empty", fields={"file": "empty"})
-        header = [ALIASES.get(str(h).strip(), str(h).strip().lower()) if h is not None else "" for h in first]
-        missing = [c for c in REQUIRED if c not in header]
+        header = [aliases.get(str(h).strip(), str(h).strip().lower()) if h is not None else "" for h in first]
+        missing = [c for c in required if c not in header]
         if missing:
             raise errors.ValidationFailed("required columns are missing: " + ", ".join(missing),
                                           code="import.missing_columns",
@@ -97,7 +99,7 @@ def read_rows(filename: str, content: bytes, most_rows: int) -> list[tuple[int, 
                 continue
             if len(rows) == most_rows:
                 raise _too_many(most_rows, "more")
-            rows.append((number, {h: _text(v) for h, v in zip(header, values) if h in COLUMNS}))
+            rows.append((number, {h: _text(v) for h, v in zip(header, values) if h in columns}))
         return rows
     except errors.JidanError:
         raise
@@ -145,3 +147,7 @@ class ExcelSheets:
 
     def write(self, rows: list[dict], columns: tuple[str, ...], urgent_key: str | None = None) -> bytes:
         return write_rows(rows, columns, urgent_key)
+
+    def read_table(self, filename: str, content: bytes, most_rows: int,
+                   columns: tuple[str, ...]) -> list[tuple[int, dict]]:
+        return read_rows(filename, content, most_rows, columns, columns, {})

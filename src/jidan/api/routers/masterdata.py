@@ -8,11 +8,12 @@ from fastapi import APIRouter, Query
 
 from jidan.api.deps import ActorDep, CtxDep
 from jidan.api.routing import ApiRoute
-from jidan.api.schemas.masterdata import AuditCheck, CalendarDay, Customer, Plant, Product
-from jidan.api.schemas import CalendarDayIn, CustomerIn, Day, ProductIn
+from jidan.api.schemas.masterdata import AuditCheck, CalendarDay, Customer, Plant, Product, SetupMatrix
+from jidan.api.schemas import CalendarDayIn, CustomerIn, Day, ProductFamilyIn, ProductIn, SetupsIn
 from jidan.services import audit
 from jidan.services.masterdata import calendar
 from jidan.services.masterdata import catalogue as masterdata
+from jidan.services.masterdata import setups
 from jidan.services.masterdata.catalogue import NewBomItem, NewCustomer, NewProduct, NewStep
 
 router = APIRouter(tags=["master data"], route_class=ApiRoute)
@@ -44,13 +45,29 @@ def create_product(body: ProductIn, ctx: CtxDep, actor: ActorDep) -> dict:
         body.code, body.name, body.unit_price, body.standard_lead_days, body.kind, body.unit,
         tuple(NewStep(s.seq, s.work_center, s.name, s.minutes_per_unit, s.setup_minutes, s.inspection)
               for s in body.routing),
-        tuple(NewBomItem(b.component, b.quantity_per, b.step) for b in body.bom))
+        tuple(NewBomItem(b.component, b.quantity_per, b.step) for b in body.bom), body.family)
     return masterdata.create_product(ctx, actor, cmd)
+
+
+@router.put("/products/{code}/family", response_model=Product)
+def set_product_family(code: str, body: ProductFamilyIn, ctx: CtxDep, actor: ActorDep) -> dict:
+    return setups.set_family(ctx, actor, code, body.family, body.version)
 
 
 @router.get("/plant", response_model=Plant)
 def plant(ctx: CtxDep, actor: ActorDep) -> dict:
     return masterdata.plant_view(ctx, actor)
+
+
+@router.get("/work-centers/{code}/setups", response_model=SetupMatrix)
+def work_center_setups(code: str, ctx: CtxDep, actor: ActorDep) -> dict:
+    return setups.matrix(ctx, actor, code)
+
+
+@router.put("/work-centers/{code}/setups", response_model=SetupMatrix)
+def replace_work_center_setups(code: str, body: SetupsIn, ctx: CtxDep, actor: ActorDep) -> dict:
+    rows = [(s.from_family, s.to_family, s.minutes) for s in body.setups]
+    return setups.replace(ctx, actor, code, rows, body.version)
 
 
 @router.get("/calendar", response_model=list[CalendarDay])

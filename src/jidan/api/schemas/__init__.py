@@ -14,9 +14,12 @@ from pydantic_core import PydanticCustomError
 from jidan.domain.order import (CUSTOMER_PO_MAX, LINES_MAX, PRICE_DIGITS, PRICE_PLACES, QUANTITY_MAX,
                                 SPECIAL_REQUIREMENTS_MAX, URGENT_REASON_MAX)
 from jidan.domain.text import CODE_MAX, CODE_PATTERN
+from jidan.domain.setups import MAX_MINUTES, MAX_PAIRS
 from jidan.http.fields import ONE_LINE, Channel, Line, plain_text, text_pattern
 
 Code = Annotated[str, Field(min_length=1, max_length=CODE_MAX, pattern=CODE_PATTERN)]
+#: A product family (产品族, issue 25): code-like, blank for none.
+Family = Annotated[str, Field(max_length=CODE_MAX, pattern=r"^[A-Za-z0-9_.\-]*$")]
 Text = Annotated[str, Field(max_length=SPECIAL_REQUIREMENTS_MAX)]
 
 
@@ -210,6 +213,25 @@ class ProductIn(Strict):
     unit: Line = Field("pcs", min_length=1, max_length=10)
     routing: list[RoutingStepIn] = Field(default_factory=list, max_length=100)
     bom: list[BomIn] = Field(default_factory=list, max_length=200)
+    family: Family | None = None
+
+
+class ProductFamilyIn(Strict):
+    family: Family | None = None
+    version: int | None = Field(None, ge=1)
+
+
+class ChangeoverIn(Strict):
+    from_family: Code
+    to_family: Code
+    minutes: int = Field(ge=0, le=MAX_MINUTES)
+
+
+class SetupsIn(Strict):
+    """A work center's whole changeover matrix; ``version``: the one read (409 if it moved on)."""
+
+    setups: list[ChangeoverIn] = Field(max_length=MAX_PAIRS)
+    version: int | None = Field(None, ge=0)
 
 
 class UserIn(Strict):

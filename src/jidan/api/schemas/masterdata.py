@@ -47,6 +47,7 @@ class Product(View):
     unit: str | None
     unit_price: str | None
     standard_lead_days: int | None
+    family: str | None = None
     routing: list[ProductRoutingItem] | None
     bom: list[ProductBomItem] | None
     version: int
@@ -73,3 +74,27 @@ class AuditCheck(View):
     events: int | None = None
     ok: bool | None = None
     problems: list[Any] | None = None
+
+
+class Changeover(View):
+    from_family: str
+    to_family: str
+    minutes: int
+
+
+class SetupChange(View):
+    at: str
+    by: str | None
+    pairs: int
+
+
+class SetupMatrix(View):
+    """A work center's changeover minutes by product family pair (换线时间, issue 25)."""
+
+    work_center: str
+    name: str
+    version: int
+    families: list[str]
+    max_minutes: int
+    setups: list[Changeover]
+    history: list[SetupChange]

@@ -99,6 +99,7 @@ def load_demo(ctx: Context, seed: int = 7, orders_count: int = 150,
     for code, name in MATERIALS:
         masterdata.create_product(ctx, None, NewProduct(code, name, Decimal("2.50"), 5, kind="material"))
     products = _products(ctx, rnd)
+    from jidan.services.demo import setups as setups_demo; setups_demo.load(ctx, products)  # demo: families and changeovers (issue 25)
     tick("products", len(products), len(products))
     from jidan.services.demo import analytics as history_demo; history = history_demo.load(ctx, users, products, _order, _advance)  # demo: analytics history (issue 22), before today's plan
     made = _orders(ctx, rnd, users, products, orders_count, tick) + history

@@ -169,14 +169,15 @@ def _send_back(ctx: Context, actor: Actor, cmd: NewInspection, inspection_id: in
 
     def read(uow):
         order = uow.orders.get(cmd.order_id)
-        redo = [s for s in next(ln for ln in order.lines if ln.line_no == line_no).product.routing if s.seq in seqs]
+        product = next(ln for ln in order.lines if ln.line_no == line_no).product
+        redo = [s for s in product.routing if s.seq in seqs]
         replan = Replan(uow, ctx)
         tag = f"{line_no}-{'RW' if kind == 'rework' else 'RP'}{inspection_id}"
         # The order's routing, cut to the steps to redo, for the failed quantity: planned like any line.
         part = SimpleNamespace(number=order.number, promised_date=order.promised_date, priority=order.priority,
                                requested_date=order.requested_date,
                                lines=[SimpleNamespace(line_no=tag, quantity=cmd.failed_qty,
-                                                      product=SimpleNamespace(routing=redo))])
+                                                      product=SimpleNamespace(routing=redo, family=product.family))])
         job = order_jobs(part, replan.model.origin, replan.model.groups, replan.model.shift_minutes, replan.now)[0]
         problem = replan.problem(keep=True)
         extra = {"disturbance": {"kind": kind, "order_id": order.id, "order": order.number,

@@ -8,6 +8,7 @@ from typing import NamedTuple
 from jidan.domain import errors
 from jidan.domain.model import Actor, BomItem, Customer, Product, RoutingStep
 from jidan.domain.roles import ALL_ROLES, MASTER_DATA, Role
+from jidan.domain.setups import family_error, family_of
 from jidan.domain.text import is_code, text_error
 from jidan.services import audit
 from jidan.services.context import Context
@@ -28,7 +29,7 @@ def customer_view(c: Customer) -> dict:
 def product_view(p: Product) -> dict:
     return {
         "id": p.id, "code": p.code, "name": p.name, "kind": p.kind, "unit": p.unit,
-        "unit_price": f"{p.unit_price:.2f}", "standard_lead_days": p.standard_lead_days,
+        "unit_price": f"{p.unit_price:.2f}", "standard_lead_days": p.standard_lead_days, "family": p.family,
         "routing": [{"seq": s.seq, "work_center": s.work_center_code, "name": s.name,
                      "setup_minutes": s.setup_minutes, "minutes_per_unit": str(s.minutes_per_unit),
                      "inspection": s.inspection} for s in p.routing],
@@ -77,6 +78,8 @@ class NewProduct:
     unit: str = "pcs"
     routing: tuple[NewStep, ...] = ()
     bom: tuple[NewBomItem | tuple[str, Decimal], ...] = ()
+    family: str | None = None
+    """产品族 (issue 25): changing family on a work center may take a set-up; blank: none."""
 
 
 def _customer_errors(cmd: NewCustomer) -> dict[str, str]:
@@ -93,7 +96,8 @@ def _customer_errors(cmd: NewCustomer) -> dict[str, str]:
 def _product_errors(cmd: NewProduct) -> dict[str, str]:
     found = {"code": None if is_code(cmd.code) else "invalid_code",
              "name": text_error(cmd.name, NAME_MAX, required=True, one_line=True),
-             "unit": text_error(cmd.unit, UNIT_MAX, required=True, one_line=True)}
+             "unit": text_error(cmd.unit, UNIT_MAX, required=True, one_line=True),
+             "family": family_error(cmd.family)}
     found |= {f"routing.{i}.name": text_error(s.name, STEP_NAME_MAX, required=True, one_line=True)
               for i, s in enumerate(cmd.routing)}
     return {name: code for name, code in found.items() if code}
@@ -167,7 +171,7 @@ def create_product(ctx: Context, actor: Actor | None, cmd: NewProduct) -> dict:
             cmd.code, cmd.name, cmd.unit_price, cmd.standard_lead_days, cmd.kind,
             [RoutingStep(s.seq, s.work_center, s.name, s.setup_minutes, s.minutes_per_unit, s.inspection)
              for s in cmd.routing],
-            [BomItem(b.component, b.quantity_per, b.step) for b in bom], cmd.unit)
+            [BomItem(b.component, b.quantity_per, b.step) for b in bom], cmd.unit, family_of(cmd.family))
         uow.products.add(product)
         uow.flush()
         view = product_view(product)

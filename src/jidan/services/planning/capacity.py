@@ -62,7 +62,7 @@ class PlantCapacity:
         """The work centers with their overtime windows open, except where a breakdown keeps
         the work center down."""
         overtime = self.overtime()
-        return tuple(Resource(r.id, without(r.unavailable, without(overtime[r.id], tuple(self.down.get(r.id, ())))))
+        return tuple(replace(r, unavailable=without(r.unavailable, without(overtime[r.id], tuple(self.down.get(r.id, ())))))
                      if r.id in overtime else r for r in resources)
 
     def applied(self, problem: Problem, started: Collection[str] = ()) -> Problem:

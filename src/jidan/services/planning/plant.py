@@ -136,10 +136,11 @@ class Floor:
                    {op: tuple(found) for op, found in parts.items()})
 
     def lot(self, op_id: str, minutes: int, resources: tuple[str, ...], release: int,
-            elsewhere: Callable[[int], int], breakable: bool = False) -> list[Operation]:
+            elsewhere: Callable[[int], int], family: str = "", breakable: bool = False) -> list[Operation]:
         """A planned lot's operations still to plan: itself, or what is left of it where it runs,
         or its unfinished part on another of ``resources`` (its work center is down), and the
         parts already moved. ``elsewhere``: the minutes of a quantity, set-up included;
+        ``family``: its product's (a changeover on the work center may come before it);
         ``breakable``: a lot of several shifts, its parts too (`SHIFT_LOTS`)."""
         ops = []
         for op, duration in ((op_id, minutes), *self.parts.get(op_id, ())):
@@ -147,11 +148,13 @@ class Floor:
             if op in self.done:
                 continue
             if op in self.moved and others:
-                ops.append(Operation(continued_as(op), elsewhere(self.moved[op]), others, breakable=breakable))
+                ops.append(Operation(continued_as(op), elsewhere(self.moved[op]), others, family=family,
+                                     breakable=breakable))
             elif op in self.started:
-                ops.append(Operation(op, self.minutes.get(op, duration), (self.started[op],), breakable=breakable))
+                ops.append(Operation(op, self.minutes.get(op, duration), (self.started[op],), family=family,
+                                     breakable=breakable))
             else:
-                ops.append(Operation(op, duration, resources, release=release if op == op_id else 0,
+                ops.append(Operation(op, duration, resources, release=release if op == op_id else 0, family=family,
                                      breakable=breakable))
         return ops
 
@@ -179,7 +182,7 @@ def order_jobs(order: Order, origin: datetime, groups: dict[str, list[str]], shi
             for k, duration in enumerate(lots, start=1):
                 suffix = f".{k}" if len(lots) > 1 else ""
                 ops += floor.lot(f"{key}{suffix}", duration, resources, releases.get(key, 0),
-                                 step.minutes, breakable)
+                                 step.minutes, line.product.family or "", breakable)
         if ops:
             jobs.append(Job(job_key(order, line), tuple(ops), release, due, WEIGHT[order.priority]))
     return jobs
@@ -233,7 +236,10 @@ class PlantModel:
         downtimes = uow.floor.downtimes(min(origin, self.now))
         stood = down_windows(downtimes, origin)
         self.down = frozenset(d.work_center_code for d in downtimes if d.down_from <= self.now < d.down_until)
-        self.resources = tuple(Resource(code, self.closed + tuple(stood.get(code, ()))) for code in centers)
+        setups = uow.setups.matrices()  # changeovers by family pair (issue 25)
+        self.resources = tuple(Resource(code, self.closed + tuple(stood.get(code, ())),
+                                        tuple((c.from_family, c.to_family, c.minutes) for c in setups.get(code, ())))
+                               for code in centers)
         self.capacity = PlantCapacity(uow, origin, stood)  # overtime and outside steps decisions added
         self.resources = self.capacity.resources(self.resources)
         self.shift_minutes = min(end - start for start, end in ctx.shifts)
@@ -277,6 +283,7 @@ class PlantModel:
         jobs = []
         for order in orders:
             floor = floors[order.id]
+            families = {line.line_no: line.product.family or "" for line in order.lines}
             open_tasks: dict[str, list[dict]] = {}
             for task in floor_tasks.get(order.id, ()):
                 if task.kind != "production" and task.status != TaskState.DONE:
@@ -286,7 +293,9 @@ class PlantModel:
                             for op in floor.lot(t.operation, max(1, t.planned_minutes - t.worked_minutes),
                                                 tuple(self.groups.get(work_center_kind(t.work_center_code),
                                                                       [t.work_center_code])),
-                                                0, lambda quantity, t=t: max(1, TaskTiming.of(t).left(self.now))))
+                                                0, lambda quantity, t=t: max(1, TaskTiming.of(t).left(self.now)),
+                                                families.get(t.line_no, ""),
+                                                t.planned_minutes > self.shift_minutes))  # a lot over closed hours
                 jobs.append(Job(job_id, ops, release.get(order.id, 0), _due(order, self.origin),
                                 WEIGHT[order.priority]))
         return jobs
