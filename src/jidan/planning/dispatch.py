@@ -51,6 +51,22 @@ def weighted_latest_start(mean_duration: float, stretch: float, weight_lead: flo
     return key
 
 
+def family_batches(rule: Rule, band: float) -> Rule:
+    """Same family next if not too late (set-ups): `rule`'s key, in bands of `band` minutes, and
+    within a band the operations of one product family together, so a machine changes over less."""
+
+    def key(job: Job, position: int, ready: int, work_left: int) -> tuple:
+        first = rule(job, position, ready, work_left)
+        return (first[0] // band, job.operations[position].family, *first)
+
+    return key
+
+
+BATCH_BANDS = (4, 16)
+"""Bands of the family-batching rules, in mean operation durations: how far down the priority
+order an operation of the same family may be pulled forward."""
+
+
 LATEST_START_GRID = ((1.0, 0.0), (1.5, 0.0), (1.5, 1.0), (2.0, 1.0), (2.0, 2.0), (3.0, 2.0))
 """(stretch, weight_lead) pairs of the weighted latest-start rules tried for weighted tardiness;
 each wins on some of the generated plants (docs/benchmarks.md)."""
@@ -70,12 +86,20 @@ def classic_rules(problem: Problem, objective: str) -> dict[str, Rule]:
 
 
 def rules_for(problem: Problem, objective: str) -> dict[str, Rule]:
-    """Every rule worth a try: the classic ones plus, for weighted tardiness, weighted latest start."""
+    """Every rule worth a try: the classic ones plus, for weighted tardiness, weighted latest start,
+    and with set-ups the family-batching ones."""
     rules = classic_rules(problem, objective)
+    mean = _mean_duration(problem)
     if objective == "weighted-tardiness":
-        mean = _mean_duration(problem)
         for stretch, lead in LATEST_START_GRID:
             rules[f"lst({stretch:g},{lead:g})"] = weighted_latest_start(mean, stretch, lead)
+    if problem.has_setups:
+        batched = {"edd": earliest_due_date, "lst": weighted_latest_start(mean, 1.5, 1.0)}
+        if objective == "makespan":
+            batched = {"mwkr": most_work_remaining}
+        for name, rule in batched.items():
+            for band in BATCH_BANDS:
+                rules[f"batch-{name}({band})"] = family_batches(rule, max(1.0, band * mean))
     return rules
 
 
@@ -84,7 +108,7 @@ def dispatch(problem: Problem, rule: Rule, frozen: Mapping[str, Assignment] | No
     frozen = frozen or {}
     timeline = Timeline(problem)
     for a in frozen.values():
-        timeline.book(a.resource, a.start, a.end)
+        timeline.book(a.resource, a.start, a.end, problem.family(a.operation))
     placed = list(frozen.values())
     heap: list[tuple[tuple, int, int, int, int]] = []
     for index, job in enumerate(problem.jobs):
@@ -100,7 +124,7 @@ def dispatch(problem: Problem, rule: Rule, frozen: Mapping[str, Assignment] | No
         op = job.operations[position]
         resource, start = timeline.best_placement(op, ready)
         end = start + op.duration
-        timeline.book(resource, start, end)
+        timeline.book(resource, start, end, op.family)
         placed.append(Assignment(job.id, op.id, resource, start, end))
         position += 1
         if position < len(job.operations):

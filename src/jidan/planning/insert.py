@@ -227,9 +227,12 @@ def local_problem(
     Free: the urgent jobs (in `problem` or not) and every job with work not yet started on one of
     their work centers between their release and their work times `LOCAL_STRETCH` (at least
     `LOCAL_MIN_SPAN` minutes) after it. Everything else keeps its place and becomes busy time of
-    its work center, so any plan of the part is a plan of the whole.
+    its work center, so any plan of the part is a plan of the whole. With set-ups that would not
+    hold (busy time has no family to change over from), so the part is the whole plan.
     """
     ids = {j.id for j in urgent}
+    if problem.has_setups:
+        return Problem(problem.resources, tuple(j for j in problem.jobs if j.id not in ids) + tuple(urgent)), current, ()
     free = set(ids)
     for job in urgent:
         end = job.release + max(LOCAL_MIN_SPAN, LOCAL_STRETCH * job.work)

@@ -188,6 +188,18 @@ class Problem:
         """Each operation id → its job and its position in the routing."""
         return {op.id: (j, k) for j in self.jobs for k, op in enumerate(j.operations)}
 
+    @cached_property
+    def has_setups(self) -> bool:
+        """Whether any resource has changeovers: without, every scheduler takes its plain path."""
+        return any(r.setups for r in self.resources)
+
+    def family(self, operation: str) -> str:
+        """The product family of `operation` ("" when no resource has changeovers, or unknown)."""
+        if not self.has_setups or operation not in self.operation_by_id:
+            return ""
+        job, k = self.operation_by_id[operation]
+        return job.operations[k].family
+
     @property
     def operation_count(self) -> int:
         return len(self.operation_by_id)

@@ -92,10 +92,10 @@ def _loaded(problem: Problem, assignments: tuple[Assignment, ...]) -> Timeline:
     changed = [r for r in problem.resources if resources.get(r.id) is not r]
     if changed:
         ids = {r.id for r in changed}
-        booked: dict[str, list[tuple[int, int]]] = {}
+        booked: dict[str, list[tuple[int, int, str]]] = {}
         for a in assignments:
             if a.resource in ids:
-                booked.setdefault(a.resource, []).append((a.start, a.end))
+                booked.setdefault(a.resource, []).append((a.start, a.end, problem.family(a.operation)))
         for resource in changed:
             timeline.reset(resource, booked.get(resource.id, ()))
     return timeline

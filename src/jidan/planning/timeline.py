@@ -2,6 +2,11 @@
 
 Every placement in the package goes through here: dispatching, gap filling for promises,
 pushing work later and repairing plans all ask the same question of the same index.
+
+Set-ups (换线): on a resource with changeovers the index also keeps each booking's product family,
+and a start must leave the changeover from the operation before it (the last one booked earlier,
+whatever closed windows lie between) in open time just before it, and the changeover into the
+operation after it likewise. Resources without changeovers take the plain path.
 """
 
 from __future__ import annotations
@@ -18,14 +23,23 @@ class Timeline:
     def __init__(self, problem: Problem) -> None:
         self._starts: dict[str, list[int]] = {}
         self._ends: dict[str, list[int]] = {}
+        self._setups: dict[str, Resource] = {}
+        """Resources with changeovers; only theirs have families (`_families`: None for a window)."""
+        self._families: dict[str, list[str | None]] = {}
         for resource in problem.resources:
             starts, ends = _columns(resource)
             self._starts[resource.id], self._ends[resource.id] = starts.copy(), ends.copy()
+            if resource.setups:
+                self._setups[resource.id] = resource
+                self._families[resource.id] = [None] * len(starts)
 
-    def earliest_start(self, resource: str, ready: int, duration: int) -> int:
-        """The first start ≥ `ready` where [start, start + duration) is free on `resource`."""
+    def earliest_start(self, resource: str, ready: int, duration: int, family: str = "") -> int:
+        """The first start ≥ `ready` where [start, start + duration) is free on `resource` (and,
+        with changeovers, the set-ups into it and out of it fit; an operation of `family`)."""
         if duration == 0:
             return ready
+        if resource in self._setups:
+            return self._earliest_with_setups(resource, ready, duration, family)
         starts, ends = self._starts[resource], self._ends[resource]
         i = bisect_right(ends, ready)
         start = ready
@@ -36,6 +50,32 @@ class Timeline:
             i += 1
         return start
 
+    def _earliest_with_setups(self, resource: str, ready: int, duration: int, family: str) -> int:
+        """`earliest_start` gap by gap: in the gap before busy interval `i`, the start leaves the
+        set-up from the previous operation after the gap's start, and the next operation its
+        set-up from this one (before it if it ends the gap, else after the windows between)."""
+        setup = self._setups[resource].setup
+        starts, ends, families = self._starts[resource], self._ends[resource], self._families[resource]
+        n = len(starts)
+        i = bisect_right(ends, ready)
+        previous = next((families[k] for k in range(i - 1, -1, -1) if families[k] is not None), None)
+        opened = ends[i - 1] if i else ready
+        while True:
+            start = max(ready, opened + (setup(previous, family) if previous is not None else 0))
+            if i == n:
+                return start
+            following = next((k for k in range(i, n) if families[k] is not None), None)
+            room = starts[i]
+            if following == i:
+                room -= setup(family, families[i])
+            fits = following is None or following == i or starts[following] - setup(family, families[following]) >= ends[following - 1]
+            if fits and start + duration <= room:
+                return start
+            if families[i] is not None:
+                previous = families[i]
+            opened = max(opened, ends[i])
+            i += 1
+
     def best_placement(self, op: Operation, ready: int, duration: int | None = None) -> tuple[str, int]:
         """The alternative resource that finishes `op` first, and its start (ties: listed order).
 
@@ -44,7 +84,7 @@ class Timeline:
         duration = op.duration if duration is None else duration
         best_resource, best_start = op.resources[0], None
         for rid in op.resources:
-            start = self.earliest_start(rid, ready, duration)
+            start = self.earliest_start(rid, ready, duration, op.family)
             if best_start is None or start < best_start:
                 best_resource, best_start = rid, start
         return best_resource, best_start
@@ -54,6 +94,8 @@ class Timeline:
         twin = Timeline.__new__(Timeline)
         twin._starts = {r: list(v) for r, v in self._starts.items()}
         twin._ends = {r: list(v) for r, v in self._ends.items()}
+        twin._setups = self._setups
+        twin._families = {r: list(v) for r, v in self._families.items()}
         return twin
 
     def free(self, resource: str, start: int, end: int) -> None:
@@ -63,37 +105,53 @@ class Timeline:
         while i >= 0 and starts[i] == start:
             if ends[i] == end:
                 del starts[i], ends[i]
+                if resource in self._families:
+                    del self._families[resource][i]
                 return
             i -= 1
 
-    def reset(self, resource: Resource, booked: Iterable[tuple[int, int]]) -> None:
-        """`resource` (new, or with other windows) again from its windows and the bookings on it."""
+    def reset(self, resource: Resource, booked: Iterable[tuple[int, int, str]]) -> None:
+        """`resource` (new, or with other windows) again from its windows and the bookings on it
+        (start, end, family)."""
         starts, ends = _columns(resource)
         self._starts[resource.id], self._ends[resource.id] = starts.copy(), ends.copy()
-        self.book_all((resource.id, s, e) for s, e in booked)
+        # shared with copies: replaced, never changed in place
+        self._setups = {rid: r for rid, r in self._setups.items() if rid != resource.id}
+        self._families.pop(resource.id, None)
+        if resource.setups:
+            self._setups[resource.id] = resource
+            self._families[resource.id] = [None] * len(starts)
+        self.book_all((resource.id, s, e, family) for s, e, family in booked)
 
-    def book_all(self, booked: Iterable[tuple[str, int, int]]) -> None:
-        """`book` each (resource, start, end) at once: one sort per resource instead of an
+    def book_all(self, booked: Iterable[tuple[str, int, int, str]]) -> None:
+        """`book` each (resource, start, end, family) at once: one sort per resource instead of an
         insertion per booking, for loading a whole plan."""
-        added: dict[str, list[tuple[int, int]]] = {}
-        for resource, start, end in booked:
+        added: dict[str, list[tuple[int, int, str | None]]] = {}
+        for resource, start, end, family in booked:
             if end > start:
-                added.setdefault(resource, []).append((start, end))
+                added.setdefault(resource, []).append((start, end, family))
         for resource, windows in added.items():
-            merged = sorted(zip(self._starts[resource], self._ends[resource]))
-            merged += windows
-            merged.sort()
-            self._starts[resource] = [s for s, _ in merged]
-            self._ends[resource] = [e for _, e in merged]
+            if resource in self._families:
+                merged = sorted([*zip(self._starts[resource], self._ends[resource], self._families[resource]), *windows],
+                                key=lambda w: (w[0], w[1]))
+                self._families[resource] = [f for _, _, f in merged]
+            else:
+                merged = sorted(zip(self._starts[resource], self._ends[resource]))
+                merged += ((s, e) for s, e, _ in windows)
+                merged.sort()
+            self._starts[resource] = [w[0] for w in merged]
+            self._ends[resource] = [w[1] for w in merged]
 
-    def book(self, resource: str, start: int, end: int) -> None:
-        """Mark [start, end) busy; the caller guarantees it was free."""
+    def book(self, resource: str, start: int, end: int, family: str = "") -> None:
+        """Mark [start, end) busy by an operation of `family`; the caller guarantees it was free."""
         if end <= start:
             return
         starts = self._starts[resource]
         i = bisect_right(starts, start)
         starts.insert(i, start)
         self._ends[resource].insert(i, end)
+        if resource in self._families:
+            self._families[resource].insert(i, family)
 
 
 def _columns(resource: Resource) -> tuple[list[int], list[int]]:
