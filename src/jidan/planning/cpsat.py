@@ -31,6 +31,18 @@ class Neighbourhood:
 
 
 @dataclass
+class Sequence:
+    """A resource's sequence as a circuit (node 0 starts and ends it): the operations on it, the
+    arc literal of each pair that may follow each other, and each movable operation's set-up
+    before it (`lead` is where that set-up starts)."""
+
+    resource: str
+    operations: list[str]
+    arcs: dict[tuple[int, int], cp_model.IntVar]
+    setups: dict[int, tuple[cp_model.IntVar, cp_model.IntVar]]
+
+
+@dataclass
 class PlanModel:
     """A CP-SAT model with handles on the variables the objective and the hints need."""
 
@@ -46,6 +58,10 @@ class PlanModel:
     derived: list[tuple[cp_model.IntVar, Callable[[Mapping[str, Assignment], Mapping[str, int]], int]]] = field(
         default_factory=list
     )
+    sequences: list[Sequence] = field(default_factory=list)
+    """The machine sequences of resources with set-ups (`add_setups`), hinted from a plan too."""
+    own_intervals: dict[tuple[str, str], cp_model.IntervalVar] = field(default_factory=dict)
+    """Each movable operation's interval on each of its resources, for `add_setups` to widen."""
     """Helper variables (tardiness, makespan, penalties) with how to compute each from a plan
     (its assignments by operation, its completions by job), so a hint can be complete: CP-SAT
     takes a complete, feasible hint as its first solution at once, where a partial one must be
@@ -73,6 +89,8 @@ def build(problem: Problem, area: Neighbourhood) -> PlanModel:
     add_unavailable_windows(plan)
     add_fixed_work(plan)
     add_kept_order(plan)
+    if problem.has_setups:
+        add_setups(plan)
     for resource_intervals in plan.intervals.values():
         if len(resource_intervals) > 1:
             plan.model.add_no_overlap(resource_intervals)
@@ -93,6 +111,7 @@ def add_operations(plan: PlanModel) -> None:
             if len(resources) == 1:
                 interval = model.new_fixed_size_interval_var(start, op.duration, f"i[{op.id}]")
                 plan.intervals.setdefault(resources[0], []).append(interval)
+                plan.own_intervals[op.id, resources[0]] = interval
                 plan.choices[op.id] = {resources[0]: model.new_constant(1)}
                 continue
             literals = {}
@@ -100,6 +119,7 @@ def add_operations(plan: PlanModel) -> None:
                 literal = model.new_bool_var(f"on[{op.id},{rid}]")
                 interval = model.new_optional_fixed_size_interval_var(start, op.duration, literal, f"i[{op.id},{rid}]")
                 plan.intervals.setdefault(rid, []).append(interval)
+                plan.own_intervals[op.id, rid] = interval
                 literals[rid] = literal
             model.add_exactly_one(literals.values())
             plan.choices[op.id] = literals
@@ -153,6 +173,108 @@ def add_kept_order(plan: PlanModel) -> None:
         for first, second in zip(op_ids, op_ids[1:]):
             job, k = plan.problem.operation_by_id[first]
             plan.model.add(plan.starts[second] >= plan.starts[first] + job.operations[k].duration)
+
+
+def add_setups(plan: PlanModel) -> None:
+    """Set-ups as transition times on each machine's sequence (as PyJobShop models them): a
+    circuit through the operations on the resource, where an arc a → b makes b follow a, after
+    a's end and the set-up from a's family to b's; an operation not on the resource loops on
+    itself. A movable operation's interval on the resource is widened to start with its set-up,
+    so the set-up, like the work, stays out of closed windows (the validator's rule). Fixed work
+    joins the circuit where it can neighbour movable work: inside the window, and the last
+    before it and the first after it."""
+    area, model, problem = plan.area, plan.model, plan.problem
+    for resource in problem.resources:
+        if not resource.setups or resource.id not in plan.intervals:
+            continue
+        rid, setup = resource.id, resource.setup
+        movable = [op_id for op_id, choices in plan.choices.items() if rid in choices and _duration(problem, op_id) > 0]
+        if not movable:
+            continue
+        fixed = sorted((a for a in area.fixed.values() if a.resource == rid and a.end > a.start), key=lambda a: a.start)
+        before = [a for a in fixed if a.end <= area.earliest][-1:]
+        after = [a for a in fixed if a.start >= area.horizon][:1]
+        fixed = [*before, *(a for a in fixed if a.end > area.earliest and a.start < area.horizon), *after]
+        ops = [*movable, *(a.operation for a in fixed)]
+        families = [problem.family(o) for o in ops]
+        sequence = Sequence(rid, ops, {}, {})
+        arcs = []
+        widened = set()
+        for i, op_id in enumerate(movable, start=1):
+            present = plan.choices[op_id][rid]
+            start, duration = plan.starts[op_id], _duration(problem, op_id)
+            longest = max((setup(f, families[i - 1]) for f in set(families)), default=0)
+            minutes = model.new_int_var(0, longest, f"setup[{op_id},{rid}]")
+            job, k = problem.operation_by_id[op_id]
+            lowest = job.earliest(k, area.earliest)
+            lead = model.new_int_var(lowest - longest, max(lowest, area.horizon - duration), f"lead[{op_id},{rid}]")
+            interval = model.new_optional_interval_var(lead, minutes + duration, start + duration, present,
+                                                       f"w[{op_id},{rid}]")
+            widened.add(id(plan.own_intervals[op_id, rid]))
+            plan.intervals[rid].append(interval)
+            sequence.setups[i] = (minutes, lead)
+            if len(plan.choices[op_id]) > 1:
+                arcs.append((i, i, ~present))
+        plan.intervals[rid] = [v for v in plan.intervals[rid] if id(v) not in widened]
+        first_fixed = len(movable) + 1
+        for i in range(len(ops) + 1):
+            for j in range(1, len(ops) + 1):
+                if i == j or (i >= first_fixed and j >= first_fixed and j != i + 1):
+                    continue  # fixed work keeps its order: only a fixed one's successor may follow it
+                if j >= first_fixed and i >= 1 and not _opens(resource, fixed[j - first_fixed].start,
+                                                              setup(families[i - 1], families[j - 1])):
+                    continue  # the set-up before fixed work would fall in a closed window
+                literal = model.new_bool_var(f"arc[{rid},{i},{j}]")
+                sequence.arcs[i, j] = literal
+                arcs.append((i, j, literal))
+                _follows(plan, sequence, i, j, literal, first_fixed, fixed, setup(families[i - 1], families[j - 1]) if i else 0)
+        for i in range(len(ops) + 1):  # 0 → 0: nothing on the resource
+            literal = model.new_bool_var(f"arc[{rid},{i},0]")
+            sequence.arcs[i, 0] = literal
+            arcs.append((i, 0, literal))
+        model.add_circuit(arcs)
+        plan.sequences.append(sequence)
+
+
+def _follows(plan: PlanModel, sequence: Sequence, i: int, j: int, literal, first_fixed: int, fixed, minutes: int) -> None:
+    """What the arc i → j enforces: j starts after i's end and the set-up; j's set-up is that."""
+    model = plan.model
+    if j < first_fixed:
+        model.add(sequence.setups[j][0] == minutes).only_enforce_if(literal)
+    if i == 0 or (i >= first_fixed and j >= first_fixed):
+        return
+    end = fixed[i - first_fixed].end if i >= first_fixed else plan.starts[sequence.operations[i - 1]] + _duration(plan.problem, sequence.operations[i - 1])
+    start = fixed[j - first_fixed].start if j >= first_fixed else plan.starts[sequence.operations[j - 1]]
+    model.add(end + minutes <= start).only_enforce_if(literal)
+
+
+def _duration(problem: Problem, op_id: str) -> int:
+    job, k = problem.operation_by_id[op_id]
+    return job.operations[k].duration
+
+
+def _opens(resource, start: int, minutes: int) -> bool:
+    """Whether [start - minutes, start) is open on `resource`."""
+    return not any(s < start and e > start - minutes for s, e in resource.unavailable)
+
+
+def _hint_sequences(plan: PlanModel, placed: Mapping[str, Assignment]) -> None:
+    """Arc literals and set-ups from a plan: consecutive operations on a resource follow each other."""
+    for sequence in plan.sequences:
+        on = [i for i, op_id in enumerate(sequence.operations, start=1)
+              if op_id in placed and placed[op_id].resource == sequence.resource]
+        on.sort(key=lambda i: placed[sequence.operations[i - 1]].start)
+        chosen = set(zip([0, *on], [*on, 0]))
+        for (i, j), literal in sequence.arcs.items():
+            plan.model.add_hint(literal, (i, j) in chosen)
+        follows = {j: i for i, j in chosen}
+        setup = plan.problem.resource_by_id[sequence.resource].setup
+        for j, (minutes, lead) in sequence.setups.items():
+            i = follows.get(j, 0)
+            value = setup(plan.problem.family(sequence.operations[i - 1]), plan.problem.family(sequence.operations[j - 1])) if i and j in on else 0
+            plan.model.add_hint(minutes, value)
+            op_id = sequence.operations[j - 1]
+            plan.model.add_hint(lead, (placed[op_id].start if op_id in placed else 0) - value)
 
 
 def makespan_objective(plan: PlanModel):
@@ -227,6 +349,8 @@ def add_hint(plan: PlanModel, assignments: Iterable[Assignment]) -> None:
         if len(choices) > 1:
             for rid, literal in choices.items():
                 plan.model.add_hint(literal, rid == a.resource)
+    if plan.sequences:
+        _hint_sequences(plan, {**{a.operation: a for a in assignments}, **plan.area.fixed})
     if plan.derived:
         placed = {a.operation: a for a in assignments}
         done: dict[str, int] = {}
