@@ -60,17 +60,25 @@ class LoadedPlan:
         known = self.problem.resource_by_id
         placed = []
         ready = 0
-        for k, op in enumerate(job.operations):
-            if op.id in outsourced:
-                ready = job.earliest(k, ready) + outsourced[op.id]
-                continue
-            unknown = [r for r in op.resources if r not in known]
-            if unknown:
-                raise InvalidProblem(f"operations[{op.id}] names unknown resource {unknown[0]!r}", f"operations[{op.id}].resources")
-            duration = math.ceil(op.duration * fraction)
-            resource, start = self._timeline.best_placement(op, job.earliest(k, ready), duration)
-            placed.append(Assignment(job.id, op.id, resource, start, start + duration))
-            ready = start + duration
+        # with set-ups the order's own steps change over between them too: booked while it is placed
+        booking = self.problem.has_setups
+        try:
+            for k, op in enumerate(job.operations):
+                if op.id in outsourced:
+                    ready = job.earliest(k, ready) + outsourced[op.id]
+                    continue
+                unknown = [r for r in op.resources if r not in known]
+                if unknown:
+                    raise InvalidProblem(f"operations[{op.id}] names unknown resource {unknown[0]!r}", f"operations[{op.id}].resources")
+                duration = math.ceil(op.duration * fraction)
+                resource, start = self._timeline.best_placement(op, job.earliest(k, ready), duration)
+                placed.append(Assignment(job.id, op.id, resource, start, start + duration))
+                if booking:
+                    self._timeline.book(resource, start, start + duration, op.family)
+                ready = start + duration
+        finally:
+            for a in placed if booking else ():
+                self._timeline.free(a.resource, a.start, a.end)
         return Promise(job.id, ready, job.due, tuple(placed))
 
 
