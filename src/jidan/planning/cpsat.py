@@ -143,13 +143,15 @@ def add_precedence(plan: PlanModel) -> None:
 
 
 def add_unavailable_windows(plan: PlanModel) -> None:
-    """Downtime blocks the resource like a fixed operation."""
+    """Downtime blocks the resource like a fixed operation (and a set-up, which may begin before
+    the window of movable work)."""
     area = plan.area
     for resource in plan.problem.resources:
         if resource.id not in plan.intervals:
             continue
+        reach = area.earliest - max((m for _, _, m in resource.setups), default=0)
         for s, e in resource.unavailable:
-            if e > area.earliest and s < area.horizon:
+            if e > reach and s < area.horizon:
                 plan.intervals[resource.id].append(plan.model.new_fixed_size_interval_var(s, e - s, f"down[{resource.id},{s}]"))
 
 
