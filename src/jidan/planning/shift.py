@@ -16,7 +16,8 @@ from jidan.planning.timeline import Timeline
 def timeline_with(problem: Problem, booked: Iterable[Assignment]) -> Timeline:
     """A timeline of `problem` with the given assignments already occupying their resources."""
     timeline = Timeline(problem)
-    timeline.book_all((a.resource, a.start, a.end, problem.family(a.operation)) for a in booked)
+    family = problem.family if problem.has_setups else lambda operation: ""
+    timeline.book_all((a.resource, a.start, a.end, family(a.operation)) for a in booked)
     return timeline
 
 
