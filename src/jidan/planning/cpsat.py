@@ -377,10 +377,11 @@ class Outcome:
         return self.deterministic_time / DETERMINISTIC_UNITS_PER_SECOND
 
 
-SEQUENCE_PROBING = 0
-"""CP-SAT's probing level for models with set-up circuits: its default probing of the arc
-literals took 8 of 10 s of a 100-order plant's presolve (550 operations, 11,600 arcs); without
-it the search proved that plant's plan optimal in 2.5 s."""
+PROBING_ARCS = 4000
+"""Above this many set-up arcs CP-SAT does not probe: its probing of the arc literals took 8 of
+10 s of a 100-order plant's presolve (550 operations, 11,600 arcs), and without it the search
+proved that plan optimal in 2.5 s. The neighbourhoods' small circuits keep it (their search did
+no worse with it on the 200-order plant)."""
 
 DETERMINISTIC_UNITS_PER_SECOND = 0.01
 """About how much CP-SAT deterministic time one worker gets through per wall-clock second on our
@@ -407,8 +408,8 @@ def run(
     solver.parameters.use_lns_only = lns_only
     if seed is not None:
         solver.parameters.random_seed = seed
-    if plan.sequences:
-        solver.parameters.cp_model_probing_level = SEQUENCE_PROBING
+    if sum(len(sequence.arcs) for sequence in plan.sequences) > PROBING_ARCS:
+        solver.parameters.cp_model_probing_level = 0
     if workers == 1 and seed is not None:
         solver.parameters.max_deterministic_time = time_limit * DETERMINISTIC_UNITS_PER_SECOND
         solver.parameters.max_time_in_seconds = max(60.0, 20 * time_limit)
