@@ -58,14 +58,14 @@ class PlanModel:
     derived: list[tuple[cp_model.IntVar, Callable[[Mapping[str, Assignment], Mapping[str, int]], int]]] = field(
         default_factory=list
     )
-    sequences: list[Sequence] = field(default_factory=list)
-    """The machine sequences of resources with set-ups (`add_setups`), hinted from a plan too."""
-    own_intervals: dict[tuple[str, str], cp_model.IntervalVar] = field(default_factory=dict)
-    """Each movable operation's interval on each of its resources, for `add_setups` to widen."""
     """Helper variables (tardiness, makespan, penalties) with how to compute each from a plan
     (its assignments by operation, its completions by job), so a hint can be complete: CP-SAT
     takes a complete, feasible hint as its first solution at once, where a partial one must be
     completed by search, which a short neighbourhood solve often fails to do."""
+    sequences: list[Sequence] = field(default_factory=list)
+    """The machine sequences of resources with set-ups (`add_setups`), hinted from a plan too."""
+    own_intervals: dict[tuple[str, str], cp_model.IntervalVar] = field(default_factory=dict)
+    """Each movable operation's interval on each of its resources, for `add_setups` to widen."""
 
     def derive(self, variable: cp_model.IntVar, value: Callable[[Mapping[str, Assignment], Mapping[str, int]], int]):
         self.derived.append((variable, value))
@@ -223,7 +223,7 @@ def add_setups(plan: PlanModel) -> None:
             for j in range(1, len(ops) + 1):
                 if i == j or (i >= first_fixed and j >= first_fixed and j != i + 1):
                     continue  # fixed work keeps its order: only a fixed one's successor may follow it
-                if j >= first_fixed and i >= 1 and not _opens(resource, fixed[j - first_fixed].start,
+                if j >= first_fixed and 1 <= i < first_fixed and not _opens(resource, fixed[j - first_fixed].start,
                                                               setup(families[i - 1], families[j - 1])):
                     continue  # the set-up before fixed work would fall in a closed window
                 literal = model.new_bool_var(f"arc[{rid},{i},{j}]")
