@@ -76,6 +76,15 @@ class Timeline:
             opened = max(opened, ends[i])
             i += 1
 
+    def family_before(self, resource: str, at: int) -> str | None:
+        """The family of the last operation booked on `resource` that starts before `at`; None
+        without one, or when the resource has no changeovers."""
+        families = self._families.get(resource)
+        if families is None:
+            return None
+        i = bisect_right(self._starts[resource], at - 1)
+        return next((families[k] for k in range(i - 1, -1, -1) if families[k] is not None), None)
+
     def best_placement(self, op: Operation, ready: int, duration: int | None = None) -> tuple[str, int]:
         """The alternative resource that finishes `op` first, and its start (ties: listed order).
 

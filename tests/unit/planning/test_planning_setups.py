@@ -92,9 +92,9 @@ def test_c2_a_family_that_is_not_a_text_is_refused_naming_the_field():
 def test_c3_batching_rules_are_tried_only_when_the_plant_has_setups_and_the_tabu_search_declines_it():
     plain = generate_plant(10, seed=1)
     with_setups = generate_plant_with_setups(10, seed=1)
-    assert not any(name.startswith("batch") for name in rules_for(plain, "weighted-tardiness"))
-    assert {"batch-edd(4)", "batch-lst(16)"} <= set(rules_for(with_setups, "weighted-tardiness"))
-    assert "batch-mwkr(4)" in rules_for(with_setups, "makespan")
+    assert not any(name.startswith("next") for name in rules_for(plain, "weighted-tardiness"))
+    assert {"next-lst(1.5,0)(4)", "next-lst(2,1)(16)"} <= set(rules_for(with_setups, "weighted-tardiness"))
+    assert {"next-edd(1)", "next-mwkr(16)"} <= set(rules_for(with_setups, "makespan"))
     assert tabu.applies(Problem((Resource("M"),), ()), {})
     assert not tabu.applies(Problem((LINE,), ()), {})
 
