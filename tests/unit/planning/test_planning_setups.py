@@ -7,7 +7,7 @@ import pytest
 from ortools.sat.python import cp_model
 
 from jidan.planning import cpsat, lns, tabu
-from jidan.planning.dispatch import dispatch, earliest_due_date, rules_for
+from jidan.planning.dispatch import SameFamilyNext, dispatch, earliest_due_date, rules_for
 from jidan.planning.errors import InvalidProblem
 from jidan.planning.formats import problem_from_dict, problem_to_dict
 from jidan.planning.generate import generate_plant, generate_plant_with_setups
@@ -87,6 +87,15 @@ def test_c2_a_family_that_is_not_a_text_is_refused_naming_the_field():
     with pytest.raises(InvalidProblem) as error:
         problem_from_dict(data)
     assert error.value.field == "operations[J-1].family"
+
+
+def test_c3_same_family_next_runs_an_order_of_the_machines_family_first_when_it_is_not_too_late():
+    problem = Problem((Resource("SMT", (), (("A", "B", 30), ("B", "A", 30))),),
+                      (_job("X", "A", due=0), _job("Y", "B", due=10), _job("Z", "A", due=20)))
+    batched = {a.job: a.start for a in dispatch(problem, SameFamilyNext(earliest_due_date, 15))}
+    assert batched == {"X": 0, "Z": 10, "Y": 50}
+    strict = {a.job: a.start for a in dispatch(problem, SameFamilyNext(earliest_due_date, 5))}
+    assert strict == {"X": 0, "Y": 40, "Z": 80}
 
 
 def test_c3_batching_rules_are_tried_only_when_the_plant_has_setups_and_the_tabu_search_declines_it():
