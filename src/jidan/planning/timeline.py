@@ -54,26 +54,31 @@ class Timeline:
         """`earliest_start` gap by gap: in the gap before busy interval `i`, the start leaves the
         set-up from the previous operation after the gap's start, and the next operation its
         set-up from this one (before it if it ends the gap, else after the windows between)."""
-        setup = self._setups[resource].setup
+        pairs = self._setups[resource].setup_by_pair  # (None, family) is no pair: no set-up
         starts, ends, families = self._starts[resource], self._ends[resource], self._families[resource]
         n = len(starts)
         i = bisect_right(ends, ready)
         previous = next((families[k] for k in range(i - 1, -1, -1) if families[k] is not None), None)
         opened = ends[i - 1] if i else ready
         while True:
-            start = max(ready, opened + (setup(previous, family) if previous is not None else 0))
             if i == n:
-                return start
-            following = next((k for k in range(i, n) if families[k] is not None), None)
-            room = starts[i]
-            if following == i:
-                room -= setup(family, families[i])
-            fits = following is None or following == i or starts[following] - setup(family, families[following]) >= ends[following - 1]
-            if fits and start + duration <= room:
-                return start
+                return max(ready, opened + pairs.get((previous, family), 0))
+            if starts[i] - max(ready, opened) >= duration:  # the work alone fits: try the set-ups
+                start = max(ready, opened + pairs.get((previous, family), 0))
+                following = families[i]
+                if following is not None:
+                    if start + duration + pairs.get((family, following), 0) <= starts[i]:
+                        return start
+                elif start + duration <= starts[i]:
+                    k = i + 1
+                    while k < n and families[k] is None:
+                        k += 1
+                    if k == n or starts[k] - pairs.get((family, families[k]), 0) >= ends[k - 1]:
+                        return start
             if families[i] is not None:
                 previous = families[i]
-            opened = max(opened, ends[i])
+            if ends[i] > opened:
+                opened = ends[i]
             i += 1
 
     def family_before(self, resource: str, at: int) -> str | None:
