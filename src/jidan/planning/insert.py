@@ -140,7 +140,12 @@ def insert(
     A large plan is not re-dispatched whole: only the orders that use the urgent order's work
     centers in the time it may take are free to move (`local_problem`); the rest stays where it is,
     and push-later, the bound on the others' tardiness, pushes back the same orders: pushing back
-    the whole plan would cost seconds on the largest plants, before any search."""
+    the whole plan would cost seconds on the largest plants, before any search. With set-ups the
+    whole plan stays free (see `local_problem`), so there a run that is not reproducible takes
+    `time_limit` for its deadline when it has none, which bounds its quick starts too."""
+    if len(current.assignments) > LOCAL_LIMIT and problem.has_setups and deadline is None and not (
+            workers == 1 and seed is not None):
+        deadline = time.monotonic() + time_limit
     if len(current.assignments) > LOCAL_LIMIT:
         local, mine, outside = local_problem(problem, current, [problem.job(job_id)], started)
         if len(outside):
