@@ -202,6 +202,8 @@ def add_setups(plan: PlanModel) -> None:
         sequence = Sequence(rid, ops, {}, {})
         arcs = []
         widened = set()
+        # each node's start bounds, duration, start and end (expressions, or constants if fixed)
+        low, high, lengths, begins, ends = [0], [0], [0], [0], [0]
         for i, op_id in enumerate(movable, start=1):
             present = plan.choices[op_id][rid]
             start, duration = plan.starts[op_id], _duration(problem, op_id)
@@ -209,45 +211,48 @@ def add_setups(plan: PlanModel) -> None:
             minutes = model.new_int_var(0, longest, f"setup[{op_id},{rid}]")
             job, k = problem.operation_by_id[op_id]
             lowest = job.earliest(k, area.earliest)
-            lead = model.new_int_var(lowest - longest, max(lowest, area.horizon - duration), f"lead[{op_id},{rid}]")
-            interval = model.new_optional_interval_var(lead, minutes + duration, start + duration, present,
-                                                       f"w[{op_id},{rid}]")
+            low.append(lowest)
+            high.append(max(lowest, area.horizon - duration))
+            lengths.append(duration)
+            begins.append(start)
+            ends.append(start + duration)
+            lead = model.new_int_var(lowest - longest, high[-1], f"lead[{op_id},{rid}]")
+            interval = model.new_optional_interval_var(lead, minutes + duration, ends[-1], present, f"w[{op_id},{rid}]")
             widened.add(id(plan.own_intervals[op_id, rid]))
             plan.intervals[rid].append(interval)
             sequence.setups[i] = (minutes, lead)
             if len(plan.choices[op_id]) > 1:
                 arcs.append((i, i, ~present))
+        for a in fixed:
+            low.append(a.start)
+            high.append(a.start)
+            lengths.append(a.end - a.start)
+            begins.append(a.start)
+            ends.append(a.end)
         plan.intervals[rid] = [v for v in plan.intervals[rid] if id(v) not in widened]
         first_fixed = len(movable) + 1
         for i in range(len(ops) + 1):
             for j in range(1, len(ops) + 1):
                 if i == j or (i >= first_fixed and j >= first_fixed and j != i + 1):
                     continue  # fixed work keeps its order: only a fixed one's successor may follow it
-                if j >= first_fixed and 1 <= i < first_fixed and not _opens(resource, fixed[j - first_fixed].start,
-                                                              setup(families[i - 1], families[j - 1])):
+                minutes = setup(families[i - 1], families[j - 1]) if i else 0
+                if i and low[i] + lengths[i] + minutes > high[j]:
+                    continue  # j cannot start late enough to follow i
+                if j >= first_fixed and 1 <= i < first_fixed and not _opens(resource, begins[j], minutes):
                     continue  # the set-up before fixed work would fall in a closed window
                 literal = model.new_bool_var(f"arc[{rid},{i},{j}]")
                 sequence.arcs[i, j] = literal
                 arcs.append((i, j, literal))
-                _follows(plan, sequence, i, j, literal, first_fixed, fixed, setup(families[i - 1], families[j - 1]) if i else 0)
+                if j < first_fixed:
+                    model.add(sequence.setups[j][0] == minutes).only_enforce_if(literal)
+                if i and not (i >= first_fixed and j >= first_fixed):
+                    model.add(ends[i] + minutes <= begins[j]).only_enforce_if(literal)
         for i in range(len(ops) + 1):  # 0 → 0: nothing on the resource
             literal = model.new_bool_var(f"arc[{rid},{i},0]")
             sequence.arcs[i, 0] = literal
             arcs.append((i, 0, literal))
         model.add_circuit(arcs)
         plan.sequences.append(sequence)
-
-
-def _follows(plan: PlanModel, sequence: Sequence, i: int, j: int, literal, first_fixed: int, fixed, minutes: int) -> None:
-    """What the arc i → j enforces: j starts after i's end and the set-up; j's set-up is that."""
-    model = plan.model
-    if j < first_fixed:
-        model.add(sequence.setups[j][0] == minutes).only_enforce_if(literal)
-    if i == 0 or (i >= first_fixed and j >= first_fixed):
-        return
-    end = fixed[i - first_fixed].end if i >= first_fixed else plan.starts[sequence.operations[i - 1]] + _duration(plan.problem, sequence.operations[i - 1])
-    start = fixed[j - first_fixed].start if j >= first_fixed else plan.starts[sequence.operations[j - 1]]
-    model.add(end + minutes <= start).only_enforce_if(literal)
 
 
 def _duration(problem: Problem, op_id: str) -> int:
