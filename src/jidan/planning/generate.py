@@ -61,8 +61,8 @@ def generate_plant_with_setups(orders: int, seed: int = 0, families: int = 5, se
     """`generate_plant` where each order makes one of `families` product families and the first
     `setup_groups` groups of three work centers (think SMT lines, paint, test benches) change over
     between families: a fixed matrix of `minutes` per ordered pair of different families, the same
-    on the machines of a group, none within a family. Batching families pays there. The plant is
-    loaded a little less (`utilisation`), since changeovers take some of its time."""
+    on the machines of a group, none within a family. Batching families pays there: the
+    changeovers take about a fifth of those machines' time."""
     plant = generate_plant(orders, seed, utilisation=utilisation)
     rng = random.Random(seed * 7919 + 1)
     names = [f"F{k + 1}" for k in range(families)]
