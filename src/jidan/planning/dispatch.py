@@ -51,6 +51,27 @@ def weighted_latest_start(mean_duration: float, stretch: float, weight_lead: flo
     return key
 
 
+class SameFamilyNext:
+    """Same family next if not too late (set-ups): `rule`'s order, but when the operation it picks
+    would make its machine change over, an operation of the family the machine runs goes first
+    instead if it is ready by then and its key is at most `slack` (the key's units: minutes for
+    EDD and latest start) behind. `dispatch` asks the machine's family, so this is no plain key."""
+
+    def __init__(self, rule: Rule, slack: float) -> None:
+        self.rule, self.slack = rule, slack
+
+    def __call__(self, job: Job, position: int, ready: int, work_left: int) -> tuple:
+        return self.rule(job, position, ready, work_left)
+
+
+BATCH_SLACKS = (1, 4, 16)
+"""How far behind, in mean operation durations, an operation of the machine's family may be and
+still go first (`SameFamilyNext`)."""
+BATCHED_LATEST_STARTS = ((1.0, 0.0), (1.5, 0.0), (1.5, 1.0), (2.0, 1.0))
+"""The latest-start rules batched for weighted tardiness: those that won on the generated plants
+with set-ups (`benchmarks/setups.py`, seeds 1-3, 100 and 200 orders)."""
+
+
 LATEST_START_GRID = ((1.0, 0.0), (1.5, 0.0), (1.5, 1.0), (2.0, 1.0), (2.0, 2.0), (3.0, 2.0))
 """(stretch, weight_lead) pairs of the weighted latest-start rules tried for weighted tardiness;
 each wins on some of the generated plants (docs/benchmarks.md)."""
@@ -70,12 +91,23 @@ def classic_rules(problem: Problem, objective: str) -> dict[str, Rule]:
 
 
 def rules_for(problem: Problem, objective: str) -> dict[str, Rule]:
-    """Every rule worth a try: the classic ones plus, for weighted tardiness, weighted latest start."""
+    """Every rule worth a try: the classic ones plus, for weighted tardiness, weighted latest start,
+    and with set-ups the family-batching ones."""
     rules = classic_rules(problem, objective)
+    mean = _mean_duration(problem)
     if objective == "weighted-tardiness":
-        mean = _mean_duration(problem)
         for stretch, lead in LATEST_START_GRID:
             rules[f"lst({stretch:g},{lead:g})"] = weighted_latest_start(mean, stretch, lead)
+    if problem.has_setups:
+        batched = {"edd": earliest_due_date}
+        if objective == "weighted-tardiness":
+            batched = {f"lst({stretch:g},{lead:g})": weighted_latest_start(mean, stretch, lead)
+                       for stretch, lead in BATCHED_LATEST_STARTS}
+        else:
+            batched["mwkr"] = most_work_remaining
+        for name, rule in batched.items():
+            for slack in BATCH_SLACKS:
+                rules[f"next-{name}({slack})"] = SameFamilyNext(rule, slack * mean)
     return rules
 
 
@@ -84,7 +116,7 @@ def dispatch(problem: Problem, rule: Rule, frozen: Mapping[str, Assignment] | No
     frozen = frozen or {}
     timeline = Timeline(problem)
     for a in frozen.values():
-        timeline.book(a.resource, a.start, a.end)
+        timeline.book(a.resource, a.start, a.end, problem.family(a.operation))
     placed = list(frozen.values())
     heap: list[tuple[tuple, int, int, int, int]] = []
     for index, job in enumerate(problem.jobs):
@@ -94,20 +126,68 @@ def dispatch(problem: Problem, rule: Rule, frozen: Mapping[str, Assignment] | No
             work_left = sum(op.duration for op in job.operations[position:])
             heapq.heappush(heap, (rule(job, position, ready, work_left), index, position, ready, work_left))
     jobs = problem.jobs
+    waiting = _by_family(problem, heap) if isinstance(rule, SameFamilyNext) else None
     while heap:
-        _, index, position, ready, work_left = heapq.heappop(heap)
+        entry = heapq.heappop(heap)
+        _, index, position, ready, work_left = entry
         job = jobs[index]
         op = job.operations[position]
         resource, start = timeline.best_placement(op, ready)
+        if waiting is not None:
+            waiting[op.family].discard(entry)
+            instead = _same_family(problem, timeline, waiting, entry, resource, start, rule.slack) if op.duration else None
+            if instead is not None:
+                heap[heap.index(instead)] = entry
+                heapq.heapify(heap)
+                waiting[op.family].add(entry)
+                entry = instead
+                _, index, position, ready, work_left = entry
+                job = jobs[index]
+                op = job.operations[position]
+                waiting[op.family].discard(entry)
+                start = timeline.earliest_start(resource, ready, op.duration, op.family, op.breakable)
         end = timeline.end(resource, start, op)
-        timeline.book(resource, start, end)
+        timeline.book(resource, start, end, op.family)
         placed.append(Assignment(job.id, op.id, resource, start, end))
         position += 1
         if position < len(job.operations):
             work_left -= op.duration
             ready = job.earliest(position, end)
-            heapq.heappush(heap, (rule(job, position, ready, work_left), index, position, ready, work_left))
+            entry = (rule(job, position, ready, work_left), index, position, ready, work_left)
+            heapq.heappush(heap, entry)
+            if waiting is not None:
+                waiting[job.operations[position].family].add(entry)
     return tuple(placed)
+
+
+def _by_family(problem: Problem, heap: list) -> dict[str, set]:
+    """The heap's entries by the family of their operation, for `_same_family` to look in."""
+    waiting: dict[str, set] = {}
+    for entry in heap:
+        waiting.setdefault(problem.jobs[entry[1]].operations[entry[2]].family, set()).add(entry)
+    for job in problem.jobs:
+        for op in job.operations:
+            waiting.setdefault(op.family, set())
+    return waiting
+
+
+def _same_family(problem: Problem, timeline: Timeline, waiting: dict[str, set], entry: tuple, resource: str,
+                 start: int, slack: float) -> tuple | None:
+    """The waiting entry to run on `resource` before `entry`'s operation (due at `start` there)
+    to save a changeover: of the family the machine runs before `start`, able to use `resource`,
+    ready by `start` and within `slack` of the entry's key; the most urgent such."""
+    running = timeline.family_before(resource, start)
+    op = problem.jobs[entry[1]].operations[entry[2]]
+    if running is None or running == op.family or not problem.resource_by_id[resource].setup(running, op.family):
+        return None
+    best, limit = None, entry[0][0] + slack
+    for other in waiting.get(running, ()):
+        key, index, position, ready, _ = other
+        if ready <= start and key[0] <= limit and (best is None or other < best):
+            candidate = problem.jobs[index].operations[position]
+            if candidate.duration and resource in candidate.resources:
+                best = other
+    return best
 
 
 def _after_frozen(job: Job, frozen: Mapping[str, Assignment]) -> tuple[int, int]:

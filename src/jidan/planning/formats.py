@@ -28,7 +28,8 @@ def problem_from_dict(data: dict[str, Any]) -> Problem:
     """A problem from the JSON shape `{"resources": [...], "jobs": [...]}`."""
     try:
         resources = tuple(
-            Resource(str(r["id"]), tuple((int(s), int(e)) for s, e in r.get("unavailable", ())))
+            Resource(str(r["id"]), tuple((int(s), int(e)) for s, e in r.get("unavailable", ())),
+                     _setups_from(r.get("setups", ()), f"resources[{r['id']}].setups"))
             for r in data["resources"]
         )
         jobs = tuple(
@@ -43,6 +44,8 @@ def problem_from_dict(data: dict[str, Any]) -> Problem:
                         int(o["duration"]),
                         tuple(str(r) for r in o["resources"]),
                         release=int(o.get("release", 0)),
+                        family=_family_from(o.get("family", ""), f"operations[{o['id']}].family"),
+                        breakable=_flag(o.get("breakable", False), f"operations[{o['id']}].breakable"),
                     )
                     for o in j["operations"]
                 ),
@@ -56,9 +59,46 @@ def problem_from_dict(data: dict[str, Any]) -> Problem:
     return Problem(resources, jobs)
 
 
+def _setups_from(entries: Any, where: str) -> tuple[tuple[str, str, int], ...]:
+    """`[{"from": "A", "to": "B", "minutes": 30}, ...]` as (from, to, minutes) triples."""
+    if not isinstance(entries, (list, tuple)):
+        raise InvalidProblem(f"{where} must be a list of {{from, to, minutes}}", where)
+    found = []
+    for k, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not {"from", "to", "minutes"} <= entry.keys():
+            raise InvalidProblem(f"{where}[{k}] must have from, to and minutes", f"{where}[{k}]")
+        before, after, minutes = entry["from"], entry["to"], entry["minutes"]
+        if not isinstance(before, str) or not isinstance(after, str):
+            raise InvalidProblem(f"{where}[{k}]: from and to are family names", f"{where}[{k}]")
+        if not isinstance(minutes, int) or isinstance(minutes, bool):
+            raise InvalidProblem(f"{where}[{k}].minutes must be a whole number", f"{where}[{k}].minutes")
+        found.append((before, after, minutes))
+    return tuple(found)
+
+
+def _family_from(family: Any, where: str) -> str:
+    if not isinstance(family, str):
+        raise InvalidProblem(f"{where} must be a text", where)
+    return family
+
+
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidProblem(f"{where} must be true or false", where)
+    return value
+
+
+def _resource_to_dict(resource: Resource) -> dict[str, Any]:
+    """A resource's JSON; its setups only when it has some, so older files round-trip unchanged."""
+    data: dict[str, Any] = {"id": resource.id, "unavailable": [list(w) for w in resource.unavailable]}
+    if resource.setups:
+        data["setups"] = [{"from": a, "to": b, "minutes": m} for a, b, m in resource.setups]
+    return data
+
+
 def problem_to_dict(problem: Problem) -> dict[str, Any]:
     return {
-        "resources": [{"id": r.id, "unavailable": [list(w) for w in r.unavailable]} for r in problem.resources],
+        "resources": [_resource_to_dict(r) for r in problem.resources],
         "jobs": [
             {
                 "id": j.id,
@@ -73,10 +113,15 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
 
 
 def _operation_to_dict(op: Operation) -> dict[str, Any]:
-    """An operation's JSON; its release only when it has one, so older files round-trip unchanged."""
+    """An operation's JSON; its release, family and breakable flag only when it has them, so older
+    files round-trip unchanged."""
     data: dict[str, Any] = {"id": op.id, "duration": op.duration, "resources": list(op.resources)}
     if op.release:
         data["release"] = op.release
+    if op.family:
+        data["family"] = op.family
+    if op.breakable:
+        data["breakable"] = True
     return data
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from jidan.planning import cpsat, neighbourhoods
 from jidan.planning.dispatch import Rule, dispatch
-from jidan.planning.problem import Job, Problem, Resource
+from jidan.planning.problem import Job, Problem
 from jidan.planning.result import (
     Assignment,
     Impact,
@@ -140,7 +140,12 @@ def insert(
     A large plan is not re-dispatched whole: only the orders that use the urgent order's work
     centers in the time it may take are free to move (`local_problem`); the rest stays where it is,
     and push-later, the bound on the others' tardiness, pushes back the same orders: pushing back
-    the whole plan would cost seconds on the largest plants, before any search."""
+    the whole plan would cost seconds on the largest plants, before any search. With set-ups the
+    whole plan stays free (see `local_problem`), so there a run that is not reproducible takes
+    `time_limit` for its deadline when it has none, which bounds its quick starts too."""
+    if len(current.assignments) > LOCAL_LIMIT and problem.has_setups and deadline is None and not (
+            workers == 1 and seed is not None):
+        deadline = time.monotonic() + time_limit
     if len(current.assignments) > LOCAL_LIMIT:
         local, mine, outside = local_problem(problem, current, [problem.job(job_id)], started)
         if len(outside):
@@ -227,21 +232,28 @@ def local_problem(
     Free: the urgent jobs (in `problem` or not) and every job with work not yet started on one of
     their work centers between their release and their work times `LOCAL_STRETCH` (at least
     `LOCAL_MIN_SPAN` minutes) after it. Everything else keeps its place and becomes busy time of
-    its work center, so any plan of the part is a plan of the whole.
+    its work center, so any plan of the part is a plan of the whole. With set-ups that would not
+    hold (busy time has no family to change over from), nor with a lot that pauses over closed
+    hours among the free jobs (it would pause over the busy time too): then the part is the whole.
     """
     ids = {j.id for j in urgent}
+    if problem.has_setups:
+        return Problem(problem.resources, tuple(j for j in problem.jobs if j.id not in ids) + tuple(urgent)), current, ()
     free = set(ids)
     for job in urgent:
         end = job.release + max(LOCAL_MIN_SPAN, LOCAL_STRETCH * job.work)
         wanted = {r for op in job.operations for r in op.resources}
         free |= {a.job for a in current.assignments
                  if a.resource in wanted and job.release <= a.start < end and a.operation not in started}
+    if any(op.breakable for job in (*urgent, *(j for j in problem.jobs if j.id in free)) for op in job.operations):
+        # a lot would pause over the work outside as over closed hours: plan the whole instead
+        return Problem(problem.resources, tuple(j for j in problem.jobs if j.id not in ids) + tuple(urgent)), current, ()
     outside = tuple(a for a in current.assignments if a.job not in free)
     busy: dict[str, list[tuple[int, int]]] = {}
     for a in outside:
         if a.end > a.start:
             busy.setdefault(a.resource, []).append((a.start, a.end))
-    resources = tuple(Resource(r.id, r.unavailable + tuple(busy.get(r.id, ()))) for r in problem.resources)
+    resources = tuple(replace(r, unavailable=r.unavailable + tuple(busy.get(r.id, ()))) for r in problem.resources)
     jobs = tuple(j for j in problem.jobs if j.id in free and j.id not in ids) + tuple(urgent)
     mine = tuple(a for a in current.assignments if a.job in free)
     return (Problem(resources, jobs),

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from jidan.planning.insert import InsertionPolicy
-from jidan.planning.problem import Job, Operation, Problem, Resource, Window
+from jidan.planning.problem import Job, Operation, Problem, Window
 from jidan.planning.promise import LoadedPlan, Promise, earliest_with_insertion
 from jidan.planning.result import Schedule
 
@@ -124,7 +124,7 @@ def overtime(problem: Problem, schedule: Schedule, job: Job, resource_id: str, n
     time, or else its earliest date; None when overtime brings the date no earlier than ``base``."""
     def opened(count: int) -> Promise:
         resource = problem.resource_by_id[resource_id]
-        widened = Resource(resource_id, without(resource.unavailable, nights[:count]))
+        widened = replace(resource, unavailable=without(resource.unavailable, nights[:count]))
         resources = tuple(widened if r.id == resource_id else r for r in problem.resources)
         return LoadedPlan(problem.with_resources(resources), schedule).earliest_completion(job)
 
@@ -148,7 +148,7 @@ def overtime(problem: Problem, schedule: Schedule, job: Job, resource_id: str, n
 def extra_capacity(problem: Problem, schedule: Schedule, job: Job, resource_id: str) -> Option:
     """Move a machine or people in (调配设备/人员): a parallel copy of `resource_id` for this order."""
     clone = f"{resource_id}+"
-    resources = (*problem.resources, Resource(clone, problem.resource_by_id[resource_id].unavailable))
+    resources = (*problem.resources, replace(problem.resource_by_id[resource_id], id=clone))
     widened = replace(
         job,
         operations=tuple(

@@ -23,6 +23,7 @@ from dataclasses import replace
 from jidan.planning import cpsat, neighbourhoods
 from jidan.planning.problem import Problem
 from jidan.planning.result import Assignment, completions, evaluate, moved_count, moved_operations
+from jidan.planning.validate import violations
 
 STEP_SECONDS = 0.3
 START_SIZE, MIN_SIZE, MAX_SIZE = 80, 30, 600
@@ -73,7 +74,7 @@ def improve(
         spent += max(outcome.seconds_charged, step)
         grown = int(sizes[kind] * 1.2) if outcome.optimal else int(sizes[kind] * 0.85)
         sizes[kind] = min(MAX_SIZE, max(MIN_SIZE, grown))
-        if outcome.assignments is not None:
+        if outcome.assignments is not None and not (problem.has_setups and violations(problem, outcome.assignments)):
             candidate = score(outcome.assignments)
             if candidate <= value:
                 current, value = outcome.assignments, candidate

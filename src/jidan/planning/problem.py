@@ -243,6 +243,18 @@ class Problem:
         """When `op` begun at `start` on `resource` ends (a breakable lot pauses over its windows)."""
         return self.resource_by_id[resource].finish(start, op.duration) if op.breakable else start + op.duration
 
+    @cached_property
+    def has_setups(self) -> bool:
+        """Whether any resource has changeovers: without, every scheduler takes its plain path."""
+        return any(r.setups for r in self.resources)
+
+    def family(self, operation: str) -> str:
+        """The product family of `operation` ("" when no resource has changeovers, or unknown)."""
+        if not self.has_setups or operation not in self.operation_by_id:
+            return ""
+        job, k = self.operation_by_id[operation]
+        return job.operations[k].family
+
     @property
     def operation_count(self) -> int:
         return len(self.operation_by_id)

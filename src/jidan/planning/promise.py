@@ -60,18 +60,26 @@ class LoadedPlan:
         known = self.problem.resource_by_id
         placed = []
         ready = 0
-        for k, op in enumerate(job.operations):
-            if op.id in outsourced:
-                ready = job.earliest(k, ready) + outsourced[op.id]
-                continue
-            unknown = [r for r in op.resources if r not in known]
-            if unknown:
-                raise InvalidProblem(f"operations[{op.id}] names unknown resource {unknown[0]!r}", f"operations[{op.id}].resources")
-            duration = math.ceil(op.duration * fraction)
-            resource, start = self._timeline.best_placement(op, job.earliest(k, ready), duration)
-            end = self._timeline.end(resource, start, op, duration)
-            placed.append(Assignment(job.id, op.id, resource, start, end))
-            ready = end
+        # with set-ups the order's own steps change over between them too: booked while it is placed
+        booking = self.problem.has_setups
+        try:
+            for k, op in enumerate(job.operations):
+                if op.id in outsourced:
+                    ready = job.earliest(k, ready) + outsourced[op.id]
+                    continue
+                unknown = [r for r in op.resources if r not in known]
+                if unknown:
+                    raise InvalidProblem(f"operations[{op.id}] names unknown resource {unknown[0]!r}", f"operations[{op.id}].resources")
+                duration = math.ceil(op.duration * fraction)
+                resource, start = self._timeline.best_placement(op, job.earliest(k, ready), duration)
+                end = self._timeline.end(resource, start, op, duration)
+                placed.append(Assignment(job.id, op.id, resource, start, end))
+                if booking:
+                    self._timeline.book(resource, start, end, op.family)
+                ready = end
+        finally:
+            for a in placed if booking else ():
+                self._timeline.free(a.resource, a.start, a.end)
         return Promise(job.id, ready, job.due, tuple(placed))
 
 
@@ -93,10 +101,10 @@ def _loaded(problem: Problem, assignments: tuple[Assignment, ...]) -> Timeline:
     changed = [r for r in problem.resources if resources.get(r.id) is not r]
     if changed:
         ids = {r.id for r in changed}
-        booked: dict[str, list[tuple[int, int]]] = {}
+        booked: dict[str, list[tuple[int, int, str]]] = {}
         for a in assignments:
             if a.resource in ids:
-                booked.setdefault(a.resource, []).append((a.start, a.end))
+                booked.setdefault(a.resource, []).append((a.start, a.end, problem.family(a.operation)))
         for resource in changed:
             timeline.reset(resource, booked.get(resource.id, ()))
     return timeline

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from jidan.planning import lns
 from jidan.planning.errors import InvalidProblem
-from jidan.planning.problem import Job, Problem, Resource
+from jidan.planning.problem import Job, Problem
 from jidan.planning.result import Impact, Schedule, evaluate, impact
 from jidan.planning.shift import place_job, right_shift, timeline_with
 from jidan.planning.solve import solve
@@ -33,7 +33,7 @@ class MachineDown:
 
     def apply(self, problem: Problem) -> Problem:
         down = problem.resource_by_id[self.resource]
-        widened = Resource(down.id, (*down.unavailable, (self.start, self.end)))
+        widened = replace(down, unavailable=(*down.unavailable, (self.start, self.end)))
         return problem.with_resources(tuple(widened if r.id == down.id else r for r in problem.resources))
 
 

@@ -114,6 +114,20 @@ def late_jobs(problem: Problem, assignments: Iterable[Assignment]) -> set[str]:
     return {j for j, end in completions(assignments).items() if end > jobs[j].due}
 
 
+def setup_minutes(problem: Problem, assignments: Iterable[Assignment]) -> int:
+    """Minutes of changeover (换线) the plan takes: between consecutive operations on each resource."""
+    per_resource: dict[str, list[Assignment]] = {}
+    for a in assignments:
+        if a.end > a.start and a.resource in problem.resource_by_id and problem.resource_by_id[a.resource].setups:
+            per_resource.setdefault(a.resource, []).append(a)
+    total = 0
+    for rid, placed in per_resource.items():
+        placed.sort(key=lambda a: (a.start, a.end))
+        setup = problem.resource_by_id[rid].setup
+        total += sum(setup(problem.family(a.operation), problem.family(b.operation)) for a, b in zip(placed, placed[1:]))
+    return total
+
+
 def evaluate(problem: Problem, assignments: Iterable[Assignment], objective: str) -> int:
     if objective == "makespan":
         return makespan(problem, assignments)

@@ -6,8 +6,9 @@ Used for the push-later baseline of urgent insertion and for fast repair after a
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import replace
 
-from jidan.planning.problem import Job, Problem, Resource
+from jidan.planning.problem import Job, Problem
 from jidan.planning.result import Assignment
 from jidan.planning.timeline import Timeline
 
@@ -15,7 +16,8 @@ from jidan.planning.timeline import Timeline
 def timeline_with(problem: Problem, booked: Iterable[Assignment]) -> Timeline:
     """A timeline of `problem` with the given assignments already occupying their resources."""
     timeline = Timeline(problem)
-    timeline.book_all((a.resource, a.start, a.end) for a in booked)
+    family = problem.family if problem.has_setups else lambda operation: ""
+    timeline.book_all((a.resource, a.start, a.end, family(a.operation)) for a in booked)
     return timeline
 
 
@@ -29,7 +31,7 @@ def place_job(timeline: Timeline, job: Job, ready: int, skip: Mapping[str, Assig
             continue
         resource, start = timeline.best_placement(op, job.earliest(k, ready))
         end = timeline.end(resource, start, op)
-        timeline.book(resource, start, end)
+        timeline.book(resource, start, end, op.family)
         placed.append(Assignment(job.id, op.id, resource, start, end))
         ready = end
     return placed
@@ -58,13 +60,14 @@ def right_shift(
         earliest = max(a.start, job.earliest(k, ready.get(job.id, 0)))
         if keep_order:
             earliest = max(earliest, last_end.get(a.resource, earliest))
-        resource, start = a.resource, timeline.earliest_start(a.resource, earliest, op.duration, op.breakable)
+        resource, start = a.resource, timeline.earliest_start(a.resource, earliest, op.duration, op.family,
+                                                              op.breakable)
         if reroute and start > earliest and a.resource in op.resources:
             resource, start = timeline.best_placement(op, earliest)
         elif a.resource not in op.resources:
             resource, start = timeline.best_placement(op, earliest)
         end = timeline.end(resource, start, op)
-        timeline.book(resource, start, end)
+        timeline.book(resource, start, end, op.family)
         placed.append(Assignment(job.id, op.id, resource, start, end))
         ready[job.id] = end
         last_end[resource] = max(last_end.get(resource, 0), end)
@@ -93,13 +96,13 @@ def under_way(
         if op.id in wanted:
             resource, start = timeline.best_placement(op, job.earliest(0, now))
             end = timeline.end(resource, start, op)
-            timeline.book(resource, start, end)
+            timeline.book(resource, start, end, op.family)
             placed[op.id] = Assignment(job.id, op.id, resource, start, end)
     first: dict[str, int] = {}
     for a in placed.values():
         first[a.resource] = min(first.get(a.resource, a.start), a.start)
     free = {r: max([now, *(a.end for a in booked if a.resource == r and a.end <= start)]) for r, start in first.items()}
-    resources = tuple(Resource(r.id, (*r.unavailable, (free[r.id], first[r.id]))) if first.get(r.id, now) > free.get(r.id, now)
+    resources = tuple(replace(r, unavailable=(*r.unavailable, (free[r.id], first[r.id]))) if first.get(r.id, now) > free.get(r.id, now)
                       else r for r in problem.resources)
     return problem.with_resources(resources), placed
 

@@ -14,7 +14,8 @@ def violations(problem: Problem, assignments: Iterable[Assignment], now: int | N
     """Every rule of the problem the assignments break, in words; empty when feasible.
 
     With ``now`` (the run's start), work that is not ``started`` on the floor must not start
-    before it. Every operation, started or not, stays out of its resource's closed windows."""
+    before it. Every operation, started or not, stays out of its resource's closed windows, and
+    leaves the set-up into the next operation on its resource (`_changeovers`)."""
     found: list[str] = []
     by_op: dict[str, Assignment] = {}
     for a in assignments:
@@ -49,6 +50,37 @@ def violations(problem: Problem, assignments: Iterable[Assignment], now: int | N
                 found.append(f"{op.id} is not started but starts at {a.start}, before now ({now})")
             previous_end = a.end
     found.extend(_overlaps(problem, by_op.values()))
+    found.extend(_changeovers(problem, by_op.values()))
+    return found
+
+
+def _changeovers(problem: Problem, assignments: Iterable[Assignment]) -> list[str]:
+    """Set-ups: between consecutive operations on a resource (by start; a step that takes no time
+    holds no machine) the gap holds the changeover, done in open time just before the second:
+    [start - setup, start) overlaps neither the operation before nor a closed window."""
+    if not problem.has_setups:
+        return []
+    found = []
+    per_resource: dict[str, list[Assignment]] = {}
+    for a in assignments:
+        resource = problem.resource_by_id.get(a.resource)
+        if a.end > a.start and resource is not None and resource.setups:
+            per_resource.setdefault(a.resource, []).append(a)
+    for rid, placed in per_resource.items():
+        resource = problem.resource_by_id[rid]
+        placed.sort(key=lambda a: (a.start, a.end, a.operation))
+        for before, after in zip(placed, placed[1:]):
+            family, next_family = problem.family(before.operation), problem.family(after.operation)
+            minutes = resource.setup(family, next_family)
+            if not minutes:
+                continue
+            if after.start - before.end < minutes:
+                found.append(f"{after.operation} starts {after.start - before.end} min after {before.operation} ends on "
+                             f"{rid}, but changing over from family {family!r} to {next_family!r} takes {minutes} min")
+            for s, e in resource.unavailable:
+                if s < after.start and e > after.start - minutes:
+                    found.append(f"the {minutes}-min changeover before {after.operation} on {rid} "
+                                 f"[{after.start - minutes},{after.start}) overlaps unavailable window [{s},{e})")
     return found
 
 
