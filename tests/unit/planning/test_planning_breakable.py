@@ -4,6 +4,7 @@ Every planner places such lots, and the validator holds them to their working mi
 
 import random
 import time
+from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -152,3 +153,31 @@ def test_c3_issue25_cpsat_keeps_a_lot_where_the_plan_it_improves_has_it_and_fits
     assert outcome.optimal and violations(problem, outcome.assignments) == []
     assert start[0] in outcome.assignments  # the lot stayed, over the night; B goes on after it
     assert next(a for a in outcome.assignments if a.operation == "B-1").start == 2100
+
+
+def lots_plant_with_setups(seed: int) -> Problem:
+    """`lots_plant` whose lines change over between three product families (C2): lots and set-ups
+    together."""
+    rng = random.Random(seed)
+    plant = lots_plant(seed)
+    families = ("A", "B", "C")
+    resources = tuple(replace(r, setups=tuple((a, b, rng.randint(0, 90)) for a in families for b in families if a != b))
+                      for r in plant.resources)
+    jobs = tuple(replace(j, operations=tuple(replace(op, family=rng.choice(families)) for op in j.operations))
+                 for j in plant.jobs)
+    return Problem(resources, jobs)
+
+
+@FAST
+@given(st.integers(0, 10**6).map(lots_plant_with_setups), st.integers(0, 10**6))
+def test_c2_c3_c4_issue25_lots_over_closed_hours_keep_their_changeovers_in_every_plan(problem, seed):
+    rng = random.Random(seed)
+    schedule = solve(problem, "weighted-tardiness", time_limit=0.3)
+    assert violations(problem, schedule.assignments) == []
+    resources = [r.id for r in problem.resources]
+    urgent = Job("URGENT", (Operation("U-1", rng.randint(300, 2000), (rng.choice(resources),), family="B",
+                                      breakable=True),), rng.randint(0, 2000), 4000, 10)
+    bigger = problem.with_job(urgent)
+    assert violations(bigger, insert(bigger, schedule, "URGENT", time_limit=0.3).schedule.assignments) == []
+    promise = LoadedPlan(problem, schedule).earliest_completion(urgent)
+    assert violations(bigger, (*schedule.assignments, *promise.assignments)) == []
