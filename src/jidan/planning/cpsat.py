@@ -404,8 +404,8 @@ class Outcome:
 PROBING_ARCS = 4000
 """Above this many set-up arcs CP-SAT does not probe: its probing of the arc literals took 8 of
 10 s of a 100-order plant's presolve (550 operations, 11,600 arcs), and without it the search
-proved that plan optimal in 2.5 s. The neighbourhoods' small circuits keep it (their search did
-no worse with it on the 200-order plant)."""
+proved that plan optimal in 2.5 s. The neighbourhoods' small circuits keep it (one 10 s search
+of the 200-order plant each way: 38 556 with it, 42 800 without)."""
 
 DETERMINISTIC_UNITS_PER_SECOND = 0.01
 """About how much CP-SAT deterministic time one worker gets through per wall-clock second on our

@@ -102,8 +102,11 @@ class Resource:
     def open_pieces(self, start: int, end: int) -> list[Window]:
         """[start, end) less the unavailable windows: when a lot spanning them works."""
         starts, ends = self.columns
+        i = bisect_right(starts, start) - 1
+        if (i < 0 or ends[i] <= start) and (i + 1 == len(starts) or starts[i + 1] >= end):
+            return [(start, end)]  # all open: most work, asked for every booking
         pieces, moment = [], start
-        i = max(0, bisect_right(starts, start) - 1)
+        i = max(0, i)
         while i < len(starts) and starts[i] < end:
             if ends[i] > moment:
                 if starts[i] > moment:

@@ -9,9 +9,11 @@ from hypothesis import strategies as st
 
 from jidan.planning.dispatch import best_dispatch, dispatch, rules_for
 from jidan.planning.insert import insert, push_later
+from jidan.planning.levers import options
 from jidan.planning.problem import Job, Operation, Problem, Resource
 from jidan.planning.promise import LoadedPlan, earliest_with_insertion
 from jidan.planning.repair import MachineDown, MaterialLate, repair
+from jidan.planning.shift import under_way
 from jidan.planning.solve import solve
 from jidan.planning.validate import violations
 
@@ -121,3 +123,27 @@ def test_c2_the_validator_names_a_changeover_gap_shrunk_below_the_setup(problem,
     found = violations(problem, shrunk)
     assert any(after.operation in v and before.operation in v and after.resource in v and f"{minutes} min" in v
                for v in found), found
+
+
+@FAST
+@given(plants, objectives, st.integers(0, 10**6))
+def test_c3_e1_work_under_way_is_frozen_and_the_solver_keeps_the_changeovers_around_it(problem, objective, seed):
+    rng = random.Random(seed)
+    now = rng.randint(0, 120)
+    running = [job.operations[0].id for job in problem.jobs if rng.random() < 0.5]
+    held, pinned = under_way(problem, running, now)
+    planned = held.from_now(now, pinned)
+    plan = solve(planned, objective, time_limit=0.3, frozen=pinned)
+    assert violations(planned, plan.assignments) == []
+    assert all(a == pinned[a.operation] for a in plan.assignments if a.operation in pinned)
+
+
+@FAST
+@given(plants, st.integers(0, 10**6))
+def test_b2_c5_levers_answer_on_a_plant_with_setups(problem, seed):
+    rng = random.Random(seed)
+    current = solve(problem, "weighted-tardiness", time_limit=0)
+    urgent = _urgent(problem, rng, rng.randint(0, 100))
+    found = options(problem, current, urgent, insertion_time_limit=0)
+    assert {o.lever for o in found} >= {"partial_delivery", "insertion"}
+    assert all(o.completion >= urgent.release for o in found)
