@@ -54,17 +54,15 @@ def search_then_full(problem: Problem, limit: float, first: float = 10.0) -> int
     return min(evaluate(problem, a, "makespan") for a in (found, full) if a is not None)
 
 
-def with_share(problem: Problem, limit: float, share: float | None, rounds: int | None) -> int:
-    """Our solve, the tabu search's share of the budget set to `share` and CP-SAT's rounds beside
-    it to `rounds` (None: as they are)."""
-    kept = solve.tabu_share, solve.BESIDE_ROUNDS
+def with_share(problem: Problem, limit: float, share: float | None) -> int:
+    """Our solve, the tabu search's share of the budget set to `share` (None: as it is)."""
+    kept = solve.tabu_share
     if share is not None:
         solve.tabu_share = lambda _: share
-    solve.BESIDE_ROUNDS = rounds or kept[1]
     try:
         return solve.solve(problem, "makespan", limit, 2).value
     finally:
-        solve.tabu_share, solve.BESIDE_ROUNDS = kept
+        solve.tabu_share = kept
 
 
 def main() -> None:
@@ -74,13 +72,11 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=8, help="more-workers: CP-SAT workers for ours")
     parser.add_argument("--share", type=float, default=1.0, help="tabu-share: the tabu search's share")
-    parser.add_argument("--rounds", type=int, help="tabu-share: CP-SAT's rounds beside the tabu search")
-    parser.add_argument("--against", type=float, nargs=2, metavar=("SHARE", "ROUNDS"), help="tabu-share: the rival's")
+    parser.add_argument("--against", type=float, help="tabu-share: the rival's share (default: as it is)")
     args = parser.parse_args()
     if args.variant == "tabu-share":
-        rival = (args.against[0], int(args.against[1])) if args.against else (None, None)
-        runs = {"variant": lambda p: with_share(p, args.time_limit, args.share, args.rounds),
-                "ours": lambda p: with_share(p, args.time_limit, *rival)}
+        runs = {"variant": lambda p: with_share(p, args.time_limit, args.share),
+                "ours": lambda p: with_share(p, args.time_limit, args.against)}
     elif args.variant == "no-feasibility":
         runs = {"variant": lambda p: with_subsolvers(p, args.time_limit, FEASIBILITY_HELPERS),
                 "default": lambda p: with_subsolvers(p, args.time_limit, [])}

@@ -87,26 +87,24 @@ MIN_SOLVE_SECONDS = 0.05
 def tabu_share(problem: Problem) -> float:
     """The share of a makespan search's budget the tabu search gets first, CP-SAT the rest. None
     up to `TABU_FROM` operations, where CP-SAT proves job shops optimal in seconds (10x10), then
-    growing to all of it at `TABU_ALONE_FROM`: CP-SAT then searches beside it, from its plans
+    growing to all of it at `TABU_ALONE_FROM`, with CP-SAT's full search beside it (`_tabu_phase`)
     (docs/benchmarks.md)."""
     share = (problem.operation_count - TABU_FROM) / (TABU_ALONE_FROM - TABU_FROM)
     return min(1.0, max(0.0, share))
 
 
 def _tabu_phase(problem, start, seconds, workers, seed, deterministic) -> tuple[tuple[Assignment, ...], cpsat.Outcome | None]:
-    """The tabu search for `seconds` and, with two workers or more, CP-SAT beside it on the others
-    (CP-SAT lets go of the interpreter while it solves), so no core waits: a first round of its
-    full search from `start` (a lower bound, and a proof on easy shops, which stops the tabu
-    search), then rounds of its neighbourhood search from the best plan either has found."""
+    """The tabu search for `seconds` and, with two workers or more, CP-SAT's full search beside it
+    on the others (CP-SAT lets go of the interpreter while it solves), so no core waits; the
+    tabu search stops early if CP-SAT proves its plan optimal."""
     if workers < 2 or deterministic or problem.operation_count > FULL_MODEL_LIMIT:
         return tabu.improve(problem, start, seconds, seed, deterministic), None
     found: list = []
     enough = threading.Event()
-    progress = tabu.Progress(problem, start)
 
     def search() -> None:
         try:
-            found.append(tabu.improve(problem, start, seconds, seed, stop=enough, progress=progress))
+            found.append(tabu.improve(problem, start, seconds, seed, stop=enough))
         except BaseException as error:  # raised again in the caller's thread
             found.append(error)
 
@@ -114,17 +112,7 @@ def _tabu_phase(problem, start, seconds, workers, seed, deterministic) -> tuple[
     thread.start()
     outcome = None
     try:
-        deadline = time.monotonic() + seconds
-        outcome = cpsat.run(whole_model(problem, "makespan", start, {}), seconds / BESIDE_ROUNDS, workers - 1, seed)
-        best = progress.offer = outcome.assignments or start
-        while not outcome.optimal and deadline - time.monotonic() > MIN_SOLVE_SECONDS:
-            best = min((best, progress.best()), key=lambda plan: makespan(problem, plan))
-            left = deadline - time.monotonic()
-            round_seconds = left if left < 1.5 * seconds / BESIDE_ROUNDS else seconds / BESIDE_ROUNDS
-            found_now = cpsat.run(whole_model(problem, "makespan", best, {}), round_seconds, workers - 1, seed, lns_only=True)
-            if found_now.assignments is not None and makespan(problem, found_now.assignments) < makespan(problem, best):
-                best = progress.offer = found_now.assignments  # the tabu search goes on from it
-            outcome = cpsat.Outcome(best, outcome.bound, False, outcome.deterministic_time)
+        outcome = cpsat.run(whole_model(problem, "makespan", start, {}), seconds, workers - 1, seed)
     finally:
         if outcome is None or outcome.optimal:  # an error, or nothing left to find
             enough.set()
@@ -132,11 +120,6 @@ def _tabu_phase(problem, start, seconds, workers, seed, deterministic) -> tuple[
     if isinstance(found[0], BaseException):
         raise found[0]
     return found[0], outcome
-
-
-BESIDE_ROUNDS = 4
-"""CP-SAT's rounds beside the tabu search: the first a full search, the others a neighbourhood
-search from the best plan so far."""
 
 
 def _better(problem, objective, best, value, candidate) -> tuple[tuple[Assignment, ...], int]:

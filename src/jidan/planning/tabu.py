@@ -258,14 +258,13 @@ def improve(
     seed: int | None = None,
     deterministic: bool = False,
     stop: threading.Event | None = None,
-    progress: Progress | None = None,
 ) -> tuple[Assignment, ...]:
     """The best plan found from `start` within `time_limit`, never worse than `start`; each
     operation stays on the resource `start` gives it. `deterministic` counts work instead of
-    seconds, so the same seed gives the same plan; `stop` ends the search early when set;
-    `progress` is told each new best plan, for another thread to read while the search goes on."""
+    seconds, so the same seed gives the same plan; `stop` ends the search early when set."""
     rng = random.Random(seed)
     graph = _Graph(problem, start)
+    p, n = graph.duration, len(graph.ids)
     if not graph.times():
         return start
     best, best_sequences = graph.makespan(), [list(s) for s in graph.sequences]
@@ -281,13 +280,6 @@ def improve(
             break
         step += 1
         stalled += 1
-        offered = progress.take_offer(best) if progress is not None else None
-        if offered is not None:  # a better plan from another search: go on from there
-            graph, best, best_sequences, stalled, at_best = offered, offered.makespan(), [list(s) for s in offered.sequences], 0, True
-            tabu.clear()
-            elite.clear()
-            refused.clear()
-            untried = None
         if untried is not None:
             candidates, untried = [move for move in untried if move not in refused], None
         else:
@@ -314,8 +306,6 @@ def improve(
         value = graph.makespan()
         if value < best:
             best, best_sequences, stalled, at_best = value, [list(s) for s in graph.sequences], 0, True
-            if progress is not None:
-                progress.sequences = best_sequences
         elif stalled > STALL_STEPS:
             if elite:
                 untried, step = _jump_back(graph, elite, tabu)
@@ -326,43 +316,11 @@ def improve(
             stalled = 0
     if best >= makespan(problem, start):
         return start
-    return _plan(graph, best_sequences)
-
-
-class Progress:
-    """The best machine sequences a running search has found so far (None until it finds a
-    better plan than its start), and the plan they make."""
-
-    def __init__(self, problem: Problem, start: tuple[Assignment, ...]):
-        self.problem, self.start = problem, start
-        self.sequences: list[list[int]] | None = None
-        self.offer: tuple[Assignment, ...] | None = None
-        """A plan another search found, for this search to go on from if it is better."""
-
-    def take_offer(self, best: int) -> _Graph | None:
-        """The offered plan, timed, if there is one shorter than `best` with every operation on
-        the resource the search's start gave it."""
-        offer, self.offer = self.offer, None
-        if offer is None or makespan(self.problem, offer) >= best:
-            return None
-        given = {a.operation: a.resource for a in self.start}
-        if any(given[a.operation] != a.resource for a in offer):
-            return None
-        graph = _Graph(self.problem, offer)
-        return graph if graph.times() else None
-
-    def best(self) -> tuple[Assignment, ...]:
-        sequences = self.sequences  # one read: the search may replace it meanwhile
-        return self.start if sequences is None else _plan(_Graph(self.problem, self.start), sequences)
-
-
-def _plan(graph: _Graph, sequences: list[list[int]]) -> tuple[Assignment, ...]:
-    """The earliest plan of these machine sequences."""
-    graph.restore(sequences)
+    graph.restore(best_sequences)
     graph.times()
-    p, head = graph.duration, graph.head
+    head = graph.head
     return tuple(
-        Assignment(graph.jobs[o], graph.ids[o], graph.resource[o], head[o], head[o] + p[o]) for o in range(len(graph.ids))
+        Assignment(graph.jobs[o], graph.ids[o], graph.resource[o], head[o], head[o] + p[o]) for o in range(n)
     )
 
 
