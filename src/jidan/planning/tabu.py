@@ -5,8 +5,10 @@ paths through the routings and those sequences. The makespan only shrinks if the
 changes, and the cheap changes that can shorten it move an operation of a block of critical
 operations on one machine to the block's first or last place, or its first or last operation
 into it. Each step makes the best such move (judged by an estimate from heads and tails) that is
-not tabu, so the search climbs out of local optima instead of stopping in the first. After a
-move only the times it can change are computed again: the topological order is mended where
+not tabu, so the search climbs out of local optima instead of stopping in the first; when it
+stalls it jumps back to where one of the last new best plans was found and tries a move not
+tried from there (Nowicki and Smutnicki's back jump). After a move only the times it can change
+are computed again: the topological order is mended where
 the move broke it (Pearce and Kelly), heads from the moved operations on, tails back from them.
 
 CP-SAT proves small job shops optimal; on large ones (30 jobs and more) it finds little within
@@ -30,7 +32,8 @@ from jidan.planning.result import Assignment, makespan
 TENURE = (8, 14)
 """The orders a move reversed stay tabu for this many steps, drawn at random each time."""
 STALL_STEPS = 2500
-"""Steps without a new best plan before the search restarts from the best, slightly shaken."""
+"""Steps without a new best plan before the search jumps back to an elite plan (or, with none
+left, restarts from the best, slightly shaken)."""
 SHAKE_MOVES = 3
 BACK_JUMPS = 5
 """Elite plans kept for back jumps: where the last new best plans were found."""
