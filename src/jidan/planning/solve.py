@@ -57,7 +57,7 @@ def solve(
     budget = time_limit if deterministic else time_limit - (time.monotonic() - clock)
     share = tabu_share(problem) * budget if objective == "makespan" and tabu.applies(problem, frozen) else 0
     if share > 0 and value > bound:
-        searched, beside = _tabu_phase(problem, best, share, workers, seed, deterministic)
+        searched, beside = _tabu_phase(problem, best, share, workers, seed, deterministic, bound)
         best, value = _better(problem, objective, best, value, searched)
         if beside is not None:
             best, value = _better(problem, objective, best, value, beside.assignments)
@@ -93,18 +93,18 @@ def tabu_share(problem: Problem) -> float:
     return min(1.0, max(0.0, share))
 
 
-def _tabu_phase(problem, start, seconds, workers, seed, deterministic) -> tuple[tuple[Assignment, ...], cpsat.Outcome | None]:
+def _tabu_phase(problem, start, seconds, workers, seed, deterministic, bound) -> tuple[tuple[Assignment, ...], cpsat.Outcome | None]:
     """The tabu search for `seconds` and, with two workers or more, CP-SAT's full search beside it
     on the others (CP-SAT lets go of the interpreter while it solves), so no core waits; the
-    tabu search stops early if CP-SAT proves its plan optimal."""
+    tabu search stops early if CP-SAT proves its plan optimal, or at the lower `bound`."""
     if workers < 2 or deterministic or problem.operation_count > FULL_MODEL_LIMIT:
-        return tabu.improve(problem, start, seconds, seed, deterministic), None
+        return tabu.improve(problem, start, seconds, seed, deterministic, lower_bound=bound), None
     found: list = []
     enough = threading.Event()
 
     def search() -> None:
         try:
-            found.append(tabu.improve(problem, start, seconds, seed, stop=enough))
+            found.append(tabu.improve(problem, start, seconds, seed, stop=enough, lower_bound=bound))
         except BaseException as error:  # raised again in the caller's thread
             found.append(error)
 

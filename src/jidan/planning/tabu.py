@@ -261,10 +261,12 @@ def improve(
     seed: int | None = None,
     deterministic: bool = False,
     stop: threading.Event | None = None,
+    lower_bound: int = 0,
 ) -> tuple[Assignment, ...]:
     """The best plan found from `start` within `time_limit`, never worse than `start`; each
     operation stays on the resource `start` gives it. `deterministic` counts work instead of
-    seconds, so the same seed gives the same plan; `stop` ends the search early when set."""
+    seconds, so the same seed gives the same plan; `stop` ends the search early when set, and so
+    does a plan as short as `lower_bound` (nothing shorter exists)."""
     rng = random.Random(seed)
     graph = _Graph(problem, start)
     p, n = graph.duration, len(graph.ids)
@@ -279,7 +281,7 @@ def improve(
     untried: list[Move] | None = None  # after a back jump: the moves left to try from there
     at_best = True
     while (work < allowed) if deterministic else (time.monotonic() < deadline):
-        if stop is not None and stop.is_set():
+        if (stop is not None and stop.is_set()) or best <= lower_bound:
             break
         step += 1
         stalled += 1

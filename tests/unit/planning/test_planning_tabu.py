@@ -133,6 +133,15 @@ def test_c3_the_tabu_search_alone_finds_the_ft06_optimum_from_the_greedy_plan():
     assert makespan(problem, plan) == 55
 
 
+def test_c3_the_tabu_search_stops_as_soon_as_its_plan_is_as_short_as_the_lower_bound():
+    problem = parse_orlib(FT06)
+    _, start, _ = best_dispatch(problem, "makespan")
+    clock = time.monotonic()
+    plan = tabu.improve(problem, start, 60.0, seed=1, lower_bound=55)
+    assert makespan(problem, plan) == 55
+    assert time.monotonic() - clock < 10
+
+
 def test_c3_the_tabu_search_stays_out_of_plans_with_downtime_or_frozen_work():
     shop = parse_orlib(FT06)
     assert tabu.applies(shop, {})
