@@ -8,8 +8,8 @@ into it. Each step makes the best such move (judged by an estimate from heads an
 not tabu, so the search climbs out of local optima instead of stopping in the first; when it
 stalls it jumps back to where one of the last new best plans was found and tries a move not
 tried from there (Nowicki and Smutnicki's back jump). After a move only the times it can change
-are computed again: the topological order is mended where
-the move broke it (Pearce and Kelly), heads from the moved operations on, tails back from them.
+are computed again: the topological order is mended where the move broke it (Pearce and Kelly),
+heads from the moved operations on, tails back from them.
 
 CP-SAT proves small job shops optimal; on large ones (30 jobs and more) it finds little within
 seconds, where this search gets within a few per cent of the best known plans
