@@ -9,6 +9,7 @@ its threads) beside the wall seconds; the summary gives their totals.
     python benchmarks/jobshop.py --time-limit 10 --set 15x15     # ta01-ta10, la36-la40
     python benchmarks/jobshop.py --time-limit 60 --set 20x15     # ta11-ta20
     python benchmarks/jobshop.py --time-limit 10 --set large     # 30x15 to 100x20: ta31-34, ta41-44 ... ta71-74
+    python benchmarks/jobshop.py --time-limit 10 --set hard      # abz5-9, swv01-20, ta21-30, gaps per family
     python benchmarks/jobshop.py --time-limit 60 ft10 orb03 ...  # named instances
     python benchmarks/jobshop.py --time-limit 60 --wide-plain 8 ...  # and the plain model with 8 workers
 
@@ -35,8 +36,13 @@ SETS = {
     "15x15": [f"ta{i:02d}" for i in range(1, 11)] + [f"la{i}" for i in range(36, 41)],
     "20x15": [f"ta{i}" for i in range(11, 21)],
     "large": [f"ta{i}" for first in (31, 41, 51, 61, 71) for i in range(first, first + 4)],
+    "abz": [f"abz{i}" for i in range(5, 10)],
+    "swv": [f"swv{i:02d}" for i in range(1, 21)],
+    "20x20": [f"ta{i}" for i in range(21, 31)],
 }
 SETS["all"] = SETS["10x10"] + SETS["15x15"]
+SETS["hard"] = SETS["abz"] + SETS["swv"] + SETS["20x20"]
+"""Issue 25 §4: the families a held-out run found hardest (abz, swv, Taillard's 20x20)."""
 
 
 def load(name: str) -> tuple[Problem, int]:
@@ -93,6 +99,7 @@ def main() -> None:
     parser.add_argument("--wide-plain", type=int, default=0, metavar="N", help="also the plain model with N workers")
     args = parser.parse_args()
     ours, plain, wide, cpu = [], [], [], {"ours": 0.0, "plain": 0.0, "wide": 0.0}
+    families: dict[str, list[int]] = {}
     for index, name in enumerate(args.instances or SETS[args.set]):
         problem, best = load(name)
         runs = {
@@ -107,6 +114,7 @@ def main() -> None:
         base, base_seconds, plain_cpu = got["plain"]
         cpu["ours"] += ours_cpu
         cpu["plain"] += plain_cpu
+        families.setdefault(f"{name.rstrip('0123456789')} {len(problem.jobs)}x{len(problem.resources)}", []).append(len(ours))
         ours.append(100 * (schedule.value - best) / best)
         plain.append(100 * (base - best) / best)
         also = ""
@@ -121,6 +129,8 @@ def main() -> None:
             f"({plain[-1]:5.2f}%, {base_seconds:4.1f}s, cpu {plain_cpu:4.1f}s){also} first {order[0]}",
             flush=True,
         )
+    for family, rows in families.items():
+        print(f"  {family:10} ours {statistics.mean(ours[k] for k in rows):5.2f}%  plain {statistics.mean(plain[k] for k in rows):5.2f}%  ({len(rows)})")
     also = f"  plain/{args.wide_plain} {statistics.mean(wide):.2f}% (CPU s {cpu['wide']:.0f})" if wide else ""
     print(
         f"mean gap to best known: ours {statistics.mean(ours):.2f}%  plain {statistics.mean(plain):.2f}%{also}  "

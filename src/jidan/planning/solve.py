@@ -57,7 +57,7 @@ def solve(
     budget = time_limit if deterministic else time_limit - (time.monotonic() - clock)
     share = tabu_share(problem) * budget if objective == "makespan" and tabu.applies(problem, frozen) else 0
     if share > 0 and value > bound:
-        searched, beside = _tabu_phase(problem, best, share, workers, seed, deterministic)
+        searched, beside = _tabu_phase(problem, best, share, workers, seed, deterministic, bound)
         best, value = _better(problem, objective, best, value, searched)
         if beside is not None:
             best, value = _better(problem, objective, best, value, beside.assignments)
@@ -76,33 +76,35 @@ def solve(
     return Schedule(status, objective, value, bound, _ordered(best), time.monotonic() - clock)
 
 
-TABU_FROM, TABU_ALONE_FROM = 150, 600
+TABU_FROM, TABU_ALONE_FROM = 150, 200
 """Operations from which a makespan search gives the tabu search a share of its budget, and
-from which it gives it all."""
+from which it gives it all (with CP-SAT beside it up to `FULL_MODEL_LIMIT`): on abz, swv and
+Taillard 20x20 shops at 10 s, all of it beat the earlier share (a third at 300 operations, all
+from 600) on 7 of 8 (docs/benchmarks.md)."""
 MIN_SOLVE_SECONDS = 0.05
 
 
 def tabu_share(problem: Problem) -> float:
     """The share of a makespan search's budget the tabu search gets first, CP-SAT the rest. None
     up to `TABU_FROM` operations, where CP-SAT proves job shops optimal in seconds (10x10), then
-    growing to all of it at `TABU_ALONE_FROM`: from 30 jobs up CP-SAT gets nowhere in seconds
-    and the tabu search is strong (docs/benchmarks.md)."""
+    growing to all of it at `TABU_ALONE_FROM`, with CP-SAT's full search beside it (`_tabu_phase`)
+    (docs/benchmarks.md)."""
     share = (problem.operation_count - TABU_FROM) / (TABU_ALONE_FROM - TABU_FROM)
     return min(1.0, max(0.0, share))
 
 
-def _tabu_phase(problem, start, seconds, workers, seed, deterministic) -> tuple[tuple[Assignment, ...], cpsat.Outcome | None]:
+def _tabu_phase(problem, start, seconds, workers, seed, deterministic, bound) -> tuple[tuple[Assignment, ...], cpsat.Outcome | None]:
     """The tabu search for `seconds` and, with two workers or more, CP-SAT's full search beside it
     on the others (CP-SAT lets go of the interpreter while it solves), so no core waits; the
-    tabu search stops early if CP-SAT proves its plan optimal."""
+    tabu search stops early if CP-SAT proves its plan optimal, or at the lower `bound`."""
     if workers < 2 or deterministic or problem.operation_count > FULL_MODEL_LIMIT:
-        return tabu.improve(problem, start, seconds, seed, deterministic), None
+        return tabu.improve(problem, start, seconds, seed, deterministic, lower_bound=bound), None
     found: list = []
     enough = threading.Event()
 
     def search() -> None:
         try:
-            found.append(tabu.improve(problem, start, seconds, seed, stop=enough))
+            found.append(tabu.improve(problem, start, seconds, seed, stop=enough, lower_bound=bound))
         except BaseException as error:  # raised again in the caller's thread
             found.append(error)
 

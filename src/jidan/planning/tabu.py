@@ -5,9 +5,11 @@ paths through the routings and those sequences. The makespan only shrinks if the
 changes, and the cheap changes that can shorten it move an operation of a block of critical
 operations on one machine to the block's first or last place, or its first or last operation
 into it. Each step makes the best such move (judged by an estimate from heads and tails) that is
-not tabu, so the search climbs out of local optima instead of stopping in the first. After a
-move only the times it can change are computed again: the topological order is mended where
-the move broke it (Pearce and Kelly), heads from the moved operations on, tails back from them.
+not tabu, so the search climbs out of local optima instead of stopping in the first; when it
+stalls it jumps back to where one of the last new best plans was found and tries a move not
+tried from there (Nowicki and Smutnicki's back jump). After a move only the times it can change
+are computed again: the topological order is mended where the move broke it (Pearce and Kelly),
+heads from the moved operations on, tails back from them.
 
 CP-SAT proves small job shops optimal; on large ones (30 jobs and more) it finds little within
 seconds, where this search gets within a few per cent of the best known plans
@@ -22,6 +24,7 @@ import random
 import threading
 import time
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from jidan.planning.problem import Problem
 from jidan.planning.result import Assignment, makespan
@@ -29,8 +32,11 @@ from jidan.planning.result import Assignment, makespan
 TENURE = (8, 14)
 """The orders a move reversed stay tabu for this many steps, drawn at random each time."""
 STALL_STEPS = 2500
-"""Steps without a new best plan before the search restarts from the best, slightly shaken."""
+"""Steps without a new best plan before the search jumps back to an elite plan (or, with none
+left, restarts from the best, slightly shaken)."""
 SHAKE_MOVES = 3
+BACK_JUMPS = 5
+"""Elite plans kept for back jumps: where the last new best plans were found."""
 ESTIMATE_WORK = 8
 """A move estimated counts as this many operations re-timed."""
 WORK_PER_SECOND = 5_000_000
@@ -255,10 +261,12 @@ def improve(
     seed: int | None = None,
     deterministic: bool = False,
     stop: threading.Event | None = None,
+    lower_bound: int = 0,
 ) -> tuple[Assignment, ...]:
     """The best plan found from `start` within `time_limit`, never worse than `start`; each
     operation stays on the resource `start` gives it. `deterministic` counts work instead of
-    seconds, so the same seed gives the same plan; `stop` ends the search early when set."""
+    seconds, so the same seed gives the same plan; `stop` ends the search early when set, and so
+    does a plan as short as `lower_bound` (nothing shorter exists)."""
     rng = random.Random(seed)
     graph = _Graph(problem, start)
     p, n = graph.duration, len(graph.ids)
@@ -269,16 +277,30 @@ def improve(
     refused: set[Move] = set()  # moves that made a cycle, until a move is made
     deadline, work, allowed = time.monotonic() + time_limit, 0, time_limit * WORK_PER_SECOND
     step = stalled = 0
+    elite: list[_Elite] = []
+    untried: list[Move] | None = None  # after a back jump: the moves left to try from there
+    at_best = True
     while (work < allowed) if deterministic else (time.monotonic() < deadline):
-        if stop is not None and stop.is_set():
+        if (stop is not None and stop.is_set()) or best <= lower_bound:
             break
         step += 1
         stalled += 1
-        candidates = [move for move in _moves(graph, _critical_blocks(graph)) if move not in refused]
+        if untried is not None:
+            candidates, untried = [move for move in untried if move not in refused], None
+        else:
+            candidates = [move for move in _moves(graph, _critical_blocks(graph)) if move not in refused]
         work += ESTIMATE_WORK * len(candidates)
         if not candidates:
+            if elite:
+                untried, step = _jump_back(graph, elite, tabu)
+                refused.clear()
+                continue
             break  # no move can shorten the critical path (or every one left makes a cycle)
         move = _best_allowed(graph, candidates, tabu, step, best) or rng.choice(candidates)
+        if at_best:  # remember where a new best plan was found and what else it could try
+            elite.append(_Elite([list(s) for s in graph.sequences], dict(tabu), step, [m for m in candidates if m != move]))
+            del elite[:-BACK_JUMPS]
+            at_best = False
         before, retimed = graph.apply(move)
         work += retimed
         if before is None:  # a cycle through steps that take no time: not again from here
@@ -288,10 +310,14 @@ def improve(
         _forbid_return(tabu, move, before, step + rng.randint(*TENURE))
         value = graph.makespan()
         if value < best:
-            best, best_sequences, stalled = value, [list(s) for s in graph.sequences], 0
+            best, best_sequences, stalled, at_best = value, [list(s) for s in graph.sequences], 0, True
         elif stalled > STALL_STEPS:
-            _shake(graph, best_sequences, rng)
-            tabu.clear()
+            if elite:
+                untried, step = _jump_back(graph, elite, tabu)
+                refused.clear()
+            else:
+                _shake(graph, best_sequences, rng)
+                tabu.clear()
             stalled = 0
     if best >= makespan(problem, start):
         return start
@@ -301,6 +327,27 @@ def improve(
     return tuple(
         Assignment(graph.jobs[o], graph.ids[o], graph.resource[o], head[o], head[o] + p[o]) for o in range(n)
     )
+
+
+class _Elite(NamedTuple):
+    """A plan where a new best was found, with its tabu list and the moves not yet tried from it."""
+
+    sequences: list[list[int]]
+    tabu: dict[tuple[int, int], int]
+    step: int
+    untried: list[Move]
+
+
+def _jump_back(graph: _Graph, elite: list[_Elite], tabu: dict) -> tuple[list[Move], int]:
+    """Back to the latest elite plan (Nowicki and Smutnicki's back jump), to try from there a
+    move not tried yet; an elite plan with none left is dropped. Returns those moves and the step
+    its tabu list belongs to."""
+    back = elite.pop()
+    graph.restore(back.sequences)
+    graph.times()
+    tabu.clear()
+    tabu.update(back.tabu)
+    return back.untried, back.step
 
 
 def _critical_blocks(graph: _Graph) -> list[list[int]]:
@@ -340,30 +387,31 @@ def _moves(graph: _Graph, blocks: list[list[int]]) -> list[Move]:
         return moves  # one block: the path is one machine's load
     for k, block in enumerate(blocks):
         end = len(block) - 1
-        for i in range(end):
-            for j in range(i + 1, end + 1):
-                if not ((i == 0 and k > 0) or (j == end and k < last)):
-                    continue
-                u, v = block[i], block[j]
-                x = js[u]
-                if x < 0 or tail[v] + p[v] >= tail[x] + p[x]:
-                    moves.append((u, v, True))
-                x = jp[v]
-                if x < 0 or head[u] + p[u] >= head[x] + p[x]:
-                    moves.append((u, v, False))
+        pairs = [(0, j) for j in range(1, end + 1)] if k > 0 else []
+        if k < last:
+            pairs += [(i, end) for i in range(1 if k > 0 else 0, end)]
+        for i, j in pairs:
+            u, v = block[i], block[j]
+            x = js[u]
+            if x < 0 or tail[v] + p[v] >= tail[x] + p[x]:
+                moves.append((u, v, True))
+            x = jp[v]
+            if x < 0 or head[u] + p[u] >= head[x] + p[x]:
+                moves.append((u, v, False))
     return moves
 
 
 def _best_allowed(graph, candidates, tabu, step, best) -> Move | None:
     """The move with the lowest estimated makespan that is not tabu, or that would beat the best
-    plan found (aspiration)."""
+    plan found (aspiration). An estimate stops as soon as it cannot win."""
     chosen, lowest = None, None
     for move in candidates:
         before = _segment(graph, move)
-        estimate = _estimate(graph, _moved(move, before), graph.mp[before[0]], graph.ms[before[-1]])
-        if estimate >= best and _is_tabu(tabu, move, before, step):
-            continue
-        if lowest is None or estimate < lowest:
+        cutoff = best if _is_tabu(tabu, move, before, step) else None
+        if lowest is not None and (cutoff is None or lowest < cutoff):
+            cutoff = lowest
+        estimate = _estimate(graph, _moved(move, before), graph.mp[before[0]], graph.ms[before[-1]], cutoff)
+        if cutoff is None or estimate < cutoff:
             chosen, lowest = move, estimate
     return chosen
 
@@ -399,11 +447,13 @@ def _forbid_return(tabu, move: Move, before: list[int], until: int) -> None:
             tabu[(x, v)] = until
 
 
-def _estimate(graph: _Graph, after: list[int], first: int, last: int) -> int:
+def _estimate(graph: _Graph, after: list[int], first: int, last: int, cutoff: int | None = None) -> int:
     """The longest path through the moved operations `after` (in their new order, between the
     machine neighbours `first` and `last`), from the old heads and tails: exact for those, a close
-    lower estimate of the new makespan."""
+    lower estimate of the new makespan. Once a path reaches `cutoff` that is returned instead."""
     p, jp, js, release, head, tail = graph.duration, graph.job_prev, graph.job_next, graph.release, graph.head, graph.tail
+    if cutoff is None:
+        cutoff = 1 << 62
     heads, earlier = [], (head[first] + p[first] if first >= 0 else 0)
     for o in after:
         h, x = release[o], jp[o]
@@ -411,8 +461,11 @@ def _estimate(graph: _Graph, after: list[int], first: int, last: int) -> int:
             h = head[x] + p[x]
         if earlier > h:
             h = earlier
-        heads.append(h)
         earlier = h + p[o]
+        x = js[o]
+        if x >= 0 and earlier + tail[x] + p[x] >= cutoff:  # the path on through its job is long enough
+            return cutoff
+        heads.append(h)
     longest, later = 0, (tail[last] + p[last] if last >= 0 else 0)
     for k in range(len(after) - 1, -1, -1):
         o = after[k]
@@ -421,6 +474,8 @@ def _estimate(graph: _Graph, after: list[int], first: int, last: int) -> int:
             later = tail[x] + p[x]
         if heads[k] + p[o] + later > longest:
             longest = heads[k] + p[o] + later
+            if longest >= cutoff:
+                return cutoff
         later += p[o]
     return longest
 

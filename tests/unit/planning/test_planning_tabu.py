@@ -63,6 +63,31 @@ def test_c3_the_tabu_search_with_a_seed_and_counted_work_makes_the_same_plan_twi
 
 @FAST
 @given(shops, st.integers(0, 1000))
+def test_c3_a_tabu_search_that_jumps_back_to_elite_plans_every_few_steps_returns_a_valid_plan_no_longer_than_its_start(
+    problem, seed
+):
+    _, start, length = best_dispatch(problem, "makespan")
+    kept = tabu.STALL_STEPS
+    tabu.STALL_STEPS = 2  # a back jump (or, with no elite plan left, a shake) every third step
+    try:
+        plan = tabu.improve(problem, start, 0.01, seed=seed, deterministic=True)
+    finally:
+        tabu.STALL_STEPS = kept
+    assert violations(problem, plan) == []
+    assert makespan(problem, plan) <= length
+
+
+def test_c3_back_jumps_keep_the_tabu_search_reproducible_and_finding_the_ft06_optimum(monkeypatch):
+    problem = parse_orlib(FT06)
+    _, start, _ = best_dispatch(problem, "makespan")
+    monkeypatch.setattr(tabu, "STALL_STEPS", 20)
+    plan = tabu.improve(problem, start, 1.0, seed=1, deterministic=True)
+    assert makespan(problem, plan) == 55
+    assert tabu.improve(problem, start, 1.0, seed=1, deterministic=True) == plan
+
+
+@FAST
+@given(shops, st.integers(0, 1000))
 def test_c3_a_makespan_solve_of_a_job_shop_is_valid_never_worse_than_greedy_and_reproducible(problem, seed):
     _, _, greedy = best_dispatch(problem, "makespan")
     first = solve(problem, "makespan", time_limit=0.2, workers=1, seed=seed)
@@ -108,6 +133,15 @@ def test_c3_the_tabu_search_alone_finds_the_ft06_optimum_from_the_greedy_plan():
     assert makespan(problem, plan) == 55
 
 
+def test_c3_the_tabu_search_stops_as_soon_as_its_plan_is_as_short_as_the_lower_bound():
+    problem = parse_orlib(FT06)
+    _, start, _ = best_dispatch(problem, "makespan")
+    clock = time.monotonic()
+    plan = tabu.improve(problem, start, 60.0, seed=1, lower_bound=55)
+    assert makespan(problem, plan) == 55
+    assert time.monotonic() - clock < 10
+
+
 def test_c3_the_tabu_search_stays_out_of_plans_with_downtime_or_frozen_work():
     shop = parse_orlib(FT06)
     assert tabu.applies(shop, {})
@@ -117,24 +151,25 @@ def test_c3_the_tabu_search_stays_out_of_plans_with_downtime_or_frozen_work():
     assert not tabu.applies(shop, {first.id: Assignment(shop.jobs[0].id, first.id, "M2", 0, 1)})
 
 
-@pytest.mark.parametrize(("operations", "share"), [(100, 0.0), (TABU_FROM, 0.0), (240, 0.2), (TABU_ALONE_FROM, 1.0), (2000, 1.0)])
+@pytest.mark.parametrize(("operations", "share"), [(100, 0.0), (TABU_FROM, 0.0), (180, 0.6), (TABU_ALONE_FROM, 1.0), (2000, 1.0)])
 def test_c3_the_tabu_search_gets_no_share_of_a_small_job_shop_search_and_a_larger_one_the_larger_the_shop(operations, share):
     jobs = tuple(Job(f"J{j}", tuple(Operation(f"J{j}-{k}", 5, ("M0",)) for k in range(10))) for j in range(operations // 10))
     assert tabu_share(Problem((Resource("M0"),), jobs)) == pytest.approx(share)
 
 
-def _thirty_jobs() -> Problem:
+def _shop(jobs: int = 30) -> Problem:
+    """`jobs` jobs of eight steps on eight machines."""
     rng = random.Random(7)
     machines = [f"M{i}" for i in range(8)]
     jobs = tuple(
         Job(f"J{j}", tuple(Operation(f"J{j}-{k}", rng.randint(1, 50), (m,)) for k, m in enumerate(rng.sample(machines, 8))))
-        for j in range(30)
+        for j in range(jobs)
     )
     return Problem(tuple(Resource(m) for m in machines), jobs)
 
 
 def test_c3_a_makespan_solve_of_a_larger_job_shop_is_at_least_as_good_as_its_tabu_phase_and_reproducible():
-    problem = _thirty_jobs()
+    problem = _shop(22)
     _, start, greedy = best_dispatch(problem, "makespan", {}, rules_for(problem, "makespan"))
     phase = tabu.improve(problem, start, tabu_share(problem) * 0.5, seed=3, deterministic=True)
     assert 0 < tabu_share(problem) < 1 and makespan(problem, phase) < greedy
@@ -145,7 +180,7 @@ def test_c3_a_makespan_solve_of_a_larger_job_shop_is_at_least_as_good_as_its_tab
 
 
 def test_c3_with_two_workers_cpsat_searches_beside_the_tabu_search_and_the_plan_is_valid_and_no_worse_than_greedy():
-    problem = _thirty_jobs()
+    problem = _shop()
     _, _, greedy = best_dispatch(problem, "makespan", {}, rules_for(problem, "makespan"))
     schedule = solve(problem, "makespan", time_limit=1.0, workers=2)
     assert violations(problem, schedule.assignments) == []
@@ -153,10 +188,19 @@ def test_c3_with_two_workers_cpsat_searches_beside_the_tabu_search_and_the_plan_
 
 
 def test_c3_the_tabu_search_stops_at_once_when_told_to():
-    problem = _thirty_jobs()
+    problem = _shop()
     _, start, _ = best_dispatch(problem, "makespan")
     enough = threading.Event()
     enough.set()
     clock = time.monotonic()
     assert tabu.improve(problem, start, 60.0, stop=enough) == start
     assert time.monotonic() - clock < 5
+
+
+def test_c3_with_two_workers_cpsat_searches_beside_a_tabu_search_given_the_whole_budget_and_the_plan_is_valid():
+    problem = _shop(40)
+    _, _, greedy = best_dispatch(problem, "makespan", {}, rules_for(problem, "makespan"))
+    assert tabu_share(problem) == 1
+    schedule = solve(problem, "makespan", time_limit=2.0, workers=2)
+    assert violations(problem, schedule.assignments) == []
+    assert schedule.lower_bound <= schedule.value < greedy
