@@ -1,4 +1,16 @@
-"""Small public job shops the planning tests share."""
+"""Small public job shops and random plant parts the planning tests share."""
+
+import random
+
+
+def downtime(rng: random.Random) -> tuple[tuple[int, int], ...]:
+    """Up to three windows of up to 40 minutes in the first few hours."""
+    windows, t = [], rng.randint(0, 60)
+    for _ in range(rng.randint(0, 3)):
+        windows.append((t, t + rng.randint(1, 40)))
+        t = windows[-1][1] + rng.randint(1, 80)
+    return tuple(windows)
+
 
 FT06 = """6 6
 2 1 0 3 1 6 3 7 5 3 4 6

@@ -14,6 +14,7 @@ from jidan.planning.result import Assignment
 from jidan.planning.shift import right_shift, timeline_with, under_way
 from jidan.planning.solve import solve
 from jidan.planning.validate import violations
+from tests.planning_instances import downtime
 
 FAST = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -23,13 +24,7 @@ def small_plant(seed: int) -> Problem:
     now and then an operation has a release of its own (its material arrives later)."""
     rng = random.Random(seed)
     names = [f"R{i}" for i in range(rng.randint(1, 4))]
-    resources = []
-    for name in names:
-        windows, t = [], rng.randint(0, 60)
-        for _ in range(rng.randint(0, 3)):
-            windows.append((t, t + rng.randint(1, 40)))
-            t = windows[-1][1] + rng.randint(1, 80)
-        resources.append(Resource(name, tuple(windows)))
+    resources = [Resource(name, downtime(rng)) for name in names]
     jobs = []
     for j in range(rng.randint(1, 6)):
         ops = tuple(

@@ -16,6 +16,7 @@ from jidan.planning.repair import MachineDown, MaterialLate, repair
 from jidan.planning.shift import under_way
 from jidan.planning.solve import solve
 from jidan.planning.validate import violations
+from tests.planning_instances import downtime
 
 FAST = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FAMILIES = "ABCD"
@@ -29,13 +30,10 @@ def plant_with_setups(seed: int) -> Problem:
     names = [f"R{i}" for i in range(rng.randint(1, 3))]
     resources = []
     for name in names:
-        windows, t = [], rng.randint(0, 60)
-        for _ in range(rng.randint(0, 3)):
-            windows.append((t, t + rng.randint(1, 40)))
-            t = windows[-1][1] + rng.randint(1, 80)
+        windows = downtime(rng)
         setups = () if rng.random() < 0.2 else tuple(
             (a, b, rng.randint(0, 40)) for a in families for b in families if a != b or rng.random() < 0.2)
-        resources.append(Resource(name, tuple(windows), setups))
+        resources.append(Resource(name, windows, setups))
     jobs = []
     for j in range(rng.randint(1, 7)):
         family = rng.choice(families)
