@@ -34,21 +34,26 @@ class Receipt:
     version: int
 
 
+def quantities_within(field: str, limits: dict, given: dict, over: str,
+                      unknown: str = "unknown_item") -> dict[str, str]:
+    """Field errors of quantities given per item against each item's limit: one for every item,
+    none negative or above its limit, no item that is not there."""
+    fields = {f"{field}.{item}": unknown for item in given if item not in limits}
+    for item, limit in limits.items():
+        got = given.get(item)
+        if got is None:
+            fields[f"{field}.{item}"] = "required"
+        elif got < 0:
+            fields[f"{field}.{item}"] = "must_not_be_negative"
+        elif got > limit:
+            fields[f"{field}.{item}"] = over
+    return fields
+
+
 def check_receipt(ordered: dict[int, int], received: dict[int, int]) -> dict[str, str]:
     """Field errors of a receipt (``quantities.<line_no>``): a quantity for every order line,
     none above what was ordered, something received."""
-    fields = {}
-    for line_no in received:
-        if line_no not in ordered:
-            fields[f"quantities.{line_no}"] = "unknown_line"
-    for line_no, quantity in ordered.items():
-        got = received.get(line_no)
-        if got is None:
-            fields[f"quantities.{line_no}"] = "required"
-        elif got < 0:
-            fields[f"quantities.{line_no}"] = "must_not_be_negative"
-        elif got > quantity:
-            fields[f"quantities.{line_no}"] = "exceeds_ordered"
+    fields = quantities_within("quantities", ordered, received, "exceeds_ordered", "unknown_line")
     if not fields and not any(received.values()):
         fields["quantities"] = "nothing_received"
     return fields

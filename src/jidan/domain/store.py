@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from jidan.domain import errors
 from jidan.domain.calendar import WorkCalendar
+from jidan.domain.fulfilment import quantities_within
 from jidan.domain.roles import BusinessRoles, Role
 
 
@@ -200,26 +201,10 @@ def check_lines(lines: list[tuple[str, int, int]], known: dict[str, int]) -> dic
     return fields
 
 
-def _within(field: str, limits: dict[str, int], given: dict[str, int], over: str) -> dict[str, str]:
-    """Field errors of quantities given per item against each item's limit: one for every item,
-    none negative or above its limit, no item that is not there."""
-    fields = {}
-    for item, limit in limits.items():
-        got = given.get(item)
-        if got is None:
-            fields[f"{field}.{item}"] = "required"
-        elif got < 0:
-            fields[f"{field}.{item}"] = "must_not_be_negative"
-        elif got > limit:
-            fields[f"{field}.{item}"] = over
-    fields.update({f"{field}.{item}": "unknown_item" for item in given if item not in limits})
-    return fields
-
-
 def check_receipt(delivered: dict[str, int], accepted: dict[str, int], reasons: dict[str, str]) -> dict[str, str]:
     """Field errors of a 签收单: for every delivered item the quantity accepted (the rest is
     rejected), and a reason for what is rejected."""
-    fields = _within("accepted", delivered, accepted, "exceeds_delivered")
+    fields = quantities_within("accepted", delivered, accepted, "exceeds_delivered")
     for item, quantity in delivered.items():
         got = accepted.get(item)
         if f"accepted.{item}" not in fields and got < quantity and not (reasons.get(item) or "").strip():
@@ -229,7 +214,7 @@ def check_receipt(delivered: dict[str, int], accepted: dict[str, int], reasons: 
 
 def check_delivery(ordered: dict[str, int], delivered: dict[str, int]) -> dict[str, str]:
     """Field errors of a 送货单: a quantity for each item ordered, none above it, something sent."""
-    fields = _within("quantities", ordered, delivered, "exceeds_ordered")
+    fields = quantities_within("quantities", ordered, delivered, "exceeds_ordered")
     if not fields and not any(delivered.values()):
         fields["quantities"] = "nothing_delivered"
     return fields

@@ -156,8 +156,7 @@ def extra_capacity(problem: Problem, schedule: Schedule, job: Job, resource_id: 
         ),
     )
     promise = LoadedPlan(problem.with_resources(resources), schedule).earliest_completion(widened)
-    copy = resources[-1]
-    used = sum(e - s for a in promise.assignments if a.resource == clone for s, e in copy.open_pieces(a.start, a.end))
+    used = sum(resources[-1].working(a.start, a.end) for a in promise.assignments if a.resource == clone)
     return Option("capacity", promise.completion, promise.on_time, {"resource": resource_id}, {"minutes": used})
 
 

@@ -117,6 +117,10 @@ class Resource:
             pieces.append((moment, end))
         return pieces
 
+    def working(self, start: int, end: int) -> int:
+        """The minutes of [start, end) outside the unavailable windows."""
+        return sum(e - s for s, e in self.open_pieces(start, end))
+
     def setup(self, before: str, after: str) -> int:
         """Minutes to change over from a `before`-family operation to an `after`-family one."""
         return self.setup_by_pair.get((before, after), 0) if self.setups else 0

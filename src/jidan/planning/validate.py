@@ -38,7 +38,7 @@ def violations(problem: Problem, assignments: Iterable[Assignment], now: int | N
             resource = problem.resource_by_id.get(a.resource)
             if op.breakable and resource is not None:
                 if a.start != resource.open_at(a.start) or a.end != resource.finish(a.start, op.duration):
-                    found.append(f"{op.id} works {_working(resource, a)} min of [{a.start},{a.end}) on {a.resource}"
+                    found.append(f"{op.id} works {resource.working(a.start, a.end)} min of [{a.start},{a.end}) on {a.resource}"
                                  f" instead of {op.duration} from an open minute")
             elif a.end - a.start != op.duration:
                 found.append(f"{op.id} lasts {a.end - a.start} min instead of {op.duration}")
@@ -82,10 +82,6 @@ def _changeovers(problem: Problem, assignments: Iterable[Assignment]) -> list[st
                     found.append(f"the {minutes}-min changeover before {after.operation} on {rid} "
                                  f"[{after.start - minutes},{after.start}) overlaps unavailable window [{s},{e})")
     return found
-
-
-def _working(resource, a: Assignment) -> int:
-    return sum(e - s for s, e in resource.open_pieces(a.start, a.end))
 
 
 def _overlaps(problem: Problem, assignments: Iterable[Assignment]) -> list[str]:

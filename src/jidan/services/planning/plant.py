@@ -192,7 +192,7 @@ def worked(resources: Mapping[str, Resource], a) -> int:
     """An assignment's working minutes: its span less the closed hours a lot of several shifts
     pauses over (the span itself for work on a resource the plant no longer has)."""
     resource = resources.get(a.resource)
-    return a.end - a.start if resource is None else sum(e - s for s, e in resource.open_pieces(a.start, a.end))
+    return a.end - a.start if resource is None else resource.working(a.start, a.end)
 
 
 def lot_minutes(problem: Problem) -> dict[str, int]:
