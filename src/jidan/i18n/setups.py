@@ -6,10 +6,10 @@ TEXTS = {
     "setups.nav": ("换线时间", "Changeovers"),
     "setups.title": ("换线时间与产品族", "Changeovers and product families"),
     "setups.intro": ("产品族相同的产品在同一条线上连续生产无需换线；不同产品族之间的换线分钟数按工作中心维护，"
-                     "排程时计入，并尽量把同族产品排在一起。工序上的“准备时间”仍是每批固定的准备。",
+                     "排程时计入，并尽量把同族产品排在一起。工序上的“准备时间”仍是每条订单行该工序固定的一次准备。",
                      "Products of one family run one after another on a line without a changeover; the minutes "
                      "between families are kept per work center, and planning counts them and keeps families "
-                     "together where it pays. A routing step's set-up minutes stay the fixed set-up of each lot."),
+                     "together where it pays. A routing step's set-up minutes stay its fixed set-up, once per order line."),
     "setups.work_centers": ("工作中心", "Work centers"),
     "setups.work_center": ("工作中心", "Work center"),
     "setups.department": ("车间", "Department"),
