@@ -140,26 +140,29 @@ def insert(
     A large plan is not re-dispatched whole: only the orders that use the urgent order's work
     centers in the time it may take are free to move (`local_problem`); the rest stays where it is,
     and push-later, the bound on the others' tardiness, pushes back the same orders: pushing back
-    the whole plan would cost seconds on the largest plants, before any search. With set-ups the
-    whole plan stays free (see `local_problem`), so there a run that is not reproducible takes
-    `time_limit` for its deadline when it has none, which bounds its quick starts too."""
-    if len(current.assignments) > LOCAL_LIMIT and problem.has_setups and deadline is None and not (
-            workers == 1 and seed is not None):
-        deadline = time.monotonic() + time_limit
-    if len(current.assignments) > LOCAL_LIMIT:
-        local, mine, outside = local_problem(problem, current, [problem.job(job_id)], started)
-        if len(outside):
-            found = insert(local, mine, job_id, time_limit, policy, workers, seed, started, deadline)
-            schedule = found.schedule
-            rest = weighted_tardiness(problem, outside)
-            return replace(
-                found,
-                schedule=Schedule(schedule.status, schedule.objective, schedule.value + rest, 0,
-                                  tuple(sorted((*outside, *schedule.assignments),
-                                               key=lambda a: (a.start, a.resource, a.operation))),
-                                  schedule.seconds),
-                tardiness_before=found.tardiness_before + rest, tardiness_after=found.tardiness_after + rest,
-                push_later_tardiness=found.push_later_tardiness + rest)
+    the whole plan would cost seconds on the largest plants, before any search."""
+    if len(current.assignments) <= LOCAL_LIMIT:
+        return _insert(problem, current, job_id, time_limit, policy, workers, seed, started, deadline)
+    part = local_problem(problem, current, [problem.job(job_id)], started)
+    found = _insert(part.problem, part.current, job_id, time_limit, policy, workers, seed,
+                    {*started, *part.kept}, deadline)
+    if not part.outside:
+        return found
+    schedule = found.schedule
+    rest = weighted_tardiness(problem, part.outside)
+    return replace(
+        found,
+        schedule=Schedule(schedule.status, schedule.objective, schedule.value + rest, 0,
+                          tuple(sorted((*part.outside, *schedule.assignments),
+                                       key=lambda a: (a.start, a.resource, a.operation))),
+                          schedule.seconds),
+        tardiness_before=found.tardiness_before + rest, tardiness_after=found.tardiness_after + rest,
+        push_later_tardiness=found.push_later_tardiness + rest)
+
+
+def _insert(problem: Problem, current: Schedule, job_id: str, time_limit: float, policy: InsertionPolicy,
+            workers: int, seed: int | None, started: Collection[str], deadline: float | None) -> Insertion:
+    """`insert` on the plan as given, every operation in it free but the frozen ones."""
     clock = time.monotonic()
     urgent = problem.job(job_id)
     current = Schedule(
@@ -223,42 +226,52 @@ def _answer(score: _Score, current: Schedule, best, fastest: int, clock: float) 
     )
 
 
-def local_problem(
-    problem: Problem, current: Schedule, urgent: Sequence[Job], started: Collection[str] = ()
-) -> tuple[Problem, Schedule, tuple[Assignment, ...]]:
-    """The part of a large plan an insertion of the `urgent` jobs may move, the current plan of
-    that part, and the assignments that stay put.
+@dataclass(frozen=True)
+class LocalPart:
+    """The part of a large plan an insertion may move (`local_problem`)."""
+
+    problem: Problem
+    current: Schedule
+    """The current plan of `problem`."""
+    outside: tuple[Assignment, ...]
+    """Work left out of `problem`, its time busy time of its work center."""
+    kept: frozenset[str]
+    """Operations in `problem` that stay exactly where `current` has them."""
+
+
+def local_problem(problem: Problem, current: Schedule, urgent: Sequence[Job], started: Collection[str] = ()) -> LocalPart:
+    """The part of a large plan an insertion of the `urgent` jobs may move.
 
     Free: the urgent jobs (in `problem` or not) and every job with work not yet started on one of
     their work centers between their release and their work times `LOCAL_STRETCH` (at least
-    `LOCAL_MIN_SPAN` minutes) after it. Everything else keeps its place and becomes busy time of
-    its work center, so any plan of the part is a plan of the whole. With set-ups that would not
-    hold (busy time has no family to change over from), nor with a lot that pauses over closed
-    hours among the free jobs (it would pause over the busy time too): then the part is the whole.
+    `LOCAL_MIN_SPAN` minutes) after it. Everything else stays where it is: it leaves the problem
+    and becomes busy time of its work center, so any plan of the part is a plan of the whole; or,
+    with set-ups (busy time has no family to change over from) or a lot that pauses over closed
+    hours among the free jobs (it would pause over busy time too), it stays in the problem, kept
+    in place as work on the floor is, so the changeovers and pauses around it are planned right.
     """
     ids = {j.id for j in urgent}
-    if problem.has_setups:
-        return Problem(problem.resources, tuple(j for j in problem.jobs if j.id not in ids) + tuple(urgent)), current, ()
     free = set(ids)
     for job in urgent:
         end = job.release + max(LOCAL_MIN_SPAN, LOCAL_STRETCH * job.work)
         wanted = {r for op in job.operations for r in op.resources}
         free |= {a.job for a in current.assignments
                  if a.resource in wanted and job.release <= a.start < end and a.operation not in started}
-    if any(op.breakable for job in (*urgent, *(j for j in problem.jobs if j.id in free)) for op in job.operations):
-        # a lot would pause over the work outside as over closed hours: plan the whole instead
-        return Problem(problem.resources, tuple(j for j in problem.jobs if j.id not in ids) + tuple(urgent)), current, ()
+    jobs = tuple(j for j in problem.jobs if j.id not in ids) + tuple(urgent)
+    if problem.has_setups or any(op.breakable for job in jobs if job.id in free for op in job.operations):
+        kept = frozenset(a.operation for a in current.assignments if a.job not in free)
+        return LocalPart(Problem(problem.resources, jobs), current, (), kept)
     outside = tuple(a for a in current.assignments if a.job not in free)
     busy: dict[str, list[tuple[int, int]]] = {}
     for a in outside:
         if a.end > a.start:
             busy.setdefault(a.resource, []).append((a.start, a.end))
     resources = tuple(replace(r, unavailable=r.unavailable + tuple(busy.get(r.id, ()))) for r in problem.resources)
-    jobs = tuple(j for j in problem.jobs if j.id in free and j.id not in ids) + tuple(urgent)
     mine = tuple(a for a in current.assignments if a.job in free)
-    return (Problem(resources, jobs),
-            Schedule(current.status, current.objective, current.value, current.lower_bound, mine, current.seconds),
-            outside)
+    return LocalPart(Problem(resources, tuple(j for j in jobs if j.id in free)),
+                     Schedule(current.status, current.objective, current.value, current.lower_bound, mine,
+                              current.seconds),
+                     outside, frozenset())
 
 
 def _starts(

@@ -77,7 +77,7 @@ def test_c4_an_insertion_never_adds_more_weighted_tardiness_to_the_others_than_p
 @given(st.integers(0, 10**6), caps)
 def test_c4_the_local_insertion_of_a_large_plan_keeps_both_promises_against_pushing_back_the_orders_it_may_move(seed, cap):
     bigger, current = plant_and_urgent(seed, orders=(10, 24))
-    local, mine, outside = local_problem(bigger, current, [bigger.job("URGENT")])
+    part = local_problem(bigger, current, [bigger.job("URGENT")])
     policy = InsertionPolicy(max_newly_late=cap)
     old = insertion.LOCAL_LIMIT
     insertion.LOCAL_LIMIT = 0  # every plan is "large"
@@ -85,7 +85,7 @@ def test_c4_the_local_insertion_of_a_large_plan_keeps_both_promises_against_push
         result = insert(bigger, current, "URGENT", time_limit=0, policy=policy, workers=1, seed=0)
     finally:
         insertion.LOCAL_LIMIT = old
-    assert_both_promises_or_the_cap_traded(bigger, current, result, policy, (*outside, *push_later(local, mine, "URGENT")))
+    assert_both_promises_or_the_cap_traded(bigger, current, result, policy, (*part.outside, *push_later(part.problem, part.current, "URGENT", part.kept)))
 
 
 @settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jidan.planning import insert as insertion
-from jidan.planning.generate import generate_plant
+from jidan.planning.generate import generate_plant, generate_plant_with_setups
 from jidan.planning.insert import frozen_part, insert, local_problem
 from jidan.planning.problem import Job, Operation, Resource
 from jidan.planning.promise import LoadedPlan
@@ -36,7 +36,7 @@ def plant_and_urgent(seed: int):
 def test_c4_a_local_insertion_on_a_large_plan_is_a_plan_of_the_whole_moving_only_the_free_orders(seed):
     problem, current, urgent = plant_and_urgent(seed)
     bigger = problem.with_job(urgent)
-    local, _, outside = local_problem(bigger, current, [urgent])
+    part = local_problem(bigger, current, [urgent])
     old = insertion.LOCAL_LIMIT
     insertion.LOCAL_LIMIT = 0  # every plan is "large"
     try:
@@ -46,9 +46,36 @@ def test_c4_a_local_insertion_on_a_large_plan_is_a_plan_of_the_whole_moving_only
     plan = result.schedule.assignments
     assert violations(bigger, plan) == []
     placed = {a.operation: a for a in plan}
-    assert all(placed[a.operation] == a for a in outside), "an order outside the window moved"
+    assert all(placed[a.operation] == a for a in part.outside), "an order outside the window moved"
     assert all(placed[op] == a for op, a in frozen_part(current, urgent.release).items())
-    assert {s.job for s in result.impact.slipped} <= set(local.job_by_id)
+    assert {s.job for s in result.impact.slipped} <= set(part.problem.job_by_id)
+
+
+@FAST
+@given(st.integers(0, 10**6))
+def test_c2_c4_with_setups_a_local_insertion_keeps_the_work_outside_its_window_in_place_and_changes_over_around_it(seed):
+    rng = random.Random(seed)
+    problem = generate_plant_with_setups(rng.randint(8, 20), seed=seed)
+    current = solve(problem, "weighted-tardiness", time_limit=0)
+    model = rng.choice(problem.jobs)
+    release = rng.randint(0, max(a.end for a in current.assignments))
+    urgent = Job("URGENT", tuple(Operation(f"U-{k}", o.duration, o.resources, family=o.family)
+                                 for k, o in enumerate(model.operations)), release, release + 2 * model.work, 10)
+    bigger = problem.with_job(urgent)
+    part = local_problem(bigger, current, [urgent])
+    assert part.outside == () and part.problem.has_setups
+    old = insertion.LOCAL_LIMIT
+    insertion.LOCAL_LIMIT = 0  # every plan is "large"
+    try:
+        result = insert(bigger, current, "URGENT", time_limit=0, workers=1, seed=0)
+    finally:
+        insertion.LOCAL_LIMIT = old
+    plan = result.schedule.assignments
+    assert violations(bigger, plan) == []  # every changeover, next to kept work too
+    placed = {a.operation: a for a in plan}
+    assert all(placed[a.operation] == a for a in current.assignments if a.operation in part.kept), "kept work moved"
+    free = {a.job for a in current.assignments if a.operation not in part.kept}
+    assert {s.job for s in result.impact.slipped} <= free | {"URGENT"}
 
 
 @FAST
