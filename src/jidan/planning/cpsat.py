@@ -38,6 +38,10 @@ class Sequence:
 
     resource: str
     operations: list[str]
+    """Node i's operation is `operations[i - 1]`: the movable ones, then fixed and occupied work."""
+    families: list[str]
+    kept: dict[str, int]
+    """The start of each node of fixed or occupied work."""
     arcs: dict[tuple[int, int], cp_model.IntVar]
     setups: dict[int, tuple[cp_model.IntVar, cp_model.IntVar]]
 
@@ -172,7 +176,7 @@ def add_unavailable_windows(plan: PlanModel) -> None:
 
 
 def add_fixed_work(plan: PlanModel) -> None:
-    """Fixed operations that reach into the window occupy their resource."""
+    """Fixed operations and occupied work that reach into the window occupy their resource."""
     area, problem = plan.area, plan.problem
     for a in area.fixed.values():
         if a.end > a.start and a.resource in plan.intervals and a.end > area.earliest and a.start < area.horizon:
@@ -180,6 +184,12 @@ def add_fixed_work(plan: PlanModel) -> None:
                       else problem.resource_by_id[a.resource].open_pieces(a.start, a.end))  # a lot's pauses are windows
             for s, e in pieces:
                 plan.intervals[a.resource].append(plan.model.new_fixed_size_interval_var(s, e - s, f"f[{a.operation},{s}]"))
+    for resource in problem.resources:
+        if resource.occupied and resource.id in plan.intervals:
+            reach = area.earliest - max((m for _, _, m in resource.setups), default=0)
+            for s, e, _ in resource.occupied:
+                if e > reach and s < area.horizon:
+                    plan.intervals[resource.id].append(plan.model.new_fixed_size_interval_var(s, e - s, f"o[{resource.id},{s}]"))
 
 
 def add_kept_order(plan: PlanModel) -> None:
@@ -212,13 +222,15 @@ def add_setups(plan: PlanModel) -> None:
         movable = [op_id for op_id, choices in plan.choices.items() if rid in choices and _duration(problem, op_id) > 0]
         if not movable:
             continue
-        fixed = sorted((a for a in area.fixed.values() if a.resource == rid and a.end > a.start), key=lambda a: a.start)
-        before = [a for a in fixed if a.end <= area.earliest][-1:]
-        after = [a for a in fixed if a.start >= area.horizon][:1]
-        fixed = [*before, *(a for a in fixed if a.end > area.earliest and a.start < area.horizon), *after]
-        ops = [*movable, *(a.operation for a in fixed)]
-        families = [problem.family(o) for o in ops]
-        sequence = Sequence(rid, ops, {}, {})
+        fixed = sorted([*((a.start, a.end, a.operation, problem.family(a.operation))
+                          for a in area.fixed.values() if a.resource == rid and a.end > a.start),
+                        *((s, e, f"occupied[{rid},{s}]", family) for s, e, family in resource.occupied)])
+        before = [w for w in fixed if w[1] <= area.earliest][-1:]
+        after = [w for w in fixed if w[0] >= area.horizon][:1]
+        fixed = [*before, *(w for w in fixed if w[1] > area.earliest and w[0] < area.horizon), *after]
+        ops = [*movable, *(name for _, _, name, _ in fixed)]
+        families = [*(problem.family(o) for o in movable), *(family for _, _, _, family in fixed)]
+        sequence = Sequence(rid, ops, families, {name: start for start, _, name, _ in fixed}, {}, {})
         arcs = []
         widened = set()
         # each node's start bounds, duration, start and end (expressions, or constants if fixed)
@@ -242,12 +254,12 @@ def add_setups(plan: PlanModel) -> None:
             sequence.setups[i] = (minutes, lead)
             if len(plan.choices[op_id]) > 1:
                 arcs.append((i, i, ~present))
-        for a in fixed:
-            low.append(a.start)
-            high.append(a.start)
-            lengths.append(a.end - a.start)
-            begins.append(a.start)
-            ends.append(a.end)
+        for start, end, _, _ in fixed:
+            low.append(start)
+            high.append(start)
+            lengths.append(end - start)
+            begins.append(start)
+            ends.append(end)
         plan.intervals[rid] = [v for v in plan.intervals[rid] if id(v) not in widened]
         first_fixed = len(movable) + 1
         for i in range(len(ops) + 1):
@@ -287,17 +299,21 @@ def _opens(resource, start: int, minutes: int) -> bool:
 def _hint_sequences(plan: PlanModel, placed: Mapping[str, Assignment]) -> None:
     """Arc literals and set-ups from a plan: consecutive operations on a resource follow each other."""
     for sequence in plan.sequences:
-        on = [i for i, op_id in enumerate(sequence.operations, start=1)
-              if op_id in placed and placed[op_id].resource == sequence.resource]
-        on.sort(key=lambda i: placed[sequence.operations[i - 1]].start)
+        starts = {}
+        for i, op_id in enumerate(sequence.operations, start=1):
+            if op_id in sequence.kept:
+                starts[i] = sequence.kept[op_id]
+            elif op_id in placed and placed[op_id].resource == sequence.resource:
+                starts[i] = placed[op_id].start
+        on = sorted(starts, key=starts.__getitem__)
         chosen = set(zip([0, *on], [*on, 0]))
         for (i, j), literal in sequence.arcs.items():
             plan.model.add_hint(literal, (i, j) in chosen)
         follows = {j: i for i, j in chosen}
-        setup = plan.problem.resource_by_id[sequence.resource].setup
+        setup, families = plan.problem.resource_by_id[sequence.resource].setup, sequence.families
         for j, (minutes, lead) in sequence.setups.items():
             i = follows.get(j, 0)
-            value = setup(plan.problem.family(sequence.operations[i - 1]), plan.problem.family(sequence.operations[j - 1])) if i and j in on else 0
+            value = setup(families[i - 1], families[j - 1]) if i and j in starts else 0
             plan.model.add_hint(minutes, value)
             op_id = sequence.operations[j - 1]
             plan.model.add_hint(lead, (placed[op_id].start if op_id in placed else 0) - value)

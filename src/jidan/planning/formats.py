@@ -29,7 +29,8 @@ def problem_from_dict(data: dict[str, Any]) -> Problem:
     try:
         resources = tuple(
             Resource(str(r["id"]), tuple((int(s), int(e)) for s, e in r.get("unavailable", ())),
-                     _setups_from(r.get("setups", ()), f"resources[{r['id']}].setups"))
+                     _setups_from(r.get("setups", ()), f"resources[{r['id']}].setups"),
+                     tuple((w["start"], w["end"], w.get("family", "")) for w in r.get("occupied", ())))
             for r in data["resources"]
         )
         jobs = tuple(
@@ -89,10 +90,13 @@ def _flag(value: Any, where: str) -> bool:
 
 
 def _resource_to_dict(resource: Resource) -> dict[str, Any]:
-    """A resource's JSON; its setups only when it has some, so older files round-trip unchanged."""
+    """A resource's JSON; its setups and occupied work only when it has some, so older files
+    round-trip unchanged."""
     data: dict[str, Any] = {"id": resource.id, "unavailable": [list(w) for w in resource.unavailable]}
     if resource.setups:
         data["setups"] = [{"from": a, "to": b, "minutes": m} for a, b, m in resource.setups]
+    if resource.occupied:
+        data["occupied"] = [{"start": s, "end": e, "family": f} for s, e, f in resource.occupied]
     return data
 
 

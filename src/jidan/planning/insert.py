@@ -144,8 +144,7 @@ def insert(
     if len(current.assignments) <= LOCAL_LIMIT:
         return _insert(problem, current, job_id, time_limit, policy, workers, seed, started, deadline)
     part = local_problem(problem, current, [problem.job(job_id)], started)
-    found = _insert(part.problem, part.current, job_id, time_limit, policy, workers, seed,
-                    {*started, *part.kept}, deadline)
+    found = _insert(part.problem, part.current, job_id, time_limit, policy, workers, seed, started, deadline)
     if not part.outside:
         return found
     schedule = found.schedule
@@ -234,9 +233,7 @@ class LocalPart:
     current: Schedule
     """The current plan of `problem`."""
     outside: tuple[Assignment, ...]
-    """Work left out of `problem`, its time busy time of its work center."""
-    kept: frozenset[str]
-    """Operations in `problem` that stay exactly where `current` has them."""
+    """Work left out of `problem`: its resources' occupied work there."""
 
 
 def local_problem(problem: Problem, current: Schedule, urgent: Sequence[Job], started: Collection[str] = ()) -> LocalPart:
@@ -244,11 +241,10 @@ def local_problem(problem: Problem, current: Schedule, urgent: Sequence[Job], st
 
     Free: the urgent jobs (in `problem` or not) and every job with work not yet started on one of
     their work centers between their release and their work times `LOCAL_STRETCH` (at least
-    `LOCAL_MIN_SPAN` minutes) after it. Everything else stays where it is: it leaves the problem
-    and becomes busy time of its work center, so any plan of the part is a plan of the whole; or,
-    with set-ups (busy time has no family to change over from) or a lot that pauses over closed
-    hours among the free jobs (it would pause over busy time too), it stays in the problem, kept
-    in place as work on the floor is, so the changeovers and pauses around it are planned right.
+    `LOCAL_MIN_SPAN` minutes) after it. Everything else leaves the problem and stays where it is
+    as occupied work of its work center (`Resource.occupied`: with its family, so the changeovers
+    next to it are planned, and no lot pauses over it), so any plan of the part is a plan of the
+    whole.
     """
     ids = {j.id for j in urgent}
     free = set(ids)
@@ -257,21 +253,20 @@ def local_problem(problem: Problem, current: Schedule, urgent: Sequence[Job], st
         wanted = {r for op in job.operations for r in op.resources}
         free |= {a.job for a in current.assignments
                  if a.resource in wanted and job.release <= a.start < end and a.operation not in started}
-    jobs = tuple(j for j in problem.jobs if j.id not in ids) + tuple(urgent)
-    if problem.has_setups or any(op.breakable for job in jobs if job.id in free for op in job.operations):
-        kept = frozenset(a.operation for a in current.assignments if a.job not in free)
-        return LocalPart(Problem(problem.resources, jobs), current, (), kept)
     outside = tuple(a for a in current.assignments if a.job not in free)
-    busy: dict[str, list[tuple[int, int]]] = {}
+    occupied: dict[str, list[tuple[int, int, str]]] = {}
     for a in outside:
         if a.end > a.start:
-            busy.setdefault(a.resource, []).append((a.start, a.end))
-    resources = tuple(replace(r, unavailable=r.unavailable + tuple(busy.get(r.id, ()))) for r in problem.resources)
+            resource = problem.resource_by_id[a.resource]
+            pieces = resource.open_pieces(a.start, a.end) if a.operation in problem.breakable else [(a.start, a.end)]
+            occupied.setdefault(a.resource, []).extend((s, e, problem.family(a.operation)) for s, e in pieces)
+    resources = tuple(replace(r, occupied=r.occupied + tuple(occupied.get(r.id, ()))) for r in problem.resources)
+    jobs = tuple(j for j in problem.jobs if j.id in free and j.id not in ids) + tuple(urgent)
     mine = tuple(a for a in current.assignments if a.job in free)
-    return LocalPart(Problem(resources, tuple(j for j in jobs if j.id in free)),
+    return LocalPart(Problem(resources, jobs),
                      Schedule(current.status, current.objective, current.value, current.lower_bound, mine,
                               current.seconds),
-                     outside, frozenset())
+                     outside)
 
 
 def _starts(
@@ -418,10 +413,11 @@ def _optimise(problem, current, job_id, frozen, baseline, limit, policy, time_li
     best, best_cost = baseline, score.cost(baseline)
     old_done = score.old_done
     size = STEP_SIZE
+    building = 0.0  # seconds the last model took to build: with set-ups a tenth of a second or more
     while True:
         cap = wall()
         left = time_limit - 0.1 - spent if deterministic else cap
-        if left < 0.05 or (cap is not None and cap < 0.05):
+        if left < 0.05 or (cap is not None and cap < 0.05 + building):
             return best
         newly = score.newly_late(best)
         target = _target(problem, job_id, newly, old_done, completions(best), policy, rng)
@@ -432,8 +428,10 @@ def _optimise(problem, current, job_id, frozen, baseline, limit, policy, time_li
             area = neighbourhoods.time_window(best, frozen, size, rng, pivot)
         if area is None:
             return best
+        began = time.monotonic()
         plan = _model(problem, current, job_id, area, limit, policy, score, best)
         cpsat.add_hint(plan, best)
+        building = time.monotonic() - began
         cap = wall()
         if cap is not None and cap < 0.05:
             return best

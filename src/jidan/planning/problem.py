@@ -30,6 +30,24 @@ def _merged(windows: tuple[Window, ...], where: str) -> tuple[Window, ...]:
     return tuple((s, e) for s, e in merged)
 
 
+Booking = tuple[int, int, str]
+"""Work that holds a resource: (start, end, product family)."""
+
+
+def _bookings(bookings, where: str) -> tuple[Booking, ...]:
+    """Bookings as sorted (start, end, family) triples, each ending after it starts."""
+    found = []
+    for entry in bookings:
+        try:
+            start, end, family = entry
+        except (TypeError, ValueError):
+            raise InvalidProblem(f"{where}: occupied work is (start, end, family)", where) from None
+        if int(end) <= int(start):
+            raise InvalidProblem(f"{where}: occupied ({start}, {end}) must end after it starts", where)
+        found.append((int(start), int(end), str(family)))
+    return tuple(sorted(found))
+
+
 Setup = tuple[str, str, int]
 """A changeover (换线): from one product family to another, in minutes."""
 
@@ -56,11 +74,16 @@ class Resource:
     """A work center (工作中心) or machine; `unavailable` holds downtime and closed hours.
 
     `setups` are its sequence-dependent changeovers: (from family, to family, minutes) between an
-    operation of one family and the next on this resource. Pairs not listed take no time."""
+    operation of one family and the next on this resource. Pairs not listed take no time.
+
+    `occupied` is work of orders left out of the problem that stays where it is, (start, end,
+    family): it holds the resource as an operation would, with the changeovers into it and out of
+    it, and unlike a closed window no lot pauses over it (`insert.local_problem` builds it)."""
 
     id: str
     unavailable: tuple[Window, ...] = ()
     setups: tuple[Setup, ...] = ()
+    occupied: tuple[Booking, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -68,6 +91,17 @@ class Resource:
         windows = tuple((int(s), int(e)) for s, e in self.unavailable)
         object.__setattr__(self, "unavailable", _merged(windows, f"resources[{self.id}].unavailable"))
         object.__setattr__(self, "setups", _setups(self.setups, f"resources[{self.id}].setups"))
+        object.__setattr__(self, "occupied", _bookings(self.occupied, f"resources[{self.id}].occupied"))
+
+    @cached_property
+    def busy_columns(self) -> tuple[list[int], list[int], list[str | None]]:
+        """The starts, ends and families (None for a window) of the windows and the occupied
+        work, sorted, for a timeline to begin from."""
+        if not self.occupied:
+            starts, ends = self.columns
+            return starts, ends, [None] * len(starts)
+        merged = sorted([*((s, e, None) for s, e in self.unavailable), *self.occupied], key=lambda b: (b[0], b[1]))
+        return [b[0] for b in merged], [b[1] for b in merged], [b[2] for b in merged]
 
     @cached_property
     def setup_by_pair(self) -> dict[tuple[str, str], int]:

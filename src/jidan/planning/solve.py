@@ -48,12 +48,13 @@ def solve(
     clock = time.monotonic()
     frozen = dict(frozen or {})
     rules = classic_rules(problem, objective) if time_limit <= 0 else rules_for(problem, objective)
-    _, best, value = best_dispatch(problem, objective, frozen, rules)
+    # a reproducible run counts CP-SAT's work only: the seconds dispatch took vary with the load
+    deterministic = workers == 1 and seed is not None
+    rules_until = None if deterministic or time_limit <= 0 else clock + RULES_SHARE * time_limit
+    _, best, value = best_dispatch(problem, objective, frozen, rules, rules_until)
     if start is not None and not violations(problem, start) and evaluate(problem, start, objective) <= value:
         best, value = start, evaluate(problem, start, objective)
     bound = trivial_lower_bound(problem, objective)
-    # a reproducible run counts CP-SAT's work only: the seconds dispatch took vary with the load
-    deterministic = workers == 1 and seed is not None
     budget = time_limit if deterministic else time_limit - (time.monotonic() - clock)
     share = tabu_share(problem) * budget if objective == "makespan" and tabu.applies(problem, frozen) else 0
     if share > 0 and value > bound:
@@ -82,6 +83,10 @@ from which it gives it all (with CP-SAT beside it up to `FULL_MODEL_LIMIT`): on 
 Taillard 20x20 shops at 10 s, all of it beat the earlier share (a third at 300 operations, all
 from 600) on 7 of 8 (docs/benchmarks.md)."""
 MIN_SOLVE_SECONDS = 0.05
+RULES_SHARE = 0.5
+"""The share of the time limit the dispatch rules may take before the search: on a huge plant
+(10,000 operations and more) each rule takes a tenth of a second or more, and twenty of them
+would overrun a short limit (docs/benchmarks.md)."""
 
 
 def tabu_share(problem: Problem) -> float:

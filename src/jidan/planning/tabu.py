@@ -51,8 +51,9 @@ moves `v` right before `u`."""
 
 
 def applies(problem: Problem, frozen: Mapping[str, Assignment]) -> bool:
-    """Whether longest paths time this problem's plans: no downtime, no set-ups, nothing frozen."""
-    return not frozen and not any(r.unavailable or r.setups for r in problem.resources)
+    """Whether longest paths time this problem's plans: no downtime, no set-ups, no occupied
+    work, nothing frozen."""
+    return not frozen and not any(r.unavailable or r.setups or r.occupied for r in problem.resources)
 
 
 class _Graph:

@@ -18,7 +18,7 @@ from jidan.planning.problem import Operation, Problem, Resource
 
 
 class Timeline:
-    """Busy time of each resource: unavailable windows plus booked operations."""
+    """Busy time of each resource: unavailable windows, occupied work and booked operations."""
 
     def __init__(self, problem: Problem) -> None:
         self._starts: dict[str, list[int]] = {}
@@ -28,11 +28,15 @@ class Timeline:
         """Resources with changeovers; only theirs have families (`_families`: None for a window)."""
         self._families: dict[str, list[str | None]] = {}
         for resource in problem.resources:
-            starts, ends = resource.columns
-            self._starts[resource.id], self._ends[resource.id] = starts.copy(), ends.copy()
-            if resource.setups:
-                self._setups[resource.id] = resource
-                self._families[resource.id] = [None] * len(starts)
+            self._load(resource)
+
+    def _load(self, resource: Resource) -> None:
+        """`resource` from its windows and occupied work alone."""
+        starts, ends, families = resource.busy_columns
+        self._starts[resource.id], self._ends[resource.id] = starts.copy(), ends.copy()
+        if resource.setups:
+            self._setups[resource.id] = resource
+            self._families[resource.id] = families.copy()
 
     def earliest_start(self, resource: str, ready: int, duration: int, family: str = "",
                        breakable: bool = False) -> int:
@@ -172,15 +176,11 @@ class Timeline:
     def reset(self, resource: Resource, booked: Iterable[tuple[int, int, str]]) -> None:
         """`resource` (new, or with other windows) again from its windows and the bookings on it
         (start, end, family)."""
-        starts, ends = resource.columns
-        self._starts[resource.id], self._ends[resource.id] = starts.copy(), ends.copy()
         self._resources[resource.id] = resource
         # shared with copies: replaced, never changed in place
         self._setups = {rid: r for rid, r in self._setups.items() if rid != resource.id}
         self._families.pop(resource.id, None)
-        if resource.setups:
-            self._setups[resource.id] = resource
-            self._families[resource.id] = [None] * len(starts)
+        self._load(resource)
         self.book_all((resource.id, s, e, family) for s, e, family in booked)
 
     def book_all(self, booked: Iterable[tuple[str, int, int, str]]) -> None:

@@ -56,37 +56,38 @@ def violations(problem: Problem, assignments: Iterable[Assignment], now: int | N
 
 def _changeovers(problem: Problem, assignments: Iterable[Assignment]) -> list[str]:
     """Set-ups: between consecutive operations on a resource (by start; a step that takes no time
-    holds no machine) the gap holds the changeover, done in open time just before the second:
-    [start - setup, start) overlaps neither the operation before nor a closed window."""
+    holds no machine; occupied work counts as an operation) the gap holds the changeover, done in
+    open time just before the second: [start - setup, start) overlaps neither the operation before
+    nor a closed window."""
     if not problem.has_setups:
         return []
     found = []
-    per_resource: dict[str, list[Assignment]] = {}
+    per_resource: dict[str, list[tuple[int, int, str, str]]] = {}
     for a in assignments:
         resource = problem.resource_by_id.get(a.resource)
         if a.end > a.start and resource is not None and resource.setups:
-            per_resource.setdefault(a.resource, []).append(a)
+            per_resource.setdefault(a.resource, []).append((a.start, a.end, a.operation, problem.family(a.operation)))
     for rid, placed in per_resource.items():
         resource = problem.resource_by_id[rid]
-        placed.sort(key=lambda a: (a.start, a.end, a.operation))
-        for before, after in zip(placed, placed[1:]):
-            family, next_family = problem.family(before.operation), problem.family(after.operation)
+        placed.extend((s, e, f"occupied work [{s},{e})", family) for s, e, family in resource.occupied)
+        placed.sort()
+        for (_, end, what, family), (start, _, next_what, next_family) in zip(placed, placed[1:]):
             minutes = resource.setup(family, next_family)
             if not minutes:
                 continue
-            if after.start - before.end < minutes:
-                found.append(f"{after.operation} starts {after.start - before.end} min after {before.operation} ends on "
+            if start - end < minutes:
+                found.append(f"{next_what} starts {start - end} min after {what} ends on "
                              f"{rid}, but changing over from family {family!r} to {next_family!r} takes {minutes} min")
             for s, e in resource.unavailable:
-                if s < after.start and e > after.start - minutes:
-                    found.append(f"the {minutes}-min changeover before {after.operation} on {rid} "
-                                 f"[{after.start - minutes},{after.start}) overlaps unavailable window [{s},{e})")
+                if s < start and e > start - minutes:
+                    found.append(f"the {minutes}-min changeover before {next_what} on {rid} "
+                                 f"[{start - minutes},{start}) overlaps unavailable window [{s},{e})")
     return found
 
 
 def _overlaps(problem: Problem, assignments: Iterable[Assignment]) -> list[str]:
-    """Work that meets other work or a window on one resource; a breakable lot counts only its
-    working pieces (its pauses are the windows)."""
+    """Work that meets other work, occupied work or a window on one resource; a breakable lot
+    counts only its working pieces (its pauses are the windows)."""
     found = []
     per_resource: dict[str, list[tuple[int, int, str]]] = {}
     for a in assignments:
@@ -100,6 +101,7 @@ def _overlaps(problem: Problem, assignments: Iterable[Assignment]) -> list[str]:
         if resource is None:
             continue
         busy.extend((s, e, "unavailable window") for s, e in resource.unavailable)
+        busy.extend((s, e, "occupied work") for s, e, _ in resource.occupied)
         busy.sort()
         for (s1, e1, what1), (s2, e2, what2) in zip(busy, busy[1:]):
             if s2 < e1:

@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jidan.planning import cpsat
+from jidan.planning import insert as insertion
 from jidan.planning.dispatch import best_dispatch
-from jidan.planning.insert import insert, push_later
+from jidan.planning.insert import insert, local_problem, push_later
 from jidan.planning.problem import Job, Operation, Problem, Resource
 from jidan.planning.promise import LoadedPlan
 from jidan.planning.repair import MachineDown, repair
@@ -181,3 +182,27 @@ def test_c2_c3_c4_issue25_lots_over_closed_hours_keep_their_changeovers_in_every
     assert violations(bigger, insert(bigger, schedule, "URGENT", time_limit=0.3).schedule.assignments) == []
     promise = LoadedPlan(problem, schedule).earliest_completion(urgent)
     assert violations(bigger, (*schedule.assignments, *promise.assignments)) == []
+
+
+@FAST
+@given(st.integers(0, 10**6), st.booleans(), st.integers(0, 10**6))
+def test_c2_c4_issue25_a_local_insertion_of_a_lot_pauses_only_over_closed_hours_never_over_the_work_left_in_place(
+        plant_seed, setups, seed):
+    problem = (lots_plant_with_setups if setups else lots_plant)(plant_seed)
+    rng = random.Random(seed)
+    current = solve(problem, "weighted-tardiness", time_limit=0)
+    resources = [r.id for r in problem.resources]
+    release = rng.randint(0, 2000)
+    urgent = Job("URGENT", (Operation("U-1", rng.randint(300, 2000), (rng.choice(resources),), family="B",
+                                      breakable=True),), release, release + 2000, 10)
+    bigger = problem.with_job(urgent)
+    part = local_problem(bigger, current, [urgent])
+    old = insertion.LOCAL_LIMIT
+    insertion.LOCAL_LIMIT = 0  # every plan is "large": what is not near the urgent lot stays as occupied work
+    try:
+        plan = insert(bigger, current, "URGENT", time_limit=0.3).schedule.assignments
+    finally:
+        insertion.LOCAL_LIMIT = old
+    assert violations(bigger, plan) == []
+    placed = {a.operation: a for a in plan}
+    assert all(placed[a.operation] == a for a in part.outside)

@@ -7,11 +7,14 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jidan.planning import cpsat
 from jidan.planning import insert as insertion
+from jidan.planning.formats import problem_from_dict, problem_to_dict
 from jidan.planning.generate import generate_plant, generate_plant_with_setups
 from jidan.planning.insert import frozen_part, insert, local_problem
-from jidan.planning.problem import Job, Operation, Resource
+from jidan.planning.problem import Job, Operation, Problem, Resource
 from jidan.planning.promise import LoadedPlan
+from jidan.planning.result import Assignment
 from jidan.planning.shift import timeline_with
 from jidan.planning.solve import solve
 from jidan.planning.timeline import Timeline
@@ -53,7 +56,7 @@ def test_c4_a_local_insertion_on_a_large_plan_is_a_plan_of_the_whole_moving_only
 
 @FAST
 @given(st.integers(0, 10**6))
-def test_c2_c4_with_setups_a_local_insertion_keeps_the_work_outside_its_window_in_place_and_changes_over_around_it(seed):
+def test_c2_c4_with_setups_a_local_insertion_keeps_the_work_outside_its_window_in_place_and_changes_over_next_to_it(seed):
     rng = random.Random(seed)
     problem = generate_plant_with_setups(rng.randint(8, 20), seed=seed)
     current = solve(problem, "weighted-tardiness", time_limit=0)
@@ -63,7 +66,8 @@ def test_c2_c4_with_setups_a_local_insertion_keeps_the_work_outside_its_window_i
                                  for k, o in enumerate(model.operations)), release, release + 2 * model.work, 10)
     bigger = problem.with_job(urgent)
     part = local_problem(bigger, current, [urgent])
-    assert part.outside == () and part.problem.has_setups
+    occupied = {(r.id, s, e, f) for r in part.problem.resources for s, e, f in r.occupied}
+    assert occupied == {(a.resource, a.start, a.end, bigger.family(a.operation)) for a in part.outside if a.end > a.start}
     old = insertion.LOCAL_LIMIT
     insertion.LOCAL_LIMIT = 0  # every plan is "large"
     try:
@@ -71,11 +75,28 @@ def test_c2_c4_with_setups_a_local_insertion_keeps_the_work_outside_its_window_i
     finally:
         insertion.LOCAL_LIMIT = old
     plan = result.schedule.assignments
-    assert violations(bigger, plan) == []  # every changeover, next to kept work too
+    assert violations(bigger, plan) == []  # every changeover, next to the work outside too
     placed = {a.operation: a for a in plan}
-    assert all(placed[a.operation] == a for a in current.assignments if a.operation in part.kept), "kept work moved"
-    free = {a.job for a in current.assignments if a.operation not in part.kept}
-    assert {s.job for s in result.impact.slipped} <= free | {"URGENT"}
+    assert all(placed[a.operation] == a for a in part.outside), "an order outside the window moved"
+    assert {s.job for s in result.impact.slipped} <= set(part.problem.job_by_id)
+
+
+def test_c2_occupied_work_holds_its_resource_and_its_changeovers_in_the_validator_the_timeline_and_cpsat():
+    line = Resource("SMT", (), (("A", "B", 30), ("B", "A", 20)), occupied=((100, 200, "A"),))
+    problem = Problem((line,), (Job("X", (Operation("X-1", 50, ("SMT",), family="B"),), 0, 1000),))
+    assert violations(problem, [Assignment("X", "X-1", "SMT", 60, 110)])  # overlaps the work
+    assert violations(problem, [Assignment("X", "X-1", "SMT", 210, 260)])  # no changeover from A
+    assert violations(problem, [Assignment("X", "X-1", "SMT", 40, 90)])  # none into A after it
+    assert violations(problem, [Assignment("X", "X-1", "SMT", 30, 80)]) == []
+    assert Timeline(problem).earliest_start("SMT", 0, 50, "B") == 0
+    assert Timeline(problem).earliest_start("SMT", 40, 50, "B") == 230
+    plan = cpsat.build(problem, cpsat.Neighbourhood(fixed={}, horizon=1000))
+    start = plan.starts["X-1"]
+    plan.model.minimize(start)
+    plan.model.add(start >= 40)
+    found = cpsat.run(plan, 5, 1, 0).assignments
+    assert found[0].start == 230 and violations(problem, found) == []
+    assert problem_from_dict(problem_to_dict(problem)) == problem
 
 
 @FAST

@@ -1,10 +1,12 @@
+import time
+
 import pytest
 
 from jidan.planning import solve as solve_module
-from jidan.planning.dispatch import best_dispatch
+from jidan.planning.dispatch import best_dispatch, rules_for
 from jidan.planning.errors import UnknownObjective
 from jidan.planning.formats import parse_orlib
-from jidan.planning.generate import generate_plant
+from jidan.planning.generate import generate_plant, generate_plant_with_setups
 from jidan.planning.problem import Job, Operation, Problem, Resource
 from jidan.planning.result import Assignment, evaluate, trivial_lower_bound, weighted_tardiness
 from jidan.planning.solve import (
@@ -108,3 +110,19 @@ def test_c7_a_given_plan_as_good_as_the_rules_is_kept_as_it_is():
         schedule = solve(problem, "weighted-tardiness", seconds, start=calm)
         assert (schedule.value, schedule.status) == (0, "optimal")
         assert set(schedule.assignments) == set(calm)
+
+
+def test_c3_issue25_no_dispatch_rule_is_begun_that_would_end_past_the_deadline_but_the_first_always_runs():
+    problem = generate_plant(30, seed=4)
+    rules = rules_for(problem, "weighted-tardiness")
+    first = next(iter(rules))
+    assert best_dispatch(problem, "weighted-tardiness", rules=rules, deadline=0.0)[0] == first
+    assert best_dispatch(problem, "weighted-tardiness", rules=rules, deadline=time.monotonic() + 60) == \
+        best_dispatch(problem, "weighted-tardiness", rules=rules)
+
+
+def test_c2_issue25_with_setups_the_batching_rules_are_tried_before_the_plain_latest_starts():
+    names = list(rules_for(generate_plant_with_setups(10, seed=1), "weighted-tardiness"))
+    assert names[:2] == ["edd", "atc"] and names[2] == "next-lst(2,1)(16)"
+    assert max(names.index(n) for n in names if n.startswith("next-")) < min(
+        names.index(n) for n in names if n.startswith("lst("))

@@ -124,11 +124,12 @@ class _Question:
         due = jobs[0].due
         with_insertion = {"completion": model.at(without), "on_time": without <= due, "moved": 0, "slipped": []}
         if insertion or without > due:
-            problem, current, running = Problem(plan.resources, plan.jobs + tuple(jobs)), kept, state.running
             if len(kept.assignments) > LOCAL_LIMIT:  # only the orders around it may move (see `insert`)
                 part = local_problem(plan, kept, jobs, state.running)
-                problem, current, running = part.problem, part.current, {*running, *part.kept}
-            inserted = insert_lines(problem, current, order, model, time_limit, running, self.offload,
+                problem, current = part.problem, part.current
+            else:
+                problem, current = Problem(plan.resources, plan.jobs + tuple(jobs)), kept
+            inserted = insert_lines(problem, current, order, model, time_limit, state.running, self.offload,
                                     workers=1, seed=SEED, deadline=deadline)
             with_insertion = {"completion": model.at(inserted["completion"]),
                               "on_time": inserted["completion"] <= due,
