@@ -1,6 +1,10 @@
 """Small public job shops and random plant parts the planning tests share."""
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from jidan.planning import insert as insertion
 
 
 def downtime(rng: random.Random) -> tuple[tuple[int, int], ...]:
@@ -20,3 +24,15 @@ FT06 = """6 6
 2 9 1 3 4 5 5 4 0 3 3 1
 1 3 3 3 5 9 0 10 4 4 2 1
 """
+
+
+@contextmanager
+def every_plan_large() -> Iterator[None]:
+    """Insertion treats every plan as large (`insert.LOCAL_LIMIT` 0): only the orders around the
+    urgent one move, the rest is occupied work, so small plants test the local insertion."""
+    old = insertion.LOCAL_LIMIT
+    insertion.LOCAL_LIMIT = 0
+    try:
+        yield
+    finally:
+        insertion.LOCAL_LIMIT = old

@@ -213,7 +213,7 @@ def best_dispatch(
     assignments, value). With a `deadline` (`time.monotonic()`), no rule is begun that the last
     one's time says would end after it; the first always runs. On a huge plant a rule takes a
     tenth of a second or more, and a solve's time limit counts from its start."""
-    best = None
+    best, took = None, 0.0
     for name, rule in (rules if rules is not None else rules_for(problem, objective)).items():
         began = time.monotonic()
         if best is not None and deadline is not None and began + took > deadline:

@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jidan.planning import cpsat
-from jidan.planning import insert as insertion
 from jidan.planning.dispatch import best_dispatch
 from jidan.planning.insert import insert, local_problem, push_later
 from jidan.planning.problem import Job, Operation, Problem, Resource
@@ -21,6 +20,7 @@ from jidan.planning.result import Assignment
 from jidan.planning.solve import solve
 from jidan.planning.timeline import Timeline
 from jidan.planning.validate import violations
+from tests.planning_instances import every_plan_large
 
 FAST = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NIGHTS = tuple((d * 1440 + 1320, d * 1440 + 1920) for d in range(60))  # open 08:00–22:00, day 0 from 08:00
@@ -197,12 +197,8 @@ def test_c2_c4_issue25_a_local_insertion_of_a_lot_pauses_only_over_closed_hours_
                                       breakable=True),), release, release + 2000, 10)
     bigger = problem.with_job(urgent)
     part = local_problem(bigger, current, [urgent])
-    old = insertion.LOCAL_LIMIT
-    insertion.LOCAL_LIMIT = 0  # every plan is "large": what is not near the urgent lot stays as occupied work
-    try:
+    with every_plan_large():
         plan = insert(bigger, current, "URGENT", time_limit=0.3).schedule.assignments
-    finally:
-        insertion.LOCAL_LIMIT = old
     assert violations(bigger, plan) == []
     placed = {a.operation: a for a in plan}
     assert all(placed[a.operation] == a for a in part.outside)

@@ -18,6 +18,7 @@ from jidan.planning.result import Assignment, Schedule, completions, late_jobs, 
 from jidan.planning.solve import solve
 from jidan.planning.validate import violations
 from jidan.services.planning.runs import insert_lines
+from tests.planning_instances import every_plan_large
 
 FAST = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -79,12 +80,8 @@ def test_c4_the_local_insertion_of_a_large_plan_keeps_both_promises_against_push
     bigger, current = plant_and_urgent(seed, orders=(10, 24))
     part = local_problem(bigger, current, [bigger.job("URGENT")])
     policy = InsertionPolicy(max_newly_late=cap)
-    old = insertion.LOCAL_LIMIT
-    insertion.LOCAL_LIMIT = 0  # every plan is "large"
-    try:
+    with every_plan_large():
         result = insert(bigger, current, "URGENT", time_limit=0, policy=policy, workers=1, seed=0)
-    finally:
-        insertion.LOCAL_LIMIT = old
     assert_both_promises_or_the_cap_traded(bigger, current, result, policy, (*part.outside, *push_later(part.problem, part.current, "URGENT")))
 
 

@@ -8,7 +8,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jidan.planning import cpsat
-from jidan.planning import insert as insertion
 from jidan.planning.formats import problem_from_dict, problem_to_dict
 from jidan.planning.generate import generate_plant, generate_plant_with_setups
 from jidan.planning.insert import frozen_part, insert, local_problem
@@ -19,6 +18,7 @@ from jidan.planning.shift import timeline_with
 from jidan.planning.solve import solve
 from jidan.planning.timeline import Timeline
 from jidan.planning.validate import violations
+from tests.planning_instances import every_plan_large
 
 FAST = settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -40,12 +40,8 @@ def test_c4_a_local_insertion_on_a_large_plan_is_a_plan_of_the_whole_moving_only
     problem, current, urgent = plant_and_urgent(seed)
     bigger = problem.with_job(urgent)
     part = local_problem(bigger, current, [urgent])
-    old = insertion.LOCAL_LIMIT
-    insertion.LOCAL_LIMIT = 0  # every plan is "large"
-    try:
+    with every_plan_large():
         result = insert(bigger, current, "URGENT", time_limit=0, workers=1, seed=0)
-    finally:
-        insertion.LOCAL_LIMIT = old
     plan = result.schedule.assignments
     assert violations(bigger, plan) == []
     placed = {a.operation: a for a in plan}
@@ -68,12 +64,8 @@ def test_c2_c4_with_setups_a_local_insertion_keeps_the_work_outside_its_window_i
     part = local_problem(bigger, current, [urgent])
     occupied = {(r.id, s, e, f) for r in part.problem.resources for s, e, f in r.occupied}
     assert occupied == {(a.resource, a.start, a.end, bigger.family(a.operation)) for a in part.outside if a.end > a.start}
-    old = insertion.LOCAL_LIMIT
-    insertion.LOCAL_LIMIT = 0  # every plan is "large"
-    try:
+    with every_plan_large():
         result = insert(bigger, current, "URGENT", time_limit=0, workers=1, seed=0)
-    finally:
-        insertion.LOCAL_LIMIT = old
     plan = result.schedule.assignments
     assert violations(bigger, plan) == []  # every changeover, next to the work outside too
     placed = {a.operation: a for a in plan}
