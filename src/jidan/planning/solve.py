@@ -74,7 +74,7 @@ def solve(
 
 TABU_FROM, TABU_ALONE_FROM = 150, 200
 """Operations from which a makespan search gives the tabu search a share of its budget, and
-from which it gives it all (with CP-SAT beside it up to `FULL_MODEL_LIMIT`): on abz, swv and
+from which it gives it all (with more tabu searches beside it, `_tabu_phase`): on abz, swv and
 Taillard 20x20 shops at 10 s, all of it beat the earlier share (a third at 300 operations, all
 from 600) on 7 of 8 (docs/benchmarks.md)."""
 MIN_SOLVE_SECONDS = 0.05
@@ -83,7 +83,7 @@ MIN_SOLVE_SECONDS = 0.05
 def tabu_share(problem: Problem) -> float:
     """The share of a makespan search's budget the tabu search gets first, CP-SAT the rest. None
     up to `TABU_FROM` operations, where CP-SAT proves job shops optimal in seconds (10x10), then
-    growing to all of it at `TABU_ALONE_FROM`, with CP-SAT's full search beside it (`_tabu_phase`)
+    growing to all of it at `TABU_ALONE_FROM`, with a tabu search on each worker (`_tabu_phase`)
     (docs/benchmarks.md)."""
     share = (problem.operation_count - TABU_FROM) / (TABU_ALONE_FROM - TABU_FROM)
     return min(1.0, max(0.0, share))
