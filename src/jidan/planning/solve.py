@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Mapping
 
-from jidan.planning import cpsat, lns, tabu
+from jidan.planning import cpsat, elsewhere, lns, tabu
 from jidan.planning.dispatch import best_dispatch, classic_rules, rules_for
 from jidan.planning.problem import Problem
 from jidan.planning.result import (
@@ -58,11 +57,8 @@ def solve(
     budget = time_limit if deterministic else time_limit - (time.monotonic() - clock)
     share = tabu_share(problem) * budget if objective == "makespan" and tabu.applies(problem, frozen) else 0
     if share > 0 and value > bound:
-        searched, beside = _tabu_phase(problem, best, share, workers, seed, deterministic, bound)
+        searched = _tabu_phase(problem, best, share, workers, seed, deterministic, bound)
         best, value = _better(problem, objective, best, value, searched)
-        if beside is not None:
-            best, value = _better(problem, objective, best, value, beside.assignments)
-            bound = _raised(bound, beside)
         budget = budget - share if deterministic else time_limit - (time.monotonic() - clock)
     if time_limit > 0 and budget > MIN_SOLVE_SECONDS and value > bound:  # at the bound there is nothing to gain
         if problem.operation_count - len(frozen) <= FULL_MODEL_LIMIT:
@@ -79,7 +75,7 @@ def solve(
 
 TABU_FROM, TABU_ALONE_FROM = 150, 200
 """Operations from which a makespan search gives the tabu search a share of its budget, and
-from which it gives it all (with CP-SAT beside it up to `FULL_MODEL_LIMIT`): on abz, swv and
+from which it gives it all (with more tabu searches beside it, `_tabu_phase`): on abz, swv and
 Taillard 20x20 shops at 10 s, all of it beat the earlier share (a third at 300 operations, all
 from 600) on 7 of 8 (docs/benchmarks.md)."""
 MIN_SOLVE_SECONDS = 0.05
@@ -92,39 +88,33 @@ would overrun a short limit (docs/benchmarks.md)."""
 def tabu_share(problem: Problem) -> float:
     """The share of a makespan search's budget the tabu search gets first, CP-SAT the rest. None
     up to `TABU_FROM` operations, where CP-SAT proves job shops optimal in seconds (10x10), then
-    growing to all of it at `TABU_ALONE_FROM`, with CP-SAT's full search beside it (`_tabu_phase`)
+    growing to all of it at `TABU_ALONE_FROM`, with a tabu search on each worker (`_tabu_phase`)
     (docs/benchmarks.md)."""
     share = (problem.operation_count - TABU_FROM) / (TABU_ALONE_FROM - TABU_FROM)
     return min(1.0, max(0.0, share))
 
 
-def _tabu_phase(problem, start, seconds, workers, seed, deterministic, bound) -> tuple[tuple[Assignment, ...], cpsat.Outcome | None]:
-    """The tabu search for `seconds` and, with two workers or more, CP-SAT's full search beside it
-    on the others (CP-SAT lets go of the interpreter while it solves), so no core waits; the
-    tabu search stops early if CP-SAT proves its plan optimal, or at the lower `bound`."""
-    if workers < 2 or deterministic or problem.operation_count > FULL_MODEL_LIMIT:
-        return tabu.improve(problem, start, seconds, seed, deterministic, lower_bound=bound), None
-    found: list = []
-    enough = threading.Event()
-
-    def search() -> None:
-        try:
-            found.append(tabu.improve(problem, start, seconds, seed, stop=enough, lower_bound=bound))
-        except BaseException as error:  # raised again in the caller's thread
-            found.append(error)
-
-    thread = threading.Thread(target=search, name="tabu")
-    thread.start()
-    outcome = None
+def _tabu_phase(problem, start, seconds, workers, seed, deterministic, bound) -> tuple[Assignment, ...]:
+    """The tabu search for `seconds`; with two workers or more, as many tabu searches at once,
+    each from its own seed, the others in processes of their own (`elsewhere`), the best plan
+    kept. All stop when one reaches the lower `bound`. CP-SAT's full search on the other core,
+    as before, never came near the tabu search on 20x10 to 50x10 shops (docs/benchmarks.md)."""
+    if workers < 2 or deterministic:
+        return tabu.improve(problem, start, seconds, seed, deterministic, lower_bound=bound)
+    deadline = time.monotonic() + seconds
+    searches = [
+        elsewhere.Elsewhere(problem, start, deadline, None if seed is None else seed + k, bound) for k in range(1, workers)
+    ]
     try:
-        outcome = cpsat.run(whole_model(problem, "makespan", start, {}), seconds, workers - 1, seed)
+        mine = tabu.improve(problem, start, seconds, seed, stop=elsewhere.Finished(searches), lower_bound=bound)
     finally:
-        if outcome is None or outcome.optimal:  # an error, or nothing left to find
-            enough.set()
-        thread.join()
-    if isinstance(found[0], BaseException):
-        raise found[0]
-    return found[0], outcome
+        for search in searches:
+            search.stop()
+        plans = [search.answer() for search in searches]  # on an error too: no search outlives the call
+    for plan in plans:
+        if isinstance(plan, BaseException):
+            raise plan
+    return min([mine, *plans], key=lambda plan: makespan(problem, plan))
 
 
 def _better(problem, objective, best, value, candidate) -> tuple[tuple[Assignment, ...], int]:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jidan.planning import tabu
+from jidan.planning import elsewhere, tabu
 from jidan.planning.dispatch import best_dispatch, rules_for
 from jidan.planning.formats import parse_orlib
 from jidan.planning.problem import Job, Operation, Problem, Resource
@@ -179,12 +179,66 @@ def test_c3_a_makespan_solve_of_a_larger_job_shop_is_at_least_as_good_as_its_tab
     assert solve(problem, "makespan", time_limit=0.5, workers=1, seed=3).assignments == first.assignments
 
 
-def test_c3_with_two_workers_cpsat_searches_beside_the_tabu_search_and_the_plan_is_valid_and_no_worse_than_greedy():
+def test_c3_with_two_workers_two_tabu_searches_run_at_once_and_the_plan_is_valid_and_no_worse_than_greedy():
     problem = _shop()
     _, _, greedy = best_dispatch(problem, "makespan", {}, rules_for(problem, "makespan"))
     schedule = solve(problem, "makespan", time_limit=1.0, workers=2)
     assert violations(problem, schedule.assignments) == []
     assert schedule.lower_bound <= schedule.value < greedy
+
+
+def _bottleneck() -> Problem:
+    """30 jobs of eight steps, the long ones on M0: a plan as short as M0's load exists, and
+    the best dispatch rule misses it."""
+    rng = random.Random(0)
+    machines = [f"M{i}" for i in range(8)]
+    jobs = tuple(
+        Job(f"J{j}", tuple(Operation(f"J{j}-{k}", rng.randint(20, 30) if m == "M0" else rng.randint(1, 12), (m,))
+                           for k, m in enumerate(rng.sample(machines, 8))))
+        for j in range(30)
+    )
+    return Problem(tuple(Resource(m) for m in machines), jobs)
+
+
+def test_c3_a_two_worker_job_shop_solve_ends_as_soon_as_a_search_reaches_the_lower_bound():
+    problem = _bottleneck()
+    _, _, greedy = best_dispatch(problem, "makespan", {}, rules_for(problem, "makespan"))
+    clock = time.monotonic()
+    schedule = solve(problem, "makespan", time_limit=30.0, workers=2)
+    assert schedule.status == "optimal" and schedule.value == schedule.lower_bound < greedy
+    assert time.monotonic() - clock < 10
+
+
+def test_c3_a_tabu_search_in_another_process_stops_when_told_and_sends_back_a_valid_plan_no_worse_than_its_start():
+    problem = _shop()
+    _, start, _ = best_dispatch(problem, "makespan")
+    search = elsewhere.Elsewhere(problem, start, time.monotonic() + 60, seed=1, bound=0)
+    time.sleep(0.5)
+    clock = time.monotonic()
+    plan = search.answer()
+    assert time.monotonic() - clock < 5
+    assert violations(problem, plan) == [] and makespan(problem, plan) <= makespan(problem, start)
+
+
+def test_c3_when_the_search_in_another_process_ends_ours_is_told_to_stop():
+    problem = _shop()
+    _, start, _ = best_dispatch(problem, "makespan")
+    search = elsewhere.Elsewhere(problem, start, time.monotonic() + 0.3, seed=1, bound=0)
+    finished = elsewhere.Finished([search])
+    assert not finished.is_set()
+    deadline = time.monotonic() + 10
+    while not finished.is_set() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert finished.is_set()
+    assert violations(problem, search.answer()) == []
+
+
+def test_c3_an_error_in_the_search_in_another_process_comes_back_to_the_caller():
+    problem = _shop()
+    _, start, _ = best_dispatch(problem, "makespan")
+    stranger = Assignment("X", "X-0", "M0", 0, 5)
+    answer = elsewhere.Elsewhere(problem, (*start, stranger), time.monotonic() + 5, seed=1, bound=0).answer()
+    assert isinstance(answer, KeyError)
 
 
 def test_c3_the_tabu_search_stops_at_once_when_told_to():
@@ -197,7 +251,7 @@ def test_c3_the_tabu_search_stops_at_once_when_told_to():
     assert time.monotonic() - clock < 5
 
 
-def test_c3_with_two_workers_cpsat_searches_beside_a_tabu_search_given_the_whole_budget_and_the_plan_is_valid():
+def test_c3_with_two_workers_tabu_searches_given_the_whole_budget_of_a_larger_shop_give_a_valid_plan():
     problem = _shop(40)
     _, _, greedy = best_dispatch(problem, "makespan", {}, rules_for(problem, "makespan"))
     assert tabu_share(problem) == 1
