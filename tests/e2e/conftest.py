@@ -71,7 +71,7 @@ def web_page(chromium, live_server):
     context = chromium.new_context(base_url=live_server, locale="zh-CN",
                                    viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(5000)
+    page.set_default_timeout(15000)  # a wait, not a delay: generous for a loaded 2-core machine
     yield page
     context.close()
 
