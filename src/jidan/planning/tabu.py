@@ -380,7 +380,9 @@ def _moves(graph: _Graph, blocks: list[list[int]]) -> list[Move]:
     last place, or its first or last operation into the block; a move that leaves both ends in
     place keeps the path's length. In the first block only moves with its last operation count
     (the path starts at the first whatever the order), in the last block only those with its
-    first. A move whose acyclicity the heads and tails cannot vouch for is left out."""
+    first. A move whose acyclicity the heads and tails cannot vouch for is left out, and so is
+    one that would put a step after the next step of its own job on the same machine (the heads
+    and tails cannot see that cycle: the two are level)."""
     p, jp, js, head, tail = graph.duration, graph.job_prev, graph.job_next, graph.head, graph.tail
     moves: list[Move] = []
     last = len(blocks) - 1
@@ -394,10 +396,10 @@ def _moves(graph: _Graph, blocks: list[list[int]]) -> list[Move]:
         for i, j in pairs:
             u, v = block[i], block[j]
             x = js[u]
-            if x < 0 or tail[v] + p[v] >= tail[x] + p[x]:
+            if x < 0 or (x != v and tail[v] + p[v] >= tail[x] + p[x]):
                 moves.append((u, v, True))
             x = jp[v]
-            if x < 0 or head[u] + p[u] >= head[x] + p[x]:
+            if x < 0 or (x != u and head[u] + p[u] >= head[x] + p[x]):
                 moves.append((u, v, False))
     return moves
 
