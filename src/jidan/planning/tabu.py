@@ -297,7 +297,7 @@ def improve(
                 refused.clear()
                 continue
             break  # no move can shorten the critical path (or every one left makes a cycle)
-        move = _best_allowed(graph, candidates, tabu, step, best, rng) or rng.choice(candidates)
+        move = _best_allowed(graph, candidates, tabu, step, best) or rng.choice(candidates)
         if at_best:  # remember where a new best plan was found and what else it could try
             elite.append(_Elite([list(s) for s in graph.sequences], dict(tabu), step, [m for m in candidates if m != move]))
             del elite[:-BACK_JUMPS]
@@ -404,26 +404,18 @@ def _moves(graph: _Graph, blocks: list[list[int]]) -> list[Move]:
     return moves
 
 
-def _best_allowed(graph, candidates, tabu, step, best, rng) -> Move | None:
+def _best_allowed(graph, candidates, tabu, step, best) -> Move | None:
     """The move with the lowest estimated makespan that is not tabu, or that would beat the best
-    plan found (aspiration); among moves level at the lowest, one drawn at random, since many
-    moves often share it and the first listed would always be the same block's. An estimate
-    stops as soon as it cannot win or tie."""
-    chosen, lowest, level = None, None, 0
+    plan found (aspiration). An estimate stops as soon as it cannot win."""
+    chosen, lowest = None, None
     for move in candidates:
         before = _segment(graph, move)
         cutoff = best if _is_tabu(tabu, move, before, step) else None
         if lowest is not None and (cutoff is None or lowest < cutoff):
-            cutoff = lowest + 1
+            cutoff = lowest
         estimate = _estimate(graph, _moved(move, before), graph.mp[before[0]], graph.ms[before[-1]], cutoff)
-        if cutoff is not None and estimate >= cutoff:
-            continue
-        if lowest is None or estimate < lowest:
-            chosen, lowest, level = move, estimate, 1
-        else:
-            level += 1
-            if rng.randrange(level) == 0:
-                chosen = move
+        if cutoff is None or estimate < cutoff:
+            chosen, lowest = move, estimate
     return chosen
 
 
