@@ -376,13 +376,13 @@ def _critical_blocks(graph: _Graph) -> list[list[int]]:
 
 
 def _moves(graph: _Graph, blocks: list[list[int]]) -> list[Move]:
-    """N6 (Balas and Vazacopoulos): move an operation of a critical block to the block's first or
-    last place; and N7's addition (Zhang, Li, Guan and Rao): its first or last operation into the
-    block. A move that leaves both ends in place keeps the path's length. In the first block only
-    moves with its last operation count (the path starts at the first whatever the order), in the
-    last block only those with its first. A move whose acyclicity the heads and tails cannot vouch for is left out, and so is
-    one that would put a step after the next step of its own job on the same machine (the heads
-    and tails cannot see that cycle: the two are level)."""
+    """N6 (Balas and Vazacopoulos): move an operation of a critical block to the block's first
+    or last place; and N7's addition (Zhang, Li, Guan and Rao): its first or last operation into
+    the block. A move that leaves both ends in place keeps the path's length. In the first block
+    only moves with its last operation count (the path starts at the first whatever the order),
+    in the last block only those with its first. A move whose acyclicity the heads and tails
+    cannot vouch for is left out, and so is one that would put a step after the next step of its
+    own job on the same machine (the heads and tails cannot see that cycle: the two are level)."""
     p, jp, js, head, tail = graph.duration, graph.job_prev, graph.job_next, graph.head, graph.tail
     moves: list[Move] = []
     last = len(blocks) - 1
