@@ -1,15 +1,15 @@
-"""Tabu search on machine sequences for the makespan (N6 moves of Balas and Vazacopoulos).
+"""Tabu search on machine sequences for the makespan (N7 moves of Zhang, Li, Guan and Rao).
 
 A plan is a sequence of operations on each machine; its earliest times follow from the longest
 paths through the routings and those sequences. The makespan only shrinks if the critical path
 changes, and the cheap changes that can shorten it move an operation of a block of critical
-operations on one machine to the block's first or last place, or its first or last operation
-into it. Each step makes the best such move (judged by an estimate from heads and tails) that is
-not tabu, so the search climbs out of local optima instead of stopping in the first; when it
-stalls it jumps back to where one of the last new best plans was found and tries a move not
-tried from there (Nowicki and Smutnicki's back jump). After a move only the times it can change
-are computed again: the topological order is mended where the move broke it (Pearce and Kelly),
-heads from the moved operations on, tails back from them.
+operations on one machine to the block's first or last place (Balas and Vazacopoulos's N6), or
+its first or last operation into it (what N7 adds). Each step makes the best such move (judged
+by an estimate from heads and tails) that is not tabu, so the search climbs out of local optima
+instead of stopping in the first; when it stalls it jumps back to where one of the last new best
+plans was found and tries a move not tried from there (Nowicki and Smutnicki's back jump). After
+a move only the times it can change are computed again: the topological order is mended where
+the move broke it (Pearce and Kelly), heads from the moved operations on, tails back from them.
 
 CP-SAT proves small job shops optimal; on large ones (30 jobs and more) it finds little within
 seconds, where this search gets within a few per cent of the best known plans
@@ -376,11 +376,13 @@ def _critical_blocks(graph: _Graph) -> list[list[int]]:
 
 
 def _moves(graph: _Graph, blocks: list[list[int]]) -> list[Move]:
-    """N6 (Balas and Vazacopoulos): move an operation of a critical block to the block's first or
-    last place, or its first or last operation into the block; a move that leaves both ends in
-    place keeps the path's length. In the first block only moves with its last operation count
-    (the path starts at the first whatever the order), in the last block only those with its
-    first. A move whose acyclicity the heads and tails cannot vouch for is left out."""
+    """N6 (Balas and Vazacopoulos): move an operation of a critical block to the block's first
+    or last place; and N7's addition (Zhang, Li, Guan and Rao): its first or last operation into
+    the block. A move that leaves both ends in place keeps the path's length. In the first block
+    only moves with its last operation count (the path starts at the first whatever the order),
+    in the last block only those with its first. A move whose acyclicity the heads and tails
+    cannot vouch for is left out, and so is one that would put a step after the next step of its
+    own job on the same machine (the heads and tails cannot see that cycle: the two are level)."""
     p, jp, js, head, tail = graph.duration, graph.job_prev, graph.job_next, graph.head, graph.tail
     moves: list[Move] = []
     last = len(blocks) - 1
@@ -394,10 +396,10 @@ def _moves(graph: _Graph, blocks: list[list[int]]) -> list[Move]:
         for i, j in pairs:
             u, v = block[i], block[j]
             x = js[u]
-            if x < 0 or tail[v] + p[v] >= tail[x] + p[x]:
+            if x < 0 or (x != v and tail[v] + p[v] >= tail[x] + p[x]):
                 moves.append((u, v, True))
             x = jp[v]
-            if x < 0 or head[u] + p[u] >= head[x] + p[x]:
+            if x < 0 or (x != u and head[u] + p[u] >= head[x] + p[x]):
                 moves.append((u, v, False))
     return moves
 

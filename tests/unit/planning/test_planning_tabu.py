@@ -3,6 +3,7 @@
 import random
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -258,3 +259,53 @@ def test_c3_with_two_workers_tabu_searches_given_the_whole_budget_of_a_larger_sh
     schedule = solve(problem, "makespan", time_limit=2.0, workers=2)
     assert violations(problem, schedule.assignments) == []
     assert schedule.lower_bound <= schedule.value < greedy
+
+
+
+def _into_interior(blocks, move) -> bool:
+    """Whether the move takes a critical block's first operation to after an inner one, or its last
+    operation to before an inner one: the moves N7 (Zhang, Li, Guan and Rao) adds to N6."""
+    u, v, forward = move
+    block = next(b for b in blocks if u in b)
+    return (u == block[0] and v != block[-1]) if forward else (v == block[-1] and u != block[0])
+
+
+@FAST
+@given(shops, st.integers(0, 1000))
+def test_c3_every_move_listed_on_a_plan_without_steps_that_take_no_time_keeps_it_acyclic(problem, seed):
+    problem = Problem(problem.resources, tuple(
+        replace(job, operations=tuple(replace(op, duration=max(op.duration, 1)) for op in job.operations))
+        for job in problem.jobs))
+    rng = random.Random(seed)
+    _, start, _ = best_dispatch(problem, "makespan")
+    graph = tabu._Graph(problem, start)
+    assert graph.times()
+    for _ in range(10):
+        moves = tabu._moves(graph, tabu._critical_blocks(graph))
+        if not moves:
+            break
+        kept = [list(s) for s in graph.sequences]
+        for move in moves:
+            assert graph.apply(move)[0] is not None, move  # no cycle, as the heads and tails vouched
+            graph.restore(kept)
+            assert graph.times()
+        graph.apply(rng.choice(moves))
+
+
+def test_c3_the_moves_take_a_blocks_first_and_last_operations_into_it_and_each_such_move_keeps_the_plan_acyclic():
+    problem = _shop()
+    _, start, _ = best_dispatch(problem, "makespan")
+    graph = tabu._Graph(problem, start)
+    assert graph.times()
+    rng, first, last = random.Random(5), 0, 0
+    for _ in range(40):
+        blocks = tabu._critical_blocks(graph)
+        moves = tabu._moves(graph, blocks)
+        kept = [list(s) for s in graph.sequences]
+        for move in (m for m in moves if _into_interior(blocks, m)):
+            first, last = first + move[2], last + (not move[2])
+            assert graph.apply(move)[0] is not None, move
+            graph.restore(kept)
+            assert graph.times()
+        graph.apply(rng.choice(moves))
+    assert first > 0 and last > 0
