@@ -163,33 +163,25 @@ def add_precedence(plan: PlanModel) -> None:
 
 
 def add_unavailable_windows(plan: PlanModel) -> None:
-    """Downtime blocks the resource like a fixed operation (and a set-up, which may begin before
-    the window of movable work)."""
+    """Downtime and occupied work block the resource like a fixed operation (and a set-up, which
+    may begin before the window of movable work)."""
     area = plan.area
     for resource in plan.problem.resources:
         if resource.id not in plan.intervals:
             continue
         reach = area.earliest - max((m for _, _, m in resource.setups), default=0)
-        for s, e in resource.unavailable:
+        for s, e in (*resource.unavailable, *((s, e) for s, e, _ in resource.occupied)):
             if e > reach and s < area.horizon:
                 plan.intervals[resource.id].append(plan.model.new_fixed_size_interval_var(s, e - s, f"down[{resource.id},{s}]"))
 
 
 def add_fixed_work(plan: PlanModel) -> None:
-    """Fixed operations and occupied work that reach into the window occupy their resource."""
+    """Fixed operations that reach into the window occupy their resource."""
     area, problem = plan.area, plan.problem
     for a in area.fixed.values():
         if a.end > a.start and a.resource in plan.intervals and a.end > area.earliest and a.start < area.horizon:
-            pieces = ([(a.start, a.end)] if a.operation not in problem.breakable
-                      else problem.resource_by_id[a.resource].open_pieces(a.start, a.end))  # a lot's pauses are windows
-            for s, e in pieces:
+            for s, e in problem.held(a.operation, a.resource, a.start, a.end):  # a lot's pauses are windows
                 plan.intervals[a.resource].append(plan.model.new_fixed_size_interval_var(s, e - s, f"f[{a.operation},{s}]"))
-    for resource in problem.resources:
-        if resource.occupied and resource.id in plan.intervals:
-            reach = area.earliest - max((m for _, _, m in resource.setups), default=0)
-            for s, e, _ in resource.occupied:
-                if e > reach and s < area.horizon:
-                    plan.intervals[resource.id].append(plan.model.new_fixed_size_interval_var(s, e - s, f"o[{resource.id},{s}]"))
 
 
 def add_kept_order(plan: PlanModel) -> None:
@@ -269,7 +261,7 @@ def add_setups(plan: PlanModel) -> None:
                 minutes = setup(families[i - 1], families[j - 1]) if i else 0
                 if i and low[i] + lengths[i] + minutes > high[j]:
                     continue  # j cannot start late enough to follow i
-                if j >= first_fixed and 1 <= i < first_fixed and not _opens(resource, begins[j], minutes):
+                if j >= first_fixed and 1 <= i < first_fixed and resource.closed_within(begins[j] - minutes, begins[j]):
                     continue  # the set-up before fixed work would fall in a closed window
                 literal = model.new_bool_var(f"arc[{rid},{i},{j}]")
                 sequence.arcs[i, j] = literal
@@ -289,11 +281,6 @@ def add_setups(plan: PlanModel) -> None:
 def _duration(problem: Problem, op_id: str) -> int:
     job, k = problem.operation_by_id[op_id]
     return job.operations[k].duration
-
-
-def _opens(resource, start: int, minutes: int) -> bool:
-    """Whether [start - minutes, start) is open on `resource`."""
-    return not any(s < start and e > start - minutes for s, e in resource.unavailable)
 
 
 def _hint_sequences(plan: PlanModel, placed: Mapping[str, Assignment]) -> None:

@@ -257,9 +257,8 @@ def local_problem(problem: Problem, current: Schedule, urgent: Sequence[Job], st
     occupied: dict[str, list[tuple[int, int, str]]] = {}
     for a in outside:
         if a.end > a.start:
-            resource = problem.resource_by_id[a.resource]
-            pieces = resource.open_pieces(a.start, a.end) if a.operation in problem.breakable else [(a.start, a.end)]
-            occupied.setdefault(a.resource, []).extend((s, e, problem.family(a.operation)) for s, e in pieces)
+            occupied.setdefault(a.resource, []).extend(
+                (s, e, problem.family(a.operation)) for s, e in problem.held(a.operation, a.resource, a.start, a.end))
     resources = tuple(replace(r, occupied=r.occupied + tuple(occupied.get(r.id, ()))) for r in problem.resources)
     jobs = tuple(j for j in problem.jobs if j.id in free and j.id not in ids) + tuple(urgent)
     mine = tuple(a for a in current.assignments if a.job in free)

@@ -151,6 +151,17 @@ class Resource:
             pieces.append((moment, end))
         return pieces
 
+    def closed_within(self, start: int, end: int) -> list[Window]:
+        """The unavailable windows that overlap [start, end): where a changeover may not be done."""
+        starts, ends = self.columns
+        i = max(0, bisect_right(starts, start) - 1)
+        found = []
+        while i < len(starts) and starts[i] < end:
+            if ends[i] > start:
+                found.append((starts[i], ends[i]))
+            i += 1
+        return found
+
     def working(self, start: int, end: int) -> int:
         """The minutes of [start, end) outside the unavailable windows."""
         return sum(e - s for s, e in self.open_pieces(start, end))
@@ -283,6 +294,12 @@ class Problem:
     def end_of(self, op: Operation, resource: str, start: int) -> int:
         """When `op` begun at `start` on `resource` ends (a breakable lot pauses over its windows)."""
         return self.resource_by_id[resource].finish(start, op.duration) if op.breakable else start + op.duration
+
+    def held(self, operation: str, resource: str, start: int, end: int) -> list[Window]:
+        """When `operation`, placed on `resource` over [start, end), holds it: a breakable lot only
+        its working pieces (it pauses over the windows), other work (or an unknown resource) all of it."""
+        calendar = self.resource_by_id.get(resource)
+        return calendar.open_pieces(start, end) if operation in self.breakable and calendar else [(start, end)]
 
     @cached_property
     def has_setups(self) -> bool:

@@ -71,7 +71,7 @@ class Timeline:
         while True:
             i = bisect_right(ends, start)  # the intervals before i end by the start
             if pairs and i:
-                previous = next((families[k] for k in range(i - 1, -1, -1) if families[k] is not None), None)
+                previous = _family_before(families, i)
                 need = ends[i - 1] + pairs.get((previous, family), 0)
                 if need > start:
                     start = calendar.open_at(need)
@@ -83,8 +83,8 @@ class Timeline:
                 start = calendar.open_at(ends[i])
                 continue
             if pairs:
-                k = next((k for k in range(i, n) if families[k] is not None), None)
-                if k is not None and starts[k] - pairs.get((family, families[k]), 0) < max(end, ends[k - 1]):
+                k = _next_booking(families, i)
+                if k < n and starts[k] - pairs.get((family, families[k]), 0) < max(end, ends[k - 1]):
                     start = calendar.open_at(ends[k])
                     continue
             return start
@@ -103,7 +103,7 @@ class Timeline:
         starts, ends, families = self._starts[resource], self._ends[resource], self._families[resource]
         n = len(starts)
         i = bisect_right(ends, ready)
-        previous = next((families[k] for k in range(i - 1, -1, -1) if families[k] is not None), None)
+        previous = _family_before(families, i)
         opened = ends[i - 1] if i else ready
         while True:
             if i == n:
@@ -115,9 +115,7 @@ class Timeline:
                     if start + duration + pairs.get((family, following), 0) <= starts[i]:
                         return start
                 elif start + duration <= starts[i]:
-                    k = i + 1
-                    while k < n and families[k] is None:
-                        k += 1
+                    k = _next_booking(families, i + 1)
                     if k == n or starts[k] - pairs.get((family, families[k]), 0) >= ends[k - 1]:
                         return start
             if families[i] is not None:
@@ -133,7 +131,7 @@ class Timeline:
         if families is None:
             return None
         i = bisect_right(self._starts[resource], at - 1)
-        return next((families[k] for k in range(i - 1, -1, -1) if families[k] is not None), None)
+        return _family_before(families, i)
 
     def best_placement(self, op: Operation, ready: int, duration: int | None = None) -> tuple[str, int]:
         """The alternative resource that finishes `op` first, and its start (ties: listed order).
@@ -215,6 +213,18 @@ class Timeline:
             ends.insert(i, piece_end)
             if families is not None:
                 families.insert(i, family)
+
+
+def _family_before(families: list[str | None], i: int) -> str | None:
+    """The family of the last booking before index `i` (windows have none), or None."""
+    return next((families[k] for k in range(i - 1, -1, -1) if families[k] is not None), None)
+
+
+def _next_booking(families: list[str | None], i: int) -> int:
+    """The index of the first booking from index `i` on, past the windows (the length if none)."""
+    while i < len(families) and families[i] is None:
+        i += 1
+    return i
 
 
 def _is_window(resource: Resource, start: int, end: int) -> bool:

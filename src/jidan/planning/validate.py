@@ -78,9 +78,8 @@ def _changeovers(problem: Problem, assignments: Iterable[Assignment]) -> list[st
             if start - end < minutes:
                 found.append(f"{next_what} starts {start - end} min after {what} ends on "
                              f"{rid}, but changing over from family {family!r} to {next_family!r} takes {minutes} min")
-            for s, e in resource.unavailable:
-                if s < start and e > start - minutes:
-                    found.append(f"the {minutes}-min changeover before {next_what} on {rid} "
+            for s, e in resource.closed_within(start - minutes, start):
+                found.append(f"the {minutes}-min changeover before {next_what} on {rid} "
                                  f"[{start - minutes},{start}) overlaps unavailable window [{s},{e})")
     return found
 
@@ -92,10 +91,8 @@ def _overlaps(problem: Problem, assignments: Iterable[Assignment]) -> list[str]:
     per_resource: dict[str, list[tuple[int, int, str]]] = {}
     for a in assignments:
         if a.end > a.start:
-            resource = problem.resource_by_id.get(a.resource)
-            pieces = (resource.open_pieces(a.start, a.end) if a.operation in problem.breakable and resource
-                      else [(a.start, a.end)])
-            per_resource.setdefault(a.resource, []).extend((s, e, a.operation) for s, e in pieces)
+            per_resource.setdefault(a.resource, []).extend(
+                (s, e, a.operation) for s, e in problem.held(a.operation, a.resource, a.start, a.end))
     for rid, busy in per_resource.items():
         resource = problem.resource_by_id.get(rid)
         if resource is None:
